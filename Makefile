@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DEMO_DB ?= $(CURDIR)/demo-data/demo.sqlite3
+
+.PHONY: run test lint demo screenshots bench clean setup
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when the dependency list or the constraints change.
+$(STAMP): $(PY) pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[postgres,test,dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m clinic_app
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check clinic_app tests scripts benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+demo: $(STAMP)
+	rm -rf $(dir $(DEMO_DB)) && mkdir -p $(dir $(DEMO_DB))
+	$(PY) -m clinic_app seed-demo --db "sqlite:///$(DEMO_DB)"
+	$(PY) -m clinic_app --db "sqlite:///$(DEMO_DB)"
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Pure clinical logic and reference data: no Qt, no database."""

@@ -1,0 +1,457 @@
+"""The muscle catalog behind the body map, the procedure note and the handout.
+
+The data lives in ``resources/anatomy/muscles.toml`` (one ``[[muscle]]`` table per muscle, see the
+README next to it); this module loads it, checks every entry and serves it read-only. A broken
+file fails loudly at load time with :class:`CatalogError` naming the file, the entry and the
+problem, so a typo never reaches a chart.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final, TypeVar
+
+from clinic_app.domain.enums import Language
+from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.validation import search_key
+
+
+class View(StrEnum):
+    """A drawing of the body map. ``LATERAL`` is the head-and-neck side view."""
+
+    ANTERIOR = "anterior"
+    POSTERIOR = "posterior"
+    LATERAL = "lateral"
+
+
+class Depth(StrEnum):
+    """Body-map layer: deep muscles sit under another muscle and are picked in the deep layer."""
+
+    SUPERFICIAL = "superficial"
+    DEEP = "deep"
+
+
+class Region(StrEnum):
+    """Coarse anatomical region, as grouped in tpi-reference.md §2."""
+
+    HEAD = "head"
+    NECK = "neck"
+    UPPER_BACK = "upper_back"
+    SHOULDER = "shoulder"
+    CHEST = "chest"
+    BACK = "back"
+    HIP = "hip"
+    THIGH = "thigh"
+    LEG = "leg"
+    ARM = "arm"
+
+
+class BodyZone(StrEnum):
+    """Where on the body a patient would say the needle went (drives handout warnings)."""
+
+    HEAD = "head"
+    NECK = "neck"
+    CHEST = "chest"
+    UPPER_ABDOMEN = "upper_abdomen"
+    UPPER_BACK = "upper_back"
+    MID_BACK = "mid_back"
+    LOW_BACK = "low_back"
+    BUTTOCK = "buttock"
+    HIP = "hip"
+    THIGH = "thigh"
+    LEG = "leg"
+    ARM = "arm"
+    SHOULDER = "shoulder"
+
+
+#: Zones that put the "call 911 for chest pain or trouble breathing" box on the handout:
+#: tpi-reference.md §7 (seed 002 names the neck, chest, upper belly and middle/upper back,
+#: because a pneumothorax there can start hours to days after the needle).
+EMERGENCY_ZONES: Final[frozenset[BodyZone]] = frozenset(
+    BodyZone(zone) for zone in ("neck", "chest", "upper_abdomen", "upper_back", "mid_back")
+)
+
+#: The lateral view only draws the head and neck (anatomy-landmarks.md), so only these muscles
+#: may appear on it.
+LATERAL_VIEW_MUSCLES: Final[frozenset[str]] = frozenset((
+    "temporalis", "masseter", "sternocleidomastoid",
+    "scalenes", "levator_scapulae", "splenius_capitis",
+))  # fmt: skip
+
+#: Coarse places a patient feels referred pain, head to foot, for a future overlay on the body
+#: figure. Sides are implied by the injected side; "inner"/"outer" follow the anatomical position.
+REFERRED_PAIN_AREAS: Final[tuple[str, ...]] = (
+    # head and face
+    "forehead", "temple", "eyebrow", "around_eye", "behind_eye", "cheek", "upper_teeth",
+    "lower_teeth", "jaw", "jaw_joint", "ear", "behind_ear", "top_of_head", "side_of_head",
+    "back_of_head", "throat",
+    # neck, shoulder and shoulder blade
+    "neck_side", "neck_back", "shoulder_top", "shoulder_front", "shoulder_side", "shoulder_back",
+    "shoulder_blade", "between_shoulder_blades", "scapula_medial_border", "scapula_lower_tip",
+    # arm and hand
+    "upper_arm_front", "upper_arm_outer", "upper_arm_inner", "upper_arm_back", "elbow_outer",
+    "elbow_inner", "forearm_back", "forearm_front", "hand_back", "hand_thumb_side",
+    "hand_little_finger_side", "fingers",
+    # trunk
+    "chest", "breast", "side_of_chest", "abdomen", "mid_back", "low_back", "sacroiliac", "sacrum",
+    "tailbone",
+    # hip and leg
+    "buttock", "groin", "hip_outer", "hip_back", "thigh_front", "thigh_outer", "thigh_inner",
+    "thigh_back", "knee_front", "knee_outer", "knee_back", "calf", "leg_outer", "shin",
+    "ankle_front", "ankle_outer", "achilles", "heel", "foot_arch", "big_toe",
+)  # fmt: skip
+
+_AREA_SET: Final = frozenset(REFERRED_PAIN_AREAS)
+_SNAKE_CASE: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_TOML_LINE: Final = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Muscle:
+    """One injectable muscle (or muscle part) on the body map; always paired left/right.
+
+    Attributes:
+        code: stable identifier stored with every site (lowercase snake_case).
+        name: display name for providers and the procedure note.
+        billing_muscle: the anatomical muscle counted for CPT 20552/20553; parts of one muscle
+            (the three trapezius parts) share it.
+        lay_name_en / lay_name_es: plain words for the patient handout.
+        body_zone: drives the handout's emergency box (see :data:`EMERGENCY_ZONES`).
+        views: body-map drawings the muscle can be clicked on.
+        depth: which body-map layer the muscle belongs to.
+        referred_pain_areas: tags from :data:`REFERRED_PAIN_AREAS`.
+        source: where the clinical facts of the entry come from.
+    """
+
+    code: str
+    name: str
+    billing_muscle: str
+    lay_name_en: str
+    lay_name_es: str
+    region: Region
+    body_zone: BodyZone
+    views: tuple[View, ...]
+    depth: Depth
+    pneumothorax_risk: bool
+    nearby_structures: tuple[str, ...]
+    referred_pain_en: str
+    referred_pain_es: str
+    referred_pain_areas: tuple[str, ...]
+    source: str
+
+    @property
+    def emergency_zone(self) -> bool:
+        """True when a site here puts the chest-pain emergency box on the handout."""
+        return self.body_zone in EMERGENCY_ZONES
+
+    def lay_name(self, language: Language) -> str:
+        """The handout name in ``language``."""
+        return self.lay_name_es if language is Language.SPANISH else self.lay_name_en
+
+    def referred_pain(self, language: Language) -> str:
+        """The referred-pain sentence in ``language``."""
+        return self.referred_pain_es if language is Language.SPANISH else self.referred_pain_en
+
+
+_FIELD_NAMES: Final = tuple(f.name for f in fields(Muscle))
+
+
+class CatalogError(ClinicError):
+    """The catalog file is missing, not TOML, or has an entry that breaks a rule.
+
+    Attributes:
+        path: the catalog file.
+        entry: the muscle code, ``"muscle #N"`` when the code is unusable, or None for the file.
+        problem: what is wrong, in words.
+        line: the line in the file, when the TOML parser reported one.
+    """
+
+    def __init__(
+        self, path: Path, entry: str | None, problem: str, *, line: int | None = None
+    ) -> None:
+        self.path = path
+        self.entry = entry
+        self.problem = problem
+        self.line = line
+        where = path.name
+        if entry is not None:
+            where += f", entry {entry!r}"
+        if line is not None:
+            where += f", line {line}"
+        super().__init__(f"{where}: {problem}")
+
+
+class UnknownMuscleError(KeyError):
+    """A muscle code that is not in the catalog (e.g. a site saved by a newer catalog)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    def __str__(self) -> str:
+        return f"unknown muscle code {self.code!r}"
+
+
+class Catalog:
+    """An immutable, ordered set of muscles with lookup and search."""
+
+    __slots__ = ("_by_code", "_keys", "_muscles")
+
+    def __init__(self, muscles: Iterable[Muscle]) -> None:
+        ordered = tuple(muscles)
+        by_code: dict[str, Muscle] = {}
+        for muscle in ordered:
+            if muscle.code in by_code:
+                raise ValueError(f"duplicate muscle code {muscle.code!r}")
+            by_code[muscle.code] = muscle
+        self._muscles = ordered
+        self._by_code: Mapping[str, Muscle] = MappingProxyType(by_code)
+        self._keys = tuple(
+            tuple(
+                _fold(text)
+                for text in (muscle.code, muscle.name, muscle.lay_name_en, muscle.lay_name_es)
+            )
+            for muscle in ordered
+        )
+
+    def get(self, code: str) -> Muscle:
+        """The muscle with ``code``; raises :class:`UnknownMuscleError` when there is none."""
+        try:
+            return self._by_code[code]
+        except KeyError:
+            raise UnknownMuscleError(code) from None
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and code in self._by_code
+
+    def __iter__(self) -> Iterator[Muscle]:
+        return iter(self._muscles)
+
+    def __len__(self) -> int:
+        return len(self._muscles)
+
+    def __repr__(self) -> str:
+        return f"<Catalog of {len(self._muscles)} muscles>"
+
+    def codes(self) -> tuple[str, ...]:
+        """All codes, in file order."""
+        return tuple(self._by_code)
+
+    def in_view(self, view: View) -> tuple[Muscle, ...]:
+        """The muscles drawn on ``view``, in file order."""
+        return tuple(muscle for muscle in self._muscles if view in muscle.views)
+
+    def search(self, text: str) -> list[Muscle]:
+        """Muscles whose code, name or lay names contain ``text``.
+
+        Case-, accent- and underscore-insensitive. Results whose field starts with the text come
+        first, then those with a word starting with it, then other matches; file order within
+        each group. An empty or blank query returns every muscle (a filter box showing all).
+        """
+        query = _fold(text)
+        if not query:
+            return list(self._muscles)
+        ranked: list[tuple[int, Muscle]] = []
+        for muscle, keys in zip(self._muscles, self._keys, strict=True):
+            rank = _match_rank(query, keys)
+            if rank is not None:
+                ranked.append((rank, muscle))
+        ranked.sort(key=lambda item: item[0])  # stable: file order within a rank
+        return [muscle for _, muscle in ranked]
+
+
+def _fold(text: str) -> str:
+    return search_key(text.replace("_", " "))
+
+
+def _match_rank(query: str, keys: tuple[str, ...]) -> int | None:
+    if any(key.startswith(query) for key in keys):
+        return 0
+    if any(f" {query}" in key for key in keys):
+        return 1
+    if any(query in key for key in keys):
+        return 2
+    return None
+
+
+# ---------------------------------------------------------------- loading
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+_TOML_TYPES: Final[dict[type, str]] = {
+    bool: "a boolean", int: "an integer", float: "a float", str: "a string",
+    list: "an array", dict: "a table",
+}  # fmt: skip
+
+
+def _toml_type(value: object) -> str:
+    return _TOML_TYPES.get(type(value), "a date/time")
+
+
+class _Entry:
+    """One ``[[muscle]]`` table being checked; every getter raises :class:`CatalogError`."""
+
+    def __init__(self, path: Path, label: str, table: Mapping[str, object]) -> None:
+        self.path = path
+        self.label = label
+        self.table = table
+
+    def error(self, problem: str) -> CatalogError:
+        return CatalogError(self.path, self.label, problem)
+
+    def text(self, key: str) -> str:
+        value = self.table[key]
+        if not isinstance(value, str):
+            raise self.error(f"{key} must be a string, not {_toml_type(value)}")
+        if not value.strip():
+            raise self.error(f"{key} must not be empty")
+        return value.strip()
+
+    def flag(self, key: str) -> bool:
+        value = self.table[key]
+        if not isinstance(value, bool):
+            raise self.error(f"{key} must be true or false, not {_toml_type(value)}")
+        return value
+
+    def texts(self, key: str, *, allow_empty: bool = False) -> tuple[str, ...]:
+        value = self.table[key]
+        if not isinstance(value, list):
+            raise self.error(f"{key} must be an array of strings, not {_toml_type(value)}")
+        if not value and not allow_empty:
+            raise self.error(f"{key} must list at least one item")
+        items: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(f"{key} must hold only non-empty strings, found {item!r}")
+            if item.strip() in items:
+                raise self.error(f"{key} lists {item!r} twice")
+            items.append(item.strip())
+        return tuple(items)
+
+    def snake(self, key: str) -> str:
+        value = self.text(key)
+        if not _SNAKE_CASE.fullmatch(value):
+            raise self.error(f"{key} {value!r} must be lowercase snake_case")
+        return value
+
+    def choice(self, key: str, enum: type[_E]) -> _E:
+        return self._member(key, self.text(key), enum)
+
+    def choices(self, key: str, enum: type[_E]) -> tuple[_E, ...]:
+        return tuple(self._member(key, item, enum) for item in self.texts(key))
+
+    def _member(self, key: str, value: str, enum: type[_E]) -> _E:
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            raise self.error(f"{key}: {value!r} is not one of {allowed}") from None
+
+
+def _read_muscle(path: Path, number: int, raw: object) -> Muscle:
+    label = f"muscle #{number}"
+    if not isinstance(raw, dict):
+        raise CatalogError(path, label, f"must be a table, not {_toml_type(raw)}")
+    entry = _Entry(path, label, raw)
+    if "code" in raw:
+        entry.label = entry.snake("code")
+    missing = [name for name in _FIELD_NAMES if name not in raw]
+    if missing:
+        raise entry.error(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
+    unknown = sorted(set(raw) - set(_FIELD_NAMES))
+    if unknown:
+        raise entry.error(f"unknown field {', '.join(map(repr, unknown))}")
+    code = entry.label
+    views = entry.choices("views", View)
+    if View.LATERAL in views and code not in LATERAL_VIEW_MUSCLES:
+        raise entry.error(
+            "views: 'lateral' is the head-and-neck view, allowed only for "
+            + ", ".join(sorted(LATERAL_VIEW_MUSCLES))
+        )
+    areas = entry.texts("referred_pain_areas")
+    for area in areas:
+        if area not in _AREA_SET:
+            raise entry.error(
+                f"referred_pain_areas: {area!r} is not in REFERRED_PAIN_AREAS (catalog.py)"
+            )
+    return Muscle(
+        code=code,
+        name=entry.text("name"),
+        billing_muscle=entry.snake("billing_muscle"),
+        lay_name_en=entry.text("lay_name_en"),
+        lay_name_es=entry.text("lay_name_es"),
+        region=entry.choice("region", Region),
+        body_zone=entry.choice("body_zone", BodyZone),
+        views=views,
+        depth=entry.choice("depth", Depth),
+        pneumothorax_risk=entry.flag("pneumothorax_risk"),
+        nearby_structures=entry.texts("nearby_structures", allow_empty=True),
+        referred_pain_en=entry.text("referred_pain_en"),
+        referred_pain_es=entry.text("referred_pain_es"),
+        referred_pain_areas=areas,
+        source=entry.text("source"),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError(path, None, "file not found") from None
+    except OSError as exc:
+        raise CatalogError(path, None, f"cannot read the file ({exc.strerror})") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CatalogError(path, None, "the file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_LINE.search(message)
+        line = int(found.group(1)) if found else None
+        problem = f"invalid TOML: {_TOML_LINE.sub('', message)}"
+        raise CatalogError(path, None, problem, line=line) from None
+
+
+def default_catalog_path() -> Path:
+    """``resources/anatomy/muscles.toml`` in the source tree."""
+    return Path(__file__).resolve().parents[2] / "resources" / "anatomy" / "muscles.toml"
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Read and check a catalog file (the shipped one by default).
+
+    Raises:
+        CatalogError: the file is missing or unreadable, is not TOML, or an entry breaks a rule.
+    """
+    path = default_catalog_path() if path is None else path
+    document = _read_toml(path)
+    unknown = sorted(set(document) - {"muscle"})
+    if unknown:
+        raise CatalogError(path, None, f"unknown top-level key {', '.join(map(repr, unknown))}")
+    tables = document.get("muscle")
+    if not isinstance(tables, list) or not tables:
+        raise CatalogError(path, None, "expected one or more [[muscle]] tables")
+    muscles: list[Muscle] = []
+    first_seen: dict[str, int] = {}
+    for number, raw in enumerate(tables, start=1):
+        muscle = _read_muscle(path, number, raw)
+        if muscle.code in first_seen:
+            first = first_seen[muscle.code]
+            raise CatalogError(path, muscle.code, f"duplicate code (muscle #{first} has it too)")
+        first_seen[muscle.code] = number
+        muscles.append(muscle)
+    return Catalog(muscles)
+
+
+@functools.cache
+def default_catalog() -> Catalog:
+    """The shipped catalog, loaded once per process."""
+    return load_catalog()

@@ -1,0 +1,32 @@
+"""Errors every layer may raise and the GUI turns into plain messages."""
+
+from __future__ import annotations
+
+
+class ClinicError(Exception):
+    """Base of all errors meant to be shown to a user as they are."""
+
+
+class ValidationError(ClinicError):
+    """Input that breaks a rule; ``field`` names the input, the message says what is wrong.
+
+    Attributes:
+        field: the form field or attribute at fault (``"mrn"``, ``"weight_kg"``...).
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class NotFoundError(ClinicError):
+    """The record asked for does not exist (or was voided)."""
+
+
+class ConflictError(ClinicError):
+    """Saving would overwrite or duplicate something: a taken MRN, a stale edit."""
+
+
+class StorageError(ClinicError):
+    """The database could not be used: locked, full, unreachable, or newer than this app."""

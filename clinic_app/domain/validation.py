@@ -1,0 +1,198 @@
+"""Input rules for patients, encounters and sites, as plain functions.
+
+Each function returns the cleaned value or raises :class:`ValidationError` with
+a message a receptionist or provider can act on. Limits live in named
+constants so that a reviewer sees the number and the reason together.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from clinic_app.domain.errors import ValidationError
+
+#: Heaviest weight accepted (kg); above this a typing slip is far likelier than a patient.
+MAX_WEIGHT_KG = Decimal("400")
+#: Largest single-site volume accepted at all (mL). Typical TPI volumes are 1-2 mL per point
+#: (tpi-reference §4); the clinical warning above 10 mL belongs to the rules engine.
+MAX_SITE_VOLUME_ML = Decimal("50")
+#: Oldest plausible patient, in years.
+MAX_AGE_YEARS = 125
+PAIN_MIN, PAIN_MAX = 0, 10
+MAX_NAME_LENGTH = 100
+MAX_MRN_LENGTH = 32
+#: Needle gauges in use for TPI and dry needling (tpi-reference §4: 21-27 G; 30-34 G for
+#: acupuncture-style dry needling filaments).
+NEEDLE_GAUGE_RANGE = (18, 34)
+#: Needle lengths in inches (0.5 in to 3.5 in spinal needles).
+NEEDLE_LENGTH_RANGE_IN = (Decimal("0.25"), Decimal("7"))
+
+_MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*$")
+# Letters that NFKD does not split into base + accent but that people type without it.
+_FOLD_EXTRA = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
+)
+
+
+def has_control_characters(text: str) -> bool:
+    """True when ``text`` holds a control, format or separator character other than a space."""
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in {"Cc", "Cf", "Zl", "Zp"}:
+            return True
+    return False
+
+
+def clean_text(field: str, value: str | None, *, label: str, required: bool = False,
+               max_length: int = 2000, multiline: bool = False) -> str:
+    """Normalise free text to NFC, strip it, and refuse control characters.
+
+    Args:
+        field: the field name reported in the error.
+        value: what was typed; ``None`` counts as empty.
+        label: the field's name as the user sees it.
+        required: refuse an empty value.
+        max_length: refuse anything longer.
+        multiline: allow line breaks and tabs (notes).
+    """
+    text = unicodedata.normalize("NFC", value or "").strip()
+    if required and not text:
+        raise ValidationError(field, f"{label} is required.")
+    probe = text.replace("\n", "").replace("\r", "").replace("\t", "") if multiline else text
+    if has_control_characters(probe):
+        raise ValidationError(field, f"{label} contains an invisible control character; "
+                                     "retype it without pasting.")
+    if len(text) > max_length:
+        raise ValidationError(field, f"{label} is longer than {max_length} characters.")
+    return text
+
+
+def clean_name(field: str, value: str | None, *, label: str) -> str:
+    """A person's given or family name: required, NFC, single line, no digits-only."""
+    text = clean_text(field, value, label=label, required=True, max_length=MAX_NAME_LENGTH)
+    if not any(ch.isalpha() for ch in text):
+        raise ValidationError(field, f"{label} must contain at least one letter.")
+    return " ".join(text.split())
+
+
+def clean_mrn(value: str | None) -> str:
+    """A medical record number: letters, digits and - _ / . only."""
+    text = clean_text("mrn", value, label="MRN", required=True, max_length=MAX_MRN_LENGTH)
+    if not _MRN_PATTERN.match(text):
+        raise ValidationError("mrn", "MRN may contain only letters, digits and - _ / . "
+                                     f"(got {text!r}).")
+    return text
+
+
+def check_birth_date(value: date | None, today: date) -> date:
+    """A birth date that is neither in the future nor impossibly long ago."""
+    if value is None:
+        raise ValidationError("date_of_birth", "Date of birth is required.")
+    if value > today:
+        raise ValidationError("date_of_birth",
+                              f"Date of birth {value.isoformat()} is in the future.")
+    if today.year - value.year > MAX_AGE_YEARS:
+        raise ValidationError("date_of_birth",
+                              f"Date of birth {value.isoformat()} is more than "
+                              f"{MAX_AGE_YEARS} years ago.")
+    return value
+
+
+def parse_decimal(field: str, value: Decimal | str | int | None, *, label: str) -> Decimal | None:
+    """Parse a number typed by a user into an exact Decimal (``None`` or blank stays ``None``)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        raise TypeError("floats are never accepted for clinical quantities")
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        text = str(value).strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(field, f"{label} must be a number (got {value!r}).") from None
+    if not number.is_finite():
+        raise ValidationError(field, f"{label} must be a finite number.")
+    return number
+
+
+def check_weight(value: Decimal | str | int | None) -> Decimal | None:
+    """Body weight in kg: optional, but when given more than 0 and at most 400."""
+    weight = parse_decimal("weight_kg", value, label="Weight")
+    if weight is None:
+        return None
+    if weight <= 0 or weight > MAX_WEIGHT_KG:
+        raise ValidationError("weight_kg",
+                              f"Weight {weight} kg is not plausible: enter a value above 0 and "
+                              f"at most {MAX_WEIGHT_KG} kg.")
+    return weight.quantize(Decimal("0.1"))
+
+
+def check_pain(field: str, value: int | None, *, label: str) -> int | None:
+    """A numeric rating scale score, 0 to 10, or ``None`` when not recorded."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, f"{label} must be a whole number from 0 to 10.")
+    if not PAIN_MIN <= value <= PAIN_MAX:
+        raise ValidationError(field, f"{label} {value} is outside the 0–10 scale.")
+    return value
+
+
+def check_volume(value: Decimal | str | int | None) -> Decimal:
+    """Volume injected at one site in mL: more than 0 and at most 50 mL, 0.01 mL resolution."""
+    volume = parse_decimal("volume_ml", value, label="Volume")
+    if volume is None:
+        raise ValidationError("volume_ml", "Volume is required.")
+    if volume <= 0:
+        raise ValidationError("volume_ml", f"Volume {volume} mL must be more than 0 mL.")
+    if volume > MAX_SITE_VOLUME_ML:
+        raise ValidationError("volume_ml",
+                              f"Volume {volume} mL at one site is not plausible "
+                              f"(at most {MAX_SITE_VOLUME_ML} mL).")
+    if volume != volume.quantize(Decimal("0.01")):
+        raise ValidationError("volume_ml",
+                              f"Volume {volume} mL has more precision than a syringe "
+                              "shows; use at most two decimals.")
+    return volume
+
+
+def check_needle(gauge: int | None, length_in: Decimal | str | None) -> tuple[int | None,
+                                                                               Decimal | None]:
+    """Needle gauge and length in inches; both optional, each within a real range."""
+    if gauge is not None:
+        low, high = NEEDLE_GAUGE_RANGE
+        if isinstance(gauge, bool) or not isinstance(gauge, int) or not low <= gauge <= high:
+            raise ValidationError("needle_gauge",
+                                  f"Needle gauge {gauge!r} is outside {low}–{high} G.")
+    length = parse_decimal("needle_length_in", length_in, label="Needle length")
+    if length is not None:
+        low_l, high_l = NEEDLE_LENGTH_RANGE_IN
+        if not low_l <= length <= high_l:
+            raise ValidationError("needle_length_in",
+                                  f"Needle length {length} in is outside {low_l}–{high_l} in.")
+    return gauge, length
+
+
+def check_figure_point(x: float, y: float) -> tuple[float, float]:
+    """A clicked point in normalised figure coordinates (0..1 on both axes)."""
+    for name, v in (("x", x), ("y", y)):
+        if not isinstance(v, int | float) or not 0.0 <= float(v) <= 1.0:
+            raise ValidationError("point", f"Point {name}={v!r} is outside the figure (0 to 1).")
+    return float(x), float(y)
+
+
+def search_key(text: str) -> str:
+    """Fold a name for searching: case-, accent- and spacing-insensitive.
+
+    "Nguyễn" and "NGUYEN" both become "nguyen"; "Łukasz" becomes "lukasz".
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.translate(_FOLD_EXTRA).split())

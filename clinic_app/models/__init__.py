@@ -1,0 +1,23 @@
+"""SQLAlchemy ORM models: one MetaData, imported here so Alembic sees every table."""
+
+from clinic_app.models.audit import AuditEvent, HandoutPrint
+from clinic_app.models.base import Base
+from clinic_app.models.clinic import ClinicProfile, User
+from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
+from clinic_app.models.medication import Medication, MedicationLot
+from clinic_app.models.patient import Patient
+
+__all__ = [
+    "Addendum",
+    "AuditEvent",
+    "Base",
+    "ClinicProfile",
+    "Encounter",
+    "HandoutPrint",
+    "InjectionSite",
+    "Medication",
+    "MedicationLot",
+    "Patient",
+    "SiteDose",
+    "User",
+]

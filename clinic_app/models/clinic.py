@@ -1,0 +1,76 @@
+"""The clinic profile and the people who use the app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, Enum, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from clinic_app.domain.enums import Language, Role
+from clinic_app.models.base import Base, ExactDecimal, UTCDateTime, utcnow
+
+
+def str_enum(enum_cls: type, name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, stored by value."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class ClinicProfile(Base):
+    """The one clinic this database belongs to (a single row).
+
+    ``is_demo`` marks a database made by ``clinic-app seed-demo``; the app shows a banner on it
+    and refuses to seed over a real one.
+    """
+
+    __tablename__ = "clinic_profile"
+    __table_args__ = (
+        CheckConstraint("activity_restriction_hours BETWEEN 0 AND 336", name="activity_hours"),
+        CheckConstraint("follow_up_weeks BETWEEN 0 AND 52", name="follow_up_weeks"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    after_hours_phone: Mapped[str] = mapped_column(String(40), default="")
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    default_language: Mapped[Language] = mapped_column(
+        str_enum(Language, "language"), default=Language.ENGLISH
+    )
+    # Handout settings (tpi-reference §7): fever threshold 100.4 °F / 38 °C (seed 002),
+    # 48 h without strenuous activity (seed 000), follow-up every few weeks (seed 000).
+    fever_threshold_c: Mapped[Decimal] = mapped_column(ExactDecimal(), default=Decimal("38.0"))
+    activity_restriction_hours: Mapped[int] = mapped_column(Integer, default=48)
+    follow_up_weeks: Mapped[int] = mapped_column(Integer, default=3)
+    # How old a weight may be before dose limits fall back to the absolute cap (issue 4).
+    weight_max_age_days: Mapped[int] = mapped_column(Integer, default=180)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class User(Base):
+    """Someone who signs in: provider, nurse, front desk or administrator."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    credentials: Mapped[str] = mapped_column(String(40), default="")
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    # An administrator who also sees patients (the first user made at setup) is both.
+    is_provider: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

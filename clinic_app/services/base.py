@@ -1,0 +1,82 @@
+"""What every service shares: one transaction per call, errors a user can read, audit rows."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from clinic_app.domain.errors import ClinicError, ConflictError, StorageError
+from clinic_app.models import AuditEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Actor:
+    """Who is using this workstation; set once signed in (``None`` during first-run setup)."""
+
+    user_id: int | None = None
+
+
+def storage_error_from(exc: DBAPIError) -> ClinicError:
+    """Translate a driver error into a sentence for the person at the keyboard.
+
+    Only the error class and SQLSTATE are logged, never the statement or its parameters,
+    which can hold patient data.
+    """
+    text = str(exc.orig).lower()
+    log.warning("database error %s (sqlstate %s)", type(exc.orig).__name__,
+                getattr(exc.orig, "sqlstate", None))
+    if isinstance(exc, IntegrityError):
+        return ConflictError("That would duplicate or break a link to another record; "
+                             "nothing was saved.")
+    if "locked" in text or "busy" in text or "lock timeout" in text:
+        return StorageError("The database is busy: another workstation is saving. Nothing was "
+                            "saved; try again in a moment.")
+    if "disk is full" in text or "no space" in text or "disk full" in text:
+        return StorageError("The disk holding the database is full. Nothing was saved; free "
+                            "some space and try again.")
+    if "readonly" in text or "read-only" in text:
+        return StorageError("The database file is read-only for this user. Nothing was saved.")
+    if isinstance(exc, OperationalError):
+        return StorageError("The database cannot be reached. Nothing was saved; check the "
+                            "network or the server and try again.")
+    return StorageError("The database refused the change. Nothing was saved.")
+
+
+class Service:
+    """Base class: holds the session factory and the current actor.
+
+    Each public method of a subclass opens exactly one transaction with :meth:`_tx` and
+    returns plain dataclasses, so widgets never hold sessions or ORM objects.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], actor: Actor | None = None) -> None:
+        self._sessions = sessions
+        self._actor = actor or Actor()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except StaleDataError:
+            raise ConflictError("This record was changed on another workstation since you "
+                                "opened it. Reopen it to see the latest version; your edit "
+                                "was not saved.") from None
+        except DBAPIError as exc:
+            raise storage_error_from(exc) from exc
+
+    def _audit(self, session: Session, action: str, entity_type: str, entity_id: int | None,
+               patient_id: int | None = None) -> None:
+        """Record an action in the same transaction as the change it describes."""
+        session.add(AuditEvent(user_id=self._actor.user_id, action=action,
+                               entity_type=entity_type, entity_id=entity_id,
+                               patient_id=patient_id))

@@ -1,0 +1,243 @@
+"""Plain values the services hand out and take in: no ORM objects ever leave a service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from clinic_app.domain.catalog import View
+from clinic_app.domain.enums import (
+    Aspiration,
+    DoseUnit,
+    EncounterStatus,
+    Language,
+    Role,
+    Sex,
+    Side,
+    SkinPrep,
+    Technique,
+    Tolerance,
+    TwitchResponse,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicProfileData:
+    """The clinic's details as typed in the setup dialog."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    after_hours_phone: str = ""
+    default_language: Language = Language.ENGLISH
+    fever_threshold_c: Decimal = Decimal("38.0")
+    activity_restriction_hours: int = 48
+    follow_up_weeks: int = 3
+    logo_png: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicProfileView(ClinicProfileData):
+    id: int = 0
+    is_demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    username: str
+    display_name: str
+    password: str
+    role: Role
+    credentials: str = ""
+    is_provider: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    credentials: str
+    role: Role
+    is_provider: bool
+    active: bool
+
+    @property
+    def label(self) -> str:
+        """"Ana Ruiz, MD"."""
+        return f"{self.display_name}, {self.credentials}" if self.credentials else \
+            self.display_name
+
+
+@dataclass(frozen=True, slots=True)
+class PatientInput:
+    """What the patient form submits. Weights are Decimal or text as typed."""
+
+    mrn: str
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    sex: Sex = Sex.UNKNOWN
+    weight_kg: Decimal | str | None = None
+    weight_measured_on: date | None = None
+    preferred_language: Language = Language.ENGLISH
+    phone: str = ""
+    allergies: str = ""
+    anticoagulant: bool = False
+    diabetes: bool = False
+    pregnant_or_breastfeeding: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PatientView:
+    id: int
+    mrn: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    sex: Sex
+    weight_kg: Decimal | None
+    weight_measured_on: date | None
+    preferred_language: Language
+    phone: str
+    allergies: str
+    anticoagulant: bool
+    diabetes: bool
+    pregnant_or_breastfeeding: bool
+    notes: str
+    voided: bool
+
+    @property
+    def display_name(self) -> str:
+        """"FAMILY, Given" as charts list patients."""
+        return f"{self.family_name}, {self.given_name}"
+
+    def to_input(self) -> PatientInput:
+        """The form values that would recreate this patient (for the edit dialog)."""
+        return PatientInput(
+            mrn=self.mrn, given_name=self.given_name, family_name=self.family_name,
+            date_of_birth=self.date_of_birth, sex=self.sex, weight_kg=self.weight_kg,
+            weight_measured_on=self.weight_measured_on,
+            preferred_language=self.preferred_language, phone=self.phone,
+            allergies=self.allergies, anticoagulant=self.anticoagulant,
+            diabetes=self.diabetes, pregnant_or_breastfeeding=self.pregnant_or_breastfeeding,
+            notes=self.notes,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationView:
+    id: int
+    code: str
+    name: str
+    drug_class: str
+    concentration: Decimal
+    concentration_unit: str
+    dose_unit: DoseUnit
+
+
+@dataclass(frozen=True, slots=True)
+class LotView:
+    id: int
+    medication_id: int
+    lot_number: str
+    expires_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class DoseInput:
+    medication_id: int
+    volume_ml: Decimal | str
+    lot_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DoseView:
+    id: int
+    medication_id: int
+    medication_name: str
+    lot_id: int | None
+    volume_ml: Decimal
+    dose: Decimal
+    dose_unit: DoseUnit
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInput:
+    """A site as placed on the map: muscle and side come from the clicked region."""
+
+    muscle_code: str
+    side: Side | None
+    view: View
+    point_x: float
+    point_y: float
+    technique: Technique = Technique.INJECTION
+    needle_gauge: int | None = None
+    needle_length_in: Decimal | str | None = None
+    twitch_response: TwitchResponse = TwitchResponse.NOT_ASSESSED
+    aspiration: Aspiration = Aspiration.NOT_DONE
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    id: int
+    order_number: int
+    muscle_code: str
+    muscle_name: str
+    side: Side
+    view: View
+    point_x: float
+    point_y: float
+    technique: Technique
+    needle_gauge: int | None
+    needle_length_in: Decimal | None
+    twitch_response: TwitchResponse
+    aspiration: Aspiration
+    doses: tuple[DoseView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EncounterInput:
+    """The encounter form apart from its sites."""
+
+    indication: str = ""
+    icd10_codes: tuple[str, ...] = ()
+    screening: dict[str, Any] = field(default_factory=dict)
+    consent_obtained: bool = False
+    time_out_done: bool = False
+    skin_prep: SkinPrep | None = None
+    pain_before: int | None = None
+    pain_after: int | None = None
+    tolerance: Tolerance | None = None
+    complications: str = ""
+    follow_up_plan: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EncounterView:
+    id: int
+    patient_id: int
+    provider_id: int
+    provider_name: str
+    performed_at: datetime
+    status: EncounterStatus
+    version: int
+    form: EncounterInput
+    sites: tuple[SiteView, ...]
+    signed_by_id: int | None = None
+    signed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EncounterSummary:
+    """A row of the patient's history list."""
+
+    id: int
+    performed_at: datetime
+    provider_name: str
+    status: EncounterStatus
+    muscles: tuple[str, ...]
+    site_count: int

@@ -1,0 +1,184 @@
+"""Create, edit, void and find patients."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from clinic_app.domain import validation as v
+from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from clinic_app.models import Patient
+from clinic_app.models.base import utcnow
+from clinic_app.services.base import Service
+from clinic_app.services.dto import PatientInput, PatientView
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def patient_view(p: Patient) -> PatientView:
+    return PatientView(
+        id=p.id, mrn=p.mrn, given_name=p.given_name, family_name=p.family_name,
+        date_of_birth=p.date_of_birth, sex=p.sex, weight_kg=p.weight_kg,
+        weight_measured_on=p.weight_measured_on, preferred_language=p.preferred_language,
+        phone=p.phone, allergies=p.allergies, anticoagulant=p.anticoagulant,
+        diabetes=p.diabetes, pregnant_or_breastfeeding=p.pregnant_or_breastfeeding,
+        notes=p.notes, voided=p.voided_at is not None,
+    )
+
+
+def parse_date_query(text: str) -> date | None:
+    """A date typed in the search box: 1980-03-14 or 3/14/1980 (US order)."""
+    try:
+        if _ISO_DATE.match(text):
+            return date.fromisoformat(text)
+        m = _US_DATE.match(text)
+        if m:
+            return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+    except ValueError:
+        return None
+    return None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _word_prefix(column: ColumnElement[str], token: str) -> ColumnElement[bool]:
+    """``token`` starts the column or any word in it ("lopez" matches "garcia lopez")."""
+    t = _escape_like(token)
+    return or_(column.like(f"{t}%", escape="\\"), column.like(f"% {t}%", escape="\\"))
+
+
+class PatientService(Service):
+    """Use cases of the patient list and the patient form."""
+
+    def _clean(self, data: PatientInput, today: date) -> dict[str, object]:
+        given = v.clean_name("given_name", data.given_name, label="Given name")
+        family = v.clean_name("family_name", data.family_name, label="Family name")
+        weight = v.check_weight(data.weight_kg)
+        measured = data.weight_measured_on
+        if weight is not None and measured is None:
+            measured = today
+        if measured is not None and measured > today:
+            raise ValidationError("weight_measured_on", "The weight's date is in the future.")
+        return {
+            "mrn": v.clean_mrn(data.mrn),
+            "given_name": given,
+            "family_name": family,
+            "given_key": v.search_key(given),
+            "family_key": v.search_key(family),
+            "date_of_birth": v.check_birth_date(data.date_of_birth, today),
+            "sex": data.sex,
+            "weight_kg": weight,
+            "weight_measured_on": measured if weight is not None else None,
+            "preferred_language": data.preferred_language,
+            "phone": v.clean_text("phone", data.phone, label="Phone", max_length=40),
+            "allergies": v.clean_text("allergies", data.allergies, label="Allergies",
+                                      multiline=True),
+            "anticoagulant": bool(data.anticoagulant),
+            "diabetes": bool(data.diabetes),
+            "pregnant_or_breastfeeding": bool(data.pregnant_or_breastfeeding),
+            "notes": v.clean_text("notes", data.notes, label="Notes", multiline=True,
+                                  max_length=20000),
+        }
+
+    def _check_mrn_free(self, session: Session, mrn: str, patient_id: int | None) -> None:
+        query = select(Patient.id).where(func.lower(Patient.mrn) == mrn.lower())
+        if patient_id is not None:
+            query = query.where(Patient.id != patient_id)
+        if session.scalar(query) is not None:
+            raise ConflictError(f"MRN {mrn} already belongs to another patient.")
+
+    def create(self, data: PatientInput, today: date | None = None) -> PatientView:
+        """Register a new patient; refuses a duplicate MRN (case-insensitive)."""
+        values = self._clean(data, today or date.today())
+        with self._tx() as session:
+            self._check_mrn_free(session, str(values["mrn"]), None)
+            patient = Patient(**values)
+            session.add(patient)
+            session.flush()
+            self._audit(session, "patient.create", "patient", patient.id, patient.id)
+            return patient_view(patient)
+
+    def update(self, patient_id: int, data: PatientInput,
+               today: date | None = None) -> PatientView:
+        """Save the edited form of an existing, non-voided patient."""
+        values = self._clean(data, today or date.today())
+        with self._tx() as session:
+            patient = self._load(session, patient_id)
+            if patient.voided_at is not None:
+                raise ConflictError("This patient was voided and cannot be edited.")
+            self._check_mrn_free(session, str(values["mrn"]), patient_id)
+            for key, value in values.items():
+                setattr(patient, key, value)
+            self._audit(session, "patient.update", "patient", patient.id, patient.id)
+            session.flush()
+            return patient_view(patient)
+
+    def void(self, patient_id: int, reason: str) -> PatientView:
+        """Hide a patient registered in error; the row and its history stay."""
+        text = v.clean_text("void_reason", reason, label="Reason", required=True,
+                            multiline=True)
+        with self._tx() as session:
+            patient = self._load(session, patient_id)
+            if patient.voided_at is not None:
+                raise ConflictError("This patient is already voided.")
+            patient.voided_at = utcnow()
+            patient.voided_by_id = self._actor.user_id
+            patient.void_reason = text
+            self._audit(session, "patient.void", "patient", patient.id, patient.id)
+            session.flush()
+            return patient_view(patient)
+
+    def get(self, patient_id: int) -> PatientView:
+        with self._tx() as session:
+            return patient_view(self._load(session, patient_id))
+
+    def count(self) -> int:
+        """Patients not voided."""
+        with self._tx() as session:
+            return int(session.scalar(select(func.count(Patient.id))
+                                      .where(Patient.voided_at.is_(None))) or 0)
+
+    def search(self, text: str, *, limit: int = 200,
+               include_voided: bool = False) -> list[PatientView]:
+        """Find patients by name prefix, MRN or date of birth.
+
+        Names match case- and accent-insensitively ("nguyen" finds "Nguyễn"); every word
+        typed must start the given or family name ("ngu th" finds "Nguyễn Thị"), and
+        "Family, Given" works too. An empty query lists patients alphabetically.
+        """
+        query = select(Patient)
+        if not include_voided:
+            query = query.where(Patient.voided_at.is_(None))
+        raw = " ".join(text.split())
+        if raw:
+            query = query.where(self._match(raw))
+        query = query.order_by(Patient.family_key, Patient.given_key, Patient.id).limit(limit)
+        with self._tx() as session:
+            return [patient_view(p) for p in session.scalars(query)]
+
+    @staticmethod
+    def _match(raw: str) -> ColumnElement[bool]:
+        born = parse_date_query(raw)
+        if born is not None:
+            return Patient.date_of_birth == born
+        mrn = func.lower(Patient.mrn).like(f"{_escape_like(raw.lower())}%", escape="\\")
+        tokens = [t for t in v.search_key(raw.replace(",", " ")).split() if t]
+        if not tokens:
+            return mrn
+        name = and_(*[or_(_word_prefix(Patient.family_key, t), _word_prefix(Patient.given_key, t))
+                      for t in tokens])
+        return or_(mrn, name)
+
+    @staticmethod
+    def _load(session: Session, patient_id: int) -> Patient:
+        patient = session.get(Patient, patient_id)
+        if patient is None:
+            raise NotFoundError(f"No patient with id {patient_id}.")
+        return patient
+

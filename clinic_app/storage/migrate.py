@@ -1,0 +1,116 @@
+"""Schema migrations: upgrade on start (after a copy of an SQLite file), report the revision."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import OperationalError
+
+from clinic_app.domain.errors import StorageError
+from clinic_app.storage.location import sqlite_path
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class UpgradeResult:
+    """What an upgrade did.
+
+    Attributes:
+        before: the revision found (``None`` for an empty database).
+        after: the revision now in place (the head).
+        backup: the copy taken first, if any.
+    """
+
+    before: str | None
+    after: str
+    backup: Path | None
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic config pointing at the packaged migrations (no alembic.ini needed)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest revision this version of the app knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revisions"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision stamped in the database, ``None`` when it was never migrated."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise StorageError(f"Cannot read the database: {exc.orig}") from exc
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+def backup_sqlite(db_file: Path, revision: str | None) -> Path:
+    """Copy an SQLite database with SQLite's online backup (safe with WAL and readers)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = db_file.with_name(f"{db_file.stem}.before-{revision or 'none'}-{stamp}{db_file.suffix}")
+    src = sqlite3.connect(db_file)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine) -> UpgradeResult:
+    """Bring the database to the newest schema.
+
+    An existing SQLite database is copied next to itself first, so a failed upgrade loses
+    nothing. A database from a newer app version is refused rather than touched.
+    """
+    head = head_revision()
+    before = current_revision(engine)
+    if before == head:
+        return UpgradeResult(before, head, None)
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    if before is not None and before not in known:
+        raise StorageError(
+            f"The database is at schema revision {before}, which this version of clinic_app "
+            "does not know: it was written by a newer version. Update the app."
+        )
+    backup: Path | None = None
+    db_file = sqlite_path(engine.url)
+    if db_file is not None and db_file.exists() and (before is not None or _has_tables(engine)):
+        backup = backup_sqlite(db_file, before)
+        log.info("copied the database to %s before upgrading", backup.name)
+    cfg = alembic_config()
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except OperationalError as exc:
+        raise StorageError(f"The database upgrade failed and was rolled back: {exc.orig}") from exc
+    log.info("database schema upgraded from %s to %s", before, head)
+    return UpgradeResult(before, head, backup)

@@ -1,0 +1,129 @@
+"""Shared fixtures: a fresh database per test on SQLite and on PostgreSQL.
+
+PostgreSQL runs when ``CLINIC_APP_TEST_PG_URL`` (or the default local URL) answers. With
+``CI=true`` an unreachable server fails the run instead of skipping, so CI can never go
+green without having exercised PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from clinic_app.models import Base  # noqa: E402
+from clinic_app.services.base import Actor  # noqa: E402
+from clinic_app.services.clinic import ClinicService  # noqa: E402
+from clinic_app.services.encounters import EncounterService  # noqa: E402
+from clinic_app.services.patients import PatientService  # noqa: E402
+from clinic_app.storage import migrate  # noqa: E402
+from clinic_app.storage.engine import make_engine, make_sessionmaker  # noqa: E402
+from clinic_app.storage.location import sqlite_url  # noqa: E402
+
+DEFAULT_PG_URL = "postgresql+psycopg://clinic:clinic@127.0.0.1:5432/clinic_test"
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pg_url() -> str:
+    return os.environ.get("CLINIC_APP_TEST_PG_URL", DEFAULT_PG_URL)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real per-user data folder or the developer's database."""
+    monkeypatch.setenv("CLINIC_APP_DATA_DIR", str(tmp_path / "appdata"))
+    monkeypatch.delenv("CLINIC_APP_DB", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated once per run; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine]:
+    """The PostgreSQL test database, emptied and migrated once per run."""
+    engine = make_engine(pg_url())
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except OperationalError as exc:
+        engine.dispose()
+        message = f"PostgreSQL at {pg_url()} is unreachable: {exc.orig}"
+        if in_ci():
+            pytest.fail(message + " (CI=true: PostgreSQL tests must run)")
+        pytest.skip(message)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
+        sessionmaker[Session]]:
+    """A session factory on a fresh, migrated database of the parametrised backend."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, path)
+        engine = make_engine(sqlite_url(path))
+        yield make_sessionmaker(engine)
+        engine.dispose()
+        return
+    engine = request.getfixturevalue("pg_engine")
+    # Every service transaction becomes a savepoint inside one outer transaction that is
+    # rolled back afterwards (SQLAlchemy orm/session_transaction.rst).
+    conn = engine.connect()
+    outer = conn.begin()
+    yield sessionmaker(bind=conn, expire_on_commit=False,
+                       join_transaction_mode="create_savepoint")
+    outer.rollback()
+    conn.close()
+
+
+@dataclass
+class Services:
+    actor: Actor
+    clinic: ClinicService
+    patients: PatientService
+    encounters: EncounterService
+
+
+@pytest.fixture
+def services(db: sessionmaker[Session]) -> Services:
+    actor = Actor()
+    return Services(actor, ClinicService(db, actor), PatientService(db, actor),
+                    EncounterService(db, actor))
+
+
+def all_tables() -> list[str]:
+    return sorted(Base.metadata.tables)

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from clinic_app.domain.errors import StorageError
+from clinic_app.storage.engine import SQLITE_EXPECTED, make_engine, read_sqlite_pragmas
+from clinic_app.storage.location import (
+    DEFAULT_DB_FILENAME,
+    data_dir,
+    describe_url,
+    resolve_database_url,
+    sqlite_path,
+    sqlite_url,
+)
+
+
+def test_every_pooled_sqlite_connection_has_the_safety_pragmas(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "p.sqlite3"))
+    conns = [engine.connect() for _ in range(3)]  # three distinct pooled connections
+    try:
+        for conn in conns:
+            raw = conn.connection.dbapi_connection
+            assert read_sqlite_pragmas(raw) == SQLITE_EXPECTED
+    finally:
+        for conn in conns:
+            conn.close()
+    engine.dispose()
+
+
+def test_a_connection_that_lost_a_pragma_is_repaired_on_checkout(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "p.sqlite3"))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "fk.sqlite3"))
+    with engine.begin() as conn:
+        conn.execute(text("create table parent (id integer primary key)"))
+        conn.execute(text("create table child (p integer references parent(id))"))
+    with pytest.raises(Exception, match="FOREIGN KEY"), engine.begin() as conn:
+        conn.execute(text("insert into child values (42)"))
+    engine.dispose()
+
+
+def test_the_default_database_lives_in_the_data_folder(tmp_path: Path) -> None:
+    env = {"CLINIC_APP_DATA_DIR": str(tmp_path / "data")}
+    url = resolve_database_url(None, env)
+    assert url == sqlite_url(tmp_path / "data" / DEFAULT_DB_FILENAME)
+    assert data_dir(env) == tmp_path / "data"
+    assert data_dir({}).name == "clinic_app"
+
+
+def test_cli_beats_environment_beats_default(tmp_path: Path) -> None:
+    env = {"CLINIC_APP_DB": "postgresql://u:p@db/x", "CLINIC_APP_DATA_DIR": str(tmp_path)}
+    assert resolve_database_url(None, env) == "postgresql+psycopg://u:p@db/x"
+    assert resolve_database_url("sqlite:///" + str(tmp_path / "a.db"), env).endswith("a.db")
+    assert resolve_database_url(str(tmp_path / "plain.sqlite3"), env) == sqlite_url(
+        tmp_path / "plain.sqlite3")
+
+
+def test_unsupported_or_malformed_urls_are_refused() -> None:
+    with pytest.raises(StorageError, match="not supported"):
+        resolve_database_url("mysql://u@h/db", {})
+    with pytest.raises(StorageError, match="not a valid URL"):
+        resolve_database_url("://nothing", {})
+
+
+def test_passwords_never_shown_and_sqlite_path() -> None:
+    assert "secret" not in describe_url("postgresql+psycopg://u:secret@h/db")
+    assert sqlite_path("sqlite:////tmp/x.db") == Path("/tmp/x.db")
+    assert sqlite_path("sqlite://") is None
+    assert sqlite_path("postgresql+psycopg://u@h/db") is None
+
+
+def test_locked_database_waits_then_gives_a_clear_error(tmp_path: Path) -> None:
+    from clinic_app.services.base import storage_error_from
+    from sqlalchemy.exc import OperationalError
+
+    path = tmp_path / "locked.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    with engine.begin() as conn:
+        conn.execute(text("create table t (v integer)"))
+    holder = sqlite3.connect(path, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("insert into t values (1)")
+    fast = make_engine(sqlite_url(path))
+    with fast.connect() as conn:
+        conn.exec_driver_sql("PRAGMA busy_timeout=50")
+    try:
+        with pytest.raises(OperationalError) as err, fast.begin() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout=50")
+            conn.execute(text("insert into t values (2)"))
+        message = str(storage_error_from(err.value))
+        assert "busy" in message and "Nothing was saved" in message
+    finally:
+        holder.rollback()
+        holder.close()
+        fast.dispose()
+        engine.dispose()

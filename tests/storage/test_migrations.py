@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from clinic_app.domain.errors import StorageError
+from clinic_app.models import Base
+from clinic_app.storage import migrate
+from clinic_app.storage.engine import make_engine
+from clinic_app.storage.location import sqlite_url
+
+
+def _diff(engine: Engine) -> list[object]:
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                     "compare_server_default": True})
+        return list(compare_metadata(ctx, Base.metadata))
+
+
+def test_models_and_migrations_agree_on_sqlite(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "m.sqlite3"))
+    result = migrate.upgrade(engine)
+    assert result.before is None
+    assert result.after == migrate.head_revision()
+    assert _diff(engine) == []
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_models_and_migrations_agree_on_postgresql(pg_engine: Engine) -> None:
+    assert migrate.current_revision(pg_engine) == migrate.head_revision()
+    assert _diff(pg_engine) == []
+
+
+def test_every_model_table_is_created(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "m.sqlite3"))
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+    engine.dispose()
+
+
+def test_upgrade_copies_an_existing_database_first(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    migrate.upgrade(engine)
+    # Pretend the file predates the newest revision: stamp it as "before the first one"
+    # with a table of data that must survive the copy.
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE keepsake (v TEXT)"))
+        conn.execute(text("INSERT INTO keepsake VALUES ('precious')"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(text(f"DROP TABLE {table.name}"))
+    result = migrate.upgrade(engine)
+    assert result.before is None
+    assert result.backup is not None and result.backup.exists()
+    assert result.backup.parent == path.parent
+    backup_engine = make_engine(sqlite_url(result.backup))
+    with backup_engine.connect() as conn:
+        assert conn.execute(text("select v from keepsake")).scalar() == "precious"
+    backup_engine.dispose()
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    engine.dispose()
+
+
+def test_fresh_file_gets_no_backup_and_second_upgrade_is_a_no_op(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "new.sqlite3"))
+    first = migrate.upgrade(engine)
+    assert first.backup is None
+    second = migrate.upgrade(engine)
+    assert second.before == second.after == migrate.head_revision()
+    assert second.backup is None
+    assert list(tmp_path.glob("*.before-*")) == []
+    engine.dispose()
+
+
+def test_database_from_a_newer_app_is_refused(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "future.sqlite3"))
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff9999'"))
+    with pytest.raises(StorageError, match="newer version"):
+        migrate.upgrade(engine)
+    engine.dispose()
