@@ -153,11 +153,11 @@ class Muscle:
 
     def lay_name(self, language: Language) -> str:
         """The handout name in ``language``."""
-        return self.lay_name_es if language is Language.SPANISH else self.lay_name_en
+        return self.lay_name_es if language == Language.SPANISH else self.lay_name_en
 
     def referred_pain(self, language: Language) -> str:
         """The referred-pain sentence in ``language``."""
-        return self.referred_pain_es if language is Language.SPANISH else self.referred_pain_en
+        return self.referred_pain_es if language == Language.SPANISH else self.referred_pain_en
 
 
 _FIELD_NAMES: Final = tuple(f.name for f in fields(Muscle))

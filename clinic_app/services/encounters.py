@@ -96,7 +96,7 @@ class EncounterService(Service):
         )
 
     def _encounter_view(self, session: Session, e: Encounter) -> EncounterView:
-        names = dict(session.execute(select(Medication.id, Medication.name)).tuples().all())
+        names = self._med_names(session)
         provider = session.get(User, e.provider_id)
         return EncounterView(
             id=e.id, patient_id=e.patient_id, provider_id=e.provider_id,
@@ -264,7 +264,8 @@ class EncounterService(Service):
                 select(Encounter).where(Encounter.patient_id == patient_id)
                 .options(selectinload(Encounter.sites))
                 .order_by(Encounter.performed_at.desc(), Encounter.id.desc()))
-            providers = dict(session.execute(select(User.id, User.display_name)).tuples().all())
+            providers = {uid: name for uid, name in session.execute(
+                select(User.id, User.display_name))}
             result = []
             for e in rows:
                 muscles: list[str] = []
@@ -286,7 +287,8 @@ class EncounterService(Service):
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _med_names(session: Session) -> dict[int, str]:
-        return dict(session.execute(select(Medication.id, Medication.name)).tuples().all())
+        return {mid: name for mid, name in session.execute(select(Medication.id,
+                                                                  Medication.name))}
 
     @staticmethod
     def _replace_doses(session: Session, row: InjectionSite, doses: Sequence[DoseInput]) -> None:
