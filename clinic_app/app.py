@@ -1,0 +1,59 @@
+"""Composition root: settings → engine → migrations → services → window.
+
+Nothing else in the app creates engines or session factories.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from clinic_app.domain.catalog import default_catalog
+from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.formulary import default_formulary
+from clinic_app.services.container import AppServices, build_services
+from clinic_app.storage import migrate
+from clinic_app.storage.engine import make_engine, make_sessionmaker
+from clinic_app.storage.location import describe_url, sqlite_path
+
+log = logging.getLogger(__name__)
+
+
+def open_services(url: str) -> AppServices:
+    """Load the reference data, open and upgrade the database, build the services.
+
+    Raises:
+        ClinicError: a broken catalog or formulary file (naming the file and entry), or a
+            database that cannot be opened or upgraded.
+    """
+    default_catalog()  # validated once, before any window: a broken file stops start-up
+    default_formulary()
+    engine = make_engine(url)
+    result = migrate.upgrade(engine)
+    if result.backup is not None:
+        log.info("schema upgraded from %s; previous file kept as %s", result.before,
+                 result.backup.name)
+    return build_services(make_sessionmaker(engine), describe_url(url),
+                          is_sqlite=sqlite_path(url) is not None)
+
+
+def run_gui(url: str) -> int:
+    """Start the Qt application on ``url``; returns the process exit code."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from clinic_app.ui.startup import create_main_window, run_startup
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("clinic_app")
+    app.setOrganizationName("clinic_app")
+    try:
+        services = open_services(url)
+    except ClinicError as exc:
+        print(f"clinic-app: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "clinic_app cannot start", str(exc))
+        return 2
+    if not run_startup(services):
+        return 0
+    window = create_main_window(services)
+    window.show()
+    return int(app.exec())
