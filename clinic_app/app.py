@@ -31,10 +31,12 @@ def open_services(url: str) -> AppServices:
     engine = make_engine(url)
     result = migrate.upgrade(engine)
     if result.backup is not None:
-        log.info("schema upgraded from %s; previous file kept as %s", result.before,
-                 result.backup.name)
-    return build_services(make_sessionmaker(engine), describe_url(url),
-                          is_sqlite=sqlite_path(url) is not None)
+        log.info(
+            "schema upgraded from %s; previous file kept as %s", result.before, result.backup.name
+        )
+    return build_services(
+        make_sessionmaker(engine), describe_url(url), is_sqlite=sqlite_path(url) is not None
+    )
 
 
 def run_gui(url: str) -> int:

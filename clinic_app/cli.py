@@ -23,25 +23,32 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clinic-app",
         description="Charting for trigger point injections and dry needling. "
-                    "Without a command, opens the app.")
+        "Without a command, opens the app.",
+    )
     parser.add_argument("--version", action="version", version=f"clinic_app {__version__}")
-    parser.add_argument("--db", metavar="URL",
-                        help="database: an SQLite file path or URL, or "
-                             "postgresql+psycopg://user:password@host/dbname "
-                             "(default: $CLINIC_APP_DB, else clinic.sqlite3 in the data folder)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database: an SQLite file path or URL, or "
+        "postgresql+psycopg://user:password@host/dbname "
+        "(default: $CLINIC_APP_DB, else clinic.sqlite3 in the data folder)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     seed = sub.add_parser("seed-demo", help="fill an EMPTY database with a synthetic demo clinic")
-    seed.add_argument("--db", metavar="URL", required=True, dest="seed_db",
-                      help="the database to fill (required, so a real one is never hit by "
-                           "accident)")
+    seed.add_argument(
+        "--db",
+        metavar="URL",
+        required=True,
+        dest="seed_db",
+        help="the database to fill (required, so a real one is never hit by accident)",
+    )
     seed.add_argument("--patients", type=int, default=220, help="how many patients (default 220)")
     seed.add_argument("--seed", type=int, default=20261123, help="random seed (default fixed)")
 
     db = sub.add_parser("db", help="database schema: upgrade or show the current revision")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_sub.add_parser("upgrade", help="migrate to the newest schema (copies an SQLite file "
-                                      "first)")
+    db_sub.add_parser("upgrade", help="migrate to the newest schema (copies an SQLite file first)")
     db_sub.add_parser("current", help="print the schema revision and whether it is current")
     return parser
 
@@ -53,13 +60,19 @@ def _seed_demo(url: str, patients: int, seed: int) -> int:
     engine = make_engine(url)
     try:
         migrate.upgrade(engine)
-        summary = seed_demo(make_sessionmaker(engine), patients=patients, seed=seed,
-                            progress=lambda text: print(f"  … {text}", flush=True))
+        summary = seed_demo(
+            make_sessionmaker(engine),
+            patients=patients,
+            seed=seed,
+            progress=lambda text: print(f"  … {text}", flush=True),
+        )
     finally:
         engine.dispose()
-    print(f"Demo clinic written to {describe_url(url)}: {summary.providers} providers, "
-          f"{summary.patients} patients, {summary.encounters} encounters, "
-          f"{summary.sites} injection sites.")
+    print(
+        f"Demo clinic written to {describe_url(url)}: {summary.providers} providers, "
+        f"{summary.patients} patients, {summary.encounters} encounters, "
+        f"{summary.sites} injection sites."
+    )
     print(f"Sign in as '{PROVIDERS[0][0]}' with password '{DEMO_PASSWORD}' (demo database only).")
     return 0
 
@@ -72,8 +85,10 @@ def _db_command(url: str, action: str) -> int:
             if result.before == result.after:
                 print(f"{describe_url(url)} is already at revision {result.after}.")
             else:
-                print(f"Upgraded {describe_url(url)} from {result.before or 'empty'} "
-                      f"to {result.after}.")
+                print(
+                    f"Upgraded {describe_url(url)} from {result.before or 'empty'} "
+                    f"to {result.after}."
+                )
             if result.backup:
                 print(f"A copy of the previous file was kept at {result.backup}.")
             return 0

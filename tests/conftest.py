@@ -20,14 +20,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from clinic_app.models import Base  # noqa: E402
-from clinic_app.services.base import Actor  # noqa: E402
-from clinic_app.services.clinic import ClinicService  # noqa: E402
-from clinic_app.services.encounters import EncounterService  # noqa: E402
-from clinic_app.services.patients import PatientService  # noqa: E402
-from clinic_app.storage import migrate  # noqa: E402
-from clinic_app.storage.engine import make_engine, make_sessionmaker  # noqa: E402
-from clinic_app.storage.location import sqlite_url  # noqa: E402
+from clinic_app.models import Base
+from clinic_app.services.base import Actor
+from clinic_app.services.clinic import ClinicService
+from clinic_app.services.encounters import EncounterService
+from clinic_app.services.patients import PatientService
+from clinic_app.storage import migrate
+from clinic_app.storage.engine import make_engine, make_sessionmaker
+from clinic_app.storage.location import sqlite_url
 
 DEFAULT_PG_URL = "postgresql+psycopg://clinic:clinic@127.0.0.1:5432/clinic_test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -88,8 +88,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
-        sessionmaker[Session]]:
+def db(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[sessionmaker[Session]]:
     """A session factory on a fresh, migrated database of the parametrised backend."""
     if backend == "sqlite":
         template = request.getfixturevalue("sqlite_template")
@@ -104,8 +105,7 @@ def db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
     # rolled back afterwards (SQLAlchemy orm/session_transaction.rst).
     conn = engine.connect()
     outer = conn.begin()
-    yield sessionmaker(bind=conn, expire_on_commit=False,
-                       join_transaction_mode="create_savepoint")
+    yield sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
     outer.rollback()
     conn.close()
 
@@ -121,8 +121,9 @@ class Services:
 @pytest.fixture
 def services(db: sessionmaker[Session]) -> Services:
     actor = Actor()
-    return Services(actor, ClinicService(db, actor), PatientService(db, actor),
-                    EncounterService(db, actor))
+    return Services(
+        actor, ClinicService(db, actor), PatientService(db, actor), EncounterService(db, actor)
+    )
 
 
 def all_tables() -> list[str]:

@@ -14,12 +14,14 @@ from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 
 
-def test_seed_demo_fills_an_empty_database(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_seed_demo_fills_an_empty_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "demo.sqlite3"
     assert main(["seed-demo", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "220 patients" in out and "demo-password" in out
+    assert "220 patients" in out
+    assert "demo-password" in out
     engine = make_engine(sqlite_url(db))
     with make_sessionmaker(engine)() as s:
         assert s.scalar(select(func.count(Patient.id))) >= 200
@@ -27,19 +29,23 @@ def test_seed_demo_fills_an_empty_database(tmp_path: Path,
         assert s.scalar(select(func.count(User.id))) >= 3
         assert s.scalar(select(ClinicProfile.is_demo)) is True
         names = "".join(s.scalars(select(Patient.family_name)))
-        scripts = {"latin": any("a" <= c.lower() <= "z" for c in names),
-                   "cyrillic": any("\u0400" <= c <= "\u04ff" for c in names),
-                   "greek": any("\u0370" <= c <= "\u03ff" for c in names),
-                   "han": any("\u4e00" <= c <= "\u9fff" for c in names)}
+        scripts = {
+            "latin": any("a" <= c.lower() <= "z" for c in names),
+            "cyrillic": any("\u0400" <= c <= "\u04ff" for c in names),
+            "greek": any("\u0370" <= c <= "\u03ff" for c in names),
+            "han": any("\u4e00" <= c <= "\u9fff" for c in names),
+        }
         assert all(scripts.values()), scripts
-        first, last = s.execute(select(func.min(Encounter.performed_at),
-                                       func.max(Encounter.performed_at))).one()
+        first, last = s.execute(
+            select(func.min(Encounter.performed_at), func.max(Encounter.performed_at))
+        ).one()
         assert (last - first).days >= 600  # spread over about two years
     engine.dispose()
 
 
-def test_seed_demo_refuses_a_database_with_data(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_seed_demo_refuses_a_database_with_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "real.sqlite3"
     assert main(["seed-demo", "--db", str(db), "--patients", "3"]) == 0
     capsys.readouterr()
@@ -57,9 +63,9 @@ def test_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "up to date" in capsys.readouterr().out
 
 
-def test_environment_variable_picks_the_database(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_environment_variable_picks_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "env.sqlite3"
     monkeypatch.setenv("CLINIC_APP_DB", sqlite_url(db))
     assert main(["db", "upgrade"]) == 0

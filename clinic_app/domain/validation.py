@@ -46,8 +46,15 @@ def has_control_characters(text: str) -> bool:
     return False
 
 
-def clean_text(field: str, value: str | None, *, label: str, required: bool = False,
-               max_length: int = 2000, multiline: bool = False) -> str:
+def clean_text(
+    field: str,
+    value: str | None,
+    *,
+    label: str,
+    required: bool = False,
+    max_length: int = 2000,
+    multiline: bool = False,
+) -> str:
     """Normalise free text to NFC, strip it, and refuse control characters.
 
     Args:
@@ -63,8 +70,9 @@ def clean_text(field: str, value: str | None, *, label: str, required: bool = Fa
         raise ValidationError(field, f"{label} is required.")
     probe = text.replace("\n", "").replace("\r", "").replace("\t", "") if multiline else text
     if has_control_characters(probe):
-        raise ValidationError(field, f"{label} contains an invisible control character; "
-                                     "retype it without pasting.")
+        raise ValidationError(
+            field, f"{label} contains an invisible control character; retype it without pasting."
+        )
     if len(text) > max_length:
         raise ValidationError(field, f"{label} is longer than {max_length} characters.")
     return text
@@ -82,8 +90,9 @@ def clean_mrn(value: str | None) -> str:
     """A medical record number: letters, digits and - _ / . only."""
     text = clean_text("mrn", value, label="MRN", required=True, max_length=MAX_MRN_LENGTH)
     if not _MRN_PATTERN.match(text):
-        raise ValidationError("mrn", "MRN may contain only letters, digits and - _ / . "
-                                     f"(got {text!r}).")
+        raise ValidationError(
+            "mrn", f"MRN may contain only letters, digits and - _ / . (got {text!r})."
+        )
     return text
 
 
@@ -92,12 +101,14 @@ def check_birth_date(value: date | None, today: date) -> date:
     if value is None:
         raise ValidationError("date_of_birth", "Date of birth is required.")
     if value > today:
-        raise ValidationError("date_of_birth",
-                              f"Date of birth {value.isoformat()} is in the future.")
+        raise ValidationError(
+            "date_of_birth", f"Date of birth {value.isoformat()} is in the future."
+        )
     if today.year - value.year > MAX_AGE_YEARS:
-        raise ValidationError("date_of_birth",
-                              f"Date of birth {value.isoformat()} is more than "
-                              f"{MAX_AGE_YEARS} years ago.")
+        raise ValidationError(
+            "date_of_birth",
+            f"Date of birth {value.isoformat()} is more than {MAX_AGE_YEARS} years ago.",
+        )
     return value
 
 
@@ -128,9 +139,11 @@ def check_weight(value: Decimal | str | int | None) -> Decimal | None:
     if weight is None:
         return None
     if weight <= 0 or weight > MAX_WEIGHT_KG:
-        raise ValidationError("weight_kg",
-                              f"Weight {weight} kg is not plausible: enter a value above 0 and "
-                              f"at most {MAX_WEIGHT_KG} kg.")
+        raise ValidationError(
+            "weight_kg",
+            f"Weight {weight} kg is not plausible: enter a value above 0 and "
+            f"at most {MAX_WEIGHT_KG} kg.",
+        )
     return weight.quantize(Decimal("0.1"))
 
 
@@ -153,30 +166,36 @@ def check_volume(value: Decimal | str | int | None) -> Decimal:
     if volume <= 0:
         raise ValidationError("volume_ml", f"Volume {volume} mL must be more than 0 mL.")
     if volume > MAX_SITE_VOLUME_ML:
-        raise ValidationError("volume_ml",
-                              f"Volume {volume} mL at one site is not plausible "
-                              f"(at most {MAX_SITE_VOLUME_ML} mL).")
+        raise ValidationError(
+            "volume_ml",
+            f"Volume {volume} mL at one site is not plausible (at most {MAX_SITE_VOLUME_ML} mL).",
+        )
     if volume != volume.quantize(Decimal("0.01")):
-        raise ValidationError("volume_ml",
-                              f"Volume {volume} mL has more precision than a syringe "
-                              "shows; use at most two decimals.")
+        raise ValidationError(
+            "volume_ml",
+            f"Volume {volume} mL has more precision than a syringe "
+            "shows; use at most two decimals.",
+        )
     return volume
 
 
-def check_needle(gauge: int | None, length_in: Decimal | str | None) -> tuple[int | None,
-                                                                               Decimal | None]:
+def check_needle(
+    gauge: int | None, length_in: Decimal | str | None
+) -> tuple[int | None, Decimal | None]:
     """Needle gauge and length in inches; both optional, each within a real range."""
     if gauge is not None:
         low, high = NEEDLE_GAUGE_RANGE
         if isinstance(gauge, bool) or not isinstance(gauge, int) or not low <= gauge <= high:
-            raise ValidationError("needle_gauge",
-                                  f"Needle gauge {gauge!r} is outside {low}–{high} G.")
+            raise ValidationError(
+                "needle_gauge", f"Needle gauge {gauge!r} is outside {low}–{high} G."
+            )
     length = parse_decimal("needle_length_in", length_in, label="Needle length")
     if length is not None:
         low_l, high_l = NEEDLE_LENGTH_RANGE_IN
         if not low_l <= length <= high_l:
-            raise ValidationError("needle_length_in",
-                                  f"Needle length {length} in is outside {low_l}–{high_l} in.")
+            raise ValidationError(
+                "needle_length_in", f"Needle length {length} in is outside {low_l}–{high_l} in."
+            )
     return gauge, length
 
 

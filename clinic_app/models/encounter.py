@@ -43,10 +43,12 @@ class Encounter(Base):
 
     __tablename__ = "encounter"
     __table_args__ = (
-        CheckConstraint("pain_before IS NULL OR pain_before BETWEEN 0 AND 10",
-                        name="pain_before_range"),
-        CheckConstraint("pain_after IS NULL OR pain_after BETWEEN 0 AND 10",
-                        name="pain_after_range"),
+        CheckConstraint(
+            "pain_before IS NULL OR pain_before BETWEEN 0 AND 10", name="pain_before_range"
+        ),
+        CheckConstraint(
+            "pain_after IS NULL OR pain_after BETWEEN 0 AND 10", name="pain_after_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -107,8 +109,9 @@ class InjectionSite(Base):
     __tablename__ = "injection_site"
     __table_args__ = (
         UniqueConstraint("encounter_id", "order_number", name="uq_injection_site_order"),
-        CheckConstraint("point_x BETWEEN 0 AND 1 AND point_y BETWEEN 0 AND 1",
-                        name="point_in_figure"),
+        CheckConstraint(
+            "point_x BETWEEN 0 AND 1 AND point_y BETWEEN 0 AND 1", name="point_in_figure"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -142,8 +145,9 @@ class SiteDose(Base):
     __table_args__ = (CheckConstraint("volume_ml > 0", name="volume_positive"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("injection_site.id", ondelete="CASCADE"),
-                                         index=True)
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("injection_site.id", ondelete="CASCADE"), index=True
+    )
     medication_id: Mapped[int] = mapped_column(ForeignKey("medication.id"))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("medication_lot.id"))
     volume_ml: Mapped[Decimal] = mapped_column(ExactDecimal())

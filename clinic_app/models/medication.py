@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from clinic_app.domain.formulary import DrugClass
 from clinic_app.models.base import Base, ExactDecimal
 from clinic_app.models.clinic import str_enum
-from clinic_app.domain.formulary import DrugClass
 
 
 class Medication(Base):
@@ -43,7 +43,9 @@ class MedicationLot(Base):
     """A manufacturer's lot of one medication, with its expiry date."""
 
     __tablename__ = "medication_lot"
-    __table_args__ = (UniqueConstraint("medication_id", "lot_number", name="uq_medication_lot_number"),)
+    __table_args__ = (
+        UniqueConstraint("medication_id", "lot_number", name="uq_medication_lot_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     medication_id: Mapped[int] = mapped_column(ForeignKey("medication.id"), index=True)

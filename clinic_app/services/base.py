@@ -31,22 +31,32 @@ def storage_error_from(exc: DBAPIError) -> ClinicError:
     which can hold patient data.
     """
     text = str(exc.orig).lower()
-    log.warning("database error %s (sqlstate %s)", type(exc.orig).__name__,
-                getattr(exc.orig, "sqlstate", None))
+    log.warning(
+        "database error %s (sqlstate %s)",
+        type(exc.orig).__name__,
+        getattr(exc.orig, "sqlstate", None),
+    )
     if isinstance(exc, IntegrityError):
-        return ConflictError("That would duplicate or break a link to another record; "
-                             "nothing was saved.")
+        return ConflictError(
+            "That would duplicate or break a link to another record; nothing was saved."
+        )
     if "locked" in text or "busy" in text or "lock timeout" in text:
-        return StorageError("The database is busy: another workstation is saving. Nothing was "
-                            "saved; try again in a moment.")
+        return StorageError(
+            "The database is busy: another workstation is saving. Nothing was "
+            "saved; try again in a moment."
+        )
     if "disk is full" in text or "no space" in text or "disk full" in text:
-        return StorageError("The disk holding the database is full. Nothing was saved; free "
-                            "some space and try again.")
+        return StorageError(
+            "The disk holding the database is full. Nothing was saved; free "
+            "some space and try again."
+        )
     if "readonly" in text or "read-only" in text:
         return StorageError("The database file is read-only for this user. Nothing was saved.")
     if isinstance(exc, OperationalError):
-        return StorageError("The database cannot be reached. Nothing was saved; check the "
-                            "network or the server and try again.")
+        return StorageError(
+            "The database cannot be reached. Nothing was saved; check the "
+            "network or the server and try again."
+        )
     return StorageError("The database refused the change. Nothing was saved.")
 
 
@@ -68,15 +78,29 @@ class Service:
             with self._sessions.begin() as session:
                 yield session
         except StaleDataError:
-            raise ConflictError("This record was changed on another workstation since you "
-                                "opened it. Reopen it to see the latest version; your edit "
-                                "was not saved.") from None
+            raise ConflictError(
+                "This record was changed on another workstation since you "
+                "opened it. Reopen it to see the latest version; your edit "
+                "was not saved."
+            ) from None
         except DBAPIError as exc:
             raise storage_error_from(exc) from exc
 
-    def _audit(self, session: Session, action: str, entity_type: str, entity_id: int | None,
-               patient_id: int | None = None) -> None:
+    def _audit(
+        self,
+        session: Session,
+        action: str,
+        entity_type: str,
+        entity_id: int | None,
+        patient_id: int | None = None,
+    ) -> None:
         """Record an action in the same transaction as the change it describes."""
-        session.add(AuditEvent(user_id=self._actor.user_id, action=action,
-                               entity_type=entity_type, entity_id=entity_id,
-                               patient_id=patient_id))
+        session.add(
+            AuditEvent(
+                user_id=self._actor.user_id,
+                action=action,
+                entity_type=entity_type,
+                entity_id=entity_id,
+                patient_id=patient_id,
+            )
+        )

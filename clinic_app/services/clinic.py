@@ -43,18 +43,30 @@ def password_matches(stored_hash: str, password: str) -> bool:
 
 
 def user_view(u: User) -> UserView:
-    return UserView(id=u.id, username=u.username, display_name=u.display_name,
-                    credentials=u.credentials, role=u.role, is_provider=u.is_provider,
-                    active=u.active)
+    return UserView(
+        id=u.id,
+        username=u.username,
+        display_name=u.display_name,
+        credentials=u.credentials,
+        role=u.role,
+        is_provider=u.is_provider,
+        active=u.active,
+    )
 
 
 def profile_view(p: ClinicProfile) -> ClinicProfileView:
     return ClinicProfileView(
-        id=p.id, name=p.name, address=p.address, phone=p.phone,
-        after_hours_phone=p.after_hours_phone, default_language=p.default_language,
+        id=p.id,
+        name=p.name,
+        address=p.address,
+        phone=p.phone,
+        after_hours_phone=p.after_hours_phone,
+        default_language=p.default_language,
         fever_threshold_c=p.fever_threshold_c,
         activity_restriction_hours=p.activity_restriction_hours,
-        follow_up_weeks=p.follow_up_weeks, logo_png=p.logo_png, is_demo=p.is_demo,
+        follow_up_weeks=p.follow_up_weeks,
+        logo_png=p.logo_png,
+        is_demo=p.is_demo,
     )
 
 
@@ -68,30 +80,38 @@ def dose_unit_for(concentration_unit: str) -> DoseUnit:
 
 
 def medication_view(m: Medication) -> MedicationView:
-    return MedicationView(id=m.id, code=m.code, name=m.name, drug_class=str(m.drug_class),
-                          concentration=m.concentration,
-                          concentration_unit=m.concentration_unit,
-                          dose_unit=dose_unit_for(m.concentration_unit))
+    return MedicationView(
+        id=m.id,
+        code=m.code,
+        name=m.name,
+        drug_class=str(m.drug_class),
+        concentration=m.concentration,
+        concentration_unit=m.concentration_unit,
+        dose_unit=dose_unit_for(m.concentration_unit),
+    )
 
 
 def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
     fever = v.parse_decimal("fever_threshold_c", data.fever_threshold_c, label="Fever threshold")
     if fever is None or not Decimal("37.5") <= fever <= Decimal("39.5"):
-        raise ValidationError("fever_threshold_c",
-                              "Fever threshold must be between 37.5 and 39.5 °C.")
+        raise ValidationError(
+            "fever_threshold_c", "Fever threshold must be between 37.5 and 39.5 °C."
+        )
     if not 0 <= data.activity_restriction_hours <= 336:
-        raise ValidationError("activity_restriction_hours",
-                              "Activity restriction must be 0 to 336 hours.")
+        raise ValidationError(
+            "activity_restriction_hours", "Activity restriction must be 0 to 336 hours."
+        )
     if not 0 <= data.follow_up_weeks <= 52:
         raise ValidationError("follow_up_weeks", "Follow-up must be 0 to 52 weeks.")
     return {
-        "name": v.clean_text("name", data.name, label="Clinic name", required=True,
-                             max_length=200),
-        "address": v.clean_text("address", data.address, label="Address", multiline=True,
-                                max_length=500),
+        "name": v.clean_text("name", data.name, label="Clinic name", required=True, max_length=200),
+        "address": v.clean_text(
+            "address", data.address, label="Address", multiline=True, max_length=500
+        ),
         "phone": v.clean_text("phone", data.phone, label="Phone", max_length=40),
-        "after_hours_phone": v.clean_text("after_hours_phone", data.after_hours_phone,
-                                          label="After-hours phone", max_length=40),
+        "after_hours_phone": v.clean_text(
+            "after_hours_phone", data.after_hours_phone, label="After-hours phone", max_length=40
+        ),
         "default_language": data.default_language,
         "fever_threshold_c": fever,
         "activity_restriction_hours": data.activity_restriction_hours,
@@ -101,18 +121,21 @@ def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
 
 
 def _clean_user(data: NewUser) -> dict[str, object]:
-    username = v.clean_text("username", data.username, label="Username", required=True,
-                            max_length=64).lower()
+    username = v.clean_text(
+        "username", data.username, label="Username", required=True, max_length=64
+    ).lower()
     if not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
         raise ValidationError("username", "Username may use letters, digits, '.', '_' and '-'.")
     if len(data.password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError("password",
-                              f"Password must be at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ValidationError(
+            "password", f"Password must be at least {MIN_PASSWORD_LENGTH} characters."
+        )
     return {
         "username": username,
         "display_name": v.clean_name("display_name", data.display_name, label="Full name"),
-        "credentials": v.clean_text("credentials", data.credentials, label="Credentials",
-                                    max_length=40),
+        "credentials": v.clean_text(
+            "credentials", data.credentials, label="Credentials", max_length=40
+        ),
         "role": data.role,
         "is_provider": data.is_provider or data.role == Role.PROVIDER,
         "password_hash": hash_password(data.password),
@@ -126,16 +149,25 @@ def seed_formulary(session: Session, entries: tuple[FormularyEntry, ...] | None 
     for e in entries if entries is not None else load_formulary():
         if e.code in existing:
             continue
-        session.add(Medication(
-            code=e.code, name=e.name, generic=e.generic, drug_class=e.drug_class,
-            concentration=e.concentration, concentration_unit=e.concentration_unit,
-            strength_label=e.strength_label, epinephrine=e.epinephrine,
-            hcpcs_code=e.hcpcs_code, billing_unit_amount=e.billing_unit_amount,
-            billing_unit=e.billing_unit, max_mg_per_kg=e.max_mg_per_kg,
-            max_total_mg=e.max_total_mg,
-            triamcinolone_equivalent_factor=e.triamcinolone_equivalent_factor,
-            source=e.source,
-        ))
+        session.add(
+            Medication(
+                code=e.code,
+                name=e.name,
+                generic=e.generic,
+                drug_class=e.drug_class,
+                concentration=e.concentration,
+                concentration_unit=e.concentration_unit,
+                strength_label=e.strength_label,
+                epinephrine=e.epinephrine,
+                hcpcs_code=e.hcpcs_code,
+                billing_unit_amount=e.billing_unit_amount,
+                billing_unit=e.billing_unit,
+                max_mg_per_kg=e.max_mg_per_kg,
+                max_total_mg=e.max_total_mg,
+                triamcinolone_equivalent_factor=e.triamcinolone_equivalent_factor,
+                source=e.source,
+            )
+        )
         added += 1
     return added
 
@@ -147,18 +179,27 @@ class ClinicService(Service):
         """True until a clinic profile and an active administrator exist."""
         with self._tx() as session:
             has_profile = session.scalar(select(func.count(ClinicProfile.id))) or 0
-            admins = session.scalar(select(func.count(User.id)).where(
-                User.role == Role.ADMIN, User.active.is_(True))) or 0
+            admins = (
+                session.scalar(
+                    select(func.count(User.id)).where(
+                        User.role == Role.ADMIN, User.active.is_(True)
+                    )
+                )
+                or 0
+            )
             return not (has_profile and admins)
 
     def is_empty(self) -> bool:
         """True when the database holds no clinic, user or patient (safe to seed demo data)."""
         with self._tx() as session:
-            return not any(session.scalar(select(func.count()).select_from(t))
-                           for t in (ClinicProfile, User, Patient))
+            return not any(
+                session.scalar(select(func.count()).select_from(t))
+                for t in (ClinicProfile, User, Patient)
+            )
 
-    def initialize(self, profile: ClinicProfileData, admin: NewUser) -> tuple[ClinicProfileView,
-                                                                                 UserView]:
+    def initialize(
+        self, profile: ClinicProfileData, admin: NewUser
+    ) -> tuple[ClinicProfileView, UserView]:
         """First run: the clinic profile, the first administrator-provider, the formulary."""
         profile_values = _clean_profile(profile)
         user_values = _clean_user(admin)
@@ -214,25 +255,34 @@ class ClinicService(Service):
         """The active user with this username and password; a vague error otherwise."""
         with self._tx() as session:
             user = session.scalar(select(User).where(User.username == username.strip().lower()))
-            if user is None or not user.active or not password_matches(user.password_hash,
-                                                                       password):
+            if (
+                user is None
+                or not user.active
+                or not password_matches(user.password_hash, password)
+            ):
                 raise ValidationError("password", "Username or password is wrong.")
             self._actor.user_id = user.id
             return user_view(user)
 
     def medications(self) -> list[MedicationView]:
         with self._tx() as session:
-            return [medication_view(m) for m in session.scalars(
-                select(Medication).where(Medication.active.is_(True)).order_by(Medication.name))]
+            return [
+                medication_view(m)
+                for m in session.scalars(
+                    select(Medication).where(Medication.active.is_(True)).order_by(Medication.name)
+                )
+            ]
 
     def add_lot(self, medication_id: int, lot_number: str, expires_on: date) -> LotView:
-        lot_text = v.clean_text("lot_number", lot_number, label="Lot number", required=True,
-                                max_length=64)
+        lot_text = v.clean_text(
+            "lot_number", lot_number, label="Lot number", required=True, max_length=64
+        )
         with self._tx() as session:
             if session.get(Medication, medication_id) is None:
                 raise NotFoundError(f"No medication with id {medication_id}.")
-            lot = MedicationLot(medication_id=medication_id, lot_number=lot_text,
-                                expires_on=expires_on)
+            lot = MedicationLot(
+                medication_id=medication_id, lot_number=lot_text, expires_on=expires_on
+            )
             session.add(lot)
             session.flush()
             return LotView(lot.id, medication_id, lot.lot_number, lot.expires_on)
@@ -241,7 +291,12 @@ class ClinicService(Service):
         """Lots of a medication that have not expired on ``on`` (today by default)."""
         day = on or date.today()
         with self._tx() as session:
-            lots = session.scalars(select(MedicationLot).where(
-                MedicationLot.medication_id == medication_id, MedicationLot.expires_on >= day,
-            ).order_by(MedicationLot.expires_on))
+            lots = session.scalars(
+                select(MedicationLot)
+                .where(
+                    MedicationLot.medication_id == medication_id,
+                    MedicationLot.expires_on >= day,
+                )
+                .order_by(MedicationLot.expires_on)
+            )
             return [LotView(x.id, x.medication_id, x.lot_number, x.expires_on) for x in lots]

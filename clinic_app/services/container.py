@@ -30,10 +30,15 @@ class AppServices:
     is_sqlite: bool
 
 
-def build_services(sessions: sessionmaker[Session], database_label: str,
-                   *, is_sqlite: bool) -> AppServices:
+def build_services(
+    sessions: sessionmaker[Session], database_label: str, *, is_sqlite: bool
+) -> AppServices:
     actor = Actor()
-    return AppServices(actor=actor, clinic=ClinicService(sessions, actor),
-                       patients=PatientService(sessions, actor),
-                       encounters=EncounterService(sessions, actor),
-                       database_label=database_label, is_sqlite=is_sqlite)
+    return AppServices(
+        actor=actor,
+        clinic=ClinicService(sessions, actor),
+        patients=PatientService(sessions, actor),
+        encounters=EncounterService(sessions, actor),
+        database_label=database_label,
+        is_sqlite=is_sqlite,
+    )

@@ -79,17 +79,38 @@ _POINTS: dict[str, tuple[View, float, float]] = {
 
 # Typical presentations: the muscles a provider injects together in a series.
 _PATTERNS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("neck and shoulder pain", ("trapezius_upper", "levator_scapulae", "trapezius_middle",
-                                "rhomboids", "splenius_capitis"), ("M79.12", "M54.2")),
-    ("low back pain", ("quadratus_lumborum", "lumbar_paraspinals", "gluteus_medius",
-                       "gluteus_maximus"), ("M54.50", "M62.830")),
-    ("buttock pain radiating to the thigh", ("piriformis", "gluteus_medius", "hamstrings"),
-     ("M79.18",)),
-    ("tension-type headache", ("suboccipitals", "trapezius_upper", "sternocleidomastoid",
-                               "temporalis"), ("G44.209",)),
+    (
+        "neck and shoulder pain",
+        (
+            "trapezius_upper",
+            "levator_scapulae",
+            "trapezius_middle",
+            "rhomboids",
+            "splenius_capitis",
+        ),
+        ("M79.12", "M54.2"),
+    ),
+    (
+        "low back pain",
+        ("quadratus_lumborum", "lumbar_paraspinals", "gluteus_medius", "gluteus_maximus"),
+        ("M54.50", "M62.830"),
+    ),
+    (
+        "buttock pain radiating to the thigh",
+        ("piriformis", "gluteus_medius", "hamstrings"),
+        ("M79.18",),
+    ),
+    (
+        "tension-type headache",
+        ("suboccipitals", "trapezius_upper", "sternocleidomastoid", "temporalis"),
+        ("G44.209",),
+    ),
     ("jaw and temple pain", ("masseter", "temporalis"), ("M79.18",)),
-    ("shoulder blade pain", ("infraspinatus", "rhomboids", "thoracic_paraspinals",
-                             "trapezius_lower", "supraspinatus"), ("M79.12",)),
+    (
+        "shoulder blade pain",
+        ("infraspinatus", "rhomboids", "thoracic_paraspinals", "trapezius_lower", "supraspinatus"),
+        ("M79.12",),
+    ),
 )
 
 
@@ -104,12 +125,19 @@ class DemoSummary:
 class DemoSeeder(Service):
     """Fills an empty database with a synthetic clinic."""
 
-    def seed(self, *, patients: int = 220, seed: int = 20261123,
-             today: date | None = None,
-             progress: Callable[[str], None] | None = None) -> DemoSummary:
+    def seed(
+        self,
+        *,
+        patients: int = 220,
+        seed: int = 20261123,
+        today: date | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> DemoSummary:
         if not ClinicService(self._sessions).is_empty():
-            raise ConflictError("This database already holds data; demo patients are only "
-                                "ever written to an empty database.")
+            raise ConflictError(
+                "This database already holds data; demo patients are only "
+                "ever written to an empty database."
+            )
         rng = random.Random(seed)
         day = today or date.today()
         with self._tx() as session:
@@ -123,40 +151,66 @@ class DemoSeeder(Service):
             return DemoSummary(len(users), len(people), encounters, sites)
 
     def _users(self, session: Session) -> list[User]:
-        session.add(ClinicProfile(
-            name="Riverside Pain & Motion (demo)", address="100 Example Street\nSpringfield",
-            phone="555-0100", after_hours_phone="555-0199", is_demo=True))
+        session.add(
+            ClinicProfile(
+                name="Riverside Pain & Motion (demo)",
+                address="100 Example Street\nSpringfield",
+                phone="555-0100",
+                after_hours_phone="555-0199",
+                is_demo=True,
+            )
+        )
         hashed = hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow on purpose
-        providers = [User(username=u, display_name=n, credentials=c, password_hash=hashed,
-                          role=Role.ADMIN if i == 0 else Role.PROVIDER, is_provider=True)
-                     for i, (u, n, c) in enumerate(PROVIDERS)]
-        desk = User(username=FRONT_DESK[0], display_name=FRONT_DESK[1], password_hash=hashed,
-                    role=Role.FRONT_DESK)
+        providers = [
+            User(
+                username=u,
+                display_name=n,
+                credentials=c,
+                password_hash=hashed,
+                role=Role.ADMIN if i == 0 else Role.PROVIDER,
+                is_provider=True,
+            )
+            for i, (u, n, c) in enumerate(PROVIDERS)
+        ]
+        desk = User(
+            username=FRONT_DESK[0],
+            display_name=FRONT_DESK[1],
+            password_hash=hashed,
+            role=Role.FRONT_DESK,
+        )
         session.add_all([*providers, desk])
         session.flush()
         self._actor.user_id = providers[0].id
         return providers
 
     @staticmethod
-    def _formulary(session: Session, day: date) -> tuple[dict[str, Medication],
-                                                          dict[str, MedicationLot]]:
+    def _formulary(
+        session: Session, day: date
+    ) -> tuple[dict[str, Medication], dict[str, MedicationLot]]:
         seed_formulary(session)
         session.flush()
         meds = {m.code: m for m in session.scalars(select(Medication))}
         lots = {}
         for i, code in enumerate(("lidocaine_1", "bupivacaine_0_25", "triamcinolone_40")):
-            lot = MedicationLot(medication=meds[code], lot_number=f"DEMO-{1000 + i}",
-                                expires_on=day + timedelta(days=200 + 60 * i))
+            lot = MedicationLot(
+                medication=meds[code],
+                lot_number=f"DEMO-{1000 + i}",
+                expires_on=day + timedelta(days=200 + 60 * i),
+            )
             session.add(lot)
             lots[code] = lot
-        session.add(MedicationLot(medication=meds["lidocaine_1"], lot_number="DEMO-0999",
-                                  expires_on=day - timedelta(days=30)))  # an expired lot
+        session.add(
+            MedicationLot(
+                medication=meds["lidocaine_1"],
+                lot_number="DEMO-0999",
+                expires_on=day - timedelta(days=30),
+            )
+        )  # an expired lot
         session.flush()
         return meds, lots
 
     @staticmethod
-    def _patients(session: Session, rng: random.Random, count: int,
-                  day: date) -> list[Patient]:
+    def _patients(session: Session, rng: random.Random, count: int, day: date) -> list[Patient]:
         names = list(WEIGHTS)
         weights = [WEIGHTS[n] for n in names]
         people = []
@@ -166,24 +220,41 @@ class DemoSeeder(Service):
             sex = rng.choice((Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.OTHER))
             born = day - timedelta(days=rng.randint(19 * 365, 88 * 365))
             weight = Decimal(rng.randint(480, 1250)) / 10 if rng.random() > 0.08 else None
-            people.append(Patient(
-                mrn=f"D{100001 + i}", given_name=given, family_name=family,
-                given_key=search_key(given), family_key=search_key(family),
-                date_of_birth=born, sex=sex, weight_kg=weight,
-                weight_measured_on=day - timedelta(days=rng.randint(0, 400)) if weight else None,
-                preferred_language=language if rng.random() > 0.1 else Language.ENGLISH,
-                phone=f"555-{rng.randint(1000, 9999)}",
-                allergies=rng.choice(("", "", "", "penicillin", "sulfa", "latex", "codeine")),
-                anticoagulant=rng.random() < 0.12, diabetes=rng.random() < 0.15,
-                pregnant_or_breastfeeding=sex == Sex.FEMALE and rng.random() < 0.02,
-            ))
+            people.append(
+                Patient(
+                    mrn=f"D{100001 + i}",
+                    given_name=given,
+                    family_name=family,
+                    given_key=search_key(given),
+                    family_key=search_key(family),
+                    date_of_birth=born,
+                    sex=sex,
+                    weight_kg=weight,
+                    weight_measured_on=day - timedelta(days=rng.randint(0, 400))
+                    if weight
+                    else None,
+                    preferred_language=language if rng.random() > 0.1 else Language.ENGLISH,
+                    phone=f"555-{rng.randint(1000, 9999)}",
+                    allergies=rng.choice(("", "", "", "penicillin", "sulfa", "latex", "codeine")),
+                    anticoagulant=rng.random() < 0.12,
+                    diabetes=rng.random() < 0.15,
+                    pregnant_or_breastfeeding=sex == Sex.FEMALE and rng.random() < 0.02,
+                )
+            )
         session.add_all(people)
         session.flush()
         return people
 
-    def _encounters(self, session: Session, rng: random.Random, people: list[Patient],
-                    providers: list[User], meds: dict[str, Medication],
-                    lots: dict[str, MedicationLot], day: date) -> tuple[int, int]:
+    def _encounters(
+        self,
+        session: Session,
+        rng: random.Random,
+        people: list[Patient],
+        providers: list[User],
+        meds: dict[str, Medication],
+        lots: dict[str, MedicationLot],
+        day: date,
+    ) -> tuple[int, int]:
         catalog = default_catalog()
         encounters = sites = 0
         start = day - timedelta(days=730)
@@ -192,44 +263,78 @@ class DemoSeeder(Service):
             provider = rng.choice(providers)
             visit = start + timedelta(days=rng.randint(0, 600))
             while visit <= day:
-                performed = datetime(visit.year, visit.month, visit.day, rng.randint(14, 22),
-                                     rng.choice((0, 15, 30, 45)), tzinfo=UTC)
+                performed = datetime(
+                    visit.year,
+                    visit.month,
+                    visit.day,
+                    rng.randint(14, 22),
+                    rng.choice((0, 15, 30, 45)),
+                    tzinfo=UTC,
+                )
                 is_today = visit == day
                 pain = rng.randint(5, 9)
                 enc = Encounter(
-                    patient_id=patient.id, provider_id=provider.id, performed_at=performed,
-                    indication=indication, icd10_codes=list(codes),
-                    consent_obtained=True, time_out_done=True,
-                    skin_prep=rng.choice(list(SkinPrep)), pain_before=pain,
+                    patient_id=patient.id,
+                    provider_id=provider.id,
+                    performed_at=performed,
+                    indication=indication,
+                    icd10_codes=list(codes),
+                    consent_obtained=True,
+                    time_out_done=True,
+                    skin_prep=rng.choice(list(SkinPrep)),
+                    pain_before=pain,
                     pain_after=max(0, pain - rng.randint(2, 6)),
                     tolerance=rng.choice((Tolerance.WELL,) * 8 + (Tolerance.FAIR,)),
-                    complications="none", follow_up_plan="Repeat in 3 to 4 weeks if helpful.",
-                    status=EncounterStatus.DRAFT if is_today and rng.random() < 0.5
+                    complications="none",
+                    follow_up_plan="Repeat in 3 to 4 weeks if helpful.",
+                    status=EncounterStatus.DRAFT
+                    if is_today and rng.random() < 0.5
                     else EncounterStatus.SIGNED,
                 )
                 if enc.status == EncounterStatus.SIGNED:
-                    enc.signed_by_id, enc.signed_at = provider.id, performed + timedelta(
-                        minutes=20)
+                    enc.signed_by_id, enc.signed_at = provider.id, performed + timedelta(minutes=20)
                 dry = rng.random() < 0.15
                 chosen = rng.sample(muscles, k=rng.randint(1, min(4, len(muscles))))
                 for muscle in chosen:
                     for side in rng.sample((Side.LEFT, Side.RIGHT), k=rng.randint(1, 2)):
-                        enc.sites.append(self._site(rng, catalog.get(muscle).code, side,
-                                                    len(enc.sites) + 1, dry, meds, lots))
+                        enc.sites.append(
+                            self._site(
+                                rng,
+                                catalog.get(muscle).code,
+                                side,
+                                len(enc.sites) + 1,
+                                dry,
+                                meds,
+                                lots,
+                            )
+                        )
                 sites += len(enc.sites)
                 session.add(enc)
                 encounters += 1
                 visit += timedelta(days=rng.choice((14, 21, 28, 28, 35, 42, 56, 90)))
             if rng.random() < 0.1:  # a few patients are in the chair today
-                session.add(Encounter(patient_id=patient.id, provider_id=provider.id,
-                                      performed_at=datetime.now(UTC), indication=indication))
+                session.add(
+                    Encounter(
+                        patient_id=patient.id,
+                        provider_id=provider.id,
+                        performed_at=datetime.now(UTC),
+                        indication=indication,
+                    )
+                )
                 encounters += 1
         session.flush()
         return encounters, sites
 
     @staticmethod
-    def _site(rng: random.Random, muscle: str, side: Side, number: int, dry: bool,
-              meds: dict[str, Medication], lots: dict[str, MedicationLot]) -> InjectionSite:
+    def _site(
+        rng: random.Random,
+        muscle: str,
+        side: Side,
+        number: int,
+        dry: bool,
+        meds: dict[str, Medication],
+        lots: dict[str, MedicationLot],
+    ) -> InjectionSite:
         view, dx, y = _POINTS[muscle]
         if view is View.LATERAL:
             x = 0.5 + dx
@@ -237,7 +342,10 @@ class DemoSeeder(Service):
             toward_viewer_right = (side is Side.RIGHT) == (view is View.POSTERIOR)
             x = 0.5 + 2 * dx if toward_viewer_right else 0.5 - 2 * dx
         site = InjectionSite(
-            order_number=number, muscle_code=muscle, side=side, view=view,
+            order_number=number,
+            muscle_code=muscle,
+            side=side,
+            view=view,
             point_x=round(x + rng.uniform(-0.01, 0.01), 4),
             point_y=round(y + rng.uniform(-0.008, 0.008), 4),
             technique=Technique.DRY_NEEDLING if dry else Technique.INJECTION,
@@ -251,14 +359,20 @@ class DemoSeeder(Service):
             volume = rng.choice((Decimal("0.5"), Decimal("1"), Decimal("1"), Decimal("1.5")))
             site.doses.append(_dose(anesthetic, volume, lots.get(anesthetic.code)))
             if rng.random() < 0.25:
-                site.doses.append(_dose(meds["triamcinolone_40"], Decimal("0.25"),
-                                        lots["triamcinolone_40"]))
+                site.doses.append(
+                    _dose(meds["triamcinolone_40"], Decimal("0.25"), lots["triamcinolone_40"])
+                )
         return site
 
 
 def _dose(med: Medication, volume: Decimal, lot: MedicationLot | None) -> SiteDose:
-    return SiteDose(medication_id=med.id, lot_id=lot.id if lot else None, volume_ml=volume, dose=med.concentration * volume,
-                    dose_unit=dose_unit_for(med.concentration_unit))
+    return SiteDose(
+        medication_id=med.id,
+        lot_id=lot.id if lot else None,
+        volume_ml=volume,
+        dose=med.concentration * volume,
+        dose_unit=dose_unit_for(med.concentration_unit),
+    )
 
 
 def seed_demo(sessions: sessionmaker[Session], **kwargs: object) -> DemoSummary:

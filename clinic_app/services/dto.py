@@ -66,9 +66,8 @@ class UserView:
 
     @property
     def label(self) -> str:
-        """"Ana Ruiz, MD"."""
-        return f"{self.display_name}, {self.credentials}" if self.credentials else \
-            self.display_name
+        """ "Ana Ruiz, MD"."""
+        return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +111,25 @@ class PatientView:
 
     @property
     def display_name(self) -> str:
-        """"FAMILY, Given" as charts list patients."""
+        """ "FAMILY, Given" as charts list patients."""
         return f"{self.family_name}, {self.given_name}"
 
     def to_input(self) -> PatientInput:
         """The form values that would recreate this patient (for the edit dialog)."""
         return PatientInput(
-            mrn=self.mrn, given_name=self.given_name, family_name=self.family_name,
-            date_of_birth=self.date_of_birth, sex=self.sex, weight_kg=self.weight_kg,
+            mrn=self.mrn,
+            given_name=self.given_name,
+            family_name=self.family_name,
+            date_of_birth=self.date_of_birth,
+            sex=self.sex,
+            weight_kg=self.weight_kg,
             weight_measured_on=self.weight_measured_on,
-            preferred_language=self.preferred_language, phone=self.phone,
-            allergies=self.allergies, anticoagulant=self.anticoagulant,
-            diabetes=self.diabetes, pregnant_or_breastfeeding=self.pregnant_or_breastfeeding,
+            preferred_language=self.preferred_language,
+            phone=self.phone,
+            allergies=self.allergies,
+            anticoagulant=self.anticoagulant,
+            diabetes=self.diabetes,
+            pregnant_or_breastfeeding=self.pregnant_or_breastfeeding,
             notes=self.notes,
         )
 

@@ -46,8 +46,9 @@ def _clean_form(data: EncounterInput) -> dict[str, object]:
     if len(codes) > MAX_ICD10_CODES:
         raise ValidationError("icd10_codes", f"At most {MAX_ICD10_CODES} ICD-10 codes.")
     return {
-        "indication": v.clean_text("indication", data.indication, label="Indication",
-                                   multiline=True),
+        "indication": v.clean_text(
+            "indication", data.indication, label="Indication", multiline=True
+        ),
         "icd10_codes": codes,
         "screening": dict(data.screening),
         "consent_obtained": bool(data.consent_obtained),
@@ -56,19 +57,27 @@ def _clean_form(data: EncounterInput) -> dict[str, object]:
         "pain_before": v.check_pain("pain_before", data.pain_before, label="Pain before"),
         "pain_after": v.check_pain("pain_after", data.pain_after, label="Pain after"),
         "tolerance": data.tolerance,
-        "complications": v.clean_text("complications", data.complications,
-                                      label="Complications", multiline=True),
-        "follow_up_plan": v.clean_text("follow_up_plan", data.follow_up_plan,
-                                       label="Follow-up plan", multiline=True),
+        "complications": v.clean_text(
+            "complications", data.complications, label="Complications", multiline=True
+        ),
+        "follow_up_plan": v.clean_text(
+            "follow_up_plan", data.follow_up_plan, label="Follow-up plan", multiline=True
+        ),
     }
 
 
 def _form_of(e: Encounter) -> EncounterInput:
     return EncounterInput(
-        indication=e.indication, icd10_codes=tuple(e.icd10_codes or ()),
-        screening=dict(e.screening or {}), consent_obtained=e.consent_obtained,
-        time_out_done=e.time_out_done, skin_prep=e.skin_prep, pain_before=e.pain_before,
-        pain_after=e.pain_after, tolerance=e.tolerance, complications=e.complications,
+        indication=e.indication,
+        icd10_codes=tuple(e.icd10_codes or ()),
+        screening=dict(e.screening or {}),
+        consent_obtained=e.consent_obtained,
+        time_out_done=e.time_out_done,
+        skin_prep=e.skin_prep,
+        pain_before=e.pain_before,
+        pain_after=e.pain_after,
+        tolerance=e.tolerance,
+        complications=e.complications,
         follow_up_plan=e.follow_up_plan,
     )
 
@@ -76,41 +85,72 @@ def _form_of(e: Encounter) -> EncounterInput:
 class EncounterService(Service):
     """Use cases of the encounter editor and the patient chart."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: Actor | None = None,
-                 catalog: Catalog | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        actor: Actor | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
         super().__init__(sessions, actor)
         self._catalog = catalog or default_catalog()
 
     # ------------------------------------------------------------------ views
     def _site_view(self, s: InjectionSite, names: dict[int, str]) -> SiteView:
         return SiteView(
-            id=s.id, order_number=s.order_number, muscle_code=s.muscle_code,
+            id=s.id,
+            order_number=s.order_number,
+            muscle_code=s.muscle_code,
             muscle_name=self._catalog.get(s.muscle_code).name
-            if s.muscle_code in self._catalog else s.muscle_code,
-            side=s.side, view=s.view, point_x=s.point_x, point_y=s.point_y,
-            technique=s.technique, needle_gauge=s.needle_gauge,
-            needle_length_in=s.needle_length_in, twitch_response=s.twitch_response,
+            if s.muscle_code in self._catalog
+            else s.muscle_code,
+            side=s.side,
+            view=s.view,
+            point_x=s.point_x,
+            point_y=s.point_y,
+            technique=s.technique,
+            needle_gauge=s.needle_gauge,
+            needle_length_in=s.needle_length_in,
+            twitch_response=s.twitch_response,
             aspiration=s.aspiration,
-            doses=tuple(DoseView(d.id, d.medication_id, names.get(d.medication_id, "?"),
-                                 d.lot_id, d.volume_ml, d.dose, d.dose_unit) for d in s.doses),
+            doses=tuple(
+                DoseView(
+                    d.id,
+                    d.medication_id,
+                    names.get(d.medication_id, "?"),
+                    d.lot_id,
+                    d.volume_ml,
+                    d.dose,
+                    d.dose_unit,
+                )
+                for d in s.doses
+            ),
         )
 
     def _encounter_view(self, session: Session, e: Encounter) -> EncounterView:
         names = self._med_names(session)
         provider = session.get(User, e.provider_id)
         return EncounterView(
-            id=e.id, patient_id=e.patient_id, provider_id=e.provider_id,
+            id=e.id,
+            patient_id=e.patient_id,
+            provider_id=e.provider_id,
             provider_name=provider.display_name if provider else "?",
-            performed_at=e.performed_at, status=e.status, version=e.version,
-            form=_form_of(e), sites=tuple(self._site_view(s, names) for s in e.sites),
-            signed_by_id=e.signed_by_id, signed_at=e.signed_at,
+            performed_at=e.performed_at,
+            status=e.status,
+            version=e.version,
+            form=_form_of(e),
+            sites=tuple(self._site_view(s, names) for s in e.sites),
+            signed_by_id=e.signed_by_id,
+            signed_at=e.signed_at,
         )
 
     # ------------------------------------------------------------------ loading
     @staticmethod
     def _load(session: Session, encounter_id: int, *, for_edit: bool = False) -> Encounter:
-        e = session.scalars(select(Encounter).where(Encounter.id == encounter_id).options(
-            selectinload(Encounter.sites).selectinload(InjectionSite.doses))).first()
+        e = session.scalars(
+            select(Encounter)
+            .where(Encounter.id == encounter_id)
+            .options(selectinload(Encounter.sites).selectinload(InjectionSite.doses))
+        ).first()
         if e is None:
             raise NotFoundError(f"No encounter with id {encounter_id}.")
         if for_edit and e.status != EncounterStatus.DRAFT:
@@ -128,9 +168,11 @@ class EncounterService(Service):
         try:
             muscle = self._catalog.get(site.muscle_code)
         except UnknownMuscleError:
-            raise ValidationError("muscle_code",
-                                  f"Unknown muscle code {site.muscle_code!r}; choose a muscle "
-                                  "from the body map or the muscle list.") from None
+            raise ValidationError(
+                "muscle_code",
+                f"Unknown muscle code {site.muscle_code!r}; choose a muscle "
+                "from the body map or the muscle list.",
+            ) from None
         if site.side is None:
             raise ValidationError("side", f"Choose a side (left or right) for {muscle.name}.")
         if not isinstance(site.side, Side):
@@ -141,8 +183,9 @@ class EncounterService(Service):
         return v.check_figure_point(site.point_x, site.point_y)
 
     # ------------------------------------------------------------------ use cases
-    def create(self, patient_id: int, provider_id: int,
-               performed_at: datetime | None = None) -> EncounterView:
+    def create(
+        self, patient_id: int, provider_id: int, performed_at: datetime | None = None
+    ) -> EncounterView:
         """Open a new draft encounter for a patient."""
         with self._tx() as session:
             patient = session.get(Patient, patient_id)
@@ -151,8 +194,11 @@ class EncounterService(Service):
             provider = session.get(User, provider_id)
             if provider is None or not provider.active or not provider.is_provider:
                 raise ValidationError("provider_id", "Choose an active provider.")
-            e = Encounter(patient_id=patient_id, provider_id=provider_id,
-                          performed_at=performed_at or utcnow())
+            e = Encounter(
+                patient_id=patient_id,
+                provider_id=provider_id,
+                performed_at=performed_at or utcnow(),
+            )
             session.add(e)
             session.flush()
             self._audit(session, "encounter.create", "encounter", e.id, patient_id)
@@ -162,23 +208,25 @@ class EncounterService(Service):
         with self._tx() as session:
             return self._encounter_view(session, self._load(session, encounter_id))
 
-    def update_form(self, encounter_id: int, version: int,
-                    data: EncounterInput) -> EncounterView:
+    def update_form(self, encounter_id: int, version: int, data: EncounterInput) -> EncounterView:
         """Save the form; ``version`` is the one the editor loaded (a stale one is refused)."""
         values = _clean_form(data)
         with self._tx() as session:
             e = self._load(session, encounter_id, for_edit=True)
             if e.version != version:
-                raise ConflictError("This encounter was changed on another workstation since "
-                                    "you opened it; reopen it to see the changes.")
+                raise ConflictError(
+                    "This encounter was changed on another workstation since "
+                    "you opened it; reopen it to see the changes."
+                )
             for key, value in values.items():
                 setattr(e, key, value)
             self._audit(session, "encounter.update", "encounter", e.id, e.patient_id)
             session.flush()
             return self._encounter_view(session, e)
 
-    def add_site(self, encounter_id: int, site: SiteInput,
-                 doses: Sequence[DoseInput] = ()) -> SiteView:
+    def add_site(
+        self, encounter_id: int, site: SiteInput, doses: Sequence[DoseInput] = ()
+    ) -> SiteView:
         """Add a site at the end of the numbering, with its doses."""
         x, y = self._check_site(site)
         gauge, length = v.check_needle(site.needle_gauge, site.needle_length_in)
@@ -186,18 +234,26 @@ class EncounterService(Service):
             e = self._load(session, encounter_id, for_edit=True)
             number = max((s.order_number for s in e.sites), default=0) + 1
             row = InjectionSite(
-                order_number=number, muscle_code=site.muscle_code, side=site.side,
-                view=site.view, point_x=x, point_y=y, technique=site.technique,
-                needle_gauge=gauge, needle_length_in=length,
-                twitch_response=site.twitch_response, aspiration=site.aspiration,
+                order_number=number,
+                muscle_code=site.muscle_code,
+                side=site.side,
+                view=site.view,
+                point_x=x,
+                point_y=y,
+                technique=site.technique,
+                needle_gauge=gauge,
+                needle_length_in=length,
+                twitch_response=site.twitch_response,
+                aspiration=site.aspiration,
             )
             e.sites.append(row)
             self._replace_doses(session, row, doses)
             e.updated_at = utcnow()  # bumps the version: the encounter changed
             session.flush()
             self._audit(session, "site.add", "injection_site", row.id, e.patient_id)
-            return self._site_view(session.get(InjectionSite, row.id) or row,
-                                   self._med_names(session))
+            return self._site_view(
+                session.get(InjectionSite, row.id) or row, self._med_names(session)
+            )
 
     def move_site(self, site_id: int, site: SiteInput) -> SiteView:
         """Move a site to another point, possibly another muscle, side or view."""
@@ -207,8 +263,7 @@ class EncounterService(Service):
             row.muscle_code, row.side, row.view = site.muscle_code, site.side, site.view
             row.point_x, row.point_y = x, y
             row.encounter.updated_at = utcnow()
-            self._audit(session, "site.move", "injection_site", row.id,
-                        row.encounter.patient_id)
+            self._audit(session, "site.move", "injection_site", row.id, row.encounter.patient_id)
             session.flush()
             return self._site_view(row, self._med_names(session))
 
@@ -220,12 +275,10 @@ class EncounterService(Service):
             row = self._load_site(session, site_id)
             row.muscle_code, row.side, row.view = site.muscle_code, site.side, site.view
             row.point_x, row.point_y = x, y
-            row.technique, row.needle_gauge, row.needle_length_in = (site.technique, gauge,
-                                                                     length)
+            row.technique, row.needle_gauge, row.needle_length_in = (site.technique, gauge, length)
             row.twitch_response, row.aspiration = site.twitch_response, site.aspiration
             row.encounter.updated_at = utcnow()
-            self._audit(session, "site.update", "injection_site", row.id,
-                        row.encounter.patient_id)
+            self._audit(session, "site.update", "injection_site", row.id, row.encounter.patient_id)
             session.flush()
             return self._site_view(row, self._med_names(session))
 
@@ -243,8 +296,7 @@ class EncounterService(Service):
             session.flush()
             for s in encounter.sites:
                 s.order_number = -s.order_number
-            self._audit(session, "site.remove", "injection_site", site_id,
-                        encounter.patient_id)
+            self._audit(session, "site.remove", "injection_site", site_id, encounter.patient_id)
 
     def set_doses(self, site_id: int, doses: Sequence[DoseInput]) -> SiteView:
         """Replace what was given at a site; dose = concentration × volume, exact."""
@@ -252,8 +304,7 @@ class EncounterService(Service):
             row = self._load_site(session, site_id)
             self._replace_doses(session, row, doses)
             row.encounter.updated_at = utcnow()
-            self._audit(session, "site.doses", "injection_site", row.id,
-                        row.encounter.patient_id)
+            self._audit(session, "site.doses", "injection_site", row.id, row.encounter.patient_id)
             session.flush()
             return self._site_view(row, self._med_names(session))
 
@@ -261,23 +312,34 @@ class EncounterService(Service):
         """The patient's encounters, newest first, with the muscles injected."""
         with self._tx() as session:
             rows = session.scalars(
-                select(Encounter).where(Encounter.patient_id == patient_id)
+                select(Encounter)
+                .where(Encounter.patient_id == patient_id)
                 .options(selectinload(Encounter.sites))
-                .order_by(Encounter.performed_at.desc(), Encounter.id.desc()))
-            providers = {uid: name for uid, name in session.execute(
-                select(User.id, User.display_name))}
+                .order_by(Encounter.performed_at.desc(), Encounter.id.desc())
+            )
+            providers = dict(session.execute(select(User.id, User.display_name)))
             result = []
             for e in rows:
                 muscles: list[str] = []
                 for s in e.sites:
-                    name = self._catalog.get(s.muscle_code).name \
-                        if s.muscle_code in self._catalog else s.muscle_code
+                    name = (
+                        self._catalog.get(s.muscle_code).name
+                        if s.muscle_code in self._catalog
+                        else s.muscle_code
+                    )
                     label = f"{name} {'R' if s.side == Side.RIGHT else 'L'}"
                     if label not in muscles:
                         muscles.append(label)
-                result.append(EncounterSummary(e.id, e.performed_at,
-                                               providers.get(e.provider_id, "?"), e.status,
-                                               tuple(muscles), len(e.sites)))
+                result.append(
+                    EncounterSummary(
+                        e.id,
+                        e.performed_at,
+                        providers.get(e.provider_id, "?"),
+                        e.status,
+                        tuple(muscles),
+                        len(e.sites),
+                    )
+                )
             return result
 
     def count(self) -> int:
@@ -287,8 +349,7 @@ class EncounterService(Service):
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _med_names(session: Session) -> dict[int, str]:
-        return {mid: name for mid, name in session.execute(select(Medication.id,
-                                                                  Medication.name))}
+        return dict(session.execute(select(Medication.id, Medication.name)))
 
     @staticmethod
     def _replace_doses(session: Session, row: InjectionSite, doses: Sequence[DoseInput]) -> None:
@@ -302,8 +363,14 @@ class EncounterService(Service):
                 lot = session.get(MedicationLot, d.lot_id)
                 if lot is None or lot.medication_id != med.id:
                     raise ValidationError("lot_id", f"Lot {d.lot_id} is not a lot of {med.name}.")
-            new.append(SiteDose(medication_id=med.id, lot_id=d.lot_id, volume_ml=volume,
-                                dose=med.concentration * volume,
-                                dose_unit=dose_unit_for(med.concentration_unit)))
+            new.append(
+                SiteDose(
+                    medication_id=med.id,
+                    lot_id=d.lot_id,
+                    volume_ml=volume,
+                    dose=med.concentration * volume,
+                    dose_unit=dose_unit_for(med.concentration_unit),
+                )
+            )
         row.doses.clear()
         row.doses.extend(new)

@@ -21,12 +21,22 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 def patient_view(p: Patient) -> PatientView:
     return PatientView(
-        id=p.id, mrn=p.mrn, given_name=p.given_name, family_name=p.family_name,
-        date_of_birth=p.date_of_birth, sex=p.sex, weight_kg=p.weight_kg,
-        weight_measured_on=p.weight_measured_on, preferred_language=p.preferred_language,
-        phone=p.phone, allergies=p.allergies, anticoagulant=p.anticoagulant,
-        diabetes=p.diabetes, pregnant_or_breastfeeding=p.pregnant_or_breastfeeding,
-        notes=p.notes, voided=p.voided_at is not None,
+        id=p.id,
+        mrn=p.mrn,
+        given_name=p.given_name,
+        family_name=p.family_name,
+        date_of_birth=p.date_of_birth,
+        sex=p.sex,
+        weight_kg=p.weight_kg,
+        weight_measured_on=p.weight_measured_on,
+        preferred_language=p.preferred_language,
+        phone=p.phone,
+        allergies=p.allergies,
+        anticoagulant=p.anticoagulant,
+        diabetes=p.diabetes,
+        pregnant_or_breastfeeding=p.pregnant_or_breastfeeding,
+        notes=p.notes,
+        voided=p.voided_at is not None,
     )
 
 
@@ -77,13 +87,15 @@ class PatientService(Service):
             "weight_measured_on": measured if weight is not None else None,
             "preferred_language": data.preferred_language,
             "phone": v.clean_text("phone", data.phone, label="Phone", max_length=40),
-            "allergies": v.clean_text("allergies", data.allergies, label="Allergies",
-                                      multiline=True),
+            "allergies": v.clean_text(
+                "allergies", data.allergies, label="Allergies", multiline=True
+            ),
             "anticoagulant": bool(data.anticoagulant),
             "diabetes": bool(data.diabetes),
             "pregnant_or_breastfeeding": bool(data.pregnant_or_breastfeeding),
-            "notes": v.clean_text("notes", data.notes, label="Notes", multiline=True,
-                                  max_length=20000),
+            "notes": v.clean_text(
+                "notes", data.notes, label="Notes", multiline=True, max_length=20000
+            ),
         }
 
     def _check_mrn_free(self, session: Session, mrn: str, patient_id: int | None) -> None:
@@ -104,8 +116,7 @@ class PatientService(Service):
             self._audit(session, "patient.create", "patient", patient.id, patient.id)
             return patient_view(patient)
 
-    def update(self, patient_id: int, data: PatientInput,
-               today: date | None = None) -> PatientView:
+    def update(self, patient_id: int, data: PatientInput, today: date | None = None) -> PatientView:
         """Save the edited form of an existing, non-voided patient."""
         values = self._clean(data, today or date.today())
         with self._tx() as session:
@@ -121,8 +132,7 @@ class PatientService(Service):
 
     def void(self, patient_id: int, reason: str) -> PatientView:
         """Hide a patient registered in error; the row and its history stay."""
-        text = v.clean_text("void_reason", reason, label="Reason", required=True,
-                            multiline=True)
+        text = v.clean_text("void_reason", reason, label="Reason", required=True, multiline=True)
         with self._tx() as session:
             patient = self._load(session, patient_id)
             if patient.voided_at is not None:
@@ -141,11 +151,14 @@ class PatientService(Service):
     def count(self) -> int:
         """Patients not voided."""
         with self._tx() as session:
-            return int(session.scalar(select(func.count(Patient.id))
-                                      .where(Patient.voided_at.is_(None))) or 0)
+            return int(
+                session.scalar(select(func.count(Patient.id)).where(Patient.voided_at.is_(None)))
+                or 0
+            )
 
-    def search(self, text: str, *, limit: int = 200,
-               include_voided: bool = False) -> list[PatientView]:
+    def search(
+        self, text: str, *, limit: int = 200, include_voided: bool = False
+    ) -> list[PatientView]:
         """Find patients by name prefix, MRN or date of birth.
 
         Names match case- and accent-insensitively ("nguyen" finds "Nguyễn"); every word
@@ -171,8 +184,12 @@ class PatientService(Service):
         tokens = [t for t in v.search_key(raw.replace(",", " ")).split() if t]
         if not tokens:
             return mrn
-        name = and_(*[or_(_word_prefix(Patient.family_key, t), _word_prefix(Patient.given_key, t))
-                      for t in tokens])
+        name = and_(
+            *[
+                or_(_word_prefix(Patient.family_key, t), _word_prefix(Patient.given_key, t))
+                for t in tokens
+            ]
+        )
         return or_(mrn, name)
 
     @staticmethod
@@ -181,4 +198,3 @@ class PatientService(Service):
         if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
         return patient
-

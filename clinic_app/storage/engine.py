@@ -13,30 +13,30 @@ from clinic_app.storage.location import sqlite_path
 #: How long a writer waits for another workstation's lock before giving up (ms).
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
+
 # WAL lets the front desk read while a provider writes; synchronous=FULL makes a
 # committed note survive a power cut; foreign keys are off in SQLite unless asked for.
-SQLITE_PRAGMAS: dict[str, str | int] = {
-    "foreign_keys": "ON",
-    "journal_mode": "WAL",
-    "synchronous": "FULL",
-    "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
-}
-#: What each pragma reads back as once set.
-SQLITE_EXPECTED: dict[str, str | int] = {
-    "foreign_keys": 1,
-    "journal_mode": "wal",
-    "synchronous": 2,
-    "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
-}
+def sqlite_pragmas(busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> dict[str, str | int]:
+    """The pragmas set on every SQLite connection."""
+    return {
+        "foreign_keys": "ON",
+        "journal_mode": "WAL",
+        "synchronous": "FULL",
+        "busy_timeout": busy_timeout_ms,
+    }
 
 
-def _apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        for name, value in SQLITE_PRAGMAS.items():
-            cursor.execute(f"PRAGMA {name}={value}")
-    finally:
-        cursor.close()
+def expected_sqlite_pragmas(busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> dict[str, str | int]:
+    """What each pragma reads back as once set."""
+    return {
+        "foreign_keys": 1,
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "busy_timeout": busy_timeout_ms,
+    }
+
+
+SQLITE_EXPECTED = expected_sqlite_pragmas()
 
 
 def read_sqlite_pragmas(dbapi_connection: Any) -> dict[str, str | int]:
@@ -44,7 +44,7 @@ def read_sqlite_pragmas(dbapi_connection: Any) -> dict[str, str | int]:
     cursor = dbapi_connection.cursor()
     try:
         values: dict[str, str | int] = {}
-        for name in SQLITE_PRAGMAS:
+        for name in sqlite_pragmas():
             cursor.execute(f"PRAGMA {name}")
             values[name] = cursor.fetchone()[0]
         return values
@@ -52,28 +52,49 @@ def read_sqlite_pragmas(dbapi_connection: Any) -> dict[str, str | int]:
         cursor.close()
 
 
-def _check_sqlite_pragmas(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    # Checked at every checkout from the pool: a connection that lost a pragma (or one
-    # made outside our connect hook) would silently drop foreign keys or durability.
-    values = read_sqlite_pragmas(dbapi_connection)
-    if values != SQLITE_EXPECTED:
-        _apply_sqlite_pragmas(dbapi_connection, _record)
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    pragmas = sqlite_pragmas(busy_timeout_ms)
+    expected = expected_sqlite_pragmas(busy_timeout_ms)
+
+    def apply(dbapi_connection: Any, _record: Any = None) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            for name, value in pragmas.items():
+                cursor.execute(f"PRAGMA {name}={value}")
+        finally:
+            cursor.close()
+
+    def check(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # Checked at every checkout from the pool: a connection that lost a pragma would
+        # silently drop foreign keys or durability.
+        if read_sqlite_pragmas(dbapi_connection) != expected:
+            apply(dbapi_connection)
+
+    event.listen(engine, "connect", apply)
+    event.listen(engine, "checkout", check)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create the engine for ``url``: SQLite with safe pragmas, or PostgreSQL via psycopg 3."""
+def make_engine(
+    url: str, *, echo: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+) -> Engine:
+    """Create the engine for ``url``: SQLite with safe pragmas, or PostgreSQL via psycopg 3.
+
+    Args:
+        url: an SQLAlchemy URL (see :func:`clinic_app.storage.location.resolve_database_url`).
+        echo: log SQL (development only: statements can hold patient data).
+        busy_timeout_ms: how long an SQLite writer waits for another's lock.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(parsed)
-        if path is not None:
+        if path is not None and not parsed.query.get("uri"):
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, echo=echo,
-                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _apply_sqlite_pragmas)
-        event.listen(engine, "checkout", _check_sqlite_pragmas)
+        engine = create_engine(parsed, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
+        _install_sqlite_pragmas(engine, busy_timeout_ms)
         return engine
-    return create_engine(parsed, echo=echo, pool_pre_ping=True,
-                         connect_args={"connect_timeout": 10})
+    return create_engine(
+        parsed, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10}
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

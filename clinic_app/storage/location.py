@@ -38,8 +38,9 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path.expanduser().resolve().as_posix()}"
 
 
-def resolve_database_url(cli_value: str | None = None,
-                         environ: Mapping[str, str] | None = None) -> str:
+def resolve_database_url(
+    cli_value: str | None = None, environ: Mapping[str, str] | None = None
+) -> str:
     """Pick the database: ``--db`` first, then ``CLINIC_APP_DB``, then the default file.
 
     A bare file path is accepted as an SQLite database. ``postgresql://`` is read as
@@ -73,7 +74,10 @@ def describe_url(url: str | URL) -> str:
 def sqlite_path(url: str | URL) -> Path | None:
     """The file behind an SQLite URL, or ``None`` for another backend or in-memory."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or \
-            parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)

@@ -70,7 +70,9 @@ def _has_tables(engine: Engine) -> bool:
 def backup_sqlite(db_file: Path, revision: str | None) -> Path:
     """Copy an SQLite database with SQLite's online backup (safe with WAL and readers)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = db_file.with_name(f"{db_file.stem}.before-{revision or 'none'}-{stamp}{db_file.suffix}")
+    target = db_file.with_name(
+        f"{db_file.stem}.before-{revision or 'none'}-{stamp}{db_file.suffix}"
+    )
     src = sqlite3.connect(db_file)
     try:
         dst = sqlite3.connect(target)

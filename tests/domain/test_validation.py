@@ -94,8 +94,9 @@ def test_weights_are_exact_decimals() -> None:
         v.check_weight(72.5)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("value", "ok"), [(0, True), (10, True), (-1, False), (11, False),
-                                           (None, True)])
+@pytest.mark.parametrize(
+    ("value", "ok"), [(0, True), (10, True), (-1, False), (11, False), (None, True)]
+)
 def test_pain_scale_is_0_to_10(value: int | None, ok: bool) -> None:
     if ok:
         assert v.check_pain("pain_before", value, label="Pain before") == value
@@ -111,10 +112,18 @@ def test_pain_must_be_whole_number() -> None:
         v.check_pain("pain_before", "5", label="Pain before")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    ("-1", "more than 0"), ("0", "more than 0"), ("50.01", "not plausible"),
-    ("1.005", "two decimals"), (None, "required"), ("", "required"), ("ml", "number"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("-1", "more than 0"),
+        ("0", "more than 0"),
+        ("50.01", "not plausible"),
+        ("1.005", "two decimals"),
+        (None, "required"),
+        ("", "required"),
+        ("ml", "number"),
+    ],
+)
 def test_bad_volumes(raw: str | None, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         v.check_volume(raw)
@@ -144,10 +153,16 @@ def test_figure_points() -> None:
         v.check_figure_point(0.5, "x")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (Decimal("0.5"), "0.5 mL"), (Decimal("5.0"), "5 mL"), (Decimal("10.0000"), "10 mL"),
-    (Decimal("1E+1"), "10 mL"), (Decimal("0.25"), "0.25 mL"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("0.5"), "0.5 mL"),
+        (Decimal("5.0"), "5 mL"),
+        (Decimal("10.0000"), "10 mL"),
+        (Decimal("1E+1"), "10 mL"),
+        (Decimal("0.25"), "0.25 mL"),
+    ],
+)
 def test_quantities_are_written_safely(value: Decimal, text: str) -> None:
     assert format_quantity(value, "mL") == text
 

@@ -16,17 +16,18 @@ def test_demo_clinic_on_each_backend(db: sessionmaker[Session], services: Servic
     assert summary.patients == 25
     assert summary.encounters > 25
     profile = services.clinic.profile()
-    assert profile is not None and profile.is_demo
+    assert profile is not None
+    assert profile.is_demo
     everyone = services.patients.search("")
     assert len(everyone) == 25
     some = everyone[0]
     assert some.id in {p.id for p in services.patients.search(some.family_name.lower())}
     history = services.encounters.history(some.id)
-    assert history and all(h.site_count >= 0 for h in history)
+    assert history
+    assert all(h.site_count >= 0 for h in history)
 
 
-def test_demo_is_deterministic_for_a_seed(db: sessionmaker[Session], services: Services,
-                                          tmp_path: object) -> None:
+def test_demo_cannot_be_seeded_twice(db: sessionmaker[Session], services: Services) -> None:
     seed_demo(db, patients=5, seed=11, today=date(2026, 11, 23))
     first = [(p.mrn, p.family_name) for p in services.patients.search("")]
     assert len(first) == 5
@@ -34,8 +35,9 @@ def test_demo_is_deterministic_for_a_seed(db: sessionmaker[Session], services: S
         seed_demo(db, patients=5, seed=11)
 
 
-def test_demo_refuses_a_database_with_only_a_patient(db: sessionmaker[Session],
-                                                     services: Services) -> None:
+def test_demo_refuses_a_database_with_only_a_patient(
+    db: sessionmaker[Session], services: Services
+) -> None:
     services.patients.create(PatientInput("R1", "Real", "Person", date(1970, 1, 1)))
     with pytest.raises(ConflictError):
         seed_demo(db, patients=5)

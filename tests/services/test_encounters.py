@@ -37,23 +37,33 @@ class Chart:
 def chart(services: Services) -> Chart:
     _, admin = services.clinic.initialize(
         ClinicProfileData(name="Test Pain Clinic"),
-        NewUser("admin", "Ana Ruiz", "correct horse battery", Role.ADMIN, "MD"))
+        NewUser("admin", "Ana Ruiz", "correct horse battery", Role.ADMIN, "MD"),
+    )
     p = services.patients.create(PatientInput("M1", "Ana", "Lee", date(1980, 1, 1)))
     meds = {m.code: m.id for m in services.clinic.medications()}
     return Chart(services, p.id, admin.id, meds)
 
 
-def site(muscle: str = "trapezius_upper", side: Side | None = Side.RIGHT,
-         **kw: object) -> SiteInput:
+def site(
+    muscle: str = "trapezius_upper", side: Side | None = Side.RIGHT, **kw: object
+) -> SiteInput:
     values: dict[str, object] = {"view": View.POSTERIOR, "point_x": 0.6, "point_y": 0.2}
     values.update(kw)
     return SiteInput(muscle_code=muscle, side=side, **values)  # type: ignore[arg-type]
 
 
 def test_formulary_is_seeded_at_setup(chart: Chart) -> None:
-    assert {"lidocaine_0_5", "lidocaine_1", "lidocaine_2", "bupivacaine_0_25",
-            "bupivacaine_0_5", "triamcinolone_40", "methylprednisolone_acetate_40",
-            "dexamethasone_4", "saline_0_9"} <= set(chart.meds)
+    assert {
+        "lidocaine_0_5",
+        "lidocaine_1",
+        "lidocaine_2",
+        "bupivacaine_0_25",
+        "bupivacaine_0_5",
+        "triamcinolone_40",
+        "methylprednisolone_acetate_40",
+        "dexamethasone_4",
+        "saline_0_9",
+    } <= set(chart.meds)
     assert len(chart.meds) == 10
 
 
@@ -62,8 +72,9 @@ def test_encounter_with_sites_and_exact_doses(chart: Chart) -> None:
     assert enc.status is EncounterStatus.DRAFT
     lido = next(m for m in chart.s.clinic.medications() if m.name.startswith("Lidocaine 1"))
     s1 = chart.s.encounters.add_site(enc.id, site(), [DoseInput(lido.id, "0.5")])
-    s2 = chart.s.encounters.add_site(enc.id, site("gluteus_medius", Side.LEFT,
-                                                  technique=Technique.DRY_NEEDLING))
+    s2 = chart.s.encounters.add_site(
+        enc.id, site("gluteus_medius", Side.LEFT, technique=Technique.DRY_NEEDLING)
+    )
     assert (s1.order_number, s2.order_number) == (1, 2)
     assert s1.doses[0].dose == Decimal("5")
     assert s1.doses[0].dose_unit is DoseUnit.MG
@@ -74,14 +85,18 @@ def test_encounter_with_sites_and_exact_doses(chart: Chart) -> None:
     assert back.sites[1].technique is Technique.DRY_NEEDLING
 
 
-@pytest.mark.parametrize(("bad", "field"), [
-    (site(muscle="bicepz"), "muscle_code"),
-    (site(side=None), "side"),
-    (site(point_x=1.5), "point"),
-    (site(needle_gauge=5), "needle_gauge"),
-])
-def test_bad_sites_save_nothing(chart: Chart, db: sessionmaker[Session], bad: SiteInput,
-                                field: str) -> None:
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        (site(muscle="bicepz"), "muscle_code"),
+        (site(side=None), "side"),
+        (site(point_x=1.5), "point"),
+        (site(needle_gauge=5), "needle_gauge"),
+    ],
+)
+def test_bad_sites_save_nothing(
+    chart: Chart, db: sessionmaker[Session], bad: SiteInput, field: str
+) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     with pytest.raises(ValidationError) as err:
         chart.s.encounters.add_site(enc.id, bad)
@@ -90,14 +105,15 @@ def test_bad_sites_save_nothing(chart: Chart, db: sessionmaker[Session], bad: Si
         assert s.scalar(select(func.count(InjectionSite.id))) == 0
 
 
-@pytest.mark.parametrize(("volume", "message"), [("-1", "more than 0"), ("500", "plausible"),
-                                                 ("abc", "number")])
-def test_bad_dose_keeps_the_site_unsaved(chart: Chart, db: sessionmaker[Session], volume: str,
-                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("volume", "message"), [("-1", "more than 0"), ("500", "plausible"), ("abc", "number")]
+)
+def test_bad_dose_keeps_the_site_unsaved(
+    chart: Chart, db: sessionmaker[Session], volume: str, message: str
+) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     with pytest.raises(ValidationError, match=message):
-        chart.s.encounters.add_site(enc.id, site(), [DoseInput(chart.meds["lidocaine_1"],
-                                                               volume)])
+        chart.s.encounters.add_site(enc.id, site(), [DoseInput(chart.meds["lidocaine_1"], volume)])
     with db() as s:
         assert s.scalar(select(func.count(InjectionSite.id))) == 0
         assert s.scalar(select(func.count(SiteDose.id))) == 0
@@ -105,18 +121,24 @@ def test_bad_dose_keeps_the_site_unsaved(chart: Chart, db: sessionmaker[Session]
 
 def test_move_update_remove_and_renumber(chart: Chart) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    ids = [chart.s.encounters.add_site(enc.id, site(m)).id
-           for m in ("trapezius_upper", "levator_scapulae", "rhomboids")]
-    moved = chart.s.encounters.move_site(ids[0], site("trapezius_middle", Side.LEFT,
-                                                      point_x=0.4, point_y=0.25))
+    ids = [
+        chart.s.encounters.add_site(enc.id, site(m)).id
+        for m in ("trapezius_upper", "levator_scapulae", "rhomboids")
+    ]
+    moved = chart.s.encounters.move_site(
+        ids[0], site("trapezius_middle", Side.LEFT, point_x=0.4, point_y=0.25)
+    )
     assert (moved.muscle_code, moved.side, moved.point_x) == ("trapezius_middle", Side.LEFT, 0.4)
-    updated = chart.s.encounters.update_site(ids[1], site("levator_scapulae", needle_gauge=25,
-                                                          needle_length_in="1.5"))
+    updated = chart.s.encounters.update_site(
+        ids[1], site("levator_scapulae", needle_gauge=25, needle_length_in="1.5")
+    )
     assert (updated.needle_gauge, updated.needle_length_in) == (25, Decimal("1.5"))
     chart.s.encounters.remove_site(ids[0])
     after = chart.s.encounters.get(enc.id)
     assert [(x.order_number, x.muscle_code) for x in after.sites] == [
-        (1, "levator_scapulae"), (2, "rhomboids")]
+        (1, "levator_scapulae"),
+        (2, "rhomboids"),
+    ]
     with pytest.raises(NotFoundError):
         chart.s.encounters.remove_site(ids[0])
 
@@ -124,11 +146,15 @@ def test_move_update_remove_and_renumber(chart: Chart) -> None:
 def test_set_doses_replaces(chart: Chart) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     s1 = chart.s.encounters.add_site(enc.id, site(), [DoseInput(chart.meds["lidocaine_1"], "1")])
-    tri = next(m for m in chart.s.clinic.medications() if m.drug_class == "corticosteroid"
-               and m.concentration == Decimal("40"))
+    tri = next(
+        m
+        for m in chart.s.clinic.medications()
+        if m.drug_class == "corticosteroid" and m.concentration == Decimal("40")
+    )
     lot = chart.s.clinic.add_lot(tri.id, "K123", date.today() + timedelta(days=90))
-    again = chart.s.encounters.set_doses(s1.id, [DoseInput(chart.meds["lidocaine_1"], "1"),
-                                                 DoseInput(tri.id, "0.25", lot.id)])
+    again = chart.s.encounters.set_doses(
+        s1.id, [DoseInput(chart.meds["lidocaine_1"], "1"), DoseInput(tri.id, "0.25", lot.id)]
+    )
     assert [d.dose for d in again.doses] == [Decimal("10"), Decimal("10")]
     assert again.doses[1].lot_id == lot.id
     with pytest.raises(ValidationError, match="not a lot of"):
@@ -137,9 +163,14 @@ def test_set_doses_replaces(chart: Chart) -> None:
 
 def test_form_round_trip_and_optimistic_lock(chart: Chart) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    form = EncounterInput(indication="neck pain", icd10_codes=("m79.18", "M54.2", "M79.18"),
-                          pain_before=7, pain_after=2, consent_obtained=True,
-                          screening={"anticoagulant": {"answer": False, "note": ""}})
+    form = EncounterInput(
+        indication="neck pain",
+        icd10_codes=("m79.18", "M54.2", "M79.18"),
+        pain_before=7,
+        pain_after=2,
+        consent_obtained=True,
+        screening={"anticoagulant": {"answer": False, "note": ""}},
+    )
     saved = chart.s.encounters.update_form(enc.id, enc.version, form)
     assert saved.form.icd10_codes == ("M79.18", "M54.2")
     assert saved.form.pain_after == 2
@@ -171,12 +202,14 @@ def test_signed_encounter_is_read_only(chart: Chart, db: sessionmaker[Session]) 
 
 
 def test_history_newest_first(chart: Chart) -> None:
-    old = chart.s.encounters.create(chart.patient_id, chart.provider_id,
-                                    datetime(2026, 1, 5, 15, tzinfo=UTC))
+    old = chart.s.encounters.create(
+        chart.patient_id, chart.provider_id, datetime(2026, 1, 5, 15, tzinfo=UTC)
+    )
     chart.s.encounters.add_site(old.id, site())
     chart.s.encounters.add_site(old.id, site(side=Side.LEFT))
-    new = chart.s.encounters.create(chart.patient_id, chart.provider_id,
-                                    datetime(2026, 2, 5, 15, tzinfo=UTC))
+    new = chart.s.encounters.create(
+        chart.patient_id, chart.provider_id, datetime(2026, 2, 5, 15, tzinfo=UTC)
+    )
     history = chart.s.encounters.history(chart.patient_id)
     assert [h.id for h in history] == [new.id, old.id]
     assert history[1].site_count == 2

@@ -19,16 +19,23 @@ from tests.conftest import Services
 TODAY = date(2026, 11, 23)
 
 
-def person(mrn: str = "M1", given: str = "Ana", family: str = "Ruiz",
-           born: date = date(1980, 3, 14), **kw: object) -> PatientInput:
-    return PatientInput(mrn=mrn, given_name=given, family_name=family, date_of_birth=born,
-                        **kw)  # type: ignore[arg-type]
+def person(
+    mrn: str = "M1",
+    given: str = "Ana",
+    family: str = "Ruiz",
+    born: date = date(1980, 3, 14),
+    **kw: object,
+) -> PatientInput:
+    return PatientInput(mrn=mrn, given_name=given, family_name=family, date_of_birth=born, **kw)  # type: ignore[arg-type]
 
 
 def test_create_and_get(services: Services) -> None:
-    p = services.patients.create(person(weight_kg="72.5", sex=Sex.FEMALE,
-                                        preferred_language=Language.SPANISH,
-                                        allergies="sulfa"), today=TODAY)
+    p = services.patients.create(
+        person(
+            weight_kg="72.5", sex=Sex.FEMALE, preferred_language=Language.SPANISH, allergies="sulfa"
+        ),
+        today=TODAY,
+    )
     again = services.patients.get(p.id)
     assert again == p
     assert again.weight_kg == Decimal("72.5")
@@ -44,16 +51,20 @@ def test_duplicate_mrn_is_refused_case_insensitively(services: Services) -> None
     assert services.patients.count() == 1
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"date_of_birth": date(2027, 1, 1)}, "date_of_birth"),
-    ({"weight_kg": "0"}, "weight_kg"),
-    ({"weight_kg": "401"}, "weight_kg"),
-    ({"given_name": "An\x00a"}, "given_name"),
-    ({"family_name": ""}, "family_name"),
-    ({"mrn": "bad mrn"}, "mrn"),
-])
-def test_bad_input_saves_nothing(services: Services, db: sessionmaker[Session],
-                                 change: dict[str, object], field: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"date_of_birth": date(2027, 1, 1)}, "date_of_birth"),
+        ({"weight_kg": "0"}, "weight_kg"),
+        ({"weight_kg": "401"}, "weight_kg"),
+        ({"given_name": "An\x00a"}, "given_name"),
+        ({"family_name": ""}, "family_name"),
+        ({"mrn": "bad mrn"}, "mrn"),
+    ],
+)
+def test_bad_input_saves_nothing(
+    services: Services, db: sessionmaker[Session], change: dict[str, object], field: str
+) -> None:
     with pytest.raises(ValidationError) as err:
         services.patients.create(replace(person(), **change), today=TODAY)  # type: ignore[arg-type]
     assert err.value.field == field
@@ -64,8 +75,9 @@ def test_bad_input_saves_nothing(services: Services, db: sessionmaker[Session],
 
 def test_update_and_audit(services: Services, db: sessionmaker[Session]) -> None:
     p = services.patients.create(person(), today=TODAY)
-    edited = services.patients.update(p.id, replace(p.to_input(), family_name="Ruiz García",
-                                                    diabetes=True), today=TODAY)
+    edited = services.patients.update(
+        p.id, replace(p.to_input(), family_name="Ruiz García", diabetes=True), today=TODAY
+    )
     assert edited.family_name == "Ruiz García"
     assert edited.diabetes
     with db() as s:
@@ -103,33 +115,44 @@ def test_missing_patient(services: Services) -> None:
 
 @pytest.fixture
 def crowd(services: Services) -> Services:
-    names = [("M1", "Thị Hoa", "Nguyễn"), ("M2", "Łukasz", "Kowalski"), ("M3", "Hans", "Müller"),
-             ("M4", "Siobhan", "O'Brien"), ("M5", "José", "García López"), ("M6", "Zoë", "Adams"),
-             ("M7", "Ivan", "Иванов"), ("X-77", "Nguyen", "Tran")]
+    names = [
+        ("M1", "Thị Hoa", "Nguyễn"),
+        ("M2", "Łukasz", "Kowalski"),
+        ("M3", "Hans", "Müller"),
+        ("M4", "Siobhan", "O'Brien"),
+        ("M5", "José", "García López"),
+        ("M6", "Zoë", "Adams"),
+        ("M7", "Ivan", "Иванов"),
+        ("X-77", "Nguyen", "Tran"),
+    ]
     for i, (mrn, given, family) in enumerate(names):
-        services.patients.create(person(mrn=mrn, given=given, family=family,
-                                        born=date(1970 + i, 1, 2)), today=TODAY)
+        services.patients.create(
+            person(mrn=mrn, given=given, family=family, born=date(1970 + i, 1, 2)), today=TODAY
+        )
     return services
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("nguyen", {"M1", "X-77"}),
-    ("NGUYỄN", {"M1", "X-77"}),
-    ("lukasz", {"M2"}),
-    ("muller", {"M3"}),
-    ("o'br", {"M4"}),
-    ("lopez", {"M5"}),
-    ("garcia, jose", {"M5"}),
-    ("zoe", {"M6"}),
-    ("иван", {"M7"}),
-    ("x-7", {"X-77"}),
-    ("m3", {"M3"}),
-    ("1972-01-02", {"M3"}),
-    ("1/2/1972", {"M3"}),
-    ("ngu thi", {"M1"}),
-    ("%", set()),
-    ("zzz", set()),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("nguyen", {"M1", "X-77"}),
+        ("NGUYỄN", {"M1", "X-77"}),
+        ("lukasz", {"M2"}),
+        ("muller", {"M3"}),
+        ("o'br", {"M4"}),
+        ("lopez", {"M5"}),
+        ("garcia, jose", {"M5"}),
+        ("zoe", {"M6"}),
+        ("иван", {"M7"}),
+        ("x-7", {"X-77"}),
+        ("m3", {"M3"}),
+        ("1972-01-02", {"M3"}),
+        ("1/2/1972", {"M3"}),
+        ("ngu thi", {"M1"}),
+        ("%", set()),
+        ("zzz", set()),
+    ],
+)
 def test_search(crowd: Services, query: str, expected: set[str]) -> None:
     assert {p.mrn for p in crowd.patients.search(query)} == expected
 

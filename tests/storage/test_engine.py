@@ -1,13 +1,22 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from clinic_app.domain.errors import StorageError
-from clinic_app.storage.engine import SQLITE_EXPECTED, make_engine, read_sqlite_pragmas
+from clinic_app.services.dto import PatientInput
+from clinic_app.services.patients import PatientService
+from clinic_app.storage import migrate
+from clinic_app.storage.engine import (
+    SQLITE_EXPECTED,
+    make_engine,
+    make_sessionmaker,
+    read_sqlite_pragmas,
+)
 from clinic_app.storage.location import (
     DEFAULT_DB_FILENAME,
     data_dir,
@@ -63,7 +72,8 @@ def test_cli_beats_environment_beats_default(tmp_path: Path) -> None:
     assert resolve_database_url(None, env) == "postgresql+psycopg://u:p@db/x"
     assert resolve_database_url("sqlite:///" + str(tmp_path / "a.db"), env).endswith("a.db")
     assert resolve_database_url(str(tmp_path / "plain.sqlite3"), env) == sqlite_url(
-        tmp_path / "plain.sqlite3")
+        tmp_path / "plain.sqlite3"
+    )
 
 
 def test_unsupported_or_malformed_urls_are_refused() -> None:
@@ -80,28 +90,58 @@ def test_passwords_never_shown_and_sqlite_path() -> None:
     assert sqlite_path("postgresql+psycopg://u@h/db") is None
 
 
-def test_locked_database_waits_then_gives_a_clear_error(tmp_path: Path) -> None:
-    from clinic_app.services.base import storage_error_from
-    from sqlalchemy.exc import OperationalError
-
+def test_locked_database_gives_a_clear_error_and_saves_nothing(tmp_path: Path) -> None:
     path = tmp_path / "locked.sqlite3"
-    engine = make_engine(sqlite_url(path))
-    with engine.begin() as conn:
-        conn.execute(text("create table t (v integer)"))
-    holder = sqlite3.connect(path, timeout=0)
+    engine = make_engine(sqlite_url(path), busy_timeout_ms=100)
+    migrate.upgrade(engine)
+    patients = PatientService(make_sessionmaker(engine))
+    holder = sqlite3.connect(path, timeout=0)  # another workstation in the middle of a save
     holder.execute("BEGIN IMMEDIATE")
-    holder.execute("insert into t values (1)")
-    fast = make_engine(sqlite_url(path))
-    with fast.connect() as conn:
-        conn.exec_driver_sql("PRAGMA busy_timeout=50")
     try:
-        with pytest.raises(OperationalError) as err, fast.begin() as conn:
-            conn.exec_driver_sql("PRAGMA busy_timeout=50")
-            conn.execute(text("insert into t values (2)"))
-        message = str(storage_error_from(err.value))
-        assert "busy" in message and "Nothing was saved" in message
+        with pytest.raises(StorageError, match="busy") as err:
+            patients.create(PatientInput("L1", "Lock", "Test", date(1970, 1, 1)))
+        assert "Nothing was saved" in str(err.value)
     finally:
         holder.rollback()
         holder.close()
-        fast.dispose()
-        engine.dispose()
+    assert patients.count() == 0
+    patients.create(PatientInput("L1", "Lock", "Test", date(1970, 1, 1)))  # works once free
+    assert patients.count() == 1
+    engine.dispose()
+
+
+def test_read_only_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "ro.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    migrate.upgrade(engine)
+    engine.dispose()
+    ro = make_engine(f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true")
+    patients = PatientService(make_sessionmaker(ro))
+    with pytest.raises(StorageError, match="read-only"):
+        patients.create(PatientInput("R1", "Read", "Only", date(1970, 1, 1)))
+    ro.dispose()
+
+
+def test_full_disk_gives_a_clear_error_and_saves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "full.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    migrate.upgrade(engine)
+    patients = PatientService(make_sessionmaker(engine))
+    patients.create(PatientInput("F0", "Before", "Full", date(1970, 1, 1)))
+
+    # SQLite reports a capped file exactly as a full disk: "database or disk is full".
+    @event.listens_for(engine, "checkout")
+    def cap(dbapi_connection: object, _record: object, _proxy: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("PRAGMA page_count")
+        pages = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count={pages}")
+        cursor.close()
+
+    big_note = "x" * 19_000  # more than the free pages left
+    with pytest.raises(StorageError, match="full") as err:
+        patients.create(PatientInput("F1", "Disk", "Full", date(1970, 1, 1), notes=big_note))
+    assert "Nothing was saved" in str(err.value)
+    event.remove(engine, "checkout", cap)
+    assert [p.mrn for p in patients.search("")] == ["F0"]
+    engine.dispose()

@@ -16,8 +16,9 @@ from clinic_app.storage.location import sqlite_url
 
 def _diff(engine: Engine) -> list[object]:
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                     "compare_server_default": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
         return list(compare_metadata(ctx, Base.metadata))
 
 
@@ -60,7 +61,8 @@ def test_upgrade_copies_an_existing_database_first(tmp_path: Path) -> None:
             conn.execute(text(f"DROP TABLE {table.name}"))
     result = migrate.upgrade(engine)
     assert result.before is None
-    assert result.backup is not None and result.backup.exists()
+    assert result.backup is not None
+    assert result.backup.exists()
     assert result.backup.parent == path.parent
     backup_engine = make_engine(sqlite_url(result.backup))
     with backup_engine.connect() as conn:
