@@ -21,13 +21,15 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(PY) -m clinic_app
 
+# The whole suite, then every non-GUI test again with Qt made unimportable.
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	$(PY) tests/run_headless.py -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check clinic_app tests scripts benchmarks
 	$(VENV)/bin/mypy
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 
 demo: $(STAMP)
 	rm -rf $(dir $(DEMO_DB)) && mkdir -p $(dir $(DEMO_DB))

@@ -164,7 +164,7 @@ class EncounterService(Service):
         self._load(session, site.encounter_id, for_edit=True)
         return site
 
-    def _check_site(self, site: SiteInput) -> tuple[float, float]:
+    def _check_site(self, site: SiteInput) -> tuple[float, float, Side]:
         try:
             muscle = self._catalog.get(site.muscle_code)
         except UnknownMuscleError:
@@ -180,7 +180,8 @@ class EncounterService(Service):
         if not isinstance(site.view, View):
             raise ValidationError("view", f"Unknown figure view {site.view!r}.")
         v.check_needle(site.needle_gauge, site.needle_length_in)
-        return v.check_figure_point(site.point_x, site.point_y)
+        x, y = v.check_figure_point(site.point_x, site.point_y)
+        return x, y, site.side
 
     # ------------------------------------------------------------------ use cases
     def create(
@@ -228,7 +229,7 @@ class EncounterService(Service):
         self, encounter_id: int, site: SiteInput, doses: Sequence[DoseInput] = ()
     ) -> SiteView:
         """Add a site at the end of the numbering, with its doses."""
-        x, y = self._check_site(site)
+        x, y, side = self._check_site(site)
         gauge, length = v.check_needle(site.needle_gauge, site.needle_length_in)
         with self._tx() as session:
             e = self._load(session, encounter_id, for_edit=True)
@@ -236,7 +237,7 @@ class EncounterService(Service):
             row = InjectionSite(
                 order_number=number,
                 muscle_code=site.muscle_code,
-                side=site.side,
+                side=side,
                 view=site.view,
                 point_x=x,
                 point_y=y,
@@ -257,10 +258,10 @@ class EncounterService(Service):
 
     def move_site(self, site_id: int, site: SiteInput) -> SiteView:
         """Move a site to another point, possibly another muscle, side or view."""
-        x, y = self._check_site(site)
+        x, y, side = self._check_site(site)
         with self._tx() as session:
             row = self._load_site(session, site_id)
-            row.muscle_code, row.side, row.view = site.muscle_code, site.side, site.view
+            row.muscle_code, row.side, row.view = site.muscle_code, side, site.view
             row.point_x, row.point_y = x, y
             row.encounter.updated_at = utcnow()
             self._audit(session, "site.move", "injection_site", row.id, row.encounter.patient_id)
@@ -269,11 +270,11 @@ class EncounterService(Service):
 
     def update_site(self, site_id: int, site: SiteInput) -> SiteView:
         """Change a site's technique, needle, twitch and aspiration (and its place)."""
-        x, y = self._check_site(site)
+        x, y, side = self._check_site(site)
         gauge, length = v.check_needle(site.needle_gauge, site.needle_length_in)
         with self._tx() as session:
             row = self._load_site(session, site_id)
-            row.muscle_code, row.side, row.view = site.muscle_code, site.side, site.view
+            row.muscle_code, row.side, row.view = site.muscle_code, side, site.view
             row.point_x, row.point_y = x, y
             row.technique, row.needle_gauge, row.needle_length_in = (site.technique, gauge, length)
             row.twitch_response, row.aspiration = site.twitch_response, site.aspiration
@@ -317,7 +318,7 @@ class EncounterService(Service):
                 .options(selectinload(Encounter.sites))
                 .order_by(Encounter.performed_at.desc(), Encounter.id.desc())
             )
-            providers = dict(session.execute(select(User.id, User.display_name)))
+            providers = dict(session.execute(select(User.id, User.display_name)).all())
             result = []
             for e in rows:
                 muscles: list[str] = []
@@ -349,7 +350,7 @@ class EncounterService(Service):
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _med_names(session: Session) -> dict[int, str]:
-        return dict(session.execute(select(Medication.id, Medication.name)))
+        return dict(session.execute(select(Medication.id, Medication.name)).all())
 
     @staticmethod
     def _replace_doses(session: Session, row: InjectionSite, doses: Sequence[DoseInput]) -> None:

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clinic_app.domain import validation as v
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -57,7 +57,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _word_prefix(column: ColumnElement[str], token: str) -> ColumnElement[bool]:
+def _word_prefix(column: InstrumentedAttribute[str], token: str) -> ColumnElement[bool]:
     """``token`` starts the column or any word in it ("lopez" matches "garcia lopez")."""
     t = _escape_like(token)
     return or_(column.like(f"{t}%", escape="\\"), column.like(f"% {t}%", escape="\\"))

@@ -92,6 +92,10 @@ class DateField(QWidget):
         self._button.setToolTip("Choose from a calendar")
         self._button.setAccessibleName("Open calendar")
         self._button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The arrow already says "drop-down"; the style's extra menu indicator is noise.
+        self._button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
+        self._button.setFixedSize(self.line_edit.sizeHint().height(),
+                                  self.line_edit.sizeHint().height())
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -143,7 +147,9 @@ class DateField(QWidget):
         self.calendar.setCurrentPage(shown.year(), shown.month())
 
     def on_calendar_clicked(self, picked: QDate) -> None:
-        self.set_date(picked.toPython())
+        value = picked.toPython()
+        assert isinstance(value, date)
+        self.set_date(value)
         self._menu.close()
         self.line_edit.setFocus()
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
 
 INTRO_TEXT = (
-    "Welcome. This database is new, so set up your clinic and its first administrator.\n"
+    "Welcome. This database is new, so set up your clinic and its first administrator.\n\n"
     "clinic_app comes with no demo, default or built-in accounts: the administrator you "
     "create here is the only way to sign in, and is also recorded as a provider who can "
     f"sign procedure notes. Choose a password of at least {MIN_PASSWORD_LENGTH} characters "
@@ -66,6 +66,7 @@ class SetupDialog(QDialog):
         self.setWindowTitle("Set up clinic_app")
         self.setAccessibleName("Clinic setup")
         self.setStyleSheet(FORM_STYLE)
+        self.setMinimumWidth(860)
 
         intro = QLabel(INTRO_TEXT)
         intro.setWordWrap(True)
@@ -75,6 +76,7 @@ class SetupDialog(QDialog):
         self.errors = FormErrors(general)
 
         columns = QHBoxLayout()
+        columns.setSpacing(16)
         left = QVBoxLayout()
         left.addWidget(self._clinic_box())
         left.addWidget(self._handout_box())
@@ -95,6 +97,7 @@ class SetupDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addSpacing(6)
         layout.addLayout(columns)
         layout.addWidget(general)
         layout.addWidget(buttons)
@@ -162,6 +165,7 @@ class SetupDialog(QDialog):
         self.credentials.setEditable(True)
         self.credentials.addItems(CREDENTIALS)
         self.credentials.setAccessibleName("Credentials")
+        self.credentials.setMinimumWidth(120)
         self.username = _line("Username", "letters, digits, . _ -")
         self.password = _line("Password", f"at least {MIN_PASSWORD_LENGTH} characters")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -241,7 +245,8 @@ def _spin(accessible_name: str, low: int, high: int, value: int, suffix: str) ->
 
 def _form(box: QGroupBox) -> QFormLayout:
     form = QFormLayout(box)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    # Text fields fill the column; spin boxes keep their natural width.
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
     return form
 
 

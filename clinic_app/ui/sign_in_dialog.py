@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -45,14 +45,14 @@ class SignInDialog(QDialog):
         self.setWindowTitle("Sign in — clinic_app")
         self.setAccessibleName("Sign in")
         self.setStyleSheet(FORM_STYLE)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(420)
 
         try:
             profile = services.clinic.profile()
         except ClinicError:
             profile = None  # the sign-in attempt will report the database problem
         heading = QLabel(f"Sign in to {profile.name}" if profile else "Sign in")
-        heading.setTextFormat(heading.textFormat().PlainText)
+        heading.setTextFormat(Qt.TextFormat.PlainText)
         heading.setAccessibleName("Clinic")
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)

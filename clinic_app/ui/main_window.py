@@ -1,0 +1,409 @@
+"""The main window: find a patient, see their summary and history, register or edit them."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app import __version__
+from clinic_app.domain.errors import ClinicError
+from clinic_app.services.dto import PatientView
+from clinic_app.ui.messages import ask_void_reason, show_error
+from clinic_app.ui.patient_dialog import PatientDialog
+from clinic_app.ui.patient_panel import PatientPanel
+from clinic_app.ui.patient_table_model import PatientIdRole, PatientTableModel, SortRole
+
+if TYPE_CHECKING:
+    from clinic_app.services.container import AppServices
+
+SEARCH_PLACEHOLDER = "Search by name, MRN or date of birth (YYYY-MM-DD)"
+DEMO_BANNER_TEXT = "DEMO DATABASE — synthetic patients, not for clinical use"
+#: Pause after the last keystroke before searching, so typing a name runs one query.
+SEARCH_DELAY_MS = 200
+SEARCH_LIMIT = 200
+
+_STYLE = """
+QLabel#demoBanner { background: #e65100; color: white; font-weight: bold;
+                    padding: 6px; border-radius: 3px; }
+"""
+
+
+class MainWindow(QMainWindow):
+    """The patient list with a search box, and the selected patient beside it.
+
+    Every service call happens in response to a user action; the window keeps only plain
+    PatientView rows and ids between events.
+
+    Signals:
+        patient_selected(int): the patient with this id became the current one.
+        patient_saved(int): a patient was created or edited and the list shows it.
+        patient_voided(int): a patient was voided and left the list.
+        search_finished(int): the list was refilled with this many patients.
+
+    Attributes:
+        model: the patient rows (source model).
+        proxy: the sorting proxy the table shows.
+        table: the patient list.
+        search_box: the search field.
+        panel: the selected patient's summary and history.
+        demo_banner: the warning shown on a demo database.
+        search_timer: the debounce timer of search-as-you-type.
+    """
+
+    patient_selected = Signal(int)
+    patient_saved = Signal(int)
+    patient_voided = Signal(int)
+    search_finished = Signal(int)
+
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._dialog: PatientDialog | None = None
+        self._total = 0
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("clinic_app main window")
+        self.setStyleSheet(_STYLE)
+        self.resize(1180, 720)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.run_search)
+
+        self._build_actions()
+        self._build_central()
+        self._build_status_bar()
+        self.refresh()
+
+    # ------------------------------------------------------------------ building
+    def _action(self, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+                tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({keys})")
+        action.setWhatsThis(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_patient_action = self._action("&New patient…", self.on_new_patient,
+                                               QKeySequence.StandardKey.New,
+                                               "Register a new patient")
+        self.edit_patient_action = self._action("&Edit patient…", self.on_edit_patient,
+                                                "Ctrl+E", "Edit the selected patient")
+        self.void_patient_action = self._action("&Void patient…", self.on_void_patient, None,
+                                                "Void a patient registered in error")
+        self.refresh_action = self._action("&Refresh", self.refresh, "F5",
+                                           "Reload the patient list")
+        self.find_action = self._action("&Find patient", self.on_find, "Ctrl+F",
+                                        "Go to the search box")
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "Close clinic_app")
+        self.about_action = self._action("&About clinic_app", self.on_about, None,
+                                         "Version and database")
+
+        menu_bar = self.menuBar()
+        menu_bar.setAccessibleName("Menu bar")
+        file_menu = menu_bar.addMenu("&File")
+        file_menu.addAction(self.refresh_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        patient_menu = menu_bar.addMenu("&Patient")
+        for action in (self.find_action, self.new_patient_action, self.edit_patient_action):
+            patient_menu.addAction(action)
+        patient_menu.addSeparator()
+        patient_menu.addAction(self.void_patient_action)
+        menu_bar.addMenu("&Help").addAction(self.about_action)
+
+        toolbar = QToolBar("Patient actions", self)
+        toolbar.setObjectName("patientToolbar")
+        toolbar.setAccessibleName("Patient actions")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_patient_action, self.edit_patient_action,
+                       self.void_patient_action, self.refresh_action):
+            toolbar.addAction(action)
+            button = toolbar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+        self.addToolBar(toolbar)
+
+    def _build_central(self) -> None:
+        self.demo_banner = QLabel(DEMO_BANNER_TEXT)
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.demo_banner.setAccessibleName("Demo database warning")
+        self.demo_banner.hide()
+
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_box.setAccessibleName("Search patients")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.textChanged.connect(self.on_search_text_changed)
+        self.search_box.returnPressed.connect(self.on_search_return_pressed)
+        self.search_box.installEventFilter(self)
+
+        self.model = PatientTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.table = QTableView()
+        self.table.setAccessibleName("Patient list")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(PatientTableModel.NAME, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PatientTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self.on_row_activated)
+        self.table.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
+
+        self.panel = PatientPanel()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setAccessibleName("Patient list and details")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([680, 480])
+
+        central = QWidget()
+        central.setAccessibleName("Patients")
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.demo_banner)
+        layout.addWidget(self.search_box)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setAccessibleName("Status")
+        self.database_label = QLabel()
+        self.database_label.setAccessibleName("Database")
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Patient count")
+        self.user_label = QLabel()
+        self.user_label.setAccessibleName("Signed-in user")
+        for position, label in enumerate((self.count_label, self.database_label,
+                                          self.user_label)):
+            if position:
+                separator = QFrame()
+                separator.setFrameShape(QFrame.Shape.VLine)
+                separator.setFrameShadow(QFrame.Shadow.Sunken)
+                bar.addPermanentWidget(separator)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setContentsMargins(6, 0, 6, 0)
+            bar.addPermanentWidget(label)
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def patient_dialog(self) -> PatientDialog | None:
+        """The patient form currently open over this window, if any."""
+        return self._dialog
+
+    def current_patient_id(self) -> int | None:
+        """The id of the selected patient, if any."""
+        index = self.table.currentIndex()
+        return int(index.data(PatientIdRole)) if index.isValid() else None
+
+    def current_patient(self) -> PatientView | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.patient_at(self.proxy.mapToSource(index).row())
+
+    def select_patient(self, patient_id: int) -> bool:
+        """Make ``patient_id`` the current row; False when it is not listed."""
+        row = self.model.row_of(patient_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def refresh(self) -> None:
+        """Reload the clinic profile, the signed-in user, the count and the list."""
+        try:
+            profile = self._services.clinic.profile()
+            users = {u.id: u for u in self._services.clinic.users()}
+            self._total = self._services.patients.count()
+        except ClinicError as exc:
+            show_error(self, "Could not load the clinic", exc)
+            return
+        self.setWindowTitle(f"clinic_app — {profile.name}" if profile else "clinic_app")
+        self.demo_banner.setVisible(bool(profile and profile.is_demo))
+        self.database_label.setText(f"Database: {self._services.database_label}")
+        user = users.get(self._services.actor.user_id or -1)
+        self.user_label.setText(f"Signed in: {user.label}" if user else "Not signed in")
+        self.run_search()
+
+    def run_search(self, keep_id: int | None = None) -> None:
+        """Search now with the box's text and refill the list."""
+        self.search_timer.stop()
+        keep = keep_id if keep_id is not None else self.current_patient_id()
+        try:
+            rows = self._services.patients.search(self.search_box.text(), limit=SEARCH_LIMIT)
+        except ClinicError as exc:
+            show_error(self, "Search failed", exc)
+            return
+        self.model.set_rows(rows)
+        if not (keep is not None and self.select_patient(keep)):
+            if self.proxy.rowCount():
+                self.table.setCurrentIndex(self.proxy.index(0, 0))
+            else:
+                self.on_current_row_changed(QModelIndex(), QModelIndex())
+        self._update_count(len(rows))
+        self.search_finished.emit(len(rows))
+
+    # ------------------------------------------------------------------ slots
+    def on_search_text_changed(self, _text: str) -> None:
+        self.search_timer.start()
+
+    def on_search_return_pressed(self) -> None:
+        if self.search_timer.isActive():
+            self.run_search()
+        if self.current_patient_id() is not None:
+            self.on_edit_patient()
+
+    def on_find(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        has_patient = current.isValid()
+        self.edit_patient_action.setEnabled(has_patient)
+        self.void_patient_action.setEnabled(has_patient)
+        if not has_patient:
+            self.panel.set_patient(None)
+            return
+        patient = self.model.patient_at(self.proxy.mapToSource(current).row())
+        try:
+            history = self._services.encounters.history(patient.id)
+        except ClinicError as exc:
+            self.panel.set_patient(patient)
+            show_error(self, "Could not load the encounter history", exc)
+        else:
+            self.panel.set_patient(patient, history)
+        self.patient_selected.emit(patient.id)
+
+    def on_row_activated(self, _index: QModelIndex) -> None:
+        self.on_edit_patient()
+
+    def on_new_patient(self) -> None:
+        self._open_patient_dialog(None)
+
+    def on_edit_patient(self) -> None:
+        patient_id = self.current_patient_id()
+        if patient_id is None:
+            return
+        try:
+            # Fresh from the database: another workstation may have changed it.
+            patient = self._services.patients.get(patient_id)
+        except ClinicError as exc:
+            show_error(self, "Could not open the patient", exc)
+            return
+        self._open_patient_dialog(patient)
+
+    def on_void_patient(self) -> None:
+        patient = self.current_patient()
+        if patient is None:
+            return
+        reason = ask_void_reason(self, f"{patient.display_name} (MRN {patient.mrn})")
+        if reason is None:
+            return
+        try:
+            self._services.patients.void(patient.id, reason)
+        except ClinicError as exc:
+            show_error(self, "Could not void the patient", exc)
+            return
+        self._recount()
+        self.run_search()
+        self.statusBar().showMessage(f"Voided {patient.display_name}.", 5000)
+        self.patient_voided.emit(patient.id)
+
+    def on_patient_dialog_saved(self, patient: PatientView) -> None:
+        self._recount()
+        self.run_search(keep_id=patient.id)
+        if self.current_patient_id() != patient.id:
+            # The saved patient does not match the search typed; show them by MRN instead.
+            self.search_box.blockSignals(True)
+            self.search_box.setText(patient.mrn)
+            self.search_box.blockSignals(False)
+            self.run_search(keep_id=patient.id)
+        self.statusBar().showMessage(f"Saved {patient.display_name}.", 5000)
+        self.patient_saved.emit(patient.id)
+
+    def on_patient_dialog_finished(self, _result: int) -> None:
+        self._dialog = None
+
+    def on_about(self) -> None:
+        QMessageBox.about(
+            self, "About clinic_app",
+            f"clinic_app {__version__}\n\nCharting for trigger point injections and dry "
+            f"needling.\n\nDatabase: {self._services.database_label}",
+        )
+
+    # ------------------------------------------------------------------ helpers
+    def _open_patient_dialog(self, patient: PatientView | None) -> PatientDialog:
+        dialog = PatientDialog(self._services, patient, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.patient_saved.connect(self.on_patient_dialog_saved)
+        dialog.finished.connect(self.on_patient_dialog_finished)
+        self._dialog = dialog
+        # open(), not exec(): window-modal without a nested event loop.
+        dialog.open()
+        return dialog
+
+    def _recount(self) -> None:
+        # The count is informative only; the list itself still refreshes without it.
+        with contextlib.suppress(ClinicError):
+            self._total = self._services.patients.count()
+
+    def _update_count(self, shown: int) -> None:
+        noun = "patient" if self._total == 1 else "patients"
+        text = f"{self._total} {noun}"
+        if shown >= SEARCH_LIMIT:
+            text = f"Showing the first {shown} of {self._total} {noun}; refine the search"
+        elif self.search_box.text().strip():
+            text = f"{shown} found · {self._total} {noun}"
+        self.count_label.setText(text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down arrow in the search box moves into the list, as in a combo box.
+        if (watched is self.search_box and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
+                and self.proxy.rowCount()):
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        return super().eventFilter(watched, event)

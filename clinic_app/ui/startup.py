@@ -1,0 +1,43 @@
+"""What the app shows before the main window: first-run setup or sign-in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from clinic_app.ui.main_window import MainWindow
+from clinic_app.ui.setup_dialog import SetupDialog
+from clinic_app.ui.sign_in_dialog import SignInDialog
+
+if TYPE_CHECKING:
+    from clinic_app.services.container import AppServices
+
+
+def run_startup(services: AppServices, parent: QWidget | None = None) -> bool:
+    """Set up a new database or sign in to an existing one.
+
+    Shows :class:`SetupDialog` while the database has no clinic and administrator (after
+    it, the new administrator is already the signed-in actor), otherwise
+    :class:`SignInDialog`.
+
+    Returns:
+        True when someone is signed in; False when the dialog was cancelled.
+
+    Raises:
+        ClinicError: the database could not be read to decide which dialog to show.
+    """
+    dialog: QDialog
+    if services.clinic.needs_setup():
+        dialog = SetupDialog(services, parent)
+    else:
+        dialog = SignInDialog(services, parent)
+    try:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        dialog.deleteLater()
+
+
+def create_main_window(services: AppServices) -> MainWindow:
+    """The main window for the signed-in user (not shown yet)."""
+    return MainWindow(services)
