@@ -29,13 +29,20 @@ def open_services(url: str) -> AppServices:
     default_catalog()  # validated once, before any window: a broken file stops start-up
     default_formulary()
     engine = make_engine(url)
-    result = migrate.upgrade(engine)
+    try:
+        result = migrate.upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     if result.backup is not None:
         log.info(
             "schema upgraded from %s; previous file kept as %s", result.before, result.backup.name
         )
     return build_services(
-        make_sessionmaker(engine), describe_url(url), is_sqlite=sqlite_path(url) is not None
+        make_sessionmaker(engine),
+        describe_url(url),
+        is_sqlite=sqlite_path(url) is not None,
+        close=engine.dispose,
     )
 
 
@@ -54,8 +61,11 @@ def run_gui(url: str) -> int:
         print(f"clinic-app: {exc}", file=sys.stderr)
         QMessageBox.critical(None, "clinic_app cannot start", str(exc))
         return 2
-    if not run_startup(services):
-        return 0
-    window = create_main_window(services)
-    window.show()
-    return int(app.exec())
+    try:
+        if not run_startup(services):
+            return 0
+        window = create_main_window(services)
+        window.show()
+        return int(app.exec())
+    finally:
+        services.close()

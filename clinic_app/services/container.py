@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +13,10 @@ from clinic_app.services.encounters import EncounterService
 from clinic_app.services.patients import PatientService
 
 
+def _nothing() -> None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class AppServices:
     """Everything the GUI may call.
@@ -20,6 +25,7 @@ class AppServices:
         actor: who is signed in on this workstation (set by setup or sign-in).
         database_label: where the data lives, safe to show (no password).
         is_sqlite: True for the embedded single-file database.
+        close: releases the database connections (call once, when the app quits).
     """
 
     actor: Actor
@@ -28,10 +34,15 @@ class AppServices:
     encounters: EncounterService
     database_label: str
     is_sqlite: bool
+    close: Callable[[], None] = _nothing
 
 
 def build_services(
-    sessions: sessionmaker[Session], database_label: str, *, is_sqlite: bool
+    sessions: sessionmaker[Session],
+    database_label: str,
+    *,
+    is_sqlite: bool,
+    close: Callable[[], None] = _nothing,
 ) -> AppServices:
     actor = Actor()
     return AppServices(
@@ -41,4 +52,5 @@ def build_services(
         encounters=EncounterService(sessions, actor),
         database_label=database_label,
         is_sqlite=is_sqlite,
+        close=close,
     )

@@ -44,6 +44,7 @@ class PatientDialog(QDialog):
 
     Attributes:
         errors: the inline error display (tests read messages from it).
+        save_button: the button that saves (OK role).
     """
 
     patient_saved = Signal(object)
@@ -68,8 +69,8 @@ class PatientDialog(QDialog):
                                          | QDialogButtonBox.StandardButton.Cancel)
         self._buttons.accepted.connect(self.accept)
         self._buttons.rejected.connect(self.reject)
-        self._buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleName(
-            "Save patient")
+        self.save_button = self._buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName("Save patient")
 
         layout = QVBoxLayout(self)
         layout.addLayout(self._form)
@@ -78,7 +79,7 @@ class PatientDialog(QDialog):
 
         if patient is not None:
             self._load(patient)
-        self._initial = self._snapshot()
+        self._initial = self.snapshot()
         self.mrn.setFocus()
 
     # ------------------------------------------------------------------ building
@@ -178,9 +179,10 @@ class PatientDialog(QDialog):
 
     def is_dirty(self) -> bool:
         """True when any field differs from what the dialog opened with."""
-        return self._snapshot() != self._initial
+        return self.snapshot() != self._initial
 
-    def _snapshot(self) -> _Snapshot:
+    def snapshot(self) -> _Snapshot:
+        """Every field's raw value, as typed (what "unsaved changes" compares)."""
         return (self.mrn.text(), self.given_name.text(), self.family_name.text(),
                 self.date_of_birth.text(), self.sex.currentData(), self.weight_kg.text(),
                 self.weight_measured_on.text(), self.preferred_language.currentData(),
@@ -227,7 +229,7 @@ class PatientDialog(QDialog):
             self.errors.show_exception(exc)
             return
         self._saved = saved
-        self._initial = self._snapshot()
+        self._initial = self.snapshot()
         self.patient_saved.emit(saved)
         super().accept()
 

@@ -1,0 +1,93 @@
+"""UI fixtures: real services on a fresh SQLite file per test (the GUI runs on one backend).
+
+The widgets under test only see ``AppServices``; the database setup here is the test's
+business, which is why these fixtures may use ``clinic_app.storage`` and SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from clinic_app.domain.enums import Language, Role, Sex
+from clinic_app.services.container import AppServices, build_services
+from clinic_app.services.dto import ClinicProfileData, NewUser, PatientInput, PatientView, UserView
+from clinic_app.storage.engine import make_engine, make_sessionmaker
+from clinic_app.storage.location import sqlite_url
+
+ADMIN_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def ui_engine(sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on this test's own copy of the migrated SQLite template."""
+    path = tmp_path / "ui.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    engine = make_engine(sqlite_url(path))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def fresh_services(ui_engine: Engine) -> AppServices:
+    """Services on an empty database that still needs first-run setup."""
+    return build_services(make_sessionmaker(ui_engine), "test db", is_sqlite=True)
+
+
+@pytest.fixture
+def admin_password() -> str:
+    return ADMIN_PASSWORD
+
+
+@pytest.fixture
+def admin(fresh_services: AppServices) -> UserView:
+    """The first administrator, created by setup (and so signed in)."""
+    _profile, user = fresh_services.clinic.initialize(
+        ClinicProfileData(name="Riverside Pain Clinic"),
+        NewUser(username="aruiz", display_name="Ana Ruiz", password=ADMIN_PASSWORD,
+                role=Role.ADMIN, credentials="MD", is_provider=True),
+    )
+    return user
+
+
+@pytest.fixture
+def services(fresh_services: AppServices, admin: UserView) -> AppServices:
+    """Services on a set-up clinic with the administrator signed in.
+
+    Overrides the parametrised ``services`` of tests/conftest.py: UI tests run on SQLite.
+    """
+    return fresh_services
+
+
+@pytest.fixture
+def make_patient(services: AppServices) -> Callable[..., PatientView]:
+    """Register a patient through the service; keyword arguments override the defaults."""
+    counter = iter(range(1000, 10_000))
+
+    def make(**overrides: Any) -> PatientView:
+        values: dict[str, Any] = {
+            "mrn": f"MRN-{next(counter)}", "given_name": "Ana", "family_name": "Test",
+            "date_of_birth": date(1970, 5, 17), "sex": Sex.FEMALE,
+            "preferred_language": Language.ENGLISH, "phone": "555-0100",
+        }
+        values.update(overrides)
+        return services.patients.create(PatientInput(**values))
+
+    return make
+
+
+@pytest.fixture
+def set_demo(ui_engine: Engine) -> Callable[[bool], None]:
+    """Flag the clinic profile as a demo database, as ``clinic-app seed-demo`` does."""
+
+    def set_flag(is_demo: bool) -> None:
+        with ui_engine.begin() as conn:
+            conn.execute(text("UPDATE clinic_profile SET is_demo = :flag"), {"flag": is_demo})
+
+    return set_flag

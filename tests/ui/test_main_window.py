@@ -1,0 +1,274 @@
+"""The main window: search, list, summary, history, new/edit/void, status and banner."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QToolBar,
+)
+
+from clinic_app.domain.errors import StorageError
+from clinic_app.ui.main_window import DEMO_BANNER_TEXT, SEARCH_PLACEHOLDER, MainWindow
+from clinic_app.ui.patient_dialog import PatientDialog
+from clinic_app.ui.patient_panel import NO_HISTORY_TEXT
+from clinic_app.ui.patient_table_model import PatientTableModel
+
+
+@pytest.fixture
+def window(qtbot, services) -> MainWindow:
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    return w
+
+
+@pytest.fixture
+def warnings(monkeypatch) -> list[str]:
+    """Every QMessageBox.warning shown, as "title: text"."""
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text, *rest: shown.append(f"{title}: {text}"))
+    return shown
+
+
+def listed_names(window: MainWindow) -> list[str]:
+    proxy = window.proxy
+    return [proxy.index(r, PatientTableModel.NAME).data() for r in range(proxy.rowCount())]
+
+
+def test_title_status_bar_and_no_banner(window, make_patient):
+    assert window.windowTitle() == "clinic_app — Riverside Pain Clinic"
+    assert window.search_box.placeholderText() == SEARCH_PLACEHOLDER
+    assert window.database_label.text() == "Database: test db"
+    assert window.user_label.text() == "Signed in: Ana Ruiz, MD"
+    assert window.count_label.text() == "0 patients"
+    assert window.demo_banner.isHidden()
+    assert not window.edit_patient_action.isEnabled()
+
+    make_patient()
+    window.refresh_action.trigger()
+    assert window.count_label.text() == "1 patient"
+    assert window.edit_patient_action.isEnabled()
+
+
+def test_demo_banner_on_a_demo_database(qtbot, services, set_demo):
+    set_demo(True)
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    assert not w.demo_banner.isHidden()
+    assert w.demo_banner.text() == DEMO_BANNER_TEXT
+
+
+def test_shortcuts(window):
+    expected = {
+        window.new_patient_action: "Ctrl+N", window.edit_patient_action: "Ctrl+E",
+        window.refresh_action: "F5", window.quit_action: "Ctrl+Q",
+        window.find_action: "Ctrl+F",
+    }
+    for action, keys in expected.items():
+        assert action.shortcut() == QKeySequence(keys), action.text()
+
+
+def test_every_control_has_an_accessible_name(window):
+    controls = [*window.findChildren(QLineEdit), *window.findChildren(QTableView),
+                *window.findChildren(QComboBox)]
+    toolbar = window.findChild(QToolBar)
+    controls += [toolbar.widgetForAction(a) for a in toolbar.actions()]
+    controls += [window.demo_banner, window.count_label, window.user_label,
+                 window.database_label, window.panel]
+    unnamed = [type(w).__name__ for w in controls if not w.accessibleName()]
+    assert unnamed == []
+    assert all(isinstance(toolbar.widgetForAction(a), QAbstractButton)
+               for a in toolbar.actions())
+
+
+def test_find_focuses_the_search_box(qtbot, window):
+    window.table.setFocus()
+    window.find_action.trigger()
+    assert window.focusWidget() is window.search_box
+
+
+def test_search_as_you_type_folds_accents_with_one_query(qtbot, window, make_patient):
+    make_patient(family_name="Nguyễn", given_name="Thị Lan")
+    make_patient(family_name="Smith", given_name="John")
+    window.refresh()
+    assert listed_names(window) == ["Nguyễn, Thị Lan", "Smith, John"]
+
+    searches: list[int] = []
+    window.search_finished.connect(searches.append)
+    qtbot.keyClicks(window.search_box, "nguyen")
+    qtbot.waitUntil(lambda: listed_names(window) == ["Nguyễn, Thị Lan"])
+    # Typed faster than the debounce interval: one search for six keystrokes.
+    assert searches == [1]
+    assert window.count_label.text() == "1 found · 2 patients"
+
+
+def test_search_by_birth_date_and_mrn(qtbot, window, make_patient):
+    from datetime import date
+    make_patient(mrn="A-77", family_name="Smith", date_of_birth=date(1955, 7, 30))
+    make_patient(mrn="B-12", family_name="Jones")
+    for query, expected in (("1955-07-30", ["Smith, Ana"]), ("b-1", ["Jones, Ana"])):
+        with qtbot.waitSignal(window.search_finished):
+            window.search_box.setText(query)
+        assert listed_names(window) == expected
+
+
+def test_selecting_shows_summary_and_empty_history(qtbot, window, make_patient):
+    patient = make_patient(family_name="Kowalski", given_name="Łukasz", allergies="Latex",
+                           diabetes=True)
+    with qtbot.waitSignal(window.patient_selected) as selected:
+        window.refresh()
+    assert selected.args == [patient.id]
+    panel = window.panel
+    assert panel.patient == patient
+    assert panel.summary_text("mrn") == patient.mrn
+    assert panel.summary_text("born").startswith("1970-05-17 (age ")
+    assert panel.summary_text("allergies") == "Latex"
+    assert panel.history_is_empty()
+    assert NO_HISTORY_TEXT == "No encounters recorded for this patient yet."
+
+
+def test_history_panel_lists_encounters(qtbot, window, services, admin, make_patient):
+    patient = make_patient()
+    services.encounters.create(patient.id, admin.id)
+    window.refresh()
+    assert window.current_patient_id() == patient.id
+    model = window.panel.history_model
+    assert not window.panel.history_is_empty()
+    assert model.rowCount() == 1
+    row = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert row[1:] == ["Ana Ruiz", "Draft", "No sites recorded"]
+
+
+def test_new_patient_through_the_dialog_appears_selected(qtbot, window):
+    window.new_patient_action.trigger()
+    dialog = window.patient_dialog
+    assert isinstance(dialog, PatientDialog) and dialog.is_new
+    dialog.mrn.setText("N-1")
+    dialog.given_name.setText("Thị Lan")
+    dialog.family_name.setText("Nguyễn")
+    dialog.date_of_birth.setText("1968-04-02")
+    with qtbot.waitSignal(window.patient_saved) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert listed_names(window) == ["Nguyễn, Thị Lan"]
+    assert window.current_patient_id() == saved.args[0]
+    assert window.count_label.text() == "1 patient"
+    qtbot.waitUntil(lambda: window.patient_dialog is None)
+
+
+def test_new_patient_outside_the_search_is_still_shown(qtbot, window, make_patient):
+    make_patient(family_name="Smith")
+    window.search_box.setText("smith")
+    window.run_search()
+    window.new_patient_action.trigger()
+    dialog = window.patient_dialog
+    dialog.mrn.setText("N-2")
+    dialog.given_name.setText("Ana")
+    dialog.family_name.setText("Zúñiga")
+    dialog.date_of_birth.setText("1990-01-01")
+    with qtbot.waitSignal(window.patient_saved) as saved:
+        dialog.accept()
+    assert window.current_patient_id() == saved.args[0]
+    assert window.search_box.text() == "N-2"
+
+
+def test_edit_patient_updates_the_list(qtbot, window, make_patient):
+    make_patient(family_name="Smith", given_name="Jon")
+    window.refresh()
+    window.edit_patient_action.trigger()
+    dialog = window.patient_dialog
+    assert dialog is not None and not dialog.is_new
+    dialog.given_name.setText("John")
+    with qtbot.waitSignal(window.patient_saved):
+        dialog.accept()
+    assert listed_names(window) == ["Smith, John"]
+    assert window.panel.patient is not None and window.panel.patient.given_name == "John"
+
+
+def test_enter_in_the_search_box_opens_the_selected_patient(qtbot, window, make_patient):
+    make_patient(family_name="Nguyễn")
+    make_patient(family_name="Smith")
+    qtbot.keyClicks(window.search_box, "smi")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)  # before the debounce fired
+    dialog = window.patient_dialog
+    assert dialog is not None and dialog.family_name.text() == "Smith"
+
+
+def test_activating_a_row_opens_it(qtbot, window, make_patient):
+    make_patient(family_name="Smith")
+    window.refresh()
+    window.table.activated.emit(window.table.currentIndex())
+    assert window.patient_dialog is not None
+
+
+def test_void_patient_asks_for_a_reason_and_removes_them(qtbot, window, services,
+                                                         make_patient, monkeypatch):
+    keep = make_patient(family_name="Abbott")
+    gone = make_patient(family_name="Zeller")
+    window.refresh()
+    window.select_patient(gone.id)
+    prompts: list[str] = []
+
+    def get_text(parent, title, label, *rest):
+        prompts.append(label)
+        return "Registered twice", True
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    with qtbot.waitSignal(window.patient_voided) as voided:
+        window.void_patient_action.trigger()
+    assert voided.args == [gone.id]
+    assert "Zeller, Ana" in prompts[0]
+    assert listed_names(window) == ["Abbott, Ana"]
+    assert window.current_patient_id() == keep.id
+    assert window.count_label.text() == "1 patient"
+    assert services.patients.get(gone.id).voided
+
+
+def test_void_cancelled_changes_nothing(qtbot, window, services, make_patient, monkeypatch):
+    patient = make_patient()
+    window.refresh()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("", False))
+    with qtbot.assertNotEmitted(window.patient_voided):
+        window.void_patient_action.trigger()
+    assert not services.patients.get(patient.id).voided
+
+
+def test_void_without_reason_is_refused_with_a_message(qtbot, window, make_patient,
+                                                       monkeypatch, warnings):
+    make_patient()
+    window.refresh()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("  ", True))
+    with qtbot.assertNotEmitted(window.patient_voided):
+        window.void_patient_action.trigger()
+    assert warnings == ["Could not void the patient: Reason is required."]
+    assert len(listed_names(window)) == 1
+
+
+def test_storage_error_during_search_is_reported_and_the_list_kept(qtbot, window, services,
+                                                                   make_patient, monkeypatch,
+                                                                   warnings):
+    make_patient(family_name="Smith")
+    window.refresh()
+
+    def fail(*args, **kwargs):
+        raise StorageError("The database cannot be reached.")
+
+    monkeypatch.setattr(services.patients, "search", fail)
+    window.search_box.setText("zzz")
+    qtbot.waitUntil(lambda: bool(warnings))
+    assert warnings == ["Search failed: The database cannot be reached."]
+    assert listed_names(window) == ["Smith, Ana"]
+    assert window.search_box.text() == "zzz"
+
+
+def test_main_window_renders_offscreen(window, make_patient):
+    make_patient()
+    window.refresh()
+    assert not window.grab().isNull()

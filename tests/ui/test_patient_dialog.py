@@ -1,0 +1,196 @@
+"""The patient form: create, edit, refuse bad input without losing it, ask before discarding."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from clinic_app.domain.enums import Language, Sex
+from clinic_app.domain.errors import StorageError
+from clinic_app.ui.patient_dialog import PatientDialog
+
+
+@pytest.fixture
+def new_dialog(qtbot, services) -> PatientDialog:
+    d = PatientDialog(services)
+    qtbot.addWidget(d)
+    return d
+
+
+class Answers:
+    """Stands in for QMessageBox.question: records each title, replies from a queue."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.queue: list[QMessageBox.StandardButton] = []
+
+    def __call__(self, parent, title, text, buttons, default) -> QMessageBox.StandardButton:
+        self.asked.append(title)
+        return self.queue.pop(0)
+
+
+@pytest.fixture
+def answers(monkeypatch) -> Answers:
+    fake = Answers()
+    monkeypatch.setattr(QMessageBox, "question", fake)
+    return fake
+
+
+def fill(d: PatientDialog, **overrides: str) -> None:
+    values = {"mrn": "MRN-77", "given_name": "Thị Lan", "family_name": "Nguyễn",
+              "date_of_birth": "1968-04-02", "weight_kg": "68,2", "phone": "555-0101"}
+    values.update(overrides)
+    for name, text in values.items():
+        getattr(d, name).setText(text)
+    d.sex.setCurrentIndex(d.sex.findData(Sex.FEMALE))
+    d.preferred_language.setCurrentIndex(d.preferred_language.findData(Language.SPANISH))
+    d.allergies.setPlainText("Penicillin (rash)")
+    d.anticoagulant.setChecked(True)
+    d.notes.setPlainText("Prefers mornings.")
+
+
+def test_new_patient_is_saved_with_every_field(qtbot, new_dialog, services):
+    fill(new_dialog, weight_measured_on="3/1/2024")
+    with qtbot.waitSignal(new_dialog.patient_saved) as saved:
+        qtbot.mouseClick(new_dialog.save_button, Qt.MouseButton.LeftButton)
+    patient = saved.args[0]
+    assert new_dialog.patient == patient
+    stored = services.patients.get(patient.id)
+    assert stored == patient
+    assert (stored.family_name, stored.given_name, stored.date_of_birth) == (
+        "Nguyễn", "Thị Lan", date(1968, 4, 2))
+    assert stored.weight_kg == Decimal("68.2")
+    assert stored.weight_measured_on == date(2024, 3, 1)
+    assert stored.preferred_language == Language.SPANISH
+    assert stored.anticoagulant and not stored.diabetes
+    assert stored.allergies == "Penicillin (rash)"
+
+
+def test_duplicate_mrn_is_shown_on_the_mrn_field_and_keeps_input(qtbot, new_dialog,
+                                                                  make_patient):
+    make_patient(mrn="mrn-77")
+    fill(new_dialog)
+    before = new_dialog.snapshot()
+    with qtbot.assertNotEmitted(new_dialog.patient_saved), \
+            qtbot.assertNotEmitted(new_dialog.finished):
+        new_dialog.accept()
+    assert "MRN MRN-77 already belongs to another patient" in new_dialog.errors.message("mrn")
+    assert new_dialog.errors.invalid_fields() == ["mrn"]
+    assert new_dialog.mrn.property("invalid") is True
+    assert new_dialog.focusWidget() is new_dialog.mrn
+    assert new_dialog.snapshot() == before
+    assert new_dialog.patient is None
+
+
+def test_future_birth_date_is_refused(qtbot, new_dialog, services):
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    fill(new_dialog, date_of_birth=tomorrow)
+    with qtbot.assertNotEmitted(new_dialog.finished):
+        new_dialog.accept()
+    assert "is in the future" in new_dialog.errors.message("date_of_birth")
+    assert new_dialog.errors.invalid_fields() == ["date_of_birth"]
+    assert new_dialog.date_of_birth.text() == tomorrow
+    assert services.patients.count() == 0
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "Date of birth is required."),
+    ("1980-02-30", "is not a date"),
+    ("14.03.1980", "is not a date"),
+])
+def test_birth_date_must_be_entered_and_real(qtbot, new_dialog, text, message):
+    fill(new_dialog, date_of_birth=text)
+    with qtbot.assertNotEmitted(new_dialog.finished):
+        new_dialog.accept()
+    assert message in new_dialog.errors.message("date_of_birth")
+    assert new_dialog.date_of_birth.text() == text
+
+
+def test_birth_date_field_starts_blank(new_dialog):
+    assert new_dialog.date_of_birth.text() == ""
+    assert new_dialog.date_of_birth.line_edit.placeholderText() == "YYYY-MM-DD"
+
+
+def test_implausible_weight_marks_the_weight(qtbot, new_dialog):
+    fill(new_dialog, weight_kg="720")
+    with qtbot.assertNotEmitted(new_dialog.finished):
+        new_dialog.accept()
+    assert "not plausible" in new_dialog.errors.message("weight_kg")
+    assert new_dialog.errors.invalid_fields() == ["weight_kg"]
+
+
+def test_a_corrected_form_saves_and_clears_the_marks(qtbot, new_dialog):
+    fill(new_dialog, given_name="")
+    new_dialog.accept()
+    assert new_dialog.errors.message("given_name") == "Given name is required."
+    new_dialog.given_name.setText("Lan")
+    with qtbot.waitSignal(new_dialog.accepted):
+        new_dialog.accept()
+    assert new_dialog.errors.invalid_fields() == []
+
+
+def test_storage_error_is_shown_and_nothing_is_lost(qtbot, new_dialog, services, monkeypatch):
+    def fail(data: object) -> None:
+        raise StorageError("The database is busy: another workstation is saving.")
+
+    monkeypatch.setattr(services.patients, "create", fail)
+    fill(new_dialog)
+    before = new_dialog.snapshot()
+    with qtbot.assertNotEmitted(new_dialog.finished):
+        new_dialog.accept()
+    assert new_dialog.errors.general_message().startswith("The database is busy")
+    assert new_dialog.snapshot() == before
+
+
+def test_edit_loads_the_patient_and_updates_it(qtbot, services, make_patient):
+    original = make_patient(given_name="Lars", family_name="Åberg", weight_kg="80")
+    dialog = PatientDialog(services, original)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Edit patient"
+    assert (dialog.given_name.text(), dialog.date_of_birth.text(), dialog.weight_kg.text()) == (
+        "Lars", "1970-05-17", "80.0")
+    assert not dialog.is_dirty()
+
+    dialog.phone.setText("555-0199")
+    with qtbot.waitSignal(dialog.patient_saved) as saved:
+        dialog.accept()
+    assert saved.args[0].id == original.id
+    assert services.patients.get(original.id).phone == "555-0199"
+
+
+def test_closing_with_unsaved_edits_asks_and_cancel_keeps_the_dialog(qtbot, new_dialog,
+                                                                     answers):
+    new_dialog.given_name.setText("Lan")
+    answers.queue.append(QMessageBox.StandardButton.Cancel)
+    with qtbot.assertNotEmitted(new_dialog.finished):
+        qtbot.keyClick(new_dialog, Qt.Key.Key_Escape)
+    assert answers.asked == ["Discard changes?"]
+    assert new_dialog.given_name.text() == "Lan"
+
+    answers.queue.append(QMessageBox.StandardButton.Discard)
+    with qtbot.waitSignal(new_dialog.rejected):
+        new_dialog.reject()
+    assert answers.asked == ["Discard changes?", "Discard changes?"]
+
+
+def test_closing_an_untouched_form_does_not_ask(qtbot, new_dialog, answers):
+    with qtbot.waitSignal(new_dialog.rejected):
+        new_dialog.reject()
+    assert answers.asked == []
+
+
+def test_calendar_pick_fills_the_date(new_dialog):
+    picked = date(1980, 3, 14)
+    new_dialog.date_of_birth.on_calendar_clicked(QDate(1980, 3, 14))
+    assert new_dialog.date_of_birth.date() == picked
+    assert new_dialog.is_dirty()
+
+
+def test_us_date_is_shown_back_as_iso(qtbot, new_dialog):
+    new_dialog.date_of_birth.setText("3/4/1980")
+    new_dialog.date_of_birth.on_editing_finished()
+    assert new_dialog.date_of_birth.text() == "1980-03-04"
