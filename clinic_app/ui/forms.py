@@ -65,8 +65,13 @@ class DateField(QWidget):
 
     text_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, latest_today: bool = True,
-                 placeholder: str = "YYYY-MM-DD") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        latest_today: bool = True,
+        placeholder: str = "YYYY-MM-DD",
+    ) -> None:
         super().__init__(parent)
         self._latest_today = latest_today
         self.line_edit = QLineEdit(self)
@@ -94,8 +99,9 @@ class DateField(QWidget):
         self._button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # The arrow already says "drop-down"; the style's extra menu indicator is noise.
         self._button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
-        self._button.setFixedSize(self.line_edit.sizeHint().height(),
-                                  self.line_edit.sizeHint().height())
+        self._button.setFixedSize(
+            self.line_edit.sizeHint().height(), self.line_edit.sizeHint().height()
+        )
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -236,8 +242,11 @@ class FormErrors:
 
     def invalid_fields(self) -> list[str]:
         """Fields marked invalid now."""
-        return [name for name, (widget, _label) in self._fields.items()
-                if (widget.focusProxy() or widget).property("invalid") is True]
+        return [
+            name
+            for name, (widget, _label) in self._fields.items()
+            if (widget.focusProxy() or widget).property("invalid") is True
+        ]
 
     def general_message(self) -> str:
         return self._general.text() if not self._general.isHidden() else ""

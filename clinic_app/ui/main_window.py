@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -18,7 +16,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +23,7 @@ from PySide6.QtWidgets import (
 from clinic_app import __version__
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import PatientView
+from clinic_app.ui.chrome import add_status_fields, build_menus, build_toolbar, make_action
 from clinic_app.ui.messages import ask_void_reason, show_error
 from clinic_app.ui.patient_dialog import PatientDialog
 from clinic_app.ui.patient_panel import PatientPanel
@@ -66,6 +64,9 @@ class MainWindow(QMainWindow):
         panel: the selected patient's summary and history.
         demo_banner: the warning shown on a demo database.
         search_timer: the debounce timer of search-as-you-type.
+        new_patient_action, edit_patient_action, void_patient_action, refresh_action,
+        find_action, quit_action, about_action: the window's commands.
+        count_label, database_label, user_label: the status-bar fields.
     """
 
     patient_selected = Signal(int)
@@ -92,64 +93,64 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self.refresh()
+        self.search_box.setFocus()
 
     # ------------------------------------------------------------------ building
-    def _action(self, text: str, slot: Callable[[], object],
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
-                tip: str) -> QAction:
-        action = QAction(text, self)
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({keys})")
-        action.setWhatsThis(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        self.new_patient_action = self._action("&New patient…", self.on_new_patient,
-                                               QKeySequence.StandardKey.New,
-                                               "Register a new patient")
-        self.edit_patient_action = self._action("&Edit patient…", self.on_edit_patient,
-                                                "Ctrl+E", "Edit the selected patient")
-        self.void_patient_action = self._action("&Void patient…", self.on_void_patient, None,
-                                                "Void a patient registered in error")
-        self.refresh_action = self._action("&Refresh", self.refresh, "F5",
-                                           "Reload the patient list")
-        self.find_action = self._action("&Find patient", self.on_find, "Ctrl+F",
-                                        "Go to the search box")
-        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q", "Close clinic_app")
-        self.about_action = self._action("&About clinic_app", self.on_about, None,
-                                         "Version and database")
-
-        menu_bar = self.menuBar()
-        menu_bar.setAccessibleName("Menu bar")
-        file_menu = menu_bar.addMenu("&File")
-        file_menu.addAction(self.refresh_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        patient_menu = menu_bar.addMenu("&Patient")
-        for action in (self.find_action, self.new_patient_action, self.edit_patient_action):
-            patient_menu.addAction(action)
-        patient_menu.addSeparator()
-        patient_menu.addAction(self.void_patient_action)
-        menu_bar.addMenu("&Help").addAction(self.about_action)
-
-        toolbar = QToolBar("Patient actions", self)
-        toolbar.setObjectName("patientToolbar")
-        toolbar.setAccessibleName("Patient actions")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.new_patient_action, self.edit_patient_action,
-                       self.void_patient_action, self.refresh_action):
-            toolbar.addAction(action)
-            button = toolbar.widgetForAction(action)
-            if button is not None:
-                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
-        self.addToolBar(toolbar)
+        self.new_patient_action = make_action(
+            self,
+            "&New patient…",
+            self.on_new_patient,
+            QKeySequence.StandardKey.New,
+            "Register a new patient",
+        )
+        self.edit_patient_action = make_action(
+            self, "&Edit patient…", self.on_edit_patient, "Ctrl+E", "Edit the selected patient"
+        )
+        self.void_patient_action = make_action(
+            self,
+            "&Void patient…",
+            self.on_void_patient,
+            None,
+            "Void a patient registered in error",
+        )
+        self.refresh_action = make_action(
+            self, "&Refresh", self.refresh, "F5", "Reload the patient list"
+        )
+        self.find_action = make_action(
+            self, "&Find patient", self.on_find, "Ctrl+F", "Go to the search box"
+        )
+        self.quit_action = make_action(self, "&Quit", self.close, "Ctrl+Q", "Close clinic_app")
+        self.about_action = make_action(
+            self, "&About clinic_app", self.on_about, None, "Version and database"
+        )
+        build_menus(
+            self,
+            [
+                ("&File", [self.refresh_action, None, self.quit_action]),
+                (
+                    "&Patient",
+                    [
+                        self.find_action,
+                        self.new_patient_action,
+                        self.edit_patient_action,
+                        None,
+                        self.void_patient_action,
+                    ],
+                ),
+                ("&Help", [self.about_action]),
+            ],
+        )
+        build_toolbar(
+            self,
+            "Patient actions",
+            [
+                self.new_patient_action,
+                self.edit_patient_action,
+                self.void_patient_action,
+                self.refresh_action,
+            ],
+        )
 
     def _build_central(self) -> None:
         self.demo_banner = QLabel(DEMO_BANNER_TEXT)
@@ -206,24 +207,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        bar.setAccessibleName("Status")
-        self.database_label = QLabel()
-        self.database_label.setAccessibleName("Database")
-        self.count_label = QLabel()
-        self.count_label.setAccessibleName("Patient count")
-        self.user_label = QLabel()
-        self.user_label.setAccessibleName("Signed-in user")
-        for position, label in enumerate((self.count_label, self.database_label,
-                                          self.user_label)):
-            if position:
-                separator = QFrame()
-                separator.setFrameShape(QFrame.Shape.VLine)
-                separator.setFrameShadow(QFrame.Shadow.Sunken)
-                bar.addPermanentWidget(separator)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setContentsMargins(6, 0, 6, 0)
-            bar.addPermanentWidget(label)
+        self.statusBar().setAccessibleName("Status")
+        self.count_label, self.database_label, self.user_label = add_status_fields(
+            self.statusBar(), ["Patient count", "Database", "Signed-in user"]
+        )
 
     # ------------------------------------------------------------------ public API
     @property
@@ -369,7 +356,8 @@ class MainWindow(QMainWindow):
 
     def on_about(self) -> None:
         QMessageBox.about(
-            self, "About clinic_app",
+            self,
+            "About clinic_app",
             f"clinic_app {__version__}\n\nCharting for trigger point injections and dry "
             f"needling.\n\nDatabase: {self._services.database_label}",
         )
@@ -401,9 +389,13 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Down arrow in the search box moves into the list, as in a combo box.
-        if (watched is self.search_box and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
-                and self.proxy.rowCount()):
+        if (
+            watched is self.search_box
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.proxy.rowCount()
+        ):
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
             return True
         return super().eventFilter(watched, event)

@@ -15,7 +15,8 @@ def show_error(parent: QWidget | None, title: str, exc: ClinicError) -> None:
 def confirm_discard(parent: QWidget | None) -> bool:
     """Ask before throwing away edits; True only when the user chooses Discard."""
     answer = QMessageBox.question(
-        parent, "Discard changes?",
+        parent,
+        "Discard changes?",
         "You have changes that are not saved. Discard them?",
         QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
@@ -26,9 +27,11 @@ def confirm_discard(parent: QWidget | None) -> bool:
 def ask_void_reason(parent: QWidget | None, patient_label: str) -> str | None:
     """Ask why a patient is being voided; ``None`` when the user cancels."""
     text, ok = QInputDialog.getText(
-        parent, "Void patient",
+        parent,
+        "Void patient",
         f"Void {patient_label}?\n\nVoiding hides a patient registered in error; the record "
         "and its history are kept.\nReason (required):",
-        QLineEdit.EchoMode.Normal, "",
+        QLineEdit.EchoMode.Normal,
+        "",
     )
     return text if ok else None

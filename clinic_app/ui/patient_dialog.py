@@ -49,8 +49,12 @@ class PatientDialog(QDialog):
 
     patient_saved = Signal(object)
 
-    def __init__(self, services: AppServices, patient: PatientView | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: AppServices,
+        patient: PatientView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._original = patient
@@ -65,8 +69,9 @@ class PatientDialog(QDialog):
         self.errors = FormErrors(general)
         self._build_fields()
 
-        self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                         | QDialogButtonBox.StandardButton.Cancel)
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self._buttons.accepted.connect(self.accept)
         self._buttons.rejected.connect(self.reject)
         self.save_button = self._buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -102,6 +107,7 @@ class PatientDialog(QDialog):
         self.weight_kg = _line("Weight in kilograms", "e.g. 72.5")
         self.weight_kg.setMaximumWidth(110)
         self.weight_measured_on = DateField(self, placeholder="today if blank")
+        self.weight_kg.textEdited.connect(self.on_weight_edited)
         self.weight_measured_on.setAccessibleName("Weight measured on")
         weight_row = QWidget()
         row = QHBoxLayout(weight_row)
@@ -118,8 +124,11 @@ class PatientDialog(QDialog):
         for language in Language:
             self.preferred_language.addItem(LANGUAGE_LABELS[language], language)
         self.phone = _line("Phone")
-        self.allergies = _text_box("Allergies", "Drug, latex, adhesive or antiseptic "
-                                   "allergies and the reaction; leave blank if none known")
+        self.allergies = _text_box(
+            "Allergies",
+            "Drug, latex, adhesive or antiseptic "
+            "allergies and the reaction; leave blank if none known",
+        )
         self.anticoagulant = QCheckBox("Takes an anticoagulant or antiplatelet")
         self.diabetes = QCheckBox("Diabetes")
         self.pregnant = QCheckBox("Pregnant or breastfeeding")
@@ -135,8 +144,11 @@ class PatientDialog(QDialog):
             ("&MRN:", e.wrap("mrn", self.mrn), self.mrn),
             ("&Given name:", e.wrap("given_name", self.given_name), self.given_name),
             ("&Family name:", e.wrap("family_name", self.family_name), self.family_name),
-            ("Date of &birth:", e.wrap("date_of_birth", self.date_of_birth),
-             self.date_of_birth.line_edit),
+            (
+                "Date of &birth:",
+                e.wrap("date_of_birth", self.date_of_birth),
+                self.date_of_birth.line_edit,
+            ),
             ("&Sex:", self.sex, self.sex),
             ("&Weight:", weight_field, self.weight_kg),
             ("&Language:", self.preferred_language, self.preferred_language),
@@ -159,7 +171,8 @@ class PatientDialog(QDialog):
         self.weight_kg.setText("" if p.weight_kg is None else str(p.weight_kg))
         self.weight_measured_on.set_date(p.weight_measured_on)
         self.preferred_language.setCurrentIndex(
-            max(self.preferred_language.findData(p.preferred_language), 0))
+            max(self.preferred_language.findData(p.preferred_language), 0)
+        )
         self.phone.setText(p.phone)
         self.allergies.setPlainText(p.allergies)
         self.anticoagulant.setChecked(p.anticoagulant)
@@ -183,11 +196,22 @@ class PatientDialog(QDialog):
 
     def snapshot(self) -> _Snapshot:
         """Every field's raw value, as typed (what "unsaved changes" compares)."""
-        return (self.mrn.text(), self.given_name.text(), self.family_name.text(),
-                self.date_of_birth.text(), self.sex.currentData(), self.weight_kg.text(),
-                self.weight_measured_on.text(), self.preferred_language.currentData(),
-                self.phone.text(), self.allergies.toPlainText(), self.anticoagulant.isChecked(),
-                self.diabetes.isChecked(), self.pregnant.isChecked(), self.notes.toPlainText())
+        return (
+            self.mrn.text(),
+            self.given_name.text(),
+            self.family_name.text(),
+            self.date_of_birth.text(),
+            self.sex.currentData(),
+            self.weight_kg.text(),
+            self.weight_measured_on.text(),
+            self.preferred_language.currentData(),
+            self.phone.text(),
+            self.allergies.toPlainText(),
+            self.anticoagulant.isChecked(),
+            self.diabetes.isChecked(),
+            self.pregnant.isChecked(),
+            self.notes.toPlainText(),
+        )
 
     def form_input(self) -> PatientInput:
         """What the form holds, for the service to check.
@@ -196,17 +220,33 @@ class PatientDialog(QDialog):
             ValidationError: a date that is not a date.
         """
         return PatientInput(
-            mrn=self.mrn.text(), given_name=self.given_name.text(),
+            mrn=self.mrn.text(),
+            given_name=self.given_name.text(),
             family_name=self.family_name.text(),
             date_of_birth=_date_of(self.date_of_birth, "date_of_birth", "Date of birth"),
-            sex=self.sex.currentData(), weight_kg=self.weight_kg.text(),
-            weight_measured_on=_date_of(self.weight_measured_on, "weight_measured_on",
-                                        "The weight's date"),
-            preferred_language=self.preferred_language.currentData(), phone=self.phone.text(),
-            allergies=self.allergies.toPlainText(), anticoagulant=self.anticoagulant.isChecked(),
+            sex=self.sex.currentData(),
+            weight_kg=self.weight_kg.text(),
+            weight_measured_on=_date_of(
+                self.weight_measured_on, "weight_measured_on", "The weight's date"
+            ),
+            preferred_language=self.preferred_language.currentData(),
+            phone=self.phone.text(),
+            allergies=self.allergies.toPlainText(),
+            anticoagulant=self.anticoagulant.isChecked(),
             diabetes=self.diabetes.isChecked(),
-            pregnant_or_breastfeeding=self.pregnant.isChecked(), notes=self.notes.toPlainText(),
+            pregnant_or_breastfeeding=self.pregnant.isChecked(),
+            notes=self.notes.toPlainText(),
         )
+
+    def on_weight_edited(self, _text: str) -> None:
+        # A newly typed weight was measured now, not on the old weight's date: clear a date
+        # the user has not touched, so the service stamps today instead of a stale day.
+        if self._original is not None and self.weight_measured_on.text() == (
+            self._original.weight_measured_on.isoformat()
+            if self._original.weight_measured_on
+            else ""
+        ):
+            self.weight_measured_on.set_date(None)
 
     # ------------------------------------------------------------------ QDialog
     def accept(self) -> None:
@@ -260,5 +300,6 @@ def _date_of(field: DateField, name: str, label: str) -> date | None:
     try:
         return field.date()
     except ValueError:
-        raise ValidationError(name, f"{label} {field.text().strip()!r} is not a date; "
-                                    "enter it as YYYY-MM-DD.") from None
+        raise ValidationError(
+            name, f"{label} {field.text().strip()!r} is not a date; enter it as YYYY-MM-DD."
+        ) from None

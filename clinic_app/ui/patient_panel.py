@@ -44,8 +44,9 @@ class PatientPanel(QWidget):
         history_view: the table showing them.
     """
 
-    def __init__(self, parent: QWidget | None = None, *,
-                 today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, today: Callable[[], date] = date.today
+    ) -> None:
         super().__init__(parent)
         self._today = today
         self.setStyleSheet(_PANEL_STYLE)
@@ -70,10 +71,16 @@ class PatientPanel(QWidget):
         self._values: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for key, caption in (("mrn", "MRN"), ("born", "Date of birth"), ("sex", "Sex"),
-                             ("language", "Language"), ("phone", "Phone"),
-                             ("weight", "Weight"), ("allergies", "Allergies"),
-                             ("notes", "Notes")):
+        for key, caption in (
+            ("mrn", "MRN"),
+            ("born", "Date of birth"),
+            ("sex", "Sex"),
+            ("language", "Language"),
+            ("phone", "Phone"),
+            ("weight", "Weight"),
+            ("allergies", "Allergies"),
+            ("notes", "Notes"),
+        ):
             value = QLabel()
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setWordWrap(True)
@@ -111,7 +118,7 @@ class PatientPanel(QWidget):
         self._pages.addWidget(details)
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setContentsMargins(8, 0, 0, 0)
         outer.addWidget(self._pages)
         self._patient: PatientView | None = None
 
@@ -120,8 +127,9 @@ class PatientPanel(QWidget):
         """The patient shown, if any."""
         return self._patient
 
-    def set_patient(self, patient: PatientView | None,
-                    history: Sequence[EncounterSummary] = ()) -> None:
+    def set_patient(
+        self, patient: PatientView | None, history: Sequence[EncounterSummary] = ()
+    ) -> None:
         """Show ``patient`` and their ``history`` (``None`` shows the empty state)."""
         self._patient = patient
         if patient is None:
@@ -129,11 +137,15 @@ class PatientPanel(QWidget):
             self._pages.setCurrentWidget(self._placeholder)
             return
         self._name.setText(patient.display_name)
-        alerts = [text for flag, text in (
-            (patient.anticoagulant, "Anticoagulant / antiplatelet"),
-            (patient.diabetes, "Diabetes"),
-            (patient.pregnant_or_breastfeeding, "Pregnant or breastfeeding"),
-        ) if flag]
+        alerts = [
+            text
+            for flag, text in (
+                (patient.anticoagulant, "Anticoagulant / antiplatelet"),
+                (patient.diabetes, "Diabetes"),
+                (patient.pregnant_or_breastfeeding, "Pregnant or breastfeeding"),
+            )
+            if flag
+        ]
         self._alerts.setText(" · ".join(alerts))
         self._alerts.setVisible(bool(alerts))
         age = age_in_years(patient.date_of_birth, self._today())
@@ -146,8 +158,9 @@ class PatientPanel(QWidget):
             "mrn": patient.mrn,
             "born": f"{patient.date_of_birth.isoformat()} (age {age})",
             "sex": SEX_LABELS.get(patient.sex, str(patient.sex)),
-            "language": LANGUAGE_LABELS.get(patient.preferred_language,
-                                            str(patient.preferred_language)),
+            "language": LANGUAGE_LABELS.get(
+                patient.preferred_language, str(patient.preferred_language)
+            ),
             "phone": patient.phone or "—",
             "weight": weight,
             "allergies": patient.allergies or "None recorded",
@@ -156,8 +169,7 @@ class PatientPanel(QWidget):
         for key, text in values.items():
             self._values[key].setText(text)
         self.history_model.set_rows(history)
-        self._history_pages.setCurrentWidget(self.history_view if history
-                                             else self._no_history)
+        self._history_pages.setCurrentWidget(self.history_view if history else self._no_history)
         self._pages.setCurrentIndex(1)
 
     def summary_text(self, key: str) -> str:

@@ -43,8 +43,9 @@ class PatientTableModel(QAbstractTableModel):
     MRN, NAME, BIRTH_DATE, AGE, SEX, LANGUAGE, PHONE = range(7)
     HEADERS = ("MRN", "Name", "Date of birth", "Age", "Sex", "Language", "Phone")
 
-    def __init__(self, parent: QObject | None = None, *,
-                 today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, today: Callable[[], date] = date.today
+    ) -> None:
         super().__init__(parent)
         self._rows: list[PatientView] = []
         self._today = today
@@ -83,10 +84,14 @@ class PatientTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return self.HEADERS[section]
         return None
 

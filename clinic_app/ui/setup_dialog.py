@@ -87,8 +87,9 @@ class SetupDialog(QDialog):
         admin_column.addStretch(1)
         columns.addLayout(admin_column, 1)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Create clinic")
         ok.setAccessibleName("Create clinic")
@@ -122,8 +123,12 @@ class SetupDialog(QDialog):
         _row(form, "Clinic &name:", e.wrap("name", self.clinic_name), self.clinic_name)
         _row(form, "&Address:", e.wrap("address", self.address), self.address)
         _row(form, "&Phone:", e.wrap("phone", self.phone), self.phone)
-        _row(form, "After-&hours phone:", e.wrap("after_hours_phone", self.after_hours_phone),
-             self.after_hours_phone)
+        _row(
+            form,
+            "After-&hours phone:",
+            e.wrap("after_hours_phone", self.after_hours_phone),
+            self.after_hours_phone,
+        )
         _row(form, "Handout &language:", self.default_language, self.default_language)
         return box
 
@@ -138,7 +143,8 @@ class SetupDialog(QDialog):
         self.fever_threshold.setValue(38.0)
         fahrenheit = QLabel()
         self.fever_threshold.valueChanged.connect(
-            lambda c: fahrenheit.setText(f"= {c * 9 / 5 + 32:.1f} °F"))
+            lambda c: fahrenheit.setText(f"= {c * 9 / 5 + 32:.1f} °F")
+        )
         fahrenheit.setText("= 100.4 °F")
         fever_row = QWidget()
         row = QHBoxLayout(fever_row)
@@ -149,13 +155,24 @@ class SetupDialog(QDialog):
         self.follow_up_weeks = _spin("Follow-up after weeks", 0, 52, 3, " weeks")
         box = QGroupBox("Aftercare handout")
         form = _form(box)
-        _row(form, "&Fever threshold:",
-             e.wrap("fever_threshold_c", self.fever_threshold, shown=fever_row),
-             self.fever_threshold)
-        _row(form, "Rest from strenuous &activity:",
-             e.wrap("activity_restriction_hours", self.activity_hours), self.activity_hours)
-        _row(form, "Follow-&up visit after:", e.wrap("follow_up_weeks", self.follow_up_weeks),
-             self.follow_up_weeks)
+        _row(
+            form,
+            "&Fever threshold:",
+            e.wrap("fever_threshold_c", self.fever_threshold, shown=fever_row),
+            self.fever_threshold,
+        )
+        _row(
+            form,
+            "Rest from strenuous &activity:",
+            e.wrap("activity_restriction_hours", self.activity_hours),
+            self.activity_hours,
+        )
+        _row(
+            form,
+            "Follow-&up visit after:",
+            e.wrap("follow_up_weeks", self.follow_up_weeks),
+            self.follow_up_weeks,
+        )
         return box
 
     def _admin_box(self) -> QGroupBox:
@@ -177,8 +194,12 @@ class SetupDialog(QDialog):
         _row(form, "&Credentials:", e.wrap("credentials", self.credentials), self.credentials)
         _row(form, "&Username:", e.wrap("username", self.username), self.username)
         _row(form, "Pass&word:", e.wrap("password", self.password), self.password)
-        _row(form, "Con&firm password:", e.wrap("password_confirm", self.password_confirm),
-             self.password_confirm)
+        _row(
+            form,
+            "Con&firm password:",
+            e.wrap("password_confirm", self.password_confirm),
+            self.password_confirm,
+        )
         return box
 
     # ------------------------------------------------------------------ results
@@ -195,8 +216,10 @@ class SetupDialog(QDialog):
     def profile_input(self) -> ClinicProfileData:
         """The clinic half of the form."""
         return ClinicProfileData(
-            name=self.clinic_name.text(), address=self.address.toPlainText(),
-            phone=self.phone.text(), after_hours_phone=self.after_hours_phone.text(),
+            name=self.clinic_name.text(),
+            address=self.address.toPlainText(),
+            phone=self.phone.text(),
+            after_hours_phone=self.after_hours_phone.text(),
             default_language=self.default_language.currentData(),
             fever_threshold_c=Decimal(f"{self.fever_threshold.value():.1f}"),
             activity_restriction_hours=self.activity_hours.value(),
@@ -205,21 +228,28 @@ class SetupDialog(QDialog):
 
     def admin_input(self) -> NewUser:
         """The administrator half of the form."""
-        return NewUser(username=self.username.text(), display_name=self.full_name.text(),
-                       password=self.password.text(), role=Role.ADMIN,
-                       credentials=self.credentials.currentText(), is_provider=True)
+        return NewUser(
+            username=self.username.text(),
+            display_name=self.full_name.text(),
+            password=self.password.text(),
+            role=Role.ADMIN,
+            credentials=self.credentials.currentText(),
+            is_provider=True,
+        )
 
     # ------------------------------------------------------------------ QDialog
     def accept(self) -> None:
         """Create the clinic; stays open with the field marked when a value is refused."""
         self.errors.clear()
         if self.password.text() != self.password_confirm.text():
-            self.errors.show("password_confirm",
-                             "The two passwords differ; type the same password twice.")
+            self.errors.show(
+                "password_confirm", "The two passwords differ; type the same password twice."
+            )
             return
         try:
             self._profile, self._admin = self._services.clinic.initialize(
-                self.profile_input(), self.admin_input())
+                self.profile_input(), self.admin_input()
+            )
         except ClinicError as exc:
             self.errors.show_exception(exc)
             return

@@ -76,8 +76,9 @@ class SignInDialog(QDialog):
         form.addRow(user_label, self.errors.wrap("username", self.username))
         form.addRow(password_label, self.errors.wrap("password", self.password))
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Sign in")
         ok.setAccessibleName("Sign in")
@@ -100,8 +101,9 @@ class SignInDialog(QDialog):
         """Check the password; stays open on a wrong one."""
         self.errors.clear()
         try:
-            self._user = self._services.clinic.authenticate(self.username.text(),
-                                                            self.password.text())
+            self._user = self._services.clinic.authenticate(
+                self.username.text(), self.password.text()
+            )
         except ValidationError as exc:
             # Never keep a rejected password around; the next try starts from empty.
             self.password.clear()

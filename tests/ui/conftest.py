@@ -50,8 +50,14 @@ def admin(fresh_services: AppServices) -> UserView:
     """The first administrator, created by setup (and so signed in)."""
     _profile, user = fresh_services.clinic.initialize(
         ClinicProfileData(name="Riverside Pain Clinic"),
-        NewUser(username="aruiz", display_name="Ana Ruiz", password=ADMIN_PASSWORD,
-                role=Role.ADMIN, credentials="MD", is_provider=True),
+        NewUser(
+            username="aruiz",
+            display_name="Ana Ruiz",
+            password=ADMIN_PASSWORD,
+            role=Role.ADMIN,
+            credentials="MD",
+            is_provider=True,
+        ),
     )
     return user
 
@@ -72,9 +78,13 @@ def make_patient(services: AppServices) -> Callable[..., PatientView]:
 
     def make(**overrides: Any) -> PatientView:
         values: dict[str, Any] = {
-            "mrn": f"MRN-{next(counter)}", "given_name": "Ana", "family_name": "Test",
-            "date_of_birth": date(1970, 5, 17), "sex": Sex.FEMALE,
-            "preferred_language": Language.ENGLISH, "phone": "555-0100",
+            "mrn": f"MRN-{next(counter)}",
+            "given_name": "Ana",
+            "family_name": "Test",
+            "date_of_birth": date(1970, 5, 17),
+            "sex": Sex.FEMALE,
+            "preferred_language": Language.ENGLISH,
+            "phone": "555-0100",
         }
         values.update(overrides)
         return services.patients.create(PatientInput(**values))

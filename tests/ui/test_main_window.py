@@ -21,6 +21,10 @@ from clinic_app.ui.patient_dialog import PatientDialog
 from clinic_app.ui.patient_panel import NO_HISTORY_TEXT
 from clinic_app.ui.patient_table_model import PatientTableModel
 
+# Showing a dialog over the window makes the offscreen platform plugin say it cannot
+# propagate size hints, which only a real window system can; nothing is wrong.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
 
 @pytest.fixture
 def window(qtbot, services) -> MainWindow:
@@ -33,8 +37,9 @@ def window(qtbot, services) -> MainWindow:
 def warnings(monkeypatch) -> list[str]:
     """Every QMessageBox.warning shown, as "title: text"."""
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda parent, title, text, *rest: shown.append(f"{title}: {text}"))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *rest: shown.append(f"{title}: {text}")
+    )
     return shown
 
 
@@ -68,8 +73,10 @@ def test_demo_banner_on_a_demo_database(qtbot, services, set_demo):
 
 def test_shortcuts(window):
     expected = {
-        window.new_patient_action: "Ctrl+N", window.edit_patient_action: "Ctrl+E",
-        window.refresh_action: "F5", window.quit_action: "Ctrl+Q",
+        window.new_patient_action: "Ctrl+N",
+        window.edit_patient_action: "Ctrl+E",
+        window.refresh_action: "F5",
+        window.quit_action: "Ctrl+Q",
         window.find_action: "Ctrl+F",
     }
     for action, keys in expected.items():
@@ -77,16 +84,23 @@ def test_shortcuts(window):
 
 
 def test_every_control_has_an_accessible_name(window):
-    controls = [*window.findChildren(QLineEdit), *window.findChildren(QTableView),
-                *window.findChildren(QComboBox)]
+    controls = [
+        *window.findChildren(QLineEdit),
+        *window.findChildren(QTableView),
+        *window.findChildren(QComboBox),
+    ]
     toolbar = window.findChild(QToolBar)
     controls += [toolbar.widgetForAction(a) for a in toolbar.actions()]
-    controls += [window.demo_banner, window.count_label, window.user_label,
-                 window.database_label, window.panel]
+    controls += [
+        window.demo_banner,
+        window.count_label,
+        window.user_label,
+        window.database_label,
+        window.panel,
+    ]
     unnamed = [type(w).__name__ for w in controls if not w.accessibleName()]
     assert unnamed == []
-    assert all(isinstance(toolbar.widgetForAction(a), QAbstractButton)
-               for a in toolbar.actions())
+    assert all(isinstance(toolbar.widgetForAction(a), QAbstractButton) for a in toolbar.actions())
 
 
 def test_find_focuses_the_search_box(qtbot, window):
@@ -112,6 +126,7 @@ def test_search_as_you_type_folds_accents_with_one_query(qtbot, window, make_pat
 
 def test_search_by_birth_date_and_mrn(qtbot, window, make_patient):
     from datetime import date
+
     make_patient(mrn="A-77", family_name="Smith", date_of_birth=date(1955, 7, 30))
     make_patient(mrn="B-12", family_name="Jones")
     for query, expected in (("1955-07-30", ["Smith, Ana"]), ("b-1", ["Jones, Ana"])):
@@ -121,8 +136,9 @@ def test_search_by_birth_date_and_mrn(qtbot, window, make_patient):
 
 
 def test_selecting_shows_summary_and_empty_history(qtbot, window, make_patient):
-    patient = make_patient(family_name="Kowalski", given_name="Łukasz", allergies="Latex",
-                           diabetes=True)
+    patient = make_patient(
+        family_name="Kowalski", given_name="Łukasz", allergies="Latex", diabetes=True
+    )
     with qtbot.waitSignal(window.patient_selected) as selected:
         window.refresh()
     assert selected.args == [patient.id]
@@ -150,7 +166,8 @@ def test_history_panel_lists_encounters(qtbot, window, services, admin, make_pat
 def test_new_patient_through_the_dialog_appears_selected(qtbot, window):
     window.new_patient_action.trigger()
     dialog = window.patient_dialog
-    assert isinstance(dialog, PatientDialog) and dialog.is_new
+    assert isinstance(dialog, PatientDialog)
+    assert dialog.is_new
     dialog.mrn.setText("N-1")
     dialog.given_name.setText("Thị Lan")
     dialog.family_name.setText("Nguyễn")
@@ -184,12 +201,14 @@ def test_edit_patient_updates_the_list(qtbot, window, make_patient):
     window.refresh()
     window.edit_patient_action.trigger()
     dialog = window.patient_dialog
-    assert dialog is not None and not dialog.is_new
+    assert dialog is not None
+    assert not dialog.is_new
     dialog.given_name.setText("John")
     with qtbot.waitSignal(window.patient_saved):
         dialog.accept()
     assert listed_names(window) == ["Smith, John"]
-    assert window.panel.patient is not None and window.panel.patient.given_name == "John"
+    assert window.panel.patient is not None
+    assert window.panel.patient.given_name == "John"
 
 
 def test_enter_in_the_search_box_opens_the_selected_patient(qtbot, window, make_patient):
@@ -198,7 +217,8 @@ def test_enter_in_the_search_box_opens_the_selected_patient(qtbot, window, make_
     qtbot.keyClicks(window.search_box, "smi")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)  # before the debounce fired
     dialog = window.patient_dialog
-    assert dialog is not None and dialog.family_name.text() == "Smith"
+    assert dialog is not None
+    assert dialog.family_name.text() == "Smith"
 
 
 def test_activating_a_row_opens_it(qtbot, window, make_patient):
@@ -208,8 +228,9 @@ def test_activating_a_row_opens_it(qtbot, window, make_patient):
     assert window.patient_dialog is not None
 
 
-def test_void_patient_asks_for_a_reason_and_removes_them(qtbot, window, services,
-                                                         make_patient, monkeypatch):
+def test_void_patient_asks_for_a_reason_and_removes_them(
+    qtbot, window, services, make_patient, monkeypatch
+):
     keep = make_patient(family_name="Abbott")
     gone = make_patient(family_name="Zeller")
     window.refresh()
@@ -240,8 +261,9 @@ def test_void_cancelled_changes_nothing(qtbot, window, services, make_patient, m
     assert not services.patients.get(patient.id).voided
 
 
-def test_void_without_reason_is_refused_with_a_message(qtbot, window, make_patient,
-                                                       monkeypatch, warnings):
+def test_void_without_reason_is_refused_with_a_message(
+    qtbot, window, make_patient, monkeypatch, warnings
+):
     make_patient()
     window.refresh()
     monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("  ", True))
@@ -251,9 +273,9 @@ def test_void_without_reason_is_refused_with_a_message(qtbot, window, make_patie
     assert len(listed_names(window)) == 1
 
 
-def test_storage_error_during_search_is_reported_and_the_list_kept(qtbot, window, services,
-                                                                   make_patient, monkeypatch,
-                                                                   warnings):
+def test_storage_error_during_search_is_reported_and_the_list_kept(
+    qtbot, window, services, make_patient, monkeypatch, warnings
+):
     make_patient(family_name="Smith")
     window.refresh()
 

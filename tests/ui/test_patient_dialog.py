@@ -41,8 +41,14 @@ def answers(monkeypatch) -> Answers:
 
 
 def fill(d: PatientDialog, **overrides: str) -> None:
-    values = {"mrn": "MRN-77", "given_name": "Thị Lan", "family_name": "Nguyễn",
-              "date_of_birth": "1968-04-02", "weight_kg": "68,2", "phone": "555-0101"}
+    values = {
+        "mrn": "MRN-77",
+        "given_name": "Thị Lan",
+        "family_name": "Nguyễn",
+        "date_of_birth": "1968-04-02",
+        "weight_kg": "68,2",
+        "phone": "555-0101",
+    }
     values.update(overrides)
     for name, text in values.items():
         getattr(d, name).setText(text)
@@ -62,21 +68,26 @@ def test_new_patient_is_saved_with_every_field(qtbot, new_dialog, services):
     stored = services.patients.get(patient.id)
     assert stored == patient
     assert (stored.family_name, stored.given_name, stored.date_of_birth) == (
-        "Nguyễn", "Thị Lan", date(1968, 4, 2))
+        "Nguyễn",
+        "Thị Lan",
+        date(1968, 4, 2),
+    )
     assert stored.weight_kg == Decimal("68.2")
     assert stored.weight_measured_on == date(2024, 3, 1)
     assert stored.preferred_language == Language.SPANISH
-    assert stored.anticoagulant and not stored.diabetes
+    assert stored.anticoagulant
+    assert not stored.diabetes
     assert stored.allergies == "Penicillin (rash)"
 
 
-def test_duplicate_mrn_is_shown_on_the_mrn_field_and_keeps_input(qtbot, new_dialog,
-                                                                  make_patient):
+def test_duplicate_mrn_is_shown_on_the_mrn_field_and_keeps_input(qtbot, new_dialog, make_patient):
     make_patient(mrn="mrn-77")
     fill(new_dialog)
     before = new_dialog.snapshot()
-    with qtbot.assertNotEmitted(new_dialog.patient_saved), \
-            qtbot.assertNotEmitted(new_dialog.finished):
+    with (
+        qtbot.assertNotEmitted(new_dialog.patient_saved),
+        qtbot.assertNotEmitted(new_dialog.finished),
+    ):
         new_dialog.accept()
     assert "MRN MRN-77 already belongs to another patient" in new_dialog.errors.message("mrn")
     assert new_dialog.errors.invalid_fields() == ["mrn"]
@@ -97,11 +108,14 @@ def test_future_birth_date_is_refused(qtbot, new_dialog, services):
     assert services.patients.count() == 0
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "Date of birth is required."),
-    ("1980-02-30", "is not a date"),
-    ("14.03.1980", "is not a date"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Date of birth is required."),
+        ("1980-02-30", "is not a date"),
+        ("14.03.1980", "is not a date"),
+    ],
+)
 def test_birth_date_must_be_entered_and_real(qtbot, new_dialog, text, message):
     fill(new_dialog, date_of_birth=text)
     with qtbot.assertNotEmitted(new_dialog.finished):
@@ -152,7 +166,10 @@ def test_edit_loads_the_patient_and_updates_it(qtbot, services, make_patient):
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Edit patient"
     assert (dialog.given_name.text(), dialog.date_of_birth.text(), dialog.weight_kg.text()) == (
-        "Lars", "1970-05-17", "80.0")
+        "Lars",
+        "1970-05-17",
+        "80.0",
+    )
     assert not dialog.is_dirty()
 
     dialog.phone.setText("555-0199")
@@ -162,8 +179,7 @@ def test_edit_loads_the_patient_and_updates_it(qtbot, services, make_patient):
     assert services.patients.get(original.id).phone == "555-0199"
 
 
-def test_closing_with_unsaved_edits_asks_and_cancel_keeps_the_dialog(qtbot, new_dialog,
-                                                                     answers):
+def test_closing_with_unsaved_edits_asks_and_cancel_keeps_the_dialog(qtbot, new_dialog, answers):
     new_dialog.given_name.setText("Lan")
     answers.queue.append(QMessageBox.StandardButton.Cancel)
     with qtbot.assertNotEmitted(new_dialog.finished):
@@ -194,3 +210,25 @@ def test_us_date_is_shown_back_as_iso(qtbot, new_dialog):
     new_dialog.date_of_birth.setText("3/4/1980")
     new_dialog.date_of_birth.on_editing_finished()
     assert new_dialog.date_of_birth.text() == "1980-03-04"
+
+
+def test_birth_date_calendar_stops_at_today(new_dialog):
+    field = new_dialog.date_of_birth
+    field.setText("1980-03-14")
+    field.on_menu_about_to_show()
+    assert field.calendar.maximumDate() == QDate.currentDate()
+    assert field.calendar.selectedDate() == QDate(1980, 3, 14)
+
+
+def test_typing_a_new_weight_drops_the_old_weights_date(qtbot, services, make_patient):
+    original = make_patient(weight_kg="80", weight_measured_on=date(2024, 1, 5))
+    dialog = PatientDialog(services, original)
+    qtbot.addWidget(dialog)
+    assert dialog.weight_measured_on.text() == "2024-01-05"
+    dialog.weight_kg.clear()
+    qtbot.keyClicks(dialog.weight_kg, "78")
+    assert dialog.weight_measured_on.text() == ""
+    with qtbot.waitSignal(dialog.patient_saved) as saved:
+        dialog.accept()
+    assert saved.args[0].weight_kg == Decimal("78.0")
+    assert saved.args[0].weight_measured_on == date.today()

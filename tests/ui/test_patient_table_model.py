@@ -17,11 +17,22 @@ TODAY = date(2026, 6, 1)
 
 def patient(pid: int, family: str, given: str, born: date, **extra: object) -> PatientView:
     values: dict[str, object] = {
-        "id": pid, "mrn": f"M{pid}", "given_name": given, "family_name": family,
-        "date_of_birth": born, "sex": Sex.FEMALE, "weight_kg": Decimal("60.0"),
-        "weight_measured_on": None, "preferred_language": Language.SPANISH,
-        "phone": "555-0101", "allergies": "", "anticoagulant": False, "diabetes": False,
-        "pregnant_or_breastfeeding": False, "notes": "", "voided": False,
+        "id": pid,
+        "mrn": f"M{pid}",
+        "given_name": given,
+        "family_name": family,
+        "date_of_birth": born,
+        "sex": Sex.FEMALE,
+        "weight_kg": Decimal("60.0"),
+        "weight_measured_on": None,
+        "preferred_language": Language.SPANISH,
+        "phone": "555-0101",
+        "allergies": "",
+        "anticoagulant": False,
+        "diabetes": False,
+        "pregnant_or_breastfeeding": False,
+        "notes": "",
+        "voided": False,
     }
     values.update(extra)
     return PatientView(**values)  # type: ignore[arg-type]
@@ -29,8 +40,9 @@ def patient(pid: int, family: str, given: str, born: date, **extra: object) -> P
 
 ROWS = [
     patient(1, "Nguyễn", "Thị Lan", date(1968, 4, 2)),
-    patient(2, "Åberg", "Lars", date(1990, 6, 1), sex=Sex.MALE,
-            preferred_language=Language.ENGLISH),
+    patient(
+        2, "Åberg", "Lars", date(1990, 6, 1), sex=Sex.MALE, preferred_language=Language.ENGLISH
+    ),
     patient(3, "Zúñiga", "Ana", date(2001, 12, 31), phone=""),
 ]
 
@@ -91,7 +103,6 @@ def test_id_role_and_sorting_survive_a_proxy(qtmodeltester, model):
     assert [proxy.index(r, 0).data(PatientIdRole) for r in range(3)] == [2, 1, 3]
 
     proxy.sort(PatientTableModel.AGE, Qt.SortOrder.AscendingOrder)
-    assert [proxy.index(r, PatientTableModel.AGE).data() for r in range(3)] == ["24", "36",
-                                                                                   "58"]
+    assert [proxy.index(r, PatientTableModel.AGE).data() for r in range(3)] == ["24", "36", "58"]
     proxy.sort(PatientTableModel.BIRTH_DATE, Qt.SortOrder.DescendingOrder)
     assert [proxy.index(r, 0).data(PatientIdRole) for r in range(3)] == [3, 2, 1]

@@ -38,9 +38,16 @@ def fill(d: SetupDialog, password: str = GOOD_PASSWORD, confirm: str | None = No
 
 
 def typed(d: SetupDialog) -> tuple[object, ...]:
-    return (d.clinic_name.text(), d.address.toPlainText(), d.full_name.text(),
-            d.username.text(), d.password.text(), d.password_confirm.text(),
-            d.credentials.currentText(), d.fever_threshold.value())
+    return (
+        d.clinic_name.text(),
+        d.address.toPlainText(),
+        d.full_name.text(),
+        d.username.text(),
+        d.password.text(),
+        d.password_confirm.text(),
+        d.credentials.currentText(),
+        d.fever_threshold.value(),
+    )
 
 
 def test_intro_says_there_are_no_default_accounts(dialog):
@@ -56,14 +63,19 @@ def test_setup_creates_clinic_and_signed_in_admin(qtbot, dialog, fresh_services)
 
     assert dialog.result() == QDialog.DialogCode.Accepted
     admin = completed.args[0]
-    assert (admin.username, admin.display_name, admin.credentials) == ("mgomez", "María Gómez",
-                                                                        "DO")
-    assert admin.role == Role.ADMIN and admin.is_provider
+    assert (admin.username, admin.display_name, admin.credentials) == (
+        "mgomez",
+        "María Gómez",
+        "DO",
+    )
+    assert admin.role == Role.ADMIN
+    assert admin.is_provider
     assert dialog.admin == admin
     assert fresh_services.actor.user_id == admin.id
     assert not fresh_services.clinic.needs_setup()
     profile = fresh_services.clinic.profile()
-    assert profile is not None and profile == dialog.profile
+    assert profile is not None
+    assert profile == dialog.profile
     assert profile.name == "Clínica del Río"
     assert profile.default_language == Language.SPANISH
     assert profile.fever_threshold_c == Decimal("38.3")
@@ -74,8 +86,7 @@ def test_setup_creates_clinic_and_signed_in_admin(qtbot, dialog, fresh_services)
 def test_mismatched_passwords_are_refused_and_nothing_is_lost(qtbot, dialog, fresh_services):
     fill(dialog, confirm=GOOD_PASSWORD + "x")
     before = typed(dialog)
-    with qtbot.assertNotEmitted(dialog.setup_completed), \
-            qtbot.assertNotEmitted(dialog.finished):
+    with qtbot.assertNotEmitted(dialog.setup_completed), qtbot.assertNotEmitted(dialog.finished):
         dialog.accept()
 
     assert "differ" in dialog.errors.message("password_confirm")

@@ -19,8 +19,7 @@ def dialog(qtbot, services) -> SignInDialog:
 
 def test_heading_names_the_clinic(dialog):
     assert dialog.windowTitle() == "Sign in — clinic_app"
-    assert "Sign in to Riverside Pain Clinic" in [lbl.text() for lbl in
-                                                  dialog.findChildren(QLabel)]
+    assert "Sign in to Riverside Pain Clinic" in [lbl.text() for lbl in dialog.findChildren(QLabel)]
 
 
 def test_wrong_password_clears_and_focuses_the_password(qtbot, dialog, services):
@@ -47,8 +46,9 @@ def test_right_password_signs_in(qtbot, dialog, services, admin, admin_password)
     assert services.actor.user_id == admin.id
 
 
-def test_database_failure_is_shown_and_keeps_the_input(qtbot, dialog, services, monkeypatch,
-                                                       admin_password):
+def test_database_failure_is_shown_and_keeps_the_input(
+    qtbot, dialog, services, monkeypatch, admin_password
+):
     def fail(username: str, password: str) -> None:
         raise StorageError("The database cannot be reached.")
 

@@ -1,0 +1,76 @@
+"""Which dialog opens first, and what it returns."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from clinic_app.ui import startup
+from clinic_app.ui.main_window import MainWindow
+from clinic_app.ui.setup_dialog import SetupDialog
+from clinic_app.ui.sign_in_dialog import SignInDialog
+
+
+class FakeExec:
+    """Replaces QDialog.exec: records the dialog, lets the test act on it, returns a code."""
+
+    def __init__(self, act=None, code=QDialog.DialogCode.Rejected) -> None:
+        self.dialogs: list[QDialog] = []
+        self._act = act
+        self._code = code
+
+    def __call__(self, dialog: QDialog) -> int:
+        self.dialogs.append(dialog)
+        if self._act is not None:
+            self._act(dialog)
+            return int(dialog.result())
+        return int(self._code)
+
+
+def patch_exec(monkeypatch: pytest.MonkeyPatch, cls: type[QDialog], fake: FakeExec) -> None:
+    monkeypatch.setattr(cls, "exec", lambda self: fake(self))
+
+
+@pytest.mark.parametrize("dialog_class", [SetupDialog, SignInDialog])
+def test_cancel_returns_false(monkeypatch, fresh_services, request, dialog_class):
+    if dialog_class is SignInDialog:
+        request.getfixturevalue("admin")
+    fake = FakeExec()
+    patch_exec(monkeypatch, dialog_class, fake)
+    assert startup.run_startup(fresh_services) is False
+    assert [type(d) for d in fake.dialogs] == [dialog_class]
+
+
+def test_first_run_shows_setup_and_signs_in_the_new_admin(monkeypatch, fresh_services):
+    def complete(d: SetupDialog) -> None:
+        d.clinic_name.setText("Riverside")
+        d.full_name.setText("Ana Ruiz")
+        d.username.setText("aruiz")
+        d.password.setText("long enough pass")
+        d.password_confirm.setText("long enough pass")
+        d.accept()
+
+    patch_exec(monkeypatch, SetupDialog, FakeExec(complete))
+    assert startup.run_startup(fresh_services) is True
+    assert not fresh_services.clinic.needs_setup()
+    assert fresh_services.actor.user_id is not None
+
+
+def test_later_runs_sign_in(monkeypatch, fresh_services, admin, admin_password):
+    fresh_services.actor.user_id = None
+
+    def sign_in(d: SignInDialog) -> None:
+        d.username.setText("aruiz")
+        d.password.setText(admin_password)
+        d.accept()
+
+    patch_exec(monkeypatch, SignInDialog, FakeExec(sign_in))
+    assert startup.run_startup(fresh_services) is True
+    assert fresh_services.actor.user_id == admin.id
+
+
+def test_create_main_window(qtbot, services):
+    window = startup.create_main_window(services)
+    qtbot.addWidget(window)
+    assert isinstance(window, MainWindow)
+    assert not window.grab().isNull()
