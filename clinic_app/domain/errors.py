@@ -25,7 +25,15 @@ class NotFoundError(ClinicError):
 
 
 class ConflictError(ClinicError):
-    """Saving would overwrite or duplicate something: a taken MRN, a stale edit."""
+    """Saving would overwrite or duplicate something: a taken MRN, a stale edit.
+
+    Attributes:
+        field: the input at fault when there is one (``"mrn"`` for a taken MRN), else None.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StorageError(ClinicError):

@@ -22,6 +22,8 @@ MAX_SITE_VOLUME_ML = Decimal("50")
 #: Oldest plausible patient, in years.
 MAX_AGE_YEARS = 125
 PAIN_MIN, PAIN_MAX = 0, 10
+#: Shortest password accepted for an account (NIST SP 800-63B asks for at least 8).
+MIN_PASSWORD_LENGTH = 10
 MAX_NAME_LENGTH = 100
 MAX_MRN_LENGTH = 32
 #: Needle gauges in use for TPI and dry needling (tpi-reference §4: 21-27 G; 30-34 G for

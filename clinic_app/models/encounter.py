@@ -86,7 +86,7 @@ class Encounter(Base):
         back_populates="encounter", order_by="Addendum.created_at", cascade="all, delete-orphan"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy
 
 
 class Addendum(Base):

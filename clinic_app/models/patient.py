@@ -46,3 +46,7 @@ class Patient(Base):
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     void_reason: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic lock: two workstations editing one patient cannot silently overwrite.
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy

@@ -93,11 +93,13 @@ class Service:
         entity_type: str,
         entity_id: int | None,
         patient_id: int | None = None,
+        *,
+        user_id: int | None = None,
     ) -> None:
         """Record an action in the same transaction as the change it describes."""
         session.add(
             AuditEvent(
-                user_id=self._actor.user_id,
+                user_id=user_id or self._actor.user_id,
                 action=action,
                 entity_type=entity_type,
                 entity_id=entity_id,

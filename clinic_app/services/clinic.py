@@ -14,6 +14,7 @@ from clinic_app.domain import validation as v
 from clinic_app.domain.enums import DoseUnit, Role
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.domain.formulary import FormularyEntry, load_formulary
+from clinic_app.domain.validation import MIN_PASSWORD_LENGTH
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User
 from clinic_app.services.base import Service
 from clinic_app.services.dto import (
@@ -25,7 +26,6 @@ from clinic_app.services.dto import (
     UserView,
 )
 
-MIN_PASSWORD_LENGTH = 10
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
 _hasher = PasswordHasher()
 
@@ -212,9 +212,11 @@ class ClinicService(Service):
             session.add_all([clinic, user])
             seed_formulary(session)
             session.flush()
-            self._actor.user_id = user.id
-            self._audit(session, "clinic.setup", "clinic_profile", clinic.id)
-            return profile_view(clinic), user_view(user)
+            self._audit(session, "clinic.setup", "clinic_profile", clinic.id, user_id=user.id)
+            result = profile_view(clinic), user_view(user)
+        # Only once committed: a failed setup must not leave a phantom user signed in.
+        self._actor.user_id = result[1].id
+        return result
 
     def profile(self) -> ClinicProfileView | None:
         with self._tx() as session:
@@ -255,14 +257,22 @@ class ClinicService(Service):
         """The active user with this username and password; a vague error otherwise."""
         with self._tx() as session:
             user = session.scalar(select(User).where(User.username == username.strip().lower()))
-            if (
-                user is None
-                or not user.active
-                or not password_matches(user.password_hash, password)
-            ):
+            valid = (
+                user is not None and user.active and password_matches(user.password_hash, password)
+            )
+            if user is None or not valid:
                 raise ValidationError("password", "Username or password is wrong.")
-            self._actor.user_id = user.id
-            return user_view(user)
+            result = user_view(user)
+        self._actor.user_id = result.id
+        return result
+
+    def current_user(self) -> UserView | None:
+        """Who is signed in on this workstation, or None before setup or sign-in."""
+        if self._actor.user_id is None:
+            return None
+        with self._tx() as session:
+            user = session.get(User, self._actor.user_id)
+            return user_view(user) if user else None
 
     def medications(self) -> list[MedicationView]:
         with self._tx() as session:

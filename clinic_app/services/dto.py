@@ -108,6 +108,7 @@ class PatientView:
     pregnant_or_breastfeeding: bool
     notes: str
     voided: bool
+    version: int = 0
 
     @property
     def display_name(self) -> str:

@@ -37,6 +37,7 @@ def patient_view(p: Patient) -> PatientView:
         pregnant_or_breastfeeding=p.pregnant_or_breastfeeding,
         notes=p.notes,
         voided=p.voided_at is not None,
+        version=p.version,
     )
 
 
@@ -103,7 +104,7 @@ class PatientService(Service):
         if patient_id is not None:
             query = query.where(Patient.id != patient_id)
         if session.scalar(query) is not None:
-            raise ConflictError(f"MRN {mrn} already belongs to another patient.")
+            raise ConflictError(f"MRN {mrn} already belongs to another patient.", field="mrn")
 
     def create(self, data: PatientInput, today: date | None = None) -> PatientView:
         """Register a new patient; refuses a duplicate MRN (case-insensitive)."""
@@ -116,13 +117,29 @@ class PatientService(Service):
             self._audit(session, "patient.create", "patient", patient.id, patient.id)
             return patient_view(patient)
 
-    def update(self, patient_id: int, data: PatientInput, today: date | None = None) -> PatientView:
-        """Save the edited form of an existing, non-voided patient."""
+    def update(
+        self,
+        patient_id: int,
+        data: PatientInput,
+        today: date | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> PatientView:
+        """Save the edited form of an existing, non-voided patient.
+
+        ``expected_version`` is the version the form was loaded from; when another
+        workstation saved in between, the edit is refused instead of overwriting theirs.
+        """
         values = self._clean(data, today or date.today())
         with self._tx() as session:
             patient = self._load(session, patient_id)
             if patient.voided_at is not None:
                 raise ConflictError("This patient was voided and cannot be edited.")
+            if expected_version is not None and patient.version != expected_version:
+                raise ConflictError(
+                    "This patient was changed on another workstation since you opened the "
+                    "form. Close it and open the patient again; your edit was not saved."
+                )
             self._check_mrn_free(session, str(values["mrn"]), patient_id)
             for key, value in values.items():
                 setattr(patient, key, value)

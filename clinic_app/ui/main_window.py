@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         """Reload the clinic profile, the signed-in user, the count and the list."""
         try:
             profile = self._services.clinic.profile()
-            users = {u.id: u for u in self._services.clinic.users()}
+            user = self._services.clinic.current_user()
             self._total = self._services.patients.count()
         except ClinicError as exc:
             show_error(self, "Could not load the clinic", exc)
@@ -251,7 +251,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"clinic_app — {profile.name}" if profile else "clinic_app")
         self.demo_banner.setVisible(bool(profile and profile.is_demo))
         self.database_label.setText(f"Database: {self._services.database_label}")
-        user = users.get(self._services.actor.user_id or -1)
         self.user_label.setText(f"Signed in: {user.label}" if user else "Not signed in")
         self.run_search()
 

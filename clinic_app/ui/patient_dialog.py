@@ -257,13 +257,14 @@ class PatientDialog(QDialog):
             if self._original is None:
                 saved = self._services.patients.create(data)
             else:
-                saved = self._services.patients.update(self._original.id, data)
+                saved = self._services.patients.update(
+                    self._original.id, data, expected_version=self._original.version
+                )
         except ValidationError as exc:
             self.errors.show_exception(exc)
             return
         except ConflictError as exc:
-            # The only conflict naming an MRN is a duplicate; others (voided, stale) are general.
-            self.errors.show_exception(exc, "mrn" if "MRN" in str(exc) else None)
+            self.errors.show_exception(exc, exc.field)
             return
         except ClinicError as exc:
             self.errors.show_exception(exc)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.enums import Language, Role
 from clinic_app.domain.errors import ClinicError
-from clinic_app.services.clinic import MIN_PASSWORD_LENGTH
+from clinic_app.domain.validation import MIN_PASSWORD_LENGTH
 from clinic_app.services.dto import ClinicProfileData, ClinicProfileView, NewUser, UserView
 from clinic_app.ui.forms import FORM_STYLE, FormErrors
 from clinic_app.ui.labels import LANGUAGE_LABELS

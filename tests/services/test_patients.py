@@ -161,3 +161,36 @@ def test_empty_search_lists_alphabetically_with_limit(crowd: Services) -> None:
     everyone = crowd.patients.search("")
     assert [p.family_name for p in everyone][:3] == ["Adams", "García López", "Kowalski"]
     assert len(crowd.patients.search("", limit=3)) == 3
+
+
+def test_a_stale_edit_is_refused(services: Services) -> None:
+    p = services.patients.create(person(), today=TODAY)
+    mine = p  # the form I opened
+    theirs = services.patients.update(
+        p.id, replace(p.to_input(), phone="555-1111"), today=TODAY, expected_version=p.version
+    )
+    assert theirs.version > p.version
+    with pytest.raises(ConflictError, match="another workstation"):
+        services.patients.update(
+            mine.id,
+            replace(mine.to_input(), phone="555-2222"),
+            today=TODAY,
+            expected_version=mine.version,
+        )
+    assert services.patients.get(p.id).phone == "555-1111"
+
+
+def test_current_user_and_setup_actor(services: Services) -> None:
+    from clinic_app.domain.enums import Role
+    from clinic_app.services.dto import ClinicProfileData, NewUser
+
+    assert services.clinic.current_user() is None
+    _, admin = services.clinic.initialize(
+        ClinicProfileData(name="C"), NewUser("boss", "Ana Ruiz", "x" * 12, Role.ADMIN)
+    )
+    assert services.clinic.current_user() == admin
+    with pytest.raises(ConflictError, match="already set up"):
+        services.clinic.initialize(
+            ClinicProfileData(name="C2"), NewUser("boss2", "Bo Li", "y" * 12, Role.ADMIN)
+        )
+    assert services.clinic.current_user() == admin

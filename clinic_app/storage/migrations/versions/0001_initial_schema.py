@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-23 15:51:37.658326
+Create Date: 2026-11-23 16:04:35.361339
 """
 
 from collections.abc import Sequence
@@ -108,6 +108,7 @@ def upgrade() -> None:
     sa.Column('voided_at', clinic_app.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
     sa.Column('void_reason', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['voided_by_id'], ['app_user.id'], name=op.f('fk_patient_voided_by_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_patient')),
     sa.UniqueConstraint('mrn', name=op.f('uq_patient_mrn'))
