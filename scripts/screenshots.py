@@ -28,8 +28,10 @@ from clinic_app.ui.setup_dialog import SetupDialog
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def save(widget: QWidget, path: Path, width: int, height: int) -> None:
-    widget.resize(width, height)
+def save(widget: QWidget, path: Path, width: int = 0, height: int = 0) -> None:
+    """Grab ``widget`` at the given size (its preferred size when 0) into ``path``."""
+    hint = widget.sizeHint()
+    widget.resize(width or hint.width(), height or hint.height())
     widget.show()
     QApplication.processEvents()  # let layouts settle before grabbing (a script, not a test)
     if not widget.grab().save(str(path)):
@@ -57,7 +59,7 @@ def main() -> int:
 
         fresh = open_services(sqlite_url(folder / "new.sqlite3"))
         setup = SetupDialog(fresh)
-        save(setup, args.out / "first-run-setup.png", 760, 720)
+        save(setup, args.out / "first-run-setup.png")
         setup.close()
         fresh.close()
 

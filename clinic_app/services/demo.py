@@ -215,9 +215,13 @@ class DemoSeeder(Service):
         weights = [WEIGHTS[n] for n in names]
         people = []
         for i in range(count):
-            given_pool, family_pool, language = POOLS[rng.choices(names, weights)[0]]
+            women, men, family_pool, language = POOLS[rng.choices(names, weights)[0]]
+            sex = rng.choice((Sex.FEMALE, Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.OTHER))
+            if sex is Sex.OTHER:
+                given_pool = women + men
+            else:
+                given_pool = women if sex is Sex.FEMALE else men
             given, family = rng.choice(given_pool), rng.choice(family_pool)
-            sex = rng.choice((Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.OTHER))
             born = day - timedelta(days=rng.randint(19 * 365, 88 * 365))
             weight = Decimal(rng.randint(480, 1250)) / 10 if rng.random() > 0.08 else None
             people.append(

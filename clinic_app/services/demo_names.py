@@ -8,30 +8,13 @@ from __future__ import annotations
 
 from clinic_app.domain.enums import Language
 
-NamePool = tuple[tuple[str, ...], tuple[str, ...], Language]
+NamePool = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], Language]
+"""(women's given names, men's given names, family names, usual preferred language)."""
 
 POOLS: dict[str, NamePool] = {
     "english": (
-        (
-            "James",
-            "Mary",
-            "Robert",
-            "Patricia",
-            "Michael",
-            "Linda",
-            "David",
-            "Susan",
-            "Karen",
-            "Thomas",
-            "Nancy",
-            "Daniel",
-            "Lisa",
-            "Paul",
-            "Betty",
-            "Mark",
-            "Sandra",
-            "Donna",
-        ),
+        ("Mary", "Patricia", "Linda", "Susan", "Karen", "Nancy", "Lisa", "Betty", "Sandra"),
+        ("James", "Robert", "Michael", "David", "Thomas", "Daniel", "Paul", "Mark", "Kevin"),
         (
             "Smith",
             "Johnson",
@@ -53,29 +36,14 @@ POOLS: dict[str, NamePool] = {
         Language.ENGLISH,
     ),
     "irish": (
-        ("Siobhán", "Seán", "Aoife", "Ciarán", "Niamh", "Pádraig", "Róisín", "Eoin"),
-        ("O'Brien", "O'Connor", "Ní Bhriain", "Mac Giolla", "Ó Súilleabháin", "Murphy"),
+        ("Siobhán", "Aoife", "Niamh", "Róisín"),
+        ("Seán", "Ciarán", "Pádraig", "Eoin"),
+        ("O'Brien", "O'Connor", "Ó Súilleabháin", "Murphy", "Mac Giolla"),
         Language.ENGLISH,
     ),
     "spanish": (
-        (
-            "José",
-            "María",
-            "Juan",
-            "Guadalupe",
-            "Luis",
-            "Carmen",
-            "Jesús",
-            "Rosa",
-            "Ángel",
-            "Sofía",
-            "Raúl",
-            "Lucía",
-            "Andrés",
-            "Inés",
-            "Martín",
-            "Begoña",
-        ),
+        ("María", "Guadalupe", "Carmen", "Rosa", "Sofía", "Lucía", "Inés", "Begoña"),
+        ("José", "Juan", "Luis", "Jesús", "Ángel", "Raúl", "Andrés", "Martín"),
         (
             "García",
             "Rodríguez",
@@ -96,42 +64,50 @@ POOLS: dict[str, NamePool] = {
         Language.SPANISH,
     ),
     "vietnamese": (
-        ("Thị Hoa", "Văn Minh", "Thanh Hương", "Đức Anh", "Ngọc Lan", "Quốc Bảo", "Thu Trang"),
+        ("Thị Hoa", "Thanh Hương", "Ngọc Lan", "Thu Trang"),
+        ("Văn Minh", "Đức Anh", "Quốc Bảo", "Minh Tuấn"),
         ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng"),
         Language.ENGLISH,
     ),
     "polish": (
-        ("Łukasz", "Małgorzata", "Wojciech", "Agnieszka", "Grzegorz", "Żaneta", "Paweł"),
-        ("Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski", "Zieliński", "Łęcka"),
+        ("Małgorzata", "Agnieszka", "Żaneta", "Katarzyna"),
+        ("Łukasz", "Wojciech", "Grzegorz", "Paweł"),
+        ("Nowak", "Wójcik", "Kowalczyk", "Woźniak", "Mazur", "Krawczyk"),
         Language.ENGLISH,
     ),
     "german": (
-        ("Jürgen", "Zoë", "Günther", "Käthe", "Jörg", "Renée", "Björn"),
+        ("Zoë", "Käthe", "Renée", "Ute"),
+        ("Jürgen", "Günther", "Jörg", "Björn"),
         ("Müller", "Schröder", "Weiß", "Groß", "Köhler", "Bäcker", "Strauß"),
         Language.ENGLISH,
     ),
     "russian": (
-        ("Иван", "Ольга", "Дмитрий", "Наталья", "Сергей", "Екатерина"),
-        ("Иванов", "Смирнова", "Кузнецов", "Попова", "Соколов", "Лебедева"),
+        ("Ольга", "Наталья", "Екатерина"),
+        ("Иван", "Дмитрий", "Сергей"),
+        ("Бондаренко", "Ким", "Шевчук", "Мельник"),  # forms that do not change with sex
         Language.ENGLISH,
     ),
     "greek": (
-        ("Γιώργος", "Μαρία", "Νίκος", "Ελένη", "Δημήτρης"),
-        ("Παπαδόπουλος", "Παππά", "Γεωργίου", "Οικονόμου"),
+        ("Μαρία", "Ελένη", "Κατερίνα"),
+        ("Γιώργος", "Νίκος", "Δημήτρης"),
+        ("Γεωργίου", "Οικονόμου", "Ιωάννου"),
         Language.ENGLISH,
     ),
     "chinese": (
-        ("伟", "芳", "娜", "秀英", "敏", "静"),
+        ("芳", "娜", "秀英", "静"),
+        ("伟", "敏", "强", "磊"),
         ("王", "李", "张", "刘", "陈", "杨"),
         Language.ENGLISH,
     ),
     "korean": (
-        ("민준", "서연", "지훈", "하은"),
+        ("서연", "하은", "지우"),
+        ("민준", "지훈", "도윤"),
         ("김", "이", "박", "최"),
         Language.ENGLISH,
     ),
     "arabic": (
-        ("محمد", "فاطمة", "أحمد", "مريم", "علي"),
+        ("فاطمة", "مريم", "ليلى"),
+        ("محمد", "أحمد", "علي"),
         ("الحسن", "منصور", "حداد", "خوري"),
         Language.ENGLISH,
     ),
