@@ -82,6 +82,11 @@ def _form_of(e: Encounter) -> EncounterInput:
     )
 
 
+def _sides_label(sides: set[Side]) -> str:
+    """ "L", "R" or "L+R": how a chart abbreviates the patient's side."""
+    return "+".join(label for side, label in ((Side.LEFT, "L"), (Side.RIGHT, "R")) if side in sides)
+
+
 class EncounterService(Service):
     """Use cases of the encounter editor and the patient chart."""
 
@@ -321,16 +326,15 @@ class EncounterService(Service):
             providers = dict(session.execute(select(User.id, User.display_name)).all())
             result = []
             for e in rows:
-                muscles: list[str] = []
+                sides: dict[str, set[Side]] = {}  # muscle name -> sides, in site order
                 for s in e.sites:
                     name = (
                         self._catalog.get(s.muscle_code).name
                         if s.muscle_code in self._catalog
                         else s.muscle_code
                     )
-                    label = f"{name} {'R' if s.side == Side.RIGHT else 'L'}"
-                    if label not in muscles:
-                        muscles.append(label)
+                    sides.setdefault(name, set()).add(s.side)
+                muscles = [f"{name} {_sides_label(found)}" for name, found in sides.items()]
                 result.append(
                     EncounterSummary(
                         e.id,

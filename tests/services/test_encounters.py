@@ -213,7 +213,7 @@ def test_history_newest_first(chart: Chart) -> None:
     history = chart.s.encounters.history(chart.patient_id)
     assert [h.id for h in history] == [new.id, old.id]
     assert history[1].site_count == 2
-    assert history[1].muscles == ("Trapezius (upper) R", "Trapezius (upper) L")
+    assert history[1].muscles == ("Trapezius (upper) L+R",)
     assert history[1].performed_at == datetime(2026, 1, 5, 15, tzinfo=UTC)
     assert history[0].provider_name == "Ana Ruiz"
 
