@@ -217,10 +217,7 @@ class DemoSeeder(Service):
         for i in range(count):
             women, men, family_pool, language = POOLS[rng.choices(names, weights)[0]]
             sex = rng.choice((Sex.FEMALE, Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.OTHER))
-            if sex is Sex.OTHER:
-                given_pool = women + men
-            else:
-                given_pool = women if sex is Sex.FEMALE else men
+            given_pool = {Sex.FEMALE: women, Sex.MALE: men}.get(sex, women + men)
             given, family = rng.choice(given_pool), rng.choice(family_pool)
             born = day - timedelta(days=rng.randint(19 * 365, 88 * 365))
             weight = Decimal(rng.randint(480, 1250)) / 10 if rng.random() > 0.08 else None
