@@ -27,7 +27,7 @@ test: $(STAMP)
 	$(PY) tests/run_headless.py -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check clinic_app tests scripts benchmarks
+	$(VENV)/bin/ruff check clinic_app tests scripts $(wildcard benchmarks)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
