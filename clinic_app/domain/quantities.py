@@ -14,6 +14,11 @@ def plain_decimal(value: Decimal) -> Decimal:
     return normalized
 
 
+def dose_of(concentration: Decimal, volume_ml: Decimal) -> Decimal:
+    """Concentration (per mL) × volume (mL), exact: 10 mg/mL × 0.5 mL = 5 mg."""
+    return plain_decimal(concentration * volume_ml)
+
+
 def format_quantity(value: Decimal, unit: str) -> str:
     """Write a dose the safe way: "0.5 mL" (leading zero), "5 mg" (no trailing zero).
 

@@ -248,3 +248,31 @@ class EncounterSummary:
     status: EncounterStatus
     muscles: tuple[str, ...]
     site_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SiteDraft:
+    """A site as the encounter editor holds it: the site and what was given there."""
+
+    site: SiteInput
+    doses: tuple[DoseInput, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedVisit:
+    """A new draft copied from the patient's previous visit, with what needs a second look.
+
+    Attributes:
+        encounter: the new draft encounter, already saved.
+        previous_id: the encounter it was copied from.
+        previous_at: when that visit took place.
+        changes: plain sentences about what differs since then (expired lots, weight,
+            allergies, anticoagulants, inactive medicines).
+        changed_sites: order numbers of sites whose copy was altered (e.g. a lot cleared).
+    """
+
+    encounter: EncounterView
+    previous_id: int
+    previous_at: datetime
+    changes: tuple[str, ...]
+    changed_sites: tuple[int, ...]

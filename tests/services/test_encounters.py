@@ -223,3 +223,72 @@ def test_encounter_needs_active_patient_and_provider(chart: Chart) -> None:
         chart.s.encounters.create(999_999, chart.provider_id)
     with pytest.raises(ValidationError, match="provider"):
         chart.s.encounters.create(chart.patient_id, 999_999)
+
+
+def test_save_draft_replaces_everything_in_one_go(chart: Chart) -> None:
+    from clinic_app.services.dto import SiteDraft
+
+    enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
+    chart.s.encounters.add_site(enc.id, site("rhomboids"))
+    current = chart.s.encounters.get(enc.id)
+    lido = chart.meds["lidocaine_1"]
+    drafts = [
+        SiteDraft(site("levator_scapulae", Side.LEFT), (DoseInput(lido, "1"),)),
+        SiteDraft(site("trapezius_upper", Side.RIGHT, needle_gauge=27)),
+    ]
+    saved = chart.s.encounters.save_draft(enc.id, current.version,
+                                          EncounterInput(pain_before=6), drafts)
+    assert [(x.order_number, x.muscle_code, x.side) for x in saved.sites] == [
+        (1, "levator_scapulae", Side.LEFT), (2, "trapezius_upper", Side.RIGHT)]
+    assert saved.sites[0].doses[0].dose == Decimal("10")
+    assert saved.form.pain_before == 6
+    # A stale copy is refused and nothing changes.
+    with pytest.raises(ConflictError):
+        chart.s.encounters.save_draft(enc.id, current.version, EncounterInput(), [])
+    assert len(chart.s.encounters.get(enc.id).sites) == 2
+
+
+def test_save_draft_with_a_bad_site_saves_nothing(chart: Chart) -> None:
+    from clinic_app.services.dto import SiteDraft
+
+    enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
+    with pytest.raises(ValidationError, match="Unknown muscle"):
+        chart.s.encounters.save_draft(enc.id, enc.version, EncounterInput(pain_before=3),
+                                      [SiteDraft(site()), SiteDraft(site("nope"))])
+    again = chart.s.encounters.get(enc.id)
+    assert again.sites == ()
+    assert again.form.pain_before is None
+
+
+def test_repeat_last_visit_copies_sites_and_flags_what_changed(chart: Chart) -> None:
+    tri = chart.meds["triamcinolone_40"]
+    old_lot = chart.s.clinic.add_lot(tri, "OLD", date(2026, 1, 31))
+    first = chart.s.encounters.create(chart.patient_id, chart.provider_id,
+                                      datetime(2026, 1, 5, 15, tzinfo=UTC))
+    chart.s.encounters.update_form(first.id, first.version,
+                                   EncounterInput(indication="neck pain", icd10_codes=("M54.2",),
+                                                  pain_before=8, consent_obtained=True))
+    chart.s.encounters.add_site(first.id, site(), [DoseInput(chart.meds["lidocaine_1"], "1")])
+    chart.s.encounters.add_site(first.id, site("levator_scapulae", Side.LEFT),
+                                [DoseInput(tri, "0.25", old_lot.id)])
+    repeated = chart.s.encounters.repeat_last_visit(chart.patient_id, chart.provider_id,
+                                                    today=date(2026, 2, 20))
+    new = repeated.encounter
+    assert new.id != first.id
+    assert new.status is EncounterStatus.DRAFT
+    assert repeated.previous_id == first.id
+    assert [(x.muscle_code, x.side) for x in new.sites] == [
+        ("trapezius_upper", Side.RIGHT), ("levator_scapulae", Side.LEFT)]
+    assert new.sites[0].doses[0].volume_ml == Decimal("1")
+    assert new.sites[1].doses[0].lot_id is None  # expired lot cleared
+    assert repeated.changed_sites == (2,)
+    assert any("OLD expired" in c for c in repeated.changes)
+    assert new.form.indication == "neck pain"
+    assert new.form.icd10_codes == ("M54.2",)
+    assert new.form.pain_before is None  # today's scores are today's
+    assert not new.form.consent_obtained
+
+
+def test_repeat_without_history_is_a_clear_error(chart: Chart) -> None:
+    with pytest.raises(NotFoundError, match="no earlier visit"):
+        chart.s.encounters.repeat_last_visit(chart.patient_id, chart.provider_id)
