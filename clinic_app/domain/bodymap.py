@@ -51,7 +51,7 @@ class FigureView(StrEnum):
         return View(self.value)
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return {
             FigureView.ANTERIOR: "Front",
             FigureView.POSTERIOR: "Back",

@@ -38,7 +38,7 @@ def _numbers(tokens: list[str], i: int, count: int, op: str) -> tuple[list[float
     return values, i
 
 
-def parse_path(d: str) -> tuple[Command, ...]:  # noqa: C901 - one branch per SVG command
+def parse_path(d: str) -> tuple[Command, ...]:
     """Parse SVG path data into absolute M/L/C/Q/Z commands.
 
     Raises:

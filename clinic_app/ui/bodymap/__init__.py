@@ -1,0 +1,1 @@
+"""The anatomical body map: figures, clickable muscles, markers, overlay."""
