@@ -76,7 +76,8 @@ def test_left_lateral_view_mirrors_the_right() -> None:
     left = BODYMAP[FigureView.LATERAL_LEFT]
     r = right.region("masseter", Side.RIGHT)
     m = left.region("masseter", Side.LEFT)
-    assert r is not None and m is not None
+    assert r is not None
+    assert m is not None
     assert m.bbox[0] == pytest.approx(right.width - r.bbox[2])
     assert left.region("masseter", Side.RIGHT) is None
     assert FigureView.for_site(View.LATERAL, Side.LEFT) is FigureView.LATERAL_LEFT
@@ -123,12 +124,12 @@ def test_unknown_muscle_and_duplicates_and_syntax(tmp_path: Path) -> None:
     svg.write_text(
         original.replace('data-muscle="pectoralis_major"', 'data-muscle="deltoid"', 2), "utf-8"
     )
-    with pytest.raises(BodyMapError, match="(twice|no region)"):
+    with pytest.raises(BodyMapError, match=r"(twice|no region)"):
         load_bodymap(folder)
     svg.write_text(
         original.replace("<svg", "<svg broken", 1).replace('viewBox="', 'x="', 1), "utf-8"
     )
-    with pytest.raises(BodyMapError, match="viewBox|valid"):
+    with pytest.raises(BodyMapError, match=r"viewBox|valid"):
         load_bodymap(folder)
     svg.write_text("<svg", "utf-8")
     with pytest.raises(BodyMapError, match="not valid"):

@@ -154,7 +154,7 @@ class BodyMapWidget(QWidget):
             self._controls.addWidget(button)
         self.delete_action = QAction("Remove site", self)
         self.delete_action.setShortcuts(
-            [QKeySequence.StandardKey.Delete, QKeySequence(Qt.Key.Key_Backspace)]
+            [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence(Qt.Key.Key_Backspace)]
         )
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.delete_action.triggered.connect(self.remove_selected)
