@@ -97,18 +97,17 @@ def _copy(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_missing_region_is_named(tmp_path: Path) -> None:
+def test_a_region_without_a_side_and_a_missing_region_are_named(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     svg = folder / "posterior.svg"
-    text = svg.read_text("utf-8")
-    start = text.index('id="piriformis-left"')
-    svg.write_text(
-        text[:start]
-        + 'id="gone" data-muscle="piriformis" data-side="middle"'
-        + text[start + len('id="piriformis-left"') :],
-        "utf-8",
-    )
+    original = svg.read_text("utf-8")
+    marker = 'data-muscle="piriformis" data-side="left"'
+    assert marker in original
+    svg.write_text(original.replace(marker, 'data-muscle="piriformis" data-side="middle"'), "utf-8")
     with pytest.raises(BodyMapError, match="data-side"):
+        load_bodymap(folder)
+    svg.write_text(original.replace(marker, 'data-muscle="piriformis" data-side="right"'), "utf-8")
+    with pytest.raises(BodyMapError, match="piriformis"):
         load_bodymap(folder)
 
 

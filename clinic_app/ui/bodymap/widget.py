@@ -84,6 +84,7 @@ class BodyMapWidget(QWidget):
         self.stack_widget = QStackedWidget()
         for figure in self._bodymap:
             scene = FigureScene(figure, model, self._catalog, self._referred)
+            scene.setParent(self)  # deleted with the widget, never before it
             canvas = FigureCanvas(scene)
             scene.muscle_clicked.connect(self.on_muscle_clicked)
             scene.marker_dropped.connect(self.on_marker_dropped)
@@ -245,12 +246,10 @@ class BodyMapWidget(QWidget):
         finally:
             self._syncing = False
 
-    def selected_keys(self) -> list[int]:
-        return [
-            item.key
-            for item in self.scenes[self.current_view].selectedItems()
-            if isinstance(item, MarkerItem)
-        ]
+    def selected_keys(self, scene: FigureScene | None = None) -> list[int]:
+        """Keys of the selected markers on ``scene`` (the figure shown by default)."""
+        scene = scene or self.scenes[self.current_view]
+        return [item.key for item in scene.selectedItems() if isinstance(item, MarkerItem)]
 
     def remove_selected(self) -> None:
         keys = self.selected_keys()
@@ -328,9 +327,10 @@ class BodyMapWidget(QWidget):
 
     def on_scene_selection_changed(self) -> None:
         scene = self.sender()
-        if isinstance(scene, FigureScene):
-            scene.refresh_overlay()
+        if not isinstance(scene, FigureScene):
+            return
+        scene.refresh_overlay()
         if self._syncing:
             return
-        keys = self.selected_keys()
+        keys = self.selected_keys(scene)
         self.marker_selected.emit(keys[0] if keys else -1)

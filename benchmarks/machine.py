@@ -1,0 +1,31 @@
+"""Where a benchmark ran, and a place to record its result next to that description."""
+
+from __future__ import annotations
+
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results.md"
+
+
+def describe_machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}, Qt platform "
+            f"{os.environ.get('QT_QPA_PLATFORM', 'default')}")
+
+
+def record(name: str, line: str) -> None:
+    """Append a dated result with the machine it ran on to results.md."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with RESULTS.open("a", encoding="utf-8") as out:
+        out.write(f"- {stamp} · **{name}** · {line} · {describe_machine()}\n")
