@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_app.domain.bodymap import FigureView, default_bodymap
 from clinic_app.domain.catalog import View, default_catalog
 from clinic_app.domain.enums import (
     Aspiration,
@@ -47,35 +48,6 @@ from clinic_app.services.demo_names import FRONT_DESK, POOLS, PROVIDERS, WEIGHTS
 
 #: Printed by the CLI so that ``make demo`` can sign in. Demo databases only.
 DEMO_PASSWORD = "demo-password"
-
-# Where a site is placed on the figure, per muscle: (view, distance from the midline, height),
-# as fractions of stature from ../shared/domain/anatomy-landmarks.md. The figure box is half
-# as wide as it is tall, so x = 0.5 ± 2·distance. The body-map geometry (next issue) will
-# supersede this table with each muscle's standard point.
-_POINTS: dict[str, tuple[View, float, float]] = {
-    "trapezius_upper": (View.POSTERIOR, 0.06, 0.16),
-    "trapezius_middle": (View.POSTERIOR, 0.05, 0.20),
-    "trapezius_lower": (View.POSTERIOR, 0.04, 0.26),
-    "levator_scapulae": (View.POSTERIOR, 0.04, 0.17),
-    "rhomboids": (View.POSTERIOR, 0.035, 0.22),
-    "infraspinatus": (View.POSTERIOR, 0.075, 0.23),
-    "supraspinatus": (View.POSTERIOR, 0.075, 0.195),
-    "splenius_capitis": (View.POSTERIOR, 0.02, 0.12),
-    "suboccipitals": (View.POSTERIOR, 0.015, 0.105),
-    "thoracic_paraspinals": (View.POSTERIOR, 0.02, 0.27),
-    "lumbar_paraspinals": (View.POSTERIOR, 0.02, 0.39),
-    "quadratus_lumborum": (View.POSTERIOR, 0.045, 0.38),
-    "gluteus_medius": (View.POSTERIOR, 0.075, 0.44),
-    "gluteus_maximus": (View.POSTERIOR, 0.05, 0.48),
-    "piriformis": (View.POSTERIOR, 0.05, 0.46),
-    "hamstrings": (View.POSTERIOR, 0.05, 0.60),
-    "gastrocnemius": (View.POSTERIOR, 0.045, 0.78),
-    "sternocleidomastoid": (View.ANTERIOR, 0.025, 0.15),
-    "scalenes": (View.ANTERIOR, 0.035, 0.155),
-    "pectoralis_major": (View.ANTERIOR, 0.06, 0.23),
-    "temporalis": (View.LATERAL, 0.0, 0.30),
-    "masseter": (View.LATERAL, 0.1, 0.60),
-}
 
 # Typical presentations: the muscles a provider injects together in a series.
 _PATTERNS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -336,19 +308,14 @@ class DemoSeeder(Service):
         meds: dict[str, Medication],
         lots: dict[str, MedicationLot],
     ) -> InjectionSite:
-        view, dx, y = _POINTS[muscle]
-        if view is View.LATERAL:
-            x = 0.5 + dx
-        else:  # anterior: the patient's right is on the viewer's left
-            toward_viewer_right = (side is Side.RIGHT) == (view is View.POSTERIOR)
-            x = 0.5 + 2 * dx if toward_viewer_right else 0.5 - 2 * dx
+        view, x, y = _demo_point(rng, muscle, side)
         site = InjectionSite(
             order_number=number,
             muscle_code=muscle,
             side=side,
             view=view,
-            point_x=round(x + rng.uniform(-0.01, 0.01), 4),
-            point_y=round(y + rng.uniform(-0.008, 0.008), 4),
+            point_x=x,
+            point_y=y,
             technique=Technique.DRY_NEEDLING if dry else Technique.INJECTION,
             needle_gauge=30 if dry else rng.choice((25, 25, 27)),
             needle_length_in=Decimal("1.5"),
@@ -364,6 +331,27 @@ class DemoSeeder(Service):
                     _dose(meds["triamcinolone_40"], Decimal("0.25"), lots["triamcinolone_40"])
                 )
         return site
+
+
+def _demo_point(rng: random.Random, muscle: str, side: Side) -> tuple[View, float, float]:
+    """A point on the muscle's region near its standard point, in normalised coordinates.
+
+    The first view the catalog lists is used; the jitter stays inside the region, so the
+    demo's markers sit on the muscle they name, as a provider's clicks would.
+    """
+    view = default_catalog().get(muscle).views[0]
+    figure = default_bodymap()[FigureView.for_site(view, side)]
+    region = figure.region(muscle, side)
+    assert region is not None, (muscle, side)
+    cx, cy = figure.standard_point(region)
+    x, y = cx, cy
+    for _ in range(10):
+        jx, jy = cx + rng.uniform(-6, 6), cy + rng.uniform(-6, 6)
+        if region.contains(jx, jy):
+            x, y = jx, jy
+            break
+    nx, ny = figure.normalise(x, y)
+    return view, round(nx, 4), round(ny, 4)
 
 
 def _dose(med: Medication, volume: Decimal, lot: MedicationLot | None) -> SiteDose:
