@@ -51,11 +51,21 @@ def main() -> int:
         x, y = targets[i % len(targets)]
         pos = QPointF(canvas.mapFromScene(QPointF(x, y)))
         start = time.perf_counter()
-        for kind, buttons in ((QEvent.Type.MouseButtonPress, Qt.MouseButton.LeftButton),
-                              (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton)):
-            QApplication.sendEvent(viewport, QMouseEvent(
-                kind, pos, QPointF(viewport.mapToGlobal(pos.toPoint())),
-                Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier))
+        for kind, buttons in (
+            (QEvent.Type.MouseButtonPress, Qt.MouseButton.LeftButton),
+            (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton),
+        ):
+            QApplication.sendEvent(
+                viewport,
+                QMouseEvent(
+                    kind,
+                    pos,
+                    QPointF(viewport.mapToGlobal(pos.toPoint())),
+                    Qt.MouseButton.LeftButton,
+                    buttons,
+                    Qt.KeyboardModifier.NoModifier,
+                ),
+            )
         viewport.repaint()
         samples.append((time.perf_counter() - start) * 1000)
         stack.undo()  # keep the map at 60 markers
@@ -64,9 +74,11 @@ def main() -> int:
     p50 = statistics.median(samples)
     p95 = samples[int(0.95 * len(samples)) - 1]
     verdict = "PASS" if p95 < 16 else "FAIL"
-    line = (f"click-to-marker-painted, {MARKERS} markers, {SAMPLES} clicks: "
-            f"p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {samples[-1]:.2f} ms "
-            f"(target p95 < 16 ms: {verdict})")
+    line = (
+        f"click-to-marker-painted, {MARKERS} markers, {SAMPLES} clicks: "
+        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {samples[-1]:.2f} ms "
+        f"(target p95 < 16 ms: {verdict})"
+    )
     print(line)
     print(describe_machine())
     record("bodymap-click", line)

@@ -19,9 +19,11 @@ def describe_machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, "
-            f"Python {platform.python_version()}, Qt platform "
-            f"{os.environ.get('QT_QPA_PLATFORM', 'default')}")
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, Qt platform "
+        f"{os.environ.get('QT_QPA_PLATFORM', 'default')}"
+    )
 
 
 def record(name: str, line: str) -> None:

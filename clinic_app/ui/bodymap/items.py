@@ -79,6 +79,9 @@ class RegionItem(QGraphicsPathItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self._hovered = False
         self._deep_mode = False
+        # Cached as a pixmap at screen resolution: repainting a marker over a muscle does
+        # not re-render the muscle's curves. Qt re-renders it on zoom or restyle.
+        self.setCacheMode(QGraphicsPathItem.CacheMode.DeviceCoordinateCache)
         self._restyle()
 
     def set_hovered(self, hovered: bool) -> None:

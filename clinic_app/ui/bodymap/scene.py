@@ -8,7 +8,7 @@ the model's signals add, move and remove marker items here.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsScene,
@@ -96,13 +96,20 @@ class FigureScene(QGraphicsScene):
             item.setPen(pen)
             item.setBrush(QBrush(SKIN))
             item.setZValue(Z_SILHOUETTE)
+            item.setCacheMode(QGraphicsPathItem.CacheMode.DeviceCoordinateCache)
             self.addItem(item)
+        # Hundreds of hairlines (fibres, bones) drawn as a handful of merged, cached paths:
+        # painting stays well inside one frame when a marker is added.
+        merged: dict[tuple[str | None, float], QPainterPath] = {}
         for stroke in self.figure.details:
-            item = QGraphicsPathItem(painter_path(stroke.commands))
-            pen = QPen(DETAIL, max(0.4, stroke.width))
-            item.setPen(pen)
-            item.setBrush(QBrush(QColor(stroke.fill)) if stroke.fill else QBrush())
+            key = (stroke.fill, round(max(0.4, stroke.width), 2))
+            merged.setdefault(key, QPainterPath()).addPath(painter_path(stroke.commands))
+        for (fill, width), path in merged.items():
+            item = QGraphicsPathItem(path)
+            item.setPen(QPen(DETAIL, width))
+            item.setBrush(QBrush(QColor(fill)) if fill else QBrush())
             item.setZValue(Z_DETAILS)
+            item.setCacheMode(QGraphicsPathItem.CacheMode.DeviceCoordinateCache)
             self.addItem(item)
 
     def _draw_side_labels(self) -> None:
