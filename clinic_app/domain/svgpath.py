@@ -89,8 +89,11 @@ def parse_path(d: str) -> tuple[Command, ...]:
                 x1, y1 = v[0] + ox, v[1] + oy
                 rest = v[2:]
             else:
-                x1, y1 = (2 * cx - last_ctrl[0], 2 * cy - last_ctrl[1]) if (
-                    last_ctrl and last_op in "CS") else (cx, cy)
+                x1, y1 = (
+                    (2 * cx - last_ctrl[0], 2 * cy - last_ctrl[1])
+                    if (last_ctrl and last_op in "CS")
+                    else (cx, cy)
+                )
                 rest = v
             x2, y2, x, y = rest[0] + ox, rest[1] + oy, rest[2] + ox, rest[3] + oy
             out.append(Command("C", (x1, y1, x2, y2, x, y)))
@@ -99,8 +102,11 @@ def parse_path(d: str) -> tuple[Command, ...]:
             if upper == "Q":
                 qx, qy, x, y = v[0] + ox, v[1] + oy, v[2] + ox, v[3] + oy
             else:
-                qx, qy = (2 * cx - last_ctrl[0], 2 * cy - last_ctrl[1]) if (
-                    last_ctrl and last_op in "QT") else (cx, cy)
+                qx, qy = (
+                    (2 * cx - last_ctrl[0], 2 * cy - last_ctrl[1])
+                    if (last_ctrl and last_op in "QT")
+                    else (cx, cy)
+                )
                 x, y = v[0] + ox, v[1] + oy
             out.append(Command("Q", (qx, qy, x, y)))
             last_ctrl, (cx, cy) = (qx, qy), (x, y)
@@ -129,17 +135,23 @@ def flatten(commands: tuple[Command, ...], steps: int = 12) -> list[list[Point]]
             for k in range(1, steps + 1):
                 t = k / steps
                 u = 1 - t
-                current.append((
-                    u**3 * x + 3 * u * u * t * a[0] + 3 * u * t * t * a[2] + t**3 * a[4],
-                    u**3 * y + 3 * u * u * t * a[1] + 3 * u * t * t * a[3] + t**3 * a[5],
-                ))
+                current.append(
+                    (
+                        u**3 * x + 3 * u * u * t * a[0] + 3 * u * t * t * a[2] + t**3 * a[4],
+                        u**3 * y + 3 * u * u * t * a[1] + 3 * u * t * t * a[3] + t**3 * a[5],
+                    )
+                )
             x, y = a[4], a[5]
         elif c.op == "Q":
             for k in range(1, steps + 1):
                 t = k / steps
                 u = 1 - t
-                current.append((u * u * x + 2 * u * t * a[0] + t * t * a[2],
-                                u * u * y + 2 * u * t * a[1] + t * t * a[3]))
+                current.append(
+                    (
+                        u * u * x + 2 * u * t * a[0] + t * t * a[2],
+                        u * u * y + 2 * u * t * a[1] + t * t * a[3],
+                    )
+                )
             x, y = a[2], a[3]
         elif current:  # Z
             x, y = current[0]

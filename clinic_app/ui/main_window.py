@@ -1,4 +1,5 @@
-"""The main window: find a patient, see their summary and history, register or edit them."""
+"""The main window: find a patient, see their summary and history, register or edit them,
+and open their encounters."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,6 +25,7 @@ from clinic_app import __version__
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import PatientView
 from clinic_app.ui.chrome import add_status_fields, build_menus, build_toolbar, make_action
+from clinic_app.ui.encounter_windows import EncounterWindows
 from clinic_app.ui.messages import ask_void_reason, show_error
 from clinic_app.ui.patient_dialog import PatientDialog
 from clinic_app.ui.patient_panel import PatientPanel
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         patient_selected(int): the patient with this id became the current one.
         patient_saved(int): a patient was created or edited and the list shows it.
         patient_voided(int): a patient was voided and left the list.
+        history_refreshed(int): the history of the patient with this id was reloaded.
         search_finished(int): the list was refilled with this many patients.
 
     Attributes:
@@ -63,15 +66,18 @@ class MainWindow(QMainWindow):
         search_box: the search field.
         panel: the selected patient's summary and history.
         demo_banner: the warning shown on a demo database.
+        encounters: opens the encounter editors and tracks them.
         search_timer: the debounce timer of search-as-you-type.
         new_patient_action, edit_patient_action, void_patient_action, refresh_action,
-        find_action, quit_action, about_action: the window's commands.
+        find_action, quit_action, about_action, new_encounter_action, repeat_visit_action:
+        the window's commands.
         count_label, database_label, user_label: the status-bar fields.
     """
 
     patient_selected = Signal(int)
     patient_saved = Signal(int)
     patient_voided = Signal(int)
+    history_refreshed = Signal(int)
     search_finished = Signal(int)
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
@@ -88,6 +94,10 @@ class MainWindow(QMainWindow):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.run_search)
+        self.encounters = EncounterWindows(services, self, self.current_patient_id)
+        self.encounters.encounter_changed.connect(self.on_encounter_changed)
+        self.new_encounter_action = self.encounters.new_encounter_action
+        self.repeat_visit_action = self.encounters.repeat_visit_action
 
         self._build_actions()
         self._build_central()
@@ -138,6 +148,7 @@ class MainWindow(QMainWindow):
                         self.void_patient_action,
                     ],
                 ),
+                ("En&counter", [self.new_encounter_action, self.repeat_visit_action]),
                 ("&Help", [self.about_action]),
             ],
         )
@@ -149,6 +160,8 @@ class MainWindow(QMainWindow):
                 self.edit_patient_action,
                 self.void_patient_action,
                 self.refresh_action,
+                self.new_encounter_action,
+                self.repeat_visit_action,
             ],
         )
 
@@ -189,6 +202,7 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
 
         self.panel = PatientPanel()
+        self.panel.encounter_activated.connect(self.encounters.open)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setAccessibleName("Patient list and details")
         splitter.setChildrenCollapsible(False)
@@ -288,20 +302,30 @@ class MainWindow(QMainWindow):
 
     def on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         has_patient = current.isValid()
-        self.edit_patient_action.setEnabled(has_patient)
-        self.void_patient_action.setEnabled(has_patient)
+        for action in (
+            self.edit_patient_action,
+            self.void_patient_action,
+            self.new_encounter_action,
+            self.repeat_visit_action,
+        ):
+            action.setEnabled(has_patient)
         if not has_patient:
             self.panel.set_patient(None)
             return
         patient = self.model.patient_at(self.proxy.mapToSource(current).row())
-        try:
-            history = self._services.encounters.history(patient.id)
-        except ClinicError as exc:
-            self.panel.set_patient(patient)
-            show_error(self, "Could not load the encounter history", exc)
-        else:
-            self.panel.set_patient(patient, history)
+        self._show_history(patient)
         self.patient_selected.emit(patient.id)
+
+    def refresh_history(self) -> None:
+        """Reload the selected patient's encounter history."""
+        patient = self.current_patient()
+        if patient is not None:
+            self._show_history(patient)
+            self.history_refreshed.emit(patient.id)
+
+    def on_encounter_changed(self, patient_id: int, _encounter_id: int) -> None:
+        if patient_id == self.current_patient_id():
+            self.refresh_history()
 
     def on_row_activated(self, _index: QModelIndex) -> None:
         self.on_edit_patient()
@@ -372,6 +396,15 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def _show_history(self, patient: PatientView) -> None:
+        try:
+            history = self._services.encounters.history(patient.id)
+        except ClinicError as exc:
+            self.panel.set_patient(patient)
+            show_error(self, "Could not load the encounter history", exc)
+        else:
+            self.panel.set_patient(patient, history)
+
     def _recount(self) -> None:
         # The count is informative only; the list itself still refreshes without it.
         with contextlib.suppress(ClinicError):
@@ -385,6 +418,13 @@ class MainWindow(QMainWindow):
         elif self.search_box.text().strip():
             text = f"{shown} found · {self._total} {noun}"
         self.count_label.setText(text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Each open encounter asks about its own unsaved edits first.
+        if not self.encounters.close_all():
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Down arrow in the search box moves into the list, as in a combo box.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -39,10 +39,16 @@ class PatientPanel(QWidget):
     A pure view: the main window fetches the patient and their history and hands them
     over with :meth:`set_patient`.
 
+    Signals:
+        encounter_activated(int): a history row was double-clicked or Enter was pressed on
+            it; the encounter's id.
+
     Attributes:
         history_model: the encounter rows shown.
         history_view: the table showing them.
     """
+
+    encounter_activated = Signal(int)
 
     def __init__(
         self, parent: QWidget | None = None, *, today: Callable[[], date] = date.today
@@ -97,6 +103,8 @@ class PatientPanel(QWidget):
         self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_view.setAlternatingRowColors(True)
         self.history_view.verticalHeader().hide()
+        self.history_view.setToolTip("Double-click an encounter to open it")
+        self.history_view.activated.connect(self.on_history_activated)
         header = self.history_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -171,6 +179,10 @@ class PatientPanel(QWidget):
         self.history_model.set_rows(history)
         self._history_pages.setCurrentWidget(self.history_view if history else self._no_history)
         self._pages.setCurrentIndex(1)
+
+    def on_history_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.encounter_activated.emit(int(index.data(EncounterHistoryModel.EncounterIdRole)))
 
     def summary_text(self, key: str) -> str:
         """The text shown for one summary line (``mrn``, ``born``, ``allergies``...)."""

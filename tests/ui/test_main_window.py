@@ -21,9 +21,11 @@ from clinic_app.ui.patient_dialog import PatientDialog
 from clinic_app.ui.patient_panel import NO_HISTORY_TEXT
 from clinic_app.ui.patient_table_model import PatientTableModel
 
-# Showing a dialog over the window makes the offscreen platform plugin say it cannot
-# propagate size hints, which only a real window system can; nothing is wrong.
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+# Showing a dialog or an editor over the window makes the offscreen platform plugin say it
+# cannot propagate size hints or raise a window, which only a real window system can.
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise)\(\)"
+)
 
 
 @pytest.fixture
@@ -294,3 +296,154 @@ def test_main_window_renders_offscreen(window, make_patient):
     make_patient()
     window.refresh()
     assert not window.grab().isNull()
+
+
+# ---------------------------------------------------------------- encounters
+@pytest.fixture
+def dirty_close_answer(monkeypatch) -> list[str]:
+    """Answer "unsaved changes?" with Discard (recording it) so no test blocks on a dialog."""
+    asked: list[str] = []
+
+    def question(parent, title, *rest):
+        asked.append(title)
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def test_encounter_shortcuts_and_enabling(window, make_patient):
+    assert window.new_encounter_action.shortcut() == QKeySequence("Ctrl+Shift+N")
+    assert window.repeat_visit_action.shortcut() == QKeySequence("Ctrl+R")
+    assert not window.new_encounter_action.isEnabled()
+    assert not window.repeat_visit_action.isEnabled()
+    make_patient()
+    window.refresh()
+    assert window.new_encounter_action.isEnabled()
+    assert window.repeat_visit_action.isEnabled()
+
+
+def test_new_encounter_opens_an_editor_and_lists_the_draft(
+    qtbot, window, services, admin, make_patient, dirty_close_answer
+):
+    patient = make_patient()
+    window.refresh()
+    with qtbot.waitSignal(window.history_refreshed) as refreshed:
+        window.new_encounter_action.trigger()
+    assert refreshed.args == [patient.id]
+    (editor,) = window.encounters.editors()
+    assert editor.patient_id == patient.id
+    assert not editor.read_only
+    assert services.encounters.get(editor.encounter_id).provider_id == admin.id
+    assert window.panel.history_model.rowCount() == 1
+    # An edit autosaves and the history follows.
+    editor.autosave_timer.setInterval(10)
+    with qtbot.waitSignal(window.history_refreshed):
+        editor.form.indication.setPlainText("Neck pain")
+    with qtbot.waitSignal(editor.encounter_closed):
+        editor.close()
+    assert window.encounters.editors() == []
+    assert dirty_close_answer == []
+
+
+def test_a_user_who_is_not_a_provider_chooses_one(
+    qtbot, window, services, admin, make_patient, monkeypatch
+):
+    from clinic_app.domain.enums import Role
+    from clinic_app.services.dto import NewUser
+
+    nurse = services.clinic.create_user(
+        NewUser("nurse1", "Nina Park", "correct horse battery", Role.NURSE, "RN")
+    )
+    services.actor.user_id = nurse.id
+    make_patient()
+    window.refresh()
+    offered: list[list[str]] = []
+
+    def get_item(parent, title, label, items, *rest):
+        offered.append(list(items))
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    window.new_encounter_action.trigger()
+    assert offered == [["Ana Ruiz, MD"]]
+    (editor,) = window.encounters.editors()
+    assert services.encounters.get(editor.encounter_id).provider_id == admin.id
+
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("", False))
+    window.new_encounter_action.trigger()
+    assert len(window.encounters.editors()) == 1
+    assert window.panel.history_model.rowCount() == 1
+
+
+def test_repeat_last_visit_from_the_window(qtbot, window, services, admin, make_patient, warnings):
+    patient = make_patient()
+    window.refresh()
+    window.repeat_visit_action.trigger()
+    assert warnings == [
+        "Could not repeat the last visit: This patient has no earlier visit to repeat."
+    ]
+    first = services.encounters.create(patient.id, admin.id)
+    with qtbot.waitSignal(window.history_refreshed):
+        window.repeat_visit_action.trigger()
+    (editor,) = window.encounters.editors()
+    assert editor.encounter_id != first.id
+    assert "Copied from the visit of" in editor.banner.text()
+    assert window.panel.history_model.rowCount() == 2
+
+
+def test_activating_a_history_row_opens_that_encounter_once(
+    qtbot, window, services, admin, make_patient
+):
+    patient = make_patient()
+    encounter = services.encounters.create(patient.id, admin.id)
+    window.refresh()
+    view = window.panel.history_view
+    index = window.panel.history_model.index(0, 0)
+    view.activated.emit(index)
+    view.activated.emit(index)
+    (editor,) = window.encounters.editors()
+    assert editor.encounter_id == encounter.id
+
+
+def test_closing_the_window_closes_the_editors_first(
+    qtbot, window, services, admin, make_patient, monkeypatch
+):
+    patient = make_patient()
+    services.encounters.create(patient.id, admin.id)
+    window.refresh()
+    window.show()
+    window.panel.history_view.activated.emit(window.panel.history_model.index(0, 0))
+    (editor,) = window.encounters.editors()
+    editor.autosave_timer.setInterval(60_000)
+    editor.form.pain_before.setValue(5)
+    assert editor.is_dirty()
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard])
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: next(answers))
+    assert not window.close()
+    assert window.isVisible()
+    assert window.close()
+    assert window.encounters.editors() == []
+
+
+def test_encounter_errors_are_reported(
+    qtbot, window, services, admin, make_patient, ui_engine, warnings
+):
+    from sqlalchemy import text
+
+    from clinic_app.domain.enums import Role
+    from clinic_app.services.dto import NewUser
+
+    make_patient()
+    window.refresh()
+    assert window.encounters.open(9999) is None
+    assert warnings == ["Could not open the encounter: No encounter with id 9999."]
+    nurse = services.clinic.create_user(
+        NewUser("nurse1", "Nina Park", "correct horse battery", Role.NURSE, "RN")
+    )
+    services.actor.user_id = nurse.id
+    with ui_engine.begin() as conn:
+        conn.execute(text("UPDATE app_user SET is_provider = :no"), {"no": False})
+    window.new_encounter_action.trigger()
+    assert warnings[-1].startswith("No provider: No active provider account exists")
+    assert window.encounters.editors() == []

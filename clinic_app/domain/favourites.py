@@ -1,0 +1,330 @@
+"""Favourite mixes: one-click technique + medicines + volumes for a site.
+
+The data lives in ``resources/formulary/favourites.toml`` (its header documents every field).
+Each dose names a formulary code and a volume; the dose itself (concentration × volume) and
+the label a provider reads are computed here, never typed, so a favourite cannot say
+"10 mg" while drawing up 20 mg. A broken file raises :class:`FavouritesError` naming the
+file, the entry and the problem.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Final
+
+from clinic_app.domain.enums import DoseUnit, Technique
+from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.formulary import DrugClass, FormularyEntry, load_formulary
+from clinic_app.domain.quantities import dose_of, format_quantity
+from clinic_app.domain.validation import NEEDLE_GAUGE_RANGE, NEEDLE_LENGTH_RANGE_IN
+
+#: Largest volume a favourite may draw up for one point (mL): typical TPI volumes are 1–2 mL
+#: per point and more than 10 mL at one point is implausible (tpi-reference.md §4).
+MAX_FAVOURITE_VOLUME_ML: Final = Decimal("10")
+DRY_NEEDLING_LABEL: Final = "Dry needling (no medicine)"
+
+_SNAKE_CASE: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_DECIMAL: Final = re.compile(r"\d+(?:\.\d{1,2})?")
+_TOML_LINE: Final = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+#: Classes named by their strength and volume ("Lidocaine 1% 1 mL"); the others by their dose.
+_BY_VOLUME: Final = frozenset({DrugClass.LOCAL_ANESTHETIC, DrugClass.SALINE})
+
+
+class FavouritesError(ClinicError):
+    """The favourites file is missing, not TOML, or has an entry that breaks a rule.
+
+    Attributes:
+        path: the favourites file.
+        entry: the favourite's code, ``"favourite #N"`` when the code is unusable, or None.
+        problem: what is wrong, in words.
+        line: the line in the file, when the TOML parser reported one.
+    """
+
+    def __init__(
+        self, path: Path, entry: str | None, problem: str, *, line: int | None = None
+    ) -> None:
+        self.path = path
+        self.entry = entry
+        self.problem = problem
+        self.line = line
+        where = path.name
+        if entry is not None:
+            where += f", entry {entry!r}"
+        if line is not None:
+            where += f", line {line}"
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class FavouriteDose:
+    """One medicine of a favourite: what is drawn up, and the dose that makes."""
+
+    medication: FormularyEntry
+    volume_ml: Decimal
+
+    @property
+    def dose(self) -> Decimal | None:
+        """Concentration × volume, exact; None for a volume-only medicine (saline)."""
+        if self.medication.dose_unit is DoseUnit.NONE:
+            return None
+        return dose_of(self.medication.concentration, self.volume_ml)
+
+    @property
+    def dose_text(self) -> str:
+        """ "10 mg", "25 units", or "" for saline."""
+        dose = self.dose
+        return "" if dose is None else format_quantity(dose, self.medication.dose_unit.value)
+
+    @property
+    def label(self) -> str:
+        """ "Lidocaine 1% 1 mL" for anesthetics and saline, "triamcinolone acetonide 10 mg"
+        for drugs a provider thinks of by dose."""
+        volume = format_quantity(self.volume_ml, "mL")
+        if self.medication.drug_class in _BY_VOLUME or self.dose is None:
+            return f"{self.medication.name} {volume}"
+        return f"{self.medication.generic} {self.dose_text}"
+
+    @property
+    def detail(self) -> str:
+        """Everything: "Triamcinolone acetonide 40 mg/mL 0.25 mL = 10 mg"."""
+        text = f"{self.medication.name} {format_quantity(self.volume_ml, 'mL')}"
+        return f"{text} = {self.dose_text}" if self.dose_text else text
+
+
+@dataclass(frozen=True, slots=True)
+class Favourite:
+    """A technique and what is injected at one point."""
+
+    code: str
+    technique: Technique
+    doses: tuple[FavouriteDose, ...]
+
+    @property
+    def label(self) -> str:
+        """What the picker shows: "Lidocaine 1% 1 mL + triamcinolone acetonide 10 mg"."""
+        if not self.doses:
+            return DRY_NEEDLING_LABEL
+        return " + ".join(d.label for d in self.doses)
+
+    @property
+    def detail(self) -> str:
+        """A tooltip with every strength, volume and dose."""
+        if not self.doses:
+            return "Dry needling: no medicine is injected."
+        return " + ".join(d.detail for d in self.doses)
+
+    @property
+    def medication_codes(self) -> tuple[str, ...]:
+        return tuple(d.medication.code for d in self.doses)
+
+
+@dataclass(frozen=True, slots=True)
+class Favourites:
+    """All favourites in file order, and what a new site starts with.
+
+    Attributes:
+        items: every favourite, in file order.
+        new_site: the injection favourite a click on the body map starts with.
+        needle_gauge / needle_length_in: the needle a new site starts with (None: unset).
+    """
+
+    items: tuple[Favourite, ...]
+    new_site: Favourite
+    needle_gauge: int | None = None
+    needle_length_in: Decimal | None = None
+
+    def get(self, code: str) -> Favourite:
+        """The favourite with this code.
+
+        Raises:
+            KeyError: no such favourite.
+        """
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    def injections(self) -> tuple[Favourite, ...]:
+        """Favourites a new injection site can start with (everything but dry needling)."""
+        return tuple(f for f in self.items if f.technique is Technique.INJECTION)
+
+
+class _Reader:
+    def __init__(self, path: Path, label: str, table: Mapping[str, object]) -> None:
+        self.path = path
+        self.label = label
+        self.table = table
+
+    def error(self, problem: str) -> FavouritesError:
+        return FavouritesError(self.path, self.label, problem)
+
+    def text(self, key: str) -> str:
+        value = self.table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(f"{key} must be a non-empty string")
+        return value.strip()
+
+    def unknown(self, allowed: Sequence[str]) -> None:
+        extra = sorted(set(self.table) - set(allowed))
+        if extra:
+            raise self.error(f"unknown field {', '.join(map(repr, extra))}")
+
+
+def _volume(entry: _Reader, raw: object, where: str) -> Decimal:
+    if not isinstance(raw, str) or not _DECIMAL.fullmatch(raw.strip()):
+        raise entry.error(
+            f"{where}: volume_ml must be a decimal string in mL with at most two decimals, "
+            'e.g. "0.5"'
+        )
+    volume = Decimal(raw.strip())
+    if volume <= 0:
+        raise entry.error(f"{where}: volume_ml must be more than 0 mL")
+    if volume > MAX_FAVOURITE_VOLUME_ML:
+        raise entry.error(
+            f"{where}: volume_ml {volume} mL at one point is implausible "
+            f"(at most {MAX_FAVOURITE_VOLUME_ML} mL)"
+        )
+    return volume
+
+
+def _dose(
+    entry: _Reader, number: int, raw: object, formulary: Mapping[str, FormularyEntry]
+) -> FavouriteDose:
+    where = f"dose #{number}"
+    if not isinstance(raw, dict):
+        raise entry.error(f"{where} must be a table {{ medication = ..., volume_ml = ... }}")
+    extra = sorted(set(raw) - {"medication", "volume_ml"})
+    if extra:
+        raise entry.error(f"{where}: unknown field {', '.join(map(repr, extra))}")
+    code = raw.get("medication")
+    if not isinstance(code, str) or not code.strip():
+        raise entry.error(f"{where}: medication must be a formulary code")
+    medication = formulary.get(code.strip())
+    if medication is None:
+        raise entry.error(f"{where}: unknown medication code {code!r} (not in the formulary)")
+    return FavouriteDose(medication, _volume(entry, raw.get("volume_ml"), where))
+
+
+def _favourite(
+    path: Path, number: int, raw: object, formulary: Mapping[str, FormularyEntry]
+) -> Favourite:
+    if not isinstance(raw, dict):
+        raise FavouritesError(path, f"favourite #{number}", "must be a table")
+    entry = _Reader(path, f"favourite #{number}", raw)
+    code = entry.text("code")
+    if not _SNAKE_CASE.fullmatch(code):
+        raise entry.error(f"code {code!r} must be lowercase snake_case")
+    entry.label = code
+    entry.unknown(("code", "technique", "doses"))
+    try:
+        technique = Technique(entry.text("technique"))
+    except ValueError:
+        allowed = ", ".join(t.value for t in Technique)
+        raise entry.error(f"technique must be one of {allowed}") from None
+    raw_doses = raw.get("doses", [])
+    if not isinstance(raw_doses, list):
+        raise entry.error("doses must be a list")
+    doses = tuple(_dose(entry, n, d, formulary) for n, d in enumerate(raw_doses, 1))
+    if technique is Technique.DRY_NEEDLING and doses:
+        raise entry.error("dry needling injects nothing: doses must be []")
+    if technique is Technique.INJECTION and not doses:
+        raise entry.error("an injection needs at least one dose")
+    codes = [d.medication.code for d in doses]
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        raise entry.error(f"medication {', '.join(map(repr, repeated))} is listed twice")
+    return Favourite(code, technique, doses)
+
+
+def _new_site(
+    path: Path, raw: object, items: Sequence[Favourite]
+) -> tuple[Favourite, int | None, Decimal | None]:
+    if not isinstance(raw, dict):
+        raise FavouritesError(path, "new_site", "a [new_site] table is required")
+    entry = _Reader(path, "new_site", raw)
+    entry.unknown(("favourite", "needle_gauge", "needle_length_in"))
+    code = entry.text("favourite")
+    chosen = next((f for f in items if f.code == code), None)
+    if chosen is None:
+        raise entry.error(f"favourite {code!r} is not defined")
+    if chosen.technique is not Technique.INJECTION:
+        raise entry.error(f"favourite {code!r} must be an injection")
+    gauge = raw.get("needle_gauge")
+    low, high = NEEDLE_GAUGE_RANGE
+    if gauge is not None and (
+        isinstance(gauge, bool) or not isinstance(gauge, int) or not low <= gauge <= high
+    ):
+        raise entry.error(f"needle_gauge must be a whole number from {low} to {high}")
+    length_raw = raw.get("needle_length_in")
+    length: Decimal | None = None
+    if length_raw is not None:
+        low_l, high_l = NEEDLE_LENGTH_RANGE_IN
+        if not isinstance(length_raw, str) or not _DECIMAL.fullmatch(length_raw.strip()):
+            raise entry.error('needle_length_in must be a decimal string in inches, e.g. "1.5"')
+        length = Decimal(length_raw.strip())
+        if not low_l <= length <= high_l:
+            raise entry.error(f"needle_length_in must be from {low_l} to {high_l} in")
+    return chosen, gauge, length
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise FavouritesError(path, None, "file not found") from None
+    except OSError as exc:
+        raise FavouritesError(path, None, f"cannot read the file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise FavouritesError(path, None, "the file is not UTF-8 text") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        line = int(found.group(1)) if found else None
+        problem = f"invalid TOML: {_TOML_LINE.sub('', str(exc))}"
+        raise FavouritesError(path, None, problem, line=line) from None
+
+
+def default_favourites_path() -> Path:
+    """``resources/formulary/favourites.toml`` in the source tree."""
+    return Path(__file__).resolve().parents[2] / "resources" / "formulary" / "favourites.toml"
+
+
+def load_favourites(
+    path: Path | None = None, formulary: Sequence[FormularyEntry] | None = None
+) -> Favourites:
+    """Read and check a favourites file against the formulary (the shipped ones by default).
+
+    Raises:
+        FavouritesError: the file is missing or unreadable, is not TOML, or an entry breaks a
+            rule (unknown medication code, implausible volume, duplicate code...).
+    """
+    path = default_favourites_path() if path is None else path
+    by_code = {e.code: e for e in (load_formulary() if formulary is None else formulary)}
+    document = _read_toml(path)
+    unknown = sorted(set(document) - {"favourite", "new_site"})
+    if unknown:
+        raise FavouritesError(path, None, f"unknown top-level key {', '.join(map(repr, unknown))}")
+    tables = document.get("favourite")
+    if not isinstance(tables, list) or not tables:
+        raise FavouritesError(path, None, "expected one or more [[favourite]] tables")
+    items: list[Favourite] = []
+    for number, raw in enumerate(tables, start=1):
+        item = _favourite(path, number, raw, by_code)
+        if any(f.code == item.code for f in items):
+            raise FavouritesError(path, item.code, "duplicate code")
+        items.append(item)
+    new_site, gauge, length = _new_site(path, document.get("new_site"), items)
+    return Favourites(tuple(items), new_site, gauge, length)
+
+
+@functools.cache
+def default_favourites() -> Favourites:
+    """The shipped favourites, loaded once per process."""
+    return load_favourites()

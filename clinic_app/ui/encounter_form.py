@@ -1,0 +1,330 @@
+"""The encounter form beside the site table: screening, consent, indication, outcome.
+
+A pure view over :class:`EncounterInput`: :meth:`EncounterForm.set_form` shows one,
+:meth:`EncounterForm.form_input` reads it back, and every edit by the user emits
+``form_changed`` (the editor's autosave listens). Nothing here talks to a service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.enums import SkinPrep, Tolerance
+from clinic_app.domain.validation import PAIN_MAX, PAIN_MIN
+from clinic_app.services.dto import EncounterInput
+
+#: Screening questions (tpi-reference.md §5), stored as {code: {"answer": bool|None, "note": str}}.
+SCREENING_ITEMS: tuple[tuple[str, str, str], ...] = (
+    (
+        "allergies_reviewed",
+        "Allergies reviewed",
+        "Allergy to any drug in the planned mix blocks it.",
+    ),
+    (
+        "anticoagulant",
+        "Anticoagulant / antiplatelet",
+        "Or a bleeding disorder: needs a documented reason to go ahead.",
+    ),
+    ("infection", "Infection", "At the site, or systemic: blocks the procedure."),
+    ("pregnancy", "Pregnant or breastfeeding", "Pregnancy or breastfeeding."),
+    ("diabetes", "Diabetes", "A steroid raises blood glucose for 24–72 h."),
+)
+SKIN_PREP_LABELS = {
+    SkinPrep.ALCOHOL: "Alcohol",
+    SkinPrep.CHLORHEXIDINE: "Chlorhexidine",
+    SkinPrep.POVIDONE_IODINE: "Povidone-iodine",
+}
+TOLERANCE_LABELS = {Tolerance.WELL: "Well", Tolerance.FAIR: "Fair", Tolerance.POOR: "Poor"}
+COMPLICATION_PRESETS = ("None", "Vasovagal reaction", "Bleeding / hematoma")
+NOT_RECORDED = "Not recorded"
+CHECKS_EMPTY_TEXT = "Dose and safety checks appear here as you chart."
+_ANSWERS: tuple[tuple[str, bool | None], ...] = (("Not asked", None), ("Yes", True), ("No", False))
+
+
+def _combo(name: str, items: Sequence[tuple[str, Any]]) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for text, value in items:
+        combo.addItem(text, value)
+    return combo
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    index = next((i for i in range(combo.count()) if combo.itemData(i) == value), 0)
+    combo.setCurrentIndex(index)
+
+
+def _text_box(name: str, placeholder: str, lines: int = 2) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setAccessibleName(name)
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
+    return box
+
+
+class PainBox(QSpinBox):
+    """A 0–10 pain score that starts as "Not recorded" (one below the scale)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setAccessibleName(name)
+        # A pain score nobody asked is not a 0.
+        self.setRange(PAIN_MIN - 1, PAIN_MAX)
+        self.setSpecialValueText(NOT_RECORDED)
+        self.setValue(PAIN_MIN - 1)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # A digit typed over "Not recorded" replaces it instead of being appended (refused).
+        if self.value() < PAIN_MIN and event.text().isdigit():
+            self.lineEdit().clear()
+        super().keyPressEvent(event)
+
+
+class ChecksBox(QGroupBox):
+    """Where the dose and safety rules will report (the rules engine comes next)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Checks", parent)
+        self.setObjectName("checksBox")
+        self.setAccessibleName("Checks")
+        self.label = QLabel(CHECKS_EMPTY_TEXT)
+        self.label.setObjectName("checksText")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setAccessibleName("Check findings")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self._findings: list[str] = []
+
+    def set_findings(self, findings: Sequence[str]) -> None:
+        """Show these findings, one per line; none shows the empty-state text."""
+        self._findings = list(findings)
+        self.label.setText("\n".join(f"• {f}" for f in findings) or CHECKS_EMPTY_TEXT)
+        self.label.setProperty("empty", not findings)
+
+    def findings(self) -> list[str]:
+        return list(self._findings)
+
+
+class EncounterForm(QWidget):
+    """Everything about the encounter except its sites.
+
+    Signals:
+        form_changed(): the user changed something (not emitted by :meth:`set_form`).
+
+    Attributes:
+        checks: the "Checks" box.
+        screening: per screening code, its answer list and its note field.
+        consent, time_out, skin_prep, indication, icd10, pain_before, pain_after,
+        tolerance, complications, follow_up: the fields.
+    """
+
+    form_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Encounter form")
+        self._loading = False
+        self._extra_screening: dict[str, Any] = {}
+        self.checks = ChecksBox()
+
+        self.indication = _text_box("Indication", "Why: diagnosis, trigger points found…")
+        self.icd10 = QLineEdit()
+        self.icd10.setAccessibleName("ICD-10 codes")
+        self.icd10.setPlaceholderText("Comma-separated, e.g. M79.18, M54.2")
+        self.screening: dict[str, tuple[QComboBox, QLineEdit]] = {}
+        grid = QGridLayout()
+        grid.setColumnStretch(2, 1)
+        for row, (code, text, tip) in enumerate(SCREENING_ITEMS):
+            label = QLabel(text)
+            label.setToolTip(tip)
+            answer = _combo(f"{text}: answer", _ANSWERS)
+            note = QLineEdit()
+            note.setAccessibleName(f"{text}: note")
+            note.setPlaceholderText("Note")
+            label.setBuddy(answer)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(answer, row, 1)
+            grid.addWidget(note, row, 2)
+            self.screening[code] = (answer, note)
+        self.consent = QCheckBox("Consent obtained (risks discussed)")
+        self.time_out = QCheckBox("Time-out done")
+        self.skin_prep = _combo(
+            "Skin prep", [(NOT_RECORDED, None), *((t, v) for v, t in SKIN_PREP_LABELS.items())]
+        )
+        before = QGroupBox("Before the first needle")
+        before_form = QFormLayout(before)
+        # Text fields take the width; pick lists keep their natural size.
+        before_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        before_form.addRow("&Indication:", self.indication)
+        before_form.addRow("ICD-&10:", self.icd10)
+        before_form.addRow(grid)
+        checks_row = QHBoxLayout()
+        checks_row.addWidget(self.consent)
+        checks_row.addWidget(self.time_out)
+        checks_row.addStretch(1)
+        before_form.addRow(checks_row)
+        before_form.addRow("Skin &prep:", self.skin_prep)
+
+        self.pain_before = PainBox("Pain before (0–10)")
+        self.pain_after = PainBox("Pain after (0–10)")
+        self.tolerance = _combo(
+            "Tolerance", [(NOT_RECORDED, None), *((t, v) for v, t in TOLERANCE_LABELS.items())]
+        )
+        self.complications = QComboBox()
+        self.complications.setEditable(True)
+        self.complications.setAccessibleName("Complications")
+        self.complications.addItems(["", *COMPLICATION_PRESETS])
+        self.complications.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.complications.setSizePolicy(
+            QSizePolicy.Policy.Expanding, self.complications.sizePolicy().verticalPolicy()
+        )
+        self.follow_up = _text_box("Follow-up plan", "e.g. review in 3 weeks; home stretches")
+        after = QGroupBox("Outcome")
+        after_form = QFormLayout(after)
+        after_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        pain_row = QHBoxLayout()
+        pain_row.addWidget(QLabel("Before:"))
+        pain_row.addWidget(self.pain_before)
+        pain_row.addSpacing(12)
+        pain_row.addWidget(QLabel("After:"))
+        pain_row.addWidget(self.pain_after)
+        pain_row.addStretch(1)
+        after_form.addRow("Pain (NRS):", pain_row)
+        after_form.addRow("&Tolerance:", self.tolerance)
+        after_form.addRow("&Complications:", self.complications)
+        after_form.addRow("&Follow-up:", self.follow_up)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.checks)
+        layout.addWidget(before)
+        layout.addWidget(after)
+        layout.addStretch(1)
+        self._connect_changes()
+
+    def _connect_changes(self) -> None:
+        for box in (self.indication, self.follow_up):
+            box.textChanged.connect(self._on_edited)
+        for edit in (self.icd10, *(note for _a, note in self.screening.values())):
+            edit.textEdited.connect(self._on_edited)
+        for combo in (self.skin_prep, self.tolerance, *(a for a, _n in self.screening.values())):
+            combo.currentIndexChanged.connect(self._on_edited)
+        self.complications.currentTextChanged.connect(self._on_edited)
+        for check in (self.consent, self.time_out):
+            check.toggled.connect(self._on_edited)
+        for spin in (self.pain_before, self.pain_after):
+            spin.valueChanged.connect(self._on_edited)
+
+    def _on_edited(self, *_args: object) -> None:
+        if not self._loading:
+            self.form_changed.emit()
+
+    # ------------------------------------------------------------------ public API
+    def set_findings(self, findings: Sequence[str]) -> None:
+        """Show the rules engine's findings in the Checks box."""
+        self.checks.set_findings(findings)
+
+    def set_form(self, form: EncounterInput) -> None:
+        """Show ``form`` (does not emit ``form_changed``)."""
+        self._loading = True
+        try:
+            self.indication.setPlainText(form.indication)
+            self.icd10.setText(", ".join(form.icd10_codes))
+            known = {item[0] for item in SCREENING_ITEMS}
+            self._extra_screening = {k: v for k, v in form.screening.items() if k not in known}
+            for code, (answer, note) in self.screening.items():
+                entry = form.screening.get(code) or {}
+                _select(answer, entry.get("answer") if isinstance(entry, dict) else None)
+                note.setText(str(entry.get("note", "")) if isinstance(entry, dict) else "")
+            self.consent.setChecked(form.consent_obtained)
+            self.time_out.setChecked(form.time_out_done)
+            _select(self.skin_prep, form.skin_prep)
+            for spin, value in (
+                (self.pain_before, form.pain_before),
+                (self.pain_after, form.pain_after),
+            ):
+                spin.setValue(PAIN_MIN - 1 if value is None else value)
+            _select(self.tolerance, form.tolerance)
+            self.complications.setCurrentText(form.complications)
+            self.follow_up.setPlainText(form.follow_up_plan)
+        finally:
+            self._loading = False
+
+    def form_input(self) -> EncounterInput:
+        """What the form shows now."""
+        screening: dict[str, Any] = dict(self._extra_screening)
+        for code, (answer, note) in self.screening.items():
+            value = answer.currentData()
+            if value is not None or note.text().strip():
+                screening[code] = {"answer": value, "note": note.text().strip()}
+        codes = tuple(c.strip().upper() for c in self.icd10.text().split(",") if c.strip())
+        return EncounterInput(
+            indication=self.indication.toPlainText(),
+            icd10_codes=codes,
+            screening=screening,
+            consent_obtained=self.consent.isChecked(),
+            time_out_done=self.time_out.isChecked(),
+            skin_prep=self._enum(self.skin_prep, SkinPrep),
+            pain_before=self._pain(self.pain_before),
+            pain_after=self._pain(self.pain_after),
+            tolerance=self._enum(self.tolerance, Tolerance),
+            complications=self.complications.currentText().strip(),
+            follow_up_plan=self.follow_up.toPlainText(),
+        )
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Signed encounters: text stays selectable, nothing can change."""
+        texts: list[QLineEdit | QPlainTextEdit] = [
+            self.indication,
+            self.follow_up,
+            self.icd10,
+            *(note for _a, note in self.screening.values()),
+        ]
+        for widget in texts:
+            widget.setReadOnly(read_only)
+        for spin in (self.pain_before, self.pain_after):
+            spin.setReadOnly(read_only)
+            spin.setButtonSymbols(
+                QSpinBox.ButtonSymbols.NoButtons
+                if read_only
+                else QSpinBox.ButtonSymbols.UpDownArrows
+            )
+        for other in (
+            self.consent,
+            self.time_out,
+            self.skin_prep,
+            self.tolerance,
+            self.complications,
+            *(answer for answer, _n in self.screening.values()),
+        ):
+            other.setEnabled(not read_only)
+
+    @staticmethod
+    def _pain(spin: QSpinBox) -> int | None:
+        return None if spin.value() < PAIN_MIN else spin.value()
+
+    @staticmethod
+    def _enum(combo: QComboBox, enum: type[Any]) -> Any:
+        value = combo.currentData()
+        return None if value is None else enum(value)

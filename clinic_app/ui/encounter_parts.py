@@ -1,0 +1,212 @@
+"""Pieces of the encounter editor window: the patient header, message bars, the map's stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from clinic_app.domain.catalog import View
+from clinic_app.domain.enums import Side
+from clinic_app.domain.errors import ClinicError
+from clinic_app.services.dto import EncounterView, PatientView, SiteDraft
+from clinic_app.ui.bodymap.widget import BodyMapWidget
+from clinic_app.ui.chart_model import ChartModel
+from clinic_app.ui.labels import STATUS_LABELS, age_in_years, local_timestamp
+
+PARTS_STYLE = """
+QLabel#editorPatientName { font-size: 15pt; font-weight: 600; }
+QLabel#allergies { background: #b71c1c; color: white; font-weight: bold;
+                   border-radius: 3px; padding: 3px 8px; }
+QLabel#allergies[none="true"] { background: palette(window); color: palette(window-text);
+                                font-weight: normal; border: 1px solid palette(mid); }
+QLabel#alerts { background: #fff3e0; color: #8a3b00; border: 1px solid #f0b27a;
+                border-radius: 3px; padding: 3px 6px; }
+QFrame#messageBar { border-radius: 3px; }
+QFrame#messageBar[kind="error"] { background: #fdecea; border: 1px solid #e57373; }
+QFrame#messageBar[kind="info"] { background: #fff4d6; border: 1px solid #e0b44c; }
+QFrame#messageBar[kind="locked"] { background: #e8eaf6; border: 1px solid #7986cb; }
+QFrame#messageBar QLabel { color: black; }
+QLabel#checksText[empty="true"] { color: palette(mid); }
+"""
+
+
+def _plain_label(text: str = "", name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if name:
+        label.setAccessibleName(name)
+    return label
+
+
+class EncounterHeader(QWidget):
+    """Who, when, by whom, and the allergies in red: always in view while charting.
+
+    Attributes:
+        name, details, allergies, alerts, encounter: the labels shown.
+    """
+
+    def __init__(
+        self,
+        patient: PatientView,
+        encounter: EncounterView,
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Patient and encounter")
+        self.name = _plain_label(patient.display_name, "Patient name")
+        self.name.setObjectName("editorPatientName")
+        age = age_in_years(patient.date_of_birth, today())
+        weight = f"{patient.weight_kg} kg" if patient.weight_kg is not None else "not recorded"
+        self.details = _plain_label(
+            f"DOB {patient.date_of_birth.isoformat()} (age {age}) · MRN {patient.mrn} · "
+            f"Weight {weight}",
+            "Date of birth, MRN and weight",
+        )
+        allergies = patient.allergies.strip()
+        self.allergies = _plain_label(
+            f"Allergies: {allergies}" if allergies else "Allergies: none recorded", "Allergies"
+        )
+        self.allergies.setObjectName("allergies")
+        self.allergies.setWordWrap(False)
+        self.allergies.setProperty("none", not allergies)
+        flags = [
+            text
+            for flag, text in (
+                (patient.anticoagulant, "Anticoagulant / antiplatelet"),
+                (patient.diabetes, "Diabetes"),
+                (patient.pregnant_or_breastfeeding, "Pregnant or breastfeeding"),
+            )
+            if flag
+        ]
+        self.alerts = _plain_label(" · ".join(flags), "Clinical alerts")
+        self.alerts.setObjectName("alerts")
+        self.alerts.setWordWrap(False)
+        self.alerts.setVisible(bool(flags))
+        self.encounter = _plain_label(
+            f"Provider: {encounter.provider_name}\n{local_timestamp(encounter.performed_at)} · "
+            f"{STATUS_LABELS.get(encounter.status, str(encounter.status))}",
+            "Provider, date and status",
+        )
+        self.encounter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+
+        who = QVBoxLayout()
+        who.setSpacing(2)
+        who.addWidget(self.name)
+        who.addWidget(self.details)
+        row = QHBoxLayout()
+        row.addWidget(self.allergies)
+        row.addWidget(self.alerts)
+        row.addStretch(1)
+        who.addLayout(row)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(who, 1)
+        layout.addWidget(self.encounter)
+
+
+class MessageBar(QFrame):
+    """A message across the window that stays until it is dealt with (no modal loop).
+
+    Signals:
+        dismissed(): the user closed the bar.
+
+    Attributes:
+        label: the message.
+        kind: "error", "info" or "locked" (drives the colour).
+    """
+
+    dismissed = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None, *, closable: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.setAccessibleName(name)
+        self.kind = "info"
+        self.label = _plain_label(name=name)
+        self.close_button = QPushButton("Dismiss")
+        self.close_button.setAccessibleName(f"Dismiss {name.lower()}")
+        self.close_button.clicked.connect(self.on_close_clicked)
+        self.close_button.setVisible(closable)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        self.kind = kind
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.label.setText(text)
+        self.show()
+
+    def show_list(self, heading: str, items: Sequence[str], kind: str = "info") -> None:
+        self.show_message("\n".join([heading, *(f"• {item}" for item in items)]), kind)
+
+    def text(self) -> str:
+        return self.label.text() if not self.isHidden() else ""
+
+    def on_close_clicked(self) -> None:
+        self.hide()
+        self.dismissed.emit()
+
+
+class BodyMapUnavailable(QFrame):
+    """Stands in for the body map when its drawings cannot be loaded.
+
+    Same signals and methods as :class:`clinic_app.ui.bodymap.widget.BodyMapWidget`, so the
+    editor works the same (the table still shows and edits every site).
+
+    Signals:
+        marker_selected(int): never emitted.
+        status_message(str): never emitted.
+    """
+
+    marker_selected = Signal(int)
+    status_message = Signal(str)
+
+    def __init__(self, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Body map")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Ctrl+Z works from here as on the map
+        self.reason = reason
+        label = _plain_label(
+            f"The body map cannot be shown: {reason}\n\nSites can still be reviewed and "
+            "edited in the table.",
+            "Body map unavailable",
+        )
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        self.selected: int | None = None
+        self.read_only = False
+        self.factory: Callable[[str, Side, View, float, float], SiteDraft] | None = None
+
+    def select_site(self, key: int | None) -> None:
+        self.selected = key
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+
+    def set_site_factory(
+        self, factory: Callable[[str, Side, View, float, float], SiteDraft]
+    ) -> None:
+        self.factory = factory
+
+
+def make_body_map(chart: ChartModel, stack: QUndoStack) -> BodyMapWidget | BodyMapUnavailable:
+    """The body map, or a stand-in that says why it cannot be drawn."""
+    try:
+        return BodyMapWidget(chart, stack)
+    except ClinicError as exc:  # the drawings are missing or broken: chart from the table
+        return BodyMapUnavailable(str(exc))

@@ -1,0 +1,204 @@
+"""How a site reads in the table: columns, words for enum values, medicines, doses, lots.
+
+No Qt here: :class:`SiteFormatter` turns a :class:`SiteDraft` into the text of each column,
+computes doses (concentration × volume, exact) and the encounter's totals per drug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import IntEnum
+from typing import Any
+
+from clinic_app.domain.catalog import Catalog, default_catalog
+from clinic_app.domain.enums import Aspiration, DoseUnit, Side, Technique, TwitchResponse
+from clinic_app.domain.formulary import default_formulary
+from clinic_app.domain.quantities import dose_of, format_quantity
+from clinic_app.services.dto import DoseInput, LotView, MedicationView, SiteDraft
+
+NOT_RECORDED = "—"
+#: Gauges and lengths offered (tpi-reference.md §4: 25–27 G × 1.25–1.5 in superficial,
+#: 21–22 G × 2–3.5 in spinal needles for deep muscles; 30–32 G dry-needling filaments).
+NEEDLE_GAUGES = (18, 20, 21, 22, 23, 25, 27, 30, 32)
+NEEDLE_LENGTHS_IN = tuple(Decimal(x) for x in ("0.5", "1", "1.25", "1.5", "2", "2.5", "3", "3.5"))
+SIDE_LABELS = {Side.LEFT: "Left", Side.RIGHT: "Right"}
+TECHNIQUE_LABELS = {Technique.INJECTION: "Injection", Technique.DRY_NEEDLING: "Dry needling"}
+TWITCH_LABELS = {
+    TwitchResponse.NOT_ASSESSED: "Not assessed",
+    TwitchResponse.NONE: "None",
+    TwitchResponse.LOCAL: "Local",
+    TwitchResponse.REFERRED: "Referred",
+}
+ASPIRATION_LABELS = {
+    Aspiration.NOT_DONE: "Not done",
+    Aspiration.NEGATIVE: "Negative",
+    Aspiration.POSITIVE: "Positive",
+}
+
+
+class Column(IntEnum):
+    """Logical columns. The number is last in the model and shown first by the view: it is
+    derived from the row's position, so it changes when rows above move (announced with
+    dataChanged), while column 0 keeps data that travels with its row, as item-model
+    testers (and proxies) expect."""
+
+    MUSCLE = 0
+    SIDE = 1
+    TECHNIQUE = 2
+    MEDICATION = 3
+    VOLUME = 4
+    DOSE = 5
+    LOT = 6
+    NEEDLE = 7
+    TWITCH = 8
+    ASPIRATION = 9
+    NUMBER = 10
+
+
+HEADERS = {
+    Column.MUSCLE: "Muscle",
+    Column.SIDE: "Side",
+    Column.TECHNIQUE: "Technique",
+    Column.MEDICATION: "Medication(s)",
+    Column.VOLUME: "Volume",
+    Column.DOSE: "Dose",
+    Column.LOT: "Lot",
+    Column.NEEDLE: "Needle",
+    Column.TWITCH: "Twitch",
+    Column.ASPIRATION: "Aspiration",
+    Column.NUMBER: "#",
+}
+#: Columns holding one value per medicine: a mix shows one line per medicine.
+PER_DOSE = frozenset({Column.MEDICATION, Column.VOLUME, Column.DOSE, Column.LOT})
+
+
+@dataclass(frozen=True, slots=True)
+class DrugTotal:
+    """What the encounter gives of one drug: "Lidocaine: 30 mg" (mL for saline)."""
+
+    label: str
+    amount: Decimal
+    unit: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {format_quantity(self.amount, self.unit)}"
+
+
+def needle_text(gauge: int | None, length: Decimal | str | None) -> str:
+    """ "25 G × 1.5 in", "25 G", "1.5 in" or "—"."""
+    parts = [f"{gauge} G"] if gauge is not None else []
+    if length is not None:
+        parts.append(format_quantity(Decimal(length), "in"))
+    return " × ".join(parts) or NOT_RECORDED
+
+
+def edit_value(draft: SiteDraft, column: Column) -> Any:
+    """A column's value as editors take and give it (its EditRole)."""
+    site = draft.site
+    values: dict[Column, Any] = {
+        Column.SIDE: site.side,
+        Column.TECHNIQUE: site.technique,
+        Column.MEDICATION: draft.doses,
+        Column.VOLUME: tuple(Decimal(d.volume_ml) for d in draft.doses),
+        Column.LOT: tuple(d.lot_id for d in draft.doses),
+        Column.NEEDLE: (site.needle_gauge, site.needle_length_in),
+        Column.TWITCH: site.twitch_response,
+        Column.ASPIRATION: site.aspiration,
+    }
+    return values.get(column)
+
+
+class SiteFormatter:
+    """Names medicines and lots and computes doses from the reference data it was given."""
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self.catalog = catalog or default_catalog()
+        self.medications: dict[int, MedicationView] = {}
+        self.lots: dict[int, LotView] = {}
+        # By code, and by name for a medicine known only by name (no longer stocked).
+        self._generics = {key: e.generic for e in default_formulary() for key in (e.code, e.name)}
+
+    def add_medications(self, medications: Iterable[MedicationView]) -> None:
+        self.medications.update({m.id: m for m in medications})
+
+    def add_lots(self, lots: Iterable[LotView]) -> bool:
+        """Remember lots; True when one was new."""
+        before = dict(self.lots)
+        self.lots.update({lot.id: lot for lot in lots})
+        return self.lots != before
+
+    def dose(self, dose: DoseInput) -> tuple[Decimal, str] | None:
+        """Concentration × volume and its unit; None for saline or an unknown medicine."""
+        med = self.medications.get(dose.medication_id)
+        if med is None or med.dose_unit is DoseUnit.NONE:
+            return None
+        return dose_of(med.concentration, Decimal(dose.volume_ml)), med.dose_unit.value
+
+    def text(self, row: int, draft: SiteDraft, column: Column, separator: str = "\n") -> str:
+        """The cell's text; a mix lists one medicine per line (``separator``)."""
+        site = draft.site
+        if column in PER_DOSE:
+            if column == Column.MEDICATION and not draft.doses:
+                dry = site.technique is Technique.DRY_NEEDLING
+                return "None (dry needling)" if dry else "Choose…"
+            return separator.join(self._dose_part(d, column) for d in draft.doses)
+        texts = {
+            Column.NUMBER: str(row + 1),
+            Column.MUSCLE: self.muscle_name(site.muscle_code),
+            Column.SIDE: SIDE_LABELS[site.side] if site.side else NOT_RECORDED,
+            Column.TECHNIQUE: TECHNIQUE_LABELS[site.technique],
+            Column.NEEDLE: needle_text(site.needle_gauge, site.needle_length_in),
+            Column.TWITCH: TWITCH_LABELS[site.twitch_response],
+            Column.ASPIRATION: ASPIRATION_LABELS[site.aspiration],
+        }
+        return texts[column]
+
+    def _dose_part(self, dose: DoseInput, column: Column) -> str:
+        if column == Column.MEDICATION:
+            med = self.medications.get(dose.medication_id)
+            return med.name if med else f"Medication #{dose.medication_id}"
+        if column == Column.VOLUME:
+            return format_quantity(Decimal(dose.volume_ml), "mL")
+        if column == Column.DOSE:
+            computed = self.dose(dose)
+            return NOT_RECORDED if computed is None else format_quantity(*computed)
+        if dose.lot_id is None:
+            return NOT_RECORDED
+        lot = self.lots.get(dose.lot_id)
+        return lot.lot_number if lot else f"#{dose.lot_id}"
+
+    def muscle_name(self, code: str) -> str:
+        return self.catalog.get(code).name if code in self.catalog else code
+
+    def tooltip(self, draft: SiteDraft, column: Column) -> str | None:
+        code = draft.site.muscle_code
+        if column == Column.MUSCLE and code in self.catalog:
+            muscle = self.catalog.get(code)
+            return f"{muscle.name} ({muscle.lay_name_en})"
+        if column == Column.LOT:
+            lots = [self.lots.get(d.lot_id) for d in draft.doses if d.lot_id is not None]
+            texts = [f"{x.lot_number}, expires {x.expires_on.isoformat()}" for x in lots if x]
+            return "; ".join(texts) or None
+        if column == Column.DOSE and draft.doses:
+            return "Concentration × volume, computed (never typed)."
+        return None
+
+    def totals(self, drafts: Iterable[SiteDraft]) -> list[DrugTotal]:
+        """Total per drug over the encounter: lidocaine 1% and 2% add up as lidocaine."""
+        sums: dict[tuple[str, str], Decimal] = {}
+        for draft in drafts:
+            for dose in draft.doses:
+                med = self.medications.get(dose.medication_id)
+                if med is None:
+                    continue
+                computed = self.dose(dose)
+                if computed is None:  # saline: counted by volume
+                    key, amount = (med.name, "mL"), Decimal(dose.volume_ml)
+                else:
+                    generic = self._generics.get(med.code) or self._generics.get(med.name, med.name)
+                    key, amount = (generic[:1].upper() + generic[1:], computed[1]), computed[0]
+                sums[key] = sums.get(key, Decimal(0)) + amount
+        return [DrugTotal(label, amount, unit) for (label, unit), amount in sums.items()]

@@ -1,0 +1,126 @@
+"""The encounter form: round trip, change signal, pain scale limits, read-only, Checks box."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from clinic_app.domain.enums import SkinPrep, Tolerance
+from clinic_app.services.dto import EncounterInput
+from clinic_app.ui.encounter_form import CHECKS_EMPTY_TEXT, NOT_RECORDED, EncounterForm
+
+FULL = EncounterInput(
+    indication="Myofascial pain, right upper trapezius\nfor 3 months",
+    icd10_codes=("M79.18", "M54.2"),
+    screening={
+        "allergies_reviewed": {"answer": True, "note": "NKDA"},
+        "anticoagulant": {"answer": False, "note": ""},
+        "diabetes": {"answer": None, "note": "asks to check later"},
+        "needle_phobia": {"answer": True, "note": "kept from a newer version"},
+    },
+    consent_obtained=True,
+    time_out_done=True,
+    skin_prep=SkinPrep.CHLORHEXIDINE,
+    pain_before=7,
+    pain_after=0,
+    tolerance=Tolerance.WELL,
+    complications="Vasovagal reaction",
+    follow_up_plan="Review in 3 weeks.",
+)
+
+
+@pytest.fixture
+def form(qtbot) -> EncounterForm:
+    widget = EncounterForm()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_round_trip(qtbot, form):
+    with qtbot.assertNotEmitted(form.form_changed):
+        form.set_form(FULL)
+    assert form.form_input() == FULL
+    with qtbot.assertNotEmitted(form.form_changed):
+        form.set_form(EncounterInput())
+    assert form.form_input() == EncounterInput()
+    assert form.pain_before.text() == NOT_RECORDED
+
+
+def test_user_edits_emit_form_changed(qtbot, form):
+    form.set_form(FULL)
+    with qtbot.waitSignal(form.form_changed):
+        qtbot.keyClicks(form.icd10, ", g44.209")
+    with qtbot.waitSignal(form.form_changed):
+        form.time_out.click()
+    with qtbot.waitSignal(form.form_changed):
+        form.screening["infection"][0].setCurrentIndex(2)
+    with qtbot.waitSignal(form.form_changed):
+        qtbot.keyClicks(form.screening["infection"][1], "none seen")
+    with qtbot.waitSignal(form.form_changed):
+        form.pain_after.setValue(2)
+    result = form.form_input()
+    assert result.icd10_codes == ("M79.18", "M54.2", "G44.209")
+    assert not result.time_out_done
+    assert result.screening["infection"] == {"answer": False, "note": "none seen"}
+    assert result.pain_after == 2
+
+
+def test_icd10_list_ignores_blanks(form):
+    form.icd10.setText(" m79.18 ,, M54.2 , ")
+    assert form.form_input().icd10_codes == ("M79.18", "M54.2")
+
+
+def test_pain_outside_0_to_10_is_impossible(qtbot, form):
+    form.pain_before.setValue(15)
+    assert form.form_input().pain_before == 10
+    form.pain_before.setValue(-5)
+    assert form.form_input().pain_before is None
+    qtbot.keyClicks(form.pain_after, "12")
+    assert form.form_input().pain_after == 1  # "12" is refused after the "1"
+    assert form.pain_after.maximum() == 10
+    form.pain_after.setValue(-1)
+    qtbot.keyClicks(form.pain_after, "4")  # typed over "Not recorded"
+    assert form.form_input().pain_after == 4
+
+
+def test_read_only(qtbot, form):
+    form.set_form(FULL)
+    form.set_read_only(True)
+    assert form.indication.isReadOnly()
+    assert form.icd10.isReadOnly()
+    assert form.pain_before.isReadOnly()
+    assert not form.skin_prep.isEnabled()
+    assert not form.consent.isEnabled()
+    assert not form.screening["diabetes"][0].isEnabled()
+    assert form.screening["diabetes"][1].isReadOnly()
+    with qtbot.assertNotEmitted(form.form_changed):
+        qtbot.keyClicks(form.icd10, "X")
+        qtbot.keyClicks(form.indication, "X")
+    assert form.form_input() == FULL
+    form.set_read_only(False)
+    assert form.skin_prep.isEnabled()
+    assert not form.icd10.isReadOnly()
+
+
+def test_checks_box_has_an_empty_state_and_shows_findings(form):
+    assert form.checks.title() == "Checks"
+    assert form.checks.label.text() == CHECKS_EMPTY_TEXT
+    form.set_findings(["Lidocaine 320 mg is over the 300 mg maximum."])
+    assert form.checks.label.text() == "• Lidocaine 320 mg is over the 300 mg maximum."
+    assert form.checks.findings() == ["Lidocaine 320 mg is over the 300 mg maximum."]
+    form.set_findings([])
+    assert form.checks.label.text() == CHECKS_EMPTY_TEXT
+
+
+def test_every_field_is_named_for_screen_readers(form):
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
+
+    fields = [w for kind in (QComboBox, QPlainTextEdit, QSpinBox) for w in form.findChildren(kind)]
+    fields += [
+        w for w in form.findChildren(QLineEdit) if not isinstance(w.parent(), QSpinBox | QComboBox)
+    ]
+    unnamed = [type(w).__name__ for w in fields if not w.accessibleName()]
+    assert unnamed == []
+    assert all(box.text() for box in form.findChildren(QCheckBox))
+    assert form.complications.isEditable()
+    assert form.complications.findText("Bleeding / hematoma", Qt.MatchFlag.MatchExactly) > 0
