@@ -8,7 +8,10 @@ from __future__ import annotations
 import logging
 import sys
 
+from clinic_app.domain.bodymap import default_bodymap
 from clinic_app.domain.catalog import default_catalog
+from clinic_app.domain.favourites import default_favourites
+from clinic_app.domain.referred import default_referred_areas
 from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.formulary import default_formulary
 from clinic_app.services.container import AppServices, build_services
@@ -26,8 +29,13 @@ def open_services(url: str) -> AppServices:
         ClinicError: a broken catalog or formulary file (naming the file and entry), or a
             database that cannot be opened or upgraded.
     """
-    default_catalog()  # validated once, before any window: a broken file stops start-up
+    # Reference data is validated once, before any window: a broken file stops start-up
+    # with a message naming the file and the entry.
+    default_catalog()
     default_formulary()
+    default_favourites()
+    default_bodymap()
+    default_referred_areas()
     engine = make_engine(url)
     try:
         result = migrate.upgrade(engine)

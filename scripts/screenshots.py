@@ -10,6 +10,8 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,15 +19,35 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.app import open_services
+from clinic_app.domain.bodymap import FigureView, default_bodymap
+from clinic_app.domain.enums import Aspiration, Side, Technique, TwitchResponse
+from clinic_app.services.container import AppServices
 from clinic_app.services.demo import DEMO_PASSWORD, seed_demo
 from clinic_app.services.demo_names import PROVIDERS
+from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.migrate import upgrade
+from clinic_app.ui.encounter_editor import EncounterEditor
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.setup_dialog import SetupDialog
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# (muscle, side, technique, doses as (medication code, mL)) for the showcase encounter.
+SHOWCASE = [
+    ("trapezius_upper", Side.RIGHT, Technique.INJECTION, [("lidocaine_1", "1")]),
+    ("trapezius_upper", Side.LEFT, Technique.INJECTION,
+     [("lidocaine_1", "1"), ("triamcinolone_40", "0.25")]),
+    ("levator_scapulae", Side.RIGHT, Technique.INJECTION, [("lidocaine_1", "1")]),
+    ("infraspinatus", Side.LEFT, Technique.DRY_NEEDLING, []),
+    ("gluteus_medius", Side.RIGHT, Technique.INJECTION, [("bupivacaine_0_25", "2")]),
+    ("quadratus_lumborum", Side.RIGHT, Technique.INJECTION, [("lidocaine_1", "1.5")]),
+    ("sternocleidomastoid", Side.LEFT, Technique.INJECTION, [("lidocaine_1", "0.5")]),
+    ("pectoralis_major", Side.RIGHT, Technique.DRY_NEEDLING, []),
+    ("masseter", Side.RIGHT, Technique.INJECTION, [("lidocaine_1", "0.5")]),
+    ("temporalis", Side.RIGHT, Technique.INJECTION, [("lidocaine_1", "0.5")]),
+]
 
 
 def save(widget: QWidget, path: Path, width: int = 0, height: int = 0) -> None:
@@ -48,6 +70,61 @@ def demo_database(folder: Path) -> str:
     return url
 
 
+def showcase_encounter(services: AppServices, patient_id: int, provider_id: int) -> int:
+    """An encounter with sites on every figure, each at its muscle's standard point."""
+    bodymap = default_bodymap()
+    meds = {m.code: m.id for m in services.clinic.medications()}
+    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-2291", date.today() +
+                                  timedelta(days=240))
+    drafts = []
+    for muscle, side, technique, doses in SHOWCASE:
+        view = next(v for v in FigureView if bodymap[v].region(muscle, side) is not None)
+        figure = bodymap[view]
+        region = figure.region(muscle, side)
+        assert region is not None
+        nx, ny = figure.normalise(*figure.standard_point(region))
+        site = SiteInput(muscle, side, view.catalog_view, nx, ny, technique=technique,
+                         needle_gauge=30 if technique is Technique.DRY_NEEDLING else 25,
+                         needle_length_in=Decimal("1.5"),
+                         twitch_response=TwitchResponse.LOCAL,
+                         aspiration=Aspiration.NOT_DONE
+                         if technique is Technique.DRY_NEEDLING else Aspiration.NEGATIVE)
+        drafts.append(SiteDraft(site, tuple(
+            DoseInput(meds[code], volume, lot.id if code == "lidocaine_1" else None)
+            for code, volume in doses)))
+    encounter = services.encounters.create(patient_id, provider_id)
+    services.encounters.save_draft(
+        encounter.id, encounter.version,
+        EncounterInput(indication="Myofascial pain of the neck, shoulders and low back",
+                       icd10_codes=("M79.18", "M54.2"), pain_before=7,
+                       consent_obtained=True, time_out_done=True), drafts)
+    return encounter.id
+
+
+def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
+    editor = EncounterEditor(services, encounter_id)
+    editor.resize(1500, 940)
+    editor.show()
+    QApplication.processEvents()
+    body_map = editor.body_map
+    chart = editor.chart
+    first = chart.at(0).key
+    body_map.set_overlay(True)  # type: ignore[union-attr]
+    body_map.select_site(first)  # type: ignore[union-attr]
+    save(editor, out / "editor-posterior-overlay.png", 1500, 940)
+    body_map.set_overlay(False)  # type: ignore[union-attr]
+    body_map.select_site(None)  # type: ignore[union-attr]
+    for view, name in ((FigureView.ANTERIOR, "editor-anterior.png"),
+                       (FigureView.LATERAL_RIGHT, "editor-lateral.png")):
+        body_map.set_current_view(view)  # type: ignore[union-attr]
+        save(editor, out / name, 1500, 940)
+    body_map.set_current_view(FigureView.POSTERIOR)  # type: ignore[union-attr]
+    body_map.set_deep_layer(True)  # type: ignore[union-attr]
+    save(editor, out / "editor-deep-layer.png", 1500, 940)
+    editor.stack.setClean()
+    editor.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -64,14 +141,17 @@ def main() -> int:
         fresh.close()
 
         demo = open_services(demo_database(folder))
-        demo.clinic.authenticate(PROVIDERS[0][0], DEMO_PASSWORD)
+        user = demo.clinic.authenticate(PROVIDERS[0][0], DEMO_PASSWORD)
         window = MainWindow(demo)
         save(window, args.out / "main-window-demo.png", 1280, 800)
         window.search_box.setText("garc")
         window.run_search()
         window.table.selectRow(0)
         save(window, args.out / "main-window-search.png", 1280, 800)
+        patient = window.current_patient()
         window.close()
+        assert patient is not None
+        editor_shots(demo, args.out, showcase_encounter(demo, patient.id, user.id))
         demo.close()
     app.processEvents()
     return 0

@@ -45,6 +45,9 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _Index = QModelIndex | QPersistentModelIndex
 
 
+_COLUMNS = tuple(Column)  # index → Column without building an enum per call
+
+
 class SiteTableModel(QAbstractTableModel):
     """One row per site in the chart model's order; the # column is the marker's number.
 
@@ -78,6 +81,7 @@ class SiteTableModel(QAbstractTableModel):
         self.formatter = SiteFormatter(catalog)
         self.formatter.add_medications(medications)
         self._highlighted: set[int] = set()
+        self._text_cache: dict[tuple[int, Column, str], str | None] = {}
         self._rows: list[tuple[int, SiteDraft]] = [(s.key, s.draft) for s in chart.sites()]
         chart.site_added.connect(self.on_site_added)
         chart.site_removed.connect(self.on_site_removed)
@@ -89,6 +93,7 @@ class SiteTableModel(QAbstractTableModel):
     def set_medications(self, medications: Iterable[MedicationView]) -> None:
         """Add or replace medications that names and doses are computed from."""
         self.formatter.add_medications(medications)
+        self._text_cache.clear()
         self._columns_changed(Column.MEDICATION, Column.DOSE)
 
     def medication(self, medication_id: int) -> MedicationView | None:
@@ -97,6 +102,7 @@ class SiteTableModel(QAbstractTableModel):
     def add_lots(self, lots: Iterable[LotView]) -> None:
         """Make these lots' numbers known to the Lot column."""
         if self.formatter.add_lots(lots):
+            self._text_cache.clear()
             self._columns_changed(Column.LOT, Column.LOT)
 
     def lot(self, lot_id: int) -> LotView | None:
@@ -167,15 +173,23 @@ class SiteTableModel(QAbstractTableModel):
             return False
         return column not in (Column.VOLUME, Column.LOT) or bool(self._rows[row][1].doses)
 
+    def _text(self, row: int, draft: SiteDraft, column: Column, sep: str) -> str | None:
+        # Views ask for the same text many times per layout (size hints, paint); the cache
+        # is dropped on every change of the chart or the reference lists.
+        cache_key = (row, column, sep)
+        if cache_key not in self._text_cache:
+            self._text_cache[cache_key] = self.formatter.text(row, draft, column, sep)
+        return self._text_cache[cache_key]
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         key, draft = self._rows[index.row()]
-        column = Column(index.column())
+        column = _COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.formatter.text(index.row(), draft, column)
+            return self._text(index.row(), draft, column, "\n")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.formatter.text(index.row(), draft, column, " + ")
+            return self._text(index.row(), draft, column, " + ")
         if role == Qt.ItemDataRole.EditRole:
             return edit_value(draft, column)
         if role == SiteKeyRole:
@@ -248,11 +262,13 @@ class SiteTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ chart model slots
     def on_site_added(self, key: int, row: int) -> None:
+        self._text_cache.clear()
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, (key, self._chart.site(key).draft))
         self.endInsertRows()
 
     def on_site_removed(self, key: int, row: int) -> None:
+        self._text_cache.clear()
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
         self.endRemoveRows()
@@ -265,6 +281,7 @@ class SiteTableModel(QAbstractTableModel):
         old = self._rows[row][1]
         new = self._chart.site(key).draft
         self._rows[row] = (key, new)
+        self._text_cache.clear()
         if key in self._highlighted:  # edited: the second look happened
             self._highlighted.discard(key)
             self._row_changed(key)
@@ -280,12 +297,14 @@ class SiteTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, min(changed)), self.index(row, max(changed)))
 
     def on_sites_reset(self) -> None:
+        self._text_cache.clear()
         self.beginResetModel()
         self._rows = [(s.key, s.draft) for s in self._chart.sites()]
         self._highlighted.clear()
         self.endResetModel()
 
     def on_numbers_changed(self) -> None:
+        self._text_cache.clear()
         self._columns_changed(Column.NUMBER, Column.NUMBER)
 
     # ------------------------------------------------------------------ helpers

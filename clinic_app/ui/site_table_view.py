@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
@@ -60,11 +60,20 @@ class SiteTableView(QTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().hide()
-        # A mix lists one medicine per line: rows grow to fit.
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sizes are fitted to the contents once per change, not continuously: the
+        # ResizeToContents modes re-measure every cell on every layout pass, which made
+        # opening a 60-site encounter several times slower. A mix lists one medicine per
+        # line, so only rows whose content changed are re-fitted.
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_to_contents)
+        model.modelReset.connect(self._fit_timer.start)
+        model.rowsInserted.connect(self._fit_timer.start)
+        model.dataChanged.connect(self.on_rows_changed)
         header.moveSection(header.visualIndex(Column.NUMBER), 0)  # the marker's number first
         self._delegates = {
             Column.SIDE: EnumDelegate(SIDE_LABELS, self),
@@ -79,6 +88,17 @@ class SiteTableView(QTableView):
         for column, delegate in self._delegates.items():
             self.setItemDelegateForColumn(column, delegate)
         self.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
+
+    # ------------------------------------------------------------------ sizing
+    def fit_to_contents(self) -> None:
+        """Fit columns and rows to what they show (once, after a batch of changes)."""
+        self.resizeColumnsToContents()
+        self.resizeRowsToContents()
+
+    def on_rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_args: object) -> None:
+        for row in range(top.row(), bottom.row() + 1):
+            self.resizeRowToContents(row)
+        self._fit_timer.start()
 
     # ------------------------------------------------------------------ selection
     def current_key(self) -> int | None:

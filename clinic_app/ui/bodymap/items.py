@@ -117,7 +117,7 @@ class MarkerItem(QGraphicsItem):
     """A numbered site marker: a filled red disc for an injection, an open blue diamond for
     dry needling, so the two read apart at a glance and in greyscale."""
 
-    RADIUS = 7.0
+    RADIUS = 8.5
 
     def __init__(self, key: int, number: int, technique: Technique) -> None:
         super().__init__()
@@ -175,7 +175,7 @@ class MarkerItem(QGraphicsItem):
             painter.drawEllipse(QPointF(0, 0), r, r)
             text_colour = QColor("white")
         font = QFont()
-        font.setPixelSize(9 if self.number < 10 else 8)
+        font.setPixelSize(11 if self.number < 10 else 9)
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(text_colour)

@@ -319,17 +319,25 @@ class BodyMapWidget(QWidget):
     def on_hovered_changed(self, muscle: str, side: str) -> None:
         if not muscle:
             return
-        m = self._catalog.get(muscle)
-        self.info.setText(f"<b>{m.name}</b>, {side}: refers pain to {m.referred_pain_en}")
+        self._describe(muscle, side)
         scene = self.sender()
         if isinstance(scene, FigureScene) and scene.hovered_region is not None:
             self.current_canvas.setToolTip(scene.tooltip_for(scene.hovered_region))
+
+    def _describe(self, muscle: str, side: str) -> None:
+        m = self._catalog.get(muscle)
+        shading = " (shaded orange)" if self.overlay_button.isChecked() else ""
+        self.info.setText(f"<b>{m.name}</b>, {side}: refers pain to {m.referred_pain_en}"
+                          f"{shading}")
 
     def on_scene_selection_changed(self) -> None:
         scene = self.sender()
         if not isinstance(scene, FigureScene):
             return
         scene.refresh_overlay()
+        subject = scene.overlay_subject()
+        if subject is not None:
+            self._describe(subject[0], subject[1].value)
         if self._syncing:
             return
         keys = self.selected_keys(scene)
