@@ -70,7 +70,7 @@ def main() -> int:
             app.processEvents()  # deferred work (table fitting) counts too
             editor.repaint()
             samples.append((time.perf_counter() - start) * 1000)
-            assert editor.chart is not None and len(editor.chart) == SITES
+            assert len(editor.chart) == SITES
             editor.close()
             editor.deleteLater()
             app.processEvents()

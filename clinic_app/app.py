@@ -10,10 +10,10 @@ import sys
 
 from clinic_app.domain.bodymap import default_bodymap
 from clinic_app.domain.catalog import default_catalog
-from clinic_app.domain.favourites import default_favourites
-from clinic_app.domain.referred import default_referred_areas
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.favourites import default_favourites
 from clinic_app.domain.formulary import default_formulary
+from clinic_app.domain.referred import default_referred_areas
 from clinic_app.services.container import AppServices, build_services
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker

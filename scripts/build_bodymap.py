@@ -936,28 +936,60 @@ def build_anterior() -> View:
 
 # ----------------------------------------------------------------------------- lateral view
 
-# Right lateral head and neck, face to the viewer's right, 1600 px per stature (1.67x the full
-# body scale): y = 30 + 1600 f, so the eyes (0.06) are at 126, the chin (0.13) at 238 and the
-# suprasternal notch and acromion (0.18) at 318.
+# Right lateral head, neck and top of the shoulder, face to the viewer's right, 1600 px per
+# stature (1.67x the full-body scale): y = 30 + 1600 f. Head height vertex -> chin 0.13 (y 30 ->
+# 243), split in the classical thirds below the hairline (hairline 62, brow 114, nose base 178,
+# chin 243); the eyes sit half-way down the head (0.06 -> 126..131), the ear between brow and nose
+# base, its front at the middle of the skull's depth (glabella 292 -> occiput 113: 0.86 of the head
+# height). C7 (0.14) is on the back contour at y 262, the suprasternal notch and the acromion (0.18)
+# at y 318 / 312. The neck is about 0.55 of the head's depth front to back and leans forward.
+LAT: dict[str, Pt] = {
+    "vertex": (196.0, 30.0),
+    "glabella": (291.5, 112.0),
+    "nasion": (288.6, 123.0),
+    "eye": (273.5, 130.5),
+    "nose_tip": (310.0, 168.0),
+    "subnasale": (294.5, 178.5),
+    "stomion": (292.0, 197.6),
+    "pogonion": (293.2, 231.0),
+    "menton": (282.0, 243.0),
+    "throat": (246.5, 256.5),        # cervicomental angle: under the chin meets the neck
+    "notch": (262.0, 318.0),         # suprasternal notch
+    "occiput": (113.5, 138.0),       # most posterior point of the skull
+    "inion": (131.5, 188.5),         # skull base at the back: the occipital curve ends here
+    "nape": (140.5, 216.0),          # deepest point of the nape's hollow
+    "c7": (133.5, 262.0),
+    "ear": (189.0, 146.0),           # centre of the auricle (x 173..207, y 115..178)
+    "tragus": (207.5, 152.0),
+    "mastoid": (177.0, 188.0),
+    "tmj": (211.0, 154.0),
+    "gonion": (215.0, 225.0),        # angle of the jaw
+    "acromion": (190.0, 312.5),
+    "sc_joint": (258.0, 320.0),
+}
+
 LATERAL_HEAD = [
-    (190, 30), (222, 32.5), (249, 43), (268, 60), (279.5, 82), (284, 103), (286.5, 114),
-    (282.8, 125), (286.6, 136), (293.6, 149), (300.6, 160), (305, 167.5), (302.6, 173.2),
-    (295.4, 175.6),
-    (289.6, 177, 1),                                               # subnasale
-    (290.6, 183), (292.8, 190), (290.6, 195.2),
-    (288, 197.6, 1),                                               # lips meet
-    (290.4, 201.5), (290.8, 205.5), (287.6, 210.5), (284.4, 214.6), (288, 222), (289.6, 230),
-    (286.4, 238.4), (278.4, 244.4), (266.5, 249.0), (254.5, 253.6), (246.8, 258.4),
-    (243.6, 264.6), (244.8, 272.4), (247.6, 281), (252, 297), (258.6, 310.6), (262.6, 318.5),
-    (270, 335), (280.5, 358), (288, 380),
-    (291, 398, 1), (93, 398, 1),                                   # cut across the chest
-    (95, 370), (101, 345), (109, 318), (117.5, 293), (124, 273), (126.8, 258), (127.4, 240),
-    (124.2, 218), (118, 200), (110, 182), (102.4, 160), (98.6, 135), (100, 108), (108, 82),
-    (124, 58), (146, 40), (168, 32.5),
+    (196, 30), (226, 32.5), (252, 42), (271, 58), (283, 78), (289.5, 97), (291.5, 112),
+    (288.6, 123),                                                  # nasion
+    (291.2, 134), (297.6, 148), (305, 160), (310, 168), (308.4, 173.6), (301.6, 177.4),
+    (294.5, 178.5, 1),                                             # subnasale
+    (295.4, 184), (297.4, 191), (294.8, 196),
+    (292, 197.6, 1),                                               # lips meet
+    (294.8, 201.2), (295.2, 206), (292, 211.5), (289, 216), (291.8, 223.5), (293.2, 231),
+    (289.8, 238.6), (282, 243), (270, 246.6), (256, 250.6), (246.5, 256.5), (243.9, 263.5),
+    (245.2, 272), (247.8, 282), (251.2, 294), (256, 306), (262, 318), (270, 336), (279, 357),
+    (285.5, 378),
+    (289, 398, 1), (96, 398, 1),                                   # cut across the chest
+    (99.5, 372), (106.5, 345), (116.5, 314), (126.5, 286), (133.5, 262), (138.2, 240),
+    (140.5, 216), (138.6, 199.5), (131.5, 188.5), (123, 175.5), (116.6, 158), (113.5, 138),
+    (114.2, 117), (119.5, 95), (129.5, 73.5), (145, 53), (167, 37.5),
 ]
+# The shoulder seen from the side: the deltoid's cap under the acromion and the lateral clavicle,
+# the top of the arm narrowing below it, drawn in front of the trunk.
 LATERAL_ARM = [
-    (120, 398, 1), (116.5, 372), (121, 350), (136, 332.5), (160, 322), (187, 318.4), (213, 321.6),
-    (232, 333), (243, 352), (247, 375), (248, 398, 1),
+    (137, 398, 1), (131, 379), (129.5, 361), (134.5, 345), (146, 331), (165, 319.5),
+    (190, 312.5), (205, 316.2), (220, 321.6), (233.5, 329.5), (242.5, 342), (245.5, 358),
+    (243, 377), (236, 398, 1),
 ]
 
 
@@ -966,48 +998,57 @@ def build_lateral() -> View:
     head = closed_nodes(LATERAL_HEAD)
     v.silhouette += [head, closed_nodes(LATERAL_ARM)]
 
-    # --- temporalis (fan above the ear) and masseter (cheekbone -> jaw angle)
-    temp = ring(E((207.0, 143.4), (228.0, 141.6), (248.0, 138.6)),
-                E((248.0, 138.6), (253.0, 125.0), (255.6, 110.0), (254.0, 96.0), (247.0, 84.0),
-                  (233.0, 75.5), (213.0, 71.0), (191.0, 71.5), (171.0, 76.5), (157.0, 86.0),
-                  (150.5, 98.0), (152.0, 108.5)),
-                E((152.0, 108.5), (165.0, 105.0), (181.0, 103.6), (196.0, 108.0), (204.5, 120.0),
-                  (207.0, 143.4)))
-    mass = closed_nodes([(214.0, 151.5, 1), (233.0, 150.0), (250.0, 147.5, 1), (254.0, 170.0),
-                         (256.0, 195.0), (257.0, 221.5, 1), (242.0, 228.0), (227.0, 229.0),
-                         (217.5, 226.0, 1), (214.4, 205.0), (213.4, 180.0)])
+    # --- temporalis: fan over the temporal fossa above the ear, from the superior temporal line
+    # to the zygomatic arch (its tendon runs under the arch to the coronoid process)
+    t_front, t_back = (257.0, 139.0), (146.0, 119.0)
+    temp = ring(E(t_front, (261.5, 124.0), (262.4, 108.0), (257.0, 92.0), (246.0, 78.5),
+                  (229.0, 68.5), (207.0, 64.0), (185.0, 65.5), (165.0, 72.5), (150.5, 85.0),
+                  (143.5, 101.0), t_back),
+                E(t_back, (160.0, 113.5), (176.0, 109.0), (192.0, 107.8), (204.0, 111.5),
+                  (210.0, 121.0), (212.0, 134.0), (213.5, 144.5), post=(232.0, 142.5)),
+                E((213.5, 144.5), (232.0, 142.5), (250.0, 140.6), t_front, pre=(212.0, 134.0)))
+    # --- masseter: zygomatic arch -> angle and outer ramus of the mandible
+    mass = closed_nodes([(219.0, 153.0, 1), (236.0, 151.4), (254.5, 149.6, 1), (256.0, 170.0),
+                         (254.0, 195.0), (250.0, 218.0), (247.0, 234.0, 1), (236.0, 231.2),
+                         (226.0, 228.6), (220.0, 225.0, 1), (217.6, 205.0), (216.6, 180.0),
+                         (217.2, 162.0)])
 
-    # --- sternocleidomastoid and the posterior triangle behind it
-    scm_top = [(167.0, 190.0), (176.0, 182.5), (186.0, 186.0)]
-    p1, p2 = (180.6, 212.0), (194.6, 240.0)
-    e_scm_post1 = E(scm_top[0], p1, post=(194.6, 240.0))
-    e_scm_post2 = E(p1, p2, pre=scm_top[0], post=(220.0, 288.0))
-    e_scm_post3 = E(p2, (205.0, 258.0), (220.0, 288.0), (236.0, 316.5), pre=p1)
-    scm = ring(E(*scm_top), E((186.0, 186.0), (203.0, 215.0), (222.0, 249.0), (242.0, 283.0),
-                              (253.0, 302.0), (259.4, 316.0)),
-               E((259.4, 316.0), (248.0, 317.8), (236.0, 316.5)),
+    # --- sternocleidomastoid: mastoid -> manubrium and medial clavicle, a diagonal band
+    scm_tb, scm_bb = (167.5, 193.0), (230.5, 317.5)        # back corners: mastoid, clavicle
+    p1, p2 = (185.5, 227.0), (205.5, 266.5)                # where the triangle's borders meet it
+    e_scm_post1 = E(scm_tb, (175.0, 209.0), p1, post=(196.0, 247.0))
+    e_scm_post2 = E(p1, (196.0, 247.0), p2, pre=(175.0, 209.0), post=(218.0, 292.0))
+    e_scm_post3 = E(p2, (218.0, 292.0), scm_bb, pre=(196.0, 247.0))
+    scm = ring(E(scm_tb, (177.0, 185.8), (187.0, 184.0), (194.5, 187.5)),
+               E((194.5, 187.5), (204.0, 205.0), (215.5, 229.0), (229.0, 257.0),
+                 (241.5, 283.0), (249.5, 302.0), (255.5, 316.0)),
+               E((255.5, 316.0), (243.0, 318.2), scm_bb),
                e_scm_post3.rev(), e_scm_post2.rev(), e_scm_post1.rev())
-    q1, q2 = (154.6, 242.0), (178.0, 290.0)
-    trap_top = (138.0, 196.0)
-    e_trap1 = E(trap_top, (146.0, 220.0), q1, post=(166.0, 268.0))
-    e_trap2 = E(q1, (166.0, 268.0), q2, pre=(146.0, 220.0), post=(198.0, 316.0))
-    e_trap3 = E(q2, (188.0, 304.0), (198.0, 316.0), pre=(166.0, 268.0))
-    e_l1 = E(p1, (168.0, 227.0), q1)
-    e_l2 = E(p2, (186.0, 265.0), q2)
-    spl = ring(E(trap_top, (152.0, 192.0), scm_top[0]), e_scm_post1, e_l1, e_trap1.rev())
+
+    # --- the posterior triangle behind it: trapezius border behind, clavicle below
+    trap_top, trap_end = (150.5, 194.0), (193.5, 313.4)
+    q1, q2 = (158.6, 246.0), (174.8, 285.0)
+    e_trap1 = E(trap_top, (153.5, 218.0), q1, post=(166.0, 266.0))
+    e_trap2 = E(q1, (166.0, 266.0), q2, pre=(153.5, 218.0), post=(184.0, 300.0))
+    e_trap3 = E(q2, (184.0, 300.0), trap_end, pre=(166.0, 266.0))
+    e_l1 = E(p1, (171.0, 234.5), q1)
+    e_l2 = E(p2, (189.0, 273.5), q2)
+    spl = ring(E(trap_top, (159.0, 192.2), scm_tb), e_scm_post1, e_l1, e_trap1.rev())
     lev = ring(e_l1.rev(), e_scm_post2, e_l2, e_trap2.rev())
-    sca = ring(e_l2.rev(), e_scm_post3, E((236.0, 316.5), (218.0, 317.0), (198.0, 316.0)),
-               e_trap3.rev())
+    sca = ring(e_l2.rev(), e_scm_post3, E(scm_bb, (212.0, 316.2), trap_end), e_trap3.rev())
 
     f: dict[str, list[Fib]] = {
-        "temporalis": [([(150, 110), (148, 97), (155, 84), (170, 74), (191, 69), (213, 69),
-                         (234, 73), (249, 83), (256, 96), (257, 111), (254, 128)],
-                        [(229, 168), (243, 165)], 15, None)],
-        "masseter": [([(252, 146), (214, 152)], [(250, 232), (214, 222)], 7, None)],
-        "sternocleidomastoid": [([(166, 186), (188, 184)], [(236, 319), (261, 318)], 6, None)],
-        "splenius_capitis": [([(128, 212), (152, 262)], [(160, 183), (185, 196)], 6, None)],
-        "levator_scapulae": [([(176, 206), (200, 240)], [(140, 262), (170, 300)], 6, None)],
-        "scalenes": [([(186, 236), (206, 246)], [(190, 320), (240, 320)], 7, None)],
+        # temporalis fibres converge on the coronoid process under the arch
+        "temporalis": [([(146, 116), (143, 100), (150, 84), (165, 71), (185, 64), (207, 62),
+                         (229, 67), (247, 77), (258, 91), (263, 107), (261, 124)],
+                        [(233, 170), (242, 168)], 15, None)],
+        "masseter": [([(254, 149), (219, 152)], [(248, 236), (219, 225)], 7, None)],
+        "sternocleidomastoid": [([(166, 190), (195, 185)], [(229, 320), (257, 318)], 6, None)],
+        # splenius: up and forward from the nuchal ligament to the mastoid
+        "splenius_capitis": [([(136, 222), (147, 262)], [(163, 186), (186, 200)], 6, None)],
+        # levator scapulae: down and back from the upper cervical transverse processes
+        "levator_scapulae": [([(178, 214), (205, 254)], [(146, 252), (166, 296)], 5, None)],
+        "scalenes": [([(190, 252), (213, 268)], [(189, 320), (236, 320)], 7, None)],
     }
     for code, shape in (("temporalis", temp), ("masseter", mass),
                         ("sternocleidomastoid", scm), ("scalenes", sca),
@@ -1016,9 +1057,8 @@ def build_lateral() -> View:
         for a, b, n, ctrl in f.get(code, ()):
             for fib in fibres(shape, a, b, n, ctrl):
                 v.line(fib, style=FIBRE_STYLE)
-    details_lateral(v)
+    details_lateral(v, e_trap1, e_trap2, e_trap3)
     return v
-
 
 
 # ----------------------------------------------------------------------------- details
@@ -1201,64 +1241,79 @@ def details_anterior(v: View) -> None:
         v.line(open_path([(x0, y0), (x0 - 0.8, y0 - 5.0)]), style=fa, mirror=True)
 
 
-def details_lateral(v: View) -> None:
+def details_lateral(v: View, *trap_border: Edge) -> None:
     fa = FAINT_STYLE
-    # ear: helix, antihelix, concha, tragus, lobe
-    v.line(open_path([(199.0, 121.0), (191.0, 114.6), (179.0, 113.6), (169.0, 119.0),
-                      (164.0, 133.0), (164.6, 150.0), (169.0, 164.0), (176.0, 175.0),
-                      (184.0, 180.0), (191.0, 178.0), (194.0, 170.0), (195.6, 162.0)]))
-    v.line(open_path([(191.0, 120.6), (180.0, 120.5), (173.0, 128.0), (171.0, 142.0),
-                      (174.5, 155.0), (182.0, 163.0)]))
-    v.line(open_path([(196.6, 141.0), (188.0, 137.0), (182.5, 144.0), (184.0, 153.0),
-                      (192.0, 158.0)]), style=fa)
-    v.line(open_path([(201.0, 146.0), (204.0, 152.0), (201.5, 158.0)]))
-    # eye, brow, nose, mouth
-    v.line(open_path([(258.0, 113.0), (269.0, 109.6), (279.0, 110.0), (285.0, 113.0)]))
-    v.line(open_path([(261.6, 124.2), (266.0, 121.2), (273.0, 119.0), (279.6, 120.0),
-                      (282.6, 123.8)]))
-    v.line(open_path([(262.4, 125.0), (269.0, 127.8), (276.0, 128.6), (281.0, 127.0),
-                      (282.4, 124.8)]))
-    v.line(open_path([(277.6, 120.2), (280.4, 124.2), (278.0, 128.2)]), style=fa)
-    v.line(open_path([(264.0, 119.0), (272.0, 115.6), (280.0, 116.6)]), style=fa)
-    v.line(open_path([(289.0, 166.6), (285.0, 171.0), (288.0, 175.0), (295.0, 175.2)]))
-    v.line(open_path([(286.0, 177.0), (281.0, 187.0), (279.5, 198.0)]), style=fa)
-    v.line(open_path([(288.0, 197.6), (282.0, 198.4), (277.5, 196.6)]))
-    # skull and jaw: zygomatic arch, mandible, hairline
-    v.line(open_path([(205.0, 147.0), (228.0, 145.6), (250.0, 143.6), (260.0, 139.0)]),
+    # ear: helix, antihelix, concha, tragus and antitragus, lobe
+    v.line(open_path([(205.0, 126.5), (199.5, 118.8), (189.5, 115.4), (180.0, 118.6),
+                      (174.4, 127.5), (173.2, 141.0), (175.0, 155.0), (179.4, 166.5),
+                      (185.0, 175.4), (191.6, 178.0), (196.6, 173.6), (198.2, 165.5)]))
+    v.line(open_path([(198.0, 123.5), (189.5, 121.0), (181.5, 124.5), (179.4, 135.0),
+                      (180.6, 148.0), (185.0, 158.5), (191.0, 163.5)]))
+    v.line(open_path([(183.0, 129.5), (190.0, 131.5), (197.0, 135.0)]), style=fa)
+    v.line(open_path([(199.6, 140.5), (191.5, 138.6), (186.8, 145.0), (188.6, 153.5),
+                      (196.0, 158.0)]), style=fa)
+    v.line(open_path([(204.0, 146.5), (207.6, 152.0), (205.0, 158.0)]))
+    v.line(open_path([(197.8, 160.0), (199.6, 164.0), (197.4, 167.6)]), style=fa)
+    # eye (lids, iris, lid crease), brow
+    v.line(open_path([(264.6, 130.0), (270.0, 126.8), (276.6, 126.0), (282.4, 129.0)]))
+    v.line(open_path([(265.4, 131.2), (271.6, 133.8), (278.0, 134.2), (282.4, 131.2)]))
+    v.line(open_path([(278.8, 127.0), (281.2, 130.4), (279.0, 133.8)]), style=fa)
+    v.line(open_path([(266.2, 125.4), (273.0, 122.4), (280.4, 123.4)]), style=fa)
+    v.line(open_path([(259.0, 117.6), (268.0, 113.6), (278.0, 113.2), (286.4, 116.0)]))
+    # nose wing, nasolabial fold, mouth corner, chin crease
+    v.line(open_path([(293.0, 165.0), (288.0, 169.8), (290.2, 175.4), (297.4, 176.4)]))
+    v.line(open_path([(288.0, 178.6), (283.4, 188.0), (281.6, 199.5)]), style=fa)
+    v.line(open_path([(292.0, 197.6), (286.0, 198.6), (281.6, 197.0)]))
+    v.line(open_path([(287.0, 216.5), (283.0, 218.0)]), style=fa)
+    # skull and jaw: zygomatic arch, mandible (ramus, angle, lower border), temporal line
+    v.line(open_path([(206.0, 148.8), (230.0, 147.0), (250.0, 145.2), (262.0, 140.0)]),
            style=fa)
-    v.line(open_path([(280.0, 243.0), (258.0, 238.6), (236.0, 233.0), (220.0, 229.4),
-                      (213.4, 224.0), (211.0, 205.0), (207.6, 180.0), (205.6, 160.0)]),
+    v.line(open_path([(210.0, 157.0), (212.6, 180.0), (213.6, 205.0), (214.2, 218.0),
+                      (217.5, 226.0), (228.0, 232.0), (246.0, 237.6), (264.0, 242.0),
+                      (280.0, 244.6)]), style=fa)
+    v.line(open_path([(262.0, 112.0), (264.4, 124.0), (262.0, 138.0)]), style=fa)
+    # hair: front hairline and sideburn, the hair mass over the crown and the occiput
+    v.line(open_path([(279.0, 64.0), (270.0, 77.0), (265.0, 95.0), (264.0, 106.0)]),
            style=fa)
-    v.line(open_path([(278.0, 63.0), (266.0, 79.0), (258.0, 98.0), (250.0, 111.0),
-                      (232.0, 116.0), (216.0, 121.0), (210.5, 141.0)]), style=fa)
-    v.line(open_path([(163.0, 121.0), (156.0, 142.0), (150.0, 165.0), (139.0, 192.0),
-                      (128.6, 226.0)]), style=fa)
-    for strand in ([(268.0, 58.0), (246.0, 45.0), (216.0, 39.0), (186.0, 40.0)],
-                   [(262.0, 70.0), (240.0, 58.0), (212.0, 52.0), (184.0, 53.0)],
-                   [(168.0, 45.0), (146.0, 60.0), (128.0, 84.0), (118.0, 112.0)],
-                   [(142.0, 88.0), (131.0, 112.0), (127.0, 140.0), (130.0, 168.0)]):
+    v.line(open_path([(213.0, 138.0), (210.0, 124.0), (206.0, 113.0)]), style=fa)
+    v.line(open_path([(168.0, 122.0), (160.0, 140.0), (153.0, 160.0), (146.0, 178.0),
+                      (139.0, 190.0)]), style=fa)
+    for strand in ([(268.0, 56.0), (246.0, 44.0), (216.0, 38.0), (186.0, 39.0)],
+                   [(150.0, 54.0), (133.0, 76.0), (123.0, 100.0), (119.0, 124.0)],
+                   [(139.0, 92.0), (130.0, 118.0), (127.0, 146.0), (130.0, 170.0)]):
         v.line(open_path(strand), style=HAIR_STYLE)
-    # neck and shoulder: trapezius border above the triangle, clavicle, notch, chest
-    v.line(open_path([(119.0, 186.0), (130.0, 190.0), (138.0, 196.0)]), style=fa)
-    v.line(open_path([(198.0, 316.0), (188.0, 318.0), (179.0, 317.0)]), style=fa)
-    v.line(open_path([(262.0, 321.0), (240.0, 322.4), (216.0, 321.0), (196.0, 319.0),
-                      (179.0, 316.5)]))
-    v.line(open_path([(243.0, 269.0), (239.5, 276.0), (241.0, 284.0)]), style=fa)
-    # non-clickable muscles for context: trapezius behind the triangle, deltoid
-    trap = closed_nodes([(122.0, 190.0, 1), (138.0, 196.0), (146.0, 220.0), (154.6, 242.0),
-                         (166.0, 268.0), (178.0, 290.0), (198.0, 316.0, 1), (160.0, 322.0),
-                         (121.0, 350.0, 1), (111.0, 318.0), (121.0, 282.0), (126.0, 255.0),
-                         (126.0, 225.0)])
-    for fib in fibres(trap, [(120.0, 192.0), (127.0, 250.0), (113.0, 320.0)],
-                      [(142.0, 204.0), (196.0, 318.0), (150.0, 332.0)], 6,
-                      [(132.0, 196.0), (150.0, 285.0), (128.0, 330.0)], 2.0):
+    # neck: thyroid cartilage, the trapezius' anterior border (shared with the regions above
+    # the clavicle), the skull base behind the triangle
+    v.line(open_path([(244.6, 268.0), (241.0, 275.0), (242.5, 283.0)]), style=fa)
+    for e in trap_border:
+        v.line(Curve(e.a, e.segs(), closed=False))
+    v.line(open_path([(132.0, 189.5), (142.0, 192.0), (150.5, 194.0)]), style=fa)
+    # shoulder: clavicle (upper and lower border) from the sternoclavicular joint to the
+    # acromion, the spine of the scapula behind it, pectoralis major in front of the arm
+    v.line(open_path([(258.0, 318.4), (240.0, 317.6), (220.0, 316.2), (203.0, 313.6),
+                      (190.0, 312.5)]))
+    v.line(open_path([(258.0, 323.4), (240.0, 322.6), (222.0, 321.6), (206.0, 318.4),
+                      (195.0, 315.4)]), style=fa)
+    v.line(open_path([(190.0, 313.0), (170.0, 318.4), (148.0, 327.0), (126.0, 337.0),
+                      (110.0, 344.0)]), style=fa)
+    v.line(open_path([(264.0, 330.0), (258.0, 346.0), (252.0, 362.0), (248.0, 380.0),
+                      (246.0, 398.0)]), style=fa)
+    # non-clickable muscles for context: trapezius (occiput and nuchal ligament -> lateral
+    # clavicle, acromion, scapular spine), deltoid (fibres converge on its tuberosity)
+    trap = closed_nodes([(131.5, 190.0, 1), (150.5, 194.0, 1), (153.5, 218.0), (158.6, 246.0),
+                         (166.0, 266.0), (174.8, 285.0), (184.0, 300.0), (193.5, 313.4, 1),
+                         (170.0, 318.4), (148.0, 327.0), (126.0, 337.0), (111.0, 344.0, 1),
+                         (116.5, 314.0), (126.5, 286.0), (133.5, 262.0), (138.2, 240.0),
+                         (140.5, 216.0), (138.6, 199.5)])
+    for fib in fibres(trap, [(137.0, 194.0), (140.0, 240.0), (127.0, 290.0), (110.0, 348.0)],
+                      [(150.0, 198.0), (175.0, 288.0), (192.0, 314.0), (150.0, 330.0)], 9,
+                      None, 2.0):
         v.line(fib, style=HAIR_STYLE)
     delt = closed_nodes(LATERAL_ARM)
-    for fib in fibres(delt, [(130.0, 338.0), (160.0, 322.0), (187.0, 318.0), (214.0, 322.0),
-                             (240.0, 345.0)], [(184.0, 430.0), (194.0, 430.0)], 8, None, 2.5):
+    for fib in fibres(delt, [(134.0, 345.0), (150.0, 328.0), (170.0, 318.0), (190.0, 313.0),
+                             (210.0, 318.0), (228.0, 326.0), (241.0, 340.0)],
+                      [(184.0, 470.0), (190.0, 470.0)], 9, None, 2.5):
         v.line(fib, style=HAIR_STYLE)
-    v.line(open_path([(264.0, 330.0), (256.0, 352.0), (250.0, 375.0), (249.0, 398.0)]),
-           style=fa)
 
 
 # fmt: on

@@ -265,12 +265,14 @@ class SiteTableModel(QAbstractTableModel):
         self._text_cache.clear()
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, (key, self._chart.site(key).draft))
+        self._text_cache.clear()  # views may have asked about old rows in between
         self.endInsertRows()
 
     def on_site_removed(self, key: int, row: int) -> None:
         self._text_cache.clear()
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
+        self._text_cache.clear()
         self.endRemoveRows()
         self._highlighted.discard(key)
 
@@ -301,6 +303,7 @@ class SiteTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = [(s.key, s.draft) for s in self._chart.sites()]
         self._highlighted.clear()
+        self._text_cache.clear()
         self.endResetModel()
 
     def on_numbers_changed(self) -> None:
