@@ -32,6 +32,8 @@ def mapw(qtbot: QtBot) -> Iterator[tuple[BodyMapWidget, ChartModel, QUndoStack]]
     widget.resize(700, 1000)
     widget.show()
     qtbot.waitExposed(widget)
+    widget.activateWindow()  # shortcuts (1-4, Alt+L) only fire in the active window
+    qtbot.waitUntil(widget.isActiveWindow)
     yield widget, model, stack
     stack.clear()
 
@@ -272,3 +274,71 @@ def test_read_only_map_refuses_clicks(
     with qtbot.waitSignal(widget.status_message):
         _add(qtbot, widget, "gluteus_medius", Side.LEFT)
     assert len(model) == 0
+
+
+def test_number_keys_switch_figures_even_after_counts_change(
+    qtbot: QtBot, mapw: tuple[BodyMapWidget, ChartModel, QUndoStack]
+) -> None:
+    widget, _, _ = mapw
+    _add(qtbot, widget, "infraspinatus", Side.LEFT)  # relabels "Back (1)"
+    assert widget.view_buttons[FigureView.POSTERIOR].text() == "Back (1)"
+    widget.canvases[FigureView.POSTERIOR].setFocus()
+    qtbot.keyClick(widget.canvases[FigureView.POSTERIOR], Qt.Key.Key_1)
+    assert widget.current_view is FigureView.ANTERIOR
+    qtbot.keyClick(widget.canvases[FigureView.ANTERIOR], Qt.Key.Key_3)
+    assert widget.current_view is FigureView.LATERAL_RIGHT
+
+
+def test_leaving_the_figure_clears_the_hover(
+    qtbot: QtBot, mapw: tuple[BodyMapWidget, ChartModel, QUndoStack]
+) -> None:
+    widget, _, _ = mapw
+    view = FigureView.POSTERIOR
+    figure = BODYMAP[view]
+    region = figure.region("gluteus_maximus", Side.LEFT)
+    assert region is not None
+    scene = widget.scenes[view]
+    qtbot.mouseMove(widget.canvases[view].viewport(),
+                    view_point(widget, view, *figure.standard_point(region)))
+    assert scene.hovered_region is region
+    with qtbot.waitSignal(scene.hovered_changed) as sig:
+        QApplication.sendEvent(widget.canvases[view], QEvent(QEvent.Type.Leave))
+    assert sig.args == ["", ""]
+    assert scene.hovered_region is None
+    assert widget.canvases[view].toolTip() == ""
+
+
+def test_nudging_a_deep_muscle_marker_keeps_its_muscle(
+    qtbot: QtBot, mapw: tuple[BodyMapWidget, ChartModel, QUndoStack]
+) -> None:
+    widget, model, _ = mapw
+    view = FigureView.POSTERIOR
+    key = widget.add_site("piriformis", Side.RIGHT, view)
+    assert key is not None
+    widget.set_deep_layer(False)
+    marker = widget.scenes[view].markers[key]
+    assert marker.deep
+    start = marker.pos()
+    p0 = view_point(widget, view, start.x(), start.y())
+    p1 = p0 + QPoint(3, 2)
+    send_mouse(widget, view, QEvent.Type.MouseButtonPress, p0, Qt.MouseButton.LeftButton)
+    send_mouse(widget, view, QEvent.Type.MouseMove, p1, Qt.MouseButton.LeftButton)
+    send_mouse(widget, view, QEvent.Type.MouseButtonRelease, p1, Qt.MouseButton.NoButton)
+    site = model.site(key).site
+    assert site.muscle_code == "piriformis"
+    assert site.point_x != pytest.approx(BODYMAP[view].normalise(start.x(), start.y())[0])
+
+
+def test_picker_side_by_keyboard_then_enter(
+    qtbot: QtBot, mapw: tuple[BodyMapWidget, ChartModel, QUndoStack]
+) -> None:
+    widget, model, _ = mapw
+    widget.picker.edit.setFocus()
+    qtbot.keyClicks(widget.picker.edit, "quadratus")
+    qtbot.keyClick(widget.picker.edit, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(widget.picker.left.isChecked)  # a mnemonic clicks after a short animation
+    assert widget.picker.edit.hasFocus()
+    qtbot.keyClick(widget.picker.edit, Qt.Key.Key_Return)
+    assert len(model) == 1
+    site = model.at(0).site
+    assert (site.muscle_code, site.side) == ("quadratus_lumborum", Side.LEFT)

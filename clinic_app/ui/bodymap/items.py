@@ -119,11 +119,12 @@ class MarkerItem(QGraphicsItem):
 
     RADIUS = 8.5
 
-    def __init__(self, key: int, number: int, technique: Technique) -> None:
+    def __init__(self, key: int, number: int, technique: Technique, deep: bool = False) -> None:
         super().__init__()
         self.key = key
         self.number = number
         self.technique = technique
+        self.deep = deep
         self.setZValue(Z_MARKER)
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -133,13 +134,13 @@ class MarkerItem(QGraphicsItem):
         self.setCursor(Qt.CursorShape.SizeAllCursor)
         self.press_pos: QPointF | None = None
 
-    def set_content(self, number: int, technique: Technique) -> None:
-        if (number, technique) != (self.number, self.technique):
-            self.number, self.technique = number, technique
+    def set_content(self, number: int, technique: Technique, deep: bool = False) -> None:
+        if (number, technique, deep) != (self.number, self.technique, self.deep):
+            self.number, self.technique, self.deep = number, technique, deep
             self.update()
 
     def boundingRect(self) -> QRectF:
-        r = self.RADIUS + 4
+        r = self.RADIUS + 5
         return QRectF(-r, -r, 2 * r, 2 * r)
 
     def shape(self) -> QPainterPath:
@@ -152,6 +153,11 @@ class MarkerItem(QGraphicsItem):
     ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = self.RADIUS
+        if self.deep:  # a deep muscle's site: a dashed violet ring, like its outline
+            ring = QPen(DEEP_EDGE, 1.6, Qt.PenStyle.DashLine)
+            painter.setPen(ring)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(0, 0), r + 3.5, r + 3.5)
         if self.isSelected():
             painter.setPen(QPen(QColor(255, 200, 0), 3))
             painter.setBrush(Qt.BrushStyle.NoBrush)

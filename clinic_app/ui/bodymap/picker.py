@@ -44,12 +44,17 @@ class MusclePicker(QWidget):
         self.left.setAccessibleName("Patient's left side")
         self.right.setAccessibleName("Patient's right side")
         self.right.setChecked(True)
+        for radio in (self.left, self.right):
+            # Alt+L / Alt+R flip the side without taking focus from the search field, so
+            # "type, choose side, Enter" works from the keyboard alone.
+            radio.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         group = QButtonGroup(self)
         group.addButton(self.left)
         group.addButton(self.right)
         self.add_button = QPushButton("Add site")
         self.add_button.setAccessibleName("Add site for the typed muscle")
         self.add_button.clicked.connect(self.choose)
+        self.add_button.setAutoDefault(False)
         self.edit.returnPressed.connect(self.choose)
         self.feedback = QLabel()
         self.feedback.setAccessibleName("Muscle search result")

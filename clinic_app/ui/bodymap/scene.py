@@ -161,7 +161,9 @@ class FigureScene(QGraphicsScene):
         site = self._model.site(key).site
         x, y = self.figure.denormalise(site.point_x, site.point_y)
         marker.setPos(QPointF(x, y))
-        marker.set_content(self._model.number_of(key), site.technique)
+        region = self.figure.region(site.muscle_code, site.side) if site.side else None
+        deep = region is not None and region.layer.value == "deep"
+        marker.set_content(self._model.number_of(key), site.technique, deep)
         name = (
             self._catalog.get(site.muscle_code).name
             if site.muscle_code in self._catalog
@@ -236,7 +238,7 @@ class FigureScene(QGraphicsScene):
             warn = f"<br><b>Caution:</b> near the {', '.join(muscle.nearby_structures)}."
         return (
             f"<b>{muscle.name}</b>{depth} — patient's {side_word(region.side)}"
-            f"<br>Refers pain to: {muscle.referred_pain_en}{warn}"
+            f"<br>Referred pain: {muscle.referred_pain_en}{warn}"
         )
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
@@ -275,12 +277,25 @@ class FigureScene(QGraphicsScene):
             marker.press_pos = None
             if start is None or start == marker.pos():
                 continue
-            region = self.region_at(marker.pos())
+            region = self._drop_region(key, marker.pos())
             if region is None or self._read_only:
                 marker.setPos(start)  # refused: back where it was
                 self.status_message.emit("A site must sit on a muscle: the marker went back.")
                 continue
             self.marker_dropped.emit(key, region.muscle_code, region.side.value, marker.pos())
+
+    def _drop_region(self, key: int, pos: QPointF) -> Region | None:
+        """Where a dragged marker lands: still inside its own muscle (on any layer), it stays
+        that muscle, so nudging a deep muscle's marker never turns it into the one above."""
+        site = self._model.site(key).site
+        own = self.figure.region(site.muscle_code, site.side) if site.side else None
+        if own is not None and own.contains(pos.x(), pos.y()):
+            return own
+        return self.region_at(pos)
+
+    def clear_hover(self) -> None:
+        """The pointer left the figure: nothing is hovered any more."""
+        self._set_hovered(None)
 
     # ------------------------------------------------------------------ overlay
     def overlay_subject(self) -> tuple[str, Side] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
@@ -65,6 +65,11 @@ class FigureCanvas(QGraphicsView):
         super().showEvent(event)
         if self._zoom == 1.0:
             self.fit()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self.figure_scene.clear_hover()
+        self.setToolTip("")
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120

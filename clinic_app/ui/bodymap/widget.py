@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QHBoxLayout,
     QLabel,
     QStackedWidget,
@@ -120,17 +119,25 @@ class BodyMapWidget(QWidget):
     # ------------------------------------------------------------------ controls
     def _build_controls(self) -> None:
         self._controls = QHBoxLayout()
+        # QActions, not button shortcuts: a button's shortcut clicks after an animation
+        # delay and is cleared whenever the button's text changes (the site counts do).
         self.view_buttons: dict[FigureView, QToolButton] = {}
-        group = QButtonGroup(self)
+        self.view_actions: dict[FigureView, QAction] = {}
+        group = QActionGroup(self)
         group.setExclusive(True)
         for number, view in enumerate(FigureView, 1):
+            action = QAction(SHORT_TITLES[view], self)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(str(number)))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(f"{view.label} ({number})")
+            action.triggered.connect(lambda _=False, v=view: self.set_current_view(v))
+            group.addAction(action)
+            self.addAction(action)
             button = QToolButton()
-            button.setCheckable(True)
-            button.setShortcut(QKeySequence(str(number)))
-            button.setToolTip(f"{view.label} ({number})")
+            button.setDefaultAction(action)
             button.setAccessibleName(f"Show {view.label}")
-            button.clicked.connect(lambda _=False, v=view: self.set_current_view(v))
-            group.addButton(button)
+            self.view_actions[view] = action
             self.view_buttons[view] = button
             self._controls.addWidget(button)
         self._controls.addStretch(1)
@@ -179,9 +186,9 @@ class BodyMapWidget(QWidget):
         for site in self._model.sites():
             if site.site.side is not None:
                 counts[FigureView.for_site(site.site.view, site.site.side)] += 1
-        for view, button in self.view_buttons.items():
+        for view, action in self.view_actions.items():
             n = counts[view]
-            button.setText(f"{SHORT_TITLES[view]} ({n})" if n else SHORT_TITLES[view])
+            action.setText(f"{SHORT_TITLES[view]} ({n})" if n else SHORT_TITLES[view])
 
     # ------------------------------------------------------------------ public API
     @property
@@ -196,7 +203,7 @@ class BodyMapWidget(QWidget):
 
     def set_current_view(self, view: FigureView) -> None:
         self.stack_widget.setCurrentWidget(self.canvases[view])
-        self.view_buttons[view].setChecked(True)
+        self.view_actions[view].setChecked(True)
 
     def set_site_factory(self, factory: SiteFactory) -> None:
         """How a click builds a new site (the editor's current technique, needle, doses)."""
@@ -318,6 +325,7 @@ class BodyMapWidget(QWidget):
 
     def on_hovered_changed(self, muscle: str, side: str) -> None:
         if not muscle:
+            self.current_canvas.setToolTip("")
             return
         self._describe(muscle, side)
         scene = self.sender()
@@ -327,7 +335,7 @@ class BodyMapWidget(QWidget):
     def _describe(self, muscle: str, side: str) -> None:
         m = self._catalog.get(muscle)
         shading = " (shaded orange)" if self.overlay_button.isChecked() else ""
-        self.info.setText(f"<b>{m.name}</b>, {side}: refers pain to {m.referred_pain_en}"
+        self.info.setText(f"<b>{m.name}</b>, {side}. Referred pain: {m.referred_pain_en}"
                           f"{shading}")
 
     def on_scene_selection_changed(self) -> None:
