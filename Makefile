@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-DEMO_DB ?= $(CURDIR)/demo-data/demo.sqlite3
+# Fixed inside the checkout (not overridable): `make demo` deletes this file before seeding.
+override DEMO_DB := $(CURDIR)/demo-data/demo.sqlite3
 
 .PHONY: run test lint demo screenshots bench clean setup
 
@@ -32,7 +33,8 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
 demo: $(STAMP)
-	rm -rf $(dir $(DEMO_DB)) && mkdir -p $(dir $(DEMO_DB))
+	mkdir -p $(dir $(DEMO_DB))
+	rm -f "$(DEMO_DB)" "$(DEMO_DB)-wal" "$(DEMO_DB)-shm"
 	$(PY) -m clinic_app seed-demo --db "sqlite:///$(DEMO_DB)"
 	$(PY) -m clinic_app --db "sqlite:///$(DEMO_DB)"
 

@@ -14,7 +14,7 @@ from clinic_app import __version__
 from clinic_app.domain.errors import ClinicError
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker
-from clinic_app.storage.location import describe_url, resolve_database_url
+from clinic_app.storage.location import describe_url, resolve_database_url, sqlite_path
 
 log = logging.getLogger("clinic_app")
 
@@ -48,8 +48,13 @@ def _parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database schema: upgrade or show the current revision")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_sub.add_parser("upgrade", help="migrate to the newest schema (copies an SQLite file first)")
-    db_sub.add_parser("current", help="print the schema revision and whether it is current")
+    for name, text in (
+        ("upgrade", "migrate to the newest schema (copies an SQLite file first)"),
+        ("current", "print the schema revision and whether it is current"),
+    ):
+        action = db_sub.add_parser(name, help=text)
+        # --db is accepted after the action too: `clinic-app db current --db URL`.
+        action.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
     return parser
 
 
@@ -78,6 +83,12 @@ def _seed_demo(url: str, patients: int, seed: int) -> int:
 
 
 def _db_command(url: str, action: str) -> int:
+    path = sqlite_path(url)
+    if action == "current" and path is not None and not path.exists():
+        print(f"No database at {path}.", file=sys.stderr)
+        return 2
+    if path is not None and not path.exists():
+        print(f"Creating a new database at {path}.")
     engine = make_engine(url)
     try:
         if action == "upgrade":
@@ -94,7 +105,12 @@ def _db_command(url: str, action: str) -> int:
             return 0
         current = migrate.current_revision(engine)
         head = migrate.head_revision()
-        state = "up to date" if current == head else f"behind (newest is {head})"
+        if current == head:
+            state = "up to date"
+        elif current is not None and not migrate.is_known_revision(current):
+            state = f"written by a newer version of clinic_app (this one knows up to {head})"
+        else:
+            state = f"behind (newest is {head}); run `clinic-app db upgrade`"
         print(f"{current or 'empty (no schema)'} — {state}")
         return 0
     finally:
@@ -111,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.patients < 1:
                 raise ClinicError("--patients must be at least 1.")
             return _seed_demo(resolve_database_url(args.seed_db), args.patients, args.seed)
-        url = resolve_database_url(args.db)
+        url = resolve_database_url(getattr(args, "action_db", None) or args.db)
         if args.command == "db":
             return _db_command(url, args.db_command)
     except ClinicError as exc:

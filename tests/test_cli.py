@@ -55,8 +55,11 @@ def test_seed_demo_refuses_a_database_with_data(
 
 def test_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "c.sqlite3"
-    assert main(["--db", str(db), "db", "current"]) == 0
-    assert "empty" in capsys.readouterr().out
+    assert main(["--db", str(db), "db", "upgrade"]) == 0
+    assert "Creating a new database" in capsys.readouterr().out
+    db.unlink()
+    for suffix in ("-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
     assert main(["--db", str(db), "db", "upgrade"]) == 0
     assert f"to {migrate.head_revision()}" in capsys.readouterr().out
     assert main(["--db", str(db), "db", "current"]) == 0
@@ -75,3 +78,28 @@ def test_environment_variable_picks_the_database(
 def test_bad_url_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", "mysql://x@y/z", "db", "current"]) == 2
     assert "not supported" in capsys.readouterr().err
+
+
+def test_db_current_does_not_create_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo" / "clinic.sqlite3"
+    assert main(["db", "current", "--db", str(missing)]) == 2
+    assert "No database" in capsys.readouterr().err
+    assert not missing.parent.exists()
+
+
+def test_db_current_names_a_newer_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import text
+
+    db = tmp_path / "future.sqlite3"
+    assert main(["db", "upgrade", "--db", str(db)]) == 0
+    engine = make_engine(sqlite_url(db))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff9999'"))
+    engine.dispose()
+    capsys.readouterr()
+    assert main(["db", "current", "--db", str(db)]) == 0
+    assert "newer version" in capsys.readouterr().out

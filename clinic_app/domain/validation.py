@@ -18,7 +18,7 @@ from clinic_app.domain.errors import ValidationError
 MAX_WEIGHT_KG = Decimal("400")
 #: Largest single-site volume accepted at all (mL). Typical TPI volumes are 1-2 mL per point
 #: (tpi-reference §4); the clinical warning above 10 mL belongs to the rules engine.
-MAX_SITE_VOLUME_ML = Decimal("50")
+MAX_SITE_VOLUME_ML = Decimal("20")
 #: Oldest plausible patient, in years.
 MAX_AGE_YEARS = 125
 PAIN_MIN, PAIN_MAX = 0, 10
@@ -32,6 +32,7 @@ NEEDLE_GAUGE_RANGE = (18, 34)
 #: Needle lengths in inches (0.5 in to 3.5 in spinal needles).
 NEEDLE_LENGTH_RANGE_IN = (Decimal("0.25"), Decimal("7"))
 
+_PLAIN_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
 _MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*$")
 # Letters that NFKD does not split into base + accent but that people type without it.
 _FOLD_EXTRA = str.maketrans(
@@ -126,6 +127,10 @@ def parse_decimal(field: str, value: Decimal | str | int | None, *, label: str) 
         text = str(value).strip().replace(",", ".")
         if not text:
             return None
+        if not _PLAIN_NUMBER.match(text):
+            raise ValidationError(
+                field, f"{label} must be a plain number such as 1.5 (got {value!r})."
+            )
         try:
             number = Decimal(text)
         except InvalidOperation:

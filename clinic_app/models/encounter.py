@@ -73,6 +73,8 @@ class Encounter(Base):
     )
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Warnings the provider overrode when signing: [{"rule", "message", "reason"}].
+    override_reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -41,6 +41,8 @@ class Patient(Base):
     diabetes: Mapped[bool] = mapped_column(Boolean, default=False)
     pregnant_or_breastfeeding: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Which payer's coverage rules apply ("none", "medicare"; profiles are rules data).
+    payer: Mapped[str] = mapped_column(String(32), default="none", server_default="none")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

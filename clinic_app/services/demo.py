@@ -231,19 +231,21 @@ class DemoSeeder(Service):
         catalog = default_catalog()
         encounters = sites = 0
         start = day - timedelta(days=730)
+        now = datetime.now(UTC)
         for patient in people:
             indication, muscles, codes = rng.choice(_PATTERNS)
             provider = rng.choice(providers)
             visit = start + timedelta(days=rng.randint(0, 600))
             while visit <= day:
+                # Clinic hours on this workstation's clock, stored in UTC; never in the future.
                 performed = datetime(
                     visit.year,
                     visit.month,
                     visit.day,
-                    rng.randint(14, 22),
+                    rng.randint(8, 16),
                     rng.choice((0, 15, 30, 45)),
-                    tzinfo=UTC,
-                )
+                ).astimezone(UTC)
+                performed = min(performed, now - timedelta(minutes=rng.randint(5, 90)))
                 is_today = visit == day
                 pain = rng.randint(5, 9)
                 enc = Encounter(
@@ -265,7 +267,8 @@ class DemoSeeder(Service):
                     else EncounterStatus.SIGNED,
                 )
                 if enc.status == EncounterStatus.SIGNED:
-                    enc.signed_by_id, enc.signed_at = provider.id, performed + timedelta(minutes=20)
+                    enc.signed_by_id = provider.id
+                    enc.signed_at = min(performed + timedelta(minutes=20), now)
                 dry = rng.random() < 0.15
                 chosen = rng.sample(muscles, k=rng.randint(1, min(4, len(muscles))))
                 for muscle in chosen:

@@ -88,6 +88,7 @@ class PatientInput:
     diabetes: bool = False
     pregnant_or_breastfeeding: bool = False
     notes: str = ""
+    payer: str = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ class PatientView:
     notes: str
     voided: bool
     version: int = 0
+    payer: str = "none"
 
     @property
     def display_name(self) -> str:
@@ -132,6 +134,7 @@ class PatientView:
             diabetes=self.diabetes,
             pregnant_or_breastfeeding=self.pregnant_or_breastfeeding,
             notes=self.notes,
+            payer=self.payer,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from clinic_app.domain import validation as v
 from clinic_app.domain.catalog import Catalog, UnknownMuscleError, View, default_catalog
-from clinic_app.domain.enums import EncounterStatus, Side
+from clinic_app.domain.enums import EncounterStatus, Side, Technique
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.models import (
     Encounter,
@@ -37,12 +38,20 @@ from clinic_app.services.dto import (
 )
 
 MAX_ICD10_CODES = 12
+#: ICD-10-CM shape: a letter, a digit, a digit or letter, then optionally "." and 1-4 more.
+ICD10_PATTERN = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 
 
 def _clean_form(data: EncounterInput) -> dict[str, object]:
     codes: list[str] = []
     for raw in data.icd10_codes:
         code = v.clean_text("icd10_codes", raw, label="ICD-10 code", max_length=8).upper()
+        if code and not ICD10_PATTERN.match(code):
+            raise ValidationError(
+                "icd10_codes",
+                f"{code!r} is not an ICD-10-CM code (letter, two "
+                "characters, optional dot and up to 4 more).",
+            )
         if code and code not in codes:
             codes.append(code)
     if len(codes) > MAX_ICD10_CODES:
@@ -186,6 +195,10 @@ class EncounterService(Service):
             raise ValidationError("side", f"Side must be left or right, not {site.side!r}.")
         if not isinstance(site.view, View):
             raise ValidationError("view", f"Unknown figure view {site.view!r}.")
+        if site.view not in muscle.views:
+            raise ValidationError(
+                "view", f"{muscle.name} is not charted on the {site.view} figure."
+            )
         v.check_needle(site.needle_gauge, site.needle_length_in)
         x, y = v.check_figure_point(site.point_x, site.point_y)
         return x, y, site.side
@@ -373,14 +386,21 @@ class EncounterService(Service):
         """
         day = today or date.today()
         with self._tx() as session:
-            previous = session.scalars(
+            # The visit to repeat: the latest one with sites, signed ones first (an empty or
+            # half-charted draft from today is not "the last visit").
+            candidates = session.scalars(
                 select(Encounter)
-                .where(Encounter.patient_id == patient_id)
+                .where(Encounter.patient_id == patient_id, Encounter.sites.any())
                 .options(selectinload(Encounter.sites).selectinload(InjectionSite.doses))
-                .order_by(Encounter.performed_at.desc(), Encounter.id.desc())
-            ).first()
+                .order_by(
+                    (Encounter.status == EncounterStatus.SIGNED).desc(),
+                    Encounter.performed_at.desc(),
+                    Encounter.id.desc(),
+                )
+            )
+            previous = candidates.first()
             if previous is None:
-                raise NotFoundError("This patient has no earlier visit to repeat.")
+                raise NotFoundError("This patient has no earlier visit with sites to repeat.")
             patient = session.get(Patient, patient_id)
             if patient is None or patient.voided_at is not None:
                 raise NotFoundError(f"No active patient with id {patient_id}.")
@@ -440,7 +460,7 @@ class EncounterService(Service):
         changes: list[str] = []
         changed_sites: list[int] = []
         since = previous.performed_at
-        if patient.weight_measured_on and patient.weight_measured_on > since.date():
+        if patient.weight_measured_on and patient.weight_measured_on > since.astimezone().date():
             changes.append(f"Weight was updated since the last visit: now {patient.weight_kg} kg.")
         if patient.updated_at > since:
             changes.append(
@@ -480,6 +500,25 @@ class EncounterService(Service):
                     )
                     changed_sites.append(s.order_number)
         return changes, sorted(set(changed_sites))
+
+    def discard_if_empty(self, encounter_id: int) -> bool:
+        """Delete a draft nobody charted anything in (opened by mistake); True if deleted.
+
+        A draft with any site or any form entry is kept: nothing typed is ever thrown away.
+        """
+        with self._tx() as session:
+            e = self._load(session, encounter_id)
+            untouched = (
+                e.status == EncounterStatus.DRAFT
+                and not e.sites
+                and _form_of(e) == EncounterInput()
+                and not e.addenda
+            )
+            if not untouched:
+                return False
+            self._audit(session, "encounter.discard", "encounter", e.id, e.patient_id)
+            session.delete(e)
+            return True
 
     def history(self, patient_id: int) -> list[EncounterSummary]:
         """The patient's encounters, newest first, with the muscles injected."""
@@ -526,7 +565,14 @@ class EncounterService(Service):
     @staticmethod
     def _replace_doses(session: Session, row: InjectionSite, doses: Sequence[DoseInput]) -> None:
         new: list[SiteDose] = []
+        if doses and row.technique == Technique.DRY_NEEDLING:
+            raise ValidationError(
+                "technique",
+                "A dry-needling site has no medicine; make it an injection or remove the medicine.",
+            )
         for d in doses:
+            if isinstance(d.volume_ml, float):
+                raise ValidationError("volume_ml", "Volume must be an exact decimal number.")
             volume = v.check_volume(d.volume_ml)
             med = session.get(Medication, d.medication_id)
             if med is None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clinic_app.domain import validation as v
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from clinic_app.domain.rules.data import default_rules
 from clinic_app.models import Patient
 from clinic_app.models.base import utcnow
 from clinic_app.services.base import Service
@@ -38,6 +39,7 @@ def patient_view(p: Patient) -> PatientView:
         notes=p.notes,
         voided=p.voided_at is not None,
         version=p.version,
+        payer=p.payer,
     )
 
 
@@ -97,7 +99,19 @@ class PatientService(Service):
             "notes": v.clean_text(
                 "notes", data.notes, label="Notes", multiline=True, max_length=20000
             ),
+            "payer": self._payer(data.payer),
         }
+
+    @staticmethod
+    def _payer(value: str) -> str:
+        payer = (value or "none").strip().lower()
+        known = set(default_rules().payers)
+        if payer not in known:
+            raise ValidationError(
+                "payer",
+                f"Unknown payer profile {value!r}; choose one of {', '.join(sorted(known))}.",
+            )
+        return payer
 
     def _check_mrn_free(self, session: Session, mrn: str, patient_id: int | None) -> None:
         query = select(Patient.id).where(func.lower(Patient.mrn) == mrn.lower())

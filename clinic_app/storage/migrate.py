@@ -53,6 +53,12 @@ def head_revision() -> str:
     return head
 
 
+def is_known_revision(revision: str) -> bool:
+    """True when this version of the app has a migration with that id."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return revision in {rev.revision for rev in script.walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision stamped in the database, ``None`` when it was never migrated."""
     try:
@@ -95,9 +101,7 @@ def upgrade(engine: Engine) -> UpgradeResult:
     before = current_revision(engine)
     if before == head:
         return UpgradeResult(before, head, None)
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
-    if before is not None and before not in known:
+    if before is not None and not is_known_revision(before):
         raise StorageError(
             f"The database is at schema revision {before}, which this version of clinic_app "
             "does not know: it was written by a newer version. Update the app."

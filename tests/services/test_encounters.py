@@ -236,10 +236,13 @@ def test_save_draft_replaces_everything_in_one_go(chart: Chart) -> None:
         SiteDraft(site("levator_scapulae", Side.LEFT), (DoseInput(lido, "1"),)),
         SiteDraft(site("trapezius_upper", Side.RIGHT, needle_gauge=27)),
     ]
-    saved = chart.s.encounters.save_draft(enc.id, current.version,
-                                          EncounterInput(pain_before=6), drafts)
+    saved = chart.s.encounters.save_draft(
+        enc.id, current.version, EncounterInput(pain_before=6), drafts
+    )
     assert [(x.order_number, x.muscle_code, x.side) for x in saved.sites] == [
-        (1, "levator_scapulae", Side.LEFT), (2, "trapezius_upper", Side.RIGHT)]
+        (1, "levator_scapulae", Side.LEFT),
+        (2, "trapezius_upper", Side.RIGHT),
+    ]
     assert saved.sites[0].doses[0].dose == Decimal("10")
     assert saved.form.pain_before == 6
     # A stale copy is refused and nothing changes.
@@ -253,8 +256,12 @@ def test_save_draft_with_a_bad_site_saves_nothing(chart: Chart) -> None:
 
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     with pytest.raises(ValidationError, match="Unknown muscle"):
-        chart.s.encounters.save_draft(enc.id, enc.version, EncounterInput(pain_before=3),
-                                      [SiteDraft(site()), SiteDraft(site("nope"))])
+        chart.s.encounters.save_draft(
+            enc.id,
+            enc.version,
+            EncounterInput(pain_before=3),
+            [SiteDraft(site()), SiteDraft(site("nope"))],
+        )
     again = chart.s.encounters.get(enc.id)
     assert again.sites == ()
     assert again.form.pain_before is None
@@ -263,22 +270,31 @@ def test_save_draft_with_a_bad_site_saves_nothing(chart: Chart) -> None:
 def test_repeat_last_visit_copies_sites_and_flags_what_changed(chart: Chart) -> None:
     tri = chart.meds["triamcinolone_40"]
     old_lot = chart.s.clinic.add_lot(tri, "OLD", date(2026, 1, 31))
-    first = chart.s.encounters.create(chart.patient_id, chart.provider_id,
-                                      datetime(2026, 1, 5, 15, tzinfo=UTC))
-    chart.s.encounters.update_form(first.id, first.version,
-                                   EncounterInput(indication="neck pain", icd10_codes=("M54.2",),
-                                                  pain_before=8, consent_obtained=True))
+    first = chart.s.encounters.create(
+        chart.patient_id, chart.provider_id, datetime(2026, 1, 5, 15, tzinfo=UTC)
+    )
+    chart.s.encounters.update_form(
+        first.id,
+        first.version,
+        EncounterInput(
+            indication="neck pain", icd10_codes=("M54.2",), pain_before=8, consent_obtained=True
+        ),
+    )
     chart.s.encounters.add_site(first.id, site(), [DoseInput(chart.meds["lidocaine_1"], "1")])
-    chart.s.encounters.add_site(first.id, site("levator_scapulae", Side.LEFT),
-                                [DoseInput(tri, "0.25", old_lot.id)])
-    repeated = chart.s.encounters.repeat_last_visit(chart.patient_id, chart.provider_id,
-                                                    today=date(2026, 2, 20))
+    chart.s.encounters.add_site(
+        first.id, site("levator_scapulae", Side.LEFT), [DoseInput(tri, "0.25", old_lot.id)]
+    )
+    repeated = chart.s.encounters.repeat_last_visit(
+        chart.patient_id, chart.provider_id, today=date(2026, 2, 20)
+    )
     new = repeated.encounter
     assert new.id != first.id
     assert new.status is EncounterStatus.DRAFT
     assert repeated.previous_id == first.id
     assert [(x.muscle_code, x.side) for x in new.sites] == [
-        ("trapezius_upper", Side.RIGHT), ("levator_scapulae", Side.LEFT)]
+        ("trapezius_upper", Side.RIGHT),
+        ("levator_scapulae", Side.LEFT),
+    ]
     assert new.sites[0].doses[0].volume_ml == Decimal("1")
     assert new.sites[1].doses[0].lot_id is None  # expired lot cleared
     assert repeated.changed_sites == (2,)
@@ -292,3 +308,63 @@ def test_repeat_last_visit_copies_sites_and_flags_what_changed(chart: Chart) -> 
 def test_repeat_without_history_is_a_clear_error(chart: Chart) -> None:
     with pytest.raises(NotFoundError, match="no earlier visit"):
         chart.s.encounters.repeat_last_visit(chart.patient_id, chart.provider_id)
+
+
+def test_repeat_skips_an_empty_draft_and_prefers_the_signed_visit(
+    chart: Chart, db: sessionmaker[Session]
+) -> None:
+    signed = chart.s.encounters.create(
+        chart.patient_id, chart.provider_id, datetime(2026, 1, 5, 15, tzinfo=UTC)
+    )
+    chart.s.encounters.add_site(signed.id, site("rhomboids"))
+    with db.begin() as s:
+        row = s.get(Encounter, signed.id)
+        assert row is not None
+        row.status = EncounterStatus.SIGNED
+    chart.s.encounters.create(chart.patient_id, chart.provider_id)  # today's empty draft
+    repeated = chart.s.encounters.repeat_last_visit(chart.patient_id, chart.provider_id)
+    assert repeated.previous_id == signed.id
+    assert [x.muscle_code for x in repeated.encounter.sites] == ["rhomboids"]
+
+
+def test_an_untouched_draft_can_be_discarded_but_nothing_charted_is(chart: Chart) -> None:
+    empty = chart.s.encounters.create(chart.patient_id, chart.provider_id)
+    assert chart.s.encounters.discard_if_empty(empty.id)
+    with pytest.raises(NotFoundError):
+        chart.s.encounters.get(empty.id)
+    typed = chart.s.encounters.create(chart.patient_id, chart.provider_id)
+    chart.s.encounters.update_form(typed.id, typed.version, EncounterInput(indication="x"))
+    assert not chart.s.encounters.discard_if_empty(typed.id)
+    charted = chart.s.encounters.create(chart.patient_id, chart.provider_id)
+    chart.s.encounters.add_site(charted.id, site())
+    assert not chart.s.encounters.discard_if_empty(charted.id)
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        (site("masseter", view=View.POSTERIOR), "view"),
+    ],
+)
+def test_a_muscle_on_a_figure_that_does_not_show_it_is_refused(
+    chart: Chart, bad: SiteInput, field: str
+) -> None:
+    enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
+    with pytest.raises(ValidationError) as err:
+        chart.s.encounters.add_site(enc.id, bad)
+    assert err.value.field == field
+
+
+def test_doses_on_dry_needling_and_float_volumes_are_refused(chart: Chart) -> None:
+    enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
+    lido = chart.meds["lidocaine_1"]
+    with pytest.raises(ValidationError, match="dry-needling"):
+        chart.s.encounters.add_site(
+            enc.id, site(technique=Technique.DRY_NEEDLING), [DoseInput(lido, "1")]
+        )
+    with pytest.raises(ValidationError, match="exact decimal"):
+        chart.s.encounters.add_site(enc.id, site(), [DoseInput(lido, 1.5)])  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="not an ICD-10"):
+        chart.s.encounters.update_form(
+            enc.id, enc.version, EncounterInput(icd10_codes=("hello!!",))
+        )

@@ -91,3 +91,34 @@ def test_database_from_a_newer_app_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="newer version"):
         migrate.upgrade(engine)
     engine.dispose()
+
+
+def test_upgrade_from_the_first_revision_keeps_data_and_copies_the_file(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    cfg = migrate.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO patient (mrn, given_name, family_name, given_key, family_key, "
+                "date_of_birth, sex, preferred_language, phone, allergies, anticoagulant, "
+                "diabetes, pregnant_or_breastfeeding, notes, created_at, updated_at, void_reason, "
+                "version) "
+                "VALUES ('OLD1', 'Ana', 'Old', 'ana', 'old', '1970-01-01', 'female', 'en', '', '', "
+                "0, 0, 0, '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '', 1)"
+            )
+        )
+    result = migrate.upgrade(engine)
+    assert result.before == "0001"
+    assert result.after == migrate.head_revision()
+    assert result.backup is not None
+    assert result.backup.exists()
+    with engine.connect() as conn:
+        assert conn.execute(text("select payer from patient where mrn='OLD1'")).scalar() == "none"
+    assert _diff(engine) == []
+    engine.dispose()
