@@ -954,18 +954,18 @@ LAT: dict[str, Pt] = {
     "pogonion": (293.2, 231.0),
     "menton": (282.0, 243.0),
     "throat": (246.5, 256.5),        # cervicomental angle: under the chin meets the neck
-    "notch": (262.0, 318.0),         # suprasternal notch
+    "notch": (259.5, 318.0),         # suprasternal notch
     "occiput": (113.5, 138.0),       # most posterior point of the skull
     "inion": (131.5, 188.5),         # skull base at the back: the occipital curve ends here
-    "nape": (140.5, 216.0),          # deepest point of the nape's hollow
-    "c7": (133.5, 262.0),
+    "nape": (144.4, 219.0),          # deepest point of the nape's hollow
+    "c7": (137.0, 261.0),
     "ear": (189.0, 146.0),           # centre of the auricle (x 173..207, y 115..178)
     "tragus": (207.5, 152.0),
     "mastoid": (177.0, 188.0),
     "tmj": (211.0, 154.0),
     "gonion": (215.0, 225.0),        # angle of the jaw
     "acromion": (190.0, 312.5),
-    "sc_joint": (258.0, 320.0),
+    "sc_joint": (254.0, 320.0),
 }
 
 LATERAL_HEAD = [
@@ -977,26 +977,50 @@ LATERAL_HEAD = [
     (292, 197.6, 1),                                               # lips meet
     (294.8, 201.2), (295.2, 206), (292, 211.5), (289, 216), (291.8, 223.5), (293.2, 231),
     (289.8, 238.6), (282, 243), (270, 246.6), (256, 250.6), (246.5, 256.5), (243.9, 263.5),
-    (245.2, 272), (247.8, 282), (251.2, 294), (256, 306), (262, 318), (270, 336), (279, 357),
-    (285.5, 378),
-    (289, 398, 1), (96, 398, 1),                                   # cut across the chest
-    (99.5, 372), (106.5, 345), (116.5, 314), (126.5, 286), (133.5, 262), (138.2, 240),
-    (140.5, 216), (138.6, 199.5), (131.5, 188.5), (123, 175.5), (116.6, 158), (113.5, 138),
-    (114.2, 117), (119.5, 95), (129.5, 73.5), (145, 53), (167, 37.5),
+    (245.2, 272), (247.6, 282), (250.6, 294), (254.6, 306), (259.5, 318), (267.8, 335),
+    (277.2, 354), (284.6, 375),
+    (288.5, 398, 1), (98.5, 398, 1),                                 # cut across the chest
+    (99.6, 372), (103, 346), (109.5, 321), (119, 298), (129.5, 279), (137, 261),
+    (142.2, 240), (144.4, 219), (142, 201), (131.5, 188.5), (123, 175.5), (116.6, 158),
+    (113.5, 138), (114.2, 117), (119.5, 95), (129.5, 73.5), (145, 53), (167, 37.5),
 ]
-# The shoulder seen from the side: the deltoid's cap under the acromion and the lateral clavicle,
-# the top of the arm narrowing below it, drawn in front of the trunk.
-LATERAL_ARM = [
-    (137, 398, 1), (131, 379), (129.5, 361), (134.5, 345), (146, 331), (165, 319.5),
-    (190, 312.5), (205, 316.2), (220, 321.6), (233.5, 329.5), (242.5, 342), (245.5, 358),
-    (243, 377), (236, 398, 1),
-]
+# Where the shoulder's outline leaves the back of the neck (at C7): the trapezius slope runs from
+# here down to the acromion, then the deltoid's cap curves down the front of the arm, which
+# narrows below the cap.
+LATERAL_SLOPE_START: Pt = (137.0, 261.0)
+LATERAL_DELTOID_FRONT = [(205.0, 317.0), (221.0, 322.5), (235.0, 331.0), (244.0, 344.0),
+                         (247.0, 359.0), (244.5, 376.0), (238.5, 389.5), (234.0, 398.0)]
+LATERAL_DELTOID_BACK = [(150.0, 325.2), (139.0, 337.0), (133.6, 352.0), (134.6, 370.0),
+                        (139.4, 386.0), (143.0, 398.0)]
+
+
+def node_segs(curve: Curve, a: Pt, b: Pt) -> list[Seg]:
+    """The segments of a closed curve from its node at ``a`` forward to its node at ``b``."""
+    nodes = [curve.start] + [s.p for s in curve.segs]
+    i = next(k for k in range(len(curve.segs)) if math.dist(nodes[k], a) < 1e-6)
+    out: list[Seg] = []
+    while True:
+        seg = curve.segs[i % len(curve.segs)]
+        out.append(seg)
+        if math.dist(seg.p, b) < 1e-6:
+            return out
+        i += 1
+
+
+def lateral_shoulder(head: Curve, e_trap3: Edge) -> Curve:
+    """The shoulder in front of the trunk: trapezius slope, acromion, deltoid, upper back. Its
+    back edge is the trunk's own outline (the same Bézier segments), so no second line shows;
+    from the neck to the clavicle it follows the trapezius' anterior border (``e_trap3``)."""
+    slope = E(LATERAL_SLOPE_START, (156.0, 270.0), e_trap3.a, post=e_trap3.pts[1])
+    front = E(e_trap3.b, *LATERAL_DELTOID_FRONT, pre=e_trap3.pts[-2])
+    segs = [*slope.segs(), *e_trap3.segs(), *front.segs(),
+            Seg((98.5, 398.0)), *node_segs(head, (98.5, 398.0), LATERAL_SLOPE_START)]
+    return Curve(LATERAL_SLOPE_START, segs)
 
 
 def build_lateral() -> View:
     v = View("lateral")
     head = closed_nodes(LATERAL_HEAD)
-    v.silhouette += [head, closed_nodes(LATERAL_ARM)]
 
     # --- temporalis: fan over the temporal fossa above the ear, from the superior temporal line
     # to the zygomatic arch (its tendon runs under the arch to the coronoid process)
@@ -1008,10 +1032,10 @@ def build_lateral() -> View:
                   (210.0, 121.0), (212.0, 134.0), (213.5, 144.5), post=(232.0, 142.5)),
                 E((213.5, 144.5), (232.0, 142.5), (250.0, 140.6), t_front, pre=(212.0, 134.0)))
     # --- masseter: zygomatic arch -> angle and outer ramus of the mandible
-    mass = closed_nodes([(219.0, 153.0, 1), (236.0, 151.4), (254.5, 149.6, 1), (256.0, 170.0),
-                         (254.0, 195.0), (250.0, 218.0), (247.0, 234.0, 1), (236.0, 231.2),
-                         (226.0, 228.6), (220.0, 225.0, 1), (217.6, 205.0), (216.6, 180.0),
-                         (217.2, 162.0)])
+    mass = closed_nodes([(219.0, 153.0, 1), (236.0, 151.4), (254.5, 149.6, 1), (255.8, 168.0),
+                         (253.2, 192.0), (249.4, 214.0), (246.2, 233.4, 1), (236.0, 231.6),
+                         (227.0, 228.8), (221.2, 224.8), (218.4, 216.0), (217.2, 195.0),
+                         (216.8, 175.0), (217.4, 162.0)])
 
     # --- sternocleidomastoid: mastoid -> manubrium and medial clavicle, a diagonal band
     scm_tb, scm_bb = (167.5, 193.0), (230.5, 317.5)        # back corners: mastoid, clavicle
@@ -1021,8 +1045,8 @@ def build_lateral() -> View:
     e_scm_post3 = E(p2, (218.0, 292.0), scm_bb, pre=(196.0, 247.0))
     scm = ring(E(scm_tb, (177.0, 185.8), (187.0, 184.0), (194.5, 187.5)),
                E((194.5, 187.5), (204.0, 205.0), (215.5, 229.0), (229.0, 257.0),
-                 (241.5, 283.0), (249.5, 302.0), (255.5, 316.0)),
-               E((255.5, 316.0), (243.0, 318.2), scm_bb),
+                 (240.5, 283.0), (247.6, 302.0), (253.0, 316.0)),
+               E((253.0, 316.0), (242.0, 318.0), scm_bb),
                e_scm_post3.rev(), e_scm_post2.rev(), e_scm_post1.rev())
 
     # --- the posterior triangle behind it: trapezius border behind, clavicle below
@@ -1043,7 +1067,7 @@ def build_lateral() -> View:
                          (229, 67), (247, 77), (258, 91), (263, 107), (261, 124)],
                         [(233, 170), (242, 168)], 15, None)],
         "masseter": [([(254, 149), (219, 152)], [(248, 236), (219, 225)], 7, None)],
-        "sternocleidomastoid": [([(166, 190), (195, 185)], [(229, 320), (257, 318)], 6, None)],
+        "sternocleidomastoid": [([(166, 190), (195, 185)], [(229, 320), (254, 318)], 6, None)],
         # splenius: up and forward from the nuchal ligament to the mastoid
         "splenius_capitis": [([(136, 222), (147, 262)], [(163, 186), (186, 200)], 6, None)],
         # levator scapulae: down and back from the upper cervical transverse processes
@@ -1057,7 +1081,8 @@ def build_lateral() -> View:
         for a, b, n, ctrl in f.get(code, ()):
             for fib in fibres(shape, a, b, n, ctrl):
                 v.line(fib, style=FIBRE_STYLE)
-    details_lateral(v, e_trap1, e_trap2, e_trap3)
+    v.silhouette += [head, lateral_shoulder(head, e_trap3)]
+    details_lateral(v, e_trap1, e_trap2)
     return v
 
 
@@ -1282,37 +1307,46 @@ def details_lateral(v: View, *trap_border: Edge) -> None:
                    [(150.0, 54.0), (133.0, 76.0), (123.0, 100.0), (119.0, 124.0)],
                    [(139.0, 92.0), (130.0, 118.0), (127.0, 146.0), (130.0, 170.0)]):
         v.line(open_path(strand), style=HAIR_STYLE)
-    # neck: thyroid cartilage, the trapezius' anterior border (shared with the regions above
-    # the clavicle), the skull base behind the triangle
+    # neck: thyroid cartilage, the trapezius' anterior border above the shoulder's outline
+    # (shared with splenius capitis), the skull base behind the triangle
     v.line(open_path([(244.6, 268.0), (241.0, 275.0), (242.5, 283.0)]), style=fa)
     for e in trap_border:
         v.line(Curve(e.a, e.segs(), closed=False))
     v.line(open_path([(132.0, 189.5), (142.0, 192.0), (150.5, 194.0)]), style=fa)
     # shoulder: clavicle (upper and lower border) from the sternoclavicular joint to the
-    # acromion, the spine of the scapula behind it, pectoralis major in front of the arm
-    v.line(open_path([(258.0, 318.4), (240.0, 317.6), (220.0, 316.2), (203.0, 313.6),
-                      (190.0, 312.5)]))
-    v.line(open_path([(258.0, 323.4), (240.0, 322.6), (222.0, 321.6), (206.0, 318.4),
-                      (195.0, 315.4)]), style=fa)
-    v.line(open_path([(190.0, 313.0), (170.0, 318.4), (148.0, 327.0), (126.0, 337.0),
-                      (110.0, 344.0)]), style=fa)
-    v.line(open_path([(264.0, 330.0), (258.0, 346.0), (252.0, 362.0), (248.0, 380.0),
-                      (246.0, 398.0)]), style=fa)
-    # non-clickable muscles for context: trapezius (occiput and nuchal ligament -> lateral
-    # clavicle, acromion, scapular spine), deltoid (fibres converge on its tuberosity)
-    trap = closed_nodes([(131.5, 190.0, 1), (150.5, 194.0, 1), (153.5, 218.0), (158.6, 246.0),
-                         (166.0, 266.0), (174.8, 285.0), (184.0, 300.0), (193.5, 313.4, 1),
-                         (170.0, 318.4), (148.0, 327.0), (126.0, 337.0), (111.0, 344.0, 1),
-                         (116.5, 314.0), (126.5, 286.0), (133.5, 262.0), (138.2, 240.0),
-                         (140.5, 216.0), (138.6, 199.5)])
-    for fib in fibres(trap, [(137.0, 194.0), (140.0, 240.0), (127.0, 290.0), (110.0, 348.0)],
-                      [(150.0, 198.0), (175.0, 288.0), (192.0, 314.0), (150.0, 330.0)], 9,
-                      None, 2.0):
-        v.line(fib, style=HAIR_STYLE)
-    delt = closed_nodes(LATERAL_ARM)
-    for fib in fibres(delt, [(134.0, 345.0), (150.0, 328.0), (170.0, 318.0), (190.0, 313.0),
-                             (210.0, 318.0), (228.0, 326.0), (241.0, 340.0)],
-                      [(184.0, 470.0), (190.0, 470.0)], 9, None, 2.5):
+    # acromion, the spine of the scapula behind it, the deltoid's back border, pectoralis major in
+    # front of the arm
+    v.line(open_path([(255.0, 318.8), (240.0, 317.8), (220.0, 316.2), (203.0, 313.6),
+                      (193.5, 313.4)]))
+    v.line(open_path([(255.5, 323.6), (240.0, 322.8), (222.0, 321.6), (206.0, 318.6),
+                      (197.0, 316.2)]), style=fa)
+    spine = [(193.5, 313.4), (176.0, 317.0), (156.0, 323.5), (134.0, 333.0), (112.5, 342.0)]
+    v.line(open_path(spine), style=fa)
+    v.line(open_path(LATERAL_DELTOID_BACK))
+    # non-clickable muscles for context. Trapezius: occiput and nuchal ligament -> lateral
+    # clavicle, acromion and scapular spine; its fibres converge on the acromion, drawn in the
+    # band behind the triangle and in the shoulder below the slope line.
+    back = [(136.0, 194.0), (142.0, 220.0), (140.0, 244.0), (133.0, 268.0), (121.0, 294.0),
+            (110.0, 328.0)]
+    insertion = [(184.0, 300.0), (193.5, 313.4), (176.0, 317.0), (156.0, 323.5),
+                 (134.0, 333.0), (113.0, 341.5)]
+    trap_neck = closed_nodes([(131.5, 189.0, 1), (150.5, 194.0, 1), (153.5, 218.0),
+                              (158.6, 246.0), (166.0, 266.0), (174.8, 285.0, 1),
+                              (156.0, 270.0), (137.0, 261.0, 1), (142.2, 240.0), (144.4, 219.0),
+                              (142.0, 201.0)])
+    trap_back = closed_nodes([(137.0, 261.0, 1), (156.0, 270.0), (174.8, 285.0), (184.0, 300.0),
+                              (193.5, 313.4, 1), *spine[1:-1], (*spine[-1], 1), (109.5, 321.0),
+                              (119.0, 298.0), (129.5, 279.0)])
+    for region in (trap_neck, trap_back):
+        for fib in fibres(region, back, insertion, 10, None, 2.0):
+            v.line(fib, style=HAIR_STYLE)
+    # deltoid: clavicle, acromion and scapular spine -> its tuberosity below the cut
+    delt = closed_nodes([(193.5, 313.4, 1), *LATERAL_DELTOID_FRONT[:-1],
+                         (*LATERAL_DELTOID_FRONT[-1], 1), (*LATERAL_DELTOID_BACK[-1], 1),
+                         *reversed(LATERAL_DELTOID_BACK[:-1]), (176.0, 317.0)])
+    for fib in fibres(delt, [(148.0, 326.0), (172.0, 317.5), (193.0, 314.0), (213.0, 319.0),
+                             (232.0, 329.0), (244.0, 343.0)],
+                      [(186.0, 470.0), (192.0, 470.0)], 9, None, 2.5):
         v.line(fib, style=HAIR_STYLE)
 
 
@@ -1369,6 +1403,35 @@ BUILDERS = {"anterior": build_anterior, "posterior": build_posterior, "lateral":
 PATH_TOKEN = re.compile(r"[A-Za-z]|-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 ALLOWED_COMMANDS = set("MLCQZ")
 MIN_CLICK = 8  # px of solid interior, in viewBox units (about 7 screen px at 900 px tall)
+# The head-and-neck view has few, larger regions (it is the place to chart them): keep them roomy.
+MIN_CLICK_VIEW = {"lateral": 15}
+REFERRED = OUT_DIR / "referred_areas.toml"
+
+# Lateral view placement: a point each region must cover (where that muscle really lies) and the
+# landmarks no region may cover (the face and ear stay visible, the neck's outline clear).
+LATERAL_PROBES: dict[str, Pt] = {
+    "temporalis": (215.0, 90.0),  # temporal fossa, above the ear
+    "masseter": (236.0, 190.0),  # cheekbone -> angle of the jaw
+    "sternocleidomastoid": (  # half-way from the mastoid to the SC joint
+        (LAT["mastoid"][0] + LAT["sc_joint"][0]) / 2,
+        (LAT["mastoid"][1] + LAT["sc_joint"][1]) / 2,
+    ),
+    "splenius_capitis": (163.0, 212.0),  # apex of the posterior triangle, under the skull
+    "levator_scapulae": (180.0, 258.0),  # mid-neck, behind the SCM
+    "scalenes": (207.0, 300.0),  # behind the SCM, above the clavicle
+}
+LATERAL_CLEAR = (
+    "eye",
+    "ear",
+    "tragus",
+    "nose_tip",
+    "stomion",
+    "throat",
+    "notch",
+    "nape",
+    "occiput",
+    "acromion",
+)
 
 
 def parse_d(d: str) -> tuple[list[list[Pt]], list[str]]:
@@ -1490,11 +1553,78 @@ def check_catalog() -> list[str]:
     return problems
 
 
+def check_lateral_placement(polys: dict[str, list[Pt]]) -> list[str]:
+    """Each lateral region covers its anatomical probe point; no region hides a landmark."""
+    problems = []
+    for code, probe in LATERAL_PROBES.items():
+        poly = polys.get(code)
+        if poly is not None and not point_in_poly(probe, poly):
+            problems.append(f"lateral: {code}-right does not cover {probe} where it belongs")
+    for name in LATERAL_CLEAR:
+        for code, poly in polys.items():
+            if point_in_poly(LAT[name], poly):
+                problems.append(f"lateral: {code}-right covers the {name} {LAT[name]}")
+    return problems
+
+
+def ellipse_points(shape: dict[str, float], n: int = 12) -> list[Pt]:
+    """Sample points spread over an ellipse of referred_areas.toml (grid in its own frame)."""
+    cx, cy, rx, ry = shape["cx"], shape["cy"], shape["rx"], shape["ry"]
+    ca, sa = (
+        math.cos(math.radians(shape.get("angle", 0.0))),
+        math.sin(math.radians(shape.get("angle", 0.0))),
+    )
+    out = []
+    for i in range(n):
+        for j in range(n):
+            u, w = (2 * i + 1) / n - 1, (2 * j + 1) / n - 1
+            if u * u + w * w <= 1:
+                x, y = u * rx, w * ry
+                out.append((cx + x * ca - y * sa, cy + x * sa + y * ca))
+    return out
+
+
+def check_referred(sil_polys: dict[str, list[list[Pt]]]) -> tuple[list[str], str]:
+    """Every referred-pain ellipse has its centre on the body (inside a silhouette path of its
+    view); reports the ellipse with the least of its area on the body."""
+    if not REFERRED.exists():
+        return [], f"referred areas: {REFERRED.name} not found, skipped"
+    data = tomllib.loads(REFERRED.read_text(encoding="utf-8"))
+    problems = []
+    worst = (2.0, "")
+    count = 0
+    for area in data.get("area", []):
+        view, tag = area.get("view", "?"), area.get("tag", "?")
+        polys = sil_polys.get(view)
+        if not polys:
+            continue
+        for k, shape in enumerate(area.get("shapes", [])):
+            count += 1
+
+            def on_body(p: Pt, polys: list[list[Pt]] = polys) -> bool:
+                return any(point_in_poly(p, poly) for poly in polys)
+
+            name = f"{tag} ({view}, shape {k + 1})"
+            if not on_body((shape["cx"], shape["cy"])):
+                problems.append(
+                    f"referred area {name}: centre {shape['cx']}, {shape['cy']} is off the body"
+                )
+            pts = ellipse_points(shape)
+            share = sum(on_body(p) for p in pts) / max(1, len(pts))
+            worst = min(worst, (share, name))
+    summary = (
+        f"referred areas: {count} ellipses, centres on the body: {count - len(problems)}; "
+        f"least on the body: {worst[1]} {worst[0]:.0%}"
+    )
+    return problems, summary
+
+
 def check(out_dir: Path) -> bool:
     """Verify the written SVGs against the conventions; print a summary. True when all pass."""
     errors: list[str] = []
     warnings = check_catalog()
     found: set[tuple[str, str, str]] = set()
+    sil_polys: dict[str, list[list[Pt]]] = {}
     print("\nbody-map check")
     for view in ("anterior", "posterior", "lateral"):
         path = out_dir / f"{view}.svg"
@@ -1510,12 +1640,15 @@ def check(out_dir: Path) -> bool:
         if dupes:
             errors.append(f"{view}: duplicate ids {sorted(dupes)}")
         sil: set[tuple[int, int]] = set()
+        sil_polys[view] = []
+        lateral_polys: dict[str, list[Pt]] = {}
         sil_group = root.find(f"{{{SVG_NS}}}g[@id='silhouette']")
         for el in sil_group if sil_group is not None else []:
             subs, probs = parse_d(el.get("d", ""))
             errors += [f"{view} silhouette: {p}" for p in probs]
             for sp in subs:
                 sil |= raster(sp)
+                sil_polys[view].append(sp)
         det_group = root.find(f"{{{SVG_NS}}}g[@id='details']")
         for el in det_group if det_group is not None else []:
             bad = {t for t in PATH_TOKEN.findall(el.get("d", "")) if t.isalpha()} - ALLOWED_COMMANDS
@@ -1555,6 +1688,8 @@ def check(out_dir: Path) -> bool:
                         errors.append(
                             f"{view}: {rid} centroid x={cx:.1f} is on the wrong side of the midline"
                         )
+                if view == "lateral" and code:
+                    lateral_polys[code] = poly
                 cells = raster(poly)
                 outside = len(cells - sil)
                 if outside:
@@ -1579,7 +1714,7 @@ def check(out_dir: Path) -> bool:
                 sq = largest_square(visible)
                 if sq < min_click[0]:
                     min_click = (sq, rid)
-                if sq < MIN_CLICK:
+                if sq < MIN_CLICK_VIEW.get(view, MIN_CLICK):
                     errors.append(f"{view}: {rid}: clickable interior only {sq}x{sq} px")
         details = root.find(f"{{{SVG_NS}}}g[@id='details']")
         n_details = len(details) if details is not None else 0
@@ -1588,6 +1723,8 @@ def check(out_dir: Path) -> bool:
             f"clickable square {min_click[0]} px ({min_click[1]}); largest overlap within a "
             f"layer {max_overlap} px"
         )
+        if view == "lateral":
+            errors += check_lateral_placement(lateral_polys)
     expected = expected_regions()
     for view, code, side in sorted(expected - found):
         errors.append(f"missing region {code}-{side} in {view}")
@@ -1598,6 +1735,9 @@ def check(out_dir: Path) -> bool:
     )
     for wmsg in warnings:
         print(f"  catalog: {wmsg}")
+    referred_errors, referred_summary = check_referred(sil_polys)
+    errors += referred_errors
+    print(f"  {referred_summary}")
     if errors:
         print(f"  FAILED: {len(errors)} problem(s)")
         for e in errors:

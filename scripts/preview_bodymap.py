@@ -6,11 +6,23 @@ Usage::
     ... --labels            # also write *-labels.png: region outlines + codes at their centres
     ... --scale 3 --crop posterior:200,90,200,220   # a zoomed crop (viewBox units)
 
+    ... --referred          # referred-pain areas: off-body report + overlay sheets
+    ... --referred --muscles scalenes,soleus   # overlay sheets for these muscles
+
 Writes ``<view>.png`` for each view, ``sheet.png`` (the three side by side) and, with
 ``--labels``, ``<view>-labels.png`` and ``sheet-labels.png``. Regions are drawn as the SVG styles
 them (superficial filled, deep dashed); the label pass outlines superficial regions in red and deep
 ones in blue and writes ``code-R``/``code-L`` (patient's side) at the point deepest inside each
 region.
+
+``--referred`` checks ``referred_areas.toml`` against the drawings as the app loads them
+(``clinic_app.domain.bodymap`` / ``referred``): it lists every ellipse whose centre is off the body
+(outside the silhouette paths of its figure, flattened with ``clinic_app.domain.svgpath``) and the
+ellipses with the least of their area on the body, and exits 1 when a centre is off the body. It
+writes ``referred-areas.png`` (every placed area outlined and named on the three figures, right
+side solid, the mirrored left side dashed) and ``referred-<muscle>.png`` per muscle (the overlay as
+the app shades it when a right-side muscle is hovered, on each figure of the muscle's views plus
+any other figure that shows one of its areas).
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -34,8 +47,12 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QRadialGradient,
 )
 from PySide6.QtSvg import QSvgRenderer
+
+if TYPE_CHECKING:
+    from clinic_app.domain.referred import Ellipse
 
 # PySide6 6.12.0 on CPython 3.11 drops one reference to None on every call of a Qt method that
 # returns void (QPainter.drawPath, QPointF.setX, ...); None is not immortal before 3.12, so a few
@@ -165,6 +182,184 @@ def render(svg: Path, scale: float, labels: bool, crop: QRectF | None = None) ->
     return image
 
 
+# ---------------------------------------------------------------------- referred-pain areas
+
+DEFAULT_MUSCLES = (
+    "sternocleidomastoid", "trapezius_upper", "scalenes", "levator_scapulae", "infraspinatus",
+    "forearm_extensors", "gluteus_minimus", "soleus", "masseter", "pectoralis_major",
+)  # fmt: skip
+FIGURES = (("anterior", "anterior"), ("posterior", "posterior"), ("lateral", "lateral_right"))
+
+
+def _app_modules():  # imported lazily: the plain preview needs no app code
+    sys.path.insert(0, str(ROOT))
+    from clinic_app.domain import bodymap, catalog, referred, svgpath
+
+    return bodymap, catalog, referred, svgpath
+
+
+def ellipse_samples(e: Ellipse, n: int = 12) -> list[tuple[float, float]]:
+    """Points spread over an Ellipse (a grid in its own frame)."""
+    ca, sa = math.cos(math.radians(e.angle)), math.sin(math.radians(e.angle))
+    out = []
+    for i in range(n):
+        for j in range(n):
+            u, w = (2 * i + 1) / n - 1, (2 * j + 1) / n - 1
+            if u * u + w * w <= 1:
+                x, y = u * e.rx, w * e.ry
+                out.append((e.cx + x * ca - y * sa, e.cy + x * sa + y * ca))
+    return out
+
+
+def referred_report(src: Path, areas_path: Path | None) -> int:
+    """Print the ellipses off the body; the number whose centre is off the body."""
+    bodymap, _catalog, referred, svgpath = _app_modules()
+    figures = bodymap.load_bodymap(src)
+    areas = referred.load_referred_areas(areas_path)
+    off, shares = [], []
+    for placement in areas.placements:
+        figure = figures[bodymap.FigureView.for_site(placement.view, bodymap.Side.RIGHT)]
+        polys = [p for s in figure.silhouette for p in svgpath.flatten(s.commands)]
+
+        def on_body(x: float, y: float, polys: list = polys) -> bool:
+            return any(svgpath.point_in_polygon(x, y, p) for p in polys)
+
+        for k, e in enumerate(placement.shapes):
+            name = f"{placement.tag} ({placement.view.value} #{k + 1})"
+            if not on_body(e.cx, e.cy):
+                off.append(f"{name}: centre ({e.cx:g}, {e.cy:g})")
+            pts = ellipse_samples(e)
+            shares.append((sum(on_body(x, y) for x, y in pts) / len(pts), name))
+    count = len(shares)
+    print(f"referred areas: {count} ellipses; centre off the body: {len(off)}")
+    for line in off:
+        print(f"  OFF  {line}")
+    shares.sort()
+    print("  least on the body: " + ", ".join(f"{n} {s:.0%}" for s, n in shares[:8]))
+    return len(off)
+
+
+def _draw_gradient(painter: QPainter, e: Ellipse) -> None:
+    """One area as the app's overlay shades it (clinic_app/ui/bodymap/items.py)."""
+    painter.save()
+    painter.translate(e.cx, e.cy)
+    painter.rotate(e.angle)
+    gradient = QRadialGradient(QPointF(0, 0), e.rx)
+    gradient.setColorAt(0.0, QColor(255, 140, 0, 150))
+    gradient.setColorAt(0.6, QColor(255, 170, 0, 90))
+    gradient.setColorAt(1.0, QColor(255, 200, 0, 0))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(gradient)
+    painter.scale(1.0, e.ry / e.rx)
+    painter.drawEllipse(QPointF(0, 0), e.rx, e.rx)
+    painter.restore()
+
+
+def _outline(painter: QPainter, e: Ellipse, colour: QColor, dashed: bool) -> None:
+    painter.save()
+    painter.translate(e.cx, e.cy)
+    painter.rotate(e.angle)
+    pen = QPen(colour, 0.8)
+    if dashed:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(QPointF(0, 0), e.rx, e.ry)
+    painter.restore()
+
+
+def _text(painter: QPainter, x: float, y: float, text: str, size: float, colour: QColor) -> None:
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(max(1, round(size)))
+    glyphs = QPainterPath()
+    glyphs.addText(0, 0, font, text)
+    box = glyphs.boundingRect()
+    glyphs.translate(x - box.center().x(), y - box.center().y())
+    painter.setPen(QPen(QColor(255, 255, 255, 230), size * 0.3))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(glyphs)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.fillPath(glyphs, colour)
+
+
+def referred_sheets(
+    src: Path, areas_path: Path | None, out: Path, scale: float, muscles: list[str]
+) -> None:
+    _bodymap, catalog_mod, referred, _svgpath = _app_modules()
+    areas = referred.load_referred_areas(areas_path)
+    catalog = catalog_mod.load_catalog()
+
+    def base(view: str) -> tuple[QImage, QPainter, float]:
+        s = scale * (2.5 if view == "lateral" else 1.0)
+        image = render(src / f"{view}.svg", s, False)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(s, s)
+        return image, painter, s
+
+    # every placed area, outlined and named
+    images = []
+    for view, _figure in FIGURES:
+        image, painter, _s = base(view)
+        width = 400 if view == "lateral" else 500
+        for placement in areas.placements:
+            if placement.view.value != view:
+                continue
+            colour = QColor("#1060c0") if placement.midline else QColor("#d05000")
+            for e in placement.shapes:
+                _outline(painter, e, colour, False)
+                if view != "lateral" and not placement.midline:
+                    _outline(painter, e.mirrored(width), QColor(208, 80, 0, 110), True)
+            c = placement.shapes[0]
+            _text(
+                painter,
+                c.cx,
+                c.cy,
+                placement.tag,
+                3.2 if view != "lateral" else 4.2,
+                colour.darker(150),
+            )
+        painter.end()
+        images.append(image)
+    sheet(images).save(str(out / "referred-areas.png"))
+    print(f"wrote {out / 'referred-areas.png'}")
+
+    # the overlay per muscle, right side, as the app shades it
+    for code in muscles:
+        tags = list(catalog.get(code).referred_pain_areas)
+        images = []
+        for view, figure in FIGURES:
+            shapes = areas.shapes_for(tags, figure, "right")
+            if not shapes:
+                continue
+            image, painter, _s = base(view)
+            for e in shapes:
+                _draw_gradient(painter, e)
+            painter.end()
+            images.append(image)
+        if images:
+            titled(sheet(images), f"{code} (right side): {', '.join(tags)}", scale).save(
+                str(out / f"referred-{code}.png")
+            )
+            print(f"wrote {out / f'referred-{code}.png'}  ({', '.join(tags)})")
+
+
+def titled(image: QImage, title: str, scale: float) -> QImage:
+    """The image under a white band with a line of text."""
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(max(10, round(14 * scale)))
+    band = round(font.pixelSize() * 1.8)
+    out = QImage(image.width(), image.height() + band, QImage.Format.Format_ARGB32)
+    out.fill(QColor("white"))
+    painter = QPainter(out)
+    painter.drawImage(0, band, image)
+    painter.setFont(font)
+    painter.setPen(QColor("#202020"))
+    painter.drawText(QPointF(font.pixelSize() * 0.5, font.pixelSize() * 1.3), title)
+    painter.end()
+    return out
+
+
 def sheet(images: list[QImage], gap: int = 20) -> QImage:
     height = max(im.height() for im in images)
     width = sum(im.width() for im in images) + gap * (len(images) - 1)
@@ -191,9 +386,28 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="VIEW:x,y,w,h  a zoomed crop in viewBox units (repeatable)",
     )
+    parser.add_argument(
+        "--referred",
+        action="store_true",
+        help="check referred_areas.toml against the drawings and write overlay sheets",
+    )
+    parser.add_argument(
+        "--muscles",
+        default=",".join(DEFAULT_MUSCLES),
+        help="comma-separated muscle codes for the --referred overlay sheets",
+    )
+    parser.add_argument(
+        "--areas", type=Path, default=None, help="referred_areas.toml to use (default: shipped)"
+    )
     args = parser.parse_args(argv)
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.referred:
+        off = referred_report(args.src, args.areas)
+        muscles = [m for m in args.muscles.split(",") if m]
+        referred_sheets(args.src, args.areas, args.out, args.scale, muscles)
+        del app
+        return 1 if off else 0
     plain: list[QImage] = []
     labelled: list[QImage] = []
     for view in VIEWS:
