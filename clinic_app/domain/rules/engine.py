@@ -1,0 +1,75 @@
+"""``assess()``: run every rule family over one encounter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from clinic_app.domain.catalog import Catalog, default_catalog
+from clinic_app.domain.formulary import FormularyEntry, default_formulary
+from clinic_app.domain.rules import (
+    coding,
+    doses,
+    icd10,
+    intervals,
+    payer,
+    screening,
+    site_safety,
+    steroids,
+)
+from clinic_app.domain.rules.context import build_context
+from clinic_app.domain.rules.data import RuleBook, default_rules
+from clinic_app.domain.rules.model import (
+    SEVERITY_ORDER,
+    Assessment,
+    ClinicPolicy,
+    EncounterFact,
+    PatientFact,
+    PriorSession,
+)
+
+DEFAULT_POLICY: Final = ClinicPolicy()
+
+
+def assess(
+    encounter: EncounterFact,
+    patient: PatientFact,
+    history: Sequence[PriorSession] = (),
+    policy: ClinicPolicy = DEFAULT_POLICY,
+    *,
+    formulary: Iterable[FormularyEntry] | None = None,
+    catalog: Catalog | None = None,
+    rules: RuleBook | None = None,
+) -> Assessment:
+    """Check one encounter: findings (most severe first), drug totals and codes.
+
+    Pure and fast enough to run on every edit. ``history`` holds the patient's earlier sessions
+    (the current encounter must not be among them); sessions dated after the encounter are
+    ignored. ``formulary``, ``catalog`` and ``rules`` default to the shipped data files.
+    """
+    entries = default_formulary() if formulary is None else formulary
+    ctx = build_context(
+        encounter,
+        patient,
+        history,
+        policy,
+        {entry.code: entry for entry in entries},
+        default_catalog() if catalog is None else catalog,
+        default_rules() if rules is None else rules,
+    )
+    findings, totals = doses.check(ctx)
+    icd10_findings, accepted_icd10 = icd10.check(ctx)
+    coding_findings, summary = coding.check(ctx, accepted_icd10)
+    profile, profile_findings = payer.resolve(ctx)
+    findings += [
+        *screening.check(ctx),
+        *site_safety.check(ctx),
+        *steroids.check(ctx),
+        *profile_findings,
+        *intervals.check(ctx, profile),
+        *payer.check(ctx, profile, accepted_icd10),
+        *icd10_findings,
+        *coding_findings,
+    ]
+    findings.sort(key=lambda finding: SEVERITY_ORDER[finding.severity])
+    return Assessment(tuple(findings), totals, summary)

@@ -1,0 +1,137 @@
+"""Intervals between sessions (tpi-reference.md §3, §7) under the patient's payer profile.
+
+"Within N days" means fewer than N days before this encounter: with the Medicare 42-day
+same-site rule, a repeat after 41 days warns and one after exactly 42 days does not; with 3
+sessions in 365 days, three earlier sessions fewer than 365 days back make this one the 4th.
+Prior sessions dated after this encounter are ignored (the context drops them). Places are
+(billing muscle, side), so upper trapezius today repeats lower trapezius on the same side.
+The relief rule reads the most recent earlier session that treated any place treated today.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from clinic_app.domain.enums import Side
+from clinic_app.domain.rules._text import (
+    days_text,
+    join_and,
+    location_text,
+    ordinal,
+    percent,
+    period_text,
+)
+from clinic_app.domain.rules.context import Context
+from clinic_app.domain.rules.model import Finding, PriorSession
+from clinic_app.domain.rules.tables import PayerProfile
+
+Location = tuple[str, Side]
+
+
+def _here(ctx: Context) -> dict[Location, list[int]]:
+    """This encounter's locations (billing muscle, side) and their site numbers."""
+    here: dict[Location, list[int]] = {}
+    for site in ctx.sites:
+        here.setdefault(ctx.location(site.muscle_code, site.side), []).append(site.number)
+    return here
+
+
+def _locations(ctx: Context, session: PriorSession) -> set[Location]:
+    return {ctx.location(code, side) for code, side in session.sites}
+
+
+def _since_last(ctx: Context) -> list[Finding]:
+    if not ctx.history:
+        return []
+    last = ctx.history[0]
+    days = ctx.days_ago(last)
+    when = "earlier the same day" if days == 0 else f"{days_text(days)} ago"
+    text = f"Last session {when} ({last.performed_on.isoformat()})."
+    return [ctx.book.finding("interval.since_last", text)]
+
+
+def _same_site(ctx: Context, profile: PayerProfile) -> list[Finding]:
+    minimum = profile.same_site_min_days
+    if minimum is None:
+        return []
+    findings = []
+    for location, numbers in _here(ctx).items():
+        last = next((s for s in ctx.history if location in _locations(ctx, s)), None)
+        if last is None or ctx.days_ago(last) >= minimum:
+            continue
+        text = (
+            f"{location_text(*location).capitalize()} was treated "
+            f"{days_text(ctx.days_ago(last))} ago ({last.performed_on.isoformat()}); "
+            f"{profile.name} expects at least {period_text(minimum)} before the same muscle "
+            "and side."
+        )
+        findings.append(
+            ctx.book.finding("interval.same_site", text, numbers, source=profile.source)
+        )
+    return findings
+
+
+def _sessions(ctx: Context, profile: PayerProfile) -> list[Finding]:
+    window, maximum = profile.session_window_days, profile.max_sessions_in_window
+    if window is None or maximum is None:
+        return []
+    earlier = [s for s in ctx.history if ctx.days_ago(s) < window]
+    if len(earlier) + 1 <= maximum:
+        return []
+    dates = join_and([s.performed_on.isoformat() for s in reversed(earlier)])
+    text = (
+        f"This is the {ordinal(len(earlier) + 1)} session in {days_text(window)} "
+        f"(earlier: {dates}); {profile.name} covers at most {maximum}."
+    )
+    return [ctx.book.finding("interval.sessions_per_year", text, source=profile.source)]
+
+
+def _relief_gaps(session: PriorSession, profile: PayerProfile) -> list[str]:
+    gaps = []
+    if profile.min_relief_percent is not None:
+        before, after = session.pain_before, session.pain_after
+        if before is None or after is None or before == 0:
+            gaps.append("no relief documented (pain before and after)")
+        else:
+            relief = Fraction(before - after, before)
+            if relief * 100 < profile.min_relief_percent:
+                gaps.append(f"{percent(relief)} relief (pain {before} → {after})")
+    if profile.min_relief_weeks is not None:
+        weeks = session.relief_lasted_weeks
+        if weeks is None:
+            gaps.append("no relief duration documented")
+        elif weeks < profile.min_relief_weeks:
+            gaps.append(f"relief lasting {weeks} week{'' if weeks == 1 else 's'}")
+    return gaps
+
+
+def _relief(ctx: Context, profile: PayerProfile) -> list[Finding]:
+    here = _here(ctx)
+    last = next((s for s in ctx.history if _locations(ctx, s) & set(here)), None)
+    if last is None:
+        return []
+    gaps = _relief_gaps(last, profile)
+    if not gaps:
+        return []
+    repeated = sorted(_locations(ctx, last) & set(here))
+    percent_text = weeks_text = ""
+    if profile.min_relief_percent is not None:
+        percent_text = f"at least {profile.min_relief_percent}% "
+    if profile.min_relief_weeks is not None:
+        weeks_text = f" lasting at least {profile.min_relief_weeks} weeks"
+    text = (
+        f"Repeat at {join_and([location_text(*loc) for loc in repeated])}: the last session "
+        f"there ({last.performed_on.isoformat()}) shows {join_and(gaps)}; {profile.name} "
+        f"expects {percent_text}relief{weeks_text} before a repeat."
+    )
+    numbers = [n for loc in repeated for n in here[loc]]
+    return [ctx.book.finding("interval.relief", text, numbers, source=profile.source)]
+
+
+def check(ctx: Context, profile: PayerProfile) -> list[Finding]:
+    return [
+        *_since_last(ctx),
+        *_same_site(ctx, profile),
+        *_sessions(ctx, profile),
+        *_relief(ctx, profile),
+    ]
