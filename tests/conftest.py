@@ -22,8 +22,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from clinic_app.models import Base
 from clinic_app.services.base import Actor
+from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
-from clinic_app.services.encounters import EncounterService
 from clinic_app.services.patients import PatientService
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker
@@ -115,14 +115,14 @@ class Services:
     actor: Actor
     clinic: ClinicService
     patients: PatientService
-    encounters: EncounterService
+    encounters: ChecksService
 
 
 @pytest.fixture
 def services(db: sessionmaker[Session]) -> Services:
     actor = Actor()
     return Services(
-        actor, ClinicService(db, actor), PatientService(db, actor), EncounterService(db, actor)
+        actor, ClinicService(db, actor), PatientService(db, actor), ChecksService(db, actor)
     )
 
 

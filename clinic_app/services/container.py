@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.services.base import Actor
+from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
-from clinic_app.services.encounters import EncounterService
 from clinic_app.services.patients import PatientService
 
 
@@ -31,7 +31,7 @@ class AppServices:
     actor: Actor
     clinic: ClinicService
     patients: PatientService
-    encounters: EncounterService
+    encounters: ChecksService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -49,7 +49,7 @@ def build_services(
         actor=actor,
         clinic=ClinicService(sessions, actor),
         patients=PatientService(sessions, actor),
-        encounters=EncounterService(sessions, actor),
+        encounters=ChecksService(sessions, actor),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

@@ -239,6 +239,8 @@ class EncounterView:
     sites: tuple[SiteView, ...]
     signed_by_id: int | None = None
     signed_at: datetime | None = None
+    #: Warnings overridden at signing: (rule id, the finding's message, the typed reason).
+    overrides: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

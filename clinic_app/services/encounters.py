@@ -157,6 +157,10 @@ class EncounterService(Service):
             sites=tuple(self._site_view(s, names) for s in e.sites),
             signed_by_id=e.signed_by_id,
             signed_at=e.signed_at,
+            overrides=tuple(
+                (o.get("rule", ""), o.get("message", ""), o.get("reason", ""))
+                for o in (e.override_reasons or [])
+            ),
         )
 
     # ------------------------------------------------------------------ loading
