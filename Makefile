@@ -22,10 +22,12 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(PY) -m clinic_app
 
-# The whole suite, then every non-GUI test again with Qt made unimportable.
+# The whole suite, then every non-GUI test again with Qt made unimportable; that second run
+# also enforces 100% line and branch coverage of the pure domain package.
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
-	$(PY) tests/run_headless.py -q
+	$(PY) tests/run_headless.py -q --cov=clinic_app.domain --cov-branch \
+		--cov-report=term-missing:skip-covered --cov-fail-under=100
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check clinic_app tests scripts $(wildcard benchmarks)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from clinic_app.domain.errors import ValidationError
 
@@ -122,21 +122,17 @@ def parse_decimal(field: str, value: Decimal | str | int | None, *, label: str) 
     if isinstance(value, float):
         raise TypeError("floats are never accepted for clinical quantities")
     if isinstance(value, Decimal):
-        number = value
-    else:
-        text = str(value).strip().replace(",", ".")
-        if not text:
-            return None
-        if not _PLAIN_NUMBER.match(text):
-            raise ValidationError(
-                field, f"{label} must be a plain number such as 1.5 (got {value!r})."
-            )
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(field, f"{label} must be a number (got {value!r}).") from None
-    if not number.is_finite():
-        raise ValidationError(field, f"{label} must be a finite number.")
+        if not value.is_finite():
+            raise ValidationError(field, f"{label} must be a finite number.")
+        return value
+    text = str(value).strip().replace(",", ".")
+    if not text:
+        return None
+    if not _PLAIN_NUMBER.match(text):
+        raise ValidationError(
+            field, f"{label} must be a plain number such as 1.5 (got {value!r})."
+        )
+    number = Decimal(text)  # the pattern admits only what Decimal reads exactly
     return number
 
 
