@@ -4,10 +4,18 @@ One window per encounter. The chart lives in a :class:`ChartModel`; the map and 
 mirror it and edit it only through undo commands (STYLE.md #3, #4). Everything is saved as a
 whole by ``EncounterService.save_draft`` a moment after the last change (autosave) or on
 Ctrl+S; a failed save keeps every edit in the window and says why, without a modal loop.
+
+When another workstation saved the same draft first, this window's copy can never be saved
+into it again: the message bar then offers the two ways out (reload their version, or save
+these edits as a second draft), and so does closing the window.
+
+A draft from a previous day opens read-only with an "Edit draft" button, so an unfinished
+visit is not changed by accident; signed encounters are always read-only.
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -24,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.enums import EncounterStatus
-from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.errors import ClinicError, ConflictError, NotFoundError
 from clinic_app.domain.favourites import default_favourites
 from clinic_app.services.dto import (
     DoseInput,
@@ -36,7 +44,15 @@ from clinic_app.ui.chart_commands import RemoveSiteCommand
 from clinic_app.ui.chart_model import ChartModel
 from clinic_app.ui.chrome import add_status_fields, build_menus, build_toolbar, make_action
 from clinic_app.ui.encounter_form import EncounterForm
-from clinic_app.ui.encounter_parts import PARTS_STYLE, EncounterHeader, MessageBar, make_body_map
+from clinic_app.ui.encounter_parts import (
+    PARTS_STYLE,
+    RELOAD_THEIRS_TEXT,
+    SAVE_AS_NEW_TEXT,
+    EncounterHeader,
+    MessageBar,
+    ask_conflict_close,
+    make_body_map,
+)
 from clinic_app.ui.favourites import MedicationChoices, NewSiteControls
 from clinic_app.ui.labels import local_timestamp
 from clinic_app.ui.site_edits import drafts_of, stand_in_medications
@@ -48,10 +64,13 @@ if TYPE_CHECKING:
 
 #: Pause after the last change before saving: long enough to batch a burst of edits.
 AUTOSAVE_MS = 1500
+#: Longest wait for a save while changes keep coming (continuous typing restarts the pause).
+MAX_WAIT_MS = 10_000
 RETRY_TEXT = (
     "Your edits are kept in this window; saving is tried again at your next change "
     "(Ctrl+S saves now)."
 )
+EDIT_DRAFT_TEXT = "Edit draft"
 
 
 class EncounterEditor(QMainWindow):
@@ -59,19 +78,26 @@ class EncounterEditor(QMainWindow):
 
     Signals:
         encounter_saved(int): the encounter with this id was saved (autosave or Ctrl+S).
-        encounter_closed(int): the window closed.
+        encounter_closed(int): the window closed (an untouched draft was deleted first).
+        encounter_switched(int, int): old id, new id: the edits were saved as a new draft
+            and the window now charts that one.
         save_failed(str): a save was refused; the message is shown in the window.
 
     Attributes:
         encounter_id, patient_id: what is being charted.
+        read_only: nothing can be changed now (signed, or a past draft not unlocked).
         stack: the undo stack shared by the map and the table.
         chart: the sites. model / table: the site table. body_map: the map. form: the form.
         autosave_timer: restarted by every change; saves when it fires.
-        message_bar: save failures and refused entries. banner: read-only / repeated visit.
+        max_wait_timer: started by the first unsaved change; saves when it fires even if
+            changes keep restarting ``autosave_timer``.
+        message_bar: save failures, conflicts and refused entries.
+        banner: read-only (with "Edit draft" for a past draft) / repeated visit.
     """
 
     encounter_saved = Signal(int)
     encounter_closed = Signal(int)
+    encounter_switched = Signal(int, int)
     save_failed = Signal(str)
 
     def __init__(
@@ -89,17 +115,17 @@ class EncounterEditor(QMainWindow):
         medications = services.clinic.medications()
         self.encounter_id = encounter_id
         self.patient_id = encounter.patient_id
-        self._version = encounter.version
-        self._performed_on = encounter.performed_at.date()
+        self._patient_name = patient.display_name
         self._form_dirty = False
-        self.read_only = encounter.status is not EncounterStatus.DRAFT
+        #: "" normally; "changed" or "removed" once another workstation's change makes this
+        #: window's copy unsavable into this encounter.
+        self._conflict = ""
+        self._take(encounter)
+        past_draft = self.is_draft and self._performed_on < date.today()
+        self.read_only = not self.is_draft or past_draft
         self.setObjectName("encounterEditor")
         self.setAccessibleName("Encounter editor")
         self.setStyleSheet(PARTS_STYLE)
-        self.setWindowTitle(
-            f"{patient.display_name} — {local_timestamp(encounter.performed_at)} "
-            f"({'signed' if self.read_only else 'draft'})"
-        )
         self.resize(1440, 900)
 
         self.stack = QUndoStack(self)
@@ -122,13 +148,19 @@ class EncounterEditor(QMainWindow):
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.save_now)
+        self.max_wait_timer = QTimer(self)
+        self.max_wait_timer.setSingleShot(True)
+        self.max_wait_timer.setInterval(MAX_WAIT_MS)
+        self.max_wait_timer.timeout.connect(self.save_now)
 
         self._build_actions()
         self._build_layout()
         self._load(encounter)
         self._connect()
-        if self.read_only:
-            self._lock(encounter)
+        if not self.is_draft:
+            self._lock_signed(encounter)
+        elif past_draft:
+            self._lock_past_draft()
         if repeated is not None:
             self._show_repeat(repeated)
 
@@ -238,6 +270,19 @@ class EncounterEditor(QMainWindow):
         self.setCentralWidget(central)
         (self.save_label,) = add_status_fields(self.statusBar(), ["Save state"])
 
+    def _take(self, encounter: EncounterView) -> None:
+        """Remember what identifies the stored copy this window now stands for."""
+        self._version = encounter.version
+        self._status = encounter.status
+        self._provider_id = encounter.provider_id
+        # The visit day is the workstation's calendar day, not UTC's: a visit at 7 pm in
+        # California is stored on the next UTC day.
+        self._performed_on = encounter.performed_at.astimezone().date()
+        self.setWindowTitle(
+            f"{self._patient_name} — {local_timestamp(encounter.performed_at)} "
+            f"({'draft' if self.is_draft else 'signed'})"
+        )
+
     def _load(self, encounter: EncounterView) -> None:
         drafts = drafts_of(encounter)
         for medication_id in {d.medication_id for s in drafts for d in s.doses}:
@@ -246,6 +291,8 @@ class EncounterEditor(QMainWindow):
         self.form.set_form(encounter.form)
         self.stack.clear()
         self.stack.setClean()
+        self._form_dirty = False
+        self._stop_timers()  # loading is not an edit
         self.save_label.setText("All changes saved")
         self.update_totals()
 
@@ -269,23 +316,38 @@ class EncounterEditor(QMainWindow):
         ):
             signal.connect(self.update_totals)
 
-    def _lock(self, encounter: EncounterView) -> None:
-        self.model.set_read_only(True)
-        self.body_map.set_read_only(True)
-        self.form.set_read_only(True)
-        # The stack stays empty, so Undo/Redo stay disabled by themselves.
+    def _set_editable(self, editable: bool) -> None:
+        self.read_only = not editable
+        self.model.set_read_only(not editable)
+        self.body_map.set_read_only(not editable)
+        self.form.set_read_only(not editable)
+        # While locked the stack stays empty, so Undo/Redo stay disabled by themselves.
         for action in (self.remove_site_action, self.apply_all_action, self.save_action):
-            action.setEnabled(False)
-        self.new_sites.set_enabled(False)
-        self.new_sites_toolbar.hide()
+            action.setEnabled(editable)
+        self.new_sites.set_enabled(editable)
+        self.new_sites_toolbar.setVisible(editable)
+
+    def _lock_signed(self, encounter: EncounterView) -> None:
+        self._set_editable(False)
         signed = f" on {local_timestamp(encounter.signed_at)}" if encounter.signed_at else ""
         self.banner.show_message(
             f"Signed{signed}: this encounter is read-only. Corrections are added as an "
             "addendum, never by editing the signed record.",
             "locked",
+            closable=False,
         )
-        self.banner.close_button.hide()
         self.save_label.setText("Signed — read-only")
+
+    def _lock_past_draft(self) -> None:
+        self._set_editable(False)
+        self.banner.show_message(
+            f"Unsigned draft from {self._performed_on.isoformat()}: opened read-only so a "
+            f"past visit is not changed by accident. Choose “{EDIT_DRAFT_TEXT}” to finish it.",
+            "locked",
+            [(EDIT_DRAFT_TEXT, self.on_edit_draft)],
+            closable=False,
+        )
+        self.save_label.setText("Past draft — read-only")
 
     def _show_repeat(self, repeated: RepeatedVisit) -> None:
         heading = (
@@ -299,6 +361,16 @@ class EncounterEditor(QMainWindow):
         self.model.set_highlighted(keys_for_numbers(self.model, repeated.changed_sites))
 
     # ------------------------------------------------------------------ public API
+    @property
+    def is_draft(self) -> bool:
+        """The encounter is a draft (not signed), whether or not it is unlocked here."""
+        return self._status is EncounterStatus.DRAFT
+
+    @property
+    def in_conflict(self) -> bool:
+        """Another workstation saved first: these edits can no longer go into this encounter."""
+        return bool(self._conflict)
+
     def is_dirty(self) -> bool:
         """True while some edit is not saved (chart or form)."""
         return not self.read_only and (not self.stack.isClean() or self._form_dirty)
@@ -310,28 +382,95 @@ class EncounterEditor(QMainWindow):
 
     def save_now(self) -> bool:
         """Save the form and every site in one transaction; False (and a message) on failure."""
-        self.autosave_timer.stop()
+        self._stop_timers()
         if self.read_only:
             return True
         if not self.is_dirty():
             self.on_status_message("Nothing to save: every change is saved.")
             return True
+        if self.in_conflict:  # a stale copy is refused every time: say what can be done
+            self._show_conflict()
+            return False
         try:
             view = self._services.encounters.save_draft(
                 self.encounter_id, self._version, self.form.form_input(), self.chart.drafts()
             )
+        except (ConflictError, NotFoundError) as exc:
+            # NotFound: another workstation closed this draft while it was still empty,
+            # which deletes it.
+            self._conflict = "removed" if isinstance(exc, NotFoundError) else "changed"
+            self._show_conflict()
+            self.save_failed.emit(str(exc))
+            return False
         except ClinicError as exc:
             self.message_bar.show_message(f"Not saved: {exc}\n{RETRY_TEXT}", "error")
             self.save_label.setText("Not saved")
             self.save_failed.emit(str(exc))
             return False
-        self._version = view.version
-        self.stack.setClean()
-        self._form_dirty = False
-        if self.message_bar.kind == "error":
-            self.message_bar.hide()
-        self.save_label.setText(f"Saved {datetime.now().strftime('%H:%M:%S')}")
+        self._saved(view)
         self.encounter_saved.emit(self.encounter_id)
+        return True
+
+    def reload_theirs(self) -> bool:
+        """Drop this window's edits (after asking) and show the encounter as stored now."""
+        answer = QMessageBox.question(
+            self,
+            "Reload their version?",
+            "Your edits in this window will be discarded and the encounter shown as it was "
+            "saved on the other workstation.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Discard:
+            return False
+        try:
+            encounter = self._services.encounters.get(self.encounter_id)
+        except ClinicError as exc:
+            self._show_conflict(f"Could not reload: {exc}")
+            return False
+        self._conflict = ""
+        self.message_bar.hide()
+        self._take(encounter)
+        self.header.set_encounter(encounter)
+        self._load(encounter)
+        if not self.is_draft:  # they signed it
+            self._lock_signed(encounter)
+        self.on_status_message("Reloaded the version saved on the other workstation.")
+        return True
+
+    def save_as_new_draft(self) -> bool:
+        """Save this window's edits as a new draft (same patient and provider) and chart it.
+
+        The other workstation's draft is left as they saved it, so both drafts exist.
+        """
+        encounters = self._services.encounters
+        try:
+            new = encounters.create(self.patient_id, self._provider_id)
+        except ClinicError as exc:
+            self._show_conflict(f"Could not start a new draft: {exc}")
+            return False
+        try:
+            view = encounters.save_draft(
+                new.id, new.version, self.form.form_input(), self.chart.drafts()
+            )
+        except ClinicError as exc:
+            with contextlib.suppress(ClinicError):  # leave no empty draft behind
+                encounters.discard_if_empty(new.id)
+            self._show_conflict(f"Could not save a new draft: {exc}")
+            return False
+        old_id, self.encounter_id = self.encounter_id, view.id
+        self._conflict = ""
+        self._take(view)
+        self.header.set_encounter(view)
+        self._saved(view)
+        self.message_bar.show_message(
+            f"Your edits were saved as a new draft ({local_timestamp(view.performed_at)}), "
+            "which this window now shows. Both drafts now exist in the patient's history: "
+            "yours and the one saved on the other workstation. Sign the right one.",
+            "info",
+        )
+        self.encounter_switched.emit(old_id, view.id)
+        self.encounter_saved.emit(view.id)
         return True
 
     def _new_site_doses(self) -> tuple[DoseInput, ...]:
@@ -347,6 +486,16 @@ class EncounterEditor(QMainWindow):
         self.totals_label.setText(f"Totals ({sites}): {self.model.totals_text()}")
 
     # ------------------------------------------------------------------ slots
+    def on_edit_draft(self) -> None:
+        """Unlock a past draft for editing (the banner's "Edit draft" button)."""
+        if not self.is_draft:
+            return
+        self._set_editable(True)
+        self.banner.hide()
+        self.save_label.setText("All changes saved")
+        self.on_status_message(f"Editing the draft from {self._performed_on.isoformat()}.")
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def on_chart_edited(self, _index: int) -> None:
         self._schedule_save()
 
@@ -384,8 +533,61 @@ class EncounterEditor(QMainWindow):
     def _schedule_save(self) -> None:
         if self.read_only:
             return
+        if self.in_conflict:  # saving into this encounter cannot succeed any more
+            self.save_label.setText("Not saved — changed elsewhere")
+            return
         self.save_label.setText("Unsaved changes…")
         self.autosave_timer.start()
+        # Not restarted by later changes: the longest a change waits while typing goes on.
+        if not self.max_wait_timer.isActive():
+            self.max_wait_timer.start()
+
+    def _stop_timers(self) -> None:
+        self.autosave_timer.stop()
+        self.max_wait_timer.stop()
+
+    def _saved(self, view: EncounterView) -> None:
+        self._version = view.version
+        self.stack.setClean()
+        self._form_dirty = False
+        if self.message_bar.kind == "error":
+            self.message_bar.hide()
+        self.save_label.setText(f"Saved {datetime.now().strftime('%H:%M:%S')}")
+
+    def _show_conflict(self, problem: str = "") -> None:
+        self._stop_timers()
+        self.save_label.setText("Not saved — changed elsewhere")
+        # Not the service's wording: it suggests reopening, and the bar offers better.
+        if self._conflict == "removed":
+            lines = [
+                "Not saved: this draft was removed on another workstation (it was closed "
+                "there while still empty). Your edits are only in this window.",
+                f"“{SAVE_AS_NEW_TEXT}” keeps them in a new draft.",
+            ]
+            actions = [(SAVE_AS_NEW_TEXT, self.save_as_new_draft)]
+        else:
+            lines = [
+                "Not saved: another workstation saved or signed this encounter after you "
+                "opened it, so your edits can no longer be saved into it. They are only in "
+                "this window.",
+                f"“{RELOAD_THEIRS_TEXT}” discards them and shows the other workstation's "
+                f"version; “{SAVE_AS_NEW_TEXT}” keeps them as a second draft beside theirs.",
+            ]
+            actions = [
+                (RELOAD_THEIRS_TEXT, self.reload_theirs),
+                (SAVE_AS_NEW_TEXT, self.save_as_new_draft),
+            ]
+        self.message_bar.show_message(
+            "\n".join([problem, *lines] if problem else lines), "error", actions, closable=False
+        )
+
+    def _discard_if_untouched(self) -> None:
+        # A draft opened by mistake (nothing charted or typed) would stay in the history
+        # forever; the service deletes it only if it really holds nothing.
+        if not self.is_draft or self.in_conflict:  # theirs is not ours to delete
+            return
+        with contextlib.suppress(ClinicError):  # closing must not fail over housekeeping
+            self._services.encounters.discard_if_empty(self.encounter_id)
 
     def _fetch_lots(self, medication_id: int, *, visit_day_too: bool = False) -> list[LotView]:
         today = date.today()
@@ -402,22 +604,33 @@ class EncounterEditor(QMainWindow):
         return [lot for lot in found.values() if lot.expires_on >= today]
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.autosave_timer.stop()
-        if self.is_dirty():
+        self._stop_timers()
+        if not self._may_close():
+            event.ignore()
+            self._schedule_save()  # still open with unsaved edits: keep autosaving
+            return
+        self._discard_if_untouched()
+        event.accept()
+        self.encounter_closed.emit(self.encounter_id)
+
+    def _may_close(self) -> bool:
+        buttons = QMessageBox.StandardButton
+        if self.is_dirty() and not self.in_conflict:
             answer = QMessageBox.question(
                 self,
                 "Unsaved changes",
                 "Some changes to this encounter are not saved yet.",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
+                buttons.Save | buttons.Discard | buttons.Cancel,
+                buttons.Save,
             )
-            if answer == QMessageBox.StandardButton.Cancel or (
-                answer == QMessageBox.StandardButton.Save and not self.save_now()
-            ):
-                event.ignore()
-                self._schedule_save()  # still open with unsaved edits: keep autosaving
-                return
-        event.accept()
-        self.encounter_closed.emit(self.encounter_id)
+            if answer == buttons.Cancel:
+                return False
+            if answer == buttons.Save and not self.save_now() and not self.in_conflict:
+                return False
+        if self.is_dirty() and self.in_conflict:
+            answer = ask_conflict_close(self)
+            if answer == buttons.Cancel:
+                return False
+            if answer == buttons.Save:
+                return self.save_as_new_draft()
+        return True

@@ -7,7 +7,15 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Side
@@ -16,6 +24,14 @@ from clinic_app.services.dto import EncounterView, PatientView, SiteDraft
 from clinic_app.ui.bodymap.widget import BodyMapWidget
 from clinic_app.ui.chart_model import ChartModel
 from clinic_app.ui.labels import STATUS_LABELS, age_in_years, local_timestamp
+
+#: The two ways out of a save conflict (another workstation saved the encounter first).
+RELOAD_THEIRS_TEXT = "Reload their version"
+SAVE_AS_NEW_TEXT = "Save mine as a new draft"
+DISCARD_MINE_TEXT = "Discard my edits"
+
+#: A message bar's action: the button's text and what clicking it does.
+BarAction = tuple[str, Callable[[], object]]
 
 PARTS_STYLE = """
 QLabel#editorPatientName { font-size: 15pt; font-weight: 600; }
@@ -30,6 +46,7 @@ QFrame#messageBar[kind="error"] { background: #fdecea; border: 1px solid #e57373
 QFrame#messageBar[kind="info"] { background: #fff4d6; border: 1px solid #e0b44c; }
 QFrame#messageBar[kind="locked"] { background: #e8eaf6; border: 1px solid #7986cb; }
 QFrame#messageBar QLabel { color: black; }
+QFrame#messageBar QPushButton { padding: 3px 10px; }
 QLabel#checksText[empty="true"] { color: palette(mid); }
 """
 
@@ -90,11 +107,8 @@ class EncounterHeader(QWidget):
         self.alerts.setObjectName("alerts")
         self.alerts.setWordWrap(False)
         self.alerts.setVisible(bool(flags))
-        self.encounter = _plain_label(
-            f"Provider: {encounter.provider_name}\n{local_timestamp(encounter.performed_at)} · "
-            f"{STATUS_LABELS.get(encounter.status, str(encounter.status))}",
-            "Provider, date and status",
-        )
+        self.encounter = _plain_label(name="Provider, date and status")
+        self.set_encounter(encounter)
         self.encounter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
 
         who = QVBoxLayout()
@@ -111,9 +125,19 @@ class EncounterHeader(QWidget):
         layout.addLayout(who, 1)
         layout.addWidget(self.encounter)
 
+    def set_encounter(self, encounter: EncounterView) -> None:
+        """Show this encounter's provider, time and status (after a reload or a switch)."""
+        self.encounter.setText(
+            f"Provider: {encounter.provider_name}\n{local_timestamp(encounter.performed_at)} · "
+            f"{STATUS_LABELS.get(encounter.status, str(encounter.status))}"
+        )
+
 
 class MessageBar(QFrame):
     """A message across the window that stays until it is dealt with (no modal loop).
+
+    A message may carry actions: buttons that deal with it (each message replaces the
+    previous one's buttons).
 
     Signals:
         dismissed(): the user closed the bar.
@@ -121,6 +145,8 @@ class MessageBar(QFrame):
     Attributes:
         label: the message.
         kind: "error", "info" or "locked" (drives the colour).
+        close_button: "Dismiss"; hidden for a message that must be dealt with.
+        action_buttons: the current message's action buttons, in order.
     """
 
     dismissed = Signal()
@@ -130,23 +156,35 @@ class MessageBar(QFrame):
         self.setObjectName("messageBar")
         self.setAccessibleName(name)
         self.kind = "info"
+        self._closable = closable
+        self.action_buttons: list[QPushButton] = []
         self.label = _plain_label(name=name)
         self.close_button = QPushButton("Dismiss")
         self.close_button.setAccessibleName(f"Dismiss {name.lower()}")
         self.close_button.clicked.connect(self.on_close_clicked)
         self.close_button.setVisible(closable)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(8, 4, 4, 4)
+        self._layout.addWidget(self.label, 1)
+        self._layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
-    def show_message(self, text: str, kind: str = "info") -> None:
+    def show_message(
+        self,
+        text: str,
+        kind: str = "info",
+        actions: Sequence[BarAction] = (),
+        *,
+        closable: bool | None = None,
+    ) -> None:
+        """Show ``text`` with these action buttons; ``closable`` overrides the bar's default."""
         self.kind = kind
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
         self.label.setText(text)
+        self._set_actions(actions)
+        self.close_button.setVisible(self._closable if closable is None else closable)
         self.show()
 
     def show_list(self, heading: str, items: Sequence[str], kind: str = "info") -> None:
@@ -155,9 +193,58 @@ class MessageBar(QFrame):
     def text(self) -> str:
         return self.label.text() if not self.isHidden() else ""
 
+    def button(self, text: str) -> QPushButton | None:
+        """The current message's action button with this text, if any."""
+        return next((b for b in self.action_buttons if b.text() == text), None)
+
     def on_close_clicked(self) -> None:
         self.hide()
         self.dismissed.emit()
+
+    def _set_actions(self, actions: Sequence[BarAction]) -> None:
+        for old in self.action_buttons:
+            self._layout.removeWidget(old)
+            old.hide()
+            old.deleteLater()  # it may be the button whose click is being handled
+        self.action_buttons = []
+        for position, (text, slot) in enumerate(actions, 1):
+            button = QPushButton(text)
+            button.setAccessibleName(text)
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+            self._layout.insertWidget(position, button, 0, Qt.AlignmentFlag.AlignTop)
+            self.action_buttons.append(button)
+
+
+def conflict_close_box(parent: QWidget | None) -> QMessageBox:
+    """The question asked when a window in a save conflict is closed.
+
+    Save is relabelled "Save mine as a new draft" and Discard "Discard my edits": the
+    encounter itself cannot take these edits any more, so a plain "Save" would be a lie.
+    """
+    buttons = QMessageBox.StandardButton
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Edits not saved",
+        "This encounter was changed on another workstation after you opened it, so your "
+        "edits could not be saved into it.",
+        buttons.Save | buttons.Discard | buttons.Cancel,
+        parent,
+    )
+    box.setInformativeText(
+        f"{SAVE_AS_NEW_TEXT}: your edits become a second draft for this patient, beside "
+        f"theirs.\n{DISCARD_MINE_TEXT}: only their version is kept."
+    )
+    box.button(buttons.Save).setText(SAVE_AS_NEW_TEXT)
+    box.button(buttons.Discard).setText(DISCARD_MINE_TEXT)
+    box.setDefaultButton(buttons.Save)
+    box.setEscapeButton(buttons.Cancel)
+    return box
+
+
+def ask_conflict_close(parent: QWidget | None) -> QMessageBox.StandardButton:
+    """Ask :func:`conflict_close_box`: Save (as a new draft), Discard or Cancel."""
+    box = conflict_close_box(parent)
+    return QMessageBox.StandardButton(box.exec())
 
 
 class BodyMapUnavailable(QFrame):

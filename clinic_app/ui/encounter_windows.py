@@ -27,8 +27,9 @@ class EncounterWindows(QObject):
         new_encounter_action, repeat_visit_action: act on the window's current patient.
 
     Signals:
-        encounter_changed(int, int): patient id, encounter id: an editor saved or closed,
-            or a new draft was created (the patient's history is out of date).
+        encounter_changed(int, int): patient id, encounter id: an editor saved or closed
+            (an untouched draft is deleted on close), or a new draft was created (the
+            patient's history is out of date).
     """
 
     encounter_changed = Signal(int, int)
@@ -67,6 +68,8 @@ class EncounterWindows(QObject):
         """Show an existing encounter (read-only when signed)."""
         existing = self._editors.get(encounter_id)
         if existing is not None:
+            if existing.isMinimized():
+                existing.showNormal()
             existing.raise_()
             existing.activateWindow()
             return existing
@@ -152,9 +155,17 @@ class EncounterWindows(QObject):
             lambda encounter_id: self.encounter_changed.emit(patient_id, encounter_id)
         )
         editor.encounter_closed.connect(self.on_editor_closed)
+        editor.encounter_switched.connect(self.on_editor_switched)
         self._editors[editor.encounter_id] = editor
         editor.show()
         return editor
+
+    def on_editor_switched(self, old_id: int, new_id: int) -> None:
+        # Saved as a new draft after a conflict: the window now stands for the new one.
+        editor = self._editors.pop(old_id, None)
+        if editor is not None:
+            self._editors[new_id] = editor
+            self.encounter_changed.emit(editor.patient_id, new_id)
 
     def on_editor_closed(self, encounter_id: int) -> None:
         editor = self._editors.pop(encounter_id, None)

@@ -26,6 +26,7 @@ from clinic_app.services.dto import PatientInput, PatientView
 from clinic_app.ui.forms import FORM_STYLE, DateField, FormErrors
 from clinic_app.ui.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.ui.messages import confirm_discard
+from clinic_app.ui.patient_panel import DEFAULT_PAYER, payer_label, payer_names
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -124,6 +125,15 @@ class PatientDialog(QDialog):
         for language in Language:
             self.preferred_language.addItem(LANGUAGE_LABELS[language], language)
         self.phone = _line("Phone")
+        self.payer = QComboBox()
+        self.payer.setAccessibleName("Payer rules")
+        self.payer.setToolTip(
+            "Which payer's coverage rules the encounter checks apply (visit intervals, "
+            "covered diagnoses)"
+        )
+        for code, name in payer_names().items():
+            self.payer.addItem(name, code)
+        self._select_payer(DEFAULT_PAYER)
         self.allergies = _text_box(
             "Allergies",
             "Drug, latex, adhesive or antiseptic "
@@ -153,6 +163,7 @@ class PatientDialog(QDialog):
             ("&Weight:", weight_field, self.weight_kg),
             ("&Language:", self.preferred_language, self.preferred_language),
             ("&Phone:", e.wrap("phone", self.phone), self.phone),
+            ("Payer &rules:", e.wrap("payer", self.payer), self.payer),
             ("&Allergies:", e.wrap("allergies", self.allergies), self.allergies),
             ("Health:", checks, self.anticoagulant),
             ("&Notes:", e.wrap("notes", self.notes), self.notes),
@@ -179,6 +190,14 @@ class PatientDialog(QDialog):
         self.diabetes.setChecked(p.diabetes)
         self.pregnant.setChecked(p.pregnant_or_breastfeeding)
         self.notes.setPlainText(p.notes)
+        self._select_payer(p.payer)
+
+    def _select_payer(self, code: str) -> None:
+        index = self.payer.findData(code)
+        if index < 0:  # kept as it is rather than silently changed to another profile
+            self.payer.addItem(payer_label(code), code)
+            index = self.payer.count() - 1
+        self.payer.setCurrentIndex(index)
 
     # ------------------------------------------------------------------ state
     @property
@@ -211,6 +230,7 @@ class PatientDialog(QDialog):
             self.diabetes.isChecked(),
             self.pregnant.isChecked(),
             self.notes.toPlainText(),
+            self.payer.currentData(),
         )
 
     def form_input(self) -> PatientInput:
@@ -236,6 +256,7 @@ class PatientDialog(QDialog):
             diabetes=self.diabetes.isChecked(),
             pregnant_or_breastfeeding=self.pregnant.isChecked(),
             notes=self.notes.toPlainText(),
+            payer=self.payer.currentData(),
         )
 
     def on_weight_edited(self, _text: str) -> None:

@@ -18,12 +18,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.rules.data import default_rules
 from clinic_app.services.dto import EncounterSummary, PatientView
 from clinic_app.ui.history_model import EncounterHistoryModel
 from clinic_app.ui.labels import LANGUAGE_LABELS, SEX_LABELS, age_in_years
 
 NO_PATIENT_TEXT = "Select a patient to see their details and encounter history."
 NO_HISTORY_TEXT = "No encounters recorded for this patient yet."
+#: The payer profile every patient has unless one is chosen (payers.toml).
+DEFAULT_PAYER = "none"
+
+
+def payer_names() -> dict[str, str]:
+    """Payer profile code → the name people read, in the rule book's order.
+
+    When the rule book cannot be read, only the default profile is offered (saving a
+    patient then reports the rule book's problem).
+    """
+    try:
+        return {code: profile.name for code, profile in default_rules().payers.items()}
+    except ClinicError:
+        return {DEFAULT_PAYER: "No payer rules"}
+
+
+def payer_label(code: str) -> str:
+    """How a patient's payer profile reads; a code the rule book no longer has says so."""
+    return payer_names().get(code) or f"{code} (not in the rule book)"
+
 
 _PANEL_STYLE = """
 QLabel#patientName { font-size: 15pt; font-weight: 600; }
@@ -84,6 +106,7 @@ class PatientPanel(QWidget):
             ("language", "Language"),
             ("phone", "Phone"),
             ("weight", "Weight"),
+            ("payer", "Payer rules"),
             ("allergies", "Allergies"),
             ("notes", "Notes"),
         ):
@@ -171,6 +194,7 @@ class PatientPanel(QWidget):
             ),
             "phone": patient.phone or "—",
             "weight": weight,
+            "payer": payer_label(patient.payer),
             "allergies": patient.allergies or "None recorded",
             "notes": patient.notes or "—",
         }

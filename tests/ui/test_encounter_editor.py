@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
 from sqlalchemy import text
 
 from clinic_app.domain.catalog import View
-from clinic_app.domain.enums import Side, Technique, TwitchResponse
-from clinic_app.domain.errors import StorageError
+from clinic_app.domain.enums import EncounterStatus, Side, Technique, TwitchResponse
+from clinic_app.domain.errors import ClinicError, StorageError
 from clinic_app.services.dto import (
     DoseInput,
     EncounterInput,
@@ -23,8 +25,15 @@ from clinic_app.services.dto import (
     SiteInput,
     UserView,
 )
-from clinic_app.ui.encounter_editor import EncounterEditor
-from clinic_app.ui.encounter_parts import BodyMapUnavailable
+from clinic_app.ui import encounter_editor, encounter_parts
+from clinic_app.ui.bodymap.widget import BodyMapWidget
+from clinic_app.ui.encounter_editor import EDIT_DRAFT_TEXT, EncounterEditor
+from clinic_app.ui.encounter_parts import (
+    RELOAD_THEIRS_TEXT,
+    SAVE_AS_NEW_TEXT,
+    BodyMapUnavailable,
+    conflict_close_box,
+)
 from clinic_app.ui.site_table_model import HighlightRole
 from clinic_app.ui.site_text import Column
 
@@ -50,15 +59,37 @@ def site(muscle: str, side: Side, x: float, **kw: object) -> SiteInput:
 
 @pytest.fixture(autouse=True)
 def questions(monkeypatch) -> list[str]:
-    """Every "unsaved changes?" question asked; answered Discard unless a test says otherwise."""
+    """Every question asked ("unsaved changes?", "reload?", and "conflict" for the question
+    on closing a window in conflict); answered Discard unless a test says otherwise."""
     asked: list[str] = []
 
     def question(parent, title, text, *rest):
         asked.append(title)
         return Button.Discard
 
+    def conflict_question(parent):
+        asked.append("conflict")
+        return Button.Discard
+
     monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(encounter_editor, "ask_conflict_close", conflict_question, raising=False)
     return asked
+
+
+def answer_questions(monkeypatch, questions: list[str], *answers: QMessageBox.StandardButton):
+    """Answer the next questions (of either kind) with ``answers``, in order."""
+    queue = list(answers)
+
+    def question(parent, title, text, *rest):
+        questions.append(title)
+        return queue.pop(0)
+
+    def conflict_question(parent):
+        questions.append("conflict")
+        return queue.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(encounter_editor, "ask_conflict_close", conflict_question, raising=False)
 
 
 @pytest.fixture
@@ -100,12 +131,37 @@ def texts(editor: EncounterEditor, column: Column) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
-def map_selection(editor: EncounterEditor) -> int | None:
+def real_map(editor: EncounterEditor) -> BodyMapWidget:
+    """The editor's body map, which must be the real one here (the stand-in hides bugs)."""
     body_map = editor.body_map
-    if isinstance(body_map, BodyMapUnavailable):
-        return body_map.selected
-    keys = body_map.selected_keys()
+    reason = getattr(body_map, "reason", "")
+    assert isinstance(body_map, BodyMapWidget), f"body map not drawn: {reason}"
+    return body_map
+
+
+def map_selection(editor: EncounterEditor) -> int | None:
+    keys = real_map(editor).selected_keys()
     return keys[0] if keys else None
+
+
+def test_the_body_map_is_the_real_one(open_editor, chart):
+    editor = open_editor(chart.encounter_id)
+    assert type(editor.body_map) is BodyMapWidget
+    assert not editor.findChildren(BodyMapUnavailable)
+
+
+def test_without_its_drawings_the_map_is_replaced_by_a_stand_in(monkeypatch, open_editor, chart):
+    def broken(*args):
+        raise ClinicError("lateral.svg is missing")
+
+    monkeypatch.setattr(encounter_parts, "BodyMapWidget", broken)
+    editor = open_editor(chart.encounter_id)
+    stand_in = editor.body_map
+    assert isinstance(stand_in, BodyMapUnavailable)
+    assert stand_in.reason == "lateral.svg is missing"
+    editor.table.select_key(editor.chart.at(1).key)
+    assert stand_in.selected == editor.chart.at(1).key
+    assert texts(editor, Column.SIDE) == ["Right", "Left"]  # the table still charts
 
 
 def test_opens_with_its_sites_and_the_patient_header(open_editor, chart):
@@ -195,8 +251,7 @@ def test_delete_then_undo_and_redo_by_keyboard(qtbot, open_editor, chart):
 
 def map_focus(editor: EncounterEditor) -> QWidget:
     """The widget that holds the keyboard focus when the provider works on the map."""
-    body_map = editor.body_map
-    return body_map if isinstance(body_map, BodyMapUnavailable) else body_map.current_canvas
+    return real_map(editor).current_canvas
 
 
 def test_undo_and_delete_work_with_the_focus_on_the_map(qtbot, open_editor, chart):
@@ -213,11 +268,10 @@ def test_undo_and_delete_work_with_the_focus_on_the_map(qtbot, open_editor, char
     assert texts(editor, Column.TWITCH)[0] == "Not assessed"
     qtbot.keyClick(target, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert texts(editor, Column.TWITCH)[0] == "Local"
-    if not isinstance(editor.body_map, BodyMapUnavailable):  # the map deletes its own marker
-        editor.table.select_key(editor.chart.at(1).key)
-        target.setFocus()
-        qtbot.keyClick(target, Qt.Key.Key_Delete)
-        assert texts(editor, Column.SIDE) == ["Right"]
+    editor.table.select_key(editor.chart.at(1).key)  # the map deletes its own marker
+    target.setFocus()
+    qtbot.keyClick(target, Qt.Key.Key_Delete)
+    assert texts(editor, Column.SIDE) == ["Right"]
 
 
 def test_table_and_map_selection_follow_each_other(open_editor, chart):
@@ -292,6 +346,8 @@ def test_a_signed_encounter_opens_read_only(qtbot, open_editor, ui_engine, chart
     editor = open_editor(chart.encounter_id)
     assert editor.read_only
     assert "read-only" in editor.banner.text()
+    assert editor.banner.button(EDIT_DRAFT_TEXT) is None  # signed is final
+    assert editor.banner.close_button.isHidden()
     assert editor.save_label.text() == "Signed — read-only"
     model = editor.model
     assert not any(model.flags(model.index(0, c)) & Qt.ItemFlag.ItemIsEditable for c in Column)
@@ -343,21 +399,163 @@ def test_repeat_last_visit_opens_a_prefilled_draft_with_a_banner(qtbot, services
     assert editor.form.form_input().pain_before is None  # today's to fill in
 
 
-def test_a_conflicting_save_keeps_the_edits_and_says_so(qtbot, open_editor, services, chart):
-    editor = open_editor(chart.encounter_id)
-    stored = services.encounters.get(chart.encounter_id)
-    services.encounters.save_draft(stored.id, stored.version, stored.form, editor.chart.drafts())
+def conflict(qtbot, editor: EncounterEditor, services) -> None:
+    """Another workstation saves first (one site, its own follow-up); then this window's
+    next change is autosaved and refused."""
+    stored = services.encounters.get(editor.encounter_id)
+    theirs = replace(stored.form, follow_up_plan="Theirs")
+    services.encounters.save_draft(stored.id, stored.version, theirs, editor.chart.drafts()[:1])
     with qtbot.waitSignal(editor.save_failed) as failed:
         editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.LOCAL, EDIT)
     assert "changed on another workstation" in failed.args[0]
-    assert "changed on another workstation" in editor.message_bar.text()
-    assert "Your edits are kept" in editor.message_bar.text()
-    assert editor.save_label.text() == "Not saved"
+
+
+def test_a_conflicting_save_offers_the_two_ways_out_and_no_false_retry(
+    qtbot, open_editor, services, chart
+):
+    editor = open_editor(chart.encounter_id)
+    conflict(qtbot, editor, services)
+    bar = editor.message_bar
+    assert "another workstation saved or signed this encounter" in bar.text()
+    assert "tried again" not in bar.text()
+    assert "reopen" not in bar.text()
+    assert "They are only in this window" in bar.text()
+    assert [b.text() for b in bar.action_buttons] == [RELOAD_THEIRS_TEXT, SAVE_AS_NEW_TEXT]
+    assert bar.close_button.isHidden()  # dealt with by one of the two, not dismissed
+    assert editor.in_conflict
+    assert editor.save_label.text() == "Not saved — changed elsewhere"
     assert editor.chart.at(0).site.twitch_response is TwitchResponse.LOCAL
     assert editor.is_dirty()
-    # The next change tries again (and, the copy being stale, is refused again).
+    # A stale copy can never be saved: later changes and Ctrl+S do not pretend to retry.
+    editor.model.setData(editor.model.index(0, Column.ASPIRATION), "negative", EDIT)
+    assert not editor.autosave_timer.isActive()
+    assert not editor.max_wait_timer.isActive()
+    with qtbot.assertNotEmitted(editor.encounter_saved):
+        assert not editor.save_now()
+    assert bar.button(SAVE_AS_NEW_TEXT) is not None
+    assert services.encounters.get(chart.encounter_id).form.follow_up_plan == "Theirs"
+
+
+def test_reload_their_version_asks_then_drops_my_edits(
+    qtbot, monkeypatch, open_editor, services, chart, questions
+):
+    editor = open_editor(chart.encounter_id)
+    conflict(qtbot, editor, services)
+    answer_questions(monkeypatch, questions, Button.Cancel, Button.Discard)
+    qtbot.mouseClick(editor.message_bar.button(RELOAD_THEIRS_TEXT), Qt.MouseButton.LeftButton)
+    assert questions == ["Reload their version?"]
+    assert editor.in_conflict  # cancelled: nothing changed
+    assert editor.chart.at(0).site.twitch_response is TwitchResponse.LOCAL
+
+    qtbot.mouseClick(editor.message_bar.button(RELOAD_THEIRS_TEXT), Qt.MouseButton.LeftButton)
+    assert not editor.in_conflict
+    assert editor.message_bar.isHidden()
+    assert texts(editor, Column.SIDE) == ["Right"]
+    assert editor.form.form_input().follow_up_plan == "Theirs"
+    assert not editor.is_dirty()
+    assert editor.save_label.text() == "All changes saved"
+    assert editor.version == services.encounters.get(chart.encounter_id).version
+    # Editing goes on normally from their version.
+    with qtbot.waitSignal(editor.encounter_saved):
+        editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.REFERRED, EDIT)
+    stored = services.encounters.get(chart.encounter_id)
+    assert stored.sites[0].twitch_response is TwitchResponse.REFERRED
+
+
+def test_save_mine_as_a_new_draft_keeps_both(qtbot, open_editor, services, chart):
+    editor = open_editor(chart.encounter_id)
+    conflict(qtbot, editor, services)
+    mine = editor.chart.drafts()
+    with qtbot.waitSignal(editor.encounter_switched) as switched:
+        qtbot.mouseClick(editor.message_bar.button(SAVE_AS_NEW_TEXT), Qt.MouseButton.LeftButton)
+    old_id, new_id = switched.args
+    assert old_id == chart.encounter_id != new_id
+    assert editor.encounter_id == new_id
+    new = services.encounters.get(new_id)
+    assert (new.patient_id, new.provider_id, new.status) == (
+        chart.patient.id,
+        chart.provider.id,
+        EncounterStatus.DRAFT,
+    )
+    assert new.sites[0].twitch_response is TwitchResponse.LOCAL
+    assert len(new.sites) == len(mine) == 2
+    assert new.form.indication == "Myofascial pain"
+    theirs = services.encounters.get(old_id)
+    assert theirs.form.follow_up_plan == "Theirs"
+    assert len(theirs.sites) == 1
+    assert len(services.encounters.history(chart.patient.id)) == 2
+    assert not editor.in_conflict
+    assert not editor.is_dirty()
+    assert "Both drafts now exist" in editor.message_bar.text()
+    assert editor.message_bar.action_buttons == []
+    # Later edits go to the new draft.
+    with qtbot.waitSignal(editor.encounter_saved) as saved:
+        qtbot.keyClicks(editor.form.icd10, ", M54.2")
+    assert saved.args == [new_id]
+    assert services.encounters.get(new_id).form.icd10_codes == ("M79.18", "M54.2")
+
+
+def test_a_draft_removed_elsewhere_can_still_be_saved_as_a_new_one(
+    qtbot, open_editor, services, chart
+):
+    empty = services.encounters.create(chart.patient.id, chart.provider.id)
+    editor = open_editor(empty.id)
+    assert services.encounters.discard_if_empty(empty.id)  # closed untouched elsewhere
     with qtbot.waitSignal(editor.save_failed):
-        editor.model.setData(editor.model.index(0, Column.ASPIRATION), "negative", EDIT)
+        editor.form.pain_before.setValue(3)
+    bar = editor.message_bar
+    assert "removed on another workstation" in bar.text()
+    assert "tried again" not in bar.text()
+    assert [b.text() for b in bar.action_buttons] == [SAVE_AS_NEW_TEXT]
+    with qtbot.waitSignal(editor.encounter_switched) as switched:
+        qtbot.mouseClick(bar.button(SAVE_AS_NEW_TEXT), Qt.MouseButton.LeftButton)
+    assert services.encounters.get(switched.args[1]).form.pain_before == 3
+
+
+def test_closing_in_conflict_offers_the_ways_out(
+    qtbot, monkeypatch, open_editor, services, chart, questions
+):
+    editor = open_editor(chart.encounter_id)
+    editor.show()
+    conflict(qtbot, editor, services)
+    answer_questions(monkeypatch, questions, Button.Cancel, Button.Save)
+    assert not editor.close()  # Cancel
+    assert editor.isVisible()
+    assert questions == ["conflict"]
+    with qtbot.waitSignal(editor.encounter_closed) as closed:
+        assert editor.close()  # "Save mine as a new draft"
+    assert questions == ["conflict", "conflict"]
+    assert closed.args[0] != chart.encounter_id
+    assert services.encounters.get(closed.args[0]).sites[0].twitch_response is (
+        TwitchResponse.LOCAL
+    )
+
+
+def test_a_conflict_found_by_save_on_close_asks_what_to_keep(
+    qtbot, monkeypatch, open_editor, services, chart, questions
+):
+    editor = open_editor(chart.encounter_id)
+    editor.autosave_timer.setInterval(60_000)
+    editor.show()
+    stored = services.encounters.get(chart.encounter_id)
+    services.encounters.save_draft(stored.id, stored.version, stored.form, [])
+    editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.LOCAL, EDIT)
+    answer_questions(monkeypatch, questions, Button.Save, Button.Discard)
+    with qtbot.waitSignal(editor.encounter_closed) as closed:
+        assert editor.close()
+    assert questions == ["Unsaved changes", "conflict"]
+    assert closed.args == [chart.encounter_id]
+    assert services.encounters.get(chart.encounter_id).sites == ()  # theirs, kept
+    assert len(services.encounters.history(chart.patient.id)) == 1
+
+
+def test_the_conflict_question_names_its_buttons(qtbot):
+    box = conflict_close_box(None)
+    qtbot.addWidget(box)
+    assert box.button(Button.Save).text() == SAVE_AS_NEW_TEXT
+    assert box.button(Button.Discard).text() == "Discard my edits"
+    assert box.escapeButton() is box.button(Button.Cancel)
+    assert "another workstation" in box.text()
 
 
 def test_a_storage_error_is_shown_then_cleared_by_a_good_save(
@@ -581,11 +779,10 @@ def test_nothing_to_save_and_lots_that_cannot_load(
 
 def test_a_muscle_charted_on_the_map_starts_with_the_new_site_defaults(qtbot, open_editor, chart):
     editor = open_editor(chart.encounter_id)
-    if isinstance(editor.body_map, BodyMapUnavailable):
-        pytest.skip(f"body map not drawn here: {editor.body_map.reason}")
+    body_map = real_map(editor)
     editor.new_sites.favourite_combo.select("bupivacaine_0_25_1ml")
     with qtbot.waitSignal(editor.model.rowsInserted):
-        key = editor.body_map.add_site("gluteus_medius", Side.LEFT)
+        key = body_map.add_site("gluteus_medius", Side.LEFT)
     assert key is not None
     assert texts(editor, Column.MUSCLE)[-1] == "Gluteus medius"
     assert texts(editor, Column.MEDICATION)[-1] == "Bupivacaine 0.25%"
@@ -593,9 +790,151 @@ def test_a_muscle_charted_on_the_map_starts_with_the_new_site_defaults(qtbot, op
     assert texts(editor, Column.NEEDLE)[-1] == "25 G × 1.5 in"
     assert editor.table.current_key() == key  # the map selected it, the table followed
     editor.new_sites.toggle_action.trigger()
-    editor.body_map.add_site("piriformis", Side.RIGHT)
+    body_map.add_site("piriformis", Side.RIGHT)
     assert texts(editor, Column.TECHNIQUE)[-1] == "Dry needling"
     assert editor.model.rowCount() == 4
     editor.undo_action.trigger()
     editor.undo_action.trigger()
     assert editor.model.rowCount() == 2
+
+
+# ---------------------------------------------------------------- drafts opened by mistake
+def test_closing_an_untouched_draft_deletes_it(qtbot, open_editor, services, chart, questions):
+    empty = services.encounters.create(chart.patient.id, chart.provider.id)
+    editor = open_editor(empty.id)
+    editor.show()
+    with qtbot.waitSignal(editor.encounter_closed) as closed:
+        assert editor.close()
+    assert closed.args == [empty.id]
+    assert questions == []
+    assert [e.id for e in services.encounters.history(chart.patient.id)] == [chart.encounter_id]
+
+
+def test_closing_a_draft_with_something_in_it_keeps_it(qtbot, open_editor, services, chart):
+    empty = services.encounters.create(chart.patient.id, chart.provider.id)
+    editor = open_editor(empty.id)
+    editor.show()
+    with qtbot.waitSignal(editor.encounter_saved):
+        editor.form.pain_before.setValue(4)
+    with qtbot.waitSignal(editor.encounter_closed):
+        assert editor.close()
+    assert services.encounters.get(empty.id).form.pain_before == 4
+    assert len(services.encounters.history(chart.patient.id)) == 2
+
+
+# ---------------------------------------------------------------- autosave while typing
+def test_continuous_typing_is_still_saved_within_the_maximum_wait(
+    qtbot, open_editor, services, chart
+):
+    editor = open_editor(chart.encounter_id)
+    editor.autosave_timer.setInterval(60_000)  # typing never pauses long enough
+    editor.max_wait_timer.setInterval(100)
+    assert encounter_editor.MAX_WAIT_MS == 10_000
+    typist = QTimer()
+    typist.setInterval(5)  # a keystroke every 5 ms: would restart a per-change timer forever
+    typist.timeout.connect(lambda: editor.form.follow_up.insertPlainText("x"))
+    typist.start()
+    try:
+        with qtbot.waitSignal(editor.encounter_saved, timeout=5000):
+            pass
+    finally:
+        typist.stop()
+    assert services.encounters.get(chart.encounter_id).form.follow_up_plan.startswith("x")
+
+
+# ---------------------------------------------------------------- the visit day is local
+@pytest.fixture
+def pacific_time() -> Iterator[None]:
+    """The workstation's clock in UTC-8 (California in winter), without tz data files."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "PST+8"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_the_visit_day_is_the_local_day(pacific_time, qtbot, open_editor, services, chart):
+    utc_day = date.today() - timedelta(days=10)
+    performed = datetime(utc_day.year, utc_day.month, utc_day.day, 3, 0, tzinfo=UTC)
+    local_day = utc_day - timedelta(days=1)  # 03:00 UTC is 19:00 the evening before
+    lot = services.clinic.add_lot(chart.meds["lidocaine_1"], "EVE-7", local_day)
+    visit = services.encounters.create(chart.patient.id, chart.provider.id, performed)
+    services.encounters.save_draft(
+        visit.id,
+        visit.version,
+        EncounterInput(),
+        [
+            SiteDraft(
+                site("trapezius_upper", Side.RIGHT, 0.62),
+                (DoseInput(chart.meds["lidocaine_1"], Decimal("0.5"), lot.id),),
+            )
+        ],
+    )
+    editor = open_editor(visit.id)
+    # The lot was valid on the evening of the visit, though expired on the UTC date.
+    assert texts(editor, Column.LOT) == ["EVE-7"]
+    assert f"{local_day.isoformat()} 19:00" in editor.header.encounter.text()
+    assert local_day.isoformat() in editor.banner.text()
+    assert f"{local_day.isoformat()} 19:00" in editor.windowTitle()
+
+
+# ---------------------------------------------------------------- drafts of earlier days
+@pytest.fixture
+def past_draft(services, chart) -> int:
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)
+    visit = services.encounters.create(chart.patient.id, chart.provider.id, two_days_ago)
+    services.encounters.save_draft(
+        visit.id,
+        visit.version,
+        EncounterInput(indication="Low back pain"),
+        [SiteDraft(site("gluteus_medius", Side.LEFT, 0.4), ())],
+    )
+    return visit.id
+
+
+def test_a_past_draft_opens_read_only_until_edit_draft(
+    qtbot, open_editor, services, past_draft, questions
+):
+    editor = open_editor(past_draft)
+    assert editor.read_only
+    assert editor.is_draft
+    assert "read-only" in editor.banner.text()
+    assert editor.banner.isVisibleTo(editor)
+    assert editor.banner.close_button.isHidden()
+    button = editor.banner.button(EDIT_DRAFT_TEXT)
+    assert button is not None
+    assert button.isVisibleTo(editor)
+    assert editor.save_label.text() == "Past draft — read-only"
+    model = editor.model
+    assert not model.flags(model.index(0, Column.TWITCH)) & Qt.ItemFlag.ItemIsEditable
+    assert not model.setData(model.index(0, Column.TWITCH), TwitchResponse.LOCAL, EDIT)
+    assert editor.form.indication.isReadOnly()
+    assert not editor.new_sites.injection_action.isEnabled()
+    assert not editor.save_action.isEnabled()
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not editor.read_only
+    assert editor.banner.isHidden()
+    assert not editor.form.indication.isReadOnly()
+    assert editor.new_sites.injection_action.isEnabled()
+    assert editor.save_action.isEnabled()
+    assert model.flags(model.index(0, Column.TWITCH)) & Qt.ItemFlag.ItemIsEditable
+    with qtbot.waitSignal(editor.encounter_saved):
+        model.setData(model.index(0, Column.TWITCH), TwitchResponse.LOCAL, EDIT)
+    stored = services.encounters.get(past_draft)
+    assert stored.sites[0].twitch_response is TwitchResponse.LOCAL
+    assert stored.status is EncounterStatus.DRAFT
+    editor.show()
+    assert editor.close()
+    assert questions == []
+
+
+def test_todays_draft_opens_editable(open_editor, chart):
+    editor = open_editor(chart.encounter_id)
+    assert not editor.read_only
+    assert editor.banner.isHidden()
+    assert editor.banner.button(EDIT_DRAFT_TEXT) is None

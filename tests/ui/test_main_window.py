@@ -149,8 +149,15 @@ def test_selecting_shows_summary_and_empty_history(qtbot, window, make_patient):
     assert panel.summary_text("mrn") == patient.mrn
     assert panel.summary_text("born").startswith("1970-05-17 (age ")
     assert panel.summary_text("allergies") == "Latex"
+    assert panel.summary_text("payer") == "No payer rules"
     assert panel.history_is_empty()
     assert NO_HISTORY_TEXT == "No encounters recorded for this patient yet."
+
+
+def test_the_panel_names_the_payer_profile(qtbot, window, make_patient):
+    make_patient(payer="medicare")
+    window.refresh()
+    assert window.panel.summary_text("payer") == "Medicare"
 
 
 def test_history_panel_lists_encounters(qtbot, window, services, admin, make_patient):
@@ -301,14 +308,22 @@ def test_main_window_renders_offscreen(window, make_patient):
 # ---------------------------------------------------------------- encounters
 @pytest.fixture
 def dirty_close_answer(monkeypatch) -> list[str]:
-    """Answer "unsaved changes?" with Discard (recording it) so no test blocks on a dialog."""
+    """Answer "unsaved changes?" (and the question on closing an editor in a save conflict)
+    with Discard, recording it, so no test blocks on a dialog."""
+    from clinic_app.ui import encounter_editor
+
     asked: list[str] = []
 
     def question(parent, title, *rest):
         asked.append(title)
         return QMessageBox.StandardButton.Discard
 
+    def conflict_question(parent):
+        asked.append("conflict")
+        return QMessageBox.StandardButton.Discard
+
     monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(encounter_editor, "ask_conflict_close", conflict_question, raising=False)
     return asked
 
 
@@ -381,15 +396,94 @@ def test_repeat_last_visit_from_the_window(qtbot, window, services, admin, make_
     window.refresh()
     window.repeat_visit_action.trigger()
     assert warnings == [
-        "Could not repeat the last visit: This patient has no earlier visit to repeat."
+        "Could not repeat the last visit: This patient has no earlier visit with sites to repeat."
     ]
     first = services.encounters.create(patient.id, admin.id)
+    services.encounters.save_draft(first.id, first.version, first.form, [a_site()])
     with qtbot.waitSignal(window.history_refreshed):
         window.repeat_visit_action.trigger()
     (editor,) = window.encounters.editors()
     assert editor.encounter_id != first.id
     assert "Copied from the visit of" in editor.banner.text()
     assert window.panel.history_model.rowCount() == 2
+
+
+def a_site():
+    from clinic_app.domain.catalog import View
+    from clinic_app.domain.enums import Side
+    from clinic_app.services.dto import SiteDraft, SiteInput
+
+    return SiteDraft(SiteInput("trapezius_upper", Side.RIGHT, View.POSTERIOR, 0.62, 0.25), ())
+
+
+def test_an_untouched_new_encounter_leaves_no_draft_behind(
+    qtbot, window, services, make_patient, dirty_close_answer
+):
+    patient = make_patient()
+    window.refresh()
+    window.new_encounter_action.trigger()
+    (editor,) = window.encounters.editors()
+    assert window.panel.history_model.rowCount() == 1
+    with qtbot.waitSignal(window.history_refreshed) as refreshed:
+        editor.close()
+    assert refreshed.args == [patient.id]
+    assert window.panel.history_model.rowCount() == 0
+    assert services.encounters.history(patient.id) == []
+    assert dirty_close_answer == []
+
+
+def test_reopening_an_open_encounter_brings_its_window_forward(
+    qtbot, window, services, admin, make_patient
+):
+    patient = make_patient()
+    older = services.encounters.create(patient.id, admin.id)
+    newer = services.encounters.create(patient.id, admin.id)
+    window.refresh()
+    first = window.encounters.open(older.id)
+    second = window.encounters.open(newer.id)
+    assert first is not None
+    assert second is not None
+    with qtbot.waitActive(second):
+        second.activateWindow()
+    first.showMinimized()
+    model = window.panel.history_model
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.index(r, 0).data(model.EncounterIdRole) == older.id
+    )
+    window.panel.history_view.activated.emit(model.index(row, 0))
+    assert window.encounters.editors() == [first, second]
+    assert not first.isMinimized()
+    qtbot.waitUntil(first.isActiveWindow)
+
+
+def test_an_editor_saved_as_a_new_draft_is_tracked_under_its_new_id(
+    qtbot, window, services, admin, make_patient, dirty_close_answer
+):
+    from clinic_app.domain.enums import TwitchResponse
+    from clinic_app.ui.site_text import Column
+
+    patient = make_patient()
+    encounter = services.encounters.create(patient.id, admin.id)
+    services.encounters.save_draft(encounter.id, encounter.version, encounter.form, [a_site()])
+    window.refresh()
+    editor = window.encounters.open(encounter.id)
+    assert editor is not None
+    editor.autosave_timer.setInterval(10)
+    stored = services.encounters.get(encounter.id)
+    services.encounters.save_draft(stored.id, stored.version, stored.form, [])
+    with qtbot.waitSignal(editor.save_failed):
+        editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.LOCAL)
+    with qtbot.waitSignal(window.history_refreshed):
+        assert editor.save_as_new_draft()
+    assert window.panel.history_model.rowCount() == 2
+    assert window.encounters.open(editor.encounter_id) is editor
+    assert window.encounters.editors() == [editor]
+    with qtbot.waitSignal(editor.encounter_closed):
+        editor.close()
+    assert window.encounters.editors() == []
+    assert dirty_close_answer == []
 
 
 def test_activating_a_history_row_opens_that_encounter_once(

@@ -232,3 +232,60 @@ def test_typing_a_new_weight_drops_the_old_weights_date(qtbot, services, make_pa
         dialog.accept()
     assert saved.args[0].weight_kg == Decimal("78.0")
     assert saved.args[0].weight_measured_on == date.today()
+
+
+# ---------------------------------------------------------------- payer profile
+def test_payer_rules_default_to_none_and_list_the_rule_books_profiles(new_dialog):
+    from clinic_app.domain.rules.data import default_rules
+
+    combo = new_dialog.payer
+    assert combo.accessibleName() == "Payer rules"
+    assert combo.currentData() == "none"
+    assert combo.currentText() == "No payer rules"
+    profiles = default_rules().payers
+    assert [combo.itemData(i) for i in range(combo.count())] == list(profiles)
+    assert [combo.itemText(i) for i in range(combo.count())] == [p.name for p in profiles.values()]
+    assert new_dialog.form_input().payer == "none"
+
+
+def test_a_chosen_payer_is_saved_and_loaded_back(qtbot, new_dialog, services):
+    fill(new_dialog)
+    new_dialog.payer.setCurrentIndex(new_dialog.payer.findData("medicare"))
+    assert new_dialog.is_dirty()
+    with qtbot.waitSignal(new_dialog.patient_saved) as saved:
+        new_dialog.accept()
+    assert services.patients.get(saved.args[0].id).payer == "medicare"
+    dialog = PatientDialog(services, saved.args[0])
+    qtbot.addWidget(dialog)
+    assert dialog.payer.currentText() == "Medicare"
+    assert not dialog.is_dirty()
+    dialog.payer.setCurrentIndex(dialog.payer.findData("none"))
+    with qtbot.waitSignal(dialog.patient_saved):
+        dialog.accept()
+    assert services.patients.get(saved.args[0].id).payer == "none"
+
+
+def test_a_refused_payer_marks_the_payer_field(qtbot, new_dialog, services, monkeypatch):
+    from clinic_app.domain.errors import ValidationError
+
+    def refuse(data: object) -> None:
+        raise ValidationError("payer", "Unknown payer profile 'acme'.")
+
+    monkeypatch.setattr(services.patients, "create", refuse)
+    fill(new_dialog)
+    with qtbot.assertNotEmitted(new_dialog.finished):
+        new_dialog.accept()
+    assert new_dialog.errors.invalid_fields() == ["payer"]
+    assert new_dialog.errors.message("payer") == "Unknown payer profile 'acme'."
+    assert new_dialog.focusWidget() is new_dialog.payer
+
+
+def test_a_payer_the_rule_book_no_longer_has_is_kept(qtbot, services, make_patient):
+    from dataclasses import replace
+
+    patient = replace(make_patient(), payer="acme")
+    dialog = PatientDialog(services, patient)
+    qtbot.addWidget(dialog)
+    assert dialog.payer.currentData() == "acme"
+    assert dialog.payer.currentText() == "acme (not in the rule book)"
+    assert not dialog.is_dirty()
