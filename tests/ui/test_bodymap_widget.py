@@ -342,3 +342,15 @@ def test_picker_side_by_keyboard_then_enter(
     assert len(model) == 1
     site = model.at(0).site
     assert (site.muscle_code, site.side) == ("quadratus_lumborum", Side.LEFT)
+
+
+def test_safety_findings_badge_their_markers(
+    qtbot: QtBot, mapw: tuple[BodyMapWidget, ChartModel, QUndoStack]
+) -> None:
+    widget, _, _ = mapw
+    _add(qtbot, widget, "trapezius_upper", Side.LEFT)
+    _add(qtbot, widget, "gluteus_medius", Side.LEFT)
+    widget.set_flagged_sites({1})
+    assert widget.flagged_numbers() == {1}
+    widget.set_flagged_sites(set())
+    assert widget.flagged_numbers() == set()

@@ -125,6 +125,7 @@ class MarkerItem(QGraphicsItem):
         self.number = number
         self.technique = technique
         self.deep = deep
+        self.flagged = False
         self.setZValue(Z_MARKER)
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -139,9 +140,15 @@ class MarkerItem(QGraphicsItem):
             self.number, self.technique, self.deep = number, technique, deep
             self.update()
 
+    def set_flagged(self, flagged: bool) -> None:
+        """Show the safety badge (a danger zone under this site: lung, artery, nerve)."""
+        if flagged != self.flagged:
+            self.flagged = flagged
+            self.update()
+
     def boundingRect(self) -> QRectF:
         r = self.RADIUS + 5
-        return QRectF(-r, -r, 2 * r, 2 * r)
+        return QRectF(-r, -r - 6, 2 * r + 8, 2 * r + 6)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -180,6 +187,19 @@ class MarkerItem(QGraphicsItem):
             painter.setBrush(INJECTION_FILL)
             painter.drawEllipse(QPointF(0, 0), r, r)
             text_colour = QColor("white")
+        if self.flagged:  # an amber warning triangle at the top right
+            tip = QPointF(r + 1, -r - 5)
+            badge = QPolygonF([tip, tip + QPointF(6, 10), tip + QPointF(-6, 10)])
+            painter.setPen(QPen(QColor(120, 70, 0), 1))
+            painter.setBrush(QColor(255, 176, 0))
+            painter.drawPolygon(badge)
+            painter.setPen(QColor(60, 30, 0))
+            bang = QFont()
+            bang.setPixelSize(8)
+            bang.setBold(True)
+            painter.setFont(bang)
+            painter.drawText(QRectF(tip.x() - 4, tip.y() + 2, 8, 8), Qt.AlignmentFlag.AlignCenter,
+                             "!")
         font = QFont()
         font.setPixelSize(11 if self.number < 10 else 9)
         font.setBold(True)

@@ -253,6 +253,15 @@ class BodyMapWidget(QWidget):
         finally:
             self._syncing = False
 
+    def set_flagged_sites(self, numbers: set[int] | frozenset[int]) -> None:
+        """Badge the markers of these site numbers (safety findings from the checks)."""
+        for scene in self.scenes.values():
+            for key, marker in scene.markers.items():
+                marker.set_flagged(self._model.number_of(key) in numbers)
+
+    def flagged_numbers(self) -> set[int]:
+        return {m.number for s in self.scenes.values() for m in s.markers.values() if m.flagged}
+
     def selected_keys(self, scene: FigureScene | None = None) -> list[int]:
         """Keys of the selected markers on ``scene`` (the figure shown by default)."""
         scene = scene or self.scenes[self.current_view]
