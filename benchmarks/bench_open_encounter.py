@@ -47,7 +47,8 @@ def main() -> int:
         services = open_services(sqlite_url(Path(tmp) / "bench.sqlite3"))
         _, admin = services.clinic.initialize(
             ClinicProfileData(name="Bench clinic"),
-            NewUser("bench", "Bench User", "bench-password", Role.ADMIN, "MD"))
+            NewUser("bench", "Bench User", "bench-password", Role.ADMIN, "MD"),
+        )
         patient = services.patients.create(PatientInput("B1", "Bea", "Bench", date(1970, 1, 1)))
         lido = next(m.id for m in services.clinic.medications() if m.code == "lidocaine_1")
         figure = default_bodymap()[next(iter(default_bodymap().figures))]
@@ -56,9 +57,12 @@ def main() -> int:
         for i in range(SITES):
             region = regions[i % len(regions)]
             nx, ny = figure.normalise(*figure.standard_point(region))
-            drafts.append(SiteDraft(SiteInput(region.muscle_code, region.side,
-                                              figure.view.catalog_view, nx, ny),
-                                    (DoseInput(lido, Decimal("1")),)))
+            drafts.append(
+                SiteDraft(
+                    SiteInput(region.muscle_code, region.side, figure.view.catalog_view, nx, ny),
+                    (DoseInput(lido, Decimal("1")),),
+                )
+            )
         encounter = services.encounters.create(patient.id, admin.id)
         services.encounters.save_draft(encounter.id, encounter.version, EncounterInput(), drafts)
         samples = []
@@ -79,8 +83,10 @@ def main() -> int:
     median = statistics.median(samples)
     p95 = samples[int(0.95 * len(samples)) - 1]
     verdict = "PASS" if median < 150 else "FAIL"
-    line = (f"open encounter with {SITES} sites, {RUNS} runs: median {median:.1f} ms, "
-            f"p95 {p95:.1f} ms, max {samples[-1]:.1f} ms (target < 150 ms: {verdict})")
+    line = (
+        f"open encounter with {SITES} sites, {RUNS} runs: median {median:.1f} ms, "
+        f"p95 {p95:.1f} ms, max {samples[-1]:.1f} ms (target < 150 ms: {verdict})"
+    )
     print(line)
     print(describe_machine())
     record("open-encounter", line)

@@ -37,8 +37,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # (muscle, side, technique, doses as (medication code, mL)) for the showcase encounter.
 SHOWCASE = [
     ("trapezius_upper", Side.RIGHT, Technique.INJECTION, [("lidocaine_1", "1")]),
-    ("trapezius_upper", Side.LEFT, Technique.INJECTION,
-     [("lidocaine_1", "1"), ("triamcinolone_40", "0.25")]),
+    (
+        "trapezius_upper",
+        Side.LEFT,
+        Technique.INJECTION,
+        [("lidocaine_1", "1"), ("triamcinolone_40", "0.25")],
+    ),
     ("levator_scapulae", Side.RIGHT, Technique.INJECTION, [("lidocaine_1", "1")]),
     ("infraspinatus", Side.LEFT, Technique.DRY_NEEDLING, []),
     ("gluteus_medius", Side.RIGHT, Technique.INJECTION, [("bupivacaine_0_25", "2")]),
@@ -74,8 +78,9 @@ def showcase_encounter(services: AppServices, patient_id: int, provider_id: int)
     """An encounter with sites on every figure, each at its muscle's standard point."""
     bodymap = default_bodymap()
     meds = {m.code: m.id for m in services.clinic.medications()}
-    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-2291", date.today() +
-                                  timedelta(days=240))
+    lot = services.clinic.add_lot(
+        meds["lidocaine_1"], "LD-2291", date.today() + timedelta(days=240)
+    )
     drafts = []
     for muscle, side, technique, doses in SHOWCASE:
         view = next(v for v in FigureView if bodymap[v].region(muscle, side) is not None)
@@ -83,21 +88,42 @@ def showcase_encounter(services: AppServices, patient_id: int, provider_id: int)
         region = figure.region(muscle, side)
         assert region is not None
         nx, ny = figure.normalise(*figure.standard_point(region))
-        site = SiteInput(muscle, side, view.catalog_view, nx, ny, technique=technique,
-                         needle_gauge=30 if technique is Technique.DRY_NEEDLING else 25,
-                         needle_length_in=Decimal("1.5"),
-                         twitch_response=TwitchResponse.LOCAL,
-                         aspiration=Aspiration.NOT_DONE
-                         if technique is Technique.DRY_NEEDLING else Aspiration.NEGATIVE)
-        drafts.append(SiteDraft(site, tuple(
-            DoseInput(meds[code], volume, lot.id if code == "lidocaine_1" else None)
-            for code, volume in doses)))
+        site = SiteInput(
+            muscle,
+            side,
+            view.catalog_view,
+            nx,
+            ny,
+            technique=technique,
+            needle_gauge=30 if technique is Technique.DRY_NEEDLING else 25,
+            needle_length_in=Decimal("1.5"),
+            twitch_response=TwitchResponse.LOCAL,
+            aspiration=Aspiration.NOT_DONE
+            if technique is Technique.DRY_NEEDLING
+            else Aspiration.NEGATIVE,
+        )
+        drafts.append(
+            SiteDraft(
+                site,
+                tuple(
+                    DoseInput(meds[code], volume, lot.id if code == "lidocaine_1" else None)
+                    for code, volume in doses
+                ),
+            )
+        )
     encounter = services.encounters.create(patient_id, provider_id)
     services.encounters.save_draft(
-        encounter.id, encounter.version,
-        EncounterInput(indication="Myofascial pain of the neck, shoulders and low back",
-                       icd10_codes=("M79.18", "M54.2"), pain_before=7,
-                       consent_obtained=True, time_out_done=True), drafts)
+        encounter.id,
+        encounter.version,
+        EncounterInput(
+            indication="Myofascial pain of the neck, shoulders and low back",
+            icd10_codes=("M79.18", "M54.2"),
+            pain_before=7,
+            consent_obtained=True,
+            time_out_done=True,
+        ),
+        drafts,
+    )
     return encounter.id
 
 
@@ -114,8 +140,10 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     save(editor, out / "editor-posterior-overlay.png", 1500, 940)
     body_map.set_overlay(False)  # type: ignore[union-attr]
     body_map.select_site(None)  # type: ignore[union-attr]
-    for view, name in ((FigureView.ANTERIOR, "editor-anterior.png"),
-                       (FigureView.LATERAL_RIGHT, "editor-lateral.png")):
+    for view, name in (
+        (FigureView.ANTERIOR, "editor-anterior.png"),
+        (FigureView.LATERAL_RIGHT, "editor-lateral.png"),
+    ):
         body_map.set_current_view(view)  # type: ignore[union-attr]
         save(editor, out / name, 1500, 940)
     body_map.set_current_view(FigureView.POSTERIOR)  # type: ignore[union-attr]

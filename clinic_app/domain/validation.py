@@ -129,9 +129,7 @@ def parse_decimal(field: str, value: Decimal | str | int | None, *, label: str) 
     if not text:
         return None
     if not _PLAIN_NUMBER.match(text):
-        raise ValidationError(
-            field, f"{label} must be a plain number such as 1.5 (got {value!r})."
-        )
+        raise ValidationError(field, f"{label} must be a plain number such as 1.5 (got {value!r}).")
     number = Decimal(text)  # the pattern admits only what Decimal reads exactly
     return number
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime
+from html import escape as html_escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,7 +25,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ClinicError, ConflictError, NotFoundError
 from clinic_app.domain.favourites import default_favourites
+from clinic_app.domain.rules import Assessment
 from clinic_app.services.dto import (
     DoseInput,
     EncounterView,
@@ -42,22 +43,18 @@ from clinic_app.services.dto import (
 )
 from clinic_app.ui.chart_commands import RemoveSiteCommand
 from clinic_app.ui.chart_model import ChartModel
+from clinic_app.ui.checks_panel import LiveChecks, safety_site_numbers
 from clinic_app.ui.chrome import add_status_fields, build_menus, build_toolbar, make_action
+from clinic_app.ui.encounter_conflict import CHANGED, REMOVED, ConflictHandler
 from clinic_app.ui.encounter_form import EncounterForm
-from clinic_app.ui.encounter_parts import (
-    PARTS_STYLE,
-    RELOAD_THEIRS_TEXT,
-    SAVE_AS_NEW_TEXT,
-    EncounterHeader,
-    MessageBar,
-    ask_conflict_close,
-    make_body_map,
-)
+from clinic_app.ui.encounter_parts import PARTS_STYLE, EncounterHeader, MessageBar, make_body_map
 from clinic_app.ui.favourites import MedicationChoices, NewSiteControls
 from clinic_app.ui.labels import local_timestamp
+from clinic_app.ui.sign_dialog import EditorSigning, signed_line
 from clinic_app.ui.site_edits import drafts_of, stand_in_medications
 from clinic_app.ui.site_table_model import SiteTableModel, keys_for_numbers
 from clinic_app.ui.site_table_view import SiteTableView
+from clinic_app.ui.site_text import limit_total, limits_html
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -109,7 +106,7 @@ class EncounterEditor(QMainWindow):
         repeated: RepeatedVisit | None = None,
     ) -> None:
         super().__init__(parent)
-        self._services = services
+        self.services = services
         encounter = services.encounters.get(encounter_id)
         patient = services.patients.get(encounter.patient_id)
         medications = services.clinic.medications()
@@ -117,9 +114,9 @@ class EncounterEditor(QMainWindow):
         self.patient_id = encounter.patient_id
         self._patient_name = patient.display_name
         self._form_dirty = False
-        #: "" normally; "changed" or "removed" once another workstation's change makes this
-        #: window's copy unsavable into this encounter.
-        self._conflict = ""
+        self.conflict = ConflictHandler(self)
+        self.signing = EditorSigning(self)
+        self.live_checks = LiveChecks(self._assess_draft, self)
         self._take(encounter)
         past_draft = self.is_draft and self._performed_on < date.today()
         self.read_only = not self.is_draft or past_draft
@@ -144,6 +141,7 @@ class EncounterEditor(QMainWindow):
         self.totals_label = QLabel()
         self.totals_label.setAccessibleName("Totals")
         self.totals_label.setWordWrap(True)
+        self.totals_label.setTextFormat(Qt.TextFormat.RichText)
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
@@ -163,6 +161,7 @@ class EncounterEditor(QMainWindow):
             self._lock_past_draft()
         if repeated is not None:
             self._show_repeat(repeated)
+        self.live_checks.schedule()
 
     @classmethod
     def repeat_last_visit(
@@ -217,6 +216,9 @@ class EncounterEditor(QMainWindow):
             QKeySequence.StandardKey.Save,
             "Save the encounter now",
         )
+        self.sign_action = make_action(
+            self, "S&ign…", self.on_sign, "Ctrl+Alt+S", "Check and sign this encounter"
+        )
         self.close_action = make_action(
             self, "&Close", self.close, "Ctrl+W", "Close this encounter"
         )
@@ -224,14 +226,14 @@ class EncounterEditor(QMainWindow):
         new = self.new_sites
         # fmt: off
         build_menus(self, [
-            ("&Encounter", [self.save_action, None, self.close_action]),
+            ("&Encounter", [self.save_action, self.sign_action, None, self.close_action]),
             ("&Edit", [self.undo_action, self.redo_action, None, self.remove_site_action,
                        self.apply_all_action]),
             ("&New sites", [new.injection_action, new.dry_needling_action, new.toggle_action]),
         ])
         build_toolbar(self, "Encounter actions", [
             self.undo_action, self.redo_action, self.remove_site_action, self.apply_all_action,
-            self.save_action,
+            self.save_action, self.sign_action,
         ])
         # fmt: on
         self.new_sites_toolbar = build_toolbar(
@@ -292,7 +294,7 @@ class EncounterEditor(QMainWindow):
         self.stack.clear()
         self.stack.setClean()
         self._form_dirty = False
-        self._stop_timers()  # loading is not an edit
+        self.stop_timers()  # loading is not an edit
         self.save_label.setText("All changes saved")
         self.update_totals()
 
@@ -301,6 +303,9 @@ class EncounterEditor(QMainWindow):
         # After the table model's own slot (connected first), so the row exists.
         self.chart.site_added.connect(self.on_site_added)
         self.form.form_changed.connect(self.on_form_edited)
+        self.form.checks.site_activated.connect(self.on_finding_site)
+        self.live_checks.assessed.connect(self.on_assessed)
+        self.live_checks.failed.connect(self.form.checks.set_error)
         self.table.site_selected.connect(self.on_table_site_selected)
         self.table.status_message.connect(self.on_status_message)
         self.body_map.marker_selected.connect(self.on_marker_selected)
@@ -315,6 +320,7 @@ class EncounterEditor(QMainWindow):
             self.model.dataChanged,
         ):
             signal.connect(self.update_totals)
+            signal.connect(self.live_checks.schedule)
 
     def _set_editable(self, editable: bool) -> None:
         self.read_only = not editable
@@ -322,16 +328,18 @@ class EncounterEditor(QMainWindow):
         self.body_map.set_read_only(not editable)
         self.form.set_read_only(not editable)
         # While locked the stack stays empty, so Undo/Redo stay disabled by themselves.
-        for action in (self.remove_site_action, self.apply_all_action, self.save_action):
+        actions = (self.remove_site_action, self.apply_all_action, self.save_action)
+        for action in (*actions, self.sign_action):
             action.setEnabled(editable)
         self.new_sites.set_enabled(editable)
         self.new_sites_toolbar.setVisible(editable)
 
     def _lock_signed(self, encounter: EncounterView) -> None:
         self._set_editable(False)
-        signed = f" on {local_timestamp(encounter.signed_at)}" if encounter.signed_at else ""
+        signed = signed_line(encounter, self._signer_name(encounter))
+        self.form.signature.set_signature(signed, encounter.overrides)
         self.banner.show_message(
-            f"Signed{signed}: this encounter is read-only. Corrections are added as an "
+            f"{signed}: this encounter is read-only. Corrections are added as an "
             "addendum, never by editing the signed record.",
             "locked",
             closable=False,
@@ -369,11 +377,16 @@ class EncounterEditor(QMainWindow):
     @property
     def in_conflict(self) -> bool:
         """Another workstation saved first: these edits can no longer go into this encounter."""
-        return bool(self._conflict)
+        return bool(self.conflict)
 
     def is_dirty(self) -> bool:
         """True while some edit is not saved (chart or form)."""
         return not self.read_only and (not self.stack.isClean() or self._form_dirty)
+
+    @property
+    def provider_id(self) -> int:
+        """The provider of the encounter charted (a new draft keeps them)."""
+        return self._provider_id
 
     @property
     def version(self) -> int:
@@ -382,24 +395,24 @@ class EncounterEditor(QMainWindow):
 
     def save_now(self) -> bool:
         """Save the form and every site in one transaction; False (and a message) on failure."""
-        self._stop_timers()
+        self.stop_timers()
         if self.read_only:
             return True
         if not self.is_dirty():
             self.on_status_message("Nothing to save: every change is saved.")
             return True
         if self.in_conflict:  # a stale copy is refused every time: say what can be done
-            self._show_conflict()
+            self.conflict.show()
             return False
         try:
-            view = self._services.encounters.save_draft(
+            view = self.services.encounters.save_draft(
                 self.encounter_id, self._version, self.form.form_input(), self.chart.drafts()
             )
         except (ConflictError, NotFoundError) as exc:
             # NotFound: another workstation closed this draft while it was still empty,
             # which deletes it.
-            self._conflict = "removed" if isinstance(exc, NotFoundError) else "changed"
-            self._show_conflict()
+            self.conflict.state = REMOVED if isinstance(exc, NotFoundError) else CHANGED
+            self.conflict.show()
             self.save_failed.emit(str(exc))
             return False
         except ClinicError as exc:
@@ -413,65 +426,26 @@ class EncounterEditor(QMainWindow):
 
     def reload_theirs(self) -> bool:
         """Drop this window's edits (after asking) and show the encounter as stored now."""
-        answer = QMessageBox.question(
-            self,
-            "Reload their version?",
-            "Your edits in this window will be discarded and the encounter shown as it was "
-            "saved on the other workstation.",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Discard:
-            return False
-        try:
-            encounter = self._services.encounters.get(self.encounter_id)
-        except ClinicError as exc:
-            self._show_conflict(f"Could not reload: {exc}")
-            return False
-        self._conflict = ""
-        self.message_bar.hide()
+        return self.conflict.reload_theirs()
+
+    def save_as_new_draft(self) -> bool:
+        """Save this window's edits as a new draft and chart it (both drafts then exist)."""
+        return self.conflict.save_as_new_draft()
+
+    def show_stored(self, encounter: EncounterView) -> None:
+        """Show ``encounter`` as stored now, dropping this window's edits."""
         self._take(encounter)
         self.header.set_encounter(encounter)
         self._load(encounter)
         if not self.is_draft:  # they signed it
             self._lock_signed(encounter)
-        self.on_status_message("Reloaded the version saved on the other workstation.")
-        return True
 
-    def save_as_new_draft(self) -> bool:
-        """Save this window's edits as a new draft (same patient and provider) and chart it.
-
-        The other workstation's draft is left as they saved it, so both drafts exist.
-        """
-        encounters = self._services.encounters
-        try:
-            new = encounters.create(self.patient_id, self._provider_id)
-        except ClinicError as exc:
-            self._show_conflict(f"Could not start a new draft: {exc}")
-            return False
-        try:
-            view = encounters.save_draft(
-                new.id, new.version, self.form.form_input(), self.chart.drafts()
-            )
-        except ClinicError as exc:
-            with contextlib.suppress(ClinicError):  # leave no empty draft behind
-                encounters.discard_if_empty(new.id)
-            self._show_conflict(f"Could not save a new draft: {exc}")
-            return False
-        old_id, self.encounter_id = self.encounter_id, view.id
-        self._conflict = ""
+    def switch_to(self, view: EncounterView) -> None:
+        """Chart ``view`` (just saved with this window's content) instead of this encounter."""
+        self.encounter_id = view.id
         self._take(view)
         self.header.set_encounter(view)
         self._saved(view)
-        self.message_bar.show_message(
-            f"Your edits were saved as a new draft ({local_timestamp(view.performed_at)}), "
-            "which this window now shows. Both drafts now exist in the patient's history: "
-            "yours and the one saved on the other workstation. Sign the right one.",
-            "info",
-        )
-        self.encounter_switched.emit(old_id, view.id)
-        self.encounter_saved.emit(view.id)
-        return True
 
     def _new_site_doses(self) -> tuple[DoseInput, ...]:
         return self.new_sites.doses()
@@ -481,9 +455,47 @@ class EncounterEditor(QMainWindow):
         return self._fetch_lots(medication_id)
 
     def update_totals(self, *_args: object) -> None:
+        """The footer: the last checks' totals against limits, else the table's sums."""
         count = self.model.rowCount()
         sites = "1 site" if count == 1 else f"{count} sites"
-        self.totals_label.setText(f"Totals ({sites}): {self.model.totals_text()}")
+        checked = self.live_checks.last
+        totals = [
+            limit_total(t.medication_generic, t.total, t.unit, t.limit)
+            for t in (checked.totals if checked else ())
+        ]
+        text = (
+            limits_html(totals, (f.rule for f in checked.findings))
+            if checked and totals
+            else html_escape(self.model.totals_text())
+        )
+        self.totals_label.setText(f"Totals ({sites}): {text}")
+
+    def mark_saved(self, view: EncounterView) -> None:
+        """The content shown was saved as ``view`` (by signing, which saves first)."""
+        self._saved(view)
+        self.encounter_saved.emit(self.encounter_id)
+
+    def show_signed(self, view: EncounterView) -> None:
+        """Signing succeeded: show the signature and lock the window."""
+        self._take(view)
+        self.header.set_encounter(view)
+        self._saved(view)
+        self._lock_signed(view)
+        self.encounter_saved.emit(self.encounter_id)
+
+    def _assess_draft(self) -> Assessment:
+        return self.services.encounters.assess_draft(
+            self.encounter_id, self.form.form_input(), self.chart.drafts()
+        )
+
+    def _signer_name(self, view: EncounterView) -> str:
+        if view.signed_by_id in (None, view.provider_id):
+            return view.provider_name
+        with contextlib.suppress(ClinicError):
+            for user in self.services.clinic.users():
+                if user.id == view.signed_by_id:
+                    return user.display_name
+        return f"user #{view.signed_by_id}"
 
     # ------------------------------------------------------------------ slots
     def on_edit_draft(self) -> None:
@@ -502,6 +514,23 @@ class EncounterEditor(QMainWindow):
     def on_form_edited(self) -> None:
         self._form_dirty = True
         self._schedule_save()
+        self.live_checks.schedule()
+
+    def on_sign(self) -> None:
+        self.signing.open_dialog()
+
+    def on_assessed(self, assessment: Assessment) -> None:
+        self.form.checks.set_assessment(assessment)
+        self.form.codes.set_coding(assessment.coding)
+        self.body_map.set_flagged_sites(safety_site_numbers(assessment.findings))
+        self.update_totals()
+
+    def on_finding_site(self, number: int) -> None:
+        """A finding was clicked: select its site in the table (and so on the map)."""
+        keys = keys_for_numbers(self.model, [number])
+        if keys:
+            self.table.select_key(keys[0])
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def on_remove_site(self) -> None:
         key = self.table.current_key()
@@ -542,7 +571,7 @@ class EncounterEditor(QMainWindow):
         if not self.max_wait_timer.isActive():
             self.max_wait_timer.start()
 
-    def _stop_timers(self) -> None:
+    def stop_timers(self) -> None:
         self.autosave_timer.stop()
         self.max_wait_timer.stop()
 
@@ -554,48 +583,21 @@ class EncounterEditor(QMainWindow):
             self.message_bar.hide()
         self.save_label.setText(f"Saved {datetime.now().strftime('%H:%M:%S')}")
 
-    def _show_conflict(self, problem: str = "") -> None:
-        self._stop_timers()
-        self.save_label.setText("Not saved — changed elsewhere")
-        # Not the service's wording: it suggests reopening, and the bar offers better.
-        if self._conflict == "removed":
-            lines = [
-                "Not saved: this draft was removed on another workstation (it was closed "
-                "there while still empty). Your edits are only in this window.",
-                f"“{SAVE_AS_NEW_TEXT}” keeps them in a new draft.",
-            ]
-            actions = [(SAVE_AS_NEW_TEXT, self.save_as_new_draft)]
-        else:
-            lines = [
-                "Not saved: another workstation saved or signed this encounter after you "
-                "opened it, so your edits can no longer be saved into it. They are only in "
-                "this window.",
-                f"“{RELOAD_THEIRS_TEXT}” discards them and shows the other workstation's "
-                f"version; “{SAVE_AS_NEW_TEXT}” keeps them as a second draft beside theirs.",
-            ]
-            actions = [
-                (RELOAD_THEIRS_TEXT, self.reload_theirs),
-                (SAVE_AS_NEW_TEXT, self.save_as_new_draft),
-            ]
-        self.message_bar.show_message(
-            "\n".join([problem, *lines] if problem else lines), "error", actions, closable=False
-        )
-
     def _discard_if_untouched(self) -> None:
         # A draft opened by mistake (nothing charted or typed) would stay in the history
         # forever; the service deletes it only if it really holds nothing.
         if not self.is_draft or self.in_conflict:  # theirs is not ours to delete
             return
         with contextlib.suppress(ClinicError):  # closing must not fail over housekeeping
-            self._services.encounters.discard_if_empty(self.encounter_id)
+            self.services.encounters.discard_if_empty(self.encounter_id)
 
     def _fetch_lots(self, medication_id: int, *, visit_day_too: bool = False) -> list[LotView]:
         today = date.today()
         try:
-            found = {lot.id: lot for lot in self._services.clinic.usable_lots(medication_id)}
+            found = {lot.id: lot for lot in self.services.clinic.usable_lots(medication_id)}
             if visit_day_too and self._performed_on < today:
                 # A lot valid on the visit day but expired since must still show its number.
-                older = self._services.clinic.usable_lots(medication_id, on=self._performed_on)
+                older = self.services.clinic.usable_lots(medication_id, on=self._performed_on)
                 found.update({lot.id: lot for lot in older})
         except ClinicError as exc:
             self.on_status_message(f"Could not load lots: {exc}")
@@ -604,33 +606,12 @@ class EncounterEditor(QMainWindow):
         return [lot for lot in found.values() if lot.expires_on >= today]
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._stop_timers()
-        if not self._may_close():
+        self.stop_timers()
+        if not self.conflict.may_close():
             event.ignore()
             self._schedule_save()  # still open with unsaved edits: keep autosaving
             return
+        self.live_checks.timer.stop()  # a closed window checks nothing (its data may be gone)
         self._discard_if_untouched()
         event.accept()
         self.encounter_closed.emit(self.encounter_id)
-
-    def _may_close(self) -> bool:
-        buttons = QMessageBox.StandardButton
-        if self.is_dirty() and not self.in_conflict:
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                "Some changes to this encounter are not saved yet.",
-                buttons.Save | buttons.Discard | buttons.Cancel,
-                buttons.Save,
-            )
-            if answer == buttons.Cancel:
-                return False
-            if answer == buttons.Save and not self.save_now() and not self.in_conflict:
-                return False
-        if self.is_dirty() and self.in_conflict:
-            answer = ask_conflict_close(self)
-            if answer == buttons.Cancel:
-                return False
-            if answer == buttons.Save:
-                return self.save_as_new_draft()
-        return True

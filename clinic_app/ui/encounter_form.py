@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,24 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.enums import SkinPrep, Tolerance
+from clinic_app.domain.rules import default_rules
 from clinic_app.domain.validation import PAIN_MAX, PAIN_MIN
 from clinic_app.services.dto import EncounterInput
+from clinic_app.ui.checks_panel import ChecksPanel, CodesBox
+from clinic_app.ui.sign_dialog import SignatureBox
 
-#: Screening questions (tpi-reference.md §5), stored as {code: {"answer": bool|None, "note": str}}.
-SCREENING_ITEMS: tuple[tuple[str, str, str], ...] = (
-    (
-        "allergies_reviewed",
-        "Allergies reviewed",
-        "Allergy to any drug in the planned mix blocks it.",
-    ),
-    (
-        "anticoagulant",
-        "Anticoagulant / antiplatelet",
-        "Or a bleeding disorder: needs a documented reason to go ahead.",
-    ),
-    ("infection", "Infection", "At the site, or systemic: blocks the procedure."),
-    ("pregnancy", "Pregnant or breastfeeding", "Pregnancy or breastfeeding."),
-    ("diabetes", "Diabetes", "A steroid raises blood glucose for 24–72 h."),
+#: Screening questions (tpi-reference.md §5, resources/rules/screening.toml), in their order;
+#: stored as {code: {"answer": bool|None, "note": str}}.
+SCREENING_ITEMS: tuple[tuple[str, str, str], ...] = tuple(
+    (q.code, q.label, q.help) for q in default_rules().questions
 )
 SKIN_PREP_LABELS = {
     SkinPrep.ALCOHOL: "Alcohol",
@@ -56,7 +48,6 @@ SKIN_PREP_LABELS = {
 TOLERANCE_LABELS = {Tolerance.WELL: "Well", Tolerance.FAIR: "Fair", Tolerance.POOR: "Poor"}
 COMPLICATION_PRESETS = ("None", "Vasovagal reaction", "Bleeding / hematoma")
 NOT_RECORDED = "Not recorded"
-CHECKS_EMPTY_TEXT = "Dose and safety checks appear here as you chart."
 _ANSWERS: tuple[tuple[str, bool | None], ...] = (("Not asked", None), ("Yes", True), ("No", False))
 
 
@@ -100,32 +91,6 @@ class PainBox(QSpinBox):
         super().keyPressEvent(event)
 
 
-class ChecksBox(QGroupBox):
-    """Where the dose and safety rules will report (the rules engine comes next)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Checks", parent)
-        self.setObjectName("checksBox")
-        self.setAccessibleName("Checks")
-        self.label = QLabel(CHECKS_EMPTY_TEXT)
-        self.label.setObjectName("checksText")
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setAccessibleName("Check findings")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.label)
-        self._findings: list[str] = []
-
-    def set_findings(self, findings: Sequence[str]) -> None:
-        """Show these findings, one per line; none shows the empty-state text."""
-        self._findings = list(findings)
-        self.label.setText("\n".join(f"• {f}" for f in findings) or CHECKS_EMPTY_TEXT)
-        self.label.setProperty("empty", not findings)
-
-    def findings(self) -> list[str]:
-        return list(self._findings)
-
-
 class EncounterForm(QWidget):
     """Everything about the encounter except its sites.
 
@@ -133,7 +98,8 @@ class EncounterForm(QWidget):
         form_changed(): the user changed something (not emitted by :meth:`set_form`).
 
     Attributes:
-        checks: the "Checks" box.
+        checks: the live checks panel. codes: the codes summary.
+        signature: a signed encounter's signature and override reasons (hidden in a draft).
         screening: per screening code, its answer list and its note field.
         consent, time_out, skin_prep, indication, icd10, pain_before, pain_after,
         tolerance, complications, follow_up: the fields.
@@ -146,7 +112,9 @@ class EncounterForm(QWidget):
         self.setAccessibleName("Encounter form")
         self._loading = False
         self._extra_screening: dict[str, Any] = {}
-        self.checks = ChecksBox()
+        self.checks = ChecksPanel()
+        self.codes = CodesBox()
+        self.signature = SignatureBox()
 
         self.indication = _text_box("Indication", "Why: diagnosis, trigger points found…")
         self.icd10 = QLineEdit()
@@ -217,7 +185,9 @@ class EncounterForm(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.signature)
         layout.addWidget(self.checks)
+        layout.addWidget(self.codes)
         layout.addWidget(before)
         layout.addWidget(after)
         layout.addStretch(1)
@@ -241,10 +211,6 @@ class EncounterForm(QWidget):
             self.form_changed.emit()
 
     # ------------------------------------------------------------------ public API
-    def set_findings(self, findings: Sequence[str]) -> None:
-        """Show the rules engine's findings in the Checks box."""
-        self.checks.set_findings(findings)
-
     def set_form(self, form: EncounterInput) -> None:
         """Show ``form`` (does not emit ``form_changed``)."""
         self._loading = True

@@ -277,6 +277,7 @@ class BodyMapUnavailable(QFrame):
         layout.addWidget(label)
         self.selected: int | None = None
         self.read_only = False
+        self.flagged: set[int] = set()
         self.factory: Callable[[str, Side, View, float, float], SiteDraft] | None = None
 
     def select_site(self, key: int | None) -> None:
@@ -284,6 +285,9 @@ class BodyMapUnavailable(QFrame):
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
+
+    def set_flagged_sites(self, numbers: set[int] | frozenset[int]) -> None:
+        self.flagged = set(numbers)
 
     def set_site_factory(
         self, factory: Callable[[str, Side, View, float, float], SiteDraft]

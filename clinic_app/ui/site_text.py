@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
+from html import escape as html_escape
 from typing import Any
 
 from clinic_app.domain.catalog import Catalog, default_catalog
@@ -202,3 +203,52 @@ class SiteFormatter:
                     key, amount = (generic[:1].upper() + generic[1:], computed[1]), computed[0]
                 sums[key] = sums.get(key, Decimal(0)) + amount
         return [DrugTotal(label, amount, unit) for (label, unit), amount in sums.items()]
+
+
+#: Share of a limit from which a total is shown amber ("near"), and red ("over").
+NEAR_LIMIT = Decimal("0.8")
+AT_LIMIT = Decimal(1)
+LIMIT_COLOURS = {"near": "#8a4b00", "over": "#b71c1c"}
+#: Findings that mean the limits are the absolute caps, and what the footer says then.
+CAP_ONLY_RULES = {
+    "dose.weight_missing": "(weight missing: absolute cap)",
+    "dose.weight_outdated": "(weight outdated: absolute cap)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LimitTotal:
+    """One drug's running total as the footer shows it.
+
+    Attributes:
+        text: "Lidocaine 60 mg of 300 mg max (20%)" (no limit: "Saline 2 mL").
+        level: "" below 80 % of the limit, "near" from 80 %, "over" from 100 %.
+    """
+
+    text: str
+    level: str = ""
+
+
+def limit_total(generic: str, total: Decimal, unit: str, limit: Decimal | None) -> LimitTotal:
+    """A drug's total against its limit (the engine's numbers; nothing recomputed here)."""
+    name = generic[:1].upper() + generic[1:]
+    amount = format_quantity(total, unit)
+    if limit is None or limit <= 0:
+        return LimitTotal(f"{name} {amount}")
+    fraction = total / limit
+    percent = (fraction * 100).quantize(Decimal(1))
+    level = "over" if fraction >= AT_LIMIT else "near" if fraction >= NEAR_LIMIT else ""
+    words = {"near": " — near the limit", "over": " — at or over the limit"}.get(level, "")
+    text = f"{name} {amount} of {format_quantity(limit, unit)} max ({percent}%){words}"
+    return LimitTotal(text, level)
+
+
+def limits_html(totals: Iterable[LimitTotal], cap_rules: Iterable[str] = ()) -> str:
+    """The footer as rich text: totals separated by " · ", amber/red by level."""
+    parts = []
+    for total in totals:
+        text = html_escape(total.text)
+        colour = LIMIT_COLOURS.get(total.level)
+        parts.append(f"<span style='color:{colour}'><b>{text}</b></span>" if colour else text)
+    notes = [CAP_ONLY_RULES[r] for r in dict.fromkeys(cap_rules) if r in CAP_ONLY_RULES]
+    return " · ".join(parts) + (" " + " ".join(notes) if parts and notes else "")

@@ -67,10 +67,13 @@ def good_posterior() -> str:
 
 
 def test_a_minimal_body_map_loads(tmp_path: Path, tiny_catalog: Catalog) -> None:
-    bare = SVG.format(w=500, h=1000, body='<g id="details"><path d="M1 1 L2 2"/></g>'
-                      '<g id="muscles-superficial"/><g id="muscles-deep"/>')
-    bodymap = load_bodymap(write(tmp_path / "ok", good_posterior(), anterior=bare),
-                           tiny_catalog)
+    bare = SVG.format(
+        w=500,
+        h=1000,
+        body='<g id="details"><path d="M1 1 L2 2"/></g>'
+        '<g id="muscles-superficial"/><g id="muscles-deep"/>',
+    )
+    bodymap = load_bodymap(write(tmp_path / "ok", good_posterior(), anterior=bare), tiny_catalog)
     front = bodymap[FigureView.ANTERIOR]
     assert front.silhouette == ()  # no silhouette group: nothing to draw, not an error
     assert front.details[0].width == 1.0  # no stroke-width: the default

@@ -44,8 +44,9 @@ def test_demo_refuses_a_database_with_only_a_patient(
     assert services.patients.count() == 1
 
 
-def test_demo_markers_sit_on_the_muscle_they_name(db: sessionmaker[Session],
-                                                 services: Services) -> None:
+def test_demo_markers_sit_on_the_muscle_they_name(
+    db: sessionmaker[Session], services: Services
+) -> None:
     from clinic_app.domain.bodymap import FigureView, Layer, default_bodymap
 
     seed_demo(db, patients=15, seed=5, today=date(2026, 11, 23))
@@ -57,8 +58,9 @@ def test_demo_markers_sit_on_the_muscle_they_name(db: sessionmaker[Session],
                 figure = bodymap[FigureView.for_site(site.view, site.side)]
                 region = figure.region(site.muscle_code, site.side)
                 assert region is not None
-                hit = figure.hit_test(*figure.denormalise(site.point_x, site.point_y),
-                                      deep=region.layer is Layer.DEEP)
+                hit = figure.hit_test(
+                    *figure.denormalise(site.point_x, site.point_y), deep=region.layer is Layer.DEEP
+                )
                 assert hit is region, (site.muscle_code, site.side)
                 checked += 1
     assert checked > 20

@@ -298,8 +298,9 @@ def test_leaving_the_figure_clears_the_hover(
     region = figure.region("gluteus_maximus", Side.LEFT)
     assert region is not None
     scene = widget.scenes[view]
-    qtbot.mouseMove(widget.canvases[view].viewport(),
-                    view_point(widget, view, *figure.standard_point(region)))
+    qtbot.mouseMove(
+        widget.canvases[view].viewport(), view_point(widget, view, *figure.standard_point(region))
+    )
     assert scene.hovered_region is region
     with qtbot.waitSignal(scene.hovered_changed) as sig:
         QApplication.sendEvent(widget.canvases[view], QEvent(QEvent.Type.Leave))

@@ -25,7 +25,7 @@ from clinic_app.services.dto import (
     SiteInput,
     UserView,
 )
-from clinic_app.ui import encounter_editor, encounter_parts
+from clinic_app.ui import encounter_conflict, encounter_editor, encounter_parts
 from clinic_app.ui.bodymap.widget import BodyMapWidget
 from clinic_app.ui.encounter_editor import EDIT_DRAFT_TEXT, EncounterEditor
 from clinic_app.ui.encounter_parts import (
@@ -72,7 +72,7 @@ def questions(monkeypatch) -> list[str]:
         return Button.Discard
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(encounter_editor, "ask_conflict_close", conflict_question, raising=False)
+    monkeypatch.setattr(encounter_conflict, "ask_conflict_close", conflict_question)
     return asked
 
 
@@ -89,7 +89,7 @@ def answer_questions(monkeypatch, questions: list[str], *answers: QMessageBox.St
         return queue.pop(0)
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(encounter_editor, "ask_conflict_close", conflict_question, raising=False)
+    monkeypatch.setattr(encounter_conflict, "ask_conflict_close", conflict_question)
 
 
 @pytest.fixture
@@ -938,3 +938,149 @@ def test_todays_draft_opens_editable(open_editor, chart):
     assert not editor.read_only
     assert editor.banner.isHidden()
     assert editor.banner.button(EDIT_DRAFT_TEXT) is None
+
+
+# ---------------------------------------------------------------------- checks and signing
+@pytest.fixture
+def lidocaine_chart(services, admin, make_patient) -> Chart:
+    """Lidocaine 2% at two sites (7.5 mL + 1 mL = 170 mg), no weight, on an anticoagulant."""
+    patient = make_patient(family_name="Nguyễn", anticoagulant=True)
+    meds = {m.code: m.id for m in services.clinic.medications()}
+    lot = services.clinic.add_lot(meds["lidocaine_2"], "LD2-7", date.today() + timedelta(days=90))
+    encounter = services.encounters.create(patient.id, admin.id)
+    services.encounters.save_draft(
+        encounter.id,
+        encounter.version,
+        EncounterInput(
+            indication="Myofascial pain",
+            icd10_codes=("M79.18",),
+            screening={"allergies_reviewed": {"answer": True, "note": ""}},
+        ),
+        [
+            SiteDraft(
+                site("trapezius_upper", Side.RIGHT, 0.62),
+                (DoseInput(meds["lidocaine_2"], Decimal("7.5"), lot.id),),
+            ),
+            SiteDraft(
+                site("levator_scapulae", Side.RIGHT, 0.6),
+                (DoseInput(meds["lidocaine_2"], Decimal("1"), lot.id),),
+            ),
+        ],
+    )
+    return Chart(patient, admin, meds, lot.id, encounter.id)
+
+
+def checked(qtbot, editor: EncounterEditor, *, contains: str = "") -> str:
+    """Wait for the live checks to have run (and to mention ``contains``)."""
+    panel = editor.form.checks
+    qtbot.waitUntil(lambda: panel.assessment is not None and contains in panel.text())
+    return panel.text()
+
+
+def test_a_volume_over_the_limit_shows_the_finding_without_saving(
+    qtbot, open_editor, lidocaine_chart
+):
+    editor = open_editor(lidocaine_chart.encounter_id)
+    editor.autosave_timer.setInterval(60_000)  # the checks must not wait for a save
+    text = checked(qtbot, editor, contains="WARNING")
+    assert "0 blocks" not in text
+    assert "BLOCK" not in text
+    assert "170 mg of 300 mg max (57%)" in editor.totals_label.text()
+    assert "(weight missing: absolute cap)" in editor.totals_label.text()
+    editor.model.setData(editor.model.index(1, Column.VOLUME), "8", EDIT)
+    text = checked(qtbot, editor, contains="exceeds the 300 mg maximum")
+    assert "BLOCK" in text
+    assert "signing is refused until blocks are resolved" in editor.form.checks.summary.text()
+    assert editor.is_dirty()  # shown before any save
+    qtbot.waitUntil(lambda: "310 mg of 300 mg max (103%)" in editor.totals_label.text())
+    assert "#b71c1c" in editor.totals_label.text()  # red, and said in words too
+    assert "over the limit" in editor.totals_label.text()
+    codes = editor.form.codes.text()
+    assert "20553" in codes or "20552" in codes
+    assert "M79.18" in codes
+
+
+def test_clicking_a_finding_selects_its_site(qtbot, open_editor, lidocaine_chart):
+    editor = open_editor(lidocaine_chart.encounter_id)
+    editor.table.select_key(editor.chart.at(0).key)
+    # Upper trapezius: pneumothorax risk at the site (a site finding naming site 1).
+    checked(qtbot, editor, contains="Site")
+    row = next(r for r in editor.form.checks.rows if r.finding.sites)
+    number = row.finding.sites[0]
+    editor.table.select_key(None)
+    qtbot.mouseClick(row, Qt.MouseButton.LeftButton)
+    assert editor.table.current_key() == editor.chart.at(number - 1).key
+    assert map_selection(editor) == editor.chart.at(number - 1).key
+    safety = {
+        n
+        for r in editor.form.checks.rows
+        if r.finding.rule.startswith("site.")
+        for n in r.finding.sites
+    }
+    assert real_map(editor).flagged_numbers() == safety
+
+
+def test_signing_with_a_block_is_refused(qtbot, open_editor, services, lidocaine_chart):
+    editor = open_editor(lidocaine_chart.encounter_id)
+    editor.model.setData(editor.model.index(1, Column.VOLUME), "8", EDIT)
+    editor.sign_action.trigger()
+    dialog = editor.signing.dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible()
+    assert not dialog.sign_button.isEnabled()
+    assert "refused" in dialog.status.text()
+    for edit in dialog.reasons.values():
+        edit.setText("Benefit outweighs the bleeding risk")
+    assert not dialog.sign_button.isEnabled()  # reasons do not lift a block
+    dialog.on_sign()  # the service path refuses too, and the dialog says so
+    assert dialog.isVisible()
+    assert "Not signed" in dialog.status.text()
+    assert "300 mg" in dialog.status.text()
+    stored = services.encounters.get(editor.encounter_id)
+    assert stored.status is EncounterStatus.DRAFT
+    assert not editor.read_only
+    assert not editor.is_dirty()  # signing saved the content first; nothing is lost
+
+
+def test_an_override_reason_lands_in_the_signed_note(qtbot, open_editor, services, lidocaine_chart):
+    editor = open_editor(lidocaine_chart.encounter_id)
+    checked(qtbot, editor)
+    editor.sign_action.trigger()
+    dialog = editor.signing.dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert list(dialog.reasons) == ["screening.anticoagulant"]
+    assert not dialog.sign_button.isEnabled()  # the reason is required
+    qtbot.keyClicks(dialog.reasons["screening.anticoagulant"], "INR 2.1 checked today")
+    assert dialog.sign_button.isEnabled(), (dialog.status.text(), list(dialog.reasons))
+    with qtbot.waitSignal(editor.encounter_saved):
+        qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    stored = services.encounters.get(editor.encounter_id)
+    assert stored.status is EncounterStatus.SIGNED
+    assert any(
+        rule == "screening.anticoagulant" and reason == "INR 2.1 checked today"
+        for rule, _message, reason in stored.overrides
+    )
+    assert editor.read_only
+    assert not editor.sign_action.isEnabled()
+    assert editor.banner.text().startswith("Signed by Ana Ruiz on ")
+    assert "→ INR 2.1 checked today" in editor.form.signature.text()
+    assert editor.form.signature.isVisibleTo(editor)
+    assert not editor.model.setData(editor.model.index(0, Column.VOLUME), "1", EDIT)
+
+
+def test_checks_that_cannot_run_say_so(qtbot, monkeypatch, open_editor, services, chart):
+    def broken(*_args):
+        raise StorageError("database is locked")
+
+    monkeypatch.setattr(services.encounters, "assess_draft", broken)
+    editor = open_editor(chart.encounter_id)
+    with qtbot.waitSignal(editor.live_checks.failed):
+        editor.model.setData(editor.model.index(0, Column.VOLUME), "1", EDIT)
+    assert "Checks could not run: database is locked" in editor.form.checks.text()
+    assert editor.form.checks.rows == []
+    editor.sign_action.trigger()
+    assert editor.signing.dialog is None
+    assert "checks could not run" in editor.message_bar.text()

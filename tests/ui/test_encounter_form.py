@@ -6,8 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from clinic_app.domain.enums import SkinPrep, Tolerance
+from clinic_app.domain.rules import default_rules
 from clinic_app.services.dto import EncounterInput
-from clinic_app.ui.encounter_form import CHECKS_EMPTY_TEXT, NOT_RECORDED, EncounterForm
+from clinic_app.ui.checks_panel import CHECKS_EMPTY_TEXT
+from clinic_app.ui.encounter_form import NOT_RECORDED, EncounterForm
 
 FULL = EncounterInput(
     indication="Myofascial pain, right upper trapezius\nfor 3 months",
@@ -102,14 +104,24 @@ def test_read_only(qtbot, form):
     assert not form.icd10.isReadOnly()
 
 
-def test_checks_box_has_an_empty_state_and_shows_findings(form):
+def test_checks_codes_and_signature_sections(form):
     assert form.checks.title() == "Checks"
-    assert form.checks.label.text() == CHECKS_EMPTY_TEXT
-    form.set_findings(["Lidocaine 320 mg is over the 300 mg maximum."])
-    assert form.checks.label.text() == "• Lidocaine 320 mg is over the 300 mg maximum."
-    assert form.checks.findings() == ["Lidocaine 320 mg is over the 300 mg maximum."]
-    form.set_findings([])
-    assert form.checks.label.text() == CHECKS_EMPTY_TEXT
+    assert form.checks.summary.text() == CHECKS_EMPTY_TEXT
+    assert form.codes.title() == "Codes"
+    assert form.signature.isHidden()  # a draft has no signature yet
+
+
+def test_screening_questions_come_from_the_rules_in_their_order(form):
+    questions = default_rules().questions
+    assert list(form.screening) == [q.code for q in questions]
+    for q in questions:
+        assert form.screening[q.code][0].accessibleName() == f"{q.label}: answer"
+    form.screening["acute_trauma"][0].setCurrentIndex(1)
+    form.screening["acute_trauma"][1].setText("fell last week")
+    assert form.form_input().screening["acute_trauma"] == {
+        "answer": True,
+        "note": "fell last week",
+    }
 
 
 def test_every_field_is_named_for_screen_readers(form):

@@ -198,8 +198,9 @@ class MarkerItem(QGraphicsItem):
             bang.setPixelSize(8)
             bang.setBold(True)
             painter.setFont(bang)
-            painter.drawText(QRectF(tip.x() - 4, tip.y() + 2, 8, 8), Qt.AlignmentFlag.AlignCenter,
-                             "!")
+            painter.drawText(
+                QRectF(tip.x() - 4, tip.y() + 2, 8, 8), Qt.AlignmentFlag.AlignCenter, "!"
+            )
         font = QFont()
         font.setPixelSize(11 if self.number < 10 else 9)
         font.setBold(True)

@@ -344,8 +344,7 @@ class BodyMapWidget(QWidget):
     def _describe(self, muscle: str, side: str) -> None:
         m = self._catalog.get(muscle)
         shading = " (shaded orange)" if self.overlay_button.isChecked() else ""
-        self.info.setText(f"<b>{m.name}</b>, {side}. Referred pain: {m.referred_pain_en}"
-                          f"{shading}")
+        self.info.setText(f"<b>{m.name}</b>, {side}. Referred pain: {m.referred_pain_en}{shading}")
 
     def on_scene_selection_changed(self) -> None:
         scene = self.sender()
