@@ -16,6 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.app import open_services
@@ -31,6 +32,7 @@ from clinic_app.storage.migrate import upgrade
 from clinic_app.ui.encounter_editor import EncounterEditor
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.setup_dialog import SetupDialog
+from clinic_app.ui.sign_dialog import SignDialog
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,7 +61,9 @@ def save(widget: QWidget, path: Path, width: int = 0, height: int = 0) -> None:
     hint = widget.sizeHint()
     widget.resize(width or hint.width(), height or hint.height())
     widget.show()
-    QApplication.processEvents()  # let layouts settle before grabbing (a script, not a test)
+    # Let layouts settle and debounced work (the live checks run 250 ms after a change)
+    # finish before grabbing. A script, not a test: a plain wait is fine here.
+    QTest.qWait(700)
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
@@ -149,6 +153,12 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     body_map.set_current_view(FigureView.POSTERIOR)  # type: ignore[union-attr]
     body_map.set_deep_layer(True)  # type: ignore[union-attr]
     save(editor, out / "editor-deep-layer.png", 1500, 940)
+    assessment = services.encounters.assess_draft(editor.encounter_id, editor.form.form_input(),
+                                                  editor.chart.drafts())
+    dialog = SignDialog(assessment, lambda _reasons: services.encounters.get(encounter_id),
+                        editor)
+    save(dialog, out / "sign-dialog.png")
+    dialog.close()
     editor.stack.setClean()
     editor.close()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -86,6 +87,7 @@ class SignDialog(QDialog):
         layout = QVBoxLayout(self)
         self.status = _label("", "Signing status")
         self.status.setStyleSheet("QLabel { font-weight: bold; }")
+        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout.addWidget(self.status)
         if assessment.blocks:
             layout.addWidget(self._group("Blocks", assessment.blocks))
@@ -107,6 +109,7 @@ class SignDialog(QDialog):
         )
         if others:
             layout.addWidget(self._group("For information", others))
+        layout.addStretch(1)  # spare height goes below the findings, not into the labels
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.sign_button = QPushButton(SIGN_TEXT)
         self.sign_button.setAccessibleName("Sign the encounter")
