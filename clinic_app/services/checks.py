@@ -38,6 +38,7 @@ from clinic_app.models import (
     User,
 )
 from clinic_app.models.base import utcnow
+from clinic_app.services.drafts import DraftService
 from clinic_app.services.dto import (
     DoseInput,
     EncounterInput,
@@ -46,7 +47,6 @@ from clinic_app.services.dto import (
     SiteInput,
     SiteView,
 )
-from clinic_app.services.encounters import EncounterService
 
 #: Longest override reason kept in the note.
 MAX_REASON_LENGTH = 500
@@ -80,7 +80,7 @@ def draft_of(site: SiteView) -> SiteDraft:
     )
 
 
-class ChecksService(EncounterService):
+class ChecksService(DraftService):
     """Assess a draft as it is edited, and sign it when nothing blocks."""
 
     # ------------------------------------------------------------------ facts
