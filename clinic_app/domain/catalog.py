@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -18,8 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final, TypeVar
 
+from clinic_app.domain.datafile import DataFileError, read_toml
 from clinic_app.domain.enums import Language
-from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.validation import search_key
 
 
@@ -110,7 +109,6 @@ REFERRED_PAIN_AREAS: Final[tuple[str, ...]] = (
 
 _AREA_SET: Final = frozenset(REFERRED_PAIN_AREAS)
 _SNAKE_CASE: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-_TOML_LINE: Final = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +161,7 @@ class Muscle:
 _FIELD_NAMES: Final = tuple(f.name for f in fields(Muscle))
 
 
-class CatalogError(ClinicError):
+class CatalogError(DataFileError):
     """The catalog file is missing, not TOML, or has an entry that breaks a rule.
 
     Attributes:
@@ -172,20 +170,6 @@ class CatalogError(ClinicError):
         problem: what is wrong, in words.
         line: the line in the file, when the TOML parser reported one.
     """
-
-    def __init__(
-        self, path: Path, entry: str | None, problem: str, *, line: int | None = None
-    ) -> None:
-        self.path = path
-        self.entry = entry
-        self.problem = problem
-        self.line = line
-        where = path.name
-        if entry is not None:
-            where += f", entry {entry!r}"
-        if line is not None:
-            where += f", line {line}"
-        super().__init__(f"{where}: {problem}")
 
 
 class UnknownMuscleError(KeyError):
@@ -401,25 +385,6 @@ def _read_muscle(path: Path, number: int, raw: object) -> Muscle:
     )
 
 
-def _read_toml(path: Path) -> dict[str, object]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError(path, None, "file not found") from None
-    except OSError as exc:
-        raise CatalogError(path, None, f"cannot read the file ({exc.strerror})") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise CatalogError(path, None, "the file is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = _TOML_LINE.search(message)
-        line = int(found.group(1)) if found else None
-        problem = f"invalid TOML: {_TOML_LINE.sub('', message)}"
-        raise CatalogError(path, None, problem, line=line) from None
-
-
 def default_catalog_path() -> Path:
     """``resources/anatomy/muscles.toml`` in the source tree."""
     return Path(__file__).resolve().parents[2] / "resources" / "anatomy" / "muscles.toml"
@@ -432,7 +397,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
         CatalogError: the file is missing or unreadable, is not TOML, or an entry breaks a rule.
     """
     path = default_catalog_path() if path is None else path
-    document = _read_toml(path)
+    document = read_toml(path, CatalogError)
     unknown = sorted(set(document) - {"muscle"})
     if unknown:
         raise CatalogError(path, None, f"unknown top-level key {', '.join(map(repr, unknown))}")

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
+from clinic_app.domain.datafile import DataFileError, read_toml
 from clinic_app.domain.enums import DoseUnit, Technique
-from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.formulary import DrugClass, FormularyEntry, load_formulary
 from clinic_app.domain.quantities import dose_of, format_quantity
 from clinic_app.domain.validation import NEEDLE_GAUGE_RANGE, NEEDLE_LENGTH_RANGE_IN
@@ -31,12 +30,11 @@ DRY_NEEDLING_LABEL: Final = "Dry needling (no medicine)"
 
 _SNAKE_CASE: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _DECIMAL: Final = re.compile(r"\d+(?:\.\d{1,2})?")
-_TOML_LINE: Final = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 #: Classes named by their strength and volume ("Lidocaine 1% 1 mL"); the others by their dose.
 _BY_VOLUME: Final = frozenset({DrugClass.LOCAL_ANESTHETIC, DrugClass.SALINE})
 
 
-class FavouritesError(ClinicError):
+class FavouritesError(DataFileError):
     """The favourites file is missing, not TOML, or has an entry that breaks a rule.
 
     Attributes:
@@ -45,20 +43,6 @@ class FavouritesError(ClinicError):
         problem: what is wrong, in words.
         line: the line in the file, when the TOML parser reported one.
     """
-
-    def __init__(
-        self, path: Path, entry: str | None, problem: str, *, line: int | None = None
-    ) -> None:
-        self.path = path
-        self.entry = entry
-        self.problem = problem
-        self.line = line
-        where = path.name
-        if entry is not None:
-            where += f", entry {entry!r}"
-        if line is not None:
-            where += f", line {line}"
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,24 +257,6 @@ def _new_site(
     return chosen, gauge, length
 
 
-def _read_toml(path: Path) -> dict[str, object]:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise FavouritesError(path, None, "file not found") from None
-    except OSError as exc:
-        raise FavouritesError(path, None, f"cannot read the file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise FavouritesError(path, None, "the file is not UTF-8 text") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        line = int(found.group(1)) if found else None
-        problem = f"invalid TOML: {_TOML_LINE.sub('', str(exc))}"
-        raise FavouritesError(path, None, problem, line=line) from None
-
-
 def default_favourites_path() -> Path:
     """``resources/formulary/favourites.toml`` in the source tree."""
     return Path(__file__).resolve().parents[2] / "resources" / "formulary" / "favourites.toml"
@@ -307,7 +273,7 @@ def load_favourites(
     """
     path = default_favourites_path() if path is None else path
     by_code = {e.code: e for e in (load_formulary() if formulary is None else formulary)}
-    document = _read_toml(path)
+    document = read_toml(path, FavouritesError)
     unknown = sorted(set(document) - {"favourite", "new_site"})
     if unknown:
         raise FavouritesError(path, None, f"unknown top-level key {', '.join(map(repr, unknown))}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,8 +17,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final, TypeVar
 
+from clinic_app.domain.datafile import DataFileError, read_toml
 from clinic_app.domain.enums import DoseUnit
-from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.quantities import format_quantity, plain_decimal
 
 
@@ -72,7 +71,6 @@ _OPTIONAL: Final = (
 _SNAKE_CASE: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _DECIMAL: Final = re.compile(r"\d+(?:\.\d+)?")
 _HCPCS: Final = re.compile(r"[A-Z]\d{4}")
-_TOML_LINE: Final = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _E = TypeVar("_E", bound=StrEnum)
 
 
@@ -109,7 +107,7 @@ class FormularyEntry:
         return self.concentration_unit.dose_unit
 
 
-class FormularyError(ClinicError):
+class FormularyError(DataFileError):
     """The formulary file is missing, not TOML, or has an entry that breaks a rule.
 
     Attributes:
@@ -118,20 +116,6 @@ class FormularyError(ClinicError):
         problem: what is wrong, in words.
         line: the line in the file, when the TOML parser reported one.
     """
-
-    def __init__(
-        self, path: Path, entry: str | None, problem: str, *, line: int | None = None
-    ) -> None:
-        self.path = path
-        self.entry = entry
-        self.problem = problem
-        self.line = line
-        where = path.name
-        if entry is not None:
-            where += f", entry {entry!r}"
-        if line is not None:
-            where += f", line {line}"
-        super().__init__(f"{where}: {problem}")
 
 
 def percent_to_mg_per_ml(percent: Decimal) -> Decimal:
@@ -284,24 +268,6 @@ def _only_for(entry: _Reader, drug_class: DrugClass, owner: DrugClass, *keys: st
             raise entry.error(f"{key} applies only to {owner} entries")
 
 
-def _read_toml(path: Path) -> dict[str, object]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FormularyError(path, None, "file not found") from None
-    except OSError as exc:
-        raise FormularyError(path, None, f"cannot read the file ({exc.strerror})") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise FormularyError(path, None, "the file is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        line = int(found.group(1)) if found else None
-        problem = f"invalid TOML: {_TOML_LINE.sub('', str(exc))}"
-        raise FormularyError(path, None, problem, line=line) from None
-
-
 def default_formulary_path() -> Path:
     """``resources/formulary/formulary.toml`` in the source tree."""
     return Path(__file__).resolve().parents[2] / "resources" / "formulary" / "formulary.toml"
@@ -314,7 +280,7 @@ def load_formulary(path: Path | None = None) -> tuple[FormularyEntry, ...]:
         FormularyError: the file is missing or unreadable, is not TOML, or an entry breaks a rule.
     """
     path = default_formulary_path() if path is None else path
-    document = _read_toml(path)
+    document = read_toml(path, FormularyError)
     unknown = sorted(set(document) - {"medication"})
     if unknown:
         raise FormularyError(path, None, f"unknown top-level key {', '.join(map(repr, unknown))}")

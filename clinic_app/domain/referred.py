@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +25,8 @@ from typing import Final
 
 from clinic_app.domain.bodymap import FigureView
 from clinic_app.domain.catalog import REFERRED_PAIN_AREAS, View
+from clinic_app.domain.datafile import DataFileError, read_toml
 from clinic_app.domain.enums import Side
-from clinic_app.domain.errors import ClinicError
 
 #: viewBox width and height of each view of the file (the lateral figures are 400 x 400).
 VIEW_SIZES: Final[Mapping[View, tuple[int, int]]] = MappingProxyType({
@@ -43,7 +41,6 @@ MIDLINE_X: Final = 250.0
 _AREA_SET: Final = frozenset(REFERRED_PAIN_AREAS)
 _AREA_FIELDS: Final = frozenset({"tag", "view", "midline", "shapes"})
 _SHAPE_FIELDS: Final = ("cx", "cy", "rx", "ry", "angle")
-_TOML_LINE: Final = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _EPSILON: Final = 1e-9
 
 
@@ -94,7 +91,7 @@ class Placement:
     midline: bool = False
 
 
-class ReferredAreasError(ClinicError):
+class ReferredAreasError(DataFileError):
     """The referred-areas file is missing, not TOML, or has an entry that breaks a rule.
 
     Attributes:
@@ -103,20 +100,6 @@ class ReferredAreasError(ClinicError):
         problem: what is wrong, in words.
         line: the line in the file, when the TOML parser reported one.
     """
-
-    def __init__(
-        self, path: Path, entry: str | None, problem: str, *, line: int | None = None
-    ) -> None:
-        self.path = path
-        self.entry = entry
-        self.problem = problem
-        self.line = line
-        where = path.name
-        if entry is not None:
-            where += f", entry {entry!r}"
-        if line is not None:
-            where += f", line {line}"
-        super().__init__(f"{where}: {problem}")
 
 
 class ReferredAreas:
@@ -336,25 +319,6 @@ def _read_area(path: Path, number: int, raw: object) -> Placement:
     return Placement(tag=tag, view=view, shapes=shapes, midline=midline)
 
 
-def _read_toml(path: Path) -> dict[str, object]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ReferredAreasError(path, None, "file not found") from None
-    except OSError as exc:
-        raise ReferredAreasError(path, None, f"cannot read the file ({exc.strerror})") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ReferredAreasError(path, None, "the file is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = _TOML_LINE.search(message)
-        line = int(found.group(1)) if found else None
-        problem = f"invalid TOML: {_TOML_LINE.sub('', message)}"
-        raise ReferredAreasError(path, None, problem, line=line) from None
-
-
 def default_referred_areas_path() -> Path:
     """``resources/anatomy/bodymap/referred_areas.toml`` in the source tree."""
     return (
@@ -375,7 +339,7 @@ def load_referred_areas(path: Path | None = None) -> ReferredAreas:
             placed.
     """
     path = default_referred_areas_path() if path is None else path
-    document = _read_toml(path)
+    document = read_toml(path, ReferredAreasError)
     unknown = sorted(set(document) - {"area"})
     if unknown:
         raise ReferredAreasError(

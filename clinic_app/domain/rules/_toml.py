@@ -7,18 +7,16 @@ Follows catalog.py / formulary.py: a broken file fails at load time with
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Collection, Mapping
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Final, TypeVar
 
-from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.datafile import DataFileError, read_toml
 
 SNAKE_CASE: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 RULE_ID: Final = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
-_TOML_LINE: Final = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _TOML_TYPES: Final[dict[type, str]] = {
     bool: "a boolean", int: "an integer", float: "a float", str: "a string",
     list: "an array", dict: "a table",
@@ -26,7 +24,7 @@ _TOML_TYPES: Final[dict[type, str]] = {
 _E = TypeVar("_E", bound=StrEnum)
 
 
-class RulesDataError(ClinicError):
+class RulesDataError(DataFileError):
     """A rule file is missing, not TOML, or has an entry that breaks a rule.
 
     Attributes:
@@ -35,20 +33,6 @@ class RulesDataError(ClinicError):
         problem: what is wrong, in words.
         line: the line in the file, when the TOML parser reported one.
     """
-
-    def __init__(
-        self, path: Path, entry: str | None, problem: str, *, line: int | None = None
-    ) -> None:
-        self.path = path
-        self.entry = entry
-        self.problem = problem
-        self.line = line
-        where = path.name
-        if entry is not None:
-            where += f", entry {entry!r}"
-        if line is not None:
-            where += f", line {line}"
-        super().__init__(f"{where}: {problem}")
 
 
 def toml_type(value: object) -> str:
@@ -146,21 +130,7 @@ class Table:
 
 def read_document(path: Path, keys: Collection[str]) -> Table:
     """Parse ``path`` and refuse top-level keys outside ``keys``."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RulesDataError(path, None, "file not found") from None
-    except OSError as exc:
-        raise RulesDataError(path, None, f"cannot read the file ({exc.strerror})") from None
-    try:
-        document = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise RulesDataError(path, None, "the file is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        line = int(found.group(1)) if found else None
-        problem = f"invalid TOML: {_TOML_LINE.sub('', str(exc))}"
-        raise RulesDataError(path, None, problem, line=line) from None
+    document = read_toml(path, RulesDataError)
     unknown = sorted(set(document) - set(keys))
     if unknown:
         raise RulesDataError(path, None, f"unknown top-level key {', '.join(map(repr, unknown))}")
