@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
 )
 
 from clinic_app.services.dto import EncounterSummary
 from clinic_app.ui.labels import STATUS_LABELS, local_timestamp
+from clinic_app.ui.rows_model import RowsTableModel
 
 #: The encounter's database id, on every cell of the row.
 EncounterIdRole = int(Qt.ItemDataRole.UserRole) + 1
@@ -22,7 +20,7 @@ EncounterIdRole = int(Qt.ItemDataRole.UserRole) + 1
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class EncounterHistoryModel(QAbstractTableModel):
+class EncounterHistoryModel(RowsTableModel[EncounterSummary]):
     """Encounters newest first: date, provider, status, muscles treated.
 
     Attributes:
@@ -33,42 +31,9 @@ class EncounterHistoryModel(QAbstractTableModel):
     DATE, PROVIDER, STATUS, MUSCLES = range(4)
     HEADERS = ("Date", "Provider", "Status", "Muscles")
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[EncounterSummary] = []
-
-    def set_rows(self, rows: Sequence[EncounterSummary]) -> None:
-        """Replace the history shown."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def encounter_at(self, row: int) -> EncounterSummary:
-        """The encounter in ``row``.
-
-        Raises:
-            IndexError: no such row.
-        """
-        if not 0 <= row < len(self._rows):
-            raise IndexError(row)
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        """The encounter in ``row`` (IndexError when there is none)."""
+        return self.row_at(row)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

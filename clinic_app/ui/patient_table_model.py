@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -17,6 +16,7 @@ from PySide6.QtCore import (
 from clinic_app.domain.validation import search_key
 from clinic_app.services.dto import PatientView
 from clinic_app.ui.labels import LANGUAGE_LABELS, SEX_LABELS, age_in_years
+from clinic_app.ui.rows_model import RowsTableModel
 
 #: The patient's database id, on every cell of the row (survives a sort proxy).
 PatientIdRole = int(Qt.ItemDataRole.UserRole) + 1
@@ -26,7 +26,7 @@ SortRole = int(Qt.ItemDataRole.UserRole) + 2
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class PatientTableModel(QAbstractTableModel):
+class PatientTableModel(RowsTableModel[PatientView]):
     """Rows of patients: MRN, name, date of birth, age, sex, language, phone.
 
     The model never fetches anything: the owner calls :meth:`set_rows` with the result of
@@ -47,25 +47,12 @@ class PatientTableModel(QAbstractTableModel):
         self, parent: QObject | None = None, *, today: Callable[[], date] = date.today
     ) -> None:
         super().__init__(parent)
-        self._rows: list[PatientView] = []
         self._today = today
 
     # ------------------------------------------------------------------ our API
-    def set_rows(self, rows: Sequence[PatientView]) -> None:
-        """Replace every row (a new search result)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def patient_at(self, row: int) -> PatientView:
-        """The patient shown in ``row`` of this (source) model.
-
-        Raises:
-            IndexError: no such row.
-        """
-        if not 0 <= row < len(self._rows):
-            raise IndexError(row)
-        return self._rows[row]
+        """The patient shown in ``row`` of this (source) model (IndexError when none)."""
+        return self.row_at(row)
 
     def row_of(self, patient_id: int) -> int | None:
         """The row showing ``patient_id``, if it is in the list."""
@@ -78,23 +65,6 @@ class PatientTableModel(QAbstractTableModel):
         return list(self._rows)
 
     # ------------------------------------------------------------------ Qt API
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
