@@ -1,0 +1,184 @@
+"""The procedure note renderer, from hand-built NoteData (no database)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from clinic_app.reports.base import MissingGlyphError
+from clinic_app.reports.note import (
+    SECTIONS,
+    NoteAddendum,
+    NoteCode,
+    NoteData,
+    NoteDose,
+    NoteSite,
+    render_note,
+)
+
+LIDO = NoteDose("Lidocaine", "1% (10 mg/mL)", "0.5 mL", "5 mg", "LD-2291, exp 2026-05-31")
+TRI = NoteDose("Triamcinolone", "40 mg/mL", "0.25 mL", "10 mg", "TA-77, exp 2026-01-31")
+
+
+def site(number: int, muscle: str = "Trapezius (upper)", doses: tuple[NoteDose, ...] = (LIDO,)):  # type: ignore[no-untyped-def]
+    return NoteSite(
+        number, muscle, "Right", "Injection", "25 G × 1.5 in", "Local", "Negative", doses
+    )
+
+
+def note(**changes: object) -> NoteData:
+    data = NoteData(
+        clinic_name="Riverside Pain Clinic",
+        patient_name="Lopez, Maria",
+        mrn="MRN-0042",
+        birth_date=date(1961, 7, 14),
+        sex="Female",
+        weight="72 kg (measured 2025-02-01)",
+        performed_at=datetime(2025, 3, 4, 14, 30, tzinfo=UTC),
+        provider="Ana Ruiz, MD",
+        indication="Myofascial pain, right upper trapezius",
+        icd10=("M79.18",),
+        consent="Obtained; risks, benefits and alternatives discussed",
+        time_out="Performed",
+        allergies="Penicillin (rash)",
+        anticoagulant="No anticoagulant (asked today)",
+        skin_prep="Chlorhexidine",
+        sites=(site(1, doses=(LIDO, TRI)), site(2, "Rhomboids")),
+        muscle_count=2,
+        pain_before=8,
+        pain_after=2,
+        tolerance="Well",
+        complications="None recorded",
+        needle_intact="Not recorded",
+        disposition="Not recorded",
+        follow_up_plan="Review in 3 weeks.",
+        checks=(("warning", "The patient takes an anticoagulant."),),
+        overrides=(("The patient takes an anticoagulant.", "INR 2.1 checked today"),),
+        cpt=(NoteCode("20552", 1, "Injection(s); single or multiple trigger point(s), 1 or 2"),),
+        hcpcs=(NoteCode("J3301", 1, "Triamcinolone acetonide, per 10 mg (10 mg given)"),),
+    )
+    return replace(data, **changes)  # type: ignore[arg-type]
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    return [p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_a_draft_has_every_section_and_a_draft_mark() -> None:
+    text = flat(" ".join(pages_text(render_note(note()))))
+    for label in SECTIONS:
+        assert label in text, label
+    for value in ("0.5 mL", "5 mg", "LD-2291, exp 2026-05-31", "Trapezius (upper)", "Rhomboids"):
+        assert value in text, value
+    assert "DRAFT" in text
+    assert "75%" in text  # (8 - 2) / 8
+    assert "20552 × 1" in text
+    assert "J3301 × 1" in text
+    assert (
+        "Warning (overridden) The patient takes an anticoagulant. Reason: INR 2.1 checked today"
+        in text
+    )
+    assert "2 sites in 2 muscles" in text
+
+
+def test_a_signed_note_has_no_draft_mark_and_shows_signer_and_addenda() -> None:
+    data = note(
+        signed_by="Ana Ruiz, MD",
+        signed_at=datetime(2025, 3, 4, 15, 5, tzinfo=UTC),
+        addenda=(
+            NoteAddendum("Ana Ruiz, MD", datetime(2025, 3, 6, 9, 0, tzinfo=UTC), "Called: fine."),
+        ),
+    )
+    text = flat(" ".join(pages_text(render_note(data))))
+    assert "DRAFT" not in text
+    assert "Signed by Ana Ruiz, MD" in text
+    assert "2025-03-04 15:05" in text
+    assert "Called: fine." in text
+    assert "2025-03-06 09:00" in text
+
+
+def test_unicode_names_print_and_markup_is_escaped() -> None:
+    data = note(
+        clinic_name="J&C <b>Clinic</b>",
+        patient_name="Nguyễn, Łukasz Zoë O'Brien-Müller",
+        indication='<img src="http://example.invalid/x.png"/> & <font color=red>pain</font>',
+        follow_up_plan="José & <i>Zoë</i>",
+    )
+    text = flat(" ".join(pages_text(render_note(data))))
+    assert "Nguyễn, Łukasz Zoë O'Brien-Müller" in text
+    assert '<img src="http://example.invalid/x.png"/> & <font color=red>pain</font>' in text
+    assert "José & <i>Zoë</i>" in text
+    assert "J&C <b>Clinic</b>" in text
+
+
+def test_a_character_the_font_lacks_fails_loudly() -> None:
+    with pytest.raises(MissingGlyphError, match="U\\+"):
+        render_note(note(patient_name="Test 𓀀"))
+
+
+def forty_sites() -> NoteData:
+    sites = tuple(
+        site(
+            n, ("Trapezius (upper)", "Rhomboids", "Gluteus medius")[n % 3], (LIDO, TRI)[: n % 2 + 1]
+        )
+        for n in range(1, 41)
+    )
+    return note(sites=sites, muscle_count=3, complications="Brief vasovagal episode. " * 60)
+
+
+def test_forty_sites_flow_over_pages_with_the_patient_on_every_page() -> None:
+    texts = pages_text(render_note(forty_sites()))
+    assert len(texts) >= 2
+    joined = flat(" ".join(texts))
+    for n in range(1, 41):
+        assert re.search(rf"\b{n} (Trapezius|Rhomboids|Gluteus)", joined), n
+    for number, page in enumerate(texts, 1):
+        flat_page = flat(page)
+        assert "Lopez, Maria · DOB 1961-07-14 · MRN MRN-0042" in flat_page
+        assert f"Page {number} of {len(texts)}" in flat_page
+        assert "DRAFT" in flat_page
+
+
+def _tool(name: str, package: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: install it with `sudo apt-get install {package}`")
+    return path
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_pdftoppm_renders_every_page_and_qpdf_check_passes(signed: bool, tmp_path: Path) -> None:
+    data = forty_sites()
+    if signed:
+        data = replace(data, signed_by="Ana Ruiz, MD", signed_at=datetime(2025, 3, 4, tzinfo=UTC))
+    pdf = render_note(data)
+    path = tmp_path / "note.pdf"
+    path.write_bytes(pdf)
+    qpdf = _tool("qpdf", "qpdf")
+    pdftoppm = _tool("pdftoppm", "poppler-utils")
+    check = subprocess.run(
+        [qpdf, "--check", str(path)], capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    rendered = subprocess.run(
+        [pdftoppm, "-png", "-r", "50", str(path), str(tmp_path / "page")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    pngs = sorted(tmp_path.glob("page*.png"))
+    assert len(pngs) == len(PdfReader(io.BytesIO(pdf)).pages)
+    assert all(p.stat().st_size > 1000 for p in pngs)
