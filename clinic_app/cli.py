@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import Engine
 
 from clinic_app import __version__
+from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker
@@ -34,6 +40,21 @@ def _parser() -> argparse.ArgumentParser:
         "(default: $CLINIC_APP_DB, else clinic.sqlite3 in the data folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    handout = sub.add_parser("handout", help="save an encounter's aftercare handout as PDF")
+    handout.add_argument("encounter_id", type=int, metavar="ENCOUNTER_ID")
+    handout.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="PDF to write")
+    handout.add_argument(
+        "--lang",
+        choices=[language.value for language in Language],
+        help="handout language (default: the patient's preferred language)",
+    )
+    handout.add_argument("--large-print", action="store_true", help="large print (body text 17 pt)")
+    handout.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
+    note = sub.add_parser("note", help="save an encounter's procedure note as PDF")
+    note.add_argument("encounter_id", type=int, metavar="ENCOUNTER_ID")
+    note.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="PDF to write")
+    note.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
 
     seed = sub.add_parser("seed-demo", help="fill an EMPTY database with a synthetic demo clinic")
     seed.add_argument(
@@ -79,6 +100,97 @@ def _seed_demo(url: str, patients: int, seed: int) -> int:
         f"{summary.sites} injection sites."
     )
     print(f"Sign in as '{PROVIDERS[0][0]}' with password '{DEMO_PASSWORD}' (demo database only).")
+    return 0
+
+
+def _check_out_path(out: Path) -> Path:
+    """The absolute --out path, refused early if it cannot be a new or replaced file."""
+    out = out.expanduser().absolute()
+    if out.is_dir():
+        raise ClinicError(f"cannot write {out}: it is a folder.")
+    if not out.parent.is_dir():
+        raise ClinicError(f"cannot write {out}: the folder {out.parent} does not exist.")
+    return out
+
+
+def _write_atomically(out: Path, content: bytes) -> None:
+    """Write ``content`` to a temporary file beside ``out``, then rename it over ``out``.
+
+    A reader never sees a half-written PDF, and a failure leaves ``out`` as it was.
+    """
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise ClinicError(f"cannot write {out}: {exc.strerror or exc}.") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temp.chmod(0o644 & ~_umask())
+        os.replace(temp, out)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise ClinicError(f"cannot write {out}: {exc.strerror or exc}.") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _existing_engine(url: str) -> Engine:
+    """An engine on a database that exists and is at the current schema (never creates one)."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise ClinicError(f"No database at {path}.")
+    engine = make_engine(url)
+    if migrate.current_revision(engine) != migrate.head_revision():
+        engine.dispose()
+        raise ClinicError(
+            f"{describe_url(url)} is not at the current schema; run `clinic-app db upgrade`."
+        )
+    return engine
+
+
+def _note(url: str, encounter_id: int, out: Path) -> int:
+    """Save an encounter's procedure note as PDF (a draft carries a DRAFT mark)."""
+    from clinic_app.services.notes import NoteService
+
+    out = _check_out_path(out)
+    engine = _existing_engine(url)
+    try:
+        notes = NoteService(make_sessionmaker(engine))
+        signed = notes.get(encounter_id).status.value == "signed"
+        _write_atomically(out, notes.render_note(encounter_id))
+    finally:
+        engine.dispose()
+    draft = "" if signed else " (not signed: marked DRAFT)"
+    print(f"Procedure note for encounter {encounter_id} written to {out}{draft}.")
+    return 0
+
+
+def _handout(url: str, encounter_id: int, out: Path, lang: str | None, large: bool) -> int:
+    """Save one handout as PDF and log it as a print (one copy, no signed-in user)."""
+    from clinic_app.services.documents import DocumentService
+
+    out = _check_out_path(out)
+    engine = _existing_engine(url)
+    try:
+        documents = DocumentService(make_sessionmaker(engine))
+        info = documents.handout_info(encounter_id)
+        language = Language(lang) if lang else info.default_language
+        pdf = documents.render_handout(encounter_id, language=language, large_print=large)
+        _write_atomically(out, pdf)
+        # A saved PDF is a handout that can leave the building: the log says so (the
+        # handout_print table counts PDF saves as printings).
+        documents.record_print(encounter_id, language, copies=1)
+    finally:
+        engine.dispose()
+    draft = "" if info.signed else " (the encounter is not signed yet)"
+    print(f"Handout for encounter {encounter_id} ({language.value}) written to {out}{draft}.")
     return 0
 
 
@@ -130,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         url = resolve_database_url(getattr(args, "action_db", None) or args.db)
         if args.command == "db":
             return _db_command(url, args.db_command)
+        if args.command == "handout":
+            return _handout(url, args.encounter_id, args.out, args.lang, args.large_print)
+        if args.command == "note":
+            return _note(url, args.encounter_id, args.out)
     except ClinicError as exc:
         print(f"clinic-app: {exc}", file=sys.stderr)
         return 2

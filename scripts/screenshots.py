@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 from datetime import date, timedelta
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.app import open_services
 from clinic_app.domain.bodymap import FigureView, default_bodymap
-from clinic_app.domain.enums import Aspiration, Side, Technique, TwitchResponse
+from clinic_app.domain.enums import Aspiration, Language, Side, Technique, TwitchResponse
 from clinic_app.services.container import AppServices
 from clinic_app.services.demo import DEMO_PASSWORD, seed_demo
 from clinic_app.services.demo_names import PROVIDERS
@@ -153,14 +155,41 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     body_map.set_current_view(FigureView.POSTERIOR)  # type: ignore[union-attr]
     body_map.set_deep_layer(True)  # type: ignore[union-attr]
     save(editor, out / "editor-deep-layer.png", 1500, 940)
-    assessment = services.encounters.assess_draft(editor.encounter_id, editor.form.form_input(),
-                                                  editor.chart.drafts())
-    dialog = SignDialog(assessment, lambda _reasons: services.encounters.get(encounter_id),
-                        editor)
+    assessment = services.encounters.assess_draft(
+        editor.encounter_id, editor.form.form_input(), editor.chart.drafts()
+    )
+    dialog = SignDialog(assessment, lambda _reasons: services.encounters.get(encounter_id), editor)
     save(dialog, out / "sign-dialog.png")
     dialog.close()
     editor.stack.setClean()
     editor.close()
+
+
+def pdf_first_page_png(pdf: bytes, path: Path, dpi: int = 80) -> None:
+    """The first page of ``pdf`` as a PNG, drawn by poppler's pdftoppm (as a printer would)."""
+    if shutil.which("pdftoppm") is None:
+        raise SystemExit("pdftoppm is needed for the handout pictures (apt install poppler-utils)")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "page.pdf"
+        source.write_bytes(pdf)
+        stem = Path(tmp) / "page"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", source, stem],
+            check=True,
+        )
+        shutil.copyfile(stem.with_suffix(".png"), path)
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def handout_shots(services: AppServices, out: Path, encounter_id: int) -> None:
+    """First pages of the showcase encounter's handout: English, Spanish, large print."""
+    for language, large, name in (
+        (Language.ENGLISH, False, "handout-en.png"),
+        (Language.SPANISH, False, "handout-es.png"),
+        (Language.ENGLISH, True, "handout-large.png"),
+    ):
+        pdf = services.documents.render_handout(encounter_id, language=language, large_print=large)
+        pdf_first_page_png(pdf, out / name)
 
 
 def main() -> int:
@@ -189,7 +218,9 @@ def main() -> int:
         patient = window.current_patient()
         window.close()
         assert patient is not None
-        editor_shots(demo, args.out, showcase_encounter(demo, patient.id, user.id))
+        showcase = showcase_encounter(demo, patient.id, user.id)
+        handout_shots(demo, args.out, showcase)
+        editor_shots(demo, args.out, showcase)
         demo.close()
     app.processEvents()
     return 0

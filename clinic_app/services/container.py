@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinic_app.services.base import Actor
 from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
+from clinic_app.services.documents import DocumentService
 from clinic_app.services.patients import PatientService
 
 
@@ -32,6 +33,7 @@ class AppServices:
     clinic: ClinicService
     patients: PatientService
     encounters: ChecksService
+    documents: DocumentService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -50,6 +52,7 @@ def build_services(
         clinic=ClinicService(sessions, actor),
         patients=PatientService(sessions, actor),
         encounters=ChecksService(sessions, actor),
+        documents=DocumentService(sessions, actor),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

@@ -1,0 +1,276 @@
+"""Documents that leave the building: the aftercare handout and its print log (issue 5).
+
+The service gathers an encounter into a plain :class:`~clinic_app.domain.handout.HandoutData`
+(the domain decides which blocks apply, the report draws it) and records every printing or
+PDF save of a handout with an audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from clinic_app.domain.enums import EncounterStatus, Language
+from clinic_app.domain.errors import NotFoundError, ValidationError
+from clinic_app.domain.handout import HandoutData, HandoutSite, Medicine
+from clinic_app.models import (
+    ClinicProfile,
+    Encounter,
+    HandoutPrint,
+    InjectionSite,
+    Medication,
+    Patient,
+    User,
+)
+from clinic_app.reports.handout import render_handout
+from clinic_app.services.base import Service
+
+#: Copies one print job may ask for (the handout_print table's CHECK agrees).
+MIN_COPIES: Final = 1
+MAX_COPIES: Final = 50
+
+# The default follow-up line when the provider wrote no plan. It belongs with the other
+# handout texts in resources/handouts/<language>.toml (as block.follow_up.in_weeks); it
+# lives here until that file grows the key, and covers every Language so no English leaks.
+_IN_WEEKS: Final[dict[Language, tuple[str, str]]] = {
+    Language.ENGLISH: (
+        "Please come back in about 1 week.",
+        "Please come back in about {weeks} weeks.",
+    ),
+    Language.SPANISH: (
+        "Vuelva en aproximadamente 1 semana.",
+        "Vuelva en aproximadamente {weeks} semanas.",
+    ),
+}
+
+
+def follow_up_in_weeks(weeks: int, language: Language) -> str:
+    """The clinic's usual follow-up interval as a sentence; "" when the clinic sets none."""
+    if weeks <= 0:
+        return ""
+    one, many = _IN_WEEKS[language]
+    return one if weeks == 1 else many.format(weeks=weeks)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintRecord:
+    """One printing (or PDF save) of a handout, as the print log shows it."""
+
+    id: int
+    encounter_id: int
+    language: Language
+    copies: int
+    printed_at: datetime
+    printed_by_id: int | None
+    printed_by_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class HandoutInfo:
+    """What the front desk needs to know before printing an encounter's handout.
+
+    Attributes:
+        signed: False for a draft: the handout may still be printed, but the screen should
+            say the chart is not signed yet.
+        default_language: the patient's preferred language.
+        prints: the print log, oldest first.
+    """
+
+    encounter_id: int
+    patient_id: int
+    signed: bool
+    default_language: Language
+    prints: tuple[PrintRecord, ...]
+
+
+class DocumentService(Service):
+    """Build, render and log aftercare handouts."""
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _encounter(session: Session, encounter_id: int) -> Encounter:
+        encounter = session.scalars(
+            select(Encounter)
+            .where(Encounter.id == encounter_id)
+            .options(selectinload(Encounter.sites).selectinload(InjectionSite.doses))
+        ).first()
+        if encounter is None:
+            raise NotFoundError(f"No encounter with id {encounter_id}.")
+        return encounter
+
+    @staticmethod
+    def _provider_label(user: User | None) -> str:
+        if user is None:
+            return ""
+        return f"{user.display_name}, {user.credentials}" if user.credentials else user.display_name
+
+    def _data(
+        self,
+        session: Session,
+        encounter: Encounter,
+        language: Language | None,
+        large_print: bool,
+    ) -> HandoutData:
+        patient = session.get(Patient, encounter.patient_id)
+        if patient is None:  # pragma: no cover - the foreign key forbids it
+            raise NotFoundError(f"No patient for encounter {encounter.id}.")
+        clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
+        if clinic is None:
+            raise NotFoundError("The clinic profile is not set up yet; finish setup first.")
+        med_ids = {d.medication_id for s in encounter.sites for d in s.doses}
+        meds = (
+            {m.id: m for m in session.scalars(select(Medication).where(Medication.id.in_(med_ids)))}
+            if med_ids
+            else {}
+        )
+        sites = tuple(
+            HandoutSite(
+                number=number,
+                muscle_code=s.muscle_code,
+                side=s.side,
+                technique=s.technique,
+                view=s.view,
+                x=min(max(s.point_x, 0.0), 1.0),
+                y=min(max(s.point_y, 0.0), 1.0),
+                medicines=tuple(
+                    dict.fromkeys(
+                        Medicine(meds[d.medication_id].generic, meds[d.medication_id].drug_class)
+                        for d in s.doses
+                        if d.medication_id in meds
+                    )
+                ),
+            )
+            for number, s in enumerate(encounter.sites, 1)
+        )
+        chosen = language or patient.preferred_language
+        plan = encounter.follow_up_plan.strip()
+        return HandoutData(
+            patient_given=patient.given_name,
+            patient_family=patient.family_name,
+            birth_date=patient.date_of_birth,
+            language=chosen,
+            clinic_name=clinic.name,
+            clinic_phone=clinic.phone,
+            after_hours_phone=clinic.after_hours_phone,
+            provider_name=self._provider_label(session.get(User, encounter.provider_id)),
+            # Stored in UTC; the patient knows the day it was where they were treated.
+            visit_date=encounter.performed_at.astimezone().date(),
+            sites=sites,
+            large_print=large_print,
+            diabetes=patient.diabetes,
+            fever_threshold_c=clinic.fever_threshold_c,
+            activity_hours=clinic.activity_restriction_hours,
+            follow_up_text=plan or follow_up_in_weeks(clinic.follow_up_weeks, chosen),
+        )
+
+    @staticmethod
+    def _records(session: Session, encounter_id: int) -> tuple[PrintRecord, ...]:
+        rows = session.execute(
+            select(HandoutPrint, User.display_name)
+            .outerjoin(User, User.id == HandoutPrint.printed_by_id)
+            .where(HandoutPrint.encounter_id == encounter_id)
+            .order_by(HandoutPrint.printed_at, HandoutPrint.id)
+        ).all()
+        return tuple(
+            PrintRecord(
+                id=row.id,
+                encounter_id=row.encounter_id,
+                language=row.language,
+                copies=row.copies,
+                printed_at=row.printed_at,
+                printed_by_id=row.printed_by_id,
+                printed_by_name=name or "",
+            )
+            for row, name in rows
+        )
+
+    # ------------------------------------------------------------------ use cases
+    def handout_data(
+        self,
+        encounter_id: int,
+        *,
+        language: Language | None = None,
+        large_print: bool = False,
+    ) -> HandoutData:
+        """The handout of an encounter, in ``language`` or else the patient's own.
+
+        Raises:
+            NotFoundError: no such encounter, or the clinic is not set up.
+        """
+        with self._tx() as session:
+            return self._data(
+                session, self._encounter(session, encounter_id), language, large_print
+            )
+
+    def render_handout(
+        self,
+        encounter_id: int,
+        *,
+        language: Language | None = None,
+        large_print: bool = False,
+    ) -> bytes:
+        """The handout as PDF bytes (drafts too: see :meth:`handout_info` for the status)."""
+        data = self.handout_data(encounter_id, language=language, large_print=large_print)
+        # Drawn after the transaction: rendering is slow and needs no database.
+        return render_handout(data)
+
+    def handout_info(self, encounter_id: int) -> HandoutInfo:
+        """Whether the encounter is signed, the default language and the print log."""
+        with self._tx() as session:
+            encounter = self._encounter(session, encounter_id)
+            patient = session.get(Patient, encounter.patient_id)
+            return HandoutInfo(
+                encounter_id=encounter.id,
+                patient_id=encounter.patient_id,
+                signed=encounter.status is EncounterStatus.SIGNED,
+                default_language=patient.preferred_language if patient else Language.ENGLISH,
+                prints=self._records(session, encounter.id),
+            )
+
+    def record_print(self, encounter_id: int, language: Language, copies: int = 1) -> PrintRecord:
+        """Log that a handout was printed or saved as PDF, with its audit row.
+
+        Raises:
+            ValidationError: copies outside 1–50, or an unknown language.
+            NotFoundError: no such encounter.
+        """
+        if isinstance(copies, bool) or not isinstance(copies, int):
+            raise ValidationError("copies", "Copies must be a whole number.")
+        if not MIN_COPIES <= copies <= MAX_COPIES:
+            raise ValidationError(
+                "copies", f"Copies must be between {MIN_COPIES} and {MAX_COPIES}, not {copies}."
+            )
+        if not isinstance(language, Language):
+            raise ValidationError("language", f"Unknown handout language {language!r}.")
+        with self._tx() as session:
+            encounter = self._encounter(session, encounter_id)
+            row = HandoutPrint(
+                encounter_id=encounter.id,
+                language=language,
+                printed_by_id=self._actor.user_id,
+                copies=copies,
+            )
+            session.add(row)
+            session.flush()
+            self._audit(session, "handout.print", "handout_print", row.id, encounter.patient_id)
+            return next(r for r in self._records(session, encounter.id) if r.id == row.id)
+
+    def print_log(self, encounter_id: int) -> list[PrintRecord]:
+        """Every printing of the encounter's handout, oldest first."""
+        with self._tx() as session:
+            encounter = self._encounter(session, encounter_id)
+            return list(self._records(session, encounter.id))
+
+
+__all__ = [
+    "MAX_COPIES",
+    "MIN_COPIES",
+    "DocumentService",
+    "HandoutInfo",
+    "PrintRecord",
+    "follow_up_in_weeks",
+]
