@@ -35,6 +35,7 @@ from reportlab.platypus import (
 )
 
 from clinic_app.domain.catalog import Catalog, default_catalog
+from clinic_app.domain.enums import Technique
 from clinic_app.domain.handout import (
     Block,
     HandoutData,
@@ -278,8 +279,9 @@ class HandoutRenderer:
             (t.text("label.visit_date"), t.date(d.visit_date)),
             (t.text("label.provider"), self._clean(d.provider_name)),
             (t.text("label.clinic_phone"), self._clean(d.clinic_phone)),
-            (t.text("label.after_hours_phone"), self._clean(d.after_hours_phone)),
         ]
+        if d.after_hours_phone.strip():  # no empty row when the clinic has no such number
+            rows.append((t.text("label.after_hours_phone"), self._clean(d.after_hours_phone)))
         table = Table(
             [[self._para(k, "CellBold"), self._para(v, "Cell")] for k, v in rows],
             colWidths=[self._content_width() * 0.34, self._content_width() * 0.66],
@@ -390,7 +392,9 @@ class HandoutRenderer:
         medicines = self.data.medicines()
         space = Spacer(1, self.sizes.body * 0.5)
         if not medicines:
-            return [space, self._para(t.text("label.no_medicine"), "CellBold")]
+            needled = all(s.technique is Technique.DRY_NEEDLING for s in self.data.sites)
+            key = "label.no_medicine" if needled else "label.none_used"
+            return [space, self._para(t.text(key), "CellBold")]
         names = ", ".join(
             t.format(
                 "label.medicine_line",
@@ -421,7 +425,8 @@ class HandoutRenderer:
             "fever_c": f"{d.fever_threshold_c:.1f}",
             "fever_f": f"{d.fever_threshold_f:.1f}",
             "clinic_phone": self._clean(d.clinic_phone),
-            "after_hours_phone": self._clean(d.after_hours_phone),
+            # No after-hours number on file: the clinic's own number is the one to call.
+            "after_hours_phone": self._clean(d.after_hours_phone) or self._clean(d.clinic_phone),
         }
         parts: list[Flowable] = [self._para(t.text(f"{key}.heading"), "Heading")]
         if block is Block.FOLLOW_UP:

@@ -316,3 +316,15 @@ def test_english_body_text_is_at_or_below_grade_8() -> None:
     grade = flesch_kincaid_grade(sentences)
     print(f"Flesch-Kincaid grade of the English handout text: {grade:.1f}")
     assert grade <= 8, grade
+
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_injection_without_medicine_is_not_called_dry_needling(language: Language) -> None:
+    texts = default_texts(language)
+    data = base(language, sites=(site(1, "gluteus_medius"),), after_hours_phone="  ")
+    text = pdf_text(render_handout(data))
+    assert texts.text("label.none_used") in text
+    assert texts.text("label.no_medicine") not in text
+    assert "call ." not in text  # no empty number anywhere: the clinic's own is given
+    assert "(555) 010-2000" in text
