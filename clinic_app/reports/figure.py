@@ -4,19 +4,26 @@ Drawn with Pillow at :data:`SUPERSAMPLE` times the output size and scaled down, 
 and marks stay smooth on paper. Only the views that carry a site are drawn, side by side at
 the same height; :func:`figure_panels` says which views and how wide, so the PDF can caption
 each one.
+
+Each view is flattened and drawn plain (nothing treated, no marks) once per process; a
+handout then redraws only the part its treated regions and marks can reach, at supersampled
+size, and scales that part into a copy of the plain panel.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImagePath
 
 from clinic_app.domain.bodymap import BodyMap, Figure, FigureView, default_bodymap
-from clinic_app.domain.enums import Technique
+from clinic_app.domain.enums import Side, Technique
 from clinic_app.domain.handout import HandoutData, HandoutSite
 from clinic_app.domain.svgpath import Command, Point, flatten
 
@@ -79,36 +86,139 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), size)
 
 
-def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
-    scale = PANEL_HEIGHT * SUPERSAMPLE / figure.height
-    width = round(figure.width * scale)
-    image = Image.new("RGB", (width, PANEL_HEIGHT * SUPERSAMPLE), "white")
-    draw = ImageDraw.Draw(image)
+_Pts = list[tuple[float, float]]
+_Box = tuple[float, float, float, float]
+_Key = tuple[str, Side]
 
-    def pts(points: list[Point]) -> list[tuple[float, float]]:
+
+class _Shape(NamedTuple):
+    path: ImagePath.Path  # a C-level point list Pillow draws and shifts without Python loops
+    colour: str | tuple[int, int, int]
+    box: _Box  # bounding box of the points
+
+
+def _shape(points: _Pts, colour: str | tuple[int, int, int]) -> _Shape:
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return _Shape(ImagePath.Path(points), colour, (min(xs), min(ys), max(xs), max(ys)))
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """One view flattened once and scaled to supersampled pixels, in drawing order."""
+
+    width: int
+    height: int
+    fills: tuple[_Shape, ...]
+    details: tuple[_Shape, ...]
+    regions: tuple[tuple[_Key, _Shape, _Shape], ...]  # each region's polygon and outline
+    outlines: tuple[_Shape, ...]
+    plain: Image.Image  # the panel at output size with nothing treated and no marks
+
+
+#: Flattened geometry per figure, keyed by ``id`` with the figure held so the id stays unique.
+_GEOMETRY: dict[int, tuple[Figure, _Geometry]] = {}
+
+
+def _geometry(figure: Figure) -> _Geometry:
+    """The figure's geometry and plain panel, computed once per figure (body maps are cached)."""
+    cached = _GEOMETRY.get(id(figure))
+    if cached is not None and cached[0] is figure:
+        return cached[1]
+    scale = PANEL_HEIGHT * SUPERSAMPLE / figure.height
+
+    def pts(points: Sequence[Point]) -> _Pts:
         return [(x * scale, y * scale) for x, y in points]
 
-    for stroke in figure.silhouette:
-        for poly in flatten(stroke.commands):
-            draw.polygon(pts(poly), fill=stroke.fill or "white")
-    treated = {(s.muscle_code, s.side) for s in sites}
-    for region in figure.regions:
-        if (region.muscle_code, region.side) in treated:
-            draw.polygon(pts(list(region.polygon)), fill=_TREATED_FILL)
-    for stroke in figure.details:
-        for line in _polylines(stroke.commands):
-            draw.line(pts(line), fill=stroke.stroke or "grey", width=SUPERSAMPLE, joint="curve")
-    for region in figure.regions:
-        treated_here = (region.muscle_code, region.side) in treated
-        edge = _TREATED_EDGE if treated_here else _REGION_EDGE
-        outline = [*pts(list(region.polygon)), pts([region.polygon[0]])[0]]
-        draw.line(outline, fill=edge, width=SUPERSAMPLE * (3 if treated_here else 1))
-    for stroke in figure.silhouette:
-        for line in _polylines(stroke.commands):
-            draw.line(pts(line), fill=stroke.stroke or "black", width=2 * SUPERSAMPLE)
+    geometry = _Geometry(
+        width=round(figure.width * scale),
+        height=PANEL_HEIGHT * SUPERSAMPLE,
+        fills=tuple(
+            _shape(pts(poly), stroke.fill or "white")
+            for stroke in figure.silhouette
+            for poly in flatten(stroke.commands)
+        ),
+        details=tuple(
+            _shape(pts(line), stroke.stroke or "grey")
+            for stroke in figure.details
+            for line in _polylines(stroke.commands)
+        ),
+        regions=tuple(
+            (
+                (r.muscle_code, r.side),
+                _shape(pts(r.polygon), _TREATED_FILL),
+                _shape(pts([*r.polygon, r.polygon[0]]), _REGION_EDGE),
+            )
+            for r in figure.regions
+        ),
+        outlines=tuple(
+            _shape(pts(line), stroke.stroke or "black")
+            for stroke in figure.silhouette
+            for line in _polylines(stroke.commands)
+        ),
+        plain=Image.new("RGB", (1, 1)),
+    )
+    full = Image.new("RGB", (geometry.width, geometry.height), "white")
+    _paint(full, geometry, set(), (), (0, 0))
+    plain = full.resize(
+        (round(geometry.width / SUPERSAMPLE), PANEL_HEIGHT), Image.Resampling.LANCZOS
+    )
+    geometry = replace(geometry, plain=plain)
+    if len(_GEOMETRY) >= 16:
+        _GEOMETRY.clear()
+    _GEOMETRY[id(figure)] = (figure, geometry)
+    return geometry
+
+
+def _paint(
+    image: Image.Image,
+    geometry: _Geometry,
+    treated: set[_Key],
+    sites: Sequence[HandoutSite],
+    offset: tuple[int, int],
+) -> None:
+    """Draw the panel at supersampled size, or the part of it whose top left is ``offset``.
+
+    Shapes that cannot reach the image are skipped; the rest are drawn in the same order as
+    always, so the part looks exactly like the same part of the whole panel.
+    """
+    draw = ImageDraw.Draw(image)
+    dx, dy = offset
+    slack = 3 * SUPERSAMPLE  # the widest line is 3 × SUPERSAMPLE
+    x0, y0 = dx - slack, dy - slack
+    x1, y1 = dx + image.width + slack, dy + image.height + slack
+
+    def visible(shape: _Shape) -> bool:
+        bx0, by0, bx1, by1 = shape.box
+        return bx1 >= x0 and bx0 <= x1 and by1 >= y0 and by0 <= y1
+
+    def shift(path: ImagePath.Path) -> ImagePath.Path:
+        if not dx and not dy:
+            return path
+        moved = ImagePath.Path(path)
+        moved.transform((1, 0, -dx, 0, 1, -dy))
+        return moved
+
+    for shape in geometry.fills:
+        if visible(shape):
+            draw.polygon(shift(shape.path), fill=shape.colour)
+    for key, polygon, _ in geometry.regions:
+        if key in treated and visible(polygon):
+            draw.polygon(shift(polygon.path), fill=_TREATED_FILL)
+    for shape in geometry.details:
+        if visible(shape):
+            draw.line(shift(shape.path), fill=shape.colour, width=SUPERSAMPLE, joint="curve")
+    for key, _, shape in geometry.regions:
+        if visible(shape):
+            treated_here = key in treated
+            edge = _TREATED_EDGE if treated_here else _REGION_EDGE
+            width = SUPERSAMPLE * (3 if treated_here else 1)
+            draw.line(shift(shape.path), fill=edge, width=width)
+    for shape in geometry.outlines:
+        if visible(shape):
+            draw.line(shift(shape.path), fill=shape.colour, width=2 * SUPERSAMPLE)
     radius = 17 * SUPERSAMPLE
     for site in sites:
-        cx, cy = site.x * width, site.y * PANEL_HEIGHT * SUPERSAMPLE
+        cx, cy = site.x * geometry.width - dx, site.y * geometry.height - dy
         box = (cx - radius, cy - radius, cx + radius, cy + radius)
         label = str(site.number)
         size = (18 if len(label) < 3 else 14) * SUPERSAMPLE
@@ -119,11 +229,56 @@ def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
             draw.ellipse(box, fill="white", outline=_NEEDLING_EDGE, width=4 * SUPERSAMPLE)
             colour = "black"
         draw.text((cx, cy), label, fill=colour, font=_font(size), anchor="mm")
-    return image.resize((round(width / SUPERSAMPLE), PANEL_HEIGHT), Image.Resampling.LANCZOS)
 
 
-def body_figure_png(data: HandoutData, bodymap: BodyMap | None = None) -> bytes | None:
-    """The figure with the patient's marks as PNG bytes, or None when there are no sites."""
+#: Output pixels either side of a change that the Lanczos filter (3 lobes) can reach, with slack.
+_REACH = 5
+
+
+def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
+    """The panel at output size: the cached plain panel with only the changed part redrawn.
+
+    Treated regions and marks are painted at supersampled size into a crop that covers every
+    output pixel they can reach through the Lanczos filter, and that crop is scaled with the
+    same filter geometry as the whole panel would be, so the result matches drawing it all.
+    """
+    geometry = _geometry(figure)
+    panel = geometry.plain.copy()
+    treated = {(s.muscle_code, s.side) for s in sites}
+    boxes = [shape.box for key, _, shape in geometry.regions if key in treated]
+    pad = 2 * SUPERSAMPLE  # half the thick treated outline, rounded up
+    boxes = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in boxes]
+    radius = 18 * SUPERSAMPLE
+    for site in sites:
+        cx, cy = site.x * geometry.width, site.y * geometry.height
+        boxes.append((cx - radius, cy - radius, cx + radius, cy + radius))
+    if not boxes:
+        return panel
+    out_w, out_h = panel.size
+    sx, sy = geometry.width / out_w, geometry.height / out_h
+    ox0 = max(0, math.floor(min(b[0] for b in boxes) / sx) - _REACH)
+    oy0 = max(0, math.floor(min(b[1] for b in boxes) / sy) - _REACH)
+    ox1 = min(out_w, math.ceil(max(b[2] for b in boxes) / sx) + _REACH)
+    oy1 = min(out_h, math.ceil(max(b[3] for b in boxes) / sy) + _REACH)
+    if ox0 >= ox1 or oy0 >= oy1:
+        return panel
+    cx0 = max(0, math.floor((ox0 - _REACH) * sx))
+    cy0 = max(0, math.floor((oy0 - _REACH) * sy))
+    cx1 = min(geometry.width, math.ceil((ox1 + _REACH) * sx))
+    cy1 = min(geometry.height, math.ceil((oy1 + _REACH) * sy))
+    crop = Image.new("RGB", (cx1 - cx0, cy1 - cy0), "white")
+    _paint(crop, geometry, treated, sites, (cx0, cy0))
+    part = crop.resize(
+        (ox1 - ox0, oy1 - oy0),
+        Image.Resampling.LANCZOS,
+        box=(ox0 * sx - cx0, oy0 * sy - cy0, ox1 * sx - cx0, oy1 * sy - cy0),
+    )
+    panel.paste(part, (ox0, oy0))
+    return panel
+
+
+def body_figure_image(data: HandoutData, bodymap: BodyMap | None = None) -> Image.Image | None:
+    """The figure with the patient's marks, or None when there are no sites."""
     bodymap = bodymap or default_bodymap()
     panels = [
         _draw_panel(bodymap[view], [s for s in data.sites if _view_of(s) is view])
@@ -137,6 +292,14 @@ def body_figure_png(data: HandoutData, bodymap: BodyMap | None = None) -> bytes 
     for panel in panels:
         sheet.paste(panel, (x, 0))
         x += panel.width + GAP
+    return sheet
+
+
+def body_figure_png(data: HandoutData, bodymap: BodyMap | None = None) -> bytes | None:
+    """The figure with the patient's marks as PNG bytes, or None when there are no sites."""
+    sheet = body_figure_image(data, bodymap)
+    if sheet is None:
+        return None
     out = io.BytesIO()
     sheet.save(out, format="PNG", optimize=False, dpi=(250, 250))
     return out.getvalue()

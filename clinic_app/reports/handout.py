@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import io
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from PIL import Image
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -52,7 +55,7 @@ from clinic_app.reports.base import (
     numbered_canvas,
     register_fonts,
 )
-from clinic_app.reports.figure import body_figure_png, figure_panels
+from clinic_app.reports.figure import body_figure_image, figure_panels
 
 EMERGENCY_RED = colors.HexColor("#b3121f")
 EMERGENCY_FILL = colors.HexColor("#fdecea")
@@ -81,14 +84,22 @@ class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
     def __init__(
         self,
-        png: bytes,
+        figure: bytes | Image.Image,
         captions: list[tuple[float, Paragraph]],
         max_width: float,
         max_height: float,
     ) -> None:
         super().__init__()
-        self.image = ImageReader(io.BytesIO(png))
-        iw, ih = self.image.getSize()
+        # A figure drawn for this handout comes as a PIL image, which skips a PNG encode and
+        # decode; given PNG bytes are read and embedded by reportlab as before.
+        self.pil: Image.Image | None = None
+        self.image: Any = None  # a reportlab ImageReader
+        if isinstance(figure, Image.Image):
+            self.pil = figure if figure.mode == "RGB" else figure.convert("RGB")
+            iw, ih = self.pil.size
+        else:
+            self.image = ImageReader(io.BytesIO(figure))
+            iw, ih = self.image.getSize()
         self.captions = captions
         caption_height = max(
             (p.wrap(max_width * share, max_height)[1] for share, p in captions), default=0.0
@@ -108,15 +119,47 @@ class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
         return None
 
     def draw(self) -> None:
-        self.canv.drawImage(
-            self.image, 0, self.caption_height + 4, self.image_width, self.image_height
-        )
+        if self.pil is not None:
+            self._draw_rgb(self.pil, 0, self.caption_height + 4)
+        else:
+            self.canv.drawImage(
+                self.image, 0, self.caption_height + 4, self.image_width, self.image_height
+            )
         x = 0.0
         for share, paragraph in self.captions:
             column = self.image_width * share
             _, h = paragraph.wrap(column, self.caption_height)
             paragraph.drawOn(self.canv, x, self.caption_height - h)
             x += column
+
+    def _draw_rgb(self, image: Image.Image, x: float, y: float) -> None:
+        """Embed an RGB image as one Flate image XObject, as ``Canvas.drawImage`` does.
+
+        The same lossless stream as drawImage writes, compressed at zlib level 1 instead of 6
+        (a tenth larger, a third of the time) and without drawImage's MD5 of the pixels, which
+        only serves to share an image drawn more than once.
+        """
+        canv = self.canv
+        name = f"BodyFigure{id(self):x}"
+        reg_name = canv._doc.getXObjectName(name)
+        if canv._doc.idToObject.get(reg_name) is None:
+            xobj = pdfdoc.PDFImageXObject(name)
+            xobj.width, xobj.height = image.size
+            xobj.bitsPerComponent = 8
+            xobj.colorSpace = "DeviceRGB"
+            xobj.streamContent = zlib.compress(image.tobytes(), 1)
+            xobj._filters = ("FlateDecode",)
+            xobj.mask = None
+            canv._setXObjects(xobj)
+            canv._doc.Reference(xobj, reg_name)
+            canv._doc.addForm(name, xobj)
+        canv._currentPageHasImages = 1
+        canv.saveState()
+        canv.translate(x, y)
+        canv.scale(self.image_width, self.image_height)
+        canv._code.append(f"/{reg_name} Do")
+        canv.restoreState()
+        canv._formsinuse.append(name)  # lists the image in the page's resources
 
 
 class HandoutRenderer:
@@ -132,7 +175,9 @@ class HandoutRenderer:
         self.catalog = catalog or default_catalog()
         self.texts: HandoutTexts = default_texts(data.language)
         self.sizes = LARGE if data.large_print else NORMAL
-        self.figure_png = figure_png if figure_png is not None else body_figure_png(data)
+        self.figure: bytes | Image.Image | None = (
+            figure_png if figure_png is not None else body_figure_image(data)
+        )
         self.styles = self._get_stylesheet()
 
     # ------------------------------------------------------------ template steps
@@ -408,14 +453,14 @@ class HandoutRenderer:
 
     def _figure(self, width: float, height: float) -> _CaptionedFigure | None:
         """The body figure scaled into ``width`` × ``height``, each view captioned."""
-        if self.figure_png is None:
+        if self.figure is None:
             return None
         panels = figure_panels(self.data)
         captions = [
             (share, self._para(self.texts.text(f"label.view_{view.value}"), "Caption"))
             for view, share in panels
         ]
-        return _CaptionedFigure(self.figure_png, captions, width, height)
+        return _CaptionedFigure(self.figure, captions, width, height)
 
     def _block(self, block: Block) -> list[Flowable]:
         t, d = self.texts, self.data
