@@ -8,10 +8,10 @@ PDF save of a handout with an audit row in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from clinic_app.domain.enums import EncounterStatus, Language
@@ -85,6 +85,40 @@ class HandoutInfo:
     signed: bool
     default_language: Language
     prints: tuple[PrintRecord, ...]
+
+
+#: The front desk's status filter values for :meth:`DocumentService.procedures_on`.
+PROCEDURE_STATUSES: Final = ("signed", "printed", "not_printed")
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureRow:
+    """One procedure on the front desk's list of the day.
+
+    Attributes:
+        performed_at: when it was done, in the workstation's local time zone.
+        printed: whether the handout was printed (or saved as PDF) at least once.
+        last_printed_at: the latest printing, ``None`` when never printed.
+    """
+
+    encounter_id: int
+    performed_at: datetime
+    patient_name: str
+    mrn: str
+    date_of_birth: date
+    language: Language
+    provider_name: str
+    signed: bool
+    sites: int
+    printed: bool
+    last_printed_at: datetime | None
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The start of ``day`` and of the next day, as aware datetimes in local time."""
+    start = datetime.combine(day, time()).astimezone()
+    end = datetime.combine(day + timedelta(days=1), time()).astimezone()
+    return start, end
 
 
 class DocumentService(Service):
@@ -259,6 +293,75 @@ class DocumentService(Service):
             self._audit(session, "handout.print", "handout_print", row.id, encounter.patient_id)
             return next(r for r in self._records(session, encounter.id) if r.id == row.id)
 
+    def procedures_on(
+        self, day: date, *, provider_id: int | None = None, status: str | None = None
+    ) -> list[ProcedureRow]:
+        """The encounters performed on the local ``day``, in time order (voided patients left out).
+
+        Args:
+            provider_id: only this provider's encounters.
+            status: ``"signed"``, ``"printed"`` (handout printed at least once) or
+                ``"not_printed"``; ``None`` for all.
+
+        Raises:
+            ValidationError: an unknown status.
+        """
+        if status is not None and status not in PROCEDURE_STATUSES:
+            raise ValidationError("status", f"Unknown procedure status {status!r}.")
+        start, end = local_day_bounds(day)
+        sites = (
+            select(func.count(InjectionSite.id))
+            .where(InjectionSite.encounter_id == Encounter.id)
+            .correlate(Encounter)
+            .scalar_subquery()
+        )
+        last_print = (
+            select(func.max(HandoutPrint.printed_at))
+            .where(HandoutPrint.encounter_id == Encounter.id)
+            .correlate(Encounter)
+            .scalar_subquery()
+        )
+        has_print = (
+            select(HandoutPrint.id).where(HandoutPrint.encounter_id == Encounter.id).exists()
+        )
+        query = (
+            select(Encounter, Patient, User, sites, last_print)
+            .join(Patient, Patient.id == Encounter.patient_id)
+            .outerjoin(User, User.id == Encounter.provider_id)
+            .where(
+                Encounter.performed_at >= start,
+                Encounter.performed_at < end,
+                Patient.voided_at.is_(None),
+            )
+            .order_by(Encounter.performed_at, Encounter.id)
+        )
+        if provider_id is not None:
+            query = query.where(Encounter.provider_id == provider_id)
+        if status == "signed":
+            query = query.where(Encounter.status == EncounterStatus.SIGNED)
+        elif status == "printed":
+            query = query.where(has_print)
+        elif status == "not_printed":
+            query = query.where(~has_print)
+        with self._tx() as session:
+            rows = session.execute(query).all()
+            return [
+                ProcedureRow(
+                    encounter_id=encounter.id,
+                    performed_at=encounter.performed_at.astimezone(),
+                    patient_name=f"{patient.given_name} {patient.family_name}",
+                    mrn=patient.mrn,
+                    date_of_birth=patient.date_of_birth,
+                    language=patient.preferred_language,
+                    provider_name=self._provider_label(user),
+                    signed=encounter.status is EncounterStatus.SIGNED,
+                    sites=int(site_count or 0),
+                    printed=printed_at is not None,
+                    last_printed_at=printed_at.astimezone() if printed_at else None,
+                )
+                for encounter, patient, user, site_count, printed_at in rows
+            ]
+
     def print_log(self, encounter_id: int) -> list[PrintRecord]:
         """Every printing of the encounter's handout, oldest first."""
         with self._tx() as session:
@@ -269,8 +372,11 @@ class DocumentService(Service):
 __all__ = [
     "MAX_COPIES",
     "MIN_COPIES",
+    "PROCEDURE_STATUSES",
     "DocumentService",
     "HandoutInfo",
     "PrintRecord",
+    "ProcedureRow",
     "follow_up_in_weeks",
+    "local_day_bounds",
 ]

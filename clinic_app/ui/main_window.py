@@ -26,6 +26,7 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import PatientView
 from clinic_app.ui.chrome import add_status_fields, build_menus, build_toolbar, make_action
 from clinic_app.ui.encounter_windows import EncounterWindows
+from clinic_app.ui.front_desk import FrontDeskWindow
 from clinic_app.ui.messages import ask_void_reason, show_error
 from clinic_app.ui.patient_dialog import PatientDialog
 from clinic_app.ui.patient_panel import PatientPanel
@@ -69,7 +70,8 @@ class MainWindow(QMainWindow):
         encounters: opens the encounter editors and tracks them.
         search_timer: the debounce timer of search-as-you-type.
         new_patient_action, edit_patient_action, void_patient_action, refresh_action,
-        find_action, quit_action, about_action, new_encounter_action, repeat_visit_action:
+        find_action, quit_action, about_action, new_encounter_action, repeat_visit_action,
+        front_desk_action (Ctrl+D, opens the front-desk window):
         the window's commands.
         count_label, database_label, user_label: the status-bar fields.
     """
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._services = services
         self._dialog: PatientDialog | None = None
+        self._front_desk: FrontDeskWindow | None = None
         self._total = 0
         self.setObjectName("mainWindow")
         self.setAccessibleName("clinic_app main window")
@@ -131,13 +134,23 @@ class MainWindow(QMainWindow):
             self, "&Find patient", self.on_find, "Ctrl+F", "Go to the search box"
         )
         self.quit_action = make_action(self, "&Quit", self.close, "Ctrl+Q", "Close clinic_app")
+        self.front_desk_action = make_action(
+            self,
+            "Front &desk…",
+            self.on_front_desk,
+            "Ctrl+D",
+            "The day's procedures: preview and print aftercare handouts",
+        )
         self.about_action = make_action(
             self, "&About clinic_app", self.on_about, None, "Version and database"
         )
         build_menus(
             self,
             [
-                ("&File", [self.refresh_action, None, self.quit_action]),
+                (
+                    "&File",
+                    [self.front_desk_action, None, self.refresh_action, None, self.quit_action],
+                ),
                 (
                     "&Patient",
                     [
@@ -162,6 +175,7 @@ class MainWindow(QMainWindow):
                 self.refresh_action,
                 self.new_encounter_action,
                 self.repeat_visit_action,
+                self.front_desk_action,
             ],
         )
 
@@ -377,6 +391,21 @@ class MainWindow(QMainWindow):
     def on_patient_dialog_finished(self, _result: int) -> None:
         self._dialog = None
 
+    @property
+    def front_desk(self) -> FrontDeskWindow | None:
+        """The front-desk window, once opened."""
+        return self._front_desk
+
+    def on_front_desk(self) -> None:
+        """Open (or bring forward, refreshed) the front-desk window."""
+        if self._front_desk is None:
+            self._front_desk = FrontDeskWindow(self._services)
+        else:
+            self._front_desk.refresh()
+        self._front_desk.show()
+        self._front_desk.raise_()
+        self._front_desk.activateWindow()
+
     def on_about(self) -> None:
         QMessageBox.about(
             self,
@@ -424,6 +453,8 @@ class MainWindow(QMainWindow):
         if not self.encounters.close_all():
             event.ignore()
             return
+        if self._front_desk is not None:
+            self._front_desk.close()
         super().closeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
