@@ -28,10 +28,12 @@ from clinic_app.services.container import AppServices
 from clinic_app.services.demo import DEMO_PASSWORD, seed_demo
 from clinic_app.services.demo_names import PROVIDERS
 from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
+from clinic_app.services.notes import NoteService
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.migrate import upgrade
 from clinic_app.ui.encounter_editor import EncounterEditor
+from clinic_app.ui.front_desk import FrontDeskWindow
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.setup_dialog import SetupDialog
 from clinic_app.ui.sign_dialog import SignDialog
@@ -190,6 +192,18 @@ def handout_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     ):
         pdf = services.documents.render_handout(encounter_id, language=language, large_print=large)
         pdf_first_page_png(pdf, out / name)
+    notes = NoteService(services.clinic._sessions, services.actor)
+    pdf_first_page_png(notes.render_note(encounter_id), out / "procedure-note.png")
+
+
+def front_desk_shot(services: AppServices, out: Path) -> None:
+    """Today's procedures with the selected patient's handout previewed."""
+    window = FrontDeskWindow(services)
+    window.refresh()
+    if window.model.rowCount():
+        window.select_encounter(window.model.rowCount() - 1)
+    save(window, out / "front-desk.png", 1400, 860)
+    window.close()
 
 
 def main() -> int:
@@ -220,6 +234,7 @@ def main() -> int:
         assert patient is not None
         showcase = showcase_encounter(demo, patient.id, user.id)
         handout_shots(demo, args.out, showcase)
+        front_desk_shot(demo, args.out)
         editor_shots(demo, args.out, showcase)
         demo.close()
     app.processEvents()
