@@ -432,6 +432,11 @@ class HandoutRenderer:
         )
         return table
 
+    def _drug_name(self, generic: str) -> str:
+        """The medicine in the handout's language (the formulary's generic name otherwise)."""
+        translated = self.texts.values.get(f"drug_name.{generic}")
+        return translated if isinstance(translated, str) else self._clean(generic)
+
     def _medicines(self) -> list[Flowable]:
         t = self.texts
         medicines = self.data.medicines()
@@ -443,7 +448,7 @@ class HandoutRenderer:
         names = ", ".join(
             t.format(
                 "label.medicine_line",
-                name=self._clean(m.generic),
+                name=self._drug_name(m.generic),
                 kind=t.text(f"drug_class.{m.drug_class.value}"),
             )
             for m in medicines

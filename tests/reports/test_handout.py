@@ -318,7 +318,6 @@ def test_english_body_text_is_at_or_below_grade_8() -> None:
     assert grade <= 8, grade
 
 
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_an_injection_without_medicine_is_not_called_dry_needling(language: Language) -> None:
     texts = default_texts(language)
@@ -328,3 +327,25 @@ def test_an_injection_without_medicine_is_not_called_dry_needling(language: Lang
     assert texts.text("label.no_medicine") not in text
     assert "call ." not in text  # no empty number anywhere: the clinic's own is given
     assert "(555) 010-2000" in text
+
+
+def test_medicine_names_are_in_the_handouts_language() -> None:
+    from clinic_app.domain.formulary import DrugClass
+    from clinic_app.domain.handout import Medicine
+
+    # Generic names as the formulary (and so the document service) gives them.
+    meds = (
+        Medicine("lidocaine", DrugClass.LOCAL_ANESTHETIC),
+        Medicine("triamcinolone acetonide", DrugClass.CORTICOSTEROID),
+    )
+
+    def data(language: Language) -> object:
+        return base(language, sites=(site(1, "trapezius_upper", medicines=meds),))
+
+    spanish = pdf_text(render_handout(data(Language.SPANISH)))  # type: ignore[arg-type]
+    assert "lidocaína" in spanish
+    assert "triamcinolona" in spanish
+    assert "lidocaine" not in spanish
+    english = pdf_text(render_handout(data(Language.ENGLISH)))  # type: ignore[arg-type]
+    assert "lidocaine" in english
+    assert "acetonide" not in english  # patients read the short name
