@@ -117,6 +117,8 @@ class HandoutData:
     activity_hours: int = 48
     follow_up_date: date | None = None
     follow_up_text: str = ""
+    #: The clinic's logo as PNG bytes (from the clinic profile), printed in the page header.
+    logo_png: bytes | None = None
 
     @property
     def patient_name(self) -> str:

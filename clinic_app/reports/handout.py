@@ -9,6 +9,7 @@ Paragraph markup.
 from __future__ import annotations
 
 import io
+import logging
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -62,6 +63,8 @@ EMERGENCY_FILL = colors.HexColor("#fdecea")
 RULE_GREY = colors.HexColor("#9a9a9a")
 #: Longer site lists print at full width with the figure below them, not beside.
 SIDE_BY_SIDE_SITES = 8
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,13 @@ class HandoutRenderer:
         width, height = self.pagesize
         left, right, top = self.margin, width - self.margin, height - self.margin
         canvas.saveState()
+        logo = self._logo()
+        if logo is not None:  # the clinic's logo at the left of the header, text beside it
+            box = self._header_height() - 4
+            w, h = logo.getSize()
+            scale = min(box / h, box * 3 / w)
+            canvas.drawImage(logo, left, top - box, w * scale, h * scale, mask="auto")
+            left += w * scale + 8
         canvas.setFont(BOLD, size * 1.15)
         canvas.drawString(left, top - size, self._clean(d.clinic_name))
         canvas.setFont(REGULAR, size)
@@ -280,6 +290,19 @@ class HandoutRenderer:
         canvas.setLineWidth(0.8)
         canvas.line(left, top - self._header_height(), right, top - self._header_height())
         canvas.restoreState()
+
+    def _logo(self) -> ImageReader | None:
+        """The clinic's logo, read once; an unreadable image is left out, never fatal."""
+        if not hasattr(self, "_logo_reader"):
+            self._logo_reader: ImageReader | None = None
+            if self.data.logo_png:
+                try:
+                    self._logo_reader = ImageReader(io.BytesIO(self.data.logo_png))
+                    self._logo_reader.getSize()
+                except Exception:
+                    log.warning("the clinic logo could not be read; printing without it")
+                    self._logo_reader = None
+        return self._logo_reader
 
     def _draw_page_count(self, canvas: Canvas, page: int, pages: int) -> None:
         size = self.sizes.header

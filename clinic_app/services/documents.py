@@ -199,6 +199,7 @@ class DocumentService(Service):
             fever_threshold_c=clinic.fever_threshold_c,
             activity_hours=clinic.activity_restriction_hours,
             follow_up_text=plan or follow_up_in_weeks(clinic.follow_up_weeks, chosen),
+            logo_png=clinic.logo_png,
         )
 
     @staticmethod

@@ -349,3 +349,19 @@ def test_medicine_names_are_in_the_handouts_language() -> None:
     english = pdf_text(render_handout(data(Language.ENGLISH)))  # type: ignore[arg-type]
     assert "lidocaine" in english
     assert "acetonide" not in english  # patients read the short name
+
+
+def test_the_clinic_logo_is_printed_on_every_page_and_a_broken_one_is_left_out() -> None:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 40), (20, 90, 170)).save(buffer, "PNG")
+    data = replace(neck_steroid_diabetic(Language.ENGLISH), logo_png=buffer.getvalue())
+    with_logo = PdfReader(io.BytesIO(render_handout(data)))
+    without = PdfReader(io.BytesIO(render_handout(neck_steroid_diabetic(Language.ENGLISH))))
+    for page_with, page_without in zip(with_logo.pages, without.pages, strict=True):
+        assert len(page_with.images) == len(page_without.images) + 1
+    broken = replace(data, logo_png=b"not a picture")
+    assert pdf_text(render_handout(broken)) == pdf_text(
+        render_handout(neck_steroid_diabetic(Language.ENGLISH))
+    )
