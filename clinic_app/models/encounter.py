@@ -67,6 +67,10 @@ class Encounter(Base):
     pain_after: Mapped[int | None] = mapped_column(Integer)
     tolerance: Mapped[Tolerance | None] = mapped_column(str_enum(Tolerance, "tolerance"))
     complications: Mapped[str] = mapped_column(Text, default="")
+    # Needle tip checked intact after withdrawal: None = not recorded (tpi-reference §6).
+    needle_intact: Mapped[bool | None] = mapped_column(Boolean)
+    # Where the patient went and in what state, e.g. "Home with a companion; stable".
+    disposition: Mapped[str] = mapped_column(Text, default="")
     follow_up_plan: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[EncounterStatus] = mapped_column(
         str_enum(EncounterStatus, "encounter_status"), default=EncounterStatus.DRAFT, index=True

@@ -224,6 +224,8 @@ class EncounterInput:
     tolerance: Tolerance | None = None
     complications: str = ""
     follow_up_plan: str = ""
+    needle_intact: bool | None = None
+    disposition: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,10 @@ def clean_form(data: EncounterInput) -> dict[str, object]:
         "follow_up_plan": v.clean_text(
             "follow_up_plan", data.follow_up_plan, label="Follow-up plan", multiline=True
         ),
+        "needle_intact": None if data.needle_intact is None else bool(data.needle_intact),
+        "disposition": v.clean_text(
+            "disposition", data.disposition, label="Disposition", multiline=True, max_length=2000
+        ),
     }
 
 
@@ -88,6 +92,8 @@ def form_of(e: Encounter) -> EncounterInput:
         tolerance=e.tolerance,
         complications=e.complications,
         follow_up_plan=e.follow_up_plan,
+        needle_intact=e.needle_intact,
+        disposition=e.disposition,
     )
 
 

@@ -40,6 +40,7 @@ ASPIRATION = {
     Aspiration.POSITIVE: "Positive",
     Aspiration.NOT_DONE: "Not done",
 }
+NEEDLE_INTACT = {True: "Yes", False: "No", None: NOT_RECORDED}
 TOLERANCE = {Tolerance.WELL: "Well", Tolerance.FAIR: "Fair", Tolerance.POOR: "Poor"}
 
 
@@ -129,8 +130,8 @@ class NoteService(ChecksService):
             pain_after=form.pain_after,
             tolerance=TOLERANCE[form.tolerance] if form.tolerance else NOT_RECORDED,
             complications=form.complications or "None recorded",
-            needle_intact=NOT_RECORDED,
-            disposition=NOT_RECORDED,
+            needle_intact=NEEDLE_INTACT[form.needle_intact],
+            disposition=form.disposition or NOT_RECORDED,
             follow_up_plan=form.follow_up_plan,
             checks=tuple((f.severity.value, f.message) for f in assessment.findings),
             overrides=tuple((message, reason) for _, message, reason in view.overrides),

@@ -49,6 +49,11 @@ TOLERANCE_LABELS = {Tolerance.WELL: "Well", Tolerance.FAIR: "Fair", Tolerance.PO
 COMPLICATION_PRESETS = ("None", "Vasovagal reaction", "Bleeding / hematoma")
 NOT_RECORDED = "Not recorded"
 _ANSWERS: tuple[tuple[str, bool | None], ...] = (("Not asked", None), ("Yes", True), ("No", False))
+_NEEDLE_INTACT: tuple[tuple[str, bool | None], ...] = (
+    (NOT_RECORDED, None),
+    ("Yes", True),
+    ("No", False),
+)
 
 
 def _combo(name: str, items: Sequence[tuple[str, Any]]) -> QComboBox:
@@ -102,7 +107,7 @@ class EncounterForm(QWidget):
         signature: a signed encounter's signature and override reasons (hidden in a draft).
         screening: per screening code, its answer list and its note field.
         consent, time_out, skin_prep, indication, icd10, pain_before, pain_after,
-        tolerance, complications, follow_up: the fields.
+        tolerance, complications, needle_intact, disposition, follow_up: the fields.
     """
 
     form_changed = Signal()
@@ -167,6 +172,10 @@ class EncounterForm(QWidget):
         self.complications.setSizePolicy(
             QSizePolicy.Policy.Expanding, self.complications.sizePolicy().verticalPolicy()
         )
+        self.needle_intact = _combo("Needle intact after removal", _NEEDLE_INTACT)
+        self.disposition = QLineEdit()
+        self.disposition.setAccessibleName("Disposition")
+        self.disposition.setPlaceholderText("e.g. Home with a companion; stable")
         self.follow_up = _text_box("Follow-up plan", "e.g. review in 3 weeks; home stretches")
         after = QGroupBox("Outcome")
         after_form = QFormLayout(after)
@@ -181,6 +190,8 @@ class EncounterForm(QWidget):
         after_form.addRow("Pain (NRS):", pain_row)
         after_form.addRow("&Tolerance:", self.tolerance)
         after_form.addRow("&Complications:", self.complications)
+        after_form.addRow("Needle intact after re&moval:", self.needle_intact)
+        after_form.addRow("&Disposition:", self.disposition)
         after_form.addRow("&Follow-up:", self.follow_up)
 
         layout = QVBoxLayout(self)
@@ -196,9 +207,14 @@ class EncounterForm(QWidget):
     def _connect_changes(self) -> None:
         for box in (self.indication, self.follow_up):
             box.textChanged.connect(self._on_edited)
-        for edit in (self.icd10, *(note for _a, note in self.screening.values())):
+        for edit in (self.icd10, self.disposition, *(note for _a, note in self.screening.values())):
             edit.textEdited.connect(self._on_edited)
-        for combo in (self.skin_prep, self.tolerance, *(a for a, _n in self.screening.values())):
+        for combo in (
+            self.skin_prep,
+            self.tolerance,
+            self.needle_intact,
+            *(a for a, _n in self.screening.values()),
+        ):
             combo.currentIndexChanged.connect(self._on_edited)
         self.complications.currentTextChanged.connect(self._on_edited)
         for check in (self.consent, self.time_out):
@@ -233,6 +249,8 @@ class EncounterForm(QWidget):
                 spin.setValue(PAIN_MIN - 1 if value is None else value)
             _select(self.tolerance, form.tolerance)
             self.complications.setCurrentText(form.complications)
+            _select(self.needle_intact, form.needle_intact)
+            self.disposition.setText(form.disposition)
             self.follow_up.setPlainText(form.follow_up_plan)
         finally:
             self._loading = False
@@ -257,6 +275,8 @@ class EncounterForm(QWidget):
             tolerance=self._enum(self.tolerance, Tolerance),
             complications=self.complications.currentText().strip(),
             follow_up_plan=self.follow_up.toPlainText(),
+            needle_intact=self.needle_intact.currentData(),
+            disposition=self.disposition.text().strip(),
         )
 
     def set_read_only(self, read_only: bool) -> None:
@@ -265,6 +285,7 @@ class EncounterForm(QWidget):
             self.indication,
             self.follow_up,
             self.icd10,
+            self.disposition,
             *(note for _a, note in self.screening.values()),
         ]
         for widget in texts:
@@ -282,6 +303,7 @@ class EncounterForm(QWidget):
             self.skin_prep,
             self.tolerance,
             self.complications,
+            self.needle_intact,
             *(answer for answer, _n in self.screening.values()),
         ):
             other.setEnabled(not read_only)

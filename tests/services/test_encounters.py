@@ -181,6 +181,25 @@ def test_form_round_trip_and_optimistic_lock(chart: Chart) -> None:
     assert chart.s.encounters.get(enc.id).form.pain_after == 2
 
 
+def test_needle_intact_and_disposition_round_trip(chart: Chart) -> None:
+    enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
+    assert enc.form.needle_intact is None
+    assert enc.form.disposition == ""
+    form = EncounterInput(needle_intact=True, disposition=" Home with a companion;\nstable ")
+    saved = chart.s.encounters.update_form(enc.id, enc.version, form)
+    assert chart.s.encounters.get(enc.id).form.needle_intact is True
+    assert chart.s.encounters.get(enc.id).form.disposition == "Home with a companion;\nstable"
+    saved = chart.s.encounters.update_form(
+        enc.id, saved.version, replace(form, needle_intact=False, disposition="")
+    )
+    assert saved.form.needle_intact is False
+    assert saved.form.disposition == ""
+    with pytest.raises(ValidationError, match="Disposition"):
+        chart.s.encounters.update_form(
+            enc.id, saved.version, EncounterInput(disposition="x" * 2001)
+        )
+
+
 @pytest.mark.parametrize("pain", [-1, 11])
 def test_pain_out_of_range(chart: Chart, pain: int) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)

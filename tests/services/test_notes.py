@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from pypdf import PdfReader
@@ -160,3 +160,26 @@ def test_a_signed_note_shows_signer_time_reason_and_addenda(
     assert "(overridden) The patient takes an anticoagulant" in text
     assert f"Reason: {REASON}" in text
     assert "Phoned the next day: <no> bruising & fine." in text
+
+
+def test_needle_intact_and_disposition_reach_the_note(
+    services: Services, db: sessionmaker[Session]
+) -> None:
+    c = chart(services, db)
+    assert c.notes.note_data(c.encounter_id).needle_intact == "Not recorded"
+    assert c.notes.note_data(c.encounter_id).disposition == "Not recorded"
+    form = replace(FORM, needle_intact=True, disposition="  Home with a companion; stable  ")
+    current = services.encounters.get(c.encounter_id)
+    saved = services.encounters.update_form(c.encounter_id, current.version, form)
+    assert saved.form.needle_intact is True
+    assert saved.form.disposition == "Home with a companion; stable"
+    data = c.notes.note_data(c.encounter_id)
+    assert (data.needle_intact, data.disposition) == ("Yes", "Home with a companion; stable")
+    text = text_of(c.notes.render_note(c.encounter_id))
+    assert "Needle intact Yes" in text
+    assert "Disposition Home with a companion; stable" in text
+    saved = services.encounters.update_form(
+        c.encounter_id, saved.version, replace(form, needle_intact=False)
+    )
+    assert services.encounters.get(c.encounter_id).form.needle_intact is False
+    assert c.notes.note_data(c.encounter_id).needle_intact == "No"

@@ -122,3 +122,48 @@ def test_upgrade_from_the_first_revision_keeps_data_and_copies_the_file(tmp_path
         assert conn.execute(text("select payer from patient where mrn='OLD1'")).scalar() == "none"
     assert _diff(engine) == []
     engine.dispose()
+
+
+def test_upgrade_from_0002_gives_old_encounters_an_unrecorded_outcome(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    cfg = migrate.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO app_user (id, username, display_name, credentials, role, "
+                "is_provider, active, password_hash, created_at) "
+                "VALUES (1, 'ana', 'Ana', 'MD', 'provider', 1, 1, 'x', '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO patient (id, mrn, given_name, family_name, given_key, family_key, "
+                "date_of_birth, sex, preferred_language, phone, allergies, anticoagulant, "
+                "diabetes, pregnant_or_breastfeeding, notes, created_at, updated_at, void_reason, "
+                "version, payer) "
+                "VALUES (1, 'OLD1', 'Ana', 'Old', 'ana', 'old', '1970-01-01', 'female', 'en', '', "
+                "'', 0, 0, 0, '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '', 1, 'none')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO encounter (id, patient_id, provider_id, performed_at, indication, "
+                "icd10_codes, screening, consent_obtained, time_out_done, complications, "
+                "follow_up_plan, status, override_reasons, version, created_at, updated_at) "
+                "VALUES (1, 1, 1, '2026-01-01 00:00:00', '', '[]', '{}', 0, 0, '', '', "
+                "'draft', '[]', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+    result = migrate.upgrade(engine)
+    assert result.before == "0002"
+    with engine.connect() as conn:
+        row = conn.execute(text("select needle_intact, disposition from encounter")).one()
+    assert tuple(row) == (None, "")
+    assert _diff(engine) == []
+    engine.dispose()

@@ -28,6 +28,8 @@ FULL = EncounterInput(
     tolerance=Tolerance.WELL,
     complications="Vasovagal reaction",
     follow_up_plan="Review in 3 weeks.",
+    needle_intact=True,
+    disposition="Home with a companion; stable",
 )
 
 
@@ -136,3 +138,26 @@ def test_every_field_is_named_for_screen_readers(form):
     assert all(box.text() for box in form.findChildren(QCheckBox))
     assert form.complications.isEditable()
     assert form.complications.findText("Bleeding / hematoma", Qt.MatchFlag.MatchExactly) > 0
+
+
+def test_needle_intact_and_disposition(qtbot, form):
+    form.set_form(FULL)
+    assert form.needle_intact.currentText() == "Yes"
+    assert form.disposition.text() == "Home with a companion; stable"
+    with qtbot.waitSignal(form.form_changed):
+        form.needle_intact.setCurrentIndex(form.needle_intact.findData(False))
+    with qtbot.waitSignal(form.form_changed):
+        form.disposition.clear()
+        qtbot.keyClicks(form.disposition, " Home alone; stable ")
+    result = form.form_input()
+    assert result.needle_intact is False
+    assert result.disposition == "Home alone; stable"
+    form.set_form(EncounterInput())
+    assert form.needle_intact.currentText() == NOT_RECORDED
+    assert form.form_input().needle_intact is None
+    form.set_read_only(True)
+    assert not form.needle_intact.isEnabled()
+    assert form.disposition.isReadOnly()
+    form.set_read_only(False)
+    assert form.needle_intact.isEnabled()
+    assert not form.disposition.isReadOnly()
