@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app import __version__
+from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ClinicError
-from clinic_app.services.dto import PatientView
+from clinic_app.services.dto import ClinicProfileView, PatientView
 from clinic_app.ui.chrome import add_status_fields, build_menus, build_toolbar, make_action
+from clinic_app.ui.clinic_settings_dialog import ClinicSettingsDialog
 from clinic_app.ui.encounter_windows import EncounterWindows
 from clinic_app.ui.front_desk import FrontDeskWindow
 from clinic_app.ui.messages import ask_void_reason, show_error
@@ -59,6 +61,8 @@ class MainWindow(QMainWindow):
         patient_voided(int): a patient was voided and left the list.
         history_refreshed(int): the history of the patient with this id was reloaded.
         search_finished(int): the list was refilled with this many patients.
+        clinic_settings_saved(ClinicProfileView): the clinic profile was edited and the
+            title and banner show it.
 
     Attributes:
         model: the patient rows (source model).
@@ -71,8 +75,8 @@ class MainWindow(QMainWindow):
         search_timer: the debounce timer of search-as-you-type.
         new_patient_action, edit_patient_action, void_patient_action, refresh_action,
         find_action, quit_action, about_action, new_encounter_action, repeat_visit_action,
-        front_desk_action (Ctrl+D, opens the front-desk window):
-        the window's commands.
+        front_desk_action (Ctrl+D, opens the front-desk window), clinic_settings_action
+        (administrators only): the window's commands.
         count_label, database_label, user_label: the status-bar fields.
     """
 
@@ -81,12 +85,14 @@ class MainWindow(QMainWindow):
     patient_voided = Signal(int)
     history_refreshed = Signal(int)
     search_finished = Signal(int)
+    clinic_settings_saved = Signal(object)
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._dialog: PatientDialog | None = None
         self._front_desk: FrontDeskWindow | None = None
+        self._settings_dialog: ClinicSettingsDialog | None = None
         self._total = 0
         self.setObjectName("mainWindow")
         self.setAccessibleName("clinic_app main window")
@@ -141,6 +147,13 @@ class MainWindow(QMainWindow):
             "Ctrl+D",
             "The day's procedures: preview and print aftercare handouts",
         )
+        self.clinic_settings_action = make_action(
+            self,
+            "Clinic &settings…",
+            self.on_clinic_settings,
+            None,
+            "Edit the clinic's details, handout defaults and logo (administrators)",
+        )
         self.about_action = make_action(
             self, "&About clinic_app", self.on_about, None, "Version and database"
         )
@@ -149,7 +162,15 @@ class MainWindow(QMainWindow):
             [
                 (
                     "&File",
-                    [self.front_desk_action, None, self.refresh_action, None, self.quit_action],
+                    [
+                        self.front_desk_action,
+                        None,
+                        self.clinic_settings_action,
+                        None,
+                        self.refresh_action,
+                        None,
+                        self.quit_action,
+                    ],
                 ),
                 (
                     "&Patient",
@@ -280,6 +301,7 @@ class MainWindow(QMainWindow):
         self.demo_banner.setVisible(bool(profile and profile.is_demo))
         self.database_label.setText(f"Database: {self._services.database_label}")
         self.user_label.setText(f"Signed in: {user.label}" if user else "Not signed in")
+        self.clinic_settings_action.setEnabled(user is not None and user.role == Role.ADMIN)
         self.run_search()
 
     def run_search(self, keep_id: int | None = None) -> None:
@@ -405,6 +427,34 @@ class MainWindow(QMainWindow):
         self._front_desk.show()
         self._front_desk.raise_()
         self._front_desk.activateWindow()
+
+    @property
+    def clinic_settings_dialog(self) -> ClinicSettingsDialog | None:
+        """The clinic settings dialog currently open over this window, if any."""
+        return self._settings_dialog
+
+    def on_clinic_settings(self) -> None:
+        """Open the clinic settings (administrators only; the action is off for others)."""
+        if not self.clinic_settings_action.isEnabled():
+            return
+        if self._settings_dialog is not None:
+            self._settings_dialog.raise_()
+            self._settings_dialog.activateWindow()
+            return
+        dialog = ClinicSettingsDialog(self._services, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.profile_saved.connect(self.on_clinic_settings_saved)
+        dialog.finished.connect(self.on_clinic_settings_finished)
+        self._settings_dialog = dialog
+        dialog.open()
+
+    def on_clinic_settings_saved(self, profile: ClinicProfileView) -> None:
+        self.refresh()
+        self.statusBar().showMessage("Saved the clinic settings.", 5000)
+        self.clinic_settings_saved.emit(profile)
+
+    def on_clinic_settings_finished(self, _result: int) -> None:
+        self._settings_dialog = None
 
     def on_about(self) -> None:
         QMessageBox.about(
