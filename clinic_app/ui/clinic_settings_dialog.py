@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage, QImageWriter, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -16,19 +15,16 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileData, ClinicProfileView
 from clinic_app.ui.forms import FORM_STYLE, FormErrors
-from clinic_app.ui.labels import LANGUAGE_LABELS
 from clinic_app.ui.messages import confirm_discard
-from clinic_app.ui.setup_dialog import _form, _line, _row, _spin
+from clinic_app.ui.setup_dialog import ClinicBoxMixin, _form, _row, _spin
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -66,7 +62,7 @@ def logo_png_from_file(path: str) -> bytes | None:
     return bytes(data.data()) if saved else None
 
 
-class ClinicSettingsDialog(QDialog):
+class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
     """Edits the clinic profile through ``services.clinic.update_profile``.
 
     Save stores the profile; on a refused value the field at fault is marked and
@@ -119,33 +115,6 @@ class ClinicSettingsDialog(QDialog):
         self.clinic_name.setFocus()
 
     # ------------------------------------------------------------------ building
-    def _clinic_box(self) -> QGroupBox:
-        e = self.errors
-        self.clinic_name = _line("Clinic name", "required")
-        self.address = QPlainTextEdit()
-        self.address.setAccessibleName("Clinic address")
-        self.address.setTabChangesFocus(True)
-        self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 3 + 14)
-        self.phone = _line("Clinic phone")
-        self.after_hours_phone = _line("After-hours phone", "printed on the aftercare handout")
-        self.default_language = QComboBox()
-        self.default_language.setAccessibleName("Default handout language")
-        for language in Language:
-            self.default_language.addItem(LANGUAGE_LABELS[language], language)
-        box = QGroupBox("Clinic")
-        form = _form(box)
-        _row(form, "Clinic &name:", e.wrap("name", self.clinic_name), self.clinic_name)
-        _row(form, "&Address:", e.wrap("address", self.address), self.address)
-        _row(form, "&Phone:", e.wrap("phone", self.phone), self.phone)
-        _row(
-            form,
-            "After-&hours phone:",
-            e.wrap("after_hours_phone", self.after_hours_phone),
-            self.after_hours_phone,
-        )
-        _row(form, "Handout &language:", self.default_language, self.default_language)
-        return box
-
     def _handout_box(self) -> QGroupBox:
         e = self.errors
         self.fever_threshold = QDoubleSpinBox()

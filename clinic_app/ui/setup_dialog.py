@@ -42,7 +42,41 @@ INTRO_TEXT = (
 CREDENTIALS = ("MD", "DO", "NP", "PA-C", "PA", "RN", "DPT", "DC", "LAc")
 
 
-class SetupDialog(QDialog):
+class ClinicBoxMixin:
+    """The "Clinic" group (name, address, phones, handout language), shared by the first-run
+    setup and the clinic settings dialog. The host sets ``self.errors`` first."""
+
+    errors: FormErrors
+
+    def _clinic_box(self) -> QGroupBox:
+        e = self.errors
+        self.clinic_name = _line("Clinic name", "required")
+        self.address = QPlainTextEdit()
+        self.address.setAccessibleName("Clinic address")
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 3 + 14)
+        self.phone = _line("Clinic phone")
+        self.after_hours_phone = _line("After-hours phone", "printed on the aftercare handout")
+        self.default_language = QComboBox()
+        self.default_language.setAccessibleName("Default handout language")
+        for language in Language:
+            self.default_language.addItem(LANGUAGE_LABELS[language], language)
+        box = QGroupBox("Clinic")
+        form = _form(box)
+        _row(form, "Clinic &name:", e.wrap("name", self.clinic_name), self.clinic_name)
+        _row(form, "&Address:", e.wrap("address", self.address), self.address)
+        _row(form, "&Phone:", e.wrap("phone", self.phone), self.phone)
+        _row(
+            form,
+            "After-&hours phone:",
+            e.wrap("after_hours_phone", self.after_hours_phone),
+            self.after_hours_phone,
+        )
+        _row(form, "Handout &language:", self.default_language, self.default_language)
+        return box
+
+
+class SetupDialog(ClinicBoxMixin, QDialog):
     """Creates the clinic profile and the first administrator-provider.
 
     OK calls ``services.clinic.initialize``; on a refused value the field at fault is
@@ -105,33 +139,6 @@ class SetupDialog(QDialog):
         self.clinic_name.setFocus()
 
     # ------------------------------------------------------------------ building
-    def _clinic_box(self) -> QGroupBox:
-        e = self.errors
-        self.clinic_name = _line("Clinic name", "required")
-        self.address = QPlainTextEdit()
-        self.address.setAccessibleName("Clinic address")
-        self.address.setTabChangesFocus(True)
-        self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 3 + 14)
-        self.phone = _line("Clinic phone")
-        self.after_hours_phone = _line("After-hours phone", "printed on the aftercare handout")
-        self.default_language = QComboBox()
-        self.default_language.setAccessibleName("Default handout language")
-        for language in Language:
-            self.default_language.addItem(LANGUAGE_LABELS[language], language)
-        box = QGroupBox("Clinic")
-        form = _form(box)
-        _row(form, "Clinic &name:", e.wrap("name", self.clinic_name), self.clinic_name)
-        _row(form, "&Address:", e.wrap("address", self.address), self.address)
-        _row(form, "&Phone:", e.wrap("phone", self.phone), self.phone)
-        _row(
-            form,
-            "After-&hours phone:",
-            e.wrap("after_hours_phone", self.after_hours_phone),
-            self.after_hours_phone,
-        )
-        _row(form, "Handout &language:", self.default_language, self.default_language)
-        return box
-
     def _handout_box(self) -> QGroupBox:
         e = self.errors
         self.fever_threshold = QDoubleSpinBox()
