@@ -17,6 +17,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame
 
 from clinic_app.domain.errors import ClinicError
 
@@ -92,3 +93,19 @@ def numbered_canvas(draw_page_count: Callable[[Canvas, int, int], None]) -> type
             super().save()
 
     return NumberedCanvas
+
+
+def body_frame(pagesize: tuple[float, float], margin: float, top: float, bottom: float) -> Frame:
+    """The page's text frame: inside the margins, below the header and above the footer."""
+    width, height = pagesize
+    return Frame(
+        margin,
+        margin + bottom,
+        width - 2 * margin,
+        height - 2 * margin - top - bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )

@@ -51,6 +51,7 @@ from clinic_app.domain.handout import (
 from clinic_app.reports.base import (
     BOLD,
     REGULAR,
+    body_frame,
     check_glyphs,
     esc,
     numbered_canvas,
@@ -245,22 +246,9 @@ class HandoutRenderer:
         return self.sizes.header * 3.2
 
     def _get_frames(self) -> list[Frame]:
-        width, height = self.pagesize
         top = self._header_height() + 6
         bottom = self.sizes.header * 2.5
-        return [
-            Frame(
-                self.margin,
-                self.margin + bottom,
-                width - 2 * self.margin,
-                height - 2 * self.margin - top - bottom,
-                leftPadding=0,
-                rightPadding=0,
-                topPadding=0,
-                bottomPadding=0,
-                id="body",
-            )
-        ]
+        return [body_frame(self.pagesize, self.margin, top, bottom)]
 
     def _on_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Header on every page: clinic, phone, and the patient's name and birth date."""

@@ -36,6 +36,7 @@ from reportlab.platypus import (
 from clinic_app.reports.base import (
     BOLD,
     REGULAR,
+    body_frame,
     check_glyphs,
     esc,
     numbered_canvas,
@@ -228,22 +229,9 @@ class NoteRenderer:
         return self.header_size * 3.4
 
     def _get_frames(self) -> list[Frame]:
-        width, height = self.pagesize
         top = self._header_height() + 8
         bottom = self.header_size * 2.5
-        return [
-            Frame(
-                self.margin,
-                self.margin + bottom,
-                width - 2 * self.margin,
-                height - 2 * self.margin - top - bottom,
-                leftPadding=0,
-                rightPadding=0,
-                topPadding=0,
-                bottomPadding=0,
-                id="body",
-            )
-        ]
+        return [body_frame(self.pagesize, self.margin, top, bottom)]
 
     def _on_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Header on every page: clinic, document, the patient's name, birth date and MRN."""
