@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from clinic_app.domain import validation as v
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.models import (
@@ -38,11 +37,11 @@ class DraftService(EncounterService):
         loaded or saved; a save from a stale copy is refused (nothing is written).
         """
         values = clean_form(form)
-        checked = []
-        for draft in sites:
-            x, y, side = self._check_site(draft.site)
-            gauge, length = v.check_needle(draft.site.needle_gauge, draft.site.needle_length_in)
-            checked.append((draft, x, y, side, gauge, length))
+        # Every site is checked before anything is written: one bad site saves nothing.
+        rows = [
+            (self._site_row(draft.site, number), draft.doses)
+            for number, draft in enumerate(sites, 1)
+        ]
         with self._tx() as session:
             e = self._load(session, encounter_id, for_edit=True)
             if e.version != version:
@@ -54,23 +53,9 @@ class DraftService(EncounterService):
                 setattr(e, key, value)
             e.sites.clear()
             session.flush()
-            for number, (draft, x, y, side, gauge, length) in enumerate(checked, 1):
-                s = draft.site
-                row = InjectionSite(
-                    order_number=number,
-                    muscle_code=s.muscle_code,
-                    side=side,
-                    view=s.view,
-                    point_x=x,
-                    point_y=y,
-                    technique=s.technique,
-                    needle_gauge=gauge,
-                    needle_length_in=length,
-                    twitch_response=s.twitch_response,
-                    aspiration=s.aspiration,
-                )
+            for row, doses in rows:
                 e.sites.append(row)
-                self._replace_doses(session, row, draft.doses)
+                self._replace_doses(session, row, doses)
             e.updated_at = utcnow()
             self._audit(session, "encounter.save", "encounter", e.id, e.patient_id)
             session.flush()

@@ -211,6 +211,24 @@ class EncounterService(Service):
         x, y = v.check_figure_point(site.point_x, site.point_y)
         return x, y, site.side
 
+    def _site_row(self, site: SiteInput, number: int = 0) -> InjectionSite:
+        """A new, checked site row (not yet in any session); raises ValidationError."""
+        x, y, side = self._check_site(site)
+        gauge, length = v.check_needle(site.needle_gauge, site.needle_length_in)
+        return InjectionSite(
+            order_number=number,
+            muscle_code=site.muscle_code,
+            side=side,
+            view=site.view,
+            point_x=x,
+            point_y=y,
+            technique=site.technique,
+            needle_gauge=gauge,
+            needle_length_in=length,
+            twitch_response=site.twitch_response,
+            aspiration=site.aspiration,
+        )
+
     # ------------------------------------------------------------------ use cases
     def create(
         self, patient_id: int, provider_id: int, performed_at: datetime | None = None
@@ -257,24 +275,10 @@ class EncounterService(Service):
         self, encounter_id: int, site: SiteInput, doses: Sequence[DoseInput] = ()
     ) -> SiteView:
         """Add a site at the end of the numbering, with its doses."""
-        x, y, side = self._check_site(site)
-        gauge, length = v.check_needle(site.needle_gauge, site.needle_length_in)
+        row = self._site_row(site)
         with self._tx() as session:
             e = self._load(session, encounter_id, for_edit=True)
-            number = max((s.order_number for s in e.sites), default=0) + 1
-            row = InjectionSite(
-                order_number=number,
-                muscle_code=site.muscle_code,
-                side=side,
-                view=site.view,
-                point_x=x,
-                point_y=y,
-                technique=site.technique,
-                needle_gauge=gauge,
-                needle_length_in=length,
-                twitch_response=site.twitch_response,
-                aspiration=site.aspiration,
-            )
+            row.order_number = max((s.order_number for s in e.sites), default=0) + 1
             e.sites.append(row)
             self._replace_doses(session, row, doses)
             e.updated_at = utcnow()  # bumps the version: the encounter changed
