@@ -159,6 +159,19 @@ def check_pain(field: str, value: int | None, *, label: str) -> int | None:
     return value
 
 
+def check_whole_number(
+    field: str, value: int | None, *, label: str, low: int, high: int
+) -> int | None:
+    """A whole number in [low, high], or None when not recorded."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, f"{label} must be a whole number.")
+    if not low <= value <= high:
+        raise ValidationError(field, f"{label} must be between {low} and {high}.")
+    return value
+
+
 def check_volume(value: Decimal | str | int | None) -> Decimal:
     """Volume injected at one site in mL: more than 0 and at most 50 mL, 0.01 mL resolution."""
     volume = parse_decimal("volume_ml", value, label="Volume")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Enum, Integer, LargeBinary, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, Enum, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic_app.domain.enums import Language, Role
@@ -54,6 +55,10 @@ class ClinicProfile(Base):
     follow_up_weeks: Mapped[int] = mapped_column(Integer, default=3)
     # How old a weight may be before dose limits fall back to the absolute cap (issue 4).
     weight_max_age_days: Mapped[int] = mapped_column(Integer, default=180)
+    # IANA time zone of the clinic ("America/Chicago"); "" = this computer's zone.
+    timezone: Mapped[str] = mapped_column(String(64), default="")
+    # Clinic choices on rules that allow it: {rule_id: {"severity": "warning", "reason": ...}}.
+    rule_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -68,6 +73,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     credentials: Mapped[str] = mapped_column(String(40), default="")
+    # National Provider Identifier (10 digits) for providers; "" when not one.
+    npi: Mapped[str] = mapped_column(String(10), default="", server_default=text("''"))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     # An administrator who also sees patients (the first user made at setup) is both.
     is_provider: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Integer,
@@ -49,6 +50,18 @@ class Encounter(Base):
         CheckConstraint(
             "pain_after IS NULL OR pain_after BETWEEN 0 AND 10", name="pain_after_range"
         ),
+        CheckConstraint(
+            "prior_relief_percent IS NULL OR prior_relief_percent BETWEEN 0 AND 100",
+            name="prior_relief_percent_range",
+        ),
+        CheckConstraint(
+            "prior_relief_weeks IS NULL OR prior_relief_weeks BETWEEN 0 AND 104",
+            name="prior_relief_weeks_range",
+        ),
+        CheckConstraint(
+            "follow_up_weeks IS NULL OR follow_up_weeks BETWEEN 0 AND 52",
+            name="follow_up_weeks_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -72,6 +85,20 @@ class Encounter(Base):
     # Where the patient went and in what state, e.g. "Home with a companion; stable".
     disposition: Mapped[str] = mapped_column(Text, default="")
     follow_up_plan: Mapped[str] = mapped_column(Text, default="")
+    # Why pain after was not scored (documentation completeness, issue 8).
+    pain_after_reason: Mapped[str] = mapped_column(Text, default="")
+    # Relief the previous session gave, reported at this visit (percent, and weeks it lasted).
+    prior_relief_percent: Mapped[int | None] = mapped_column(Integer)
+    prior_relief_weeks: Mapped[int | None] = mapped_column(Integer)
+    # Conservative treatment tried before injections (payers ask): free clinical text.
+    conservative_treatment: Mapped[str] = mapped_column(Text, default="")
+    # Structured follow-up printed on the handout: a date, or "in N weeks"; both None = the
+    # clinic's default interval.
+    follow_up_weeks: Mapped[int | None] = mapped_column(Integer)
+    follow_up_date: Mapped[date | None] = mapped_column(Date)
+    # Provider's words for the patient, per language code: {"en": "...", "es": "..."}.
+    # Printed on the handout only in the language it was written in.
+    handout_note: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     status: Mapped[EncounterStatus] = mapped_column(
         str_enum(EncounterStatus, "encounter_status"), default=EncounterStatus.DRAFT, index=True
     )
@@ -79,6 +106,9 @@ class Encounter(Base):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Warnings the provider overrode when signing: [{"rule", "message", "reason"}].
     override_reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # What was signed, frozen: canonical JSON of the signed content and its SHA-256 (hex).
+    signed_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    signed_digest: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -137,6 +167,10 @@ class InjectionSite(Base):
     aspiration: Mapped[Aspiration] = mapped_column(
         str_enum(Aspiration, "aspiration"), default=Aspiration.NOT_DONE
     )
+    # Examination findings at the trigger point: None = not recorded.
+    taut_band: Mapped[bool | None] = mapped_column(Boolean)
+    jump_sign: Mapped[bool | None] = mapped_column(Boolean)
+    referred_pain_reproduced: Mapped[bool | None] = mapped_column(Boolean)
 
     encounter: Mapped[Encounter] = relationship(back_populates="sites")
     doses: Mapped[list[SiteDose]] = relationship(
@@ -159,5 +193,7 @@ class SiteDose(Base):
     volume_ml: Mapped[Decimal] = mapped_column(ExactDecimal())
     dose: Mapped[Decimal] = mapped_column(ExactDecimal())
     dose_unit: Mapped[DoseUnit] = mapped_column(str_enum(DoseUnit, "dose_unit"))
+    # Typed reason when no lot was recorded for a product that has lots.
+    lot_missing_reason: Mapped[str] = mapped_column(Text, default="")
 
     site: Mapped[InjectionSite] = relationship(back_populates="doses")

@@ -40,11 +40,9 @@ from clinic_app.models import (
 from clinic_app.models.base import utcnow
 from clinic_app.services.drafts import DraftService
 from clinic_app.services.dto import (
-    DoseInput,
     EncounterInput,
     EncounterView,
     SiteDraft,
-    SiteInput,
     SiteView,
 )
 
@@ -63,21 +61,7 @@ def _answers(screening: Mapping[str, object]) -> dict[str, bool | None]:
 
 def draft_of(site: SiteView) -> SiteDraft:
     """A stored site as the editor holds it."""
-    return SiteDraft(
-        SiteInput(
-            muscle_code=site.muscle_code,
-            side=site.side,
-            view=site.view,
-            point_x=site.point_x,
-            point_y=site.point_y,
-            technique=site.technique,
-            needle_gauge=site.needle_gauge,
-            needle_length_in=site.needle_length_in,
-            twitch_response=site.twitch_response,
-            aspiration=site.aspiration,
-        ),
-        tuple(DoseInput(d.medication_id, d.volume_ml, d.lot_id) for d in site.doses),
-    )
+    return site.to_draft()
 
 
 class ChecksService(DraftService):

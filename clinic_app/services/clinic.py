@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -51,6 +52,7 @@ def user_view(u: User) -> UserView:
         role=u.role,
         is_provider=u.is_provider,
         active=u.active,
+        npi=u.npi or "",
     )
 
 
@@ -66,6 +68,7 @@ def profile_view(p: ClinicProfile) -> ClinicProfileView:
         activity_restriction_hours=p.activity_restriction_hours,
         follow_up_weeks=p.follow_up_weeks,
         logo_png=p.logo_png,
+        timezone=p.timezone or "",
         is_demo=p.is_demo,
     )
 
@@ -117,7 +120,42 @@ def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
         "activity_restriction_hours": data.activity_restriction_hours,
         "follow_up_weeks": data.follow_up_weeks,
         "logo_png": data.logo_png,
+        "timezone": check_timezone(data.timezone),
     }
+
+
+def check_timezone(name: str) -> str:
+    """An IANA zone name the system knows, or "" for this computer's zone."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            "timezone", f"{name!r} is not a known time zone (e.g. America/Chicago)."
+        ) from None
+    return name
+
+
+def check_npi(value: str) -> str:
+    """A National Provider Identifier: 10 digits with a valid Luhn check digit, or ""."""
+    npi = (value or "").strip()
+    if not npi:
+        return ""
+    if len(npi) != 10 or not npi.isdigit():
+        raise ValidationError("npi", "An NPI is 10 digits.")
+    # CMS: Luhn over the prefix 80840 followed by the first 9 digits.
+    digits = [int(c) for c in "80840" + npi[:9]]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    if (10 - total % 10) % 10 != int(npi[9]):
+        raise ValidationError("npi", f"{npi} is not a valid NPI (its check digit is wrong).")
+    return npi
 
 
 def _clean_user(data: NewUser) -> dict[str, object]:
@@ -137,6 +175,7 @@ def _clean_user(data: NewUser) -> dict[str, object]:
             "credentials", data.credentials, label="Credentials", max_length=40
         ),
         "role": data.role,
+        "npi": check_npi(data.npi),
         "is_provider": data.is_provider or data.role == Role.PROVIDER,
         "password_hash": hash_password(data.password),
     }

@@ -36,6 +36,8 @@ class ClinicProfileData:
     activity_restriction_hours: int = 48
     follow_up_weeks: int = 3
     logo_png: bytes | None = None
+    #: IANA zone name ("America/Chicago"); "" = this computer's zone.
+    timezone: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class NewUser:
     role: Role
     credentials: str = ""
     is_provider: bool = False
+    npi: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ class UserView:
     role: Role
     is_provider: bool
     active: bool
+    npi: str = ""
 
     @property
     def label(self) -> str:
@@ -162,6 +166,8 @@ class DoseInput:
     medication_id: int
     volume_ml: Decimal | str
     lot_id: int | None = None
+    #: Why no lot was recorded for a product that has lots ("" = not given).
+    lot_missing_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +179,7 @@ class DoseView:
     volume_ml: Decimal
     dose: Decimal
     dose_unit: DoseUnit
+    lot_missing_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +196,10 @@ class SiteInput:
     needle_length_in: Decimal | str | None = None
     twitch_response: TwitchResponse = TwitchResponse.NOT_ASSESSED
     aspiration: Aspiration = Aspiration.NOT_DONE
+    #: Examination findings at the point; None = not recorded.
+    taut_band: bool | None = None
+    jump_sign: bool | None = None
+    referred_pain_reproduced: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +218,33 @@ class SiteView:
     twitch_response: TwitchResponse
     aspiration: Aspiration
     doses: tuple[DoseView, ...] = ()
+    taut_band: bool | None = None
+    jump_sign: bool | None = None
+    referred_pain_reproduced: bool | None = None
+
+    def to_draft(self) -> SiteDraft:
+        """This stored site as the editor holds it (the one conversion; volumes stay exact)."""
+        return SiteDraft(
+            SiteInput(
+                muscle_code=self.muscle_code,
+                side=self.side,
+                view=self.view,
+                point_x=self.point_x,
+                point_y=self.point_y,
+                technique=self.technique,
+                needle_gauge=self.needle_gauge,
+                needle_length_in=self.needle_length_in,
+                twitch_response=self.twitch_response,
+                aspiration=self.aspiration,
+                taut_band=self.taut_band,
+                jump_sign=self.jump_sign,
+                referred_pain_reproduced=self.referred_pain_reproduced,
+            ),
+            tuple(
+                DoseInput(d.medication_id, Decimal(d.volume_ml), d.lot_id, d.lot_missing_reason)
+                for d in self.doses
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +264,17 @@ class EncounterInput:
     follow_up_plan: str = ""
     needle_intact: bool | None = None
     disposition: str = ""
+    #: Why pain after was not scored.
+    pain_after_reason: str = ""
+    #: Relief the previous session gave, reported at this visit.
+    prior_relief_percent: int | None = None
+    prior_relief_weeks: int | None = None
+    conservative_treatment: str = ""
+    #: Structured follow-up for the handout: a date, or "in N weeks"; neither = clinic default.
+    follow_up_weeks: int | None = None
+    follow_up_date: date | None = None
+    #: Words for the patient per language code ("en", "es"); printed only in that language.
+    handout_note: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +292,8 @@ class EncounterView:
     signed_at: datetime | None = None
     #: Warnings overridden at signing: (rule id, the finding's message, the typed reason).
     overrides: tuple[tuple[str, str, str], ...] = ()
+    #: SHA-256 (hex) of the canonical snapshot stored at signing; None for drafts.
+    signed_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

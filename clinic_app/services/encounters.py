@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from clinic_app.domain import validation as v
 from clinic_app.domain.catalog import Catalog, UnknownMuscleError, View, default_catalog
-from clinic_app.domain.enums import EncounterStatus, Side, Technique
+from clinic_app.domain.enums import EncounterStatus, Language, Side, Technique
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.models import (
     Encounter,
@@ -76,7 +76,69 @@ def clean_form(data: EncounterInput) -> dict[str, object]:
         "disposition": v.clean_text(
             "disposition", data.disposition, label="Disposition", multiline=True, max_length=2000
         ),
+        "pain_after_reason": v.clean_text(
+            "pain_after_reason",
+            data.pain_after_reason,
+            label="Reason pain after was not scored",
+            multiline=True,
+            max_length=2000,
+        ),
+        "prior_relief_percent": v.check_whole_number(
+            "prior_relief_percent",
+            data.prior_relief_percent,
+            label="Relief since the last visit (%)",
+            low=0,
+            high=100,
+        ),
+        "prior_relief_weeks": v.check_whole_number(
+            "prior_relief_weeks",
+            data.prior_relief_weeks,
+            label="Weeks the relief lasted",
+            low=0,
+            high=104,
+        ),
+        "conservative_treatment": v.clean_text(
+            "conservative_treatment",
+            data.conservative_treatment,
+            label="Conservative treatment tried",
+            multiline=True,
+            max_length=4000,
+        ),
+        "follow_up_weeks": v.check_whole_number(
+            "follow_up_weeks", data.follow_up_weeks, label="Follow-up in weeks", low=0, high=52
+        ),
+        "follow_up_date": _check_date("follow_up_date", data.follow_up_date, "Follow-up date"),
+        "handout_note": _clean_handout_note(data.handout_note),
     }
+
+
+def _check_date(field_name: str, value: object, label: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValidationError(field_name, f"{label} must be a calendar date.")
+    return value
+
+
+def _clean_handout_note(notes: object) -> dict[str, str]:
+    """Per-language words for the patient; only languages the handouts are written in."""
+    if not isinstance(notes, dict):
+        raise ValidationError("handout_note", "Handout note must be given per language.")
+    known = {lang.value for lang in Language}
+    cleaned: dict[str, str] = {}
+    for code, text in notes.items():
+        if code not in known:
+            raise ValidationError("handout_note", f"No handout language {code!r}.")
+        value = v.clean_text(
+            "handout_note",
+            text,
+            label="Note printed on the handout",
+            multiline=True,
+            max_length=2000,
+        )
+        if value:
+            cleaned[code] = value
+    return cleaned
 
 
 def form_of(e: Encounter) -> EncounterInput:
@@ -94,7 +156,20 @@ def form_of(e: Encounter) -> EncounterInput:
         follow_up_plan=e.follow_up_plan,
         needle_intact=e.needle_intact,
         disposition=e.disposition,
+        pain_after_reason=e.pain_after_reason or "",
+        prior_relief_percent=e.prior_relief_percent,
+        prior_relief_weeks=e.prior_relief_weeks,
+        conservative_treatment=e.conservative_treatment or "",
+        follow_up_weeks=e.follow_up_weeks,
+        follow_up_date=e.follow_up_date,
+        handout_note=dict(e.handout_note or {}),
     )
+
+
+def _finding(value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValidationError("finding", "A trigger point finding is yes, no or not recorded.")
 
 
 def _sides_label(sides: set[Side]) -> str:
@@ -141,9 +216,13 @@ class EncounterService(Service):
                     d.volume_ml,
                     d.dose,
                     d.dose_unit,
+                    d.lot_missing_reason or "",
                 )
                 for d in s.doses
             ),
+            taut_band=s.taut_band,
+            jump_sign=s.jump_sign,
+            referred_pain_reproduced=s.referred_pain_reproduced,
         )
 
     def _encounter_view(self, session: Session, e: Encounter) -> EncounterView:
@@ -161,6 +240,7 @@ class EncounterService(Service):
             sites=tuple(self._site_view(s, names) for s in e.sites),
             signed_by_id=e.signed_by_id,
             signed_at=e.signed_at,
+            signed_digest=e.signed_digest,
             overrides=tuple(
                 (o.get("rule", ""), o.get("message", ""), o.get("reason", ""))
                 for o in (e.override_reasons or [])
@@ -227,6 +307,9 @@ class EncounterService(Service):
             needle_length_in=length,
             twitch_response=site.twitch_response,
             aspiration=site.aspiration,
+            taut_band=_finding(site.taut_band),
+            jump_sign=_finding(site.jump_sign),
+            referred_pain_reproduced=_finding(site.referred_pain_reproduced),
         )
 
     # ------------------------------------------------------------------ use cases
@@ -402,6 +485,12 @@ class EncounterService(Service):
                 lot = session.get(MedicationLot, d.lot_id)
                 if lot is None or lot.medication_id != med.id:
                     raise ValidationError("lot_id", f"Lot {d.lot_id} is not a lot of {med.name}.")
+            lot_reason = v.clean_text(
+                "lot_missing_reason",
+                d.lot_missing_reason,
+                label="Reason no lot was recorded",
+                max_length=500,
+            )
             new.append(
                 SiteDose(
                     medication_id=med.id,
@@ -409,6 +498,7 @@ class EncounterService(Service):
                     volume_ml=volume,
                     dose=med.concentration * volume,
                     dose_unit=dose_unit_for(med.concentration_unit),
+                    lot_missing_reason="" if d.lot_id is not None else lot_reason,
                 )
             )
         row.doses.clear()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 from clinic_app.domain.bodymap import FigureView, Layer, default_bodymap
@@ -71,21 +70,7 @@ def parse_volumes(text: str, count: int) -> tuple[str, ...]:
 
 def draft_of(site: SiteView) -> SiteDraft:
     """The editor's copy of a stored site."""
-    return SiteDraft(
-        SiteInput(
-            muscle_code=site.muscle_code,
-            side=site.side,
-            view=site.view,
-            point_x=site.point_x,
-            point_y=site.point_y,
-            technique=site.technique,
-            needle_gauge=site.needle_gauge,
-            needle_length_in=site.needle_length_in,
-            twitch_response=site.twitch_response,
-            aspiration=site.aspiration,
-        ),
-        tuple(DoseInput(d.medication_id, Decimal(d.volume_ml), d.lot_id) for d in site.doses),
-    )
+    return site.to_draft()
 
 
 def stand_in_medications(encounter: EncounterView, known: set[int]) -> list[MedicationView]:
