@@ -99,6 +99,11 @@ def _seed_demo(url: str, patients: int, seed: int) -> int:
         f"{summary.patients} patients, {summary.encounters} encounters, "
         f"{summary.sites} injection sites."
     )
+    reasons = ", ".join(f"{rule} {count}" for rule, count in summary.overrides)
+    print(
+        f"{summary.signed} visits signed through the checks; {summary.overridden} needed a "
+        f"typed reason" + (f" ({reasons})." if reasons else ".")
+    )
     print(f"Sign in as '{PROVIDERS[0][0]}' with password '{DEMO_PASSWORD}' (demo database only).")
     return 0
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from clinic_app.domain.errors import ClinicError, ConflictError, StorageError
 from clinic_app.models import AuditEvent
+from clinic_app.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +67,21 @@ class Service:
 
     Each public method of a subclass opens exactly one transaction with :meth:`_tx` and
     returns plain dataclasses, so widgets never hold sessions or ORM objects.
+
+    ``clock`` gives the time a user action records (when a note is signed); the app uses the
+    real UTC clock, the demo seeder one set to each historical visit.
     """
 
-    def __init__(self, sessions: sessionmaker[Session], actor: Actor | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        actor: Actor | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self._sessions = sessions
         self._actor = actor or Actor()
+        self._clock = clock
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:

@@ -37,7 +37,6 @@ from clinic_app.models import (
     Patient,
     User,
 )
-from clinic_app.models.base import utcnow
 from clinic_app.services.drafts import DraftService
 from clinic_app.services.dto import (
     EncounterInput,
@@ -233,7 +232,7 @@ class ChecksService(DraftService):
             e.override_reasons = overrides
             e.status = EncounterStatus.SIGNED
             e.signed_by_id = signer_id
-            e.signed_at = utcnow()
+            e.signed_at = self._clock()
             self._audit(session, "encounter.sign", "encounter", e.id, e.patient_id)
             session.flush()
             return self._encounter_view(session, e)

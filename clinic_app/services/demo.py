@@ -1,97 +1,143 @@
 """A synthetic demo clinic for ``clinic-app seed-demo``: never for a real database.
 
-The generator is deterministic for a given seed, refuses any database that already holds
-a clinic, a user or a patient, and marks the clinic profile ``is_demo`` so the GUI shows a
-banner. Everything is written in one transaction: a failure leaves the database empty.
+The generator is deterministic for a given seed (apart from "now"), refuses any database that
+already holds a clinic, a user or a patient, and marks the clinic profile ``is_demo`` so the GUI
+shows a banner.
+
+Visits are charted and signed the way the encounter editor does it, one transaction per call:
+``create``, ``save_draft`` (the autosave), ``assess_draft`` (the sign dialog's checks) and
+``sign`` with a typed reason for each warning that asks for one. So every signed demo note
+passed the same checks as a note signed in the app; a visit the checks would block is a bug
+in the demo, which stops with the checks' message instead of writing around them. The
+signing service's clock is set to a few minutes after each visit, so signatures carry a
+plausible time. A failure part-way leaves a partial demo database: delete it and seed again.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from clinic_app.domain.bodymap import FigureView, default_bodymap
-from clinic_app.domain.catalog import View, default_catalog
-from clinic_app.domain.enums import (
-    Aspiration,
-    EncounterStatus,
-    Language,
-    Role,
-    Sex,
-    Side,
-    SkinPrep,
-    Technique,
-    Tolerance,
-    TwitchResponse,
-)
-from clinic_app.domain.errors import ConflictError
-from clinic_app.domain.validation import search_key
-from clinic_app.models import (
-    ClinicProfile,
-    Encounter,
-    InjectionSite,
-    Medication,
-    MedicationLot,
-    Patient,
-    SiteDose,
-    User,
-)
+from clinic_app.domain.clock import clinic_day
+from clinic_app.domain.enums import Language, Role, Sex
+from clinic_app.domain.errors import ConflictError, ValidationError
+from clinic_app.domain.formulary import default_formulary
+from clinic_app.models import ClinicProfile, Medication, User
+from clinic_app.models.base import utcnow
 from clinic_app.services.base import Actor, Service
-from clinic_app.services.clinic import ClinicService, dose_unit_for, hash_password, seed_formulary
+from clinic_app.services.checks import ChecksService
+from clinic_app.services.clinic import ClinicService, check_npi, hash_password, seed_formulary
+from clinic_app.services.demo_charting import (
+    STOCKED,
+    Memory,
+    PatientFacts,
+    Slot,
+    Stock,
+    StockLot,
+    Story,
+    chart_visit,
+    lot_deliveries,
+    make_story,
+    override_reason,
+    schedule,
+)
 from clinic_app.services.demo_names import FRONT_DESK, POOLS, PROVIDERS, WEIGHTS
+from clinic_app.services.dto import PatientInput, PatientView, UserView
+from clinic_app.services.patients import PatientService
 
 #: Printed by the CLI so that ``make demo`` can sign in. Demo databases only.
 DEMO_PASSWORD = "demo-password"
-
-# Typical presentations: the muscles a provider injects together in a series.
-_PATTERNS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    (
-        "neck and shoulder pain",
-        (
-            "trapezius_upper",
-            "levator_scapulae",
-            "trapezius_middle",
-            "rhomboids",
-            "splenius_capitis",
-        ),
-        ("M79.12", "M54.2"),
-    ),
-    (
-        "low back pain",
-        ("quadratus_lumborum", "lumbar_paraspinals", "gluteus_medius", "gluteus_maximus"),
-        ("M54.50", "M62.830"),
-    ),
-    (
-        "buttock pain radiating to the thigh",
-        ("piriformis", "gluteus_medius", "hamstrings"),
-        ("M79.18",),
-    ),
-    (
-        "tension-type headache",
-        ("suboccipitals", "trapezius_upper", "sternocleidomastoid", "temporalis"),
-        ("G44.209",),
-    ),
-    ("jaw and temple pain", ("masseter", "temporalis"), ("M79.18",)),
-    (
-        "shoulder blade pain",
-        ("infraspinatus", "rhomboids", "thoracic_paraspinals", "trapezius_lower", "supraspinatus"),
-        ("M79.12",),
-    ),
-)
+DEMO_TIMEZONE = "America/Chicago"
+#: How far back the demo's visits go.
+HISTORY_DAYS = 730
+#: A weight older than this is measured again at the visit (the clinic's limit is 180 days).
+REWEIGH_AFTER_DAYS = 150
+#: Typed when a warning has no demo wording (see DemoSummary.unworded).
+FALLBACK_REASON = "Reviewed with the patient before treatment; the benefit outweighs this concern."
 
 
 @dataclass(frozen=True, slots=True)
 class DemoSummary:
+    """What was written.
+
+    Attributes:
+        signed: visits signed through the signing service (the rest are today's drafts).
+        overridden: signed visits that needed at least one typed reason.
+        overrides: (rule id, number of signed visits that overrode it), most frequent first.
+        unworded: overrides typed with the generic fallback (a rule the demo has no words for).
+    """
+
     providers: int
     patients: int
     encounters: int
     sites: int
+    signed: int = 0
+    overridden: int = 0
+    overrides: tuple[tuple[str, int], ...] = ()
+    unworded: int = 0
+
+
+class _VisitClock:
+    """The signing service's clock: the time a demo provider signs the visit."""
+
+    def __init__(self) -> None:
+        self.at = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def pick_name(rng: random.Random) -> tuple[str, str, Sex, Language]:
+    """(given name, family name, sex, usual language) from every tradition demo_names lists.
+
+    A tradition missing from WEIGHTS is still drawn (weight 2), so a pool added there shows
+    up in the demo without a change here.
+    """
+    names = list(POOLS)
+    women, men, families, language = POOLS[
+        rng.choices(names, [WEIGHTS.get(n, 2) for n in names])[0]
+    ]
+    sex = rng.choice((Sex.FEMALE, Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.OTHER))
+    given = {Sex.FEMALE: women, Sex.MALE: men}.get(sex, women + men)
+    return rng.choice(given), rng.choice(families), sex, language
+
+
+def fake_npi(rng: random.Random) -> str:
+    """A made-up NPI whose check digit is valid (checked by the app's own rule)."""
+    body = "1" + "".join(str(rng.randint(0, 9)) for _ in range(8))
+    for digit in "0123456789":
+        try:
+            return check_npi(body + digit)
+        except ValidationError:
+            continue
+    raise AssertionError("one of ten check digits is valid")  # pragma: no cover
+
+
+@contextmanager
+def one_transaction(sessions: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]:
+    """Sessions that share one database transaction, committed when the block ends.
+
+    Each service call still opens and "commits" its own session, but the commit only flushes
+    into the shared transaction; any error rolls all of it back. A factory already bound to a
+    connection (a test's outer transaction) is used as it is.
+    """
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, Engine):
+        yield sessions
+        return
+    with bind.connect() as connection, connection.begin():
+        yield sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+        )
 
 
 class DemoSeeder(Service):
@@ -104,31 +150,69 @@ class DemoSeeder(Service):
         seed: int = 20261123,
         today: date | None = None,
         progress: Callable[[str], None] | None = None,
+        batch: bool = True,
     ) -> DemoSummary:
+        """Write ``patients`` patients with about two years of visits ending ``today``."""
         if not ClinicService(self._sessions).is_empty():
             raise ConflictError(
                 "This database already holds data; demo patients are only "
                 "ever written to an empty database."
             )
-        rng = random.Random(seed)
-        day = today or date.today()
-        with self._tx() as session:
-            users = self._users(session)
-            meds, lots = self._formulary(session, day)
-            people = self._patients(session, rng, patients, day)
-            if progress:
-                progress(f"{len(people)} patients")
-            encounters, sites = self._encounters(session, rng, people, users, meds, lots, day)
-            self._audit(session, "demo.seed", "clinic_profile", None)
-            return DemoSummary(len(users), len(people), encounters, sites)
+        if batch:
+            with one_transaction(self._sessions) as sessions:
+                return DemoSeeder(sessions, self._actor)._seed(patients, seed, today, progress)
+        return self._seed(patients, seed, today, progress)
 
-    def _users(self, session: Session) -> list[User]:
+    def _seed(
+        self,
+        patients: int,
+        seed: int,
+        today: date | None,
+        progress: Callable[[str], None] | None,
+    ) -> DemoSummary:
+        rng = random.Random(seed)
+        self._now = datetime.now(UTC)
+        self._day = today or clinic_day(self._now, DEMO_TIMEZONE)
+        self._zone = ZoneInfo(DEMO_TIMEZONE)
+        with self._tx() as session:
+            providers = self._users(session, rng)
+            seed_formulary(session)
+        self._stock = self._lots(rng)
+        self._sign_clock = _VisitClock()
+        self._patients = PatientService(self._sessions, self._actor)
+        self._visits = ChecksService(self._sessions, self._actor, clock=self._sign_clock)
+        self._counts: Counter[str] = Counter()
+        self._overrides: Counter[str] = Counter()
+        for number in range(1, patients + 1):
+            self._patient(rng, number, providers)
+            if progress and (number % max(1, patients // 10) == 0 or number == patients):
+                progress(
+                    f"{number}/{patients} patients, {self._counts['signed']} visits signed "
+                    f"({self._counts['overridden']} with a typed reason)"
+                )
+        with self._tx() as session:
+            self._audit(session, "demo.seed", "clinic_profile", None)
+        c = self._counts
+        return DemoSummary(
+            providers=len(providers),
+            patients=patients,
+            encounters=c["encounters"],
+            sites=c["sites"],
+            signed=c["signed"],
+            overridden=c["overridden"],
+            overrides=tuple(self._overrides.most_common()),
+            unworded=c["unworded"],
+        )
+
+    # ------------------------------------------------------------------ the clinic
+    def _users(self, session: Session, rng: random.Random) -> list[UserView]:
         session.add(
             ClinicProfile(
                 name="Riverside Pain & Motion (demo)",
-                address="100 Example Street\nSpringfield",
+                address="100 Example Street\nSpringfield, IL 62701",
                 phone="555-0100",
                 after_hours_phone="555-0199",
+                timezone=DEMO_TIMEZONE,
                 is_demo=True,
             )
         )
@@ -138,6 +222,7 @@ class DemoSeeder(Service):
                 username=u,
                 display_name=n,
                 credentials=c,
+                npi=fake_npi(rng),
                 password_hash=hashed,
                 role=Role.ADMIN if i == 0 else Role.PROVIDER,
                 is_provider=True,
@@ -153,218 +238,130 @@ class DemoSeeder(Service):
         session.add_all([*providers, desk])
         session.flush()
         self._actor.user_id = providers[0].id
-        return providers
+        return [UserView(p.id, p.username, p.display_name, p.credentials, p.role, True, True,
+                         p.npi) for p in providers]  # fmt: skip
 
-    @staticmethod
-    def _formulary(
-        session: Session, day: date
-    ) -> tuple[dict[str, Medication], dict[str, MedicationLot]]:
-        seed_formulary(session)
-        session.flush()
-        meds = {m.code: m for m in session.scalars(select(Medication))}
-        lots = {}
-        for i, code in enumerate(("lidocaine_1", "bupivacaine_0_25", "triamcinolone_40")):
-            lot = MedicationLot(
-                medication=meds[code],
-                lot_number=f"DEMO-{1000 + i}",
-                expires_on=day + timedelta(days=200 + 60 * i),
-            )
-            session.add(lot)
-            lots[code] = lot
-        session.add(
-            MedicationLot(
-                medication=meds["lidocaine_1"],
-                lot_number="DEMO-0999",
-                expires_on=day - timedelta(days=30),
-            )
-        )  # an expired lot
-        session.flush()
-        return meds, lots
+    def _lots(self, rng: random.Random) -> Stock:
+        """Deliveries of every stocked product over the demo's two years, through the service."""
+        clinic = ClinicService(self._sessions, self._actor)
+        with self._tx() as session:
+            ids = {m.code: m.id for m in session.scalars(select(Medication))}
+        first = self._day - timedelta(days=HISTORY_DAYS)
+        lots: dict[str, list[StockLot]] = {}
+        for code in STOCKED:
+            lots[code] = []
+            for number, received, expires in lot_deliveries(rng, code, first, self._day):
+                view = clinic.add_lot(ids[code], number, expires)
+                lots[code].append(StockLot(view.id, number, received, expires))
+        entries = {e.code: e for e in default_formulary()}
+        return Stock(entries, ids, lots)
 
-    @staticmethod
-    def _patients(session: Session, rng: random.Random, count: int, day: date) -> list[Patient]:
-        names = list(WEIGHTS)
-        weights = [WEIGHTS[n] for n in names]
-        people = []
-        for i in range(count):
-            women, men, family_pool, language = POOLS[rng.choices(names, weights)[0]]
-            sex = rng.choice((Sex.FEMALE, Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.OTHER))
-            given_pool = {Sex.FEMALE: women, Sex.MALE: men}.get(sex, women + men)
-            given, family = rng.choice(given_pool), rng.choice(family_pool)
-            born = day - timedelta(days=rng.randint(19 * 365, 88 * 365))
-            weight = Decimal(rng.randint(480, 1250)) / 10 if rng.random() > 0.08 else None
-            people.append(
-                Patient(
-                    mrn=f"D{100001 + i}",
-                    given_name=given,
-                    family_name=family,
-                    given_key=search_key(given),
-                    family_key=search_key(family),
-                    date_of_birth=born,
-                    sex=sex,
-                    weight_kg=weight,
-                    weight_measured_on=day - timedelta(days=rng.randint(0, 400))
-                    if weight
-                    else None,
-                    preferred_language=language if rng.random() > 0.1 else Language.ENGLISH,
-                    phone=f"555-{rng.randint(1000, 9999)}",
-                    allergies=rng.choice(("", "", "", "penicillin", "sulfa", "latex", "codeine")),
-                    anticoagulant=rng.random() < 0.12,
-                    diabetes=rng.random() < 0.15,
-                    pregnant_or_breastfeeding=sex == Sex.FEMALE and rng.random() < 0.02,
-                )
-            )
-        session.add_all(people)
-        session.flush()
-        return people
-
-    def _encounters(
-        self,
-        session: Session,
-        rng: random.Random,
-        people: list[Patient],
-        providers: list[User],
-        meds: dict[str, Medication],
-        lots: dict[str, MedicationLot],
-        day: date,
-    ) -> tuple[int, int]:
-        catalog = default_catalog()
-        encounters = sites = 0
-        start = day - timedelta(days=730)
-        now = datetime.now(UTC)
-        for patient in people:
-            indication, muscles, codes = rng.choice(_PATTERNS)
-            provider = rng.choice(providers)
-            visit = start + timedelta(days=rng.randint(0, 600))
-            while visit <= day:
-                # Clinic hours on this workstation's clock, stored in UTC; never in the future.
-                performed = datetime(
-                    visit.year,
-                    visit.month,
-                    visit.day,
-                    rng.randint(8, 16),
-                    rng.choice((0, 15, 30, 45)),
-                ).astimezone(UTC)
-                performed = min(performed, now - timedelta(minutes=rng.randint(5, 90)))
-                is_today = visit == day
-                pain = rng.randint(5, 9)
-                enc = Encounter(
-                    patient_id=patient.id,
-                    provider_id=provider.id,
-                    performed_at=performed,
-                    indication=indication,
-                    icd10_codes=list(codes),
-                    consent_obtained=True,
-                    time_out_done=True,
-                    skin_prep=rng.choice(list(SkinPrep)),
-                    pain_before=pain,
-                    pain_after=max(0, pain - rng.randint(2, 6)),
-                    tolerance=rng.choice((Tolerance.WELL,) * 8 + (Tolerance.FAIR,)),
-                    complications="none",
-                    follow_up_plan="Repeat in 3 to 4 weeks if helpful.",
-                    status=EncounterStatus.DRAFT
-                    if is_today and rng.random() < 0.5
-                    else EncounterStatus.SIGNED,
-                )
-                if enc.status == EncounterStatus.SIGNED:
-                    enc.signed_by_id = provider.id
-                    enc.signed_at = min(performed + timedelta(minutes=20), now)
-                dry = rng.random() < 0.15
-                chosen = rng.sample(muscles, k=rng.randint(1, min(4, len(muscles))))
-                for muscle in chosen:
-                    for side in rng.sample((Side.LEFT, Side.RIGHT), k=rng.randint(1, 2)):
-                        enc.sites.append(
-                            self._site(
-                                rng,
-                                catalog.get(muscle).code,
-                                side,
-                                len(enc.sites) + 1,
-                                dry,
-                                meds,
-                                lots,
-                            )
-                        )
-                sites += len(enc.sites)
-                session.add(enc)
-                encounters += 1
-                visit += timedelta(days=rng.choice((14, 21, 28, 28, 35, 42, 56, 90)))
-            if rng.random() < 0.1:  # a few patients are in the chair today
-                session.add(
-                    Encounter(
-                        patient_id=patient.id,
-                        provider_id=provider.id,
-                        performed_at=datetime.now(UTC),
-                        indication=indication,
-                    )
-                )
-                encounters += 1
-        session.flush()
-        return encounters, sites
-
-    @staticmethod
-    def _site(
-        rng: random.Random,
-        muscle: str,
-        side: Side,
-        number: int,
-        dry: bool,
-        meds: dict[str, Medication],
-        lots: dict[str, MedicationLot],
-    ) -> InjectionSite:
-        view, x, y = _demo_point(rng, muscle, side)
-        site = InjectionSite(
-            order_number=number,
-            muscle_code=muscle,
-            side=side,
-            view=view,
-            point_x=x,
-            point_y=y,
-            technique=Technique.DRY_NEEDLING if dry else Technique.INJECTION,
-            needle_gauge=30 if dry else rng.choice((25, 25, 27)),
-            needle_length_in=Decimal("1.5"),
-            twitch_response=rng.choice(list(TwitchResponse)),
-            aspiration=Aspiration.NOT_DONE if dry else Aspiration.NEGATIVE,
+    # ------------------------------------------------------------------ one patient
+    def _patient(self, rng: random.Random, number: int, providers: list[UserView]) -> None:
+        given, family, sex, language = pick_name(rng)
+        born = self._day - timedelta(days=rng.randint(19 * 365, 88 * 365))
+        medicare = (self._day - born).days >= 65 * 365 and rng.random() < 0.85
+        story = make_story(rng, medicare=medicare, anticoagulant=rng.random() < 0.12)
+        start = self._day - timedelta(days=HISTORY_DAYS - rng.randint(0, 600))
+        slots = schedule(rng, start, self._day, medicare=medicare)
+        weight = Decimal(rng.randint(480, 1250)) / 10 if rng.random() > 0.05 else None
+        first_day = slots[0].day if slots else self._day
+        patient = self._patients.create(
+            PatientInput(
+                mrn=f"D{100000 + number}",
+                given_name=given,
+                family_name=family,
+                date_of_birth=born,
+                sex=sex,
+                weight_kg=weight,
+                weight_measured_on=first_day - timedelta(days=rng.randint(0, 20))
+                if weight
+                else None,
+                preferred_language=language if rng.random() > 0.1 else Language.ENGLISH,
+                phone=f"555-{rng.randint(1000, 9999)}",
+                allergies=rng.choice(("", "", "", "penicillin", "sulfa", "latex", "codeine")),
+                anticoagulant=bool(story.anticoagulant),
+                diabetes=rng.random() < 0.15,
+                pregnant_or_breastfeeding=sex == Sex.FEMALE
+                and (self._day - born).days < 45 * 365
+                and rng.random() < 0.03,
+                payer="medicare" if medicare else "none",
+            ),
+            today=self._day,
         )
-        if not dry:
-            anesthetic = meds["lidocaine_1"] if rng.random() < 0.8 else meds["bupivacaine_0_25"]
-            volume = rng.choice((Decimal("0.5"), Decimal("1"), Decimal("1"), Decimal("1.5")))
-            site.doses.append(_dose(anesthetic, volume, lots.get(anesthetic.code)))
-            if rng.random() < 0.25:
-                site.doses.append(
-                    _dose(meds["triamcinolone_40"], Decimal("0.25"), lots["triamcinolone_40"])
-                )
-        return site
+        provider = rng.choice(providers)
+        memory = Memory()
+        for slot in slots:
+            performed = self._clinic_time(rng, slot.day)
+            if performed > self._now - timedelta(minutes=15):
+                continue  # later today: not seen yet
+            patient = self._reweigh(rng, patient, slot.day)
+            self._visit(rng, patient, provider, story, slot, performed, memory)
+        if rng.random() < 0.1 and (not slots or slots[-1].day < self._day):
+            # In the chair today: an empty draft, opened now (or during "today"'s hours).
+            now_today = self._day == clinic_day(self._now, DEMO_TIMEZONE)
+            at = self._now if now_today else self._clinic_time(rng, self._day)
+            self._visits.create(patient.id, provider.id, performed_at=at)
+            self._counts["encounters"] += 1
 
+    def _clinic_time(self, rng: random.Random, day: date) -> datetime:
+        """A clinic-hours appointment on ``day`` (8:00 to 16:45 in the clinic's zone), in UTC."""
+        local = time(rng.randint(8, 16), rng.choice((0, 15, 30, 45)))
+        return datetime.combine(day, local, tzinfo=self._zone).astimezone(UTC)
 
-def _demo_point(rng: random.Random, muscle: str, side: Side) -> tuple[View, float, float]:
-    """A point on the muscle's region near its standard point, in normalised coordinates.
+    def _reweigh(self, rng: random.Random, patient: PatientView, day: date) -> PatientView:
+        """Weigh the patient at this visit when the weight on file is old."""
+        kg, measured = patient.weight_kg, patient.weight_measured_on
+        if kg is None or measured is None or (day - measured).days <= REWEIGH_AFTER_DAYS:
+            return patient
+        new = (kg * Decimal(str(1 + rng.uniform(-0.03, 0.03)))).quantize(Decimal("0.1"))
+        data = replace(patient.to_input(), weight_kg=new, weight_measured_on=day)
+        return self._patients.update(
+            patient.id, data, today=self._day, expected_version=patient.version
+        )
 
-    The first view the catalog lists is used; the jitter stays inside the region, so the
-    demo's markers sit on the muscle they name, as a provider's clicks would.
-    """
-    view = default_catalog().get(muscle).views[0]
-    figure = default_bodymap()[FigureView.for_site(view, side)]
-    region = figure.region(muscle, side)
-    assert region is not None, (muscle, side)
-    cx, cy = figure.standard_point(region)
-    x, y = cx, cy
-    for _ in range(10):
-        jx, jy = cx + rng.uniform(-6, 6), cy + rng.uniform(-6, 6)
-        if region.contains(jx, jy):
-            x, y = jx, jy
-            break
-    nx, ny = figure.normalise(x, y)
-    return view, round(nx, 4), round(ny, 4)
-
-
-def _dose(med: Medication, volume: Decimal, lot: MedicationLot | None) -> SiteDose:
-    return SiteDose(
-        medication_id=med.id,
-        lot_id=lot.id if lot else None,
-        volume_ml=volume,
-        dose=med.concentration * volume,
-        dose_unit=dose_unit_for(med.concentration_unit),
-    )
+    def _visit(
+        self,
+        rng: random.Random,
+        patient: PatientView,
+        provider: UserView,
+        story: Story,
+        slot: Slot,
+        performed: datetime,
+        memory: Memory,
+    ) -> None:
+        """Chart one visit as the editor does and, unless it is left for later today, sign it."""
+        facts = PatientFacts(
+            patient.weight_kg, patient.diabetes, patient.pregnant_or_breastfeeding,
+            patient.preferred_language,
+        )  # fmt: skip
+        charted = chart_visit(rng, story, facts, slot, memory, self._stock)
+        self._actor.user_id = provider.id  # the provider charts and signs their own visit
+        visits = self._visits
+        view = visits.create(patient.id, provider.id, performed_at=performed)
+        view = visits.save_draft(view.id, view.version, charted.form, charted.sites)
+        self._counts["encounters"] += 1
+        self._counts["sites"] += len(charted.sites)
+        if slot.day == self._day and rng.random() < 0.5:
+            return  # charted this morning, not signed yet
+        checks = visits.assess_draft(view.id, charted.form, charted.sites)
+        if checks.blocks:
+            listed = "; ".join(f"{f.rule}: {f.message}" for f in checks.blocks)
+            raise AssertionError(f"demo visit on {slot.day} would be refused: {listed}")
+        reasons: dict[str, str] = {}
+        for finding in checks.reasons_needed:
+            if finding.rule in reasons:
+                continue
+            reason = override_reason(rng, finding.rule, story, charted)
+            if reason is None:
+                reason = FALLBACK_REASON
+                self._counts["unworded"] += 1
+            reasons[finding.rule] = reason
+            self._overrides[finding.rule] += 1
+        self._sign_clock.at = min(performed + timedelta(minutes=rng.randint(10, 40)), self._now)
+        visits.sign(view.id, view.version, charted.form, charted.sites, reasons)
+        self._counts["signed"] += 1
+        self._counts["overridden"] += bool(reasons)
 
 
 def seed_demo(sessions: sessionmaker[Session], **kwargs: object) -> DemoSummary:

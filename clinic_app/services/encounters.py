@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -185,8 +185,10 @@ class EncounterService(Service):
         sessions: sessionmaker[Session],
         actor: Actor | None = None,
         catalog: Catalog | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        super().__init__(sessions, actor)
+        super().__init__(sessions, actor, clock=clock)
         self._catalog = catalog or default_catalog()
 
     # ------------------------------------------------------------------ views
