@@ -17,29 +17,25 @@ from clinic_app.storage.location import sqlite_url
 def test_seed_demo_fills_an_empty_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # A small clinic: every visit is signed through the checks, which takes a while for the
+    # default 220 patients. Name scripts: tests/services/test_demo.py draws every tradition.
     db = tmp_path / "demo.sqlite3"
-    assert main(["seed-demo", "--db", str(db)]) == 0
+    assert main(["seed-demo", "--db", str(db), "--patients", "25"]) == 0
     out = capsys.readouterr().out
-    assert "220 patients" in out
+    assert "25 patients" in out
+    assert "visits signed through the checks" in out
     assert "demo-password" in out
     engine = make_engine(sqlite_url(db))
     with make_sessionmaker(engine)() as s:
-        assert s.scalar(select(func.count(Patient.id))) >= 200
-        assert s.scalar(select(func.count(Encounter.id))) >= 1000
+        assert s.scalar(select(func.count(Patient.id))) == 25
+        assert s.scalar(select(func.count(Encounter.id))) >= 100
         assert s.scalar(select(func.count(User.id))) >= 3
         assert s.scalar(select(ClinicProfile.is_demo)) is True
-        names = "".join(s.scalars(select(Patient.family_name)))
-        scripts = {
-            "latin": any("a" <= c.lower() <= "z" for c in names),
-            "cyrillic": any("\u0400" <= c <= "\u04ff" for c in names),
-            "greek": any("\u0370" <= c <= "\u03ff" for c in names),
-            "han": any("\u4e00" <= c <= "\u9fff" for c in names),
-        }
-        assert all(scripts.values()), scripts
+        assert s.scalar(select(ClinicProfile.timezone)) == "America/Chicago"
         first, last = s.execute(
             select(func.min(Encounter.performed_at), func.max(Encounter.performed_at))
         ).one()
-        assert (last - first).days >= 600  # spread over about two years
+        assert (last - first).days >= 500  # spread over about two years
     engine.dispose()
 
 

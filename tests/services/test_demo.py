@@ -1,38 +1,45 @@
 from __future__ import annotations
 
-from datetime import date
+import itertools
+import random
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ConflictError
-from clinic_app.services.demo import seed_demo
+from clinic_app.domain.formulary import default_formulary
+from clinic_app.services.clinic import check_npi
+from clinic_app.services.demo import fake_npi, pick_name, seed_demo
+from clinic_app.services.demo_charting import (
+    STOCKED,
+    Memory,
+    PatientFacts,
+    Stock,
+    StockLot,
+    chart_visit,
+    lot_deliveries,
+    make_story,
+    override_reason,
+    schedule,
+)
+from clinic_app.services.demo_names import POOLS
+from clinic_app.services.demo_phrases import REASONS
 from clinic_app.services.dto import PatientInput
 from tests.conftest import Services
 
-
-def test_demo_clinic_on_each_backend(db: sessionmaker[Session], services: Services) -> None:
-    summary = seed_demo(db, patients=25, seed=3, today=date(2026, 11, 23))
-    assert summary.patients == 25
-    assert summary.encounters > 25
-    profile = services.clinic.profile()
-    assert profile is not None
-    assert profile.is_demo
-    everyone = services.patients.search("")
-    assert len(everyone) == 25
-    some = everyone[0]
-    assert some.id in {p.id for p in services.patients.search(some.family_name.lower())}
-    history = services.encounters.history(some.id)
-    assert history
-    assert all(h.site_count >= 0 for h in history)
+TODAY = date(2026, 11, 23)
 
 
 def test_demo_cannot_be_seeded_twice(db: sessionmaker[Session], services: Services) -> None:
-    seed_demo(db, patients=5, seed=11, today=date(2026, 11, 23))
+    seed_demo(db, patients=2, seed=11, today=TODAY)
     first = [(p.mrn, p.family_name) for p in services.patients.search("")]
-    assert len(first) == 5
+    assert len(first) == 2
     with pytest.raises(ConflictError, match="already holds data"):
-        seed_demo(db, patients=5, seed=11)
+        seed_demo(db, patients=2, seed=11)
+    assert [(p.mrn, p.family_name) for p in services.patients.search("")] == first
 
 
 def test_demo_refuses_a_database_with_only_a_patient(
@@ -44,23 +51,70 @@ def test_demo_refuses_a_database_with_only_a_patient(
     assert services.patients.count() == 1
 
 
-def test_demo_markers_sit_on_the_muscle_they_name(
-    db: sessionmaker[Session], services: Services
-) -> None:
-    from clinic_app.domain.bodymap import FigureView, Layer, default_bodymap
+# ---------------------------------------------------------------- pure parts
 
-    seed_demo(db, patients=15, seed=5, today=date(2026, 11, 23))
-    bodymap = default_bodymap()
-    checked = 0
-    for patient in services.patients.search(""):
-        for summary in services.encounters.history(patient.id)[:2]:
-            for site in services.encounters.get(summary.id).sites:
-                figure = bodymap[FigureView.for_site(site.view, site.side)]
-                region = figure.region(site.muscle_code, site.side)
-                assert region is not None
-                hit = figure.hit_test(
-                    *figure.denormalise(site.point_x, site.point_y), deep=region.layer is Layer.DEEP
-                )
-                assert hit is region, (site.muscle_code, site.side)
-                checked += 1
-    assert checked > 20
+
+def test_every_name_tradition_is_drawn() -> None:
+    rng = random.Random(1)
+    drawn = {pick_name(rng)[1] for _ in range(5000)}
+    for tradition, (_women, _men, families, _language) in POOLS.items():
+        assert drawn & set(families), tradition
+
+
+def test_fake_npis_pass_the_apps_check() -> None:
+    rng = random.Random(2)
+    npis = {fake_npi(rng) for _ in range(200)}
+    assert len(npis) > 190
+    assert all(check_npi(npi) == npi and len(npi) == 10 for npi in npis)
+
+
+def test_a_lot_is_in_date_on_every_day_of_the_demo() -> None:
+    rng = random.Random(3)
+    first, last = TODAY - timedelta(days=730), TODAY
+    deliveries = lot_deliveries(rng, "lidocaine_1", first, last)
+    stock = Stock(
+        {},
+        {},
+        {"lidocaine_1": [StockLot(i, n, r, e) for i, (n, r, e) in enumerate(deliveries)]},
+    )
+    day = first
+    while day <= last:
+        lot = stock.lots["lidocaine_1"][stock.lot_on("lidocaine_1", day)]
+        assert lot.received <= day <= lot.expires - timedelta(days=14)
+        day += timedelta(days=1)
+    assert deliveries[0][2] < TODAY, "the oldest lots have expired by today, as on a shelf"
+    assert len({n for n, _r, _e in deliveries}) == len(deliveries)
+
+
+def test_medicare_series_respect_the_payer_interval_and_codes() -> None:
+    rng = random.Random(4)
+    for _ in range(50):
+        story = make_story(rng, medicare=True, anticoagulant=False)
+        assert story.codes
+        assert all(c.startswith(("M79.1", "G44.2")) for c in story.codes)
+        assert not story.dry_needling
+        slots = schedule(rng, TODAY - timedelta(days=700), TODAY, medicare=True)
+        for earlier, later in itertools.pairwise(slots):
+            assert (later.day - earlier.day).days >= 42
+            assert all(s.day.weekday() < 5 for s in (earlier, later))
+
+
+def test_every_reason_template_fills_in() -> None:
+    rng = random.Random(5)
+    shelf = [StockLot(1, "L1", TODAY - timedelta(days=400), TODAY + timedelta(days=400))]
+    stock = Stock(
+        {e.code: e for e in default_formulary()},
+        {code: i for i, code in enumerate(STOCKED)},
+        dict.fromkeys(STOCKED, shelf),
+    )
+    story = make_story(rng, medicare=True, anticoagulant=True)
+    slot = schedule(rng, TODAY - timedelta(days=100), TODAY, medicare=True)[-1]
+    memory = Memory(previous_day=slot.day - timedelta(days=56))
+    facts = PatientFacts(Decimal("70"), False, False, Language.ENGLISH)
+    charted = chart_visit(rng, story, facts, slot, memory, stock)
+    for rule in REASONS:
+        reason = override_reason(rng, rule, story, charted)
+        assert reason, rule
+        assert "{" not in reason
+        assert "None" not in reason
+    assert override_reason(rng, "no.such_rule", story, charted) is None
