@@ -159,7 +159,8 @@ def schedule(rng: Random, start: date, today: date, *, medicare: bool) -> list[S
             days.append((day, i == 0))
             gap = rng.choice((42, 49, 56, 70)) if medicare else rng.choice((14, 21, 21, 28, 35))
             day = _weekday(day + timedelta(days=gap))
-        day = _weekday(day + timedelta(days=rng.randint(60, 200)))
+        pause = rng.randint(120, 240) if medicare else rng.randint(60, 200)
+        day = _weekday(day + timedelta(days=pause))
     return [
         Slot(d, first, days[i + 1][0] if i + 1 < len(days) else None)
         for i, (d, first) in enumerate(days)
@@ -185,6 +186,7 @@ class Memory:
     baseline_pain: int = 7
     steroid: list[tuple[date, Decimal]] = field(default_factory=list)
     turn: int = 0  # alternates the side of chest-wall muscles when both hurt
+    both_sides: bool = False  # this visit treats both sides even over the lung
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +229,8 @@ def _relief(rng: Random, story: Story, memory: Memory, day: date) -> tuple[int, 
 def _sides_today(story: Story, muscle: str, memory: Memory) -> tuple[Side, ...]:
     """Both affected sides, except over the lung, where one side is treated per visit."""
     if len(story.sides) < 2 or not default_catalog().get(muscle).pneumothorax_risk:
+        return story.sides
+    if memory.both_sides:  # now and then both, with a typed reason at signing
         return story.sides
     return (story.sides[memory.turn % 2],)
 
@@ -315,6 +319,7 @@ def chart_visit(
     day = slot.day
     pattern = story.pattern
     muscles = rng.sample(pattern.muscles, k=rng.randint(1, min(3, len(pattern.muscles))))
+    memory.both_sides = rng.random() < 0.08
     sites = [
         _site(rng, muscle, side, story, facts)
         for muscle in muscles
@@ -332,12 +337,17 @@ def chart_visit(
         ]
         steroid = _steroid_today(rng, story, facts, memory, day, slot.first_of_series)
         if steroid is not None:
-            entry, volume = stock.entries[steroid], rng.choice((Decimal("0.25"), Decimal("0.5")))
-            dose = DoseInput(stock.ids[steroid], volume, stock.lot_on(steroid, day))
-            most_tender = rng.randrange(len(drafts))
-            target = drafts[most_tender]
-            drafts[most_tender] = SiteDraft(target.site, (*target.doses, dose))
-            steroid_mg = entry.concentration * volume * (entry.triamcinolone_equivalent_factor or 1)
+            entry, lot = stock.entries[steroid], stock.lot_on(steroid, day)
+            factor = entry.triamcinolone_equivalent_factor or Decimal(1)
+            # 10–20 mg at the one or two most tender sites.
+            for most_tender in rng.sample(
+                range(len(drafts)), k=min(len(drafts), rng.randint(1, 2))
+            ):
+                volume = rng.choice((Decimal("0.25"), Decimal("0.5")))
+                target = drafts[most_tender]
+                dose = DoseInput(stock.ids[steroid], volume, lot)
+                drafts[most_tender] = SiteDraft(target.site, (*target.doses, dose))
+                steroid_mg += entry.concentration * volume * factor
     if slot.first_of_series:
         memory.baseline_pain = rng.randint(5, 9)
     pain_before = max(2, memory.baseline_pain - rng.randint(0, 2))
@@ -426,9 +436,13 @@ def override_reason(rng: Random, rule: str, story: Story, charted: Charted) -> s
     has no words for (the seeder then counts it, so a new rule does not go unnoticed)."""
     form = charted.form
     gauges = [s.site.needle_gauge for s in charted.sites if s.site.needle_gauge is not None]
+    gauge = max(gauges, default=27)
+    deep = any(s.site.muscle_code in DEEP_MUSCLES for s in charted.sites)
+    approach = words.APPROACH_DEEP if deep else words.APPROACH_SUPERFICIAL
     fields = {
         "drug": story.anticoagulant or "an anticoagulant",
-        "gauge": max(gauges, default=27),
+        "approach": approach.format(gauge=min(gauges, default=22) if deep else gauge),
+        "gauge": gauge,
         "percent": form.prior_relief_percent,
         "weeks": form.prior_relief_weeks,
         "pain": form.pain_before,

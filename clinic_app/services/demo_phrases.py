@@ -191,14 +191,14 @@ NEEDLE_PHOBIA_NOTE = "Anxious about needles; treated lying down."
 KELOID_NOTE = "Keloid after surgery; scarring risk discussed."
 
 #: Typed reasons for warnings that ask for one, by rule id (resources/rules/rules.toml and
-#: screening.toml). Fields: {drug} blood thinner, {gauge} finest needle, {percent} / {weeks}
-#: relief reported today, {pain} pain before.
+#: screening.toml). Fields: {drug} blood thinner, {approach} how the needling was kept gentle,
+#: {gauge} finest needle, {percent} / {weeks} relief reported today, {pain} pain before.
 REASONS: dict[str, tuple[str, ...]] = {
     "screening.anticoagulant": (
-        "Takes {drug}; not stopped for this. Superficial trigger points only, {gauge} G needle, "
-        "firm pressure for 5 minutes after each site; bruising risk explained and accepted.",
-        "On {drug}; prescriber advises against a pause. Few sites, {gauge} G needle, pressure "
-        "held until dry; benefit outweighs the bleeding risk, patient agrees.",
+        "Takes {drug}; not stopped for this. {approach}, firm pressure for 5 minutes after "
+        "each site; bruising risk explained and accepted.",
+        "On {drug}; the prescriber advises against a pause. {approach}, pressure held until "
+        "dry; benefit outweighs the bleeding risk, patient agrees.",
     ),
     "screening.pregnancy": (
         "Local anesthetic only, no steroid, smallest effective volume; the patient's obstetric "
@@ -208,6 +208,9 @@ REASONS: dict[str, tuple[str, ...]] = {
         "Both sides symptomatic and limiting sleep. Pincer grasp lifting the muscle off the "
         "chest wall, needle aimed away from the lung, {gauge} G short needle; pneumothorax "
         "symptoms explained.",
+        "Bilateral bands reproduce the patient's pain; each side treated superficially with "
+        "the muscle held in a pincer grasp, tangential approach; warning signs of a collapsed "
+        "lung reviewed.",
     ),
     "steroid.window": (
         "Severe flare with poor sleep despite the home program; one more steroid dose agreed "
@@ -236,3 +239,7 @@ REASONS: dict[str, tuple[str, ...]] = {
 #: interval.relief when the relief reported today meets the payer's numbers (the reason
 #: states them when a rules version reads the relief from the earlier visit's record).
 RELIEF_REPORTED = "Relief after the last session, reported today: {percent}% lasting {weeks} weeks."
+
+#: {approach} of the anticoagulant reason.
+APPROACH_SUPERFICIAL = "Superficial trigger points only with a {gauge} G needle"
+APPROACH_DEEP = "Deep sites with a single pass of a {gauge} G needle each"
