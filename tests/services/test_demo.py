@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import itertools
 import random
+import shutil
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ConflictError
 from clinic_app.domain.formulary import default_formulary
-from clinic_app.services.clinic import check_npi
+from clinic_app.services.clinic import ClinicService, check_npi
 from clinic_app.services.demo import fake_npi, pick_name, seed_demo
 from clinic_app.services.demo_charting import (
     STOCKED,
@@ -28,6 +30,8 @@ from clinic_app.services.demo_charting import (
 from clinic_app.services.demo_names import POOLS
 from clinic_app.services.demo_phrases import REASONS
 from clinic_app.services.dto import PatientInput
+from clinic_app.storage.engine import make_engine, make_sessionmaker
+from clinic_app.storage.location import sqlite_url
 from tests.conftest import Services
 
 TODAY = date(2026, 11, 23)
@@ -118,3 +122,19 @@ def test_every_reason_template_fills_in() -> None:
         assert "{" not in reason
         assert "None" not in reason
     assert override_reason(rng, "no.such_rule", story, charted) is None
+
+
+def test_a_failed_seed_leaves_the_database_empty(sqlite_template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    engine = make_engine(sqlite_url(path))
+    sessions = make_sessionmaker(engine)
+
+    def interrupted(text: str) -> None:
+        raise KeyboardInterrupt(text)  # the user pressed Ctrl+C after the first patients
+
+    with pytest.raises(KeyboardInterrupt, match="patients"):
+        seed_demo(sessions, patients=2, seed=1, today=TODAY, progress=interrupted)
+    assert ClinicService(sessions).is_empty()
+    assert seed_demo(sessions, patients=1, seed=1, today=TODAY).patients == 1
+    engine.dispose()
