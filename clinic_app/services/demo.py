@@ -38,7 +38,13 @@ from clinic_app.models import ClinicProfile, Medication, User
 from clinic_app.models.base import utcnow
 from clinic_app.services.base import Actor, Service
 from clinic_app.services.checks import ChecksService
-from clinic_app.services.clinic import ClinicService, check_npi, hash_password, seed_formulary
+from clinic_app.services.clinic import (
+    ClinicService,
+    check_npi,
+    hash_password,
+    seed_formulary,
+    user_view,
+)
 from clinic_app.services.demo_charting import (
     STOCKED,
     Memory,
@@ -241,8 +247,7 @@ class DemoSeeder(Service):
         session.add_all([*providers, desk])
         session.flush()
         self._actor.user_id = providers[0].id
-        return [UserView(p.id, p.username, p.display_name, p.credentials, p.role, True, True,
-                         p.npi) for p in providers]  # fmt: skip
+        return [user_view(p) for p in providers]
 
     def _lots(self, rng: random.Random) -> Stock:
         """Deliveries of every stocked product over the demo's two years, through the service."""
