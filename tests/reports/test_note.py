@@ -259,9 +259,7 @@ def test_findings_totals_provider_npi_clinic_address_and_what_came_after_signing
         handout_prints=(
             NotePrint("Spanish", datetime(2025, 3, 4, 15, 20, tzinfo=UTC), "Front Desk", 2),
         ),
-        addenda=(
-            NoteAddendum("Ana Ruiz, MD", datetime(2025, 3, 6, 15, 0, tzinfo=UTC), "Called."),
-        ),
+        addenda=(NoteAddendum("Ana Ruiz, MD", datetime(2025, 3, 6, 15, 0, tzinfo=UTC), "Called."),),
     )
     text = flat(" ".join(pages_text(render_note(data))))
     for header in ("Taut band", "Jump sign", "Referred pain reproduced", "Local twitch"):
@@ -336,4 +334,5 @@ def test_a_word_wider_than_any_column_is_broken_with_a_hyphen() -> None:
     pieces = re.findall(r"(\S+)-\s", text)
     assert pieces, "the long word should be cut with visible hyphens"
     joined = "".join(re.findall(r"[A-Za-z]+", " ".join(p for p in pieces)))
-    assert joined and word.startswith(joined[: len(word) // 2])
+    assert joined
+    assert word.startswith(joined[: len(word) // 2])
