@@ -514,7 +514,8 @@ class NoteRenderer:
             "Limits are the drug label's maximum for the weight above, capped at the label's "
             "absolute maximum (the cap alone when no current weight was on file).",
         )
-        return KeepTogether([self._grid(TOTAL_COLUMNS, rows), Spacer(1, 2), note])
+        title = self._para("Drug totals for this visit against their limits", "Label")
+        return KeepTogether([title, self._grid(TOTAL_COLUMNS, rows), Spacer(1, 2), note])
 
     def _grid(self, columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]]) -> Table:
         """A table of short values with a shaded header; no word is split mid-word."""
