@@ -336,7 +336,16 @@ class NoteService(ChecksService):
                     seal = report.NoteSeal(e.signed_digest, False)
             addenda = self._addenda(session, e.id)
             prints = self._prints(session, e.id)
-        return note_from_snapshot(snap, seal=seal, addenda=addenda, prints=prints)
+            try:
+                return note_from_snapshot(snap, seal=seal, addenda=addenda, prints=prints)
+            except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
+                if seal is None or seal.intact:
+                    raise
+                # Altered past reading: print today's record under the ALTERED mark.
+                view = self._encounter_view(session, e)
+                assessment = self._assess(session, e, view.form, [draft_of(s) for s in view.sites])
+                live = build_snapshot(session, e, view, assessment)
+                return note_from_snapshot(live, seal=seal, addenda=addenda, prints=prints)
 
     def render_note(self, encounter_id: int) -> bytes:
         """The procedure note as PDF bytes."""

@@ -162,7 +162,12 @@ def stored(db: sessionmaker[Session], encounter_id: int) -> tuple[dict[str, Any]
     return dict(row.signed_snapshot), row.signed_digest
 
 
-def tamper(db: sessionmaker[Session], encounter_id: int, snapshot: dict[str, Any] | None) -> None:
+def tamper(
+    db: sessionmaker[Session],
+    encounter_id: int,
+    snapshot: dict[str, Any] | None,
+    **columns: object,
+) -> None:
     """Overwrite the stored snapshot behind the app's back, as someone with database access.
 
     The frozen-record triggers (migration 0005) refuse any UPDATE of a signed encounter; a
@@ -184,7 +189,7 @@ def tamper(db: sessionmaker[Session], encounter_id: int, snapshot: dict[str, Any
         session.execute(
             update(Encounter.__table__)
             .where(Encounter.__table__.c.id == encounter_id)
-            .values(signed_snapshot=snapshot)
+            .values(signed_snapshot=snapshot, **columns)
         )
         if postgres:
             session.execute(text("ALTER TABLE encounter ENABLE TRIGGER USER"))
@@ -350,3 +355,29 @@ def test_a_removed_snapshot_also_prints_altered(
     data = s.notes.note_data(s.encounter_id)
     assert data.altered
     assert ALTERED in text_of(s.notes.render_note(s.encounter_id))
+
+
+def test_a_snapshot_altered_past_reading_still_prints_altered(
+    services: Services, db: sessionmaker[Session]
+) -> None:
+    s = sign_visit(services, db)
+    tamper(db, s.encounter_id, {"format": 1, "sites": "not a list", "patient": 7})
+    data = s.notes.note_data(s.encounter_id)
+    assert data.altered
+    pdf_text = text_of(s.notes.render_note(s.encounter_id))
+    assert ALTERED in pdf_text
+    assert "Nguyễn, Łukasz" in pdf_text
+
+
+def test_a_visit_signed_before_seals_prints_from_the_record_without_a_seal(
+    services: Services, db: sessionmaker[Session]
+) -> None:
+    s = sign_visit(services, db)
+    tamper(db, s.encounter_id, None, signed_digest=None)
+    data = s.notes.note_data(s.encounter_id)
+    assert data.signed
+    assert data.seal is None
+    assert not data.altered
+    pdf_text = text_of(s.notes.render_note(s.encounter_id))
+    assert "Content seal None: signed before the app kept content seals." in pdf_text
+    assert "DRAFT" not in pdf_text
