@@ -77,6 +77,7 @@ def note(**changes: object) -> NoteData:
         overrides=(("The patient takes an anticoagulant.", "INR 2.1 checked today"),),
         cpt=(NoteCode("20552", 1, "Injection(s); single or multiple trigger point(s), 1 or 2"),),
         hcpcs=(NoteCode("J3301", 1, "Triamcinolone acetonide, per 10 mg (10 mg given)"),),
+        timezone="UTC",
     )
     return replace(data, **changes)  # type: ignore[arg-type]
 
