@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -61,7 +62,7 @@ def read(pdf: bytes) -> tuple[str, list[tuple[str, str]]]:
     """The PDF's text, and (font name without subset prefix, text) for each piece drawn."""
     runs: list[tuple[str, str]] = []
 
-    def visit(text: str, cm: object, tm: object, font: DictionaryObject | None, size: float) -> None:
+    def visit(text: str, _cm: object, _tm: object, font: DictionaryObject | None, *_: Any) -> None:
         if font is not None and text.strip():
             runs.append((str(font["/BaseFont"]).split("+", 1)[-1], text))
 
