@@ -25,10 +25,10 @@ def install_fonts(app: QGuiApplication) -> list[str]:
     Returns:
         The application font's families, in lookup order.
     """
-    for font in SHIPPED_FONTS:
-        if QFontDatabase.addApplicationFont(str(font_path(font))) < 0:
+    for shipped in SHIPPED_FONTS:
+        if QFontDatabase.addApplicationFont(str(font_path(shipped))) < 0:
             # Never fatal: the names then show in whatever the system has.
-            log.warning("the font file %s could not be loaded", font.file)
+            log.warning("the font file %s could not be loaded", shipped.file)
     font = app.font()
     families = list(font.families()) or [font.family()]
     families += [f for f in FONT_CHAIN if f not in families]
