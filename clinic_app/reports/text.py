@@ -20,6 +20,9 @@ characters that every reportlab call already draws, whose glyphs can be checked 
 fonts' character maps before anything is drawn, and whose text a PDF reader extracts as those
 presentation forms in visual order (NFKC of the reversed text gives the typed letters back).
 
+Hebrew points need nothing more: DejaVu Sans draws a point over the glyph drawn after it,
+which is where reversal leaves it.
+
 Known limits: Arabic vowel marks (harakat) are left out, as presentation forms cannot place
 them (names are written without them in practice); a right-to-left run is put in visual order
 before a Paragraph wraps it, so a long right-to-left text wrapped over several lines reads its

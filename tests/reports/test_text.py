@@ -43,6 +43,13 @@ def test_right_to_left_runs_are_reversed_inside_left_to_right_text() -> None:
     assert visual("Room 12 — كمال 3") == "Room 12 — 3 \ufedd\ufe8e\ufee4\ufedb"
 
 
+def test_hebrew_points_are_drawn_just_before_their_letter() -> None:
+    """DejaVu Sans draws a Hebrew point over the glyph drawn after it (zero advance, outline
+    right of its origin), so in visual order a point comes before its letter, as reversal
+    leaves it (checked on a rendered page: each point under or over its own letter)."""
+    assert visual("שָׂרָה") == "ה\u05b8ר\u05c2\u05b8ש"
+
+
 def test_lam_alef_joins_and_allah_is_spelt_out() -> None:
     assert visual("لا") == "\ufefb"
     shown = visual("عبد الله")
