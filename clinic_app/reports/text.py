@@ -17,8 +17,9 @@ Windows, macOS and Linux) runs the Unicode Bidirectional Algorithm; arabic-resha
 pure Python, maintained) turns Arabic letters into their joined forms as Unicode Arabic
 Presentation Forms, which DejaVu Sans has. The result is an ordinary left-to-right string of
 characters that every reportlab call already draws, whose glyphs can be checked against the
-fonts' character maps before anything is drawn, and whose text a PDF reader extracts as those
-presentation forms in visual order (NFKC of the reversed text gives the typed letters back).
+fonts' character maps before anything is drawn. PDF readers that order right-to-left text
+(pypdf, poppler) extract it in typed order as those presentation forms; NFKC gives the typed
+letters back.
 
 Hebrew points need nothing more: DejaVu Sans draws a point over the glyph drawn after it,
 which is where reversal leaves it.
