@@ -8,11 +8,18 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -213,6 +220,26 @@ class MessageBar(QFrame):
             button.clicked.connect(lambda _checked=False, slot=slot: slot())
             self._layout.insertWidget(position, button, 0, Qt.AlignmentFlag.AlignTop)
             self.action_buttons.append(button)
+
+
+def freeze_inputs(root: QWidget) -> int:
+    """Make every input under ``root`` unchangeable, whoever added it; returns how many.
+
+    A signed visit's form must not take a keystroke, whatever fields the form grows: text
+    stays selectable (read-only), choices and check boxes are disabled.
+    """
+    frozen = 0
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox):
+            widget.setReadOnly(True)
+        elif isinstance(widget, QComboBox | QAbstractSlider) or (
+            isinstance(widget, QAbstractButton) and widget.isCheckable()
+        ):
+            widget.setEnabled(False)
+        else:
+            continue
+        frozen += 1
+    return frozen
 
 
 def conflict_close_box(parent: QWidget | None) -> QMessageBox:
