@@ -16,7 +16,7 @@ visit is not changed by accident; signed encounters are always read-only.
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from html import escape as html_escape
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain.clock import clinic_day, to_clinic_time
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ClinicError, ConflictError, NotFoundError
 from clinic_app.domain.favourites import default_favourites
@@ -125,7 +126,7 @@ class EncounterEditor(QMainWindow):
         self.signing = EditorSigning(self)
         self.live_checks = LiveChecks(self._assess_draft, self)
         self._take(encounter)
-        past_draft = self.is_draft and self._performed_on < date.today()
+        past_draft = self.is_draft and self._performed_on < self.clinic_today()
         self.read_only = not self.is_draft or past_draft
         self.setObjectName("encounterEditor")
         self.setAccessibleName("Encounter editor")
@@ -301,11 +302,12 @@ class EncounterEditor(QMainWindow):
         self._version = encounter.version
         self._status = encounter.status
         self._provider_id = encounter.provider_id
-        # The visit day is the workstation's calendar day, not UTC's: a visit at 7 pm in
+        # The visit day is the clinic's calendar day, not UTC's: a visit at 7 pm in
         # California is stored on the next UTC day.
-        self._performed_on = encounter.performed_at.astimezone().date()
+        self._zone = encounter.clinic_timezone
+        self._performed_on = clinic_day(encounter.performed_at, self._zone)
         self.setWindowTitle(
-            f"{self._patient_name} — {local_timestamp(encounter.performed_at)} "
+            f"{self._patient_name} — {local_timestamp(encounter.performed_at, self._zone)} "
             f"({'draft' if self.is_draft else 'signed'})"
         )
 
@@ -396,7 +398,8 @@ class EncounterEditor(QMainWindow):
 
     def _show_repeat(self, repeated: RepeatedVisit) -> None:
         heading = (
-            f"Copied from the visit of {local_timestamp(repeated.previous_at)}: sites, needles "
+            f"Copied from the visit of {local_timestamp(repeated.previous_at, self._zone)}: "
+            "sites, needles "
             "and doses. Screening, consent, time-out and pain scores are today's to fill in."
         )
         if repeated.changes:
@@ -419,6 +422,10 @@ class EncounterEditor(QMainWindow):
     def is_dirty(self) -> bool:
         """True while some edit is not saved (chart or form)."""
         return not self.read_only and (not self.stack.isClean() or self._form_dirty)
+
+    def clinic_today(self) -> date:
+        """Today's date at the clinic (its time zone, as the services report it)."""
+        return clinic_day(datetime.now(UTC), self._zone)
 
     @property
     def provider_id(self) -> int:
@@ -647,7 +654,8 @@ class EncounterEditor(QMainWindow):
         self._form_dirty = False
         if self.message_bar.kind == "error":
             self.message_bar.hide()
-        self.save_label.setText(f"Saved {datetime.now().strftime('%H:%M:%S')}")
+        now = to_clinic_time(datetime.now(UTC), self._zone)
+        self.save_label.setText(f"Saved {now:%H:%M:%S}")
 
     def _discard_if_untouched(self) -> None:
         # A draft opened by mistake (nothing charted or typed) would stay in the history
@@ -658,7 +666,7 @@ class EncounterEditor(QMainWindow):
             self.services.encounters.discard_if_empty(self.encounter_id)
 
     def _fetch_lots(self, medication_id: int, *, visit_day_too: bool = False) -> list[LotView]:
-        today = date.today()
+        today = self.clinic_today()
         try:
             found = {lot.id: lot for lot in self.services.clinic.usable_lots(medication_id)}
             if visit_day_too and self._performed_on < today:

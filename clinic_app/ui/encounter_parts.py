@@ -135,7 +135,8 @@ class EncounterHeader(QWidget):
     def set_encounter(self, encounter: EncounterView) -> None:
         """Show this encounter's provider, time and status (after a reload or a switch)."""
         self.encounter.setText(
-            f"Provider: {encounter.provider_name}\n{local_timestamp(encounter.performed_at)} · "
+            f"Provider: {encounter.provider_name}\n"
+            f"{local_timestamp(encounter.performed_at, encounter.clinic_timezone)} · "
             f"{STATUS_LABELS.get(encounter.status, str(encounter.status))}"
         )
 
