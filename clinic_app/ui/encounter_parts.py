@@ -115,6 +115,7 @@ class EncounterHeader(QWidget):
         self.alerts.setWordWrap(False)
         self.alerts.setVisible(bool(flags))
         self.encounter = _plain_label(name="Provider, date and status")
+        self.encounter.setWordWrap(False)  # the time and its zone stay on one line
         self.set_encounter(encounter)
         self.encounter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
 

@@ -195,3 +195,42 @@ def test_the_services_say_why_in_words(
         )
     assert str(caught.value) == SIGNED_FROZEN_TEXT
     assert "addenda" in str(caught.value)
+
+
+def test_the_migration_downgrades_and_upgrades_cleanly(tmp_path) -> None:
+    from alembic import command
+
+    from clinic_app.storage import migrate
+    from clinic_app.storage.engine import make_engine
+    from clinic_app.storage.location import sqlite_url
+
+    engine = make_engine(sqlite_url(tmp_path / "m.sqlite3"))
+    migrate.upgrade(engine)
+
+    def triggers() -> set[str]:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            return {name for (name,) in rows}
+
+    assert len(triggers()) == 10
+    cfg = migrate.alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+    assert triggers() == set()
+    migrate.upgrade(engine)
+    assert len(triggers()) == 10
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_has_the_triggers(pg_engine) -> None:
+    with pg_engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT DISTINCT event_object_table FROM information_schema.triggers "
+                "WHERE trigger_name LIKE 'frozen_%'"
+            )
+        )
+        tables = {table for (table,) in rows}
+    assert tables == {"encounter", "injection_site", "site_dose", "encounter_addendum"}

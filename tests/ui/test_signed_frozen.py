@@ -93,9 +93,15 @@ def editor(qtbot, services: AppServices, draft_id: int) -> EncounterEditor:
     window.resize(1440, 900)
     window.show()
     qtbot.waitExposed(window)
-    window.activateWindow()  # shortcuts only fire in the active window
-    qtbot.waitUntil(window.isActiveWindow)
+    activate(qtbot, window)
     return window
+
+
+def activate(qtbot, window: QWidget) -> None:
+    """Shortcuts only fire in the active window."""
+    window.raise_()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=20_000)
 
 
 def sign_in_editor(qtbot, editor: EncounterEditor) -> None:
@@ -361,8 +367,7 @@ def test_an_addendum_is_signed_and_shown_under_the_original(
     assert stored_view.sites[1].muscle_code == "rhomboids"
 
     # The shortcut opens it too; a refusal (here: an empty text) stays in the dialog.
-    editor.activateWindow()
-    qtbot.waitUntil(editor.isActiveWindow)
+    activate(qtbot, editor)
     qtbot.keyClick(
         editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
     )
