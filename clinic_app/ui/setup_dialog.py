@@ -89,6 +89,7 @@ def zone_combo() -> QComboBox:
     combo.addItems(sorted(z for z in available_timezones() if "/" in z and z.isascii()))
     combo.setCurrentIndex(0)
     line = combo.lineEdit()
+    assert line is not None  # an editable combo always has one
     line.setPlaceholderText(THIS_COMPUTER_ZONE)
     completer = QCompleter(combo.model(), combo)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
