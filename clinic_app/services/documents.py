@@ -14,6 +14,7 @@ from typing import Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from clinic_app.domain.clock import clinic_zone
 from clinic_app.domain.enums import EncounterStatus, Language
 from clinic_app.domain.errors import NotFoundError, ValidationError
 from clinic_app.domain.handout import HandoutData, HandoutSite, Medicine
@@ -114,11 +115,18 @@ class ProcedureRow:
     last_printed_at: datetime | None
 
 
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The start of ``day`` and of the next day, as aware datetimes in local time."""
-    start = datetime.combine(day, time()).astimezone()
-    end = datetime.combine(day + timedelta(days=1), time()).astimezone()
-    return start, end
+def local_day_bounds(day: date, zone: str = "") -> tuple[datetime, datetime]:
+    """The start of ``day`` and of the next day at the clinic, as aware datetimes.
+
+    ``zone`` is the clinic's IANA zone name ("" = this computer's zone).
+    """
+    tz = clinic_zone(zone)
+    if tz is None:
+        return (
+            datetime.combine(day, time()).astimezone(),
+            datetime.combine(day + timedelta(days=1), time()).astimezone(),
+        )
+    return datetime.combine(day, time(), tz), datetime.combine(day + timedelta(days=1), time(), tz)
 
 
 class DocumentService(Service):
@@ -309,7 +317,6 @@ class DocumentService(Service):
         """
         if status is not None and status not in PROCEDURE_STATUSES:
             raise ValidationError("status", f"Unknown procedure status {status!r}.")
-        start, end = local_day_bounds(day)
         sites = (
             select(func.count(InjectionSite.id))
             .where(InjectionSite.encounter_id == Encounter.id)
@@ -329,11 +336,7 @@ class DocumentService(Service):
             select(Encounter, Patient, User, sites, last_print)
             .join(Patient, Patient.id == Encounter.patient_id)
             .outerjoin(User, User.id == Encounter.provider_id)
-            .where(
-                Encounter.performed_at >= start,
-                Encounter.performed_at < end,
-                Patient.voided_at.is_(None),
-            )
+            .where(Patient.voided_at.is_(None))
             .order_by(Encounter.performed_at, Encounter.id)
         )
         if provider_id is not None:
@@ -345,7 +348,11 @@ class DocumentService(Service):
         elif status == "not_printed":
             query = query.where(~has_print)
         with self._tx() as session:
-            rows = session.execute(query).all()
+            # The clinic's day, not this computer's (a workstation may sit in another zone).
+            zone = session.scalar(select(ClinicProfile.timezone).limit(1)) or ""
+            start, end = local_day_bounds(day, zone)
+            in_day = (Encounter.performed_at >= start, Encounter.performed_at < end)
+            rows = session.execute(query.where(*in_day)).all()
             return [
                 ProcedureRow(
                     encounter_id=encounter.id,
