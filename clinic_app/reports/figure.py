@@ -26,6 +26,7 @@ from clinic_app.domain.bodymap import BodyMap, Figure, FigureView, default_bodym
 from clinic_app.domain.enums import Side, Technique
 from clinic_app.domain.handout import HandoutData, HandoutSite
 from clinic_app.domain.svgpath import Command, Point, flatten
+from clinic_app.reports.placement import Placement, place_markers
 
 #: Output height of every panel in pixels (about 250 dpi at the printed size).
 PANEL_HEIGHT = 750
@@ -169,12 +170,35 @@ def _geometry(figure: Figure) -> _Geometry:
     return geometry
 
 
+#: Marker radius and label sizes in output pixels at scale 1 (PANEL_HEIGHT = 750).
+MARKER_RADIUS = 17
+_LABEL_SIZE = (18, 14)  # two digits, three digits
+_LEADER = (70, 70, 70)
+_DOT_RADIUS = 4
+
+
+def marker_scale(data: HandoutData) -> float:
+    """Large print draws bigger marks and numbers."""
+    return 1.4 if data.large_print else 1.0
+
+
+def _placements(
+    geometry: _Geometry, sites: Sequence[HandoutSite], scale: float
+) -> list[tuple[HandoutSite, Placement]]:
+    """Each site with its marker, moved off its point where it would hide another."""
+    radius = MARKER_RADIUS * SUPERSAMPLE * scale
+    points = [(s.x * geometry.width, s.y * geometry.height) for s in sites]
+    placed = place_markers(points, radius, geometry.width, geometry.height, gap=SUPERSAMPLE * 2)
+    return list(zip(sites, placed, strict=True))
+
+
 def _paint(
     image: Image.Image,
     geometry: _Geometry,
     treated: set[_Key],
-    sites: Sequence[HandoutSite],
+    marks: Sequence[tuple[HandoutSite, Placement]],
     offset: tuple[int, int],
+    scale: float = 1.0,
 ) -> None:
     """Draw the panel at supersampled size, or the part of it whose top left is ``offset``.
 
@@ -216,12 +240,19 @@ def _paint(
     for shape in geometry.outlines:
         if visible(shape):
             draw.line(shift(shape.path), fill=shape.colour, width=2 * SUPERSAMPLE)
-    radius = 17 * SUPERSAMPLE
-    for site in sites:
-        cx, cy = site.x * geometry.width - dx, site.y * geometry.height - dy
+    radius = MARKER_RADIUS * SUPERSAMPLE * scale
+    dot = _DOT_RADIUS * SUPERSAMPLE * scale
+    for _, placement in marks:  # leaders under every marker
+        if placement.moved:
+            (x0, y0), (x1, y1) = placement.leader(radius)
+            draw.line((x0 - dx, y0 - dy, x1 - dx, y1 - dy), fill=_LEADER, width=2 * SUPERSAMPLE)
+            px, py = x1 - dx, y1 - dy
+            draw.ellipse((px - dot, py - dot, px + dot, py + dot), fill=_LEADER)
+    for site, placement in marks:
+        cx, cy = placement.centre[0] - dx, placement.centre[1] - dy
         box = (cx - radius, cy - radius, cx + radius, cy + radius)
         label = str(site.number)
-        size = (18 if len(label) < 3 else 14) * SUPERSAMPLE
+        size = round(_LABEL_SIZE[len(label) >= 3] * SUPERSAMPLE * scale)
         if site.technique is Technique.INJECTION:
             draw.ellipse(box, fill=_INJECTION_FILL, outline="white", width=2 * SUPERSAMPLE)
             colour = "white"
@@ -235,7 +266,7 @@ def _paint(
 _REACH = 5
 
 
-def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
+def _draw_panel(figure: Figure, sites: Sequence[HandoutSite], scale: float = 1.0) -> Image.Image:
     """The panel at output size: the cached plain panel with only the changed part redrawn.
 
     Treated regions and marks are painted at supersampled size into a crop that covers every
@@ -248,10 +279,11 @@ def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
     boxes = [shape.box for key, _, shape in geometry.regions if key in treated]
     pad = 2 * SUPERSAMPLE  # half the thick treated outline, rounded up
     boxes = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in boxes]
-    radius = 18 * SUPERSAMPLE
-    for site in sites:
-        cx, cy = site.x * geometry.width, site.y * geometry.height
-        boxes.append((cx - radius, cy - radius, cx + radius, cy + radius))
+    marks = _placements(geometry, sites, scale)
+    radius = (MARKER_RADIUS + 1) * SUPERSAMPLE * scale
+    for _, placement in marks:
+        for cx, cy in (placement.centre, placement.point):
+            boxes.append((cx - radius, cy - radius, cx + radius, cy + radius))
     if not boxes:
         return panel
     out_w, out_h = panel.size
@@ -267,7 +299,7 @@ def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
     cx1 = min(geometry.width, math.ceil((ox1 + _REACH) * sx))
     cy1 = min(geometry.height, math.ceil((oy1 + _REACH) * sy))
     crop = Image.new("RGB", (cx1 - cx0, cy1 - cy0), "white")
-    _paint(crop, geometry, treated, sites, (cx0, cy0))
+    _paint(crop, geometry, treated, marks, (cx0, cy0), scale)
     part = crop.resize(
         (ox1 - ox0, oy1 - oy0),
         Image.Resampling.LANCZOS,
@@ -280,8 +312,9 @@ def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
 def body_figure_image(data: HandoutData, bodymap: BodyMap | None = None) -> Image.Image | None:
     """The figure with the patient's marks, or None when there are no sites."""
     bodymap = bodymap or default_bodymap()
+    scale = marker_scale(data)
     panels = [
-        _draw_panel(bodymap[view], [s for s in data.sites if _view_of(s) is view])
+        _draw_panel(bodymap[view], [s for s in data.sites if _view_of(s) is view], scale)
         for view, _ in figure_panels(data, bodymap)
     ]
     if not panels:

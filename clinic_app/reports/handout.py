@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import logging
-import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +26,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Flowable,
     Frame,
-    ImageAndFlowables,
     KeepTogether,
+    NextPageTemplate,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -44,9 +44,13 @@ from clinic_app.domain.handout import (
     Block,
     HandoutData,
     HandoutTexts,
+    Line,
+    LineStyle,
+    Section,
+    clean,
+    compose,
     default_texts,
     lay_sites,
-    select_blocks,
 )
 from clinic_app.reports.base import (
     BOLD,
@@ -62,8 +66,13 @@ from clinic_app.reports.figure import body_figure_image, figure_panels
 EMERGENCY_RED = colors.HexColor("#b3121f")
 EMERGENCY_FILL = colors.HexColor("#fdecea")
 RULE_GREY = colors.HexColor("#9a9a9a")
+MARK_RED = colors.HexColor("#c41e3a")  # as the figure's injection marks
+MARK_BLUE = colors.HexColor("#145aaa")  # as the figure's dry-needling rings
 #: Longer site lists print at full width with the figure below them, not beside.
 SIDE_BY_SIDE_SITES = 8
+#: The body figure's height on paper, captions included (normal and large print).
+FIGURE_HEIGHT = 4.5 * inch
+FIGURE_HEIGHT_LARGE = 6.0 * inch
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +85,8 @@ class _Sizes:
     header: float
 
 
-NORMAL = _Sizes(body=11.5, heading=15, title=20, header=9.5)
-LARGE = _Sizes(body=17, heading=22, title=27, header=12)
+NORMAL = _Sizes(body=11, heading=13.5, title=18, header=9.5)
+LARGE = _Sizes(body=16, heading=20, title=24, header=13)
 
 
 class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
@@ -92,6 +101,7 @@ class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
         captions: list[tuple[float, Paragraph]],
         max_width: float,
         max_height: float,
+        min_height: float | None = None,
     ) -> None:
         super().__init__()
         # A figure drawn for this handout comes as a PIL image, which skips a PNG encode and
@@ -105,15 +115,30 @@ class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
             self.image = ImageReader(io.BytesIO(figure))
             iw, ih = self.image.getSize()
         self.captions = captions
-        caption_height = max(
-            (p.wrap(max_width * share, max_height)[1] for share, p in captions), default=0.0
-        )
-        scale = min((max_height - caption_height - 4) / ih, max_width / iw)
+        self.pixels = (iw, ih)
+        self.max_width, self.max_height = max_width, max_height
+        self.min_height = max_height if min_height is None else min(min_height, max_height)
+        self._size_to(max_height)
+
+    def _size_to(self, height: float) -> None:
+        iw, ih = self.pixels
+        scale = min(self.max_width / iw, (height - 4) / ih)
+        for _ in range(3):  # captions wrap to the image's width, which depends on them
+            width = iw * scale
+            caption_height = max(
+                (p.wrap(width * share, height)[1] for share, p in self.captions), default=0.0
+            )
+            scale = min(self.max_width / iw, (height - caption_height - 4) / ih)
         self.image_width, self.image_height = iw * scale, ih * scale
-        self.caption_height = caption_height
-        self.width, self.height = self.image_width, self.image_height + caption_height + 4
+        self.caption_height = max(
+            (p.wrap(self.image_width * share, height)[1] for share, p in self.captions),
+            default=0.0,
+        )
+        self.width, self.height = self.image_width, self.image_height + self.caption_height + 4
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        # Shrink (down to min_height) rather than leave the page the list ends on.
+        self._size_to(max(self.min_height, min(self.max_height, availHeight)))
         return self.width, self.height
 
     def _restrictSize(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
@@ -166,11 +191,70 @@ class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
         canv._formsinuse.append(name)  # lists the image in the page's resources
 
 
+class _Badge(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A site's number drawn like its mark on the figure (red disc, or ringed for needling)."""
+
+    def __init__(self, number: int, technique: Technique, size: float) -> None:
+        super().__init__()
+        self.number, self.technique, self.size = number, technique, size
+        self.width = self.height = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return self.size, self.size
+
+    def draw(self) -> None:
+        c, r = self.canv, self.size / 2
+        c.saveState()
+        if self.technique is Technique.INJECTION:
+            c.setFillColor(MARK_RED)
+            c.setStrokeColor(colors.white)
+            c.circle(r, r, r, stroke=0, fill=1)
+            c.setFillColor(colors.white)
+        else:
+            c.setFillColor(colors.white)
+            c.setStrokeColor(MARK_BLUE)
+            c.setLineWidth(self.size * 0.1)
+            c.circle(r, r, r * 0.93, stroke=1, fill=1)
+            c.setFillColor(colors.black)
+        label = str(self.number)
+        font_size = self.size * (0.55 if len(label) < 3 else 0.42)
+        c.setFont(BOLD, font_size)
+        c.drawCentredString(r, r - font_size * 0.36, label)
+        c.restoreState()
+
+
+class _FittedRow(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """The site list with the figure beside it, the figure as tall as the page allows.
+
+    ``build(height)`` makes the row with a figure of that height; :meth:`wrap` takes the
+    tallest of ``heights`` that fits the space left on the page (the smallest otherwise,
+    so a KeepTogether moves it to the next page).
+    """
+
+    def __init__(self, build: Callable[[float], Table], heights: list[float]) -> None:
+        super().__init__()
+        self.build, self.heights = build, heights
+        self.table: Table | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        for height in self.heights:
+            self.table = self.build(height)
+            width, needed = self.table.wrap(availWidth, availHeight)
+            if needed <= availHeight:
+                break
+        self.width, self.height = width, needed
+        return width, needed
+
+    def draw(self) -> None:
+        assert self.table is not None
+        self.table.drawOn(self.canv, 0, 0)
+
+
 class HandoutRenderer:
     """Builds one handout. Subclass and override a ``_get_*`` / ``_on_page`` step to vary it."""
 
     pagesize = LETTER
-    margin = 0.6 * inch
+    margin = 0.5 * inch
 
     def __init__(
         self, data: HandoutData, *, figure_png: bytes | None = None, catalog: Catalog | None = None
@@ -193,15 +277,25 @@ class HandoutRenderer:
             "Body",
             fontName=REGULAR,
             fontSize=s.body,
-            leading=s.body * 1.3,
-            spaceAfter=s.body * 0.25,
+            leading=s.body * 1.2,
+            spaceAfter=s.body * 0.15,
         )
         sheet.add(body)
         sheet.add(ParagraphStyle("Cell", parent=body, spaceAfter=0))
         sheet.add(ParagraphStyle("CellBold", parent=body, fontName=BOLD, spaceAfter=0))
         sheet.add(
             ParagraphStyle(
-                "Caption", parent=body, fontSize=s.body * 0.85, leading=s.body * 1.1, alignment=1
+                "CellSmall",
+                parent=body,
+                fontSize=s.body * 0.85,
+                leading=s.body * 1.05,
+                textColor=colors.HexColor("#444444"),
+                spaceAfter=0,
+            )
+        )
+        sheet.add(
+            ParagraphStyle(
+                "Caption", parent=body, fontSize=s.body * 0.85, leading=s.body * 1.05, alignment=1
             )
         )
         sheet.add(
@@ -210,8 +304,8 @@ class HandoutRenderer:
                 parent=body,
                 fontName=BOLD,
                 fontSize=s.title,
-                leading=s.title * 1.2,
-                spaceAfter=s.body * 0.4,
+                leading=s.title * 1.15,
+                spaceAfter=s.body * 0.3,
             )
         )
         sheet.add(
@@ -221,8 +315,9 @@ class HandoutRenderer:
                 fontName=BOLD,
                 fontSize=s.heading,
                 leading=s.heading * 1.2,
-                spaceBefore=s.heading * 0.6,
-                spaceAfter=s.heading * 0.25,
+                spaceBefore=s.heading * 0.5,
+                spaceAfter=s.heading * 0.15,
+                keepWithNext=1,
             )
         )
         sheet.add(
@@ -230,25 +325,51 @@ class HandoutRenderer:
                 "EmergencyHeading", parent=sheet["Heading"], textColor=EMERGENCY_RED, spaceBefore=0
             )
         )
-        sheet.add(ParagraphStyle("Urgent", parent=body, fontName=BOLD))
+        sheet.add(ParagraphStyle("Strong", parent=body, fontName=BOLD))
+        sheet.add(ParagraphStyle("Preliminary", parent=sheet["Strong"], textColor=EMERGENCY_RED))
         sheet.add(
             ParagraphStyle(
                 "Bullet",
                 parent=body,
-                leftIndent=s.body * 1.6,
-                bulletIndent=s.body * 0.4,
+                leftIndent=s.body * 1.3,
+                bulletIndent=s.body * 0.3,
                 bulletFontName=BOLD,
+                spaceAfter=s.body * 0.1,
             )
         )
         return sheet
 
+    def _banner_height(self) -> float:
+        """The "preliminary" band over the header of an unsigned visit's pages."""
+        return 0.0 if self.data.signed else self.sizes.header * 2.0
+
     def _header_height(self) -> float:
-        return self.sizes.header * 3.2
+        return self.sizes.header * 3.2 + self._banner_height()
 
     def _get_frames(self) -> list[Frame]:
         top = self._header_height() + 6
         bottom = self.sizes.header * 2.5
         return [body_frame(self.pagesize, self.margin, top, bottom)]
+
+    def _get_column_frames(self) -> list[Frame]:
+        """Two columns in the body frame's place, for the advice pages of normal print."""
+        (whole,) = self._get_frames()
+        gutter = self.sizes.body * 1.6
+        width = (whole._width - gutter) / 2
+        return [
+            Frame(
+                whole._x1 + i * (width + gutter),
+                whole._y1,
+                width,
+                whole._height,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+                id=f"column{i + 1}",
+            )
+            for i in range(2)
+        ]
 
     def _on_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Header on every page: clinic, phone, and the patient's name and birth date."""
@@ -256,9 +377,22 @@ class HandoutRenderer:
         width, height = self.pagesize
         left, right, top = self.margin, width - self.margin, height - self.margin
         canvas.saveState()
+        banner = self._banner_height()
+        if banner:  # an unsigned visit: a red band on every page says so
+            canvas.setFillColor(EMERGENCY_RED)
+            canvas.rect(left, top - banner + 3, right - left, banner - 3, stroke=0, fill=1)
+            canvas.setFillColor(colors.white)
+            canvas.setFont(BOLD, size * 1.1)
+            canvas.drawCentredString(
+                (left + right) / 2,
+                top - banner + 3 + size * 0.55,
+                t.text("label.preliminary_banner"),
+            )
+            canvas.setFillColor(colors.black)
+            top -= banner
         logo = self._logo()
         if logo is not None:  # the clinic's logo at the left of the header, text beside it
-            box = self._header_height() - 4
+            box = self._header_height() - banner - 4
             w, h = logo.getSize()
             scale = min(box / h, box * 3 / w)
             canvas.drawImage(logo, left, top - box, w * scale, h * scale, mask="auto")
@@ -276,7 +410,8 @@ class HandoutRenderer:
         canvas.drawString(left, top - size * 2.4, patient)
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.8)
-        canvas.line(left, top - self._header_height(), right, top - self._header_height())
+        rule = top - (self._header_height() - banner)
+        canvas.line(self.margin, rule, right, rule)
         canvas.restoreState()
 
     def _logo(self) -> ImageReader | None:
@@ -297,58 +432,88 @@ class HandoutRenderer:
         width, _ = self.pagesize
         canvas.saveState()
         canvas.setFont(REGULAR, size)
-        canvas.drawRightString(
-            width - self.margin,
-            self.margin,
-            self.texts.format("label.page", page=page, pages=pages),
-        )
+        label = self.texts.format("label.page", page=page, pages=pages)
+        if not self.data.signed:
+            label = f"{self.texts.text('label.preliminary')} · {label}"
+        canvas.drawRightString(width - self.margin, self.margin, label)
         canvas.drawString(self.margin, self.margin, self._clean(self.data.patient_name))
         canvas.restoreState()
 
     def _get_story(self) -> list[Flowable]:
-        blocks = select_blocks(self.data, self.catalog)
+        sections = compose(self.data, self.catalog)
         story: list[Flowable] = [
             Paragraph(esc(self.texts.text("document.title")), self.styles["Title"]),
+        ]
+        if not self.data.signed:
+            story.append(self._para(self.texts.text("label.preliminary_note"), "Preliminary"))
+        story += [
             Paragraph(esc(self.texts.text("document.intro")), self.styles["Body"]),
             self._details_table(),
         ]
-        if Block.EMERGENCY in blocks:
-            story += [Spacer(1, self.sizes.body * 0.6), self._emergency_box()]
+        advice: list[Flowable] = []
+        for section in sections:
+            if section.block is Block.EMERGENCY:
+                story += [Spacer(1, self.sizes.body * 0.5), self._emergency_box(section)]
+            else:
+                advice += self._section(section)
         story += self._what_we_did()
-        for block in blocks:
-            if block is not Block.EMERGENCY:
-                story += self._block(block)
-        return story
+        if self.data.large_print:
+            return [*story, *advice]
+        # Short advice lines fill two columns far better than one page-wide column.
+        # The advice starts a page of two columns: short lines fill them far better than one
+        # page-wide column, so it fits one page.
+        return [*story, NextPageTemplate("columns"), PageBreak(), *advice]
 
     # ------------------------------------------------------------ story parts
 
     def _clean(self, text: str) -> str:
-        """User text as printed: NFC (so "é" typed as e + accent is one glyph), one line."""
-        return " ".join(unicodedata.normalize("NFC", text).split())
+        return clean(text)
 
     def _para(self, text: str, style: str = "Body") -> Paragraph:
         return Paragraph(esc(text), self.styles[style])
 
     def _details_table(self) -> Table:
         d, t = self.data, self.texts
-        rows = [
+        pairs = [
             (t.text("label.visit_date"), t.date(d.visit_date)),
             (t.text("label.provider"), self._clean(d.provider_name)),
             (t.text("label.clinic_phone"), self._clean(d.clinic_phone)),
         ]
         if d.after_hours_phone.strip():  # no empty row when the clinic has no such number
-            rows.append((t.text("label.after_hours_phone"), self._clean(d.after_hours_phone)))
-        table = Table(
-            [[self._para(k, "CellBold"), self._para(v, "Cell")] for k, v in rows],
-            colWidths=[self._content_width() * 0.34, self._content_width() * 0.66],
-            hAlign="LEFT",
-        )
+            pairs.append((t.text("label.after_hours_phone"), self._clean(d.after_hours_phone)))
+        w = self._content_width()
+        if d.large_print:  # one pair per row: long values wrap less
+            rows = [[self._para(k, "CellBold"), self._para(v, "Cell")] for k, v in pairs]
+            label = max(stringWidth(k, BOLD, self.sizes.body) for k, _ in pairs) + 12
+            widths = [label, w - label]
+        else:  # two pairs per row
+            rows = []
+            for i in range(0, len(pairs), 2):
+                row: list[Any] = []
+                for k, v in pairs[i : i + 2]:
+                    row += [self._para(k, "CellBold"), self._para(v, "Cell")]
+                rows.append(row + [""] * (4 - len(row)))
+            label = max(stringWidth(k, BOLD, self.sizes.body) for k, _ in pairs) + 8
+            widths = [label, w / 2 - label, label, w / 2 - label]
+        span = []
+        if d.clinic_address.strip():
+            rows.append(
+                [
+                    self._para(t.text("label.clinic_address"), "CellBold"),
+                    self._para(self._clean(d.clinic_address), "Cell"),
+                ]
+                + [""] * (len(widths) - 2)
+            )
+            span = [("SPAN", (1, len(rows) - 1), (-1, len(rows) - 1))]
+        table = Table(rows, colWidths=widths, hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    *span,
                 ]
             )
         )
@@ -357,23 +522,19 @@ class HandoutRenderer:
     def _content_width(self) -> float:
         return float(self.pagesize[0] - 2 * self.margin)
 
-    def _emergency_box(self) -> Table:
-        key = f"block.{Block.EMERGENCY.value}"
-        cell: list[Flowable] = [self._para(self.texts.text(f"{key}.heading"), "EmergencyHeading")]
-        cell += [
-            self._para(line, "Urgent" if i == 0 else "Body")
-            for i, line in enumerate(self.texts.lines(f"{key}.lines"))
-        ]
+    def _emergency_box(self, section: Section) -> Table:
+        cell: list[Flowable] = [self._para(section.heading, "EmergencyHeading")]
+        cell += [self._line(line) for line in section.lines]
         box = Table([[cell]], colWidths=[self._content_width()])
         box.setStyle(
             TableStyle(
                 [
                     ("BOX", (0, 0), (-1, -1), 3, EMERGENCY_RED),
                     ("BACKGROUND", (0, 0), (-1, -1), EMERGENCY_FILL),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 12),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 12),
-                    ("TOPPADDING", (0, 0), (-1, -1), 10),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, -1), 7),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                 ]
             )
         )
@@ -382,76 +543,87 @@ class HandoutRenderer:
     def _what_we_did(self) -> list[Flowable]:
         t, d = self.texts, self.data
         heading = [
-            KeepTogether(
-                [
-                    self._para(t.text("label.sites_heading"), "Heading"),
-                    self._para(t.text("label.sites_intro")),
-                ]
-            )
+            self._para(t.text("label.sites_heading"), "Heading"),
+            self._para(t.text("label.sites_intro")),
         ]
         w = self._content_width()
-        if d.large_print or len(d.sites) > SIDE_BY_SIDE_SITES or len(figure_panels(d)) > 2:
-            # Large print or a long list: the list at full width, then a big figure below it.
-            figure = self._figure(w, 4.6 * inch)
-            stacked: list[Flowable] = [*heading, self._site_table(w), *self._medicines()]
+        side_by_side = (
+            not d.large_print and len(d.sites) <= SIDE_BY_SIDE_SITES and len(figure_panels(d)) <= 2
+        )
+        if not side_by_side:
+            # Large print or a long list: the list at full width, the figure right under it
+            # (shrunk a little to stay on the page of the list's end when it must).
+            tall = FIGURE_HEIGHT_LARGE if d.large_print else FIGURE_HEIGHT
+            figure = self._figure(w, tall, min_height=tall * 0.7)
+            parts: list[Flowable] = [
+                *heading,
+                self._site_table(w),
+                *self._medicines(),
+            ]
             if figure is not None:
-                stacked.append(KeepTogether([Spacer(1, self.sizes.body), figure]))
-            return stacked
-        figure = self._figure(w * 0.46, 3.5 * inch)
-        if figure is None:
+                parts += [Spacer(1, self.sizes.body * 0.5), figure]
+            return parts
+        if self.figure is None:
             return [*heading, self._site_table(w), *self._medicines()]
-        # Start on a new page rather than leave the heading alone at the bottom.
-        heading.insert(0, CondPageBreak(figure.height + 4 * self.sizes.heading))
-        beside = w - figure.width - 20  # the image padding, left 12 + right 3, and slack
-        content = [self._site_table(beside), *self._medicines()]
-        # The list flows beside the figure and continues below it (and on the next page).
-        return [
-            *heading,
-            ImageAndFlowables(figure, content, imageLeftPadding=12, imageSide="right"),
-        ]
+
+        def build(height: float) -> Table:
+            figure = self._figure(w * 0.6, height)
+            assert figure is not None
+            beside = w - figure.width - self.sizes.body * 1.2
+            left = [self._site_table(beside), *self._medicines()]
+            row = Table([[left, figure]], colWidths=[w - figure.width, figure.width])
+            row.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                        ("TOPPADDING", (0, 0), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ]
+                )
+            )
+            return row
+
+        steps = 8
+        low, high = FIGURE_HEIGHT * 0.7, FIGURE_HEIGHT
+        heights = [high - (high - low) * i / steps for i in range(steps + 1)]
+        # The heading, the list and the figure beside it stay together on one page.
+        return [KeepTogether([*heading, _FittedRow(build, heights)])]
 
     def _site_table(self, width: float) -> Table:
-        t, d = self.texts, self.data
-        places = lay_sites(d, self.catalog, d.language)
-        rows: list[list[Any]] = [
-            [
-                self._para(t.text(f"label.{k}"), "CellBold")
-                for k in ("site_number", "site_place", "site_technique")
-            ]
-        ]
-        for site, place in zip(d.sites, places, strict=True):
+        d = self.data
+        badge = self.sizes.body * 1.6
+        rows: list[list[Any]] = []
+        for site, text in zip(d.sites, lay_sites(d, self.catalog, d.language), strict=True):
+            detail = f"{text.muscle} · {text.technique}"
             rows.append(
                 [
-                    self._para(str(site.number), "Cell"),
-                    self._para(place, "Cell"),
-                    self._para(t.text(f"label.{site.technique.value}"), "Cell"),
+                    _Badge(site.number, site.technique, badge),
+                    [self._para(text.place, "CellBold"), self._para(detail, "CellSmall")],
                 ]
             )
-        label_width = stringWidth(t.text("label.site_number"), BOLD, self.sizes.body) + 8
-        first = max(label_width, stringWidth("40", BOLD, self.sizes.body) + 8)
-        rest = width - first
-        table = Table(rows, colWidths=[first, rest * 0.7, rest * 0.3], repeatRows=1, hAlign="LEFT")
+        if not rows:
+            return Table([[""]], colWidths=[width])
+        first = badge + self.sizes.body * 0.6
+        table = Table(rows, colWidths=[first, width - first], hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
-                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE_GREY),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE_GREY),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                 ]
             )
         )
         return table
 
-    def _drug_name(self, generic: str) -> str:
-        """The medicine in the handout's language (the formulary's generic name otherwise)."""
-        translated = self.texts.values.get(f"drug_name.{generic}")
-        return translated if isinstance(translated, str) else self._clean(generic)
-
     def _medicines(self) -> list[Flowable]:
         t = self.texts
         medicines = self.data.medicines()
-        space = Spacer(1, self.sizes.body * 0.5)
+        space = Spacer(1, self.sizes.body * 0.4)
         if not medicines:
             needled = all(s.technique is Technique.DRY_NEEDLING for s in self.data.sites)
             key = "label.no_medicine" if needled else "label.none_used"
@@ -459,7 +631,7 @@ class HandoutRenderer:
         names = ", ".join(
             t.format(
                 "label.medicine_line",
-                name=self._drug_name(m.generic),
+                name=t.drug_name(m.generic),
                 kind=t.text(f"drug_class.{m.drug_class.value}"),
             )
             for m in medicines
@@ -467,7 +639,9 @@ class HandoutRenderer:
         label = esc(t.text("label.medicines"))
         return [space, Paragraph(f"<b>{label}:</b> {esc(names)}", self.styles["Body"])]
 
-    def _figure(self, width: float, height: float) -> _CaptionedFigure | None:
+    def _figure(
+        self, width: float, height: float, min_height: float | None = None
+    ) -> _CaptionedFigure | None:
         """The body figure scaled into ``width`` × ``height``, each view captioned."""
         if self.figure is None:
             return None
@@ -476,39 +650,17 @@ class HandoutRenderer:
             (share, self._para(self.texts.text(f"label.view_{view.value}"), "Caption"))
             for view, share in panels
         ]
-        return _CaptionedFigure(self.figure, captions, width, height)
+        return _CaptionedFigure(self.figure, captions, width, height, min_height)
 
-    def _block(self, block: Block) -> list[Flowable]:
-        t, d = self.texts, self.data
-        key = f"block.{block.value}"
-        values = {
-            "hours": d.activity_hours,
-            "fever_c": f"{d.fever_threshold_c:.1f}",
-            "fever_f": f"{d.fever_threshold_f:.1f}",
-            "clinic_phone": self._clean(d.clinic_phone),
-            # No after-hours number on file: the clinic's own number is the one to call.
-            "after_hours_phone": self._clean(d.after_hours_phone) or self._clean(d.clinic_phone),
-        }
-        parts: list[Flowable] = [self._para(t.text(f"{key}.heading"), "Heading")]
-        if block is Block.FOLLOW_UP:
-            if d.follow_up_date is not None:
-                line = t.format(f"{key}.date_line", date=t.date(d.follow_up_date))
-                parts.append(self._para(line, "Urgent"))
-            elif not d.follow_up_text.strip():
-                parts.append(self._para(t.text(f"{key}.no_date")))
-            for paragraph in d.follow_up_text.split("\n\n"):
-                if paragraph.strip():
-                    parts.append(self._para(self._clean(paragraph)))
-        parts += [self._para(line.format(**values)) for line in t.lines(f"{key}.lines")]
-        if f"{key}.bullets" in t.values:
-            parts += [
-                Paragraph(esc(item.format(**values)), self.styles["Bullet"], bulletText="•")
-                for item in t.lines(f"{key}.bullets")
-            ]
-        if f"{key}.urgent" in t.values:
-            parts.append(self._para(t.text(f"{key}.urgent"), "Urgent"))
-        if block is Block.FOLLOW_UP:
-            # Keep the heading with its first lines; a long follow-up note flows on.
+    def _line(self, line: Line) -> Paragraph:
+        if line.style is LineStyle.BULLET:
+            return Paragraph(esc(line.text), self.styles["Bullet"], bulletText="•")
+        return self._para(line.text, "Strong" if line.style is LineStyle.STRONG else "Body")
+
+    def _section(self, section: Section) -> list[Flowable]:
+        parts: list[Flowable] = [self._para(section.heading, "Heading")]
+        parts += [self._line(line) for line in section.lines]
+        if len(parts) > 8:  # a long block (a long note) may break, never after its heading
             return [KeepTogether(parts[:3]), *parts[3:]]
         return [KeepTogether(parts)]
 
@@ -521,8 +673,9 @@ class HandoutRenderer:
             d.clinic_name,
             d.clinic_phone,
             d.after_hours_phone,
+            d.clinic_address,
             d.provider_name,
-            d.follow_up_text,
+            d.note(),
             *(m.generic for m in d.medicines()),
         ]
 
@@ -541,7 +694,12 @@ class HandoutRenderer:
             author=self._clean(self.data.clinic_name),
             lang=self.data.language.value,
         )
-        doc.addPageTemplates([PageTemplate("page", self._get_frames(), onPage=self._on_page)])
+        doc.addPageTemplates(
+            [
+                PageTemplate("page", self._get_frames(), onPage=self._on_page),
+                PageTemplate("columns", self._get_column_frames(), onPage=self._on_page),
+            ]
+        )
         doc.build(self._get_story(), canvasmaker=numbered_canvas(self._draw_page_count))
         return out.getvalue()
 

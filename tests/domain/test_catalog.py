@@ -11,13 +11,13 @@ import pytest
 
 from clinic_app.domain.catalog import (
     EMERGENCY_ZONES,
-    EmergencyPlace,
     LATERAL_VIEW_MUSCLES,
     REFERRED_PAIN_AREAS,
     BodyZone,
     Catalog,
     CatalogError,
     Depth,
+    EmergencyPlace,
     Muscle,
     UnknownMuscleError,
     View,
