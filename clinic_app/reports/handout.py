@@ -30,7 +30,6 @@ from reportlab.platypus import (
     Frame,
     KeepTogether,
     NextPageTemplate,
-    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -70,6 +69,7 @@ MARK_RED = colors.HexColor("#c41e3a")  # as the figure's injection marks
 MARK_BLUE = colors.HexColor("#145aaa")  # as the figure's dry-needling rings
 #: Longer site lists print at full width with the figure below them, not beside.
 SIDE_BY_SIDE_SITES = 8
+SIDE_BY_SIDE_SITES_LARGE = 4
 #: The body figure's height on paper, captions included (normal and large print).
 FIGURE_HEIGHT = 4.5 * inch
 FIGURE_HEIGHT_LARGE = 6.0 * inch
@@ -83,10 +83,12 @@ class _Sizes:
     heading: float
     title: float
     header: float
+    leading: float = 1.2  # line spacing, times the body size
+    heading_space: float = 0.5  # space above a heading, times its size
 
 
 NORMAL = _Sizes(body=11, heading=13.5, title=18, header=9.5)
-LARGE = _Sizes(body=16, heading=20, title=24, header=13)
+LARGE = _Sizes(body=16, heading=18, title=22, header=13, leading=1.13, heading_space=0.35)
 
 
 class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
@@ -115,26 +117,35 @@ class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
             self.image = ImageReader(io.BytesIO(figure))
             iw, ih = self.image.getSize()
         self.captions = captions
+        self.caption_min = 2.6 * inch  # a caption this wide wraps to two lines at most
         self.pixels = (iw, ih)
         self.max_width, self.max_height = max_width, max_height
         self.min_height = max_height if min_height is None else min(min_height, max_height)
         self._size_to(max_height)
 
+    def _caption_width(self, image_width: float) -> float:
+        """Captions may be wider than a narrow image (centred under it), never overlapping."""
+        least = min(self.max_width, self.caption_min * len(self.captions))
+        return max(image_width, least)
+
     def _size_to(self, height: float) -> None:
         iw, ih = self.pixels
         scale = min(self.max_width / iw, (height - 4) / ih)
         for _ in range(3):  # captions wrap to the image's width, which depends on them
-            width = iw * scale
+            width = self._caption_width(iw * scale)
             caption_height = max(
-                (p.wrap(width * share, height)[1] for share, p in self.captions), default=0.0
+                (p.wrap(width * share - 6, height)[1] for share, p in self.captions),
+                default=0.0,
             )
             scale = min(self.max_width / iw, (height - caption_height - 4) / ih)
         self.image_width, self.image_height = iw * scale, ih * scale
+        self.caption_total = self._caption_width(self.image_width)
         self.caption_height = max(
-            (p.wrap(self.image_width * share, height)[1] for share, p in self.captions),
+            (p.wrap(self.caption_total * share - 6, height)[1] for share, p in self.captions),
             default=0.0,
         )
-        self.width, self.height = self.image_width, self.image_height + self.caption_height + 4
+        self.width = self.caption_total
+        self.height = self.image_height + self.caption_height + 4
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         # Shrink (down to min_height) rather than leave the page the list ends on.
@@ -148,17 +159,18 @@ class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
         return None
 
     def draw(self) -> None:
+        left = (self.width - self.image_width) / 2
         if self.pil is not None:
-            self._draw_rgb(self.pil, 0, self.caption_height + 4)
+            self._draw_rgb(self.pil, left, self.caption_height + 4)
         else:
             self.canv.drawImage(
-                self.image, 0, self.caption_height + 4, self.image_width, self.image_height
+                self.image, left, self.caption_height + 4, self.image_width, self.image_height
             )
         x = 0.0
         for share, paragraph in self.captions:
-            column = self.image_width * share
-            _, h = paragraph.wrap(column, self.caption_height)
-            paragraph.drawOn(self.canv, x, self.caption_height - h)
+            column = self.caption_total * share
+            _, h = paragraph.wrap(column - 6, self.caption_height)
+            paragraph.drawOn(self.canv, x + 3, self.caption_height - h)
             x += column
 
     def _draw_rgb(self, image: Image.Image, x: float, y: float) -> None:
@@ -223,6 +235,12 @@ class _Badge(Flowable):  # type: ignore[misc]  # reportlab is untyped
         c.restoreState()
 
 
+def _height(flowable: Flowable, width: float) -> float:
+    """The height ``flowable`` takes at ``width``, with the space around it."""
+    _, height = flowable.wrap(width, 1e6)
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
 class _FittedRow(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """The site list with the figure beside it, the figure as tall as the page allows.
 
@@ -248,6 +266,39 @@ class _FittedRow(Flowable):  # type: ignore[misc]  # reportlab is untyped
     def draw(self) -> None:
         assert self.table is not None
         self.table.drawOn(self.canv, 0, 0)
+
+
+class _FigureWithAdvice(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A narrow figure with advice beside it, sized when the page's room is known.
+
+    ``build(height)`` gives the row (the figure at that height, the advice blocks that fit
+    beside it) followed by the remaining blocks, and the empty height beside the figure.
+    Wrapping always reports too tall, so the frame asks :meth:`split`, which replaces this
+    placeholder with the fitting row that leaves the least empty space beside the figure,
+    and what follows it; nothing fits: ``[]``, and the frame tries the next page.
+    """
+
+    def __init__(
+        self, build: Callable[[float], tuple[list[Flowable], float]], heights: list[float]
+    ) -> None:
+        super().__init__()
+        self.build, self.heights = build, heights
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width, self.height = availWidth, availHeight + 1
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        best: tuple[float, list[Flowable]] | None = None
+        for height in self.heights:  # tallest first: ties keep the bigger figure
+            flowables, waste = self.build(height)
+            _, needed = flowables[0].wrap(availWidth, availHeight)
+            if needed <= availHeight and (best is None or waste < best[0]):
+                best = (waste, flowables)
+        return [] if best is None else best[1]
+
+    def draw(self) -> None:  # pragma: no cover - always split, never drawn
+        raise AssertionError("_FigureWithAdvice is always split")
 
 
 class HandoutRenderer:
@@ -277,7 +328,7 @@ class HandoutRenderer:
             "Body",
             fontName=REGULAR,
             fontSize=s.body,
-            leading=s.body * 1.2,
+            leading=s.body * s.leading,
             spaceAfter=s.body * 0.15,
         )
         sheet.add(body)
@@ -315,7 +366,7 @@ class HandoutRenderer:
                 fontName=BOLD,
                 fontSize=s.heading,
                 leading=s.heading * 1.2,
-                spaceBefore=s.heading * 0.5,
+                spaceBefore=s.heading * s.heading_space,
                 spaceAfter=s.heading * 0.15,
                 keepWithNext=1,
             )
@@ -354,7 +405,7 @@ class HandoutRenderer:
     def _get_column_frames(self) -> list[Frame]:
         """Two columns in the body frame's place, for the advice pages of normal print."""
         (whole,) = self._get_frames()
-        gutter = self.sizes.body * 1.6
+        gutter = max(self.sizes.body * 1.2, 18)
         width = (whole._width - gutter) / 2
         return [
             Frame(
@@ -450,19 +501,11 @@ class HandoutRenderer:
             Paragraph(esc(self.texts.text("document.intro")), self.styles["Body"]),
             self._details_table(),
         ]
-        advice: list[Flowable] = []
         for section in sections:
             if section.block is Block.EMERGENCY:
                 story += [Spacer(1, self.sizes.body * 0.5), self._emergency_box(section)]
-            else:
-                advice += self._section(section)
-        story += self._what_we_did()
-        if self.data.large_print:
-            return [*story, *advice]
-        # Short advice lines fill two columns far better than one page-wide column.
-        # The advice starts a page of two columns: short lines fill them far better than one
-        # page-wide column, so it fits one page.
-        return [*story, NextPageTemplate("columns"), PageBreak(), *advice]
+        advice = [section for section in sections if section.block is not Block.EMERGENCY]
+        return [*story, *self._what_we_did(advice)]
 
     # ------------------------------------------------------------ story parts
 
@@ -482,18 +525,23 @@ class HandoutRenderer:
         if d.after_hours_phone.strip():  # no empty row when the clinic has no such number
             pairs.append((t.text("label.after_hours_phone"), self._clean(d.after_hours_phone)))
         w = self._content_width()
+        # The label columns as wide as the longest label (the address's too).
+        labels = [k for k, _ in pairs]
+        if d.clinic_address.strip():
+            labels.append(t.text("label.clinic_address"))
+        label = max(stringWidth(k, BOLD, self.sizes.body) for k in labels) + 8
+        if not d.large_print:
+            label = min(label, w * 0.25)
         if d.large_print:  # one pair per row: long values wrap less
             rows = [[self._para(k, "CellBold"), self._para(v, "Cell")] for k, v in pairs]
-            label = max(stringWidth(k, BOLD, self.sizes.body) for k, _ in pairs) + 12
             widths = [label, w - label]
-        else:  # two pairs per row
+        else:
             rows = []
             for i in range(0, len(pairs), 2):
                 row: list[Any] = []
                 for k, v in pairs[i : i + 2]:
                     row += [self._para(k, "CellBold"), self._para(v, "Cell")]
                 rows.append(row + [""] * (4 - len(row)))
-            label = max(stringWidth(k, BOLD, self.sizes.body) for k, _ in pairs) + 8
             widths = [label, w / 2 - label, label, w / 2 - label]
         span = []
         if d.clinic_address.strip():
@@ -524,7 +572,7 @@ class HandoutRenderer:
 
     def _emergency_box(self, section: Section) -> Table:
         cell: list[Flowable] = [self._para(section.heading, "EmergencyHeading")]
-        cell += [self._line(line) for line in section.lines]
+        cell += self._lines(section.lines)
         box = Table([[cell]], colWidths=[self._content_width()])
         box.setStyle(
             TableStyle(
@@ -540,39 +588,33 @@ class HandoutRenderer:
         )
         return box
 
-    def _what_we_did(self) -> list[Flowable]:
+    def _what_we_did(self, advice: list[Section]) -> list[Flowable]:
+        """The sites and the figure, then the advice.
+
+        The advice follows at once, and the pages after this one have two columns: short
+        advice lines fill them far better than one page-wide column.
+        """
         t, d = self.texts, self.data
         heading = [
             self._para(t.text("label.sites_heading"), "Heading"),
             self._para(t.text("label.sites_intro")),
         ]
+        after: list[Flowable] = [NextPageTemplate("columns")]
+        for section in advice:
+            after += self._section(section)
         w = self._content_width()
-        side_by_side = (
-            not d.large_print and len(d.sites) <= SIDE_BY_SIDE_SITES and len(figure_panels(d)) <= 2
-        )
-        if not side_by_side:
-            # Large print or a long list: the list at full width, the figure right under it
-            # (shrunk a little to stay on the page of the list's end when it must).
-            tall = FIGURE_HEIGHT_LARGE if d.large_print else FIGURE_HEIGHT
-            figure = self._figure(w, tall, min_height=tall * 0.7)
-            parts: list[Flowable] = [
-                *heading,
-                self._site_table(w),
-                *self._medicines(),
-            ]
-            if figure is not None:
-                parts += [Spacer(1, self.sizes.body * 0.5), figure]
-            return parts
+        # Large print keeps a long list splittable (a row beside the figure cannot split).
+        most = SIDE_BY_SIDE_SITES_LARGE if d.large_print else SIDE_BY_SIDE_SITES
+        side_by_side = len(d.sites) <= most and len(figure_panels(d)) <= 2
         if self.figure is None:
-            return [*heading, self._site_table(w), *self._medicines()]
+            return [*heading, self._site_table(w), *self._medicines(), *after]
+        high = FIGURE_HEIGHT_LARGE if d.large_print else FIGURE_HEIGHT
+        steps = 8
+        heights = [high - high * 0.5 * i / steps for i in range(steps + 1)]
 
-        def build(height: float) -> Table:
-            figure = self._figure(w * 0.6, height)
-            assert figure is not None
-            beside = w - figure.width - self.sizes.body * 1.2
-            left = [self._site_table(beside), *self._medicines()]
-            row = Table([[left, figure]], colWidths=[w - figure.width, figure.width])
-            row.setStyle(
+        def row(left: list[Flowable], figure: _CaptionedFigure) -> Table:
+            table = Table([[left, figure]], colWidths=[w - figure.width, figure.width])
+            table.setStyle(
                 TableStyle(
                     [
                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -583,15 +625,55 @@ class HandoutRenderer:
                     ]
                 )
             )
-            return row
+            return table
 
-        steps = 8
-        low, high = FIGURE_HEIGHT * 0.7, FIGURE_HEIGHT
-        heights = [high - (high - low) * i / steps for i in range(steps + 1)]
+        if not side_by_side:
+            # A long list: the list at full width, the figure right under it. A narrow
+            # figure has the medicines and the first advice blocks beside it.
+            # The heading keeps with the first two sites; the rest may go to the next page.
+            parts: list[Flowable] = [KeepTogether([*heading, self._site_table(w, 0, 2)])]
+            if len(d.sites) > 2:
+                parts.append(self._site_table(w, 2))
+            widest = self._figure(w * 0.5, high)
+            assert widest is not None
+            if widest.width >= w * 0.5:
+                return [*parts, *self._medicines(), Spacer(1, self.sizes.body * 0.5), widest, *after]
+
+            def beside(height: float) -> tuple[list[Flowable], float]:
+                """The figure at ``height`` with as much advice beside it as it is tall, and
+                the height left empty beside the figure."""
+                figure = self._figure(w * 0.5, height)
+                assert figure is not None
+                room = w - figure.width - self.sizes.body * 1.2
+                left: list[Flowable] = self._medicines()
+                used = sum(_height(f, room) for f in left)
+                taken = 0
+                for section in advice:
+                    flows = self._section(section)
+                    more = sum(_height(f, room) for f in flows)
+                    if used + more > figure.height:
+                        break
+                    left += flows
+                    used += more
+                    taken += 1
+                rest: list[Flowable] = [NextPageTemplate("columns")]
+                for section in advice[taken:]:
+                    rest += self._section(section)
+                return [row(left, figure), *rest], max(0.0, figure.height - used)
+
+            return [*parts, Spacer(1, self.sizes.body * 0.5), _FigureWithAdvice(beside, heights)]
+
+        def build(height: float) -> Table:
+            figure = self._figure(w * 0.6, height)
+            assert figure is not None
+            beside = w - figure.width - self.sizes.body * 1.2
+            return row([self._site_table(beside), *self._medicines()], figure)
+
         # The heading, the list and the figure beside it stay together on one page.
-        return [KeepTogether([*heading, _FittedRow(build, heights)])]
+        return [KeepTogether([*heading, _FittedRow(build, heights)]), *after]
 
-    def _site_table(self, width: float) -> Table:
+    def _site_table(self, width: float, start: int = 0, stop: int | None = None) -> Table:
+        """The sites ``start:stop`` as a table (a rule under each but the visit's last)."""
         d = self.data
         badge = self.sizes.body * 1.6
         rows: list[list[Any]] = []
@@ -603,15 +685,18 @@ class HandoutRenderer:
                     [self._para(text.place, "CellBold"), self._para(detail, "CellSmall")],
                 ]
             )
+        last = len(rows)
+        rows = rows[start:stop]
         if not rows:
             return Table([[""]], colWidths=[width])
+        ruled = -2 if (stop is None or stop >= last) else -1
         first = badge + self.sizes.body * 0.6
         table = Table(rows, colWidths=[first, width - first], hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE_GREY),
+                    ("LINEBELOW", (0, 0), (-1, ruled), 0.25, RULE_GREY),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 3),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
@@ -657,9 +742,26 @@ class HandoutRenderer:
             return Paragraph(esc(line.text), self.styles["Bullet"], bulletText="•")
         return self._para(line.text, "Strong" if line.style is LineStyle.STRONG else "Body")
 
+    def _lines(self, lines: tuple[Line, ...]) -> list[Paragraph]:
+        """The lines as paragraphs; running text lines share one paragraph (less ragged)."""
+        out: list[Paragraph] = []
+        run: list[str] = []
+        for line in (*lines, None):
+            if line is not None and line.style is LineStyle.TEXT:
+                run.append(line.text)
+                continue
+            if run:
+                out.append(self._para(" ".join(run)))
+                run = []
+            if line is not None:
+                out.append(self._line(line))
+        return out
+
     def _section(self, section: Section) -> list[Flowable]:
         parts: list[Flowable] = [self._para(section.heading, "Heading")]
-        parts += [self._line(line) for line in section.lines]
+        parts += self._lines(section.lines)
+        if self.data.large_print:  # big blocks may break; the heading keeps with its text
+            return parts
         if len(parts) > 8:  # a long block (a long note) may break, never after its heading
             return [KeepTogether(parts[:3]), *parts[3:]]
         return [KeepTogether(parts)]
