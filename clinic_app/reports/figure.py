@@ -51,16 +51,81 @@ def _view_of(site: HandoutSite) -> FigureView:
     return FigureView.for_site(site.view, site.side)
 
 
+#: Parts of a whole-body view a panel may show, as (top, bottom) in 0..1 of its height:
+#: the smallest that holds every mark is drawn, so a neck-and-back visit shows the upper body
+#: twice as large as the whole figure would. Fixed windows keep the drawn panels cacheable.
+WINDOWS: tuple[tuple[float, float], ...] = (
+    (0.0, 0.5),
+    (0.25, 0.75),
+    (0.5, 1.0),
+    (0.0, 0.75),
+    (0.25, 1.0),
+    (0.0, 1.0),
+)
+#: Room kept around the marks inside a window (0..1 of the figure's height).
+_WINDOW_MARGIN = 0.06
+#: A whole-body figure is cropped to its silhouette's width plus this margin (figure units).
+_SIDE_MARGIN = 12.0
+
+
+@dataclass(frozen=True)
+class Window:
+    """The part of a figure a panel shows, in the figure's own units."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+def _whole_body(figure: Figure) -> bool:
+    return figure.height > figure.width * 1.5
+
+
+@cache
+def _silhouette_x(figure: Figure) -> tuple[float, float]:
+    xs = [x for stroke in figure.silhouette for poly in flatten(stroke.commands) for x, _ in poly]
+    return max(0.0, min(xs) - _SIDE_MARGIN), min(figure.width, max(xs) + _SIDE_MARGIN)
+
+
+def _windows(data: HandoutData, bodymap: BodyMap) -> dict[FigureView, Window]:
+    """The window of each view with sites; whole-body views share one vertical window."""
+    used = {_view_of(site) for site in data.sites}
+    views = [view for view in _VIEW_ORDER if view in used]
+    body = [s.y for s in data.sites if _whole_body(bodymap[_view_of(s)])]
+    top, bottom = (min(body), max(body)) if body else (0.0, 1.0)
+    span = next(
+        (w for w in WINDOWS if w[0] <= top - _WINDOW_MARGIN and bottom + _WINDOW_MARGIN <= w[1]),
+        (0.0, 1.0),
+    )
+    out: dict[FigureView, Window] = {}
+    for view in views:
+        figure = bodymap[view]
+        if _whole_body(figure):
+            x0, x1 = _silhouette_x(figure)
+            out[view] = Window(x0, span[0] * figure.height, x1, span[1] * figure.height)
+        else:
+            out[view] = Window(0.0, 0.0, figure.width, figure.height)
+    return out
+
+
 def figure_panels(
     data: HandoutData, bodymap: BodyMap | None = None
 ) -> list[tuple[FigureView, float]]:
     """The views that have sites, in drawing order, each with its share of the image width."""
     bodymap = bodymap or default_bodymap()
-    used = {_view_of(site) for site in data.sites}
-    views = [view for view in _VIEW_ORDER if view in used]
-    widths = [bodymap[view].width / bodymap[view].height for view in views]
+    windows = _windows(data, bodymap)
+    widths = [w.width / w.height for w in windows.values()]
     total = sum(widths) or 1.0
-    return [(view, width / total) for view, width in zip(views, widths, strict=True)]
+    return [(view, width / total) for view, width in zip(windows, widths, strict=True)]
 
 
 def _polylines(commands: tuple[Command, ...]) -> list[list[Point]]:
@@ -114,24 +179,29 @@ class _Geometry:
     regions: tuple[tuple[_Key, _Shape, _Shape], ...]  # each region's polygon and outline
     outlines: tuple[_Shape, ...]
     plain: Image.Image  # the panel at output size with nothing treated and no marks
+    origin: tuple[float, float] = (0.0, 0.0)  # the window's top left, in scaled units
+    scale: float = 1.0  # supersampled pixels per figure unit
 
 
-#: Flattened geometry per figure, keyed by ``id`` with the figure held so the id stays unique.
-_GEOMETRY: dict[int, tuple[Figure, _Geometry]] = {}
+#: Flattened geometry per figure and window, keyed by the figure's ``id`` and the window,
+#: with the figure held so the id stays unique.
+_GEOMETRY: dict[tuple[int, Window], tuple[Figure, _Geometry]] = {}
 
 
-def _geometry(figure: Figure) -> _Geometry:
-    """The figure's geometry and plain panel, computed once per figure (body maps are cached)."""
-    cached = _GEOMETRY.get(id(figure))
+def _geometry(figure: Figure, window: Window | None = None) -> _Geometry:
+    """The figure's geometry and plain panel for ``window``, computed once per figure and
+    window (body maps are cached)."""
+    window = window or Window(0.0, 0.0, figure.width, figure.height)
+    cached = _GEOMETRY.get((id(figure), window))
     if cached is not None and cached[0] is figure:
         return cached[1]
-    scale = PANEL_HEIGHT * SUPERSAMPLE / figure.height
+    scale = PANEL_HEIGHT * SUPERSAMPLE / window.height
 
     def pts(points: Sequence[Point]) -> _Pts:
         return [(x * scale, y * scale) for x, y in points]
 
     geometry = _Geometry(
-        width=round(figure.width * scale),
+        width=round(window.width * scale),
         height=PANEL_HEIGHT * SUPERSAMPLE,
         fills=tuple(
             _shape(pts(poly), stroke.fill or "white")
@@ -157,6 +227,8 @@ def _geometry(figure: Figure) -> _Geometry:
             for line in _polylines(stroke.commands)
         ),
         plain=Image.new("RGB", (1, 1)),
+        origin=(window.x0 * scale, window.y0 * scale),
+        scale=scale,
     )
     full = Image.new("RGB", (geometry.width, geometry.height), "white")
     _paint(full, geometry, set(), (), (0, 0))
@@ -164,9 +236,9 @@ def _geometry(figure: Figure) -> _Geometry:
         (round(geometry.width / SUPERSAMPLE), PANEL_HEIGHT), Image.Resampling.LANCZOS
     )
     geometry = replace(geometry, plain=plain)
-    if len(_GEOMETRY) >= 16:
+    if len(_GEOMETRY) >= 32:
         _GEOMETRY.clear()
-    _GEOMETRY[id(figure)] = (figure, geometry)
+    _GEOMETRY[(id(figure), window)] = (figure, geometry)
     return geometry
 
 
@@ -183,11 +255,18 @@ def marker_scale(data: HandoutData) -> float:
 
 
 def _placements(
-    geometry: _Geometry, sites: Sequence[HandoutSite], scale: float
+    figure: Figure, geometry: _Geometry, sites: Sequence[HandoutSite], scale: float
 ) -> list[tuple[HandoutSite, Placement]]:
-    """Each site with its marker, moved off its point where it would hide another."""
+    """Each site with its marker, moved off its point where it would hide another.
+
+    Positions are in the panel's supersampled pixels (the window's top left is 0, 0).
+    """
     radius = MARKER_RADIUS * SUPERSAMPLE * scale
-    points = [(s.x * geometry.width, s.y * geometry.height) for s in sites]
+    ox, oy = geometry.origin
+    points = [
+        (s.x * figure.width * geometry.scale - ox, s.y * figure.height * geometry.scale - oy)
+        for s in sites
+    ]
     placed = place_markers(points, radius, geometry.width, geometry.height, gap=SUPERSAMPLE * 2)
     return list(zip(sites, placed, strict=True))
 
@@ -206,7 +285,8 @@ def _paint(
     always, so the part looks exactly like the same part of the whole panel.
     """
     draw = ImageDraw.Draw(image)
-    dx, dy = offset
+    mx, my = offset  # marks are in panel pixels
+    dx, dy = offset[0] + geometry.origin[0], offset[1] + geometry.origin[1]
     slack = 3 * SUPERSAMPLE  # the widest line is 3 × SUPERSAMPLE
     x0, y0 = dx - slack, dy - slack
     x1, y1 = dx + image.width + slack, dy + image.height + slack
@@ -245,11 +325,11 @@ def _paint(
     for _, placement in marks:  # leaders under every marker
         if placement.moved:
             (x0, y0), (x1, y1) = placement.leader(radius)
-            draw.line((x0 - dx, y0 - dy, x1 - dx, y1 - dy), fill=_LEADER, width=2 * SUPERSAMPLE)
-            px, py = x1 - dx, y1 - dy
+            draw.line((x0 - mx, y0 - my, x1 - mx, y1 - my), fill=_LEADER, width=2 * SUPERSAMPLE)
+            px, py = x1 - mx, y1 - my
             draw.ellipse((px - dot, py - dot, px + dot, py + dot), fill=_LEADER)
     for site, placement in marks:
-        cx, cy = placement.centre[0] - dx, placement.centre[1] - dy
+        cx, cy = placement.centre[0] - mx, placement.centre[1] - my
         box = (cx - radius, cy - radius, cx + radius, cy + radius)
         label = str(site.number)
         size = round(_LABEL_SIZE[len(label) >= 3] * SUPERSAMPLE * scale)
@@ -266,20 +346,25 @@ def _paint(
 _REACH = 5
 
 
-def _draw_panel(figure: Figure, sites: Sequence[HandoutSite], scale: float = 1.0) -> Image.Image:
+def _draw_panel(
+    figure: Figure, sites: Sequence[HandoutSite], scale: float = 1.0, window: Window | None = None
+) -> Image.Image:
     """The panel at output size: the cached plain panel with only the changed part redrawn.
 
     Treated regions and marks are painted at supersampled size into a crop that covers every
     output pixel they can reach through the Lanczos filter, and that crop is scaled with the
     same filter geometry as the whole panel would be, so the result matches drawing it all.
     """
-    geometry = _geometry(figure)
+    geometry = _geometry(figure, window)
     panel = geometry.plain.copy()
     treated = {(s.muscle_code, s.side) for s in sites}
     boxes = [shape.box for key, _, shape in geometry.regions if key in treated]
     pad = 2 * SUPERSAMPLE  # half the thick treated outline, rounded up
-    boxes = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in boxes]
-    marks = _placements(geometry, sites, scale)
+    ox, oy = geometry.origin
+    boxes = [
+        (x0 - pad - ox, y0 - pad - oy, x1 + pad - ox, y1 + pad - oy) for x0, y0, x1, y1 in boxes
+    ]
+    marks = _placements(figure, geometry, sites, scale)
     radius = (MARKER_RADIUS + 1) * SUPERSAMPLE * scale
     for _, placement in marks:
         for cx, cy in (placement.centre, placement.point):
@@ -309,13 +394,29 @@ def _draw_panel(figure: Figure, sites: Sequence[HandoutSite], scale: float = 1.0
     return panel
 
 
-def body_figure_image(data: HandoutData, bodymap: BodyMap | None = None) -> Image.Image | None:
-    """The figure with the patient's marks, or None when there are no sites."""
+def figure_aspect(data: HandoutData, bodymap: BodyMap | None = None) -> float:
+    """Width over height of the figure :func:`body_figure_image` draws (1.0 with no sites)."""
     bodymap = bodymap or default_bodymap()
-    scale = marker_scale(data)
+    windows = list(_windows(data, bodymap).values())
+    if not windows:
+        return 1.0
+    width = sum(w.width / w.height * PANEL_HEIGHT for w in windows) + GAP * (len(windows) - 1)
+    return width / PANEL_HEIGHT
+
+
+def body_figure_image(
+    data: HandoutData, bodymap: BodyMap | None = None, *, scale: float | None = None
+) -> Image.Image | None:
+    """The figure with the patient's marks, or None when there are no sites.
+
+    Args:
+        scale: the marks' size, times :data:`MARKER_RADIUS`; by default bigger in large print.
+    """
+    bodymap = bodymap or default_bodymap()
+    scale = marker_scale(data) if scale is None else scale
     panels = [
-        _draw_panel(bodymap[view], [s for s in data.sites if _view_of(s) is view], scale)
-        for view, _ in figure_panels(data, bodymap)
+        _draw_panel(bodymap[view], [s for s in data.sites if _view_of(s) is view], scale, window)
+        for view, window in _windows(data, bodymap).items()
     ]
     if not panels:
         return None

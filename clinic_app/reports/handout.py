@@ -8,6 +8,7 @@ Paragraph markup.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import zlib
@@ -60,7 +61,13 @@ from clinic_app.reports.base import (
     numbered_canvas,
     register_fonts,
 )
-from clinic_app.reports.figure import body_figure_image, figure_panels
+from clinic_app.reports.figure import (
+    MARKER_RADIUS,
+    PANEL_HEIGHT,
+    body_figure_image,
+    figure_aspect,
+    figure_panels,
+)
 
 EMERGENCY_RED = colors.HexColor("#b3121f")
 EMERGENCY_FILL = colors.HexColor("#fdecea")
@@ -70,6 +77,8 @@ MARK_BLUE = colors.HexColor("#145aaa")  # as the figure's dry-needling rings
 #: Longer site lists print at full width with the figure below them, not beside.
 SIDE_BY_SIDE_SITES = 8
 SIDE_BY_SIDE_SITES_LARGE = 4
+#: A figure wider than this (width over height) prints under its list, not beside it.
+BESIDE_ASPECT = 1.3
 #: The body figure's height on paper, captions included (normal and large print).
 FIGURE_HEIGHT = 4.5 * inch
 FIGURE_HEIGHT_LARGE = 6.0 * inch
@@ -83,12 +92,15 @@ class _Sizes:
     heading: float
     title: float
     header: float
+    mark: float  # radius of the figure's numbered marks on paper, in points
     leading: float = 1.2  # line spacing, times the body size
     heading_space: float = 0.5  # space above a heading, times its size
 
 
-NORMAL = _Sizes(body=11, heading=13.5, title=18, header=9.5)
-LARGE = _Sizes(body=16, heading=18, title=22, header=13, leading=1.13, heading_space=0.35)
+NORMAL = _Sizes(body=11, heading=13.5, title=18, header=9.5, mark=7.5)
+LARGE = _Sizes(
+    body=16, heading=18, title=22, header=13, mark=10.5, leading=1.13, heading_space=0.35
+)
 
 
 class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
@@ -268,21 +280,29 @@ class _FittedRow(Flowable):  # type: ignore[misc]  # reportlab is untyped
         self.table.drawOn(self.canv, 0, 0)
 
 
-class _FigureWithAdvice(Flowable):  # type: ignore[misc]  # reportlab is untyped
-    """A narrow figure with advice beside it, sized when the page's room is known.
+class _Choice(Flowable):  # type: ignore[misc]  # reportlab is untyped
+    """A placeholder for the first of several layouts that fits the room left on the page.
 
-    ``build(height)`` gives the row (the figure at that height, the advice blocks that fit
-    beside it) followed by the remaining blocks, and the empty height beside the figure.
-    Wrapping always reports too tall, so the frame asks :meth:`split`, which replaces this
-    placeholder with the fitting row that leaves the least empty space beside the figure,
-    and what follows it; nothing fits: ``[]``, and the frame tries the next page.
+    Each option gives flowables whose first one is the part that must fit (a row of the
+    list and the figure, say). Wrapping always reports too tall, so the frame asks
+    :meth:`split`, which replaces this placeholder with the first option that fits, or
+    with ``fallback`` (which the frame then places, splits or moves as usual). It is only
+    used before the advice, on pages of the single-frame template.
+
+    Attributes:
+        least_empty: choose, among the options that fit, the one whose first flowable is a
+            row with the least empty space beside the figure (see :func:`_empty_beside`).
     """
 
     def __init__(
-        self, build: Callable[[float], tuple[list[Flowable], float]], heights: list[float]
+        self,
+        options: list[Callable[[], list[Flowable]]],
+        fallback: Callable[[], list[Flowable]],
+        *,
+        least_empty: bool = False,
     ) -> None:
         super().__init__()
-        self.build, self.heights = build, heights
+        self.options, self.fallback, self.least_empty = options, fallback, least_empty
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width, self.height = availWidth, availHeight + 1
@@ -290,15 +310,35 @@ class _FigureWithAdvice(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         best: tuple[float, list[Flowable]] | None = None
-        for height in self.heights:  # tallest first: ties keep the bigger figure
-            flowables, waste = self.build(height)
-            _, needed = flowables[0].wrap(availWidth, availHeight)
-            if needed <= availHeight and (best is None or waste < best[0]):
-                best = (waste, flowables)
-        return [] if best is None else best[1]
+        for option in self.options:
+            flowables = option()
+            first = flowables[0]
+            _, needed = first.wrapOn(self.canv, availWidth, availHeight)
+            if isinstance(first, KeepTogether):  # its wrap always asks for a split
+                needed = first._H
+            if needed > availHeight:
+                continue
+            if not self.least_empty:
+                best = (0.0, flowables)
+                break
+            empty = _empty_beside(first, availWidth)
+            if best is None or empty < best[0]:
+                best = (empty, flowables)
+        chosen = self.fallback() if best is None else best[1]
+        # An action first makes the document place the flowables one by one, as usual (it
+        # insists that a split's first flowable fits as is). Pages before the advice use the
+        # single-frame template anyway.
+        return [NextPageTemplate("page"), *chosen]
 
     def draw(self) -> None:  # pragma: no cover - always split, never drawn
-        raise AssertionError("_FigureWithAdvice is always split")
+        raise AssertionError("_Choice is always split")
+
+
+def _empty_beside(row: Table, width: float) -> float:
+    """The height left empty under the text beside the figure of a :meth:`_row` table."""
+    left, figure = row.beside  # set by HandoutRenderer._row
+    text = sum(_height(f, float(row._colWidths[0])) for f in left)
+    return max(0.0, float(figure.height) - text)
 
 
 class HandoutRenderer:
@@ -314,9 +354,8 @@ class HandoutRenderer:
         self.catalog = catalog or default_catalog()
         self.texts: HandoutTexts = default_texts(data.language)
         self.sizes = LARGE if data.large_print else NORMAL
-        self.figure: bytes | Image.Image | None = (
-            figure_png if figure_png is not None else body_figure_image(data)
-        )
+        self.figure_png = figure_png
+        self._figures: dict[float, Image.Image | None] = {}
         self.styles = self._get_stylesheet()
 
     # ------------------------------------------------------------ template steps
@@ -591,86 +630,106 @@ class HandoutRenderer:
     def _what_we_did(self, advice: list[Section]) -> list[Flowable]:
         """The sites and the figure, then the advice.
 
-        The advice follows at once, and the pages after this one have two columns: short
-        advice lines fill them far better than one page-wide column.
+        The figure sits beside the list when both fit on the page (the figure as tall as the
+        room allows), else right under it; a narrow figure under the list has the first
+        advice blocks beside it. The advice follows at once, and the pages after this one
+        have two columns: short advice lines fill them far better than one page-wide column.
         """
         t, d = self.texts, self.data
         heading = [
             self._para(t.text("label.sites_heading"), "Heading"),
             self._para(t.text("label.sites_intro")),
         ]
-        after: list[Flowable] = [NextPageTemplate("columns")]
-        for section in advice:
-            after += self._section(section)
         w = self._content_width()
-        # Large print keeps a long list splittable (a row beside the figure cannot split).
-        most = SIDE_BY_SIDE_SITES_LARGE if d.large_print else SIDE_BY_SIDE_SITES
-        side_by_side = len(d.sites) <= most and len(figure_panels(d)) <= 2
-        if self.figure is None:
-            return [*heading, self._site_table(w), *self._medicines(), *after]
+        if not d.sites:
+            return [*heading, *self._medicines(), *self._advice(advice)]
+        aspect = figure_aspect(d)
         high = FIGURE_HEIGHT_LARGE if d.large_print else FIGURE_HEIGHT
         steps = 8
-        heights = [high - high * 0.5 * i / steps for i in range(steps + 1)]
+        heights = [high - high * 0.45 * i / steps for i in range(steps + 1)]
+        # Large print keeps a long list splittable (a row beside the figure cannot split).
+        most = SIDE_BY_SIDE_SITES_LARGE if d.large_print else SIDE_BY_SIDE_SITES
 
-        def row(left: list[Flowable], figure: _CaptionedFigure) -> Table:
-            table = Table([[left, figure]], colWidths=[w - figure.width, figure.width])
-            table.setStyle(
-                TableStyle(
-                    [
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                        ("TOPPADDING", (0, 0), (-1, -1), 0),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                    ]
-                )
-            )
-            return table
+        def under() -> list[Flowable]:
+            return self._figure_under(heading, advice, aspect, heights)
 
-        if not side_by_side:
-            # A long list: the list at full width, the figure right under it. A narrow
-            # figure has the medicines and the first advice blocks beside it.
-            # The heading keeps with the first two sites; the rest may go to the next page.
-            parts: list[Flowable] = [KeepTogether([*heading, self._site_table(w, 0, 2)])]
-            if len(d.sites) > 2:
-                parts.append(self._site_table(w, 2))
-            widest = self._figure(w * 0.5, high)
-            assert widest is not None
-            if widest.width >= w * 0.5:
-                return [*parts, *self._medicines(), Spacer(1, self.sizes.body * 0.5), widest, *after]
+        if len(d.sites) > most or aspect > BESIDE_ASPECT:
+            return under()
+        paper = min(high, w * 0.55 / aspect)
 
-            def beside(height: float) -> tuple[list[Flowable], float]:
-                """The figure at ``height`` with as much advice beside it as it is tall, and
-                the height left empty beside the figure."""
-                figure = self._figure(w * 0.5, height)
-                assert figure is not None
-                room = w - figure.width - self.sizes.body * 1.2
-                left: list[Flowable] = self._medicines()
-                used = sum(_height(f, room) for f in left)
-                taken = 0
-                for section in advice:
-                    flows = self._section(section)
-                    more = sum(_height(f, room) for f in flows)
-                    if used + more > figure.height:
-                        break
-                    left += flows
-                    used += more
-                    taken += 1
-                rest: list[Flowable] = [NextPageTemplate("columns")]
-                for section in advice[taken:]:
-                    rest += self._section(section)
-                return [row(left, figure), *rest], max(0.0, figure.height - used)
-
-            return [*parts, Spacer(1, self.sizes.body * 0.5), _FigureWithAdvice(beside, heights)]
-
-        def build(height: float) -> Table:
-            figure = self._figure(w * 0.6, height)
+        def beside(height: float) -> list[Flowable]:
+            figure = self._figure(w * 0.55, height, paper=paper)
             assert figure is not None
-            beside = w - figure.width - self.sizes.body * 1.2
-            return row([self._site_table(beside), *self._medicines()], figure)
+            room = w - figure.width - self.sizes.body * 1.2
+            row = self._row([self._site_table(room), *self._medicines()], figure)
+            return [KeepTogether([*heading, row]), *self._advice(advice)]
 
-        # The heading, the list and the figure beside it stay together on one page.
-        return [KeepTogether([*heading, _FittedRow(build, heights)]), *after]
+        options = [functools.partial(beside, height) for height in heights]
+        return [_Choice(options, under)]
+
+    def _advice(self, advice: list[Section]) -> list[Flowable]:
+        out: list[Flowable] = [NextPageTemplate("columns")]
+        for section in advice:
+            out += self._section(section)
+        return out
+
+    def _row(self, left: list[Flowable], figure: _CaptionedFigure) -> Table:
+        """``left`` and the figure side by side."""
+        w = self._content_width()
+        table = Table([[left, figure]], colWidths=[w - figure.width, figure.width])
+        table.beside = (left, figure)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return table
+
+    def _figure_under(
+        self, heading: list[Flowable], advice: list[Section], aspect: float, heights: list[float]
+    ) -> list[Flowable]:
+        """The list at full width and the figure right under it."""
+        d, w, high = self.data, self._content_width(), heights[0]
+        # The heading keeps with the first two sites; the rest may go to the next page.
+        parts: list[Flowable] = [KeepTogether([*heading, self._site_table(w, 0, 2)])]
+        if len(d.sites) > 2:
+            parts.append(self._site_table(w, 2))
+        space = Spacer(1, self.sizes.body * 0.5)
+        if aspect > BESIDE_ASPECT:  # a wide figure: on its own, shrunk to stay on the page
+            figure = self._figure(w, high, high * 0.55, paper=min(high, w / aspect) * 0.8)
+            assert figure is not None
+            figure.hAlign = "CENTER"
+            return [*parts, *self._medicines(), space, figure, *self._advice(advice)]
+
+        def beside(height: float) -> list[Flowable]:
+            """The figure at ``height`` with as much advice beside it as it is tall."""
+            figure = self._figure(w * 0.5, height, paper=height)
+            assert figure is not None
+            room = w - figure.width - self.sizes.body * 1.2
+            left: list[Flowable] = self._medicines()
+            used = sum(_height(f, room) for f in left)
+            taken = 0
+            for section in advice:  # plain paragraphs: a table cell does not break
+                flows = [self._para(section.heading, "Heading"), *self._lines(section.lines)]
+                more = sum(_height(f, room) for f in flows)
+                if used + more > figure.height:
+                    break
+                left += flows
+                used += more
+                taken += 1
+            return [self._row(left, figure), *self._advice(advice[taken:])]
+
+        # Large print fits the most advice beside the figure (fewer pages); normal print
+        # takes the tallest figure that fits.
+        options = [functools.partial(beside, height) for height in heights]
+        least_empty = d.large_print
+        return [*parts, space, _Choice(options, options[-1], least_empty=least_empty)]
 
     def _site_table(self, width: float, start: int = 0, stop: int | None = None) -> Table:
         """The sites ``start:stop`` as a table (a rule under each but the visit's last)."""
@@ -725,17 +784,39 @@ class HandoutRenderer:
         return [space, Paragraph(f"<b>{label}:</b> {esc(names)}", self.styles["Body"])]
 
     def _figure(
-        self, width: float, height: float, min_height: float | None = None
+        self,
+        width: float,
+        height: float,
+        min_height: float | None = None,
+        *,
+        paper: float | None = None,
     ) -> _CaptionedFigure | None:
-        """The body figure scaled into ``width`` × ``height``, each view captioned."""
-        if self.figure is None:
+        """The body figure scaled into ``width`` × ``height``, each view captioned.
+
+        Args:
+            paper: about how tall the figure will print, in points: the marks are drawn to
+                print at :attr:`_Sizes.mark` whatever the figure's size.
+        """
+        source = self._figure_source(height if paper is None else paper)
+        if source is None:
             return None
         panels = figure_panels(self.data)
         captions = [
             (share, self._para(self.texts.text(f"label.view_{view.value}"), "Caption"))
             for view, share in panels
         ]
-        return _CaptionedFigure(self.figure, captions, width, height, min_height)
+        return _CaptionedFigure(source, captions, width, height, min_height)
+
+    def _figure_source(self, paper: float) -> bytes | Image.Image | None:
+        """The given figure PNG, or the figure drawn with marks sized for ``paper`` points."""
+        if self.figure_png is not None:
+            return self.figure_png
+        # Quarter steps: a few drawings at most per handout, marks within 12% of the size.
+        exact = self.sizes.mark * PANEL_HEIGHT / max(paper, 1.0) / MARKER_RADIUS
+        scale = round(exact * 4) / 4
+        if scale not in self._figures:
+            self._figures[scale] = body_figure_image(self.data, scale=scale)
+        return self._figures[scale]
 
     def _line(self, line: Line) -> Paragraph:
         if line.style is LineStyle.BULLET:
@@ -760,7 +841,7 @@ class HandoutRenderer:
     def _section(self, section: Section) -> list[Flowable]:
         parts: list[Flowable] = [self._para(section.heading, "Heading")]
         parts += self._lines(section.lines)
-        if self.data.large_print:  # big blocks may break; the heading keeps with its text
+        if self.data.large_print and len(parts) > 4:  # may break; the heading keeps with its text
             return parts
         if len(parts) > 8:  # a long block (a long note) may break, never after its heading
             return [KeepTogether(parts[:3]), *parts[3:]]
