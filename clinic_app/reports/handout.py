@@ -79,6 +79,8 @@ SIDE_BY_SIDE_SITES = 8
 SIDE_BY_SIDE_SITES_LARGE = 4
 #: A figure wider than this (width over height) prints under its list, not beside it.
 BESIDE_ASPECT = 1.3
+#: A last page filled less than this (0..1) is laid out again, tighter.
+NEARLY_EMPTY = 0.3
 #: The body figure's height on paper, captions included (normal and large print).
 FIGURE_HEIGHT = 4.5 * inch
 FIGURE_HEIGHT_LARGE = 6.0 * inch
@@ -355,6 +357,8 @@ class HandoutRenderer:
         self.texts: HandoutTexts = default_texts(data.language)
         self.sizes = LARGE if data.large_print else NORMAL
         self.figure_png = figure_png
+        #: 0, then 1 and 2 when a layout left the last page nearly empty: smaller figure.
+        self.tightness = 0
         self._figures: dict[float, Image.Image | None] = {}
         self.styles = self._get_stylesheet()
 
@@ -405,7 +409,7 @@ class HandoutRenderer:
                 fontName=BOLD,
                 fontSize=s.heading,
                 leading=s.heading * 1.2,
-                spaceBefore=s.heading * s.heading_space,
+                spaceBefore=s.heading * s.heading_space * 0.7**self.tightness,
                 spaceAfter=s.heading * 0.15,
                 keepWithNext=1,
             )
@@ -644,7 +648,7 @@ class HandoutRenderer:
         if not d.sites:
             return [*heading, *self._medicines(), *self._advice(advice)]
         aspect = figure_aspect(d)
-        high = FIGURE_HEIGHT_LARGE if d.large_print else FIGURE_HEIGHT
+        high = (FIGURE_HEIGHT_LARGE if d.large_print else FIGURE_HEIGHT) * 0.85**self.tightness
         steps = 8
         heights = [high - high * 0.45 * i / steps for i in range(steps + 1)]
         # Large print keeps a long list splittable (a row beside the figure cannot split).
@@ -863,9 +867,23 @@ class HandoutRenderer:
         ]
 
     def render(self) -> bytes:
+        """The PDF; a last page left nearly empty is laid out again, figure smaller."""
         register_fonts()
         check_glyphs(self._clean(s) for s in self.user_strings())
+        pdf, pages, fill = self._build()
+        while pages > 1 and fill < NEARLY_EMPTY and self.tightness < 2:
+            self.tightness += 1
+            tighter, fewer, _ = self._build()
+            if fewer < pages:
+                return tighter
+        return pdf
+
+    def _build(self) -> tuple[bytes, int, float]:
+        """The PDF, its page count and how full (0..1) its last page's frames are."""
+        self.styles = self._get_stylesheet()
         out = io.BytesIO()
+        lowest: dict[int, float] = {}
+        frames: dict[int, tuple[float, float]] = {}
         doc = BaseDocTemplate(
             out,
             pagesize=self.pagesize,
@@ -883,8 +901,21 @@ class HandoutRenderer:
                 PageTemplate("columns", self._get_column_frames(), onPage=self._on_page),
             ]
         )
+
+        def after_flowable(flowable: Flowable) -> None:
+            frame = getattr(doc, "frame", None)
+            if frame is None:  # an action before the first page
+                return
+            page = doc.page
+            lowest[page] = min(lowest.get(page, frame._y2), frame._y)
+            frames[page] = (frame._y1, frame._y2)
+
+        doc.afterFlowable = after_flowable
         doc.build(self._get_story(), canvasmaker=numbered_canvas(self._draw_page_count))
-        return out.getvalue()
+        last = max(lowest, default=1)
+        bottom, top = frames.get(last, (0.0, 1.0))
+        fill = (top - lowest.get(last, top)) / max(top - bottom, 1.0)
+        return out.getvalue(), doc.page, fill
 
 
 def render_handout(data: HandoutData, *, figure_png: bytes | None = None) -> bytes:
