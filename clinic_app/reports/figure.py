@@ -256,19 +256,29 @@ def marker_scale(data: HandoutData) -> float:
 
 def _placements(
     figure: Figure, geometry: _Geometry, sites: Sequence[HandoutSite], scale: float
-) -> list[tuple[HandoutSite, Placement]]:
-    """Each site with its marker, moved off its point where it would hide another.
+) -> tuple[list[tuple[HandoutSite, Placement]], float]:
+    """Each site with its marker, moved off its point where it would hide another, and the
+    marker scale used: smaller marks when the panel has no room for that many at ``scale``.
 
     Positions are in the panel's supersampled pixels (the window's top left is 0, 0).
     """
-    radius = MARKER_RADIUS * SUPERSAMPLE * scale
     ox, oy = geometry.origin
     points = [
         (s.x * figure.width * geometry.scale - ox, s.y * figure.height * geometry.scale - oy)
         for s in sites
     ]
-    placed = place_markers(points, radius, geometry.width, geometry.height, gap=SUPERSAMPLE * 2)
-    return list(zip(sites, placed, strict=True))
+    while True:
+        radius = MARKER_RADIUS * SUPERSAMPLE * scale
+        try:
+            placed = place_markers(
+                points, radius, geometry.width, geometry.height, gap=SUPERSAMPLE * 2
+            )
+        except ValueError:
+            if scale < 0.3:  # pragma: no cover - hundreds of marks on one panel
+                raise
+            scale *= 0.8
+            continue
+        return list(zip(sites, placed, strict=True)), scale
 
 
 def _paint(
@@ -364,7 +374,7 @@ def _draw_panel(
     boxes = [
         (x0 - pad - ox, y0 - pad - oy, x1 + pad - ox, y1 + pad - oy) for x0, y0, x1, y1 in boxes
     ]
-    marks = _placements(figure, geometry, sites, scale)
+    marks, scale = _placements(figure, geometry, sites, scale)
     radius = (MARKER_RADIUS + 1) * SUPERSAMPLE * scale
     for _, placement in marks:
         for cx, cy in (placement.centre, placement.point):
