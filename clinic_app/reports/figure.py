@@ -28,9 +28,9 @@ from clinic_app.domain.handout import HandoutData, HandoutSite
 from clinic_app.domain.svgpath import Command, Point, flatten
 from clinic_app.reports.placement import Placement, place_markers
 
-#: Output height of every panel in pixels (about 250 dpi at the printed size).
-PANEL_HEIGHT = 750
-SUPERSAMPLE = 3
+#: Output height of every panel in pixels (150 to 200 dpi at the sizes the handout prints).
+PANEL_HEIGHT = 640
+SUPERSAMPLE = 2
 GAP = 40
 FONT_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "DejaVuSans-Bold.ttf"
 
@@ -90,10 +90,21 @@ def _whole_body(figure: Figure) -> bool:
     return figure.height > figure.width * 1.5
 
 
-@cache
+#: The silhouette's horizontal extent per figure, keyed by ``id`` (hashing a Figure walks
+#: all its geometry), with the figure held so the id stays unique.
+_SILHOUETTE_X: dict[int, tuple[Figure, tuple[float, float]]] = {}
+
+
 def _silhouette_x(figure: Figure) -> tuple[float, float]:
+    cached = _SILHOUETTE_X.get(id(figure))
+    if cached is not None and cached[0] is figure:
+        return cached[1]
     xs = [x for stroke in figure.silhouette for poly in flatten(stroke.commands) for x, _ in poly]
-    return max(0.0, min(xs) - _SIDE_MARGIN), min(figure.width, max(xs) + _SIDE_MARGIN)
+    extent = max(0.0, min(xs) - _SIDE_MARGIN), min(figure.width, max(xs) + _SIDE_MARGIN)
+    if len(_SILHOUETTE_X) >= 16:
+        _SILHOUETTE_X.clear()
+    _SILHOUETTE_X[id(figure)] = (figure, extent)
+    return extent
 
 
 def _windows(data: HandoutData, bodymap: BodyMap) -> dict[FigureView, Window]:

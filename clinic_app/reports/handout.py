@@ -12,7 +12,7 @@ import functools
 import io
 import logging
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,7 +140,7 @@ class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
     def _caption_width(self, image_width: float) -> float:
         """Captions may be wider than a narrow image (centred under it), never overlapping."""
         least = min(self.max_width, self.caption_min * len(self.captions))
-        return max(image_width, least)
+        return float(max(image_width, least))
 
     def _size_to(self, height: float) -> None:
         iw, ih = self.pixels
@@ -298,7 +298,7 @@ class _Choice(Flowable):  # type: ignore[misc]  # reportlab is untyped
 
     def __init__(
         self,
-        options: list[Callable[[], list[Flowable]]],
+        options: Sequence[Callable[[], list[Flowable]]],
         fallback: Callable[[], list[Flowable]],
         *,
         least_empty: bool = False,
