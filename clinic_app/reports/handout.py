@@ -1,9 +1,12 @@
 """The patient's aftercare handout as PDF (issue 5 §1; content from tpi-reference.md §7).
 
 :func:`render_handout` takes a :class:`~clinic_app.domain.handout.HandoutData` and returns PDF
-bytes. Which blocks print is decided in the domain (:func:`select_blocks`); every word comes
-from ``resources/handouts/<language>.toml``; every user string is escaped before it reaches
-Paragraph markup.
+bytes. Which blocks print, and which of their lines, is decided in the domain
+(:func:`~clinic_app.domain.handout.compose`); every word comes from
+``resources/handouts/<language>.toml``; every user string is escaped before it reaches
+Paragraph markup. Page 1 holds the visit, the 911 box and the sites with the body figure
+(beside the list, or right under it, sized to the room left); the advice follows, in two
+columns on the later pages.
 """
 
 from __future__ import annotations
@@ -11,8 +14,6 @@ from __future__ import annotations
 import functools
 import io
 import logging
-import zlib
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,6 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -68,12 +68,16 @@ from clinic_app.reports.figure import (
     figure_aspect,
     figure_panels,
 )
+from clinic_app.reports.handout_flowables import (
+    Badge,
+    CaptionedFigure,
+    Choice,
+    height_of,
+)
 
 EMERGENCY_RED = colors.HexColor("#b3121f")
 EMERGENCY_FILL = colors.HexColor("#fdecea")
 RULE_GREY = colors.HexColor("#9a9a9a")
-MARK_RED = colors.HexColor("#c41e3a")  # as the figure's injection marks
-MARK_BLUE = colors.HexColor("#145aaa")  # as the figure's dry-needling rings
 #: Longer site lists print at full width with the figure below them, not beside.
 SIDE_BY_SIDE_SITES = 8
 SIDE_BY_SIDE_SITES_LARGE = 4
@@ -103,244 +107,6 @@ NORMAL = _Sizes(body=11, heading=13.5, title=18, header=9.5, mark=7.5)
 LARGE = _Sizes(
     body=16, heading=18, title=22, header=13, mark=10.5, leading=1.13, heading_space=0.35
 )
-
-
-class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
-    """The body-figure PNG with one caption under each view, of a fixed size.
-
-    Sized once, so :class:`ImageAndFlowables` can flow the site list beside it.
-    """
-
-    def __init__(
-        self,
-        figure: bytes | Image.Image,
-        captions: list[tuple[float, Paragraph]],
-        max_width: float,
-        max_height: float,
-        min_height: float | None = None,
-    ) -> None:
-        super().__init__()
-        # A figure drawn for this handout comes as a PIL image, which skips a PNG encode and
-        # decode; given PNG bytes are read and embedded by reportlab as before.
-        self.pil: Image.Image | None = None
-        self.image: Any = None  # a reportlab ImageReader
-        if isinstance(figure, Image.Image):
-            self.pil = figure if figure.mode == "RGB" else figure.convert("RGB")
-            iw, ih = self.pil.size
-        else:
-            self.image = ImageReader(io.BytesIO(figure))
-            iw, ih = self.image.getSize()
-        self.captions = captions
-        self.caption_min = 2.6 * inch  # a caption this wide wraps to two lines at most
-        self.pixels = (iw, ih)
-        self.max_width, self.max_height = max_width, max_height
-        self.min_height = max_height if min_height is None else min(min_height, max_height)
-        self._size_to(max_height)
-
-    def _caption_width(self, image_width: float) -> float:
-        """Captions may be wider than a narrow image (centred under it), never overlapping."""
-        least = min(self.max_width, self.caption_min * len(self.captions))
-        return float(max(image_width, least))
-
-    def _size_to(self, height: float) -> None:
-        iw, ih = self.pixels
-        scale = min(self.max_width / iw, (height - 4) / ih)
-        for _ in range(3):  # captions wrap to the image's width, which depends on them
-            width = self._caption_width(iw * scale)
-            caption_height = max(
-                (p.wrap(width * share - 6, height)[1] for share, p in self.captions),
-                default=0.0,
-            )
-            scale = min(self.max_width / iw, (height - caption_height - 4) / ih)
-        self.image_width, self.image_height = iw * scale, ih * scale
-        self.caption_total = self._caption_width(self.image_width)
-        self.caption_height = max(
-            (p.wrap(self.caption_total * share - 6, height)[1] for share, p in self.captions),
-            default=0.0,
-        )
-        self.width = self.caption_total
-        self.height = self.image_height + self.caption_height + 4
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        # Shrink (down to min_height) rather than leave the page the list ends on.
-        self._size_to(max(self.min_height, min(self.max_height, availHeight)))
-        return self.width, self.height
-
-    def _restrictSize(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
-        return self.width, self.height
-
-    def _unRestrictSize(self) -> None:
-        return None
-
-    def draw(self) -> None:
-        left = (self.width - self.image_width) / 2
-        if self.pil is not None:
-            self._draw_rgb(self.pil, left, self.caption_height + 4)
-        else:
-            self.canv.drawImage(
-                self.image, left, self.caption_height + 4, self.image_width, self.image_height
-            )
-        x = 0.0
-        for share, paragraph in self.captions:
-            column = self.caption_total * share
-            _, h = paragraph.wrap(column - 6, self.caption_height)
-            paragraph.drawOn(self.canv, x + 3, self.caption_height - h)
-            x += column
-
-    def _draw_rgb(self, image: Image.Image, x: float, y: float) -> None:
-        """Embed an RGB image as one Flate image XObject, as ``Canvas.drawImage`` does.
-
-        The same lossless stream as drawImage writes, compressed at zlib level 1 instead of 6
-        (a tenth larger, a third of the time) and without drawImage's MD5 of the pixels, which
-        only serves to share an image drawn more than once.
-        """
-        canv = self.canv
-        name = f"BodyFigure{id(self):x}"
-        reg_name = canv._doc.getXObjectName(name)
-        if canv._doc.idToObject.get(reg_name) is None:
-            xobj = pdfdoc.PDFImageXObject(name)
-            xobj.width, xobj.height = image.size
-            xobj.bitsPerComponent = 8
-            xobj.colorSpace = "DeviceRGB"
-            xobj.streamContent = zlib.compress(image.tobytes(), 1)
-            xobj._filters = ("FlateDecode",)
-            xobj.mask = None
-            canv._setXObjects(xobj)
-            canv._doc.Reference(xobj, reg_name)
-            canv._doc.addForm(name, xobj)
-        canv._currentPageHasImages = 1
-        canv.saveState()
-        canv.translate(x, y)
-        canv.scale(self.image_width, self.image_height)
-        canv._code.append(f"/{reg_name} Do")
-        canv.restoreState()
-        canv._formsinuse.append(name)  # lists the image in the page's resources
-
-
-class _Badge(Flowable):  # type: ignore[misc]  # reportlab is untyped
-    """A site's number drawn like its mark on the figure (red disc, or ringed for needling)."""
-
-    def __init__(self, number: int, technique: Technique, size: float) -> None:
-        super().__init__()
-        self.number, self.technique, self.size = number, technique, size
-        self.width = self.height = size
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        return self.size, self.size
-
-    def draw(self) -> None:
-        c, r = self.canv, self.size / 2
-        c.saveState()
-        if self.technique is Technique.INJECTION:
-            c.setFillColor(MARK_RED)
-            c.setStrokeColor(colors.white)
-            c.circle(r, r, r, stroke=0, fill=1)
-            c.setFillColor(colors.white)
-        else:
-            c.setFillColor(colors.white)
-            c.setStrokeColor(MARK_BLUE)
-            c.setLineWidth(self.size * 0.1)
-            c.circle(r, r, r * 0.93, stroke=1, fill=1)
-            c.setFillColor(colors.black)
-        label = str(self.number)
-        font_size = self.size * (0.55 if len(label) < 3 else 0.42)
-        c.setFont(BOLD, font_size)
-        c.drawCentredString(r, r - font_size * 0.36, label)
-        c.restoreState()
-
-
-def _height(flowable: Flowable, width: float) -> float:
-    """The height ``flowable`` takes at ``width``, with the space around it."""
-    _, height = flowable.wrap(width, 1e6)
-    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
-
-
-class _FittedRow(Flowable):  # type: ignore[misc]  # reportlab is untyped
-    """The site list with the figure beside it, the figure as tall as the page allows.
-
-    ``build(height)`` makes the row with a figure of that height; :meth:`wrap` takes the
-    tallest of ``heights`` that fits the space left on the page (the smallest otherwise,
-    so a KeepTogether moves it to the next page).
-    """
-
-    def __init__(self, build: Callable[[float], Table], heights: list[float]) -> None:
-        super().__init__()
-        self.build, self.heights = build, heights
-        self.table: Table | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        for height in self.heights:
-            self.table = self.build(height)
-            width, needed = self.table.wrap(availWidth, availHeight)
-            if needed <= availHeight:
-                break
-        self.width, self.height = width, needed
-        return width, needed
-
-    def draw(self) -> None:
-        assert self.table is not None
-        self.table.drawOn(self.canv, 0, 0)
-
-
-class _Choice(Flowable):  # type: ignore[misc]  # reportlab is untyped
-    """A placeholder for the first of several layouts that fits the room left on the page.
-
-    Each option gives flowables whose first one is the part that must fit (a row of the
-    list and the figure, say). Wrapping always reports too tall, so the frame asks
-    :meth:`split`, which replaces this placeholder with the first option that fits, or
-    with ``fallback`` (which the frame then places, splits or moves as usual). It is only
-    used before the advice, on pages of the single-frame template.
-
-    Attributes:
-        least_empty: choose, among the options that fit, the one whose first flowable is a
-            row with the least empty space beside the figure (see :func:`_empty_beside`).
-    """
-
-    def __init__(
-        self,
-        options: Sequence[Callable[[], list[Flowable]]],
-        fallback: Callable[[], list[Flowable]],
-        *,
-        least_empty: bool = False,
-    ) -> None:
-        super().__init__()
-        self.options, self.fallback, self.least_empty = options, fallback, least_empty
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        self.width, self.height = availWidth, availHeight + 1
-        return self.width, self.height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        best: tuple[float, list[Flowable]] | None = None
-        for option in self.options:
-            flowables = option()
-            first = flowables[0]
-            _, needed = first.wrapOn(self.canv, availWidth, availHeight)
-            if isinstance(first, KeepTogether):  # its wrap always asks for a split
-                needed = first._H
-            if needed > availHeight:
-                continue
-            if not self.least_empty:
-                best = (0.0, flowables)
-                break
-            empty = _empty_beside(first, availWidth)
-            if best is None or empty < best[0]:
-                best = (empty, flowables)
-        chosen = self.fallback() if best is None else best[1]
-        # An action first makes the document place the flowables one by one, as usual (it
-        # insists that a split's first flowable fits as is). Pages before the advice use the
-        # single-frame template anyway.
-        return [NextPageTemplate("page"), *chosen]
-
-    def draw(self) -> None:  # pragma: no cover - always split, never drawn
-        raise AssertionError("_Choice is always split")
-
-
-def _empty_beside(row: Table, width: float) -> float:
-    """The height left empty under the text beside the figure of a :meth:`_row` table."""
-    left, figure = row.beside  # set by HandoutRenderer._row
-    text = sum(_height(f, float(row._colWidths[0])) for f in left)
-    return max(0.0, float(figure.height) - text)
 
 
 class HandoutRenderer:
@@ -433,15 +199,15 @@ class HandoutRenderer:
         )
         return sheet
 
-    def _banner_height(self) -> float:
+    def _bannerheight_of(self) -> float:
         """The "preliminary" band over the header of an unsigned visit's pages."""
         return 0.0 if self.data.signed else self.sizes.header * 2.0
 
-    def _header_height(self) -> float:
-        return self.sizes.header * 3.2 + self._banner_height()
+    def _headerheight_of(self) -> float:
+        return self.sizes.header * 3.2 + self._bannerheight_of()
 
     def _get_frames(self) -> list[Frame]:
-        top = self._header_height() + 6
+        top = self._headerheight_of() + 6
         bottom = self.sizes.header * 2.5
         return [body_frame(self.pagesize, self.margin, top, bottom)]
 
@@ -471,7 +237,7 @@ class HandoutRenderer:
         width, height = self.pagesize
         left, right, top = self.margin, width - self.margin, height - self.margin
         canvas.saveState()
-        banner = self._banner_height()
+        banner = self._bannerheight_of()
         if banner:  # an unsigned visit: a red band on every page says so
             canvas.setFillColor(EMERGENCY_RED)
             canvas.rect(left, top - banner + 3, right - left, banner - 3, stroke=0, fill=1)
@@ -486,7 +252,7 @@ class HandoutRenderer:
             top -= banner
         logo = self._logo()
         if logo is not None:  # the clinic's logo at the left of the header, text beside it
-            box = self._header_height() - banner - 4
+            box = self._headerheight_of() - banner - 4
             w, h = logo.getSize()
             scale = min(box / h, box * 3 / w)
             canvas.drawImage(logo, left, top - box, w * scale, h * scale, mask="auto")
@@ -504,7 +270,7 @@ class HandoutRenderer:
         canvas.drawString(left, top - size * 2.4, patient)
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.8)
-        rule = top - (self._header_height() - banner)
+        rule = top - (self._headerheight_of() - banner)
         canvas.line(self.margin, rule, right, rule)
         canvas.restoreState()
 
@@ -669,7 +435,7 @@ class HandoutRenderer:
             return [KeepTogether([*heading, row]), *self._advice(advice)]
 
         options = [functools.partial(beside, height) for height in heights]
-        return [_Choice(options, under)]
+        return [Choice(options, under)]
 
     def _advice(self, advice: list[Section]) -> list[Flowable]:
         out: list[Flowable] = [NextPageTemplate("columns")]
@@ -677,7 +443,7 @@ class HandoutRenderer:
             out += self._section(section)
         return out
 
-    def _row(self, left: list[Flowable], figure: _CaptionedFigure) -> Table:
+    def _row(self, left: list[Flowable], figure: CaptionedFigure) -> Table:
         """``left`` and the figure side by side."""
         w = self._content_width()
         table = Table([[left, figure]], colWidths=[w - figure.width, figure.width])
@@ -717,11 +483,11 @@ class HandoutRenderer:
             assert figure is not None
             room = w - figure.width - self.sizes.body * 1.2
             left: list[Flowable] = self._medicines()
-            used = sum(_height(f, room) for f in left)
+            used = sum(height_of(f, room) for f in left)
             taken = 0
             for section in advice:  # plain paragraphs: a table cell does not break
                 flows = [self._para(section.heading, "Heading"), *self._lines(section.lines)]
-                more = sum(_height(f, room) for f in flows)
+                more = sum(height_of(f, room) for f in flows)
                 if used + more > figure.height:
                     break
                 left += flows
@@ -733,7 +499,7 @@ class HandoutRenderer:
         # takes the tallest figure that fits.
         options = [functools.partial(beside, height) for height in heights]
         least_empty = d.large_print
-        return [*parts, space, _Choice(options, options[-1], least_empty=least_empty)]
+        return [*parts, space, Choice(options, options[-1], least_empty=least_empty)]
 
     def _site_table(self, width: float, start: int = 0, stop: int | None = None) -> Table:
         """The sites ``start:stop`` as a table (a rule under each but the visit's last)."""
@@ -744,7 +510,7 @@ class HandoutRenderer:
             detail = f"{text.muscle} · {text.technique}"
             rows.append(
                 [
-                    _Badge(site.number, site.technique, badge),
+                    Badge(site.number, site.technique, badge),
                     [self._para(text.place, "CellBold"), self._para(detail, "CellSmall")],
                 ]
             )
@@ -794,7 +560,7 @@ class HandoutRenderer:
         min_height: float | None = None,
         *,
         paper: float | None = None,
-    ) -> _CaptionedFigure | None:
+    ) -> CaptionedFigure | None:
         """The body figure scaled into ``width`` × ``height``, each view captioned.
 
         Args:
@@ -809,7 +575,7 @@ class HandoutRenderer:
             (share, self._para(self.texts.text(f"label.view_{view.value}"), "Caption"))
             for view, share in panels
         ]
-        return _CaptionedFigure(source, captions, width, height, min_height)
+        return CaptionedFigure(source, captions, width, height, min_height)
 
     def _figure_source(self, paper: float) -> bytes | Image.Image | None:
         """The given figure PNG, or the figure drawn with marks sized for ``paper`` points."""
