@@ -45,6 +45,7 @@ from clinic_app.services.dto import (
     SiteDraft,
     SiteView,
 )
+from clinic_app.services.snapshot import build_snapshot, seal
 
 #: Longest override reason kept in the note.
 MAX_REASON_LENGTH = 500
@@ -234,6 +235,9 @@ class ChecksService(DraftService):
             e.status = EncounterStatus.SIGNED
             e.signed_by_id = signer_id
             e.signed_at = utcnow()
+            # Frozen in the same flush that marks it signed (signed rows are read-only after).
+            e.signed_snapshot = build_snapshot(session, e, self._encounter_view(session, e), result)
+            e.signed_digest = seal(e.signed_snapshot)
             self._audit(session, "encounter.sign", "encounter", e.id, e.patient_id)
             session.flush()
             return self._encounter_view(session, e)

@@ -190,6 +190,7 @@ class SetupDialog(ClinicBoxMixin, QDialog):
         self.credentials.addItems(CREDENTIALS)
         self.credentials.setAccessibleName("Credentials")
         self.credentials.setMinimumWidth(120)
+        self.npi = _line("National Provider Identifier (NPI)", "10 digits; printed on notes")
         self.username = _line("Username", "letters, digits, . _ -")
         self.password = _line("Password", f"at least {MIN_PASSWORD_LENGTH} characters")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -199,6 +200,7 @@ class SetupDialog(ClinicBoxMixin, QDialog):
         form = _form(box)
         _row(form, "F&ull name:", e.wrap("display_name", self.full_name), self.full_name)
         _row(form, "&Credentials:", e.wrap("credentials", self.credentials), self.credentials)
+        _row(form, "NP&I:", e.wrap("npi", self.npi), self.npi)
         _row(form, "&Username:", e.wrap("username", self.username), self.username)
         _row(form, "Pass&word:", e.wrap("password", self.password), self.password)
         _row(
@@ -242,6 +244,7 @@ class SetupDialog(ClinicBoxMixin, QDialog):
             role=Role.ADMIN,
             credentials=self.credentials.currentText(),
             is_provider=True,
+            npi=self.npi.text(),
         )
 
     # ------------------------------------------------------------------ QDialog
