@@ -435,7 +435,8 @@ class HandoutRenderer:
             return [KeepTogether([*heading, row]), *self._advice(advice)]
 
         options = [functools.partial(beside, height) for height in heights]
-        return [Choice(options, under)]
+        (frame,) = self._get_frames()
+        return [Choice(options, under, least_room=frame._height * 0.3)]
 
     def _advice(self, advice: list[Section]) -> list[Flowable]:
         out: list[Flowable] = [NextPageTemplate("columns")]

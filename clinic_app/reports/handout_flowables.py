@@ -194,9 +194,11 @@ class Choice(Flowable):  # type: ignore[misc]  # reportlab is untyped
         fallback: Callable[[], list[Flowable]],
         *,
         least_empty: bool = False,
+        least_room: float = 0.0,
     ) -> None:
         super().__init__()
         self.options, self.fallback, self.least_empty = options, fallback, least_empty
+        self.least_room = least_room
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width, self.height = availWidth, availHeight + 1
@@ -218,6 +220,8 @@ class Choice(Flowable):  # type: ignore[misc]  # reportlab is untyped
             empty = empty_beside(first, availWidth)
             if best is None or empty < best[0]:
                 best = (empty, flowables)
+        if best is None and availHeight < self.least_room:
+            return []  # the bottom of a page: try the options again on the next one
         chosen = self.fallback() if best is None else best[1]
         # An action first makes the document place the flowables one by one, as usual (it
         # insists that a split's first flowable fits as is). Pages before the advice use the
