@@ -416,7 +416,8 @@ class HandoutRenderer:
         aspect = figure_aspect(d)
         high = (FIGURE_HEIGHT_LARGE if d.large_print else FIGURE_HEIGHT) * 0.85**self.tightness
         steps = 8
-        heights = [high - high * 0.45 * i / steps for i in range(steps + 1)]
+        shrink = 0.25 if d.large_print else 0.45  # large print: never smaller than normal
+        heights = [high - high * shrink * i / steps for i in range(steps + 1)]
         # Large print keeps a long list splittable (a row beside the figure cannot split).
         most = SIDE_BY_SIDE_SITES_LARGE if d.large_print else SIDE_BY_SIDE_SITES
 
