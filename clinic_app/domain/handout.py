@@ -1,9 +1,11 @@
 """What goes on a patient's aftercare handout: the data, the blocks, and the texts.
 
 Pure content selection: :class:`HandoutData` is the plain data a renderer needs,
-:func:`select_blocks` decides which advice blocks apply (tpi-reference.md §7), and
-:class:`HandoutTexts` serves every printed word from ``resources/handouts/<language>.toml``.
-No drawing happens here; ``clinic_app.reports.handout`` turns this into a PDF.
+:func:`select_blocks` decides which advice blocks apply (tpi-reference.md §7), :func:`compose`
+fills each block with the lines that fit this patient's treatment, :class:`HandoutTexts` serves
+every printed word from ``resources/handouts/<language>.toml`` and :func:`load_settings` the
+clinic values (with their sources) from ``resources/handouts/settings.toml``. No drawing
+happens here; ``clinic_app.reports.handout`` turns this into a PDF.
 """
 
 from __future__ import annotations
