@@ -111,17 +111,20 @@ def _windows(data: HandoutData, bodymap: BodyMap) -> dict[FigureView, Window]:
     """The window of each view with sites; whole-body views share one vertical window."""
     used = {_view_of(site) for site in data.sites}
     views = [view for view in _VIEW_ORDER if view in used]
-    body = [s.y for s in data.sites if _whole_body(bodymap[_view_of(s)])]
-    top, bottom = (min(body), max(body)) if body else (0.0, 1.0)
-    span = next(
-        (w for w in WINDOWS if w[0] <= top - _WINDOW_MARGIN and bottom + _WINDOW_MARGIN <= w[1]),
-        (0.0, 1.0),
-    )
+    body = [s for s in data.sites if _whole_body(bodymap[_view_of(s)])]
+    top = max(0.0, min((s.y for s in body), default=0.0) - _WINDOW_MARGIN)
+    bottom = min(1.0, max((s.y for s in body), default=1.0) + _WINDOW_MARGIN)
+    span = next((w for w in WINDOWS if w[0] <= top and bottom <= w[1]), (0.0, 1.0))
     out: dict[FigureView, Window] = {}
     for view in views:
         figure = bodymap[view]
         if _whole_body(figure):
+            # The silhouette's width, wider when a mark lies beside it (its leader must show).
             x0, x1 = _silhouette_x(figure)
+            xs = [s.x * figure.width for s in body if _view_of(s) is view]
+            margin = _SIDE_MARGIN * 2
+            x0 = max(0.0, min([x0, *(x - margin for x in xs)]))
+            x1 = min(figure.width, max([x1, *(x + margin for x in xs)]))
             out[view] = Window(x0, span[0] * figure.height, x1, span[1] * figure.height)
         else:
             out[view] = Window(0.0, 0.0, figure.width, figure.height)

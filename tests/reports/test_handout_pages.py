@@ -229,3 +229,17 @@ def test_crowded_marks_are_all_drawn() -> None:
         assert body_figure_image(replace(data, large_print=large)) is not None
     text = " ".join(page_texts(render_handout(data)))
     assert "12 " in text or text.endswith("12")
+
+
+def test_marks_at_the_edges_stay_in_the_figure() -> None:
+    corners = tuple(
+        HandoutSite(i + 1, "deltoid", Side.RIGHT, Technique.DRY_NEEDLING, View.POSTERIOR, x, y)
+        for i, (x, y) in enumerate([(0.0, 0.0), (1.0, 1.0), (0.01, 0.99), (0.5, 0.97)])
+    )
+    data = base(Language.ENGLISH, sites=corners)
+    image = body_figure_image(data)
+    assert image is not None
+    assert figure_aspect(data) == pytest.approx(0.5, abs=0.05)  # the whole figure
+    feet = base(Language.ENGLISH, sites=(replace(corners[3], x=0.45),))
+    assert figure_aspect(feet) > 0.6  # the lower half only
+    assert render_handout(data)[:5] == b"%PDF-"
