@@ -470,8 +470,9 @@ class HandoutRenderer:
         d, w, high = self.data, self._content_width(), heights[0]
         # The heading keeps with the first two sites; the rest may go to the next page.
         parts: list[Flowable] = [KeepTogether([*heading, self._site_table(w, 0, 2)])]
-        if len(d.sites) > 2:
-            parts.append(self._site_table(w, 2))
+        # One table per further site: a page break between two falls between tables, with
+        # no rule repeated at the top of the next page as a split table would draw.
+        parts += [self._site_table(w, i, i + 1) for i in range(2, len(d.sites))]
         space = Spacer(1, self.sizes.body * 0.5)
         if aspect > BESIDE_ASPECT:  # a wide figure: on its own, shrunk to stay on the page
             figure = self._figure(w, high, high * 0.55, paper=min(high, w / aspect) * 0.8)
