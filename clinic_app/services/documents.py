@@ -15,7 +15,7 @@ from typing import Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from clinic_app.domain.clock import clinic_day, clinic_zone
+from clinic_app.domain.clock import clinic_day, clinic_zone, to_clinic_time
 from clinic_app.domain.enums import DoseUnit, EncounterStatus, Language
 from clinic_app.domain.errors import NotFoundError, ValidationError
 from clinic_app.domain.handout import GivenDose, HandoutData, HandoutSite, Medicine
@@ -374,7 +374,7 @@ class DocumentService(Service):
             return [
                 ProcedureRow(
                     encounter_id=encounter.id,
-                    performed_at=encounter.performed_at.astimezone(),
+                    performed_at=to_clinic_time(encounter.performed_at, zone),
                     patient_name=f"{patient.given_name} {patient.family_name}",
                     mrn=patient.mrn,
                     date_of_birth=patient.date_of_birth,
@@ -383,7 +383,7 @@ class DocumentService(Service):
                     signed=encounter.status is EncounterStatus.SIGNED,
                     sites=int(site_count or 0),
                     printed=printed_at is not None,
-                    last_printed_at=printed_at.astimezone() if printed_at else None,
+                    last_printed_at=to_clinic_time(printed_at, zone) if printed_at else None,
                 )
                 for encounter, patient, user, site_count, printed_at in rows
             ]
