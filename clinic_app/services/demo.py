@@ -50,16 +50,14 @@ from clinic_app.services.demo_charting import (
     Memory,
     PatientFacts,
     Slot,
-    Stock,
-    StockLot,
     Story,
     chart_visit,
-    lot_deliveries,
     make_story,
     override_reason,
     schedule,
 )
 from clinic_app.services.demo_names import FRONT_DESK, POOLS, PROVIDERS, WEIGHTS
+from clinic_app.services.demo_stock import Stock, StockLot, lot_deliveries
 from clinic_app.services.dto import PatientInput, PatientView, UserView
 from clinic_app.services.patients import PatientService
 

@@ -19,16 +19,14 @@ from clinic_app.services.demo_charting import (
     STOCKED,
     Memory,
     PatientFacts,
-    Stock,
-    StockLot,
     chart_visit,
-    lot_deliveries,
     make_story,
     override_reason,
     schedule,
 )
 from clinic_app.services.demo_names import POOLS
 from clinic_app.services.demo_phrases import REASONS
+from clinic_app.services.demo_stock import Stock, StockLot, lot_deliveries
 from clinic_app.services.dto import PatientInput
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
