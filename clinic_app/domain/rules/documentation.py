@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from clinic_app.domain.rules._text import join_and
 from clinic_app.domain.rules.context import Context
-from clinic_app.domain.rules.model import DoseFact, Documentation, Finding
+from clinic_app.domain.rules.model import Documentation, DoseFact, Finding
 
 #: (rule, target, message) for the elements that are simply present or not.
 _SIMPLE: tuple[tuple[str, str, str], ...] = (

@@ -86,7 +86,8 @@ def test_each_missing_element_blocks_and_points_at_its_field(
     assert finding.target == target
     assert target in TARGETS
     assert words in finding.message
-    assert finding.source and "tpi-reference" not in finding.source
+    assert finding.source
+    assert "tpi-reference" not in finding.source
     assert completeness(documented(dataclasses.replace(COMPLETE, **change))) == [rule]  # type: ignore[arg-type]
 
 

@@ -157,7 +157,8 @@ def test_medicare_repeat_needs_50_percent_relief_for_6_weeks(
         expected += " Record at this visit the relief since that session (percent and weeks)."
     assert finding.message == expected
     assert finding.sites == (1,)
-    assert finding.severity is Severity.WARNING and finding.needs_reason
+    assert finding.severity is Severity.WARNING
+    assert finding.needs_reason
 
 
 def test_relief_of_an_older_session_is_what_the_next_visit_reported() -> None:
