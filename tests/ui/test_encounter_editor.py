@@ -36,6 +36,7 @@ from clinic_app.ui.encounter_parts import (
 )
 from clinic_app.ui.site_table_model import HighlightRole
 from clinic_app.ui.site_text import Column
+from tests.complete_documentation import complete_form
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 EDIT = Qt.ItemDataRole.EditRole
@@ -951,10 +952,12 @@ def lidocaine_chart(services, admin, make_patient) -> Chart:
     services.encounters.save_draft(
         encounter.id,
         encounter.version,
-        EncounterInput(
-            indication="Myofascial pain",
-            icd10_codes=("M79.18",),
-            screening={"allergies_reviewed": {"answer": True, "note": ""}},
+        complete_form(
+            EncounterInput(
+                indication="Myofascial pain",
+                icd10_codes=("M79.18",),
+                screening={"allergies_reviewed": {"answer": True, "note": ""}},
+            )
         ),
         [
             SiteDraft(
