@@ -715,6 +715,7 @@ def test_lot_and_needle_cells(qtbot, services, open_editor, chart):
         "—",
         "LD-2291",
         "LD-3000",
+        "Lot",  # "Lot not available…"
     ]
     choose(lots, lots.itemText(2))
     assert texts(editor, Column.LOT)[0] == "LD-3000"
