@@ -205,7 +205,7 @@ class EncounterForm(QWidget):
         after_form.addRow("&Complications:", self.complications)
         after_form.addRow("Needle intact after re&moval:", self.needle_intact)
         after_form.addRow("&Disposition:", self.disposition)
-        after_form.addRow("&Plan (note only):", self.follow_up)
+        after_form.addRow("P&lan (note only):", self.follow_up)
         payer = self._build_history_box()
         handout = self._build_handout_box()
 
@@ -249,7 +249,7 @@ class EncounterForm(QWidget):
         box = QGroupBox("Treatment so far")
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow("Conservative &treatment tried:", self.conservative_treatment)
+        form.addRow("Conser&vative treatment tried:", self.conservative_treatment)
         form.addRow(self.relief_label, self.relief)
         self._history_form = form
         self.set_repeat_visit(False)
