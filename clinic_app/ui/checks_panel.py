@@ -92,6 +92,7 @@ TARGET_TIPS = {
     "icd10": "Go to the ICD-10 codes",
     "needle_intact": "Go to “Needle intact after removal”",
     "disposition": "Go to Disposition",
+    "prior_relief": "Go to “Relief since last session”",
 }
 
 

@@ -132,10 +132,14 @@ def _relief(ctx: Context, profile: PayerProfile) -> list[Finding]:
         f"there ({last.performed_on.isoformat()}) the record shows {join_and(gaps)}; "
         f"{profile.name} expects {percent_text}relief{weeks_text} before a repeat."
     )
-    if last is ctx.history[0] and None in relief:
+    # This visit reports on the most recent session: its relief fields are where to look.
+    target = "prior_relief" if last is ctx.history[0] else ""
+    if target and None in relief:
         text += " Record at this visit the relief since that session (percent and weeks)."
     numbers = [n for loc in repeated for n in here[loc]]
-    return [ctx.book.finding("interval.relief", text, numbers, source=profile.source)]
+    return [
+        ctx.book.finding("interval.relief", text, numbers, source=profile.source, target=target)
+    ]
 
 
 def check(ctx: Context, profile: PayerProfile) -> list[Finding]:

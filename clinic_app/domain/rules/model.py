@@ -62,7 +62,7 @@ class Finding:
 #: finding's site.
 TARGETS: Final = frozenset({
     "consent", "time_out", "skin_prep", "pain_before", "pain_after", "indication", "icd10",
-    "needle_intact", "disposition", "lot",
+    "needle_intact", "disposition", "lot", "prior_relief",
 })  # fmt: skip
 
 

@@ -157,6 +157,7 @@ def test_medicare_repeat_needs_50_percent_relief_for_6_weeks(
         expected += " Record at this visit the relief since that session (percent and weeks)."
     assert finding.message == expected
     assert finding.sites == (1,)
+    assert finding.target == "prior_relief"
     assert finding.severity is Severity.WARNING
     assert finding.needs_reason
 
@@ -171,6 +172,7 @@ def test_relief_of_an_older_session_is_what_the_next_visit_reported() -> None:
     finding = only(run(repeat((90, 9)), MEDICARE, (poor, trapezius)), "interval.relief")
     assert "the record shows 20% relief;" in finding.message
     assert "Record at this visit" not in finding.message  # it was the earlier visit's to record
+    assert finding.target == ""
 
 
 def test_relief_looks_at_the_last_session_at_the_same_place() -> None:
