@@ -86,6 +86,8 @@ class ReliefRow(QWidget):
 class FollowUpRow(QWidget):
     """Structured follow-up: "in N weeks" or a date; neither = the clinic's interval.
 
+    The two are exclusive: choosing weeks clears the date and typing a date clears the weeks.
+
     Signals:
         changed(): the user changed the weeks or the date.
     """
@@ -107,17 +109,36 @@ class FollowUpRow(QWidget):
         layout.addWidget(QLabel("or on"))
         layout.addWidget(self.on_date, 1)
         self.setFocusProxy(self.weeks)
-        self.weeks.valueChanged.connect(self.changed)
-        self.on_date.text_changed.connect(self.changed)
+        self._syncing = False
+        self.weeks.valueChanged.connect(self._on_weeks)
+        self.on_date.text_changed.connect(self._on_date)
 
     def set_clinic_weeks(self, weeks: int | None) -> None:
         """Show the clinic's default interval where nothing is chosen."""
         default = f"clinic default ({weeks} weeks)" if weeks else "clinic default"
         self.weeks.set_empty_text(default)
 
+    def _on_weeks(self, *_args: object) -> None:
+        if not self._syncing and self.weeks.number() is not None and self.on_date.text():
+            self._syncing = True
+            self.on_date.setText("")
+            self._syncing = False
+        self.changed.emit()
+
+    def _on_date(self, text: str) -> None:
+        if not self._syncing and text.strip() and self.weeks.number() is not None:
+            self._syncing = True
+            self.weeks.set_number(None)
+            self._syncing = False
+        self.changed.emit()
+
     def set_value(self, weeks: int | None, on: date | None) -> None:
-        self.weeks.set_number(weeks)
-        self.on_date.set_date(on)
+        self._syncing = True  # a stored pair is shown as it is
+        try:
+            self.weeks.set_number(weeks)
+            self.on_date.set_date(on)
+        finally:
+            self._syncing = False
 
     def value(self) -> tuple[int | None, date | None]:
         """(weeks, date); a date that is not a real date yet counts as none."""

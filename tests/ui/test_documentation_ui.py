@@ -283,8 +283,11 @@ def test_new_form_fields_round_trip_through_autosave(qtbot, open_editor, service
     form.relief.percent.setValue(60)
     form.relief.weeks.setValue(6)
     form.conservative_treatment.setPlainText("PT 8 weeks; stretches")
-    form.follow_up_when.weeks.setValue(4)
     form.follow_up_when.on_date.setText("2030-01-15")
+    form.follow_up_when.weeks.setValue(4)  # weeks or a date: the weeks replace the date
+    assert form.follow_up_when.on_date.text() == ""
+    form.follow_up_when.on_date.setText("2030-01-15")  # and a date replaces the weeks
+    assert form.follow_up_when.value() == (None, date(2030, 1, 15))
     form.handout_note.boxes[Language.ENGLISH].setPlainText("Walk daily.")
     form.handout_note.boxes[Language.SPANISH].setPlainText("Camine a diario.")
     assert editor.is_dirty()
@@ -294,7 +297,7 @@ def test_new_form_fields_round_trip_through_autosave(qtbot, open_editor, service
     assert stored.pain_after_reason == "Left before rescoring"
     assert (stored.prior_relief_percent, stored.prior_relief_weeks) == (60, 6)
     assert stored.conservative_treatment == "PT 8 weeks; stretches"
-    assert (stored.follow_up_weeks, stored.follow_up_date) == (4, date(2030, 1, 15))
+    assert (stored.follow_up_weeks, stored.follow_up_date) == (None, date(2030, 1, 15))
     assert stored.handout_note == {"en": "Walk daily.", "es": "Camine a diario."}
     editor.close()
     again = open_editor(later.id)
@@ -303,6 +306,12 @@ def test_new_form_fields_round_trip_through_autosave(qtbot, open_editor, service
     # A scored pain after drops the reason: it stands only for a score not taken.
     again.form.pain_after.setValue(2)
     assert again.form.form_input().pain_after_reason == ""
+    again.form.follow_up_when.weeks.setValue(6)
+    with qtbot.waitSignal(again.encounter_saved, timeout=5000):
+        pass
+    stored = services.encounters.get(later.id).form
+    assert (stored.follow_up_weeks, stored.follow_up_date) == (6, None)
+    assert (stored.pain_after, stored.pain_after_reason) == (2, "")
 
 
 def test_a_signed_visit_shows_the_new_fields_read_only(qtbot, open_editor, services, visit):
