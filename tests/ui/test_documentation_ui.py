@@ -362,3 +362,38 @@ def test_a_refused_lowering_says_why(qtbot, services, monkeypatch):
     with qtbot.assertNotEmitted(box.changed):
         box.lower_button.click()
     assert box.status.text().startswith("Not changed: Type why")
+
+
+# ---------------------------------------------------------------- signing from the editor
+
+
+def test_the_editor_signs_only_once_the_note_is_complete(qtbot, open_editor, services, visit):
+    services.clinic.set_rule_override("documentation.needle_intact", "Filaments are single use")
+    editor = open_editor(visit.encounter_id)
+    assessed(qtbot, editor, "documentation.consent")
+    editor.sign_action.trigger()
+    dialog = editor.signing.dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert not dialog.sign_button.isEnabled()
+    assert "refused" in dialog.status.text()
+    dialog.reject()
+    fill_complete_form(editor.form)
+    editor.form.needle_intact.setCurrentIndex(0)  # lowered by the clinic: a reason will do
+    editor.model.setData(editor.model.index(0, Column.LOT), (visit.lot_id,), EDIT)
+    qtbot.waitUntil(
+        lambda: editor.form.checks.assessment is not None and editor.form.checks.assessment.can_sign
+    )
+    editor.sign_action.trigger()
+    dialog = editor.signing.dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert list(dialog.reasons) == ["documentation.needle_intact"]
+    assert not dialog.sign_button.isEnabled()
+    qtbot.keyClicks(dialog.reasons["documentation.needle_intact"], "Checked, intact; not ticked")
+    with qtbot.waitSignal(editor.encounter_saved):
+        qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    stored = services.encounters.get(visit.encounter_id)
+    assert stored.status.value == "signed"
+    assert [o[0] for o in stored.overrides] == ["documentation.needle_intact"]
+    assert "Lowered to a warning by the clinic: Filaments are single use" in stored.overrides[0][1]
