@@ -58,11 +58,15 @@ def run_gui(url: str) -> int:
     """Start the Qt application on ``url``; returns the process exit code."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from clinic_app.ui.fonts import install_fonts
     from clinic_app.ui.startup import create_main_window, run_startup
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("clinic_app")
     app.setOrganizationName("clinic_app")
+    if isinstance(app, QApplication):
+        # Every patient's name shows, whatever fonts this computer has.
+        install_fonts(app)
     try:
         services = open_services(url)
     except ClinicError as exc:

@@ -33,6 +33,7 @@ from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.migrate import upgrade
 from clinic_app.ui.encounter_editor import EncounterEditor
+from clinic_app.ui.fonts import install_fonts
 from clinic_app.ui.front_desk import FrontDeskWindow
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.setup_dialog import SetupDialog
@@ -212,6 +213,8 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
+    if isinstance(app, QApplication):
+        install_fonts(app)  # as the app does at start-up: demo names in every script show
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
 

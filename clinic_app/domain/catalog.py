@@ -77,6 +77,25 @@ EMERGENCY_ZONES: Final[frozenset[BodyZone]] = frozenset(
     BodyZone(zone) for zone in ("neck", "chest", "upper_abdomen", "upper_back", "mid_back")
 )
 
+
+class EmergencyPlace(StrEnum):
+    """Where an emergency-zone site is, in the words the handout's 911 box uses.
+
+    The printed phrase for each place is ``place.<value>`` in ``resources/handouts/<lang>.toml``
+    ("at the base of your neck", "in your upper back"): tpi-reference.md §7 asks the box to say
+    where the risky sites were, not "close to your chest" for a back site.
+    """
+
+    FRONT_OF_NECK = "front_of_neck"
+    BACK_OF_NECK = "back_of_neck"
+    NECK_BASE = "neck_base"
+    UPPER_BACK = "upper_back"
+    MID_BACK = "mid_back"
+    SIDE_OF_BACK = "side_of_back"
+    CHEST = "chest"
+    SIDE_OF_CHEST = "side_of_chest"
+
+
 #: The lateral view only draws the head and neck (anatomy-landmarks.md), so only these muscles
 #: may appear on it.
 LATERAL_VIEW_MUSCLES: Final[frozenset[str]] = frozenset((
@@ -118,6 +137,7 @@ class Muscle:
     Attributes:
         code: stable identifier stored with every site (lowercase snake_case).
         name: display name for providers and the procedure note.
+        name_es: the Spanish anatomical name, printed in Spanish handouts (no brackets).
         billing_muscle: the anatomical muscle counted for CPT 20552/20553; parts of one muscle
             (the three trapezius parts) share it.
         lay_name_en / lay_name_es: plain words for the patient handout.
@@ -126,10 +146,15 @@ class Muscle:
         depth: which body-map layer the muscle belongs to.
         referred_pain_areas: tags from :data:`REFERRED_PAIN_AREAS`.
         source: where the clinical facts of the entry come from.
+        emergency_place: where the handout's 911 box says the site was; set exactly for the
+            muscles of an emergency zone.
+        arm_nerve_spread: a local anesthetic here can reach the nerves of the arm (front of
+            the neck), so the handout warns of a numb or weak arm (tpi-reference.md §7).
     """
 
     code: str
     name: str
+    name_es: str
     billing_muscle: str
     lay_name_en: str
     lay_name_es: str
@@ -143,6 +168,8 @@ class Muscle:
     referred_pain_es: str
     referred_pain_areas: tuple[str, ...]
     source: str
+    emergency_place: EmergencyPlace | None = None
+    arm_nerve_spread: bool = False
 
     @property
     def emergency_zone(self) -> bool:
@@ -153,12 +180,25 @@ class Muscle:
         """The handout name in ``language``."""
         return self.lay_name_es if language == Language.SPANISH else self.lay_name_en
 
+    def handout_name(self, language: Language) -> str:
+        """The anatomical name as a handout prints it, without brackets.
+
+        Spanish handouts print the Spanish name; English ones the provider's name with its
+        part after a comma ("Trapezius (upper)" -> "Trapezius, upper").
+        """
+        if language == Language.SPANISH:
+            return self.name_es
+        return self.name.replace(" (", ", ").replace(")", "")
+
     def referred_pain(self, language: Language) -> str:
         """The referred-pain sentence in ``language``."""
         return self.referred_pain_es if language == Language.SPANISH else self.referred_pain_en
 
 
-_FIELD_NAMES: Final = tuple(f.name for f in fields(Muscle))
+#: Fields a ``[[muscle]]`` table may leave out (their dataclass defaults apply).
+_OPTIONAL_FIELDS: Final = frozenset({"emergency_place", "arm_nerve_spread"})
+_ALL_FIELDS: Final = tuple(f.name for f in fields(Muscle))
+_FIELD_NAMES: Final = tuple(name for name in _ALL_FIELDS if name not in _OPTIONAL_FIELDS)
 
 
 class CatalogError(DataFileError):
@@ -200,7 +240,13 @@ class Catalog:
         self._keys = tuple(
             tuple(
                 _fold(text)
-                for text in (muscle.code, muscle.name, muscle.lay_name_en, muscle.lay_name_es)
+                for text in (
+                    muscle.code,
+                    muscle.name,
+                    muscle.name_es,
+                    muscle.lay_name_en,
+                    muscle.lay_name_es,
+                )
             )
             for muscle in ordered
         )
@@ -350,7 +396,7 @@ def _read_muscle(path: Path, number: int, raw: object) -> Muscle:
     missing = [name for name in _FIELD_NAMES if name not in raw]
     if missing:
         raise entry.error(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
-    unknown = sorted(set(raw) - set(_FIELD_NAMES))
+    unknown = sorted(set(raw) - set(_ALL_FIELDS))
     if unknown:
         raise entry.error(f"unknown field {', '.join(map(repr, unknown))}")
     code = entry.label
@@ -366,14 +412,26 @@ def _read_muscle(path: Path, number: int, raw: object) -> Muscle:
             raise entry.error(
                 f"referred_pain_areas: {area!r} is not in REFERRED_PAIN_AREAS (catalog.py)"
             )
+    name_es = entry.text("name_es")
+    if any(bracket in name_es for bracket in "()[]"):
+        raise entry.error("name_es must not contain brackets (handouts print it inside some)")
+    body_zone = entry.choice("body_zone", BodyZone)
+    place = entry.choice("emergency_place", EmergencyPlace) if "emergency_place" in raw else None
+    if (place is None) is (body_zone in EMERGENCY_ZONES):
+        raise entry.error(
+            "emergency_place is required for a muscle in an emergency zone"
+            if place is None
+            else f"emergency_place is only for the emergency zones, not {body_zone.value!r}"
+        )
     return Muscle(
         code=code,
         name=entry.text("name"),
+        name_es=name_es,
         billing_muscle=entry.snake("billing_muscle"),
         lay_name_en=entry.text("lay_name_en"),
         lay_name_es=entry.text("lay_name_es"),
         region=entry.choice("region", Region),
-        body_zone=entry.choice("body_zone", BodyZone),
+        body_zone=body_zone,
         views=views,
         depth=entry.choice("depth", Depth),
         pneumothorax_risk=entry.flag("pneumothorax_risk"),
@@ -382,6 +440,8 @@ def _read_muscle(path: Path, number: int, raw: object) -> Muscle:
         referred_pain_es=entry.text("referred_pain_es"),
         referred_pain_areas=areas,
         source=entry.text("source"),
+        emergency_place=place,
+        arm_nerve_spread=entry.flag("arm_nerve_spread") if "arm_nerve_spread" in raw else False,
     )
 
 

@@ -1,30 +1,34 @@
-"""Shared reportlab pieces: the embedded DejaVu fonts and the "page X of Y" canvas.
+"""Shared reportlab pieces: the embedded fonts, user text as markup, the "page X of Y" canvas.
 
 Documents follow pretix's ``BaseReportlabInvoiceRenderer`` (STYLE.md #9): a renderer class with
-template methods, a plain data object in and PDF bytes out.
+template methods, a plain data object in and PDF bytes out. Every string they print goes through
+:mod:`clinic_app.reports.text` (any script, right-to-left order, a font for every letter):
+Paragraph text through :func:`esc`, canvas text through the canvas that :func:`numbered_canvas`
+makes, whose ``drawString`` family does the same.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import cache
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
-from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.fonts import font_dir
+from clinic_app.reports.text import (
+    BOLD,
+    FALLBACK,
+    REGULAR,
+    MissingGlyphError,
+    UnicodeCanvas,
+    check_glyphs,
+    markup,
+    register_fonts,
+)
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
-REGULAR = "DejaVuSans"
-BOLD = "DejaVuSans-Bold"
-
+FONT_DIR = font_dir()
 
 #: Streams (images, fonts, pages) stay Flate-compressed binary rather than also being
 #: ASCII85-encoded: same content, a quarter smaller, and the pure-Python encoder was most of
@@ -32,50 +36,23 @@ BOLD = "DejaVuSans-Bold"
 rl_config.useA85 = 0
 
 
-class MissingGlyphError(ClinicError):
-    """A user string has a character the embedded font cannot print (it would show as a box)."""
-
-
-@cache
-def register_fonts() -> None:
-    """Register DejaVu Sans (regular, bold) once per process, embedded and subset in each PDF."""
-    pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    addMapping(REGULAR, 0, 0, REGULAR)
-    addMapping(REGULAR, 1, 0, BOLD)
-    addMapping(REGULAR, 0, 1, REGULAR)
-    addMapping(REGULAR, 1, 1, BOLD)
-
-
-def check_glyphs(texts: Iterable[str]) -> None:
-    """Fail loudly when a character is missing from the embedded font.
-
-    Raises:
-        MissingGlyphError: naming the character and the text it came from.
-    """
-    register_fonts()
-    for name in (REGULAR, BOLD):
-        cmap = pdfmetrics.getFont(name).face.charToGlyph
-        for text in texts:
-            for char in text:
-                if char.isprintable() and ord(char) not in cmap and not char.isspace():
-                    raise MissingGlyphError(
-                        f"the font {name} cannot print {char!r} (U+{ord(char):04X}) in {text!r}"
-                    )
-
-
 def esc(text: str) -> str:
-    """A user or resource string made safe for reportlab Paragraph markup."""
-    return escape(text)
+    """A user or resource string made safe for reportlab Paragraph markup.
+
+    Escaped, in visual order (right-to-left names reversed and Arabic joined), with characters
+    the main font lacks (Chinese, Japanese, Korean) set in the fallback font.
+    """
+    return markup(text)
 
 
 def numbered_canvas(draw_page_count: Callable[[Canvas, int, int], None]) -> type[Canvas]:
     """A Canvas class that knows the page count when each page is finished.
 
     Pages are kept until ``save()``, then ``draw_page_count(canvas, page, pages)`` runs on each.
+    Its ``drawString``, ``drawRightString`` and ``drawCentredString`` print any script.
     """
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    class NumberedCanvas(UnicodeCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._saved_page_states: list[dict[str, Any]] = []
@@ -109,3 +86,17 @@ def body_frame(pagesize: tuple[float, float], margin: float, top: float, bottom:
         bottomPadding=0,
         id="body",
     )
+
+
+__all__ = [
+    "BOLD",
+    "FALLBACK",
+    "FONT_DIR",
+    "REGULAR",
+    "MissingGlyphError",
+    "body_frame",
+    "check_glyphs",
+    "esc",
+    "numbered_canvas",
+    "register_fonts",
+]

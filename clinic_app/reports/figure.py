@@ -26,10 +26,11 @@ from clinic_app.domain.bodymap import BodyMap, Figure, FigureView, default_bodym
 from clinic_app.domain.enums import Side, Technique
 from clinic_app.domain.handout import HandoutData, HandoutSite
 from clinic_app.domain.svgpath import Command, Point, flatten
+from clinic_app.reports.placement import Placement, place_markers
 
-#: Output height of every panel in pixels (about 250 dpi at the printed size).
-PANEL_HEIGHT = 750
-SUPERSAMPLE = 3
+#: Output height of every panel in pixels (150 to 200 dpi at the sizes the handout prints).
+PANEL_HEIGHT = 640
+SUPERSAMPLE = 2
 GAP = 40
 FONT_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "DejaVuSans-Bold.ttf"
 
@@ -50,16 +51,95 @@ def _view_of(site: HandoutSite) -> FigureView:
     return FigureView.for_site(site.view, site.side)
 
 
+#: Parts of a whole-body view a panel may show, as (top, bottom) in 0..1 of its height:
+#: the smallest that holds every mark is drawn, so a neck-and-back visit shows the upper body
+#: twice as large as the whole figure would. Fixed windows keep the drawn panels cacheable.
+WINDOWS: tuple[tuple[float, float], ...] = (
+    (0.0, 0.5),
+    (0.25, 0.75),
+    (0.5, 1.0),
+    (0.0, 0.75),
+    (0.25, 1.0),
+    (0.0, 1.0),
+)
+#: Room kept around the marks inside a window (0..1 of the figure's height).
+_WINDOW_MARGIN = 0.06
+#: A whole-body figure is cropped to its silhouette's width plus this margin (figure units).
+_SIDE_MARGIN = 12.0
+
+
+@dataclass(frozen=True)
+class Window:
+    """The part of a figure a panel shows, in the figure's own units."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+def _whole_body(figure: Figure) -> bool:
+    return figure.height > figure.width * 1.5
+
+
+#: The silhouette's horizontal extent per figure, keyed by ``id`` (hashing a Figure walks
+#: all its geometry), with the figure held so the id stays unique.
+_SILHOUETTE_X: dict[int, tuple[Figure, tuple[float, float]]] = {}
+
+
+def _silhouette_x(figure: Figure) -> tuple[float, float]:
+    cached = _SILHOUETTE_X.get(id(figure))
+    if cached is not None and cached[0] is figure:
+        return cached[1]
+    xs = [x for stroke in figure.silhouette for poly in flatten(stroke.commands) for x, _ in poly]
+    extent = max(0.0, min(xs) - _SIDE_MARGIN), min(figure.width, max(xs) + _SIDE_MARGIN)
+    if len(_SILHOUETTE_X) >= 16:
+        _SILHOUETTE_X.clear()
+    _SILHOUETTE_X[id(figure)] = (figure, extent)
+    return extent
+
+
+def _windows(data: HandoutData, bodymap: BodyMap) -> dict[FigureView, Window]:
+    """The window of each view with sites; whole-body views share one vertical window."""
+    used = {_view_of(site) for site in data.sites}
+    views = [view for view in _VIEW_ORDER if view in used]
+    body = [s for s in data.sites if _whole_body(bodymap[_view_of(s)])]
+    top = max(0.0, min((s.y for s in body), default=0.0) - _WINDOW_MARGIN)
+    bottom = min(1.0, max((s.y for s in body), default=1.0) + _WINDOW_MARGIN)
+    span = next((w for w in WINDOWS if w[0] <= top and bottom <= w[1]), (0.0, 1.0))
+    out: dict[FigureView, Window] = {}
+    for view in views:
+        figure = bodymap[view]
+        if _whole_body(figure):
+            # The silhouette's width, wider when a mark lies beside it (its leader must show).
+            x0, x1 = _silhouette_x(figure)
+            xs = [s.x * figure.width for s in body if _view_of(s) is view]
+            margin = _SIDE_MARGIN * 2
+            x0 = max(0.0, min([x0, *(x - margin for x in xs)]))
+            x1 = min(figure.width, max([x1, *(x + margin for x in xs)]))
+            out[view] = Window(x0, span[0] * figure.height, x1, span[1] * figure.height)
+        else:
+            out[view] = Window(0.0, 0.0, figure.width, figure.height)
+    return out
+
+
 def figure_panels(
     data: HandoutData, bodymap: BodyMap | None = None
 ) -> list[tuple[FigureView, float]]:
     """The views that have sites, in drawing order, each with its share of the image width."""
     bodymap = bodymap or default_bodymap()
-    used = {_view_of(site) for site in data.sites}
-    views = [view for view in _VIEW_ORDER if view in used]
-    widths = [bodymap[view].width / bodymap[view].height for view in views]
+    windows = _windows(data, bodymap)
+    widths = [w.width / w.height for w in windows.values()]
     total = sum(widths) or 1.0
-    return [(view, width / total) for view, width in zip(views, widths, strict=True)]
+    return [(view, width / total) for view, width in zip(windows, widths, strict=True)]
 
 
 def _polylines(commands: tuple[Command, ...]) -> list[list[Point]]:
@@ -113,24 +193,29 @@ class _Geometry:
     regions: tuple[tuple[_Key, _Shape, _Shape], ...]  # each region's polygon and outline
     outlines: tuple[_Shape, ...]
     plain: Image.Image  # the panel at output size with nothing treated and no marks
+    origin: tuple[float, float] = (0.0, 0.0)  # the window's top left, in scaled units
+    scale: float = 1.0  # supersampled pixels per figure unit
 
 
-#: Flattened geometry per figure, keyed by ``id`` with the figure held so the id stays unique.
-_GEOMETRY: dict[int, tuple[Figure, _Geometry]] = {}
+#: Flattened geometry per figure and window, keyed by the figure's ``id`` and the window,
+#: with the figure held so the id stays unique.
+_GEOMETRY: dict[tuple[int, Window], tuple[Figure, _Geometry]] = {}
 
 
-def _geometry(figure: Figure) -> _Geometry:
-    """The figure's geometry and plain panel, computed once per figure (body maps are cached)."""
-    cached = _GEOMETRY.get(id(figure))
+def _geometry(figure: Figure, window: Window | None = None) -> _Geometry:
+    """The figure's geometry and plain panel for ``window``, computed once per figure and
+    window (body maps are cached)."""
+    window = window or Window(0.0, 0.0, figure.width, figure.height)
+    cached = _GEOMETRY.get((id(figure), window))
     if cached is not None and cached[0] is figure:
         return cached[1]
-    scale = PANEL_HEIGHT * SUPERSAMPLE / figure.height
+    scale = PANEL_HEIGHT * SUPERSAMPLE / window.height
 
     def pts(points: Sequence[Point]) -> _Pts:
         return [(x * scale, y * scale) for x, y in points]
 
     geometry = _Geometry(
-        width=round(figure.width * scale),
+        width=round(window.width * scale),
         height=PANEL_HEIGHT * SUPERSAMPLE,
         fills=tuple(
             _shape(pts(poly), stroke.fill or "white")
@@ -156,6 +241,8 @@ def _geometry(figure: Figure) -> _Geometry:
             for line in _polylines(stroke.commands)
         ),
         plain=Image.new("RGB", (1, 1)),
+        origin=(window.x0 * scale, window.y0 * scale),
+        scale=scale,
     )
     full = Image.new("RGB", (geometry.width, geometry.height), "white")
     _paint(full, geometry, set(), (), (0, 0))
@@ -163,18 +250,58 @@ def _geometry(figure: Figure) -> _Geometry:
         (round(geometry.width / SUPERSAMPLE), PANEL_HEIGHT), Image.Resampling.LANCZOS
     )
     geometry = replace(geometry, plain=plain)
-    if len(_GEOMETRY) >= 16:
+    if len(_GEOMETRY) >= 32:
         _GEOMETRY.clear()
-    _GEOMETRY[id(figure)] = (figure, geometry)
+    _GEOMETRY[(id(figure), window)] = (figure, geometry)
     return geometry
+
+
+#: Marker radius and label sizes in output pixels at scale 1 (PANEL_HEIGHT = 750).
+MARKER_RADIUS = 17
+_LABEL_SIZE = (18, 14)  # two digits, three digits
+_LEADER = (70, 70, 70)
+_DOT_RADIUS = 4
+
+
+def marker_scale(data: HandoutData) -> float:
+    """Large print draws bigger marks and numbers."""
+    return 1.4 if data.large_print else 1.0
+
+
+def _placements(
+    figure: Figure, geometry: _Geometry, sites: Sequence[HandoutSite], scale: float
+) -> tuple[list[tuple[HandoutSite, Placement]], float]:
+    """Each site with its marker, moved off its point where it would hide another, and the
+    marker scale used: smaller marks when the panel has no room for that many at ``scale``.
+
+    Positions are in the panel's supersampled pixels (the window's top left is 0, 0).
+    """
+    ox, oy = geometry.origin
+    points = [
+        (s.x * figure.width * geometry.scale - ox, s.y * figure.height * geometry.scale - oy)
+        for s in sites
+    ]
+    while True:
+        radius = MARKER_RADIUS * SUPERSAMPLE * scale
+        try:
+            placed = place_markers(
+                points, radius, geometry.width, geometry.height, gap=SUPERSAMPLE * 2
+            )
+        except ValueError:
+            if scale < 0.3:  # pragma: no cover - hundreds of marks on one panel
+                raise
+            scale *= 0.8
+            continue
+        return list(zip(sites, placed, strict=True)), scale
 
 
 def _paint(
     image: Image.Image,
     geometry: _Geometry,
     treated: set[_Key],
-    sites: Sequence[HandoutSite],
+    marks: Sequence[tuple[HandoutSite, Placement]],
     offset: tuple[int, int],
+    scale: float = 1.0,
 ) -> None:
     """Draw the panel at supersampled size, or the part of it whose top left is ``offset``.
 
@@ -182,7 +309,8 @@ def _paint(
     always, so the part looks exactly like the same part of the whole panel.
     """
     draw = ImageDraw.Draw(image)
-    dx, dy = offset
+    mx, my = offset  # marks are in panel pixels
+    dx, dy = offset[0] + geometry.origin[0], offset[1] + geometry.origin[1]
     slack = 3 * SUPERSAMPLE  # the widest line is 3 × SUPERSAMPLE
     x0, y0 = dx - slack, dy - slack
     x1, y1 = dx + image.width + slack, dy + image.height + slack
@@ -216,12 +344,19 @@ def _paint(
     for shape in geometry.outlines:
         if visible(shape):
             draw.line(shift(shape.path), fill=shape.colour, width=2 * SUPERSAMPLE)
-    radius = 17 * SUPERSAMPLE
-    for site in sites:
-        cx, cy = site.x * geometry.width - dx, site.y * geometry.height - dy
+    radius = MARKER_RADIUS * SUPERSAMPLE * scale
+    dot = _DOT_RADIUS * SUPERSAMPLE * scale
+    for _, placement in marks:  # leaders under every marker
+        if placement.moved:
+            (x0, y0), (x1, y1) = placement.leader(radius)
+            draw.line((x0 - mx, y0 - my, x1 - mx, y1 - my), fill=_LEADER, width=2 * SUPERSAMPLE)
+            px, py = x1 - mx, y1 - my
+            draw.ellipse((px - dot, py - dot, px + dot, py + dot), fill=_LEADER)
+    for site, placement in marks:
+        cx, cy = placement.centre[0] - mx, placement.centre[1] - my
         box = (cx - radius, cy - radius, cx + radius, cy + radius)
         label = str(site.number)
-        size = (18 if len(label) < 3 else 14) * SUPERSAMPLE
+        size = round(_LABEL_SIZE[len(label) >= 3] * SUPERSAMPLE * scale)
         if site.technique is Technique.INJECTION:
             draw.ellipse(box, fill=_INJECTION_FILL, outline="white", width=2 * SUPERSAMPLE)
             colour = "white"
@@ -235,23 +370,29 @@ def _paint(
 _REACH = 5
 
 
-def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
+def _draw_panel(
+    figure: Figure, sites: Sequence[HandoutSite], scale: float = 1.0, window: Window | None = None
+) -> Image.Image:
     """The panel at output size: the cached plain panel with only the changed part redrawn.
 
     Treated regions and marks are painted at supersampled size into a crop that covers every
     output pixel they can reach through the Lanczos filter, and that crop is scaled with the
     same filter geometry as the whole panel would be, so the result matches drawing it all.
     """
-    geometry = _geometry(figure)
+    geometry = _geometry(figure, window)
     panel = geometry.plain.copy()
     treated = {(s.muscle_code, s.side) for s in sites}
     boxes = [shape.box for key, _, shape in geometry.regions if key in treated]
     pad = 2 * SUPERSAMPLE  # half the thick treated outline, rounded up
-    boxes = [(x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in boxes]
-    radius = 18 * SUPERSAMPLE
-    for site in sites:
-        cx, cy = site.x * geometry.width, site.y * geometry.height
-        boxes.append((cx - radius, cy - radius, cx + radius, cy + radius))
+    ox, oy = geometry.origin
+    boxes = [
+        (x0 - pad - ox, y0 - pad - oy, x1 + pad - ox, y1 + pad - oy) for x0, y0, x1, y1 in boxes
+    ]
+    marks, scale = _placements(figure, geometry, sites, scale)
+    radius = (MARKER_RADIUS + 1) * SUPERSAMPLE * scale
+    for _, placement in marks:
+        for cx, cy in (placement.centre, placement.point):
+            boxes.append((cx - radius, cy - radius, cx + radius, cy + radius))
     if not boxes:
         return panel
     out_w, out_h = panel.size
@@ -267,7 +408,7 @@ def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
     cx1 = min(geometry.width, math.ceil((ox1 + _REACH) * sx))
     cy1 = min(geometry.height, math.ceil((oy1 + _REACH) * sy))
     crop = Image.new("RGB", (cx1 - cx0, cy1 - cy0), "white")
-    _paint(crop, geometry, treated, sites, (cx0, cy0))
+    _paint(crop, geometry, treated, marks, (cx0, cy0), scale)
     part = crop.resize(
         (ox1 - ox0, oy1 - oy0),
         Image.Resampling.LANCZOS,
@@ -277,12 +418,29 @@ def _draw_panel(figure: Figure, sites: Sequence[HandoutSite]) -> Image.Image:
     return panel
 
 
-def body_figure_image(data: HandoutData, bodymap: BodyMap | None = None) -> Image.Image | None:
-    """The figure with the patient's marks, or None when there are no sites."""
+def figure_aspect(data: HandoutData, bodymap: BodyMap | None = None) -> float:
+    """Width over height of the figure :func:`body_figure_image` draws (1.0 with no sites)."""
     bodymap = bodymap or default_bodymap()
+    windows = list(_windows(data, bodymap).values())
+    if not windows:
+        return 1.0
+    width = sum(w.width / w.height * PANEL_HEIGHT for w in windows) + GAP * (len(windows) - 1)
+    return width / PANEL_HEIGHT
+
+
+def body_figure_image(
+    data: HandoutData, bodymap: BodyMap | None = None, *, scale: float | None = None
+) -> Image.Image | None:
+    """The figure with the patient's marks, or None when there are no sites.
+
+    Args:
+        scale: the marks' size, times :data:`MARKER_RADIUS`; by default bigger in large print.
+    """
+    bodymap = bodymap or default_bodymap()
+    scale = marker_scale(data) if scale is None else scale
     panels = [
-        _draw_panel(bodymap[view], [s for s in data.sites if _view_of(s) is view])
-        for view, _ in figure_panels(data, bodymap)
+        _draw_panel(bodymap[view], [s for s in data.sites if _view_of(s) is view], scale, window)
+        for view, window in _windows(data, bodymap).items()
     ]
     if not panels:
         return None

@@ -1,17 +1,19 @@
 """The patient's aftercare handout as PDF (issue 5 §1; content from tpi-reference.md §7).
 
 :func:`render_handout` takes a :class:`~clinic_app.domain.handout.HandoutData` and returns PDF
-bytes. Which blocks print is decided in the domain (:func:`select_blocks`); every word comes
-from ``resources/handouts/<language>.toml``; every user string is escaped before it reaches
-Paragraph markup.
+bytes. Which blocks print, and which of their lines, is decided in the domain
+(:func:`~clinic_app.domain.handout.compose`); every word comes from
+``resources/handouts/<language>.toml``; every user string is escaped before it reaches
+Paragraph markup. Page 1 holds the visit, the 911 box and the sites with the body figure
+(beside the list, or right under it, sized to the room left); the advice follows, in two
+columns on the later pages.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
-import unicodedata
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,16 +23,14 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Flowable,
     Frame,
-    ImageAndFlowables,
     KeepTogether,
+    NextPageTemplate,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -44,9 +44,13 @@ from clinic_app.domain.handout import (
     Block,
     HandoutData,
     HandoutTexts,
+    Line,
+    LineStyle,
+    Section,
+    clean,
+    compose,
     default_texts,
     lay_sites,
-    select_blocks,
 )
 from clinic_app.reports.base import (
     BOLD,
@@ -57,13 +61,33 @@ from clinic_app.reports.base import (
     numbered_canvas,
     register_fonts,
 )
-from clinic_app.reports.figure import body_figure_image, figure_panels
+from clinic_app.reports.figure import (
+    MARKER_RADIUS,
+    PANEL_HEIGHT,
+    body_figure_image,
+    figure_aspect,
+    figure_panels,
+)
+from clinic_app.reports.handout_flowables import (
+    Badge,
+    CaptionedFigure,
+    Choice,
+    height_of,
+)
 
 EMERGENCY_RED = colors.HexColor("#b3121f")
 EMERGENCY_FILL = colors.HexColor("#fdecea")
 RULE_GREY = colors.HexColor("#9a9a9a")
 #: Longer site lists print at full width with the figure below them, not beside.
 SIDE_BY_SIDE_SITES = 8
+SIDE_BY_SIDE_SITES_LARGE = 4
+#: A figure wider than this (width over height) prints under its list, not beside it.
+BESIDE_ASPECT = 1.3
+#: A last page filled less than this (0..1) is laid out again, tighter.
+NEARLY_EMPTY = 0.3
+#: The body figure's height on paper, captions included (normal and large print).
+FIGURE_HEIGHT = 4.5 * inch
+FIGURE_HEIGHT_LARGE = 6.0 * inch
 
 log = logging.getLogger(__name__)
 
@@ -74,103 +98,22 @@ class _Sizes:
     heading: float
     title: float
     header: float
+    mark: float  # radius of the figure's numbered marks on paper, in points
+    leading: float = 1.2  # line spacing, times the body size
+    heading_space: float = 0.5  # space above a heading, times its size
 
 
-NORMAL = _Sizes(body=11.5, heading=15, title=20, header=9.5)
-LARGE = _Sizes(body=17, heading=22, title=27, header=12)
-
-
-class _CaptionedFigure(Flowable):  # type: ignore[misc]  # reportlab is untyped
-    """The body-figure PNG with one caption under each view, of a fixed size.
-
-    Sized once, so :class:`ImageAndFlowables` can flow the site list beside it.
-    """
-
-    def __init__(
-        self,
-        figure: bytes | Image.Image,
-        captions: list[tuple[float, Paragraph]],
-        max_width: float,
-        max_height: float,
-    ) -> None:
-        super().__init__()
-        # A figure drawn for this handout comes as a PIL image, which skips a PNG encode and
-        # decode; given PNG bytes are read and embedded by reportlab as before.
-        self.pil: Image.Image | None = None
-        self.image: Any = None  # a reportlab ImageReader
-        if isinstance(figure, Image.Image):
-            self.pil = figure if figure.mode == "RGB" else figure.convert("RGB")
-            iw, ih = self.pil.size
-        else:
-            self.image = ImageReader(io.BytesIO(figure))
-            iw, ih = self.image.getSize()
-        self.captions = captions
-        caption_height = max(
-            (p.wrap(max_width * share, max_height)[1] for share, p in captions), default=0.0
-        )
-        scale = min((max_height - caption_height - 4) / ih, max_width / iw)
-        self.image_width, self.image_height = iw * scale, ih * scale
-        self.caption_height = caption_height
-        self.width, self.height = self.image_width, self.image_height + caption_height + 4
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        return self.width, self.height
-
-    def _restrictSize(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
-        return self.width, self.height
-
-    def _unRestrictSize(self) -> None:
-        return None
-
-    def draw(self) -> None:
-        if self.pil is not None:
-            self._draw_rgb(self.pil, 0, self.caption_height + 4)
-        else:
-            self.canv.drawImage(
-                self.image, 0, self.caption_height + 4, self.image_width, self.image_height
-            )
-        x = 0.0
-        for share, paragraph in self.captions:
-            column = self.image_width * share
-            _, h = paragraph.wrap(column, self.caption_height)
-            paragraph.drawOn(self.canv, x, self.caption_height - h)
-            x += column
-
-    def _draw_rgb(self, image: Image.Image, x: float, y: float) -> None:
-        """Embed an RGB image as one Flate image XObject, as ``Canvas.drawImage`` does.
-
-        The same lossless stream as drawImage writes, compressed at zlib level 1 instead of 6
-        (a tenth larger, a third of the time) and without drawImage's MD5 of the pixels, which
-        only serves to share an image drawn more than once.
-        """
-        canv = self.canv
-        name = f"BodyFigure{id(self):x}"
-        reg_name = canv._doc.getXObjectName(name)
-        if canv._doc.idToObject.get(reg_name) is None:
-            xobj = pdfdoc.PDFImageXObject(name)
-            xobj.width, xobj.height = image.size
-            xobj.bitsPerComponent = 8
-            xobj.colorSpace = "DeviceRGB"
-            xobj.streamContent = zlib.compress(image.tobytes(), 1)
-            xobj._filters = ("FlateDecode",)
-            xobj.mask = None
-            canv._setXObjects(xobj)
-            canv._doc.Reference(xobj, reg_name)
-            canv._doc.addForm(name, xobj)
-        canv._currentPageHasImages = 1
-        canv.saveState()
-        canv.translate(x, y)
-        canv.scale(self.image_width, self.image_height)
-        canv._code.append(f"/{reg_name} Do")
-        canv.restoreState()
-        canv._formsinuse.append(name)  # lists the image in the page's resources
+NORMAL = _Sizes(body=11, heading=13.5, title=18, header=9.5, mark=7.5)
+LARGE = _Sizes(
+    body=16, heading=18, title=22, header=13, mark=10.5, leading=1.13, heading_space=0.35
+)
 
 
 class HandoutRenderer:
     """Builds one handout. Subclass and override a ``_get_*`` / ``_on_page`` step to vary it."""
 
     pagesize = LETTER
-    margin = 0.6 * inch
+    margin = 0.5 * inch
 
     def __init__(
         self, data: HandoutData, *, figure_png: bytes | None = None, catalog: Catalog | None = None
@@ -179,9 +122,10 @@ class HandoutRenderer:
         self.catalog = catalog or default_catalog()
         self.texts: HandoutTexts = default_texts(data.language)
         self.sizes = LARGE if data.large_print else NORMAL
-        self.figure: bytes | Image.Image | None = (
-            figure_png if figure_png is not None else body_figure_image(data)
-        )
+        self.figure_png = figure_png
+        #: 0, then 1 and 2 when a layout left the last page nearly empty: smaller figure.
+        self.tightness = 0
+        self._figures: dict[float, Image.Image | None] = {}
         self.styles = self._get_stylesheet()
 
     # ------------------------------------------------------------ template steps
@@ -193,15 +137,25 @@ class HandoutRenderer:
             "Body",
             fontName=REGULAR,
             fontSize=s.body,
-            leading=s.body * 1.3,
-            spaceAfter=s.body * 0.25,
+            leading=s.body * s.leading,
+            spaceAfter=s.body * 0.15,
         )
         sheet.add(body)
         sheet.add(ParagraphStyle("Cell", parent=body, spaceAfter=0))
         sheet.add(ParagraphStyle("CellBold", parent=body, fontName=BOLD, spaceAfter=0))
         sheet.add(
             ParagraphStyle(
-                "Caption", parent=body, fontSize=s.body * 0.85, leading=s.body * 1.1, alignment=1
+                "CellSmall",
+                parent=body,
+                fontSize=s.body * 0.85,
+                leading=s.body * 1.05,
+                textColor=colors.HexColor("#444444"),
+                spaceAfter=0,
+            )
+        )
+        sheet.add(
+            ParagraphStyle(
+                "Caption", parent=body, fontSize=s.body * 0.85, leading=s.body * 1.05, alignment=1
             )
         )
         sheet.add(
@@ -210,8 +164,8 @@ class HandoutRenderer:
                 parent=body,
                 fontName=BOLD,
                 fontSize=s.title,
-                leading=s.title * 1.2,
-                spaceAfter=s.body * 0.4,
+                leading=s.title * 1.15,
+                spaceAfter=s.body * 0.3,
             )
         )
         sheet.add(
@@ -221,8 +175,9 @@ class HandoutRenderer:
                 fontName=BOLD,
                 fontSize=s.heading,
                 leading=s.heading * 1.2,
-                spaceBefore=s.heading * 0.6,
-                spaceAfter=s.heading * 0.25,
+                spaceBefore=s.heading * s.heading_space * 0.7**self.tightness,
+                spaceAfter=s.heading * 0.15,
+                keepWithNext=1,
             )
         )
         sheet.add(
@@ -230,25 +185,51 @@ class HandoutRenderer:
                 "EmergencyHeading", parent=sheet["Heading"], textColor=EMERGENCY_RED, spaceBefore=0
             )
         )
-        sheet.add(ParagraphStyle("Urgent", parent=body, fontName=BOLD))
+        sheet.add(ParagraphStyle("Strong", parent=body, fontName=BOLD))
+        sheet.add(ParagraphStyle("Preliminary", parent=sheet["Strong"], textColor=EMERGENCY_RED))
         sheet.add(
             ParagraphStyle(
                 "Bullet",
                 parent=body,
-                leftIndent=s.body * 1.6,
-                bulletIndent=s.body * 0.4,
+                leftIndent=s.body * 1.3,
+                bulletIndent=s.body * 0.3,
                 bulletFontName=BOLD,
+                spaceAfter=s.body * 0.1,
             )
         )
         return sheet
 
-    def _header_height(self) -> float:
-        return self.sizes.header * 3.2
+    def _bannerheight_of(self) -> float:
+        """The "preliminary" band over the header of an unsigned visit's pages."""
+        return 0.0 if self.data.signed else self.sizes.header * 2.0
+
+    def _headerheight_of(self) -> float:
+        return self.sizes.header * 3.2 + self._bannerheight_of()
 
     def _get_frames(self) -> list[Frame]:
-        top = self._header_height() + 6
+        top = self._headerheight_of() + 6
         bottom = self.sizes.header * 2.5
         return [body_frame(self.pagesize, self.margin, top, bottom)]
+
+    def _get_column_frames(self) -> list[Frame]:
+        """Two columns in the body frame's place, for the advice pages of normal print."""
+        (whole,) = self._get_frames()
+        gutter = max(self.sizes.body * 1.2, 18)
+        width = (whole._width - gutter) / 2
+        return [
+            Frame(
+                whole._x1 + i * (width + gutter),
+                whole._y1,
+                width,
+                whole._height,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+                id=f"column{i + 1}",
+            )
+            for i in range(2)
+        ]
 
     def _on_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Header on every page: clinic, phone, and the patient's name and birth date."""
@@ -256,9 +237,22 @@ class HandoutRenderer:
         width, height = self.pagesize
         left, right, top = self.margin, width - self.margin, height - self.margin
         canvas.saveState()
+        banner = self._bannerheight_of()
+        if banner:  # an unsigned visit: a red band on every page says so
+            canvas.setFillColor(EMERGENCY_RED)
+            canvas.rect(left, top - banner + 3, right - left, banner - 3, stroke=0, fill=1)
+            canvas.setFillColor(colors.white)
+            canvas.setFont(BOLD, size * 1.1)
+            canvas.drawCentredString(
+                (left + right) / 2,
+                top - banner + 3 + size * 0.55,
+                t.text("label.preliminary_banner"),
+            )
+            canvas.setFillColor(colors.black)
+            top -= banner
         logo = self._logo()
         if logo is not None:  # the clinic's logo at the left of the header, text beside it
-            box = self._header_height() - 4
+            box = self._headerheight_of() - banner - 4
             w, h = logo.getSize()
             scale = min(box / h, box * 3 / w)
             canvas.drawImage(logo, left, top - box, w * scale, h * scale, mask="auto")
@@ -276,7 +270,8 @@ class HandoutRenderer:
         canvas.drawString(left, top - size * 2.4, patient)
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.8)
-        canvas.line(left, top - self._header_height(), right, top - self._header_height())
+        rule = top - (self._headerheight_of() - banner)
+        canvas.line(self.margin, rule, right, rule)
         canvas.restoreState()
 
     def _logo(self) -> ImageReader | None:
@@ -297,58 +292,85 @@ class HandoutRenderer:
         width, _ = self.pagesize
         canvas.saveState()
         canvas.setFont(REGULAR, size)
-        canvas.drawRightString(
-            width - self.margin,
-            self.margin,
-            self.texts.format("label.page", page=page, pages=pages),
-        )
+        label = self.texts.format("label.page", page=page, pages=pages)
+        if not self.data.signed:
+            label = f"{self.texts.text('label.preliminary')} · {label}"
+        canvas.drawRightString(width - self.margin, self.margin, label)
         canvas.drawString(self.margin, self.margin, self._clean(self.data.patient_name))
         canvas.restoreState()
 
     def _get_story(self) -> list[Flowable]:
-        blocks = select_blocks(self.data, self.catalog)
+        sections = compose(self.data, self.catalog)
         story: list[Flowable] = [
             Paragraph(esc(self.texts.text("document.title")), self.styles["Title"]),
+        ]
+        if not self.data.signed:
+            story.append(self._para(self.texts.text("label.preliminary_note"), "Preliminary"))
+        story += [
             Paragraph(esc(self.texts.text("document.intro")), self.styles["Body"]),
             self._details_table(),
         ]
-        if Block.EMERGENCY in blocks:
-            story += [Spacer(1, self.sizes.body * 0.6), self._emergency_box()]
-        story += self._what_we_did()
-        for block in blocks:
-            if block is not Block.EMERGENCY:
-                story += self._block(block)
-        return story
+        for section in sections:
+            if section.block is Block.EMERGENCY:
+                story += [Spacer(1, self.sizes.body * 0.5), self._emergency_box(section)]
+        advice = [section for section in sections if section.block is not Block.EMERGENCY]
+        return [*story, *self._what_we_did(advice)]
 
     # ------------------------------------------------------------ story parts
 
     def _clean(self, text: str) -> str:
-        """User text as printed: NFC (so "é" typed as e + accent is one glyph), one line."""
-        return " ".join(unicodedata.normalize("NFC", text).split())
+        return clean(text)
 
     def _para(self, text: str, style: str = "Body") -> Paragraph:
         return Paragraph(esc(text), self.styles[style])
 
     def _details_table(self) -> Table:
         d, t = self.data, self.texts
-        rows = [
+        pairs = [
             (t.text("label.visit_date"), t.date(d.visit_date)),
             (t.text("label.provider"), self._clean(d.provider_name)),
             (t.text("label.clinic_phone"), self._clean(d.clinic_phone)),
         ]
         if d.after_hours_phone.strip():  # no empty row when the clinic has no such number
-            rows.append((t.text("label.after_hours_phone"), self._clean(d.after_hours_phone)))
-        table = Table(
-            [[self._para(k, "CellBold"), self._para(v, "Cell")] for k, v in rows],
-            colWidths=[self._content_width() * 0.34, self._content_width() * 0.66],
-            hAlign="LEFT",
-        )
+            pairs.append((t.text("label.after_hours_phone"), self._clean(d.after_hours_phone)))
+        w = self._content_width()
+        # The label columns as wide as the longest label (the address's too).
+        labels = [k for k, _ in pairs]
+        if d.clinic_address.strip():
+            labels.append(t.text("label.clinic_address"))
+        label = max(stringWidth(k, BOLD, self.sizes.body) for k in labels) + 8
+        if not d.large_print:
+            label = min(label, w * 0.25)
+        if d.large_print:  # one pair per row: long values wrap less
+            rows = [[self._para(k, "CellBold"), self._para(v, "Cell")] for k, v in pairs]
+            widths = [label, w - label]
+        else:
+            rows = []
+            for i in range(0, len(pairs), 2):
+                row: list[Any] = []
+                for k, v in pairs[i : i + 2]:
+                    row += [self._para(k, "CellBold"), self._para(v, "Cell")]
+                rows.append(row + [""] * (4 - len(row)))
+            widths = [label, w / 2 - label, label, w / 2 - label]
+        span = []
+        if d.clinic_address.strip():
+            rows.append(
+                [
+                    self._para(t.text("label.clinic_address"), "CellBold"),
+                    self._para(self._clean(d.clinic_address), "Cell"),
+                ]
+                + [""] * (len(widths) - 2)
+            )
+            span = [("SPAN", (1, len(rows) - 1), (-1, len(rows) - 1))]
+        table = Table(rows, colWidths=widths, hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    *span,
                 ]
             )
         )
@@ -357,101 +379,168 @@ class HandoutRenderer:
     def _content_width(self) -> float:
         return float(self.pagesize[0] - 2 * self.margin)
 
-    def _emergency_box(self) -> Table:
-        key = f"block.{Block.EMERGENCY.value}"
-        cell: list[Flowable] = [self._para(self.texts.text(f"{key}.heading"), "EmergencyHeading")]
-        cell += [
-            self._para(line, "Urgent" if i == 0 else "Body")
-            for i, line in enumerate(self.texts.lines(f"{key}.lines"))
-        ]
+    def _emergency_box(self, section: Section) -> Table:
+        cell: list[Flowable] = [self._para(section.heading, "EmergencyHeading")]
+        cell += self._lines(section.lines)
         box = Table([[cell]], colWidths=[self._content_width()])
         box.setStyle(
             TableStyle(
                 [
                     ("BOX", (0, 0), (-1, -1), 3, EMERGENCY_RED),
                     ("BACKGROUND", (0, 0), (-1, -1), EMERGENCY_FILL),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 12),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 12),
-                    ("TOPPADDING", (0, 0), (-1, -1), 10),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, -1), 7),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                 ]
             )
         )
         return box
 
-    def _what_we_did(self) -> list[Flowable]:
+    def _what_we_did(self, advice: list[Section]) -> list[Flowable]:
+        """The sites and the figure, then the advice.
+
+        The figure sits beside the list when both fit on the page (the figure as tall as the
+        room allows), else right under it; a narrow figure under the list has the first
+        advice blocks beside it. The advice follows at once, and the pages after this one
+        have two columns: short advice lines fill them far better than one page-wide column.
+        """
         t, d = self.texts, self.data
         heading = [
-            KeepTogether(
-                [
-                    self._para(t.text("label.sites_heading"), "Heading"),
-                    self._para(t.text("label.sites_intro")),
-                ]
-            )
+            self._para(t.text("label.sites_heading"), "Heading"),
+            self._para(t.text("label.sites_intro")),
         ]
         w = self._content_width()
-        if d.large_print or len(d.sites) > SIDE_BY_SIDE_SITES or len(figure_panels(d)) > 2:
-            # Large print or a long list: the list at full width, then a big figure below it.
-            figure = self._figure(w, 4.6 * inch)
-            stacked: list[Flowable] = [*heading, self._site_table(w), *self._medicines()]
-            if figure is not None:
-                stacked.append(KeepTogether([Spacer(1, self.sizes.body), figure]))
-            return stacked
-        figure = self._figure(w * 0.46, 3.5 * inch)
-        if figure is None:
-            return [*heading, self._site_table(w), *self._medicines()]
-        # Start on a new page rather than leave the heading alone at the bottom.
-        heading.insert(0, CondPageBreak(figure.height + 4 * self.sizes.heading))
-        beside = w - figure.width - 20  # the image padding, left 12 + right 3, and slack
-        content = [self._site_table(beside), *self._medicines()]
-        # The list flows beside the figure and continues below it (and on the next page).
-        return [
-            *heading,
-            ImageAndFlowables(figure, content, imageLeftPadding=12, imageSide="right"),
-        ]
+        if not d.sites:
+            return [*heading, *self._medicines(), *self._advice(advice)]
+        aspect = figure_aspect(d)
+        high = (FIGURE_HEIGHT_LARGE if d.large_print else FIGURE_HEIGHT) * 0.85**self.tightness
+        steps = 8
+        shrink = 0.25 if d.large_print else 0.45  # large print: never smaller than normal
+        heights = [high - high * shrink * i / steps for i in range(steps + 1)]
+        # Large print keeps a long list splittable (a row beside the figure cannot split).
+        most = SIDE_BY_SIDE_SITES_LARGE if d.large_print else SIDE_BY_SIDE_SITES
 
-    def _site_table(self, width: float) -> Table:
-        t, d = self.texts, self.data
-        places = lay_sites(d, self.catalog, d.language)
-        rows: list[list[Any]] = [
-            [
-                self._para(t.text(f"label.{k}"), "CellBold")
-                for k in ("site_number", "site_place", "site_technique")
-            ]
-        ]
-        for site, place in zip(d.sites, places, strict=True):
-            rows.append(
-                [
-                    self._para(str(site.number), "Cell"),
-                    self._para(place, "Cell"),
-                    self._para(t.text(f"label.{site.technique.value}"), "Cell"),
-                ]
-            )
-        label_width = stringWidth(t.text("label.site_number"), BOLD, self.sizes.body) + 8
-        first = max(label_width, stringWidth("40", BOLD, self.sizes.body) + 8)
-        rest = width - first
-        table = Table(rows, colWidths=[first, rest * 0.7, rest * 0.3], repeatRows=1, hAlign="LEFT")
+        def under() -> list[Flowable]:
+            return self._figure_under(heading, advice, aspect, heights)
+
+        if len(d.sites) > most or aspect > BESIDE_ASPECT:
+            return under()
+        paper = min(high, w * 0.55 / aspect)
+
+        def beside(height: float) -> list[Flowable]:
+            figure = self._figure(w * 0.55, height, paper=paper)
+            assert figure is not None
+            room = w - figure.width - self.sizes.body * 1.2
+            row = self._row([self._site_table(room), *self._medicines()], figure)
+            return [KeepTogether([*heading, row]), *self._advice(advice)]
+
+        options = [functools.partial(beside, height) for height in heights]
+        (frame,) = self._get_frames()
+        return [Choice(options, under, least_room=frame._height * 0.3)]
+
+    def _advice(self, advice: list[Section]) -> list[Flowable]:
+        out: list[Flowable] = [NextPageTemplate("columns")]
+        for section in advice:
+            out += self._section(section)
+        return out
+
+    def _row(self, left: list[Flowable], figure: CaptionedFigure) -> Table:
+        """``left`` and the figure side by side."""
+        w = self._content_width()
+        table = Table([[left, figure]], colWidths=[w - figure.width, figure.width])
+        table.beside = (left, figure)
         table.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
-                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE_GREY),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                 ]
             )
         )
         return table
 
-    def _drug_name(self, generic: str) -> str:
-        """The medicine in the handout's language (the formulary's generic name otherwise)."""
-        translated = self.texts.values.get(f"drug_name.{generic}")
-        return translated if isinstance(translated, str) else self._clean(generic)
+    def _figure_under(
+        self, heading: list[Flowable], advice: list[Section], aspect: float, heights: list[float]
+    ) -> list[Flowable]:
+        """The list at full width and the figure right under it."""
+        d, w, high = self.data, self._content_width(), heights[0]
+        # The heading keeps with the first two sites; the rest may go to the next page.
+        parts: list[Flowable] = [KeepTogether([*heading, self._site_table(w, 0, 2)])]
+        # One table per further site: a page break between two falls between tables, with
+        # no rule repeated at the top of the next page as a split table would draw.
+        parts += [self._site_table(w, i, i + 1) for i in range(2, len(d.sites))]
+        space = Spacer(1, self.sizes.body * 0.5)
+        if aspect > BESIDE_ASPECT:  # a wide figure: on its own, shrunk to stay on the page
+            figure = self._figure(w, high, high * 0.55, paper=min(high, w / aspect) * 0.8)
+            assert figure is not None
+            figure.hAlign = "CENTER"
+            return [*parts, *self._medicines(), space, figure, *self._advice(advice)]
+
+        def beside(height: float) -> list[Flowable]:
+            """The figure at ``height`` with as much advice beside it as it is tall."""
+            figure = self._figure(w * 0.5, height, paper=height)
+            assert figure is not None
+            room = w - figure.width - self.sizes.body * 1.2
+            left: list[Flowable] = self._medicines()
+            used = sum(height_of(f, room) for f in left)
+            taken = 0
+            for section in advice:  # plain paragraphs: a table cell does not break
+                flows = [self._para(section.heading, "Heading"), *self._lines(section.lines)]
+                more = sum(height_of(f, room) for f in flows)
+                if used + more > figure.height:
+                    break
+                left += flows
+                used += more
+                taken += 1
+            return [self._row(left, figure), *self._advice(advice[taken:])]
+
+        # Large print fits the most advice beside the figure (fewer pages); normal print
+        # takes the tallest figure that fits.
+        options = [functools.partial(beside, height) for height in heights]
+        least_empty = d.large_print
+        return [*parts, space, Choice(options, options[-1], least_empty=least_empty)]
+
+    def _site_table(self, width: float, start: int = 0, stop: int | None = None) -> Table:
+        """The sites ``start:stop`` as a table (a rule under each but the visit's last)."""
+        d = self.data
+        badge = self.sizes.body * 1.6
+        rows: list[list[Any]] = []
+        for site, text in zip(d.sites, lay_sites(d, self.catalog, d.language), strict=True):
+            detail = f"{text.muscle} · {text.technique}"
+            rows.append(
+                [
+                    Badge(site.number, site.technique, badge),
+                    [self._para(text.place, "CellBold"), self._para(detail, "CellSmall")],
+                ]
+            )
+        last = len(rows)
+        rows = rows[start:stop]
+        if not rows:
+            return Table([[""]], colWidths=[width])
+        ruled = -2 if (stop is None or stop >= last) else -1
+        first = badge + self.sizes.body * 0.6
+        table = Table(rows, colWidths=[first, width - first], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, ruled), 0.25, RULE_GREY),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        return table
 
     def _medicines(self) -> list[Flowable]:
         t = self.texts
         medicines = self.data.medicines()
-        space = Spacer(1, self.sizes.body * 0.5)
+        space = Spacer(1, self.sizes.body * 0.4)
         if not medicines:
             needled = all(s.technique is Technique.DRY_NEEDLING for s in self.data.sites)
             key = "label.no_medicine" if needled else "label.none_used"
@@ -459,7 +548,7 @@ class HandoutRenderer:
         names = ", ".join(
             t.format(
                 "label.medicine_line",
-                name=self._drug_name(m.generic),
+                name=t.drug_name(m.generic),
                 kind=t.text(f"drug_class.{m.drug_class.value}"),
             )
             for m in medicines
@@ -467,48 +556,67 @@ class HandoutRenderer:
         label = esc(t.text("label.medicines"))
         return [space, Paragraph(f"<b>{label}:</b> {esc(names)}", self.styles["Body"])]
 
-    def _figure(self, width: float, height: float) -> _CaptionedFigure | None:
-        """The body figure scaled into ``width`` × ``height``, each view captioned."""
-        if self.figure is None:
+    def _figure(
+        self,
+        width: float,
+        height: float,
+        min_height: float | None = None,
+        *,
+        paper: float | None = None,
+    ) -> CaptionedFigure | None:
+        """The body figure scaled into ``width`` × ``height``, each view captioned.
+
+        Args:
+            paper: about how tall the figure will print, in points: the marks are drawn to
+                print at :attr:`_Sizes.mark` whatever the figure's size.
+        """
+        source = self._figure_source(height if paper is None else paper)
+        if source is None:
             return None
         panels = figure_panels(self.data)
         captions = [
             (share, self._para(self.texts.text(f"label.view_{view.value}"), "Caption"))
             for view, share in panels
         ]
-        return _CaptionedFigure(self.figure, captions, width, height)
+        return CaptionedFigure(source, captions, width, height, min_height)
 
-    def _block(self, block: Block) -> list[Flowable]:
-        t, d = self.texts, self.data
-        key = f"block.{block.value}"
-        values = {
-            "hours": d.activity_hours,
-            "fever_c": f"{d.fever_threshold_c:.1f}",
-            "fever_f": f"{d.fever_threshold_f:.1f}",
-            "clinic_phone": self._clean(d.clinic_phone),
-            # No after-hours number on file: the clinic's own number is the one to call.
-            "after_hours_phone": self._clean(d.after_hours_phone) or self._clean(d.clinic_phone),
-        }
-        parts: list[Flowable] = [self._para(t.text(f"{key}.heading"), "Heading")]
-        if block is Block.FOLLOW_UP:
-            if d.follow_up_date is not None:
-                line = t.format(f"{key}.date_line", date=t.date(d.follow_up_date))
-                parts.append(self._para(line, "Urgent"))
-            elif not d.follow_up_text.strip():
-                parts.append(self._para(t.text(f"{key}.no_date")))
-            for paragraph in d.follow_up_text.split("\n\n"):
-                if paragraph.strip():
-                    parts.append(self._para(self._clean(paragraph)))
-        parts += [self._para(line.format(**values)) for line in t.lines(f"{key}.lines")]
-        if f"{key}.bullets" in t.values:
-            parts += [
-                Paragraph(esc(item.format(**values)), self.styles["Bullet"], bulletText="•")
-                for item in t.lines(f"{key}.bullets")
-            ]
-        if f"{key}.urgent" in t.values:
-            parts.append(self._para(t.text(f"{key}.urgent"), "Urgent"))
-        if block is Block.FOLLOW_UP:
-            # Keep the heading with its first lines; a long follow-up note flows on.
+    def _figure_source(self, paper: float) -> bytes | Image.Image | None:
+        """The given figure PNG, or the figure drawn with marks sized for ``paper`` points."""
+        if self.figure_png is not None:
+            return self.figure_png
+        # Quarter steps: a few drawings at most per handout, marks within 12% of the size.
+        exact = self.sizes.mark * PANEL_HEIGHT / max(paper, 1.0) / MARKER_RADIUS
+        scale = round(exact * 4) / 4
+        if scale not in self._figures:
+            self._figures[scale] = body_figure_image(self.data, scale=scale)
+        return self._figures[scale]
+
+    def _line(self, line: Line) -> Paragraph:
+        if line.style is LineStyle.BULLET:
+            return Paragraph(esc(line.text), self.styles["Bullet"], bulletText="•")
+        return self._para(line.text, "Strong" if line.style is LineStyle.STRONG else "Body")
+
+    def _lines(self, lines: tuple[Line, ...]) -> list[Paragraph]:
+        """The lines as paragraphs; running text lines share one paragraph (less ragged)."""
+        out: list[Paragraph] = []
+        run: list[str] = []
+        for line in (*lines, None):
+            if line is not None and line.style is LineStyle.TEXT:
+                run.append(line.text)
+                continue
+            if run:
+                out.append(self._para(" ".join(run)))
+                run = []
+            if line is not None:
+                out.append(self._line(line))
+        return out
+
+    def _section(self, section: Section) -> list[Flowable]:
+        parts: list[Flowable] = [self._para(section.heading, "Heading")]
+        parts += self._lines(section.lines)
+        if self.data.large_print and len(parts) > 4:  # may break; the heading keeps with its text
+            return parts
+        if len(parts) > 8:  # a long block (a long note) may break, never after its heading
             return [KeepTogether(parts[:3]), *parts[3:]]
         return [KeepTogether(parts)]
 
@@ -521,15 +629,30 @@ class HandoutRenderer:
             d.clinic_name,
             d.clinic_phone,
             d.after_hours_phone,
+            d.clinic_address,
             d.provider_name,
-            d.follow_up_text,
+            d.note(),
             *(m.generic for m in d.medicines()),
         ]
 
     def render(self) -> bytes:
+        """The PDF; a last page left nearly empty is laid out again, figure smaller."""
         register_fonts()
         check_glyphs(self._clean(s) for s in self.user_strings())
+        pdf, pages, fill = self._build()
+        while pages > 1 and fill < NEARLY_EMPTY and self.tightness < 2:
+            self.tightness += 1
+            tighter, fewer, _ = self._build()
+            if fewer < pages:
+                return tighter
+        return pdf
+
+    def _build(self) -> tuple[bytes, int, float]:
+        """The PDF, its page count and how full (0..1) its last page's frames are."""
+        self.styles = self._get_stylesheet()
         out = io.BytesIO()
+        lowest: dict[int, float] = {}
+        frames: dict[int, tuple[float, float]] = {}
         doc = BaseDocTemplate(
             out,
             pagesize=self.pagesize,
@@ -541,9 +664,27 @@ class HandoutRenderer:
             author=self._clean(self.data.clinic_name),
             lang=self.data.language.value,
         )
-        doc.addPageTemplates([PageTemplate("page", self._get_frames(), onPage=self._on_page)])
+        doc.addPageTemplates(
+            [
+                PageTemplate("page", self._get_frames(), onPage=self._on_page),
+                PageTemplate("columns", self._get_column_frames(), onPage=self._on_page),
+            ]
+        )
+
+        def after_flowable(flowable: Flowable) -> None:
+            frame = getattr(doc, "frame", None)
+            if frame is None:  # an action before the first page
+                return
+            page = doc.page
+            lowest[page] = min(lowest.get(page, frame._y2), frame._y)
+            frames[page] = (frame._y1, frame._y2)
+
+        doc.afterFlowable = after_flowable
         doc.build(self._get_story(), canvasmaker=numbered_canvas(self._draw_page_count))
-        return out.getvalue()
+        last = max(lowest, default=1)
+        bottom, top = frames.get(last, (0.0, 1.0))
+        fill = (top - lowest.get(last, top)) / max(top - bottom, 1.0)
+        return out.getvalue(), doc.page, fill
 
 
 def render_handout(data: HandoutData, *, figure_png: bytes | None = None) -> bytes:

@@ -16,6 +16,11 @@ from clinic_app.models import AuditEvent
 
 log = logging.getLogger(__name__)
 
+#: What the database triggers of migration 0005 say when a signed record would change.
+FROZEN_MARKER = "signed record is frozen"
+#: What the user reads instead.
+SIGNED_FROZEN_TEXT = "This visit is signed; corrections are added as addenda. Nothing was changed."
+
 
 @dataclass(slots=True)
 class Actor:
@@ -36,6 +41,8 @@ def storage_error_from(exc: DBAPIError) -> ClinicError:
         type(exc.orig).__name__,
         getattr(exc.orig, "sqlstate", None),
     )
+    if FROZEN_MARKER in text:
+        return ConflictError(SIGNED_FROZEN_TEXT)
     if isinstance(exc, IntegrityError):
         return ConflictError(
             "That would duplicate or break a link to another record; nothing was saved."

@@ -46,6 +46,7 @@ from clinic_app.services.dto import (
     SiteDraft,
     SiteView,
 )
+from clinic_app.services.snapshot import build_snapshot, seal
 
 #: Longest override reason kept in the note.
 MAX_REASON_LENGTH = 500
@@ -272,10 +273,17 @@ class ChecksService(DraftService):
                 overrides.append(
                     {"rule": finding.rule, "message": finding.message, "reason": reason}
                 )
-            e.override_reasons = overrides
-            e.status = EncounterStatus.SIGNED
-            e.signed_by_id = signer_id
-            e.signed_at = utcnow()
+            # Everything is written in the one UPDATE that marks it signed: the database
+            # refuses any later change of a signed row, so nothing may flush in between.
+            with session.no_autoflush:
+                e.override_reasons = overrides
+                e.status = EncounterStatus.SIGNED
+                e.signed_by_id = signer_id
+                e.signed_at = utcnow()
+                e.signed_snapshot = build_snapshot(
+                    session, e, self._encounter_view(session, e), result
+                )
+                e.signed_digest = seal(e.signed_snapshot)
             self._audit(session, "encounter.sign", "encounter", e.id, e.patient_id)
             session.flush()
             return self._encounter_view(session, e)

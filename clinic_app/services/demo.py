@@ -262,13 +262,11 @@ class DemoSeeder(Service):
                     tolerance=rng.choice((Tolerance.WELL,) * 8 + (Tolerance.FAIR,)),
                     complications="none",
                     follow_up_plan="Repeat in 3 to 4 weeks if helpful.",
-                    status=EncounterStatus.DRAFT
-                    if is_today and rng.random() < 0.5
-                    else EncounterStatus.SIGNED,
+                    status=EncounterStatus.DRAFT,
                 )
-                if enc.status == EncounterStatus.SIGNED:
-                    enc.signed_by_id = provider.id
-                    enc.signed_at = min(performed + timedelta(minutes=20), now)
+                # Charted as a draft, signed once its sites are stored: the database refuses
+                # sites added to a signed visit (migration 0005).
+                signed = not (is_today and rng.random() < 0.5)
                 dry = rng.random() < 0.15
                 chosen = rng.sample(muscles, k=rng.randint(1, min(4, len(muscles))))
                 for muscle in chosen:
@@ -286,6 +284,11 @@ class DemoSeeder(Service):
                         )
                 sites += len(enc.sites)
                 session.add(enc)
+                if signed:
+                    session.flush()
+                    enc.status = EncounterStatus.SIGNED
+                    enc.signed_by_id = provider.id
+                    enc.signed_at = min(performed + timedelta(minutes=20), now)
                 encounters += 1
                 visit += timedelta(days=rng.choice((14, 21, 28, 28, 35, 42, 56, 90)))
             if rng.random() < 0.1:  # a few patients are in the chair today

@@ -64,9 +64,22 @@ POOLS: dict[str, NamePool] = {
         Language.SPANISH,
     ),
     "vietnamese": (
-        ("Thị Hoa", "Thanh Hương", "Ngọc Lan", "Thu Trang"),
-        ("Văn Minh", "Đức Anh", "Quốc Bảo", "Minh Tuấn"),
-        ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng"),
+        ("Thị Hoa", "Thanh Hương", "Ngọc Lan", "Thu Trang", "Phương Thảo", "Mỹ Duyên"),
+        ("Văn Minh", "Đức Anh", "Quốc Bảo", "Minh Tuấn", "Hữu Nghĩa", "Quang Huy"),
+        (
+            "Nguyễn",
+            "Trần",
+            "Lê",
+            "Phạm",
+            "Hoàng",
+            "Huỳnh",
+            "Võ",
+            "Đặng",
+            "Bùi",
+            "Đỗ",
+            "Ngô",
+            "Dương",
+        ),
         Language.ENGLISH,
     ),
     "polish": (
@@ -107,8 +120,20 @@ POOLS: dict[str, NamePool] = {
     ),
     "arabic": (
         ("فاطمة", "مريم", "ليلى"),
-        ("محمد", "أحمد", "علي"),
+        ("محمد", "أحمد", "علي", "عبد الله"),
         ("الحسن", "منصور", "حداد", "خوري"),
+        Language.ENGLISH,
+    ),
+    "hebrew": (
+        ("נועה", "תמר", "מיכל", "שירה"),
+        ("יוסף", "דוד", "איתי", "אורי"),
+        ("כהן", "לוי", "מזרחי", "פרץ", "ביטון", "אברהם"),
+        Language.ENGLISH,
+    ),
+    "japanese": (
+        ("さくら", "美咲", "陽菜", "由美子"),
+        ("翔太", "健一", "大輔", "蓮"),
+        ("佐藤", "鈴木", "高橋", "田中", "渡辺", "伊藤"),
         Language.ENGLISH,
     ),
 }
@@ -126,6 +151,8 @@ WEIGHTS: dict[str, int] = {
     "chinese": 3,
     "korean": 2,
     "arabic": 3,
+    "hebrew": 2,
+    "japanese": 2,
 }
 
 PROVIDERS: tuple[tuple[str, str, str], ...] = (

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from clinic_app.domain.enums import EncounterStatus, Language
+from clinic_app.domain.clock import clinic_day, clinic_zone, to_clinic_time
+from clinic_app.domain.enums import DoseUnit, EncounterStatus, Language
 from clinic_app.domain.errors import NotFoundError, ValidationError
-from clinic_app.domain.handout import HandoutData, HandoutSite, Medicine
+from clinic_app.domain.handout import GivenDose, HandoutData, HandoutSite, Medicine
 from clinic_app.models import (
     ClinicProfile,
     Encounter,
@@ -32,28 +34,6 @@ from clinic_app.services.base import Service
 #: Copies one print job may ask for (the handout_print table's CHECK agrees).
 MIN_COPIES: Final = 1
 MAX_COPIES: Final = 50
-
-# The default follow-up line when the provider wrote no plan. It belongs with the other
-# handout texts in resources/handouts/<language>.toml (as block.follow_up.in_weeks); it
-# lives here until that file grows the key, and covers every Language so no English leaks.
-_IN_WEEKS: Final[dict[Language, tuple[str, str]]] = {
-    Language.ENGLISH: (
-        "Please come back in about 1 week.",
-        "Please come back in about {weeks} weeks.",
-    ),
-    Language.SPANISH: (
-        "Vuelva en aproximadamente 1 semana.",
-        "Vuelva en aproximadamente {weeks} semanas.",
-    ),
-}
-
-
-def follow_up_in_weeks(weeks: int, language: Language) -> str:
-    """The clinic's usual follow-up interval as a sentence; "" when the clinic sets none."""
-    if weeks <= 0:
-        return ""
-    one, many = _IN_WEEKS[language]
-    return one if weeks == 1 else many.format(weeks=weeks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +94,48 @@ class ProcedureRow:
     last_printed_at: datetime | None
 
 
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The start of ``day`` and of the next day, as aware datetimes in local time."""
-    start = datetime.combine(day, time()).astimezone()
-    end = datetime.combine(day + timedelta(days=1), time()).astimezone()
-    return start, end
+def _screened_yes(encounter: Encounter, question: str) -> bool:
+    """True when the visit's screening answered ``question`` with yes."""
+    answer = (encounter.screening or {}).get(question)
+    return isinstance(answer, dict) and answer.get("answer") is True
+
+
+def _handout_notes(notes: dict[str, str] | None) -> tuple[tuple[Language, str], ...]:
+    """The provider's notes for the patient, per known language, blank ones left out."""
+    known = {language.value: language for language in Language}
+    return tuple(
+        (known[code], text)
+        for code, text in (notes or {}).items()
+        if code in known and isinstance(text, str) and text.strip()
+    )
+
+
+def _given_doses(encounter: Encounter, meds: dict[int, Medication]) -> tuple[GivenDose, ...]:
+    """Each medicine's total for the visit, in first-use order (e.g. triamcinolone 20 mg)."""
+    totals: dict[tuple[int, DoseUnit], Decimal] = {}
+    for site in encounter.sites:
+        for dose in site.doses:
+            if dose.medication_id in meds and dose.dose_unit is not DoseUnit.NONE:
+                key = (dose.medication_id, dose.dose_unit)
+                totals[key] = totals.get(key, Decimal(0)) + dose.dose
+    return tuple(
+        GivenDose(Medicine(meds[mid].generic, meds[mid].drug_class), amount, unit.value)
+        for (mid, unit), amount in totals.items()
+    )
+
+
+def local_day_bounds(day: date, zone: str = "") -> tuple[datetime, datetime]:
+    """The start of ``day`` and of the next day at the clinic, as aware datetimes.
+
+    ``zone`` is the clinic's IANA zone name ("" = this computer's zone).
+    """
+    tz = clinic_zone(zone)
+    if tz is None:
+        return (
+            datetime.combine(day, time()).astimezone(),
+            datetime.combine(day + timedelta(days=1), time()).astimezone(),
+        )
+    return datetime.combine(day, time(), tz), datetime.combine(day + timedelta(days=1), time(), tz)
 
 
 class DocumentService(Service):
@@ -156,6 +173,7 @@ class DocumentService(Service):
         if clinic is None:
             raise NotFoundError("The clinic profile is not set up yet; finish setup first.")
         med_ids = {d.medication_id for s in encounter.sites for d in s.doses}
+        signed = encounter.status is EncounterStatus.SIGNED
         meds = (
             {m.id: m for m in session.scalars(select(Medication).where(Medication.id.in_(med_ids)))}
             if med_ids
@@ -181,7 +199,8 @@ class DocumentService(Service):
             for number, s in enumerate(encounter.sites, 1)
         )
         chosen = language or patient.preferred_language
-        plan = encounter.follow_up_plan.strip()
+        # The provider's follow_up_plan is clinical text and never printed for the patient:
+        # the handout has the structured follow-up and the per-language handout note.
         return HandoutData(
             patient_given=patient.given_name,
             patient_family=patient.family_name,
@@ -192,13 +211,20 @@ class DocumentService(Service):
             after_hours_phone=clinic.after_hours_phone,
             provider_name=self._provider_label(session.get(User, encounter.provider_id)),
             # Stored in UTC; the patient knows the day it was where they were treated.
-            visit_date=encounter.performed_at.astimezone().date(),
+            visit_date=clinic_day(encounter.performed_at, clinic.timezone),
             sites=sites,
             large_print=large_print,
+            signed=signed,
             diabetes=patient.diabetes,
+            anticoagulant=patient.anticoagulant or _screened_yes(encounter, "anticoagulant"),
             fever_threshold_c=clinic.fever_threshold_c,
             activity_hours=clinic.activity_restriction_hours,
-            follow_up_text=plan or follow_up_in_weeks(clinic.follow_up_weeks, chosen),
+            follow_up_date=encounter.follow_up_date,
+            follow_up_weeks=encounter.follow_up_weeks,
+            default_follow_up_weeks=clinic.follow_up_weeks,
+            handout_notes=_handout_notes(encounter.handout_note),
+            doses=_given_doses(encounter, meds),
+            clinic_address=clinic.address,
             logo_png=clinic.logo_png,
         )
 
@@ -309,7 +335,6 @@ class DocumentService(Service):
         """
         if status is not None and status not in PROCEDURE_STATUSES:
             raise ValidationError("status", f"Unknown procedure status {status!r}.")
-        start, end = local_day_bounds(day)
         sites = (
             select(func.count(InjectionSite.id))
             .where(InjectionSite.encounter_id == Encounter.id)
@@ -329,11 +354,7 @@ class DocumentService(Service):
             select(Encounter, Patient, User, sites, last_print)
             .join(Patient, Patient.id == Encounter.patient_id)
             .outerjoin(User, User.id == Encounter.provider_id)
-            .where(
-                Encounter.performed_at >= start,
-                Encounter.performed_at < end,
-                Patient.voided_at.is_(None),
-            )
+            .where(Patient.voided_at.is_(None))
             .order_by(Encounter.performed_at, Encounter.id)
         )
         if provider_id is not None:
@@ -345,11 +366,15 @@ class DocumentService(Service):
         elif status == "not_printed":
             query = query.where(~has_print)
         with self._tx() as session:
-            rows = session.execute(query).all()
+            # The clinic's day, not this computer's (a workstation may sit in another zone).
+            zone = session.scalar(select(ClinicProfile.timezone).limit(1)) or ""
+            start, end = local_day_bounds(day, zone)
+            in_day = (Encounter.performed_at >= start, Encounter.performed_at < end)
+            rows = session.execute(query.where(*in_day)).all()
             return [
                 ProcedureRow(
                     encounter_id=encounter.id,
-                    performed_at=encounter.performed_at.astimezone(),
+                    performed_at=to_clinic_time(encounter.performed_at, zone),
                     patient_name=f"{patient.given_name} {patient.family_name}",
                     mrn=patient.mrn,
                     date_of_birth=patient.date_of_birth,
@@ -358,7 +383,7 @@ class DocumentService(Service):
                     signed=encounter.status is EncounterStatus.SIGNED,
                     sites=int(site_count or 0),
                     printed=printed_at is not None,
-                    last_printed_at=printed_at.astimezone() if printed_at else None,
+                    last_printed_at=to_clinic_time(printed_at, zone) if printed_at else None,
                 )
                 for encounter, patient, user, site_count, printed_at in rows
             ]
@@ -378,6 +403,5 @@ __all__ = [
     "HandoutInfo",
     "PrintRecord",
     "ProcedureRow",
-    "follow_up_in_weeks",
     "local_day_bounds",
 ]

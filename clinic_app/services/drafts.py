@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.models import (
@@ -69,8 +70,8 @@ class DraftService(EncounterService):
         Sites, needles and doses are copied; screening, consent, time-out and pain scores
         are not (they belong to today). Lots that have expired are cleared and reported.
         """
-        day = today or date.today()
         with self._tx() as session:
+            day = today or clinic_day(utcnow(), self._clinic_zone(session))
             # The visit to repeat: the latest one with sites, signed ones first (an empty or
             # half-charted draft from today is not "the last visit").
             candidates = session.scalars(
@@ -145,7 +146,8 @@ class DraftService(EncounterService):
         changes: list[str] = []
         changed_sites: list[int] = []
         since = previous.performed_at
-        if patient.weight_measured_on and patient.weight_measured_on > since.astimezone().date():
+        since_day = clinic_day(since, EncounterService._clinic_zone(session))
+        if patient.weight_measured_on and patient.weight_measured_on > since_day:
             changes.append(f"Weight was updated since the last visit: now {patient.weight_kg} kg.")
         if patient.updated_at > since:
             changes.append(

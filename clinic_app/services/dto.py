@@ -301,6 +301,25 @@ class EncounterInput:
 
 
 @dataclass(frozen=True, slots=True)
+class AddendumView:
+    """A correction added to a signed encounter: signed by its author, never edited.
+
+    Attributes:
+        created_at: when it was added (UTC, as stored).
+        created_local: the same moment in the clinic's time zone, with the zone
+            ("2026-03-04 14:05 CST"), ready to show.
+    """
+
+    id: int
+    encounter_id: int
+    author_id: int
+    author_name: str
+    created_at: datetime
+    created_local: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class EncounterView:
     id: int
     patient_id: int
@@ -317,6 +336,10 @@ class EncounterView:
     overrides: tuple[tuple[str, str, str], ...] = ()
     #: SHA-256 (hex) of the canonical snapshot stored at signing; None for drafts.
     signed_digest: str | None = None
+    #: Corrections added after signing, oldest first.
+    addenda: tuple[AddendumView, ...] = ()
+    #: The clinic's IANA time zone ("" = this computer's): how the UI shows this visit's times.
+    clinic_timezone: str = ""
 
 
 @dataclass(frozen=True, slots=True)

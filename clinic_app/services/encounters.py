@@ -11,9 +11,12 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from clinic_app.domain import validation as v
 from clinic_app.domain.catalog import Catalog, UnknownMuscleError, View, default_catalog
+from clinic_app.domain.clock import format_clinic_time
 from clinic_app.domain.enums import EncounterStatus, Language, Side, Technique
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.models import (
+    Addendum,
+    ClinicProfile,
     Encounter,
     InjectionSite,
     Medication,
@@ -26,6 +29,7 @@ from clinic_app.models.base import utcnow
 from clinic_app.services.base import Actor, Service
 from clinic_app.services.clinic import dose_unit_for
 from clinic_app.services.dto import (
+    AddendumView,
     DoseInput,
     DoseView,
     EncounterInput,
@@ -36,6 +40,7 @@ from clinic_app.services.dto import (
 )
 
 MAX_ICD10_CODES = 12
+MAX_ADDENDUM_LENGTH = 4000
 #: ICD-10-CM shape: a letter, a digit, a digit or letter, then optionally "." and 1-4 more.
 ICD10_PATTERN = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 
@@ -225,9 +230,28 @@ class EncounterService(Service):
             referred_pain_reproduced=s.referred_pain_reproduced,
         )
 
+    @staticmethod
+    def _clinic_zone(session: Session) -> str:
+        """The clinic's IANA zone name ("" = this computer's zone)."""
+        return session.scalar(select(ClinicProfile.timezone).limit(1)) or ""
+
+    @staticmethod
+    def _addendum_view(session: Session, a: Addendum, zone: str) -> AddendumView:
+        author = session.get(User, a.author_id)
+        return AddendumView(
+            id=a.id,
+            encounter_id=a.encounter_id,
+            author_id=a.author_id,
+            author_name=author.display_name if author else f"user #{a.author_id}",
+            created_at=a.created_at,
+            created_local=format_clinic_time(a.created_at, zone),
+            text=a.text,
+        )
+
     def _encounter_view(self, session: Session, e: Encounter) -> EncounterView:
         names = self._med_names(session)
         provider = session.get(User, e.provider_id)
+        zone = self._clinic_zone(session)
         return EncounterView(
             id=e.id,
             patient_id=e.patient_id,
@@ -245,6 +269,8 @@ class EncounterService(Service):
                 (o.get("rule", ""), o.get("message", ""), o.get("reason", ""))
                 for o in (e.override_reasons or [])
             ),
+            addenda=tuple(self._addendum_view(session, a, zone) for a in e.addenda),
+            clinic_timezone=zone,
         )
 
     # ------------------------------------------------------------------ loading
@@ -423,6 +449,33 @@ class EncounterService(Service):
             self._audit(session, "site.doses", "injection_site", row.id, row.encounter.patient_id)
             session.flush()
             return self._site_view(row, self._med_names(session))
+
+    def add_addendum(self, encounter_id: int, text: str) -> AddendumView:
+        """Add a correction to a signed encounter, signed by the provider signed in now.
+
+        The signed content stays exactly as it was (the database refuses to change it);
+        the addendum is shown and printed after it with its author and time.
+        """
+        author_id = self._actor.user_id
+        cleaned = v.clean_text(
+            "text", text, label="Addendum", multiline=True, max_length=MAX_ADDENDUM_LENGTH
+        )
+        with self._tx() as session:
+            author = session.get(User, author_id) if author_id is not None else None
+            if author is None or not author.active or not author.is_provider:
+                raise ConflictError("Only a signed-in provider can add an addendum.")
+            e = self._load(session, encounter_id)
+            if e.status != EncounterStatus.SIGNED:
+                raise ConflictError(
+                    "Only a signed encounter takes an addendum; edit the draft instead."
+                )
+            if not cleaned:
+                raise ValidationError("text", "Type the addendum before saving it.")
+            row = Addendum(encounter_id=e.id, author_id=author.id, text=cleaned)
+            session.add(row)
+            session.flush()
+            self._audit(session, "encounter.addendum", "encounter_addendum", row.id, e.patient_id)
+            return self._addendum_view(session, row, self._clinic_zone(session))
 
     def history(self, patient_id: int) -> list[EncounterSummary]:
         """The patient's encounters, newest first, with the muscles injected."""

@@ -1,26 +1,39 @@
-"""The procedure note: the stored encounter worded for the chart (tpi-reference.md §6).
+"""The procedure note: the encounter worded for the chart (tpi-reference.md §6).
 
-:meth:`NoteService.note_data` gathers everything in one transaction — the encounter, its
-checks and codes, the patient, provider, signer, lots, medications and addenda — into a
-plain :class:`~clinic_app.reports.note.NoteData`; :meth:`NoteService.render_note` prints it.
+A signed encounter's note is worded from the snapshot stored when it was signed
+(:mod:`clinic_app.services.snapshot`), checked against its seal; a draft's from the same
+kind of snapshot built from the record as it is now. :func:`note_from_snapshot` does the
+wording, so both read the same; :meth:`NoteService.note_data` adds the live parts (addenda,
+the handout's print log) and :meth:`NoteService.render_note` prints it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clinic_app.domain.enums import Aspiration, DoseUnit, SkinPrep, Technique, Tolerance
+from clinic_app.domain.enums import (
+    Aspiration,
+    DoseUnit,
+    EncounterStatus,
+    SkinPrep,
+    Technique,
+    Tolerance,
+)
 from clinic_app.domain.enums import TwitchResponse as Twitch
-from clinic_app.domain.errors import NotFoundError
 from clinic_app.domain.quantities import format_quantity, plain_decimal
-from clinic_app.models import Addendum, ClinicProfile, Medication, MedicationLot, Patient, User
+from clinic_app.models import Addendum, HandoutPrint, User
 from clinic_app.reports import note as report
 from clinic_app.services.checks import ChecksService, draft_of
-from clinic_app.services.dto import DoseView, SiteView
+from clinic_app.services.snapshot import build_snapshot, seal_matches
+
+E = TypeVar("E", bound=Enum)
 
 NOT_RECORDED = report.NOT_RECORDED
 SKIN_PREP = {
@@ -44,11 +57,28 @@ NEEDLE_INTACT = {True: "Yes", False: "No", None: NOT_RECORDED}
 TOLERANCE = {Tolerance.WELL: "Well", Tolerance.FAIR: "Fair", Tolerance.POOR: "Poor"}
 
 
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+YES_NO = {True: "Yes", False: "No", None: NOT_RECORDED}
+
+
+def capital(text: str) -> str:
+    """ "lidocaine" -> "Lidocaine" (the rest untouched: "onabotulinumtoxinA")."""
+    return text[:1].upper() + text[1:]
+
+
 def user_label(user: User | None) -> str:
     """ "Ana Ruiz, MD", or "?" for a missing account."""
     if user is None:
         return "?"
     return f"{user.display_name}, {user.credentials}" if user.credentials else user.display_name
+
+
+def person_label(person: Mapping[str, Any] | None) -> str:
+    """A snapshot's ``provider`` / ``signed_by`` as "Ana Ruiz, MD"."""
+    if not person:
+        return "?"
+    name, credentials = str(person.get("name", "?")), str(person.get("credentials", ""))
+    return f"{name}, {credentials}" if credentials else name
 
 
 def _answer(screening: Mapping[str, object], code: str) -> bool | None:
@@ -57,11 +87,32 @@ def _answer(screening: Mapping[str, object], code: str) -> bool | None:
     return answer if isinstance(answer, bool) else None
 
 
-def concentration_text(med: Medication) -> str:
+def _decimal(value: object) -> Decimal | None:
+    return Decimal(str(value)) if value not in (None, "") else None
+
+
+def _date(value: object) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(str(value)) if value else None
+
+
+def _enum(kind: type[E], value: object, fallback: E) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        return fallback
+
+
+def concentration_text(concentration: Decimal | None, unit: str, strength_label: str) -> str:
     """ "1% (10 mg/mL)", "40 mg/mL", "0.9%"."""
-    exact = f"{format(plain_decimal(med.concentration), 'f')} {med.concentration_unit}"
-    label = med.strength_label or exact
-    if med.concentration_unit != "none" and label != exact:
+    if concentration is None:
+        return strength_label or "?"
+    exact = f"{format(plain_decimal(concentration), 'f')} {unit}"
+    label = strength_label or exact
+    if unit != "none" and label != exact:
         return f"{label} ({exact})"
     return label
 
@@ -75,141 +126,258 @@ def needle_text(gauge: int | None, length_in: Decimal | None) -> str:
     return " × ".join(parts) or NOT_RECORDED
 
 
+def weight_text(kg: Decimal | None, measured_on: date | None) -> str:
+    """ "80 kg (measured 2025-03-01)"."""
+    if kg is None:
+        return NOT_RECORDED
+    text = format_quantity(kg, "kg")
+    if measured_on is not None:
+        text += f" (measured {measured_on.isoformat()})"
+    return text
+
+
+def prior_relief_text(percent: int | None, weeks: int | None) -> str:
+    """Relief the previous session gave, as reported at this visit."""
+    if percent is None and weeks is None:
+        return NOT_RECORDED
+    amount = f"{percent}% relief" if percent is not None else "Relief (percent not recorded)"
+    lasted = (
+        f", lasting {weeks} week{'s' if weeks != 1 else ''}"
+        if weeks is not None
+        else ", duration not recorded"
+    )
+    return f"{amount}{lasted}, as reported at this visit"
+
+
+def dose_row(dose: Mapping[str, Any]) -> report.NoteDose:
+    """One snapshot dose worded for the dose table."""
+    unit = _enum(DoseUnit, dose.get("dose_unit"), DoseUnit.NONE)
+    amount = _decimal(dose.get("dose"))
+    if dose.get("lot_number"):
+        lot = f"{dose['lot_number']}, exp {dose.get('lot_expires_on') or '?'}"
+    elif dose.get("lot_missing_reason"):
+        lot = f"No lot: {dose['lot_missing_reason']}"
+    else:
+        lot = NOT_RECORDED
+    volume = _decimal(dose.get("volume_ml"))
+    return report.NoteDose(
+        drug=capital(str(dose.get("generic") or dose.get("medication_name") or "?")),
+        concentration=concentration_text(
+            _decimal(dose.get("concentration")),
+            str(dose.get("concentration_unit", "")),
+            str(dose.get("strength_label", "")),
+        ),
+        volume=format_quantity(volume, "mL") if volume is not None else "?",
+        dose="—"
+        if unit is DoseUnit.NONE or amount is None
+        else format_quantity(amount, unit.value),
+        lot=lot,
+    )
+
+
+def site_row(site: Mapping[str, Any]) -> report.NoteSite:
+    """One snapshot site worded for the site table."""
+    return report.NoteSite(
+        number=int(site.get("number", 0)),
+        muscle=str(site.get("muscle_name") or site.get("muscle_code") or "?"),
+        side=str(site.get("side", "?")).capitalize(),
+        technique=TECHNIQUE[_enum(Technique, site.get("technique"), Technique.INJECTION)],
+        needle=needle_text(site.get("needle_gauge"), _decimal(site.get("needle_length_in"))),
+        twitch=TWITCH[_enum(Twitch, site.get("twitch_response"), Twitch.NOT_ASSESSED)],
+        aspiration=ASPIRATION[_enum(Aspiration, site.get("aspiration"), Aspiration.NOT_DONE)],
+        doses=tuple(dose_row(d) for d in site.get("doses", ())),
+        taut_band=YES_NO[site.get("taut_band")],
+        jump_sign=YES_NO[site.get("jump_sign")],
+        referred_pain=YES_NO[site.get("referred_pain_reproduced")],
+    )
+
+
+def total_row(total: Mapping[str, Any]) -> report.NoteTotal:
+    """One drug's total against its limit."""
+    given = _decimal(total.get("total")) or Decimal(0)
+    limit = _decimal(total.get("limit"))
+    unit = str(total.get("unit", ""))
+    share = f"{round(given * 100 / limit)}%" if limit else "—"
+    return report.NoteTotal(
+        drug=capital(str(total.get("generic", "?"))),
+        given=format_quantity(given, unit),
+        limit=format_quantity(limit, "mg") if limit is not None else "No limit applies",
+        share=share,
+    )
+
+
+def _code(line: Mapping[str, Any]) -> report.NoteCode:
+    return report.NoteCode(
+        str(line.get("code", "")), int(line.get("units", 0)), str(line.get("description", ""))
+    )
+
+
+def note_from_snapshot(
+    snap: Mapping[str, Any],
+    *,
+    seal: report.NoteSeal | None = None,
+    addenda: tuple[report.NoteAddendum, ...] = (),
+    prints: tuple[report.NotePrint, ...] = (),
+) -> report.NoteData:
+    """The note's content worded from a snapshot (stored at signing, or built for a draft).
+
+    Only the live parts — addenda and the handout's print log — come from elsewhere.
+    """
+    patient = snap.get("patient") or {}
+    clinic = snap.get("clinic") or {}
+    form = snap.get("form") or {}
+    codes = snap.get("codes") or {}
+    provider = snap.get("provider") or {}
+    signer = snap.get("signed_by")
+    screening = form.get("screening") or {}
+    sites = tuple(site_row(s) for s in snap.get("sites", ()))
+    signed_at = _moment(snap.get("signed_at"))
+    skin_prep = form.get("skin_prep")
+    tolerance = form.get("tolerance")
+    return report.NoteData(
+        clinic_name=str(clinic.get("name", "")),
+        clinic_address=str(clinic.get("address", "")),
+        clinic_phone=str(clinic.get("phone", "")),
+        timezone=str(clinic.get("timezone", "")),
+        patient_name=f"{patient.get('family_name', '')}, {patient.get('given_name', '')}",
+        mrn=str(patient.get("mrn", "")),
+        birth_date=_date(patient.get("date_of_birth")) or date.min,
+        sex=str(patient.get("sex", "unknown")).capitalize(),
+        weight=weight_text(
+            _decimal(patient.get("weight_kg")), _date(patient.get("weight_measured_on"))
+        ),
+        performed_at=_moment(snap.get("performed_at")) or datetime.min.replace(tzinfo=UTC),
+        provider=person_label(provider),
+        provider_npi=str(provider.get("npi", "")),
+        indication=str(form.get("indication", "")),
+        icd10=tuple(codes.get("icd10", ())),
+        conservative_treatment=str(form.get("conservative_treatment", "")),
+        prior_relief=prior_relief_text(
+            form.get("prior_relief_percent"), form.get("prior_relief_weeks")
+        ),
+        consent=(
+            "Obtained; risks, benefits and alternatives discussed"
+            if form.get("consent_obtained")
+            else "Not documented"
+        ),
+        time_out="Performed" if form.get("time_out_done") else "Not documented",
+        allergies=allergies_text(str(patient.get("allergies", "")), screening),
+        anticoagulant=anticoagulant_text(bool(patient.get("anticoagulant")), screening),
+        skin_prep=SKIN_PREP[SkinPrep(skin_prep)] if skin_prep else NOT_RECORDED,
+        sites=sites,
+        muscle_count=len({(s.get("muscle_code"), s.get("side")) for s in snap.get("sites", ())}),
+        pain_before=form.get("pain_before"),
+        pain_after=form.get("pain_after"),
+        pain_after_reason=str(form.get("pain_after_reason", "")),
+        tolerance=TOLERANCE[Tolerance(tolerance)] if tolerance else NOT_RECORDED,
+        complications=str(form.get("complications", "")) or "None recorded",
+        needle_intact=NEEDLE_INTACT[form.get("needle_intact")],
+        disposition=str(form.get("disposition", "")) or NOT_RECORDED,
+        follow_up_plan=str(form.get("follow_up_plan", "")),
+        checks=tuple(
+            report.NoteFinding(
+                str(f.get("severity", "")), str(f.get("message", "")), str(f.get("source", ""))
+            )
+            for f in snap.get("findings", ())
+        ),
+        overrides=tuple(
+            (str(o.get("message", "")), str(o.get("reason", ""))) for o in snap.get("overrides", ())
+        ),
+        totals=tuple(total_row(t) for t in snap.get("totals", ())),
+        cpt=tuple(_code(c) for c in codes.get("cpt", ())),
+        hcpcs=tuple(_code(c) for c in codes.get("hcpcs", ())),
+        coder_review=bool(codes.get("coder_review")),
+        signed_by=person_label(signer) if signer and signed_at else None,
+        signer_npi=str(signer.get("npi", "")) if signer else "",
+        signed_at=signed_at if signer else None,
+        seal=seal,
+        addenda=addenda,
+        handout_prints=prints,
+    )
+
+
+def allergies_text(allergies: str, screening: Mapping[str, object]) -> str:
+    text = allergies.strip() or "No known allergies recorded"
+    if _answer(screening, "allergies_reviewed"):
+        text += " (reviewed today)"
+    return text
+
+
+def anticoagulant_text(on_file: bool, screening: Mapping[str, object]) -> str:
+    answer = _answer(screening, "anticoagulant")
+    on = on_file or answer is True
+    text = "Takes an anticoagulant" if on else "No anticoagulant"
+    return text + (" (asked today)" if answer is not None else " (not asked today)")
+
+
 class NoteService(ChecksService):
     """Build and print the procedure note of one encounter."""
 
     def note_data(self, encounter_id: int) -> report.NoteData:
-        """The note's content, read in one transaction."""
+        """The note's content, read in one transaction.
+
+        A signed encounter prints what was signed — its stored snapshot, checked against its
+        seal — never today's patient row; a draft prints the record as it is now.
+        """
         with self._tx() as session:
             e = self._load(session, encounter_id)
-            view = self._encounter_view(session, e)
-            assessment = self._assess(session, e, view.form, [draft_of(s) for s in view.sites])
-            patient = session.get(Patient, e.patient_id)
-            if patient is None:  # pragma: no cover - foreign key guarantees it
-                raise NotFoundError(f"No patient with id {e.patient_id}.")
-            addenda = list(
-                session.scalars(
-                    select(Addendum)
-                    .where(Addendum.encounter_id == e.id)
-                    .order_by(Addendum.created_at, Addendum.id)
-                )
-            )
-            user_ids = {e.provider_id, *(a.author_id for a in addenda)}
-            if e.signed_by_id is not None:
-                user_ids.add(e.signed_by_id)
-            users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
-            meds = self._medications(session)
-            lots = self._lots(session, {d.lot_id for s in view.sites for d in s.doses if d.lot_id})
-            clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
-        form = view.form
-        coding = assessment.coding
-        signed = e.signed_by_id is not None and view.signed_at is not None
-        return report.NoteData(
-            clinic_name=clinic.name if clinic else "",
-            patient_name=f"{patient.family_name}, {patient.given_name}",
-            mrn=patient.mrn,
-            birth_date=patient.date_of_birth,
-            sex=patient.sex.value.capitalize(),
-            weight=self._weight(patient),
-            performed_at=view.performed_at.astimezone(),
-            provider=user_label(users.get(e.provider_id)),
-            indication=form.indication,
-            icd10=tuple(coding.icd10),
-            consent=(
-                "Obtained; risks, benefits and alternatives discussed"
-                if form.consent_obtained
-                else "Not documented"
-            ),
-            time_out="Performed" if form.time_out_done else "Not documented",
-            allergies=self._allergies(patient, form.screening),
-            anticoagulant=self._anticoagulant(patient, form.screening),
-            skin_prep=SKIN_PREP[form.skin_prep] if form.skin_prep else NOT_RECORDED,
-            sites=tuple(self._site(s, meds, lots) for s in view.sites),
-            muscle_count=len({(s.muscle_code, s.side) for s in view.sites}),
-            pain_before=form.pain_before,
-            pain_after=form.pain_after,
-            tolerance=TOLERANCE[form.tolerance] if form.tolerance else NOT_RECORDED,
-            complications=form.complications or "None recorded",
-            needle_intact=NEEDLE_INTACT[form.needle_intact],
-            disposition=form.disposition or NOT_RECORDED,
-            follow_up_plan=form.follow_up_plan,
-            checks=tuple((f.severity.value, f.message) for f in assessment.findings),
-            overrides=tuple((message, reason) for _, message, reason in view.overrides),
-            cpt=tuple(report.NoteCode(c.code, c.units, c.description) for c in coding.cpt),
-            hcpcs=tuple(report.NoteCode(c.code, c.units, c.description) for c in coding.hcpcs),
-            coder_review=coding.coder_review,
-            signed_by=user_label(users.get(e.signed_by_id)) if signed and e.signed_by_id else None,
-            signed_at=view.signed_at.astimezone() if signed and view.signed_at else None,
-            addenda=tuple(
-                report.NoteAddendum(
-                    user_label(users.get(a.author_id)), a.created_at.astimezone(), a.text
-                )
-                for a in addenda
-            ),
-        )
+            signed = e.status is EncounterStatus.SIGNED
+            seal: report.NoteSeal | None = None
+            if signed and e.signed_snapshot is not None:
+                snap: Mapping[str, Any] = e.signed_snapshot
+                intact = seal_matches(snap, e.signed_digest)
+                seal = report.NoteSeal(e.signed_digest or "", intact)
+            else:
+                view = self._encounter_view(session, e)
+                assessment = self._assess(session, e, view.form, [draft_of(s) for s in view.sites])
+                snap = build_snapshot(session, e, view, assessment)
+                if signed and e.signed_digest:
+                    # A digest without its snapshot: the sealed content was removed.
+                    seal = report.NoteSeal(e.signed_digest, False)
+            addenda = self._addenda(session, e.id)
+            prints = self._prints(session, e.id)
+            try:
+                return note_from_snapshot(snap, seal=seal, addenda=addenda, prints=prints)
+            except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
+                if seal is None or seal.intact:
+                    raise
+                # Altered past reading: print today's record under the ALTERED mark.
+                view = self._encounter_view(session, e)
+                assessment = self._assess(session, e, view.form, [draft_of(s) for s in view.sites])
+                live = build_snapshot(session, e, view, assessment)
+                return note_from_snapshot(live, seal=seal, addenda=addenda, prints=prints)
 
     def render_note(self, encounter_id: int) -> bytes:
         """The procedure note as PDF bytes."""
         return report.render_note(self.note_data(encounter_id))
 
-    # ------------------------------------------------------------------ wording
+    # ------------------------------------------------------------------ live parts
     @staticmethod
-    def _lots(session: Session, lot_ids: set[int]) -> dict[int, MedicationLot]:
-        if not lot_ids:
-            return {}
-        rows = session.scalars(select(MedicationLot).where(MedicationLot.id.in_(lot_ids)))
-        return {lot.id: lot for lot in rows}
-
-    @staticmethod
-    def _weight(patient: Patient) -> str:
-        if patient.weight_kg is None:
-            return NOT_RECORDED
-        text = format_quantity(patient.weight_kg, "kg")
-        if patient.weight_measured_on is not None:
-            text += f" (measured {patient.weight_measured_on.isoformat()})"
-        return text
-
-    @staticmethod
-    def _allergies(patient: Patient, screening: Mapping[str, object]) -> str:
-        text = patient.allergies.strip() or "No known allergies recorded"
-        if _answer(screening, "allergies_reviewed"):
-            text += " (reviewed today)"
-        return text
-
-    @staticmethod
-    def _anticoagulant(patient: Patient, screening: Mapping[str, object]) -> str:
-        answer = _answer(screening, "anticoagulant")
-        on = patient.anticoagulant or answer is True
-        text = "Takes an anticoagulant" if on else "No anticoagulant"
-        return text + (" (asked today)" if answer is not None else " (not asked today)")
-
-    def _site(
-        self, site: SiteView, meds: Mapping[int, Medication], lots: Mapping[int, MedicationLot]
-    ) -> report.NoteSite:
-        return report.NoteSite(
-            number=site.order_number,
-            muscle=site.muscle_name,
-            side=site.side.value.capitalize(),
-            technique=TECHNIQUE[site.technique],
-            needle=needle_text(site.needle_gauge, site.needle_length_in),
-            twitch=TWITCH[site.twitch_response],
-            aspiration=ASPIRATION[site.aspiration],
-            doses=tuple(self._dose(d, meds, lots) for d in site.doses),
+    def _addenda(session: Session, encounter_id: int) -> tuple[report.NoteAddendum, ...]:
+        rows = session.execute(
+            select(Addendum, User)
+            .outerjoin(User, User.id == Addendum.author_id)
+            .where(Addendum.encounter_id == encounter_id)
+            .order_by(Addendum.created_at, Addendum.id)
+        ).all()
+        return tuple(
+            report.NoteAddendum(user_label(author), a.created_at, a.text) for a, author in rows
         )
 
     @staticmethod
-    def _dose(
-        dose: DoseView, meds: Mapping[int, Medication], lots: Mapping[int, MedicationLot]
-    ) -> report.NoteDose:
-        med = meds.get(dose.medication_id)
-        drug = med.generic[:1].upper() + med.generic[1:] if med else dose.medication_name
-        lot = lots.get(dose.lot_id) if dose.lot_id else None
-        return report.NoteDose(
-            drug=drug,
-            concentration=concentration_text(med) if med else "?",
-            volume=format_quantity(dose.volume_ml, "mL"),
-            dose="—"
-            if dose.dose_unit is DoseUnit.NONE
-            else format_quantity(dose.dose, dose.dose_unit.value),
-            lot=f"{lot.lot_number}, exp {lot.expires_on.isoformat()}" if lot else NOT_RECORDED,
+    def _prints(session: Session, encounter_id: int) -> tuple[report.NotePrint, ...]:
+        rows = session.execute(
+            select(HandoutPrint, User)
+            .outerjoin(User, User.id == HandoutPrint.printed_by_id)
+            .where(HandoutPrint.encounter_id == encounter_id)
+            .order_by(HandoutPrint.printed_at, HandoutPrint.id)
+        ).all()
+        return tuple(
+            report.NotePrint(
+                LANGUAGE_NAMES.get(p.language.value, p.language.value),
+                p.printed_at,
+                user_label(by) if by is not None else "",
+                p.copies,
+            )
+            for p, by in rows
         )

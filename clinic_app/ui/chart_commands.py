@@ -6,6 +6,7 @@ there. The editor's unsaved-changes flag is ``QUndoStack.isClean()``.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from clinic_app.services.dto import SiteDraft
@@ -82,3 +83,48 @@ def apply_to_all(
     for key, draft in edits.items():
         stack.push(EditSiteCommand(model, key, draft, text))
     stack.endMacro()
+
+
+class ChartUndoStack(QUndoStack):
+    """The editor's undo stack; locked, it is empty and takes no command.
+
+    A signed visit's window must show exactly what was signed: locking clears the history
+    (so Undo and Redo are disabled and cannot take back a site or a drug that was signed)
+    and refuses any command pushed afterwards, whichever widget pushes it.
+
+    Attributes:
+        locked: True while the encounter cannot be edited here.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.locked = False
+
+    def set_locked(self, locked: bool) -> None:
+        self.locked = locked
+        if locked:
+            self.clear()
+
+    def push(self, cmd: QUndoCommand) -> None:
+        if not self.locked:
+            super().push(cmd)
+
+    def beginMacro(self, text: str) -> None:
+        if not self.locked:
+            super().beginMacro(text)
+
+    def endMacro(self) -> None:
+        if not self.locked:
+            super().endMacro()
+
+    def undo(self) -> None:
+        if not self.locked:
+            super().undo()
+
+    def redo(self) -> None:
+        if not self.locked:
+            super().redo()
+
+    def setIndex(self, idx: int) -> None:
+        if not self.locked:
+            super().setIndex(idx)

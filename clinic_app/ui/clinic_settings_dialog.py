@@ -205,6 +205,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         self.fever_threshold.setValue(float(p.fever_threshold_c))
         self.activity_hours.setValue(p.activity_restriction_hours)
         self.follow_up_weeks.setValue(p.follow_up_weeks)
+        self.set_timezone(p.timezone)
         self._logo_png = p.logo_png
         self._show_logo()
 
@@ -235,6 +236,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             self.activity_hours.value(),
             self.follow_up_weeks.value(),
             self._logo_png,
+            self.timezone_text(),
         )
 
     def form_input(self) -> ClinicProfileData:
@@ -249,6 +251,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             activity_restriction_hours=self.activity_hours.value(),
             follow_up_weeks=self.follow_up_weeks.value(),
             logo_png=self._logo_png,
+            timezone=self.timezone_text(),
         )
 
     # ------------------------------------------------------------------ slots

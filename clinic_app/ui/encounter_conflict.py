@@ -117,8 +117,9 @@ class ConflictHandler:
         old_id = editor.encounter_id
         self.state = ""
         editor.switch_to(view)
+        when = local_timestamp(view.performed_at, view.clinic_timezone)
         editor.message_bar.show_message(
-            f"Your edits were saved as a new draft ({local_timestamp(view.performed_at)}), "
+            f"Your edits were saved as a new draft ({when}), "
             "which this window now shows. Both drafts now exist in the patient's history: "
             "yours and the one saved on the other workstation. Sign the right one.",
             "info",

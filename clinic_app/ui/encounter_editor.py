@@ -16,12 +16,12 @@ visit is not changed by accident; signed encounters are always read-only.
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from html import escape as html_escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain.clock import clinic_day, to_clinic_time
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ClinicError, ConflictError, NotFoundError
 from clinic_app.domain.favourites import default_favourites
@@ -41,13 +42,20 @@ from clinic_app.services.dto import (
     LotView,
     RepeatedVisit,
 )
-from clinic_app.ui.chart_commands import RemoveSiteCommand
+from clinic_app.ui.addenda import ADD_ADDENDUM_TEXT, AddendaPanel, AddendumDialog
+from clinic_app.ui.chart_commands import ChartUndoStack, RemoveSiteCommand
 from clinic_app.ui.chart_model import ChartModel
 from clinic_app.ui.checks_panel import LiveChecks, safety_site_numbers
 from clinic_app.ui.chrome import add_status_fields, build_menus, build_toolbar, make_action
 from clinic_app.ui.encounter_conflict import CHANGED, REMOVED, ConflictHandler
 from clinic_app.ui.encounter_form import EncounterForm
-from clinic_app.ui.encounter_parts import PARTS_STYLE, EncounterHeader, MessageBar, make_body_map
+from clinic_app.ui.encounter_parts import (
+    PARTS_STYLE,
+    EncounterHeader,
+    MessageBar,
+    freeze_inputs,
+    make_body_map,
+)
 from clinic_app.ui.favourites import MedicationChoices, NewSiteControls
 from clinic_app.ui.labels import local_timestamp
 from clinic_app.ui.sign_dialog import EditorSigning, signed_line
@@ -118,14 +126,14 @@ class EncounterEditor(QMainWindow):
         self.signing = EditorSigning(self)
         self.live_checks = LiveChecks(self._assess_draft, self)
         self._take(encounter)
-        past_draft = self.is_draft and self._performed_on < date.today()
+        past_draft = self.is_draft and self._performed_on < self.clinic_today()
         self.read_only = not self.is_draft or past_draft
         self.setObjectName("encounterEditor")
         self.setAccessibleName("Encounter editor")
         self.setStyleSheet(PARTS_STYLE)
         self.resize(1440, 900)
 
-        self.stack = QUndoStack(self)
+        self.stack = ChartUndoStack(self)
         self.chart = ChartModel(self)
         self.choices = MedicationChoices(default_favourites(), medications)
         self.model = SiteTableModel(
@@ -136,6 +144,8 @@ class EncounterEditor(QMainWindow):
         self.body_map = make_body_map(self.chart, self.stack)
         self.form = EncounterForm()
         self._prepare_form(encounter)
+        self.addenda_panel = AddendaPanel()
+        self.addendum_dialog: AddendumDialog | None = None
         self.header = EncounterHeader(patient, encounter)
         self.banner = MessageBar("Encounter notice")
         self.message_bar = MessageBar("Save problem")
@@ -223,18 +233,27 @@ class EncounterEditor(QMainWindow):
         self.close_action = make_action(
             self, "&Close", self.close, "Ctrl+W", "Close this encounter"
         )
+        self.addendum_action = make_action(
+            self,
+            "Add &addendum…",
+            self.on_add_addendum,
+            "Ctrl+Alt+A",
+            "Add a signed correction to this signed encounter (the signed note stays as it was)",
+        )
+        self.addendum_action.setEnabled(False)  # only a signed encounter takes one
         self.new_sites = NewSiteControls(self.choices, self)
         new = self.new_sites
         # fmt: off
         build_menus(self, [
-            ("&Encounter", [self.save_action, self.sign_action, None, self.close_action]),
+            ("&Encounter", [self.save_action, self.sign_action, self.addendum_action, None,
+                            self.close_action]),
             ("&Edit", [self.undo_action, self.redo_action, None, self.remove_site_action,
                        self.apply_all_action]),
             ("&New sites", [new.injection_action, new.dry_needling_action, new.toggle_action]),
         ])
         build_toolbar(self, "Encounter actions", [
             self.undo_action, self.redo_action, self.remove_site_action, self.apply_all_action,
-            self.save_action, self.sign_action,
+            self.save_action, self.sign_action, self.addendum_action,
         ])
         # fmt: on
         self.new_sites_toolbar = build_toolbar(
@@ -256,7 +275,13 @@ class EncounterEditor(QMainWindow):
         right.setChildrenCollapsible(False)
         right.addWidget(table_panel)
         right.addWidget(form_scroll)
-        right.setSizes([260, 540])
+        self.addenda_scroll = QScrollArea()
+        self.addenda_scroll.setAccessibleName("Addenda")
+        self.addenda_scroll.setWidgetResizable(True)
+        self.addenda_scroll.setWidget(self.addenda_panel)
+        self.addenda_scroll.hide()  # shown once the encounter has an addendum
+        right.addWidget(self.addenda_scroll)
+        right.setSizes([260, 540, 160])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.body_map)
@@ -278,11 +303,12 @@ class EncounterEditor(QMainWindow):
         self._version = encounter.version
         self._status = encounter.status
         self._provider_id = encounter.provider_id
-        # The visit day is the workstation's calendar day, not UTC's: a visit at 7 pm in
+        # The visit day is the clinic's calendar day, not UTC's: a visit at 7 pm in
         # California is stored on the next UTC day.
-        self._performed_on = encounter.performed_at.astimezone().date()
+        self._zone = encounter.clinic_timezone
+        self._performed_on = clinic_day(encounter.performed_at, self._zone)
         self.setWindowTitle(
-            f"{self._patient_name} — {local_timestamp(encounter.performed_at)} "
+            f"{self._patient_name} — {local_timestamp(encounter.performed_at, self._zone)} "
             f"({'draft' if self.is_draft else 'signed'})"
         )
 
@@ -326,27 +352,40 @@ class EncounterEditor(QMainWindow):
 
     def _set_editable(self, editable: bool) -> None:
         self.read_only = not editable
+        # Emptied and closed while locked: Undo/Redo cannot take back what was signed.
+        self.stack.set_locked(not editable)
         self.model.set_read_only(not editable)
         self.body_map.set_read_only(not editable)
         self.form.set_read_only(not editable)
-        # While locked the stack stays empty, so Undo/Redo stay disabled by themselves.
         actions = (self.remove_site_action, self.apply_all_action, self.save_action)
         for action in (*actions, self.sign_action):
             action.setEnabled(editable)
+        if not editable:  # the stack is empty now; these stay off until it takes a command
+            self.undo_action.setEnabled(False)
+            self.redo_action.setEnabled(False)
         self.new_sites.set_enabled(editable)
         self.new_sites_toolbar.setVisible(editable)
 
     def _lock_signed(self, encounter: EncounterView) -> None:
         self._set_editable(False)
+        freeze_inputs(self.form)  # every field, including ones the form grows later
         signed = signed_line(encounter, self._signer_name(encounter))
         self.form.signature.set_signature(signed, encounter.overrides)
         self.banner.show_message(
             f"{signed}: this encounter is read-only. Corrections are added as an "
             "addendum, never by editing the signed record.",
             "locked",
+            [(ADD_ADDENDUM_TEXT, self.on_add_addendum)],
             closable=False,
         )
         self.save_label.setText("Signed — read-only")
+        self.addendum_action.setEnabled(True)
+        self.show_addenda(encounter)
+
+    def show_addenda(self, encounter: EncounterView) -> None:
+        """Show the encounter's addenda under the signed content (hidden when none)."""
+        self.addenda_panel.set_addenda(encounter.addenda)
+        self.addenda_scroll.setVisible(bool(encounter.addenda))
 
     def _lock_past_draft(self) -> None:
         self._set_editable(False)
@@ -361,7 +400,8 @@ class EncounterEditor(QMainWindow):
 
     def _show_repeat(self, repeated: RepeatedVisit) -> None:
         heading = (
-            f"Copied from the visit of {local_timestamp(repeated.previous_at)}: sites, needles "
+            f"Copied from the visit of {local_timestamp(repeated.previous_at, self._zone)}: "
+            "sites, needles "
             "and doses. Screening, consent, time-out and pain scores are today's to fill in."
         )
         if repeated.changes:
@@ -384,6 +424,10 @@ class EncounterEditor(QMainWindow):
     def is_dirty(self) -> bool:
         """True while some edit is not saved (chart or form)."""
         return not self.read_only and (not self.stack.isClean() or self._form_dirty)
+
+    def clinic_today(self) -> date:
+        """Today's date at the clinic (its time zone, as the services report it)."""
+        return clinic_day(datetime.now(UTC), self._zone)
 
     @property
     def provider_id(self) -> int:
@@ -533,6 +577,35 @@ class EncounterEditor(QMainWindow):
     def on_sign(self) -> None:
         self.signing.open_dialog()
 
+    def on_add_addendum(self) -> AddendumDialog | None:
+        """Open the addendum dialog of a signed encounter (not modal-blocking)."""
+        if self.is_draft:
+            return None
+        try:
+            user = self.services.clinic.current_user()
+        except ClinicError as exc:
+            self.message_bar.show_message(f"Cannot add an addendum: {exc}", "error")
+            return None
+        encounter_id = self.encounter_id
+        self.addendum_dialog = AddendumDialog(
+            lambda text: self.services.encounters.add_addendum(encounter_id, text),
+            user.display_name if user is not None else "the signed-in provider",
+            self,
+        )
+        self.addendum_dialog.accepted.connect(self.on_addendum_added)
+        self.addendum_dialog.open()
+        return self.addendum_dialog
+
+    def on_addendum_added(self) -> None:
+        try:
+            view = self.services.encounters.get(self.encounter_id)
+        except ClinicError as exc:
+            self.message_bar.show_message(f"The addendum was added; {exc}", "error")
+            return
+        self.show_addenda(view)
+        self.on_status_message("Addendum added and signed.")
+        self.encounter_saved.emit(self.encounter_id)
+
     def on_assessed(self, assessment: Assessment) -> None:
         self.form.checks.set_assessment(assessment)
         self.form.codes.set_coding(assessment.coding)
@@ -610,7 +683,8 @@ class EncounterEditor(QMainWindow):
         self._form_dirty = False
         if self.message_bar.kind == "error":
             self.message_bar.hide()
-        self.save_label.setText(f"Saved {datetime.now().strftime('%H:%M:%S')}")
+        now = to_clinic_time(datetime.now(UTC), self._zone)
+        self.save_label.setText(f"Saved {now:%H:%M:%S}")
 
     def _discard_if_untouched(self) -> None:
         # A draft opened by mistake (nothing charted or typed) would stay in the history
@@ -621,7 +695,7 @@ class EncounterEditor(QMainWindow):
             self.services.encounters.discard_if_empty(self.encounter_id)
 
     def _fetch_lots(self, medication_id: int, *, visit_day_too: bool = False) -> list[LotView]:
-        today = date.today()
+        today = self.clinic_today()
         try:
             found = {lot.id: lot for lot in self.services.clinic.usable_lots(medication_id)}
             if visit_day_too and self._performed_on < today:

@@ -8,11 +8,18 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -108,6 +115,7 @@ class EncounterHeader(QWidget):
         self.alerts.setWordWrap(False)
         self.alerts.setVisible(bool(flags))
         self.encounter = _plain_label(name="Provider, date and status")
+        self.encounter.setWordWrap(False)  # the time and its zone stay on one line
         self.set_encounter(encounter)
         self.encounter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
 
@@ -128,7 +136,8 @@ class EncounterHeader(QWidget):
     def set_encounter(self, encounter: EncounterView) -> None:
         """Show this encounter's provider, time and status (after a reload or a switch)."""
         self.encounter.setText(
-            f"Provider: {encounter.provider_name}\n{local_timestamp(encounter.performed_at)} · "
+            f"Provider: {encounter.provider_name}\n"
+            f"{local_timestamp(encounter.performed_at, encounter.clinic_timezone)} · "
             f"{STATUS_LABELS.get(encounter.status, str(encounter.status))}"
         )
 
@@ -213,6 +222,26 @@ class MessageBar(QFrame):
             button.clicked.connect(lambda _checked=False, slot=slot: slot())
             self._layout.insertWidget(position, button, 0, Qt.AlignmentFlag.AlignTop)
             self.action_buttons.append(button)
+
+
+def freeze_inputs(root: QWidget) -> int:
+    """Make every input under ``root`` unchangeable, whoever added it; returns how many.
+
+    A signed visit's form must not take a keystroke, whatever fields the form grows: text
+    stays selectable (read-only), choices and check boxes are disabled.
+    """
+    frozen = 0
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox):
+            widget.setReadOnly(True)
+        elif isinstance(widget, QComboBox | QAbstractSlider) or (
+            isinstance(widget, QAbstractButton) and widget.isCheckable()
+        ):
+            widget.setEnabled(False)
+        else:
+            continue
+        frozen += 1
+    return frozen
 
 
 def conflict_close_box(parent: QWidget | None) -> QMessageBox:

@@ -6,7 +6,7 @@ action; the window keeps only plain rows and ids between events.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.documents import MAX_COPIES, PrintRecord, ProcedureRow
+from clinic_app.ui.labels import clinic_clock, local_timestamp
 from clinic_app.ui.print_support import PrintError, load_pdf, print_pdf, printer_named
 from clinic_app.ui.rows_model import Index, RowsTableModel
 
@@ -66,7 +68,9 @@ def language_name(language: Language) -> str:
 
 
 class ProcedureTableModel(RowsTableModel[ProcedureRow]):
-    """The day's procedures, one row each."""
+    """The day's procedures, one row each (times in the clinic's zone ``zone``)."""
+
+    zone = ""
 
     HEADERS = (
         "Time",
@@ -89,12 +93,12 @@ class ProcedureTableModel(RowsTableModel[ProcedureRow]):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         printed = (
-            f"Printed {row.last_printed_at:%H:%M}"
+            f"Printed {clinic_clock(row.last_printed_at, self.zone)}"
             if row.printed and row.last_printed_at
             else "Not printed"
         )
         return (
-            f"{row.performed_at:%H:%M}",
+            clinic_clock(row.performed_at, self.zone),
             row.patient_name,
             row.mrn,
             row.date_of_birth.isoformat(),
@@ -107,7 +111,12 @@ class ProcedureTableModel(RowsTableModel[ProcedureRow]):
 
 
 class PrintLogModel(RowsTableModel[PrintRecord]):
-    """Who printed an encounter's handout, when, in which language, how many copies."""
+    """Who printed an encounter's handout, when, in which language, how many copies.
+
+    Times read in the clinic's zone ``zone``, with the zone.
+    """
+
+    zone = ""
 
     HEADERS = ("When", "Who", "Language", "Copies")
 
@@ -118,7 +127,7 @@ class PrintLogModel(RowsTableModel[PrintRecord]):
             return None
         r = self.row_at(index.row())
         return (
-            f"{r.printed_at.astimezone():%Y-%m-%d %H:%M}",
+            local_timestamp(r.printed_at, self.zone),
             r.printed_by_name or "—",
             language_name(r.language),
             str(r.copies),
@@ -146,6 +155,7 @@ class FrontDeskWindow(QMainWindow):
         self._encounter_id: int | None = None
         self._pdf: bytes | None = None
         self._document: QPdfDocument | None = None
+        self._zone = self._clinic_zone()
         self.setObjectName("frontDeskWindow")
         self.setWindowTitle("Front desk — clinic_app")
         self.setAccessibleName("Front desk")
@@ -155,7 +165,8 @@ class FrontDeskWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        self.date_edit = QDateEdit(QDate.currentDate())
+        today = clinic_day(datetime.now(UTC), self._zone)  # the clinic's today
+        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setAccessibleName("Day")
@@ -194,6 +205,7 @@ class FrontDeskWindow(QMainWindow):
         filters.addWidget(self.print_all_button)
 
         self.model = ProcedureTableModel(self)
+        self.model.zone = self._zone
         self.table = QTableView()
         self.table.setAccessibleName("Procedures of the day")
         self.table.setModel(self.model)
@@ -208,6 +220,7 @@ class FrontDeskWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
         self.log_model = PrintLogModel(self)
+        self.log_model.zone = self._zone
         self.log_table = QTableView()
         self.log_table.setAccessibleName("Print log")
         self.log_table.setModel(self.log_model)
@@ -286,6 +299,14 @@ class FrontDeskWindow(QMainWindow):
 
     def language(self) -> Language:
         return Language(self.language_combo.currentData())
+
+    def _clinic_zone(self) -> str:
+        """The clinic's time zone name from its profile ("" = this computer's)."""
+        try:
+            profile = self._services.clinic.profile()
+        except ClinicError:
+            return ""
+        return profile.timezone if profile else ""
 
     # ------------------------------------------------------------------ list
     def refresh(self) -> None:

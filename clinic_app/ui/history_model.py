@@ -30,6 +30,16 @@ class EncounterHistoryModel(RowsTableModel[EncounterSummary]):
     EncounterIdRole = EncounterIdRole
     DATE, PROVIDER, STATUS, MUSCLES = range(4)
     HEADERS = ("Date", "Provider", "Status", "Muscles")
+    #: The clinic's IANA zone ("" = this computer's): dates read in the clinic's time.
+    zone = ""
+
+    def set_zone(self, zone: str) -> None:
+        """Show times in this zone (the clinic profile's, as the services report it)."""
+        if zone != self.zone:
+            self.zone = zone
+            if self._rows:
+                last = self.index(len(self._rows) - 1, self.DATE)
+                self.dataChanged.emit(self.index(0, self.DATE), last)
 
     def encounter_at(self, row: int) -> EncounterSummary:
         """The encounter in ``row`` (IndexError when there is none)."""
@@ -50,7 +60,7 @@ class EncounterHistoryModel(RowsTableModel[EncounterSummary]):
 
     def _text(self, e: EncounterSummary, column: int) -> str | None:
         if column == self.DATE:
-            return local_timestamp(e.performed_at)
+            return local_timestamp(e.performed_at, self.zone)
         if column == self.PROVIDER:
             return e.provider_name
         if column == self.STATUS:

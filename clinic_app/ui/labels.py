@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from clinic_app.domain.clock import format_clinic_time, to_clinic_time
 from clinic_app.domain.enums import EncounterStatus, Language, Sex
 
 SEX_LABELS: dict[Sex, str] = {
@@ -31,7 +32,15 @@ def age_in_years(born: date, today: date) -> int:
     return max(years, 0)
 
 
-def local_timestamp(moment: datetime) -> str:
-    """A stored (UTC) time as the workstation's local "YYYY-MM-DD HH:MM"."""
-    local = moment.astimezone() if moment.tzinfo is not None else moment
-    return local.strftime("%Y-%m-%d %H:%M")
+def local_timestamp(moment: datetime, zone: str = "") -> str:
+    """A stored (UTC) time in the clinic's zone, with the zone: "2026-03-04 14:05 CST".
+
+    ``zone`` is the clinic profile's IANA name as the services hand it over ("" = this
+    computer's zone).
+    """
+    return format_clinic_time(moment, zone)
+
+
+def clinic_clock(moment: datetime, zone: str = "") -> str:
+    """Just the clinic-local time of day, "14:05" (for lists of one day)."""
+    return f"{to_clinic_time(moment, zone):%H:%M}"

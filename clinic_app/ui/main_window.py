@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
             return
         self.setWindowTitle(f"clinic_app — {profile.name}" if profile else "clinic_app")
         self.demo_banner.setVisible(bool(profile and profile.is_demo))
+        self.panel.set_clinic_zone(profile.timezone if profile else "")
         self.database_label.setText(f"Database: {self._services.database_label}")
         self.user_label.setText(f"Signed in: {user.label}" if user else "Not signed in")
         self.clinic_settings_action.setEnabled(user is not None and user.role == Role.ADMIN)

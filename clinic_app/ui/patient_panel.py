@@ -158,6 +158,10 @@ class PatientPanel(QWidget):
         """The patient shown, if any."""
         return self._patient
 
+    def set_clinic_zone(self, zone: str) -> None:
+        """The clinic's time zone name, for the history's dates."""
+        self.history_model.set_zone(zone)
+
     def set_patient(
         self, patient: PatientView | None, history: Sequence[EncounterSummary] = ()
     ) -> None:

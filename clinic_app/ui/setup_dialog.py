@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -40,6 +45,61 @@ INTRO_TEXT = (
     "that only you know."
 )
 CREDENTIALS = ("MD", "DO", "NP", "PA-C", "PA", "RN", "DPT", "DC", "LAc")
+THIS_COMPUTER_ZONE = "this computer's time zone"
+
+
+def _known_zone(name: str) -> str:
+    name = name.strip().lstrip(":")
+    if not name or name.startswith("/"):
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    return name
+
+
+def computer_zone_name(
+    env: Mapping[str, str] | None = None, localtime: Path = Path("/etc/localtime")
+) -> str:
+    """This computer's IANA zone name when it can be told portably, else "".
+
+    Looked for in the ``TZ`` variable, then where ``/etc/localtime`` points (Linux, macOS);
+    Windows names its zones differently, so there the answer is "" (= this computer's zone,
+    which is still right for a clinic with one workstation).
+    """
+    zone = _known_zone((os.environ if env is None else env).get("TZ", ""))
+    if zone:
+        return zone
+    try:
+        target = str(localtime.resolve(strict=True))
+    except OSError:
+        return ""
+    marker = "zoneinfo/"
+    return _known_zone(target.split(marker, 1)[1]) if marker in target else ""
+
+
+def zone_combo() -> QComboBox:
+    """An editable list of IANA zone names; empty means this computer's zone."""
+    combo = QComboBox()
+    combo.setAccessibleName("Time zone")
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.addItem("")
+    combo.addItems(sorted(z for z in available_timezones() if "/" in z and z.isascii()))
+    combo.setCurrentIndex(0)
+    line = combo.lineEdit()
+    assert line is not None  # an editable combo always has one
+    line.setPlaceholderText(THIS_COMPUTER_ZONE)
+    completer = QCompleter(combo.model(), combo)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    combo.setCompleter(completer)
+    combo.setToolTip(
+        "Times on screen and on paper are shown in this zone (stored in UTC). Leave empty "
+        "to use this computer's zone."
+    )
+    return combo
 
 
 class ClinicBoxMixin:
@@ -73,7 +133,16 @@ class ClinicBoxMixin:
             self.after_hours_phone,
         )
         _row(form, "Handout &language:", self.default_language, self.default_language)
+        self.timezone = zone_combo()
+        _row(form, "Time &zone:", e.wrap("timezone", self.timezone), self.timezone)
         return box
+
+    def timezone_text(self) -> str:
+        """The zone typed or chosen ("" = this computer's)."""
+        return self.timezone.currentText().strip()
+
+    def set_timezone(self, name: str) -> None:
+        self.timezone.setEditText(name)
 
 
 class SetupDialog(ClinicBoxMixin, QDialog):
@@ -113,6 +182,7 @@ class SetupDialog(ClinicBoxMixin, QDialog):
         columns.setSpacing(16)
         left = QVBoxLayout()
         left.addWidget(self._clinic_box())
+        self.set_timezone(computer_zone_name())  # a first guess; "" = this computer's zone
         left.addWidget(self._handout_box())
         left.addStretch(1)
         columns.addLayout(left, 1)
@@ -190,6 +260,7 @@ class SetupDialog(ClinicBoxMixin, QDialog):
         self.credentials.addItems(CREDENTIALS)
         self.credentials.setAccessibleName("Credentials")
         self.credentials.setMinimumWidth(120)
+        self.npi = _line("National Provider Identifier (NPI)", "10 digits; printed on notes")
         self.username = _line("Username", "letters, digits, . _ -")
         self.password = _line("Password", f"at least {MIN_PASSWORD_LENGTH} characters")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -199,6 +270,7 @@ class SetupDialog(ClinicBoxMixin, QDialog):
         form = _form(box)
         _row(form, "F&ull name:", e.wrap("display_name", self.full_name), self.full_name)
         _row(form, "&Credentials:", e.wrap("credentials", self.credentials), self.credentials)
+        _row(form, "NP&I:", e.wrap("npi", self.npi), self.npi)
         _row(form, "&Username:", e.wrap("username", self.username), self.username)
         _row(form, "Pass&word:", e.wrap("password", self.password), self.password)
         _row(
@@ -231,6 +303,7 @@ class SetupDialog(ClinicBoxMixin, QDialog):
             fever_threshold_c=Decimal(f"{self.fever_threshold.value():.1f}"),
             activity_restriction_hours=self.activity_hours.value(),
             follow_up_weeks=self.follow_up_weeks.value(),
+            timezone=self.timezone_text(),
         )
 
     def admin_input(self) -> NewUser:
@@ -242,6 +315,7 @@ class SetupDialog(ClinicBoxMixin, QDialog):
             role=Role.ADMIN,
             credentials=self.credentials.currentText(),
             is_provider=True,
+            npi=self.npi.text(),
         )
 
     # ------------------------------------------------------------------ QDialog

@@ -42,8 +42,8 @@ READY_TEXT = "Nothing stands in the way: signing makes the encounter read-only."
 
 
 def signed_line(view: EncounterView, signer: str) -> str:
-    """ "Signed by Ana Ruiz on 2026-01-05 10:00" (local time)."""
-    when = f" on {local_timestamp(view.signed_at)}" if view.signed_at else ""
+    """ "Signed by Ana Ruiz on 2026-01-05 10:00 CST" (the clinic's time and zone)."""
+    when = f" on {local_timestamp(view.signed_at, view.clinic_timezone)}" if view.signed_at else ""
     return f"Signed by {signer}{when}"
 
 

@@ -17,6 +17,7 @@ from clinic_app.domain.catalog import (
     Catalog,
     CatalogError,
     Depth,
+    EmergencyPlace,
     Muscle,
     UnknownMuscleError,
     View,
@@ -206,6 +207,7 @@ def valid_entry(code: str = "trapezius_upper") -> Entry:
     return {
         "code": code,
         "name": "Trapezius (upper)",
+        "name_es": "Trapecio superior",
         "billing_muscle": "trapezius",
         "lay_name_en": "upper back and shoulder",
         "lay_name_es": "parte superior de la espalda y el hombro",
@@ -215,6 +217,7 @@ def valid_entry(code: str = "trapezius_upper") -> Entry:
         "depth": "superficial",
         "pneumothorax_risk": True,
         "nearby_structures": ["lung apex"],
+        "emergency_place": "neck_base",
         "referred_pain_en": "Neck and temple.",
         "referred_pain_es": "Cuello y sien.",
         "referred_pain_areas": ["neck_side", "temple"],
@@ -253,6 +256,31 @@ def test_minimal_valid_file_loads(tmp_path: Path) -> None:
     assert isinstance(muscle.views, tuple)
     assert isinstance(muscle.nearby_structures, tuple)
     assert muscle.referred_pain_areas == ("neck_side", "temple")
+    assert muscle.emergency_place is EmergencyPlace.NECK_BASE
+    assert muscle.arm_nerve_spread is False  # optional, false when left out
+    entry["arm_nerve_spread"] = True
+    spread = load_catalog(write_catalog(tmp_path, [entry])).get("trapezius_upper")
+    assert spread.arm_nerve_spread is True
+
+
+def test_spanish_names_and_handout_names(catalog: Catalog) -> None:
+    expected = {"trapezius_upper": "Trapecio superior", "rhomboids": "Romboides",
+                "pectoralis_major": "Pectoral mayor", "gluteus_medius": "Glúteo medio"}  # fmt: skip
+    for code, name in expected.items():
+        assert catalog.get(code).handout_name(Language.SPANISH) == name
+    assert catalog.get("trapezius_upper").handout_name(Language.ENGLISH) == "Trapezius, upper"
+    for muscle in catalog:
+        for language in Language:
+            assert not set("()[]") & set(muscle.handout_name(language)), muscle.code
+    assert catalog.search("pectoral mayor")[0].code == "pectoralis_major"
+
+
+def test_emergency_places_and_arm_nerve_spread(catalog: Catalog) -> None:
+    for muscle in catalog:
+        assert (muscle.emergency_place is not None) is muscle.emergency_zone, muscle.code
+    assert catalog.get("trapezius_middle").emergency_place is EmergencyPlace.UPPER_BACK
+    assert catalog.get("scalenes").emergency_place is EmergencyPlace.NECK_BASE
+    assert {m.code for m in catalog if m.arm_nerve_spread} == {"scalenes", "sternocleidomastoid"}
 
 
 def _set(key: str, value: object) -> Callable[[Entry], None]:
@@ -304,6 +332,18 @@ BROKEN_ENTRIES = [
                  "referred_pain_areas must list at least one item", id="no-area"),
     pytest.param(_set("colour", "red"), "trapezius_upper", "unknown field 'colour'",
                  id="extra-field"),
+    pytest.param(_set("name_es", "Trapecio (superior)"), "trapezius_upper",
+                 "name_es must not contain brackets", id="name-es-brackets"),
+    pytest.param(_drop("emergency_place"), "trapezius_upper",
+                 "emergency_place is required for a muscle in an emergency zone",
+                 id="no-emergency-place"),
+    pytest.param(_set("body_zone", "shoulder"), "trapezius_upper",
+                 "emergency_place is only for the emergency zones, not 'shoulder'",
+                 id="emergency-place-outside-zone"),
+    pytest.param(_set("emergency_place", "belly"), "trapezius_upper",
+                 "emergency_place: 'belly' is not one of", id="bad-emergency-place"),
+    pytest.param(_set("arm_nerve_spread", "yes"), "trapezius_upper",
+                 "arm_nerve_spread must be true or false", id="arm-spread-type"),
     pytest.param(_set("billing_muscle", "Trapezius Muscle"), "trapezius_upper",
                  "billing_muscle 'Trapezius Muscle' must be lowercase snake_case",
                  id="billing-not-snake"),

@@ -40,7 +40,7 @@ def site(code: str, technique: Technique = INJ, *meds: Medicine, number: int = 1
     return HandoutSite(number, code, Side.RIGHT, technique, View.POSTERIOR, 0.5, 0.5, meds)
 
 
-def data(*sites: HandoutSite, diabetes: bool = False) -> HandoutData:
+def data(*sites: HandoutSite, diabetes: bool = False, **changes: object) -> HandoutData:
     return HandoutData(
         patient_given="Zoë",
         patient_family="O'Brien",
@@ -53,6 +53,7 @@ def data(*sites: HandoutSite, diabetes: bool = False) -> HandoutData:
         visit_date=date(2025, 3, 4),
         sites=sites,
         diabetes=diabetes,
+        **changes,  # type: ignore[arg-type]
     )
 
 
@@ -81,6 +82,24 @@ CASES = [
         {Block.NO_DRIVING, Block.DRY_NEEDLING},
     ),
     ("neck", [site("levator_scapulae", INJ, LIDO)], False, {Block.EMERGENCY}),
+    (
+        "front of the neck with numbing medicine",
+        [site("scalenes", INJ, LIDO)],
+        False,
+        {Block.EMERGENCY, Block.NECK_ARM},
+    ),
+    (
+        "front of the neck, saline only",
+        [site("sternocleidomastoid", INJ)],
+        False,
+        {Block.EMERGENCY},
+    ),
+    (
+        "front of the neck, dry needling",
+        [site("sternocleidomastoid", DN)],
+        False,
+        {Block.EMERGENCY, Block.DRY_NEEDLING},
+    ),
     ("chest", [site("pectoralis_major", INJ, LIDO)], False, {Block.EMERGENCY}),
     ("upper back", [site("trapezius_upper", INJ, LIDO)], False, {Block.EMERGENCY}),
     ("mid back", [site("thoracic_paraspinals", INJ, LIDO)], False, {Block.EMERGENCY}),
@@ -129,15 +148,17 @@ def test_derived_values() -> None:
         (
             Language.ENGLISH,
             [
-                "upper back and shoulder (Trapezius, upper), right side",
-                "low back, beside the spine (Lumbar paraspinals), left side",
+                "upper back and shoulder, right side (Muscle: Trapezius, upper)",
+                "low back, beside the spine, left side (Muscle: Lumbar paraspinals)",
             ],
         ),
         (
             Language.SPANISH,
             [
-                "parte superior de la espalda y el hombro (Trapezius, upper), lado derecho",
-                "parte baja de la espalda, junto a la columna (Lumbar paraspinals), lado izquierdo",
+                "parte superior de la espalda y el hombro, lado derecho "
+                "(Músculo: Trapecio superior)",
+                "parte baja de la espalda, junto a la columna, lado izquierdo "
+                "(Músculo: Paravertebrales lumbares)",
             ],
         ),
     ],
@@ -145,9 +166,15 @@ def test_derived_values() -> None:
 def test_lay_sites(language: Language, expected: list[str]) -> None:
     d = data(
         site("trapezius_upper"),
-        replace(site("lumbar_paraspinals", number=2), side=Side.LEFT),
+        replace(site("lumbar_paraspinals", DN, number=2), side=Side.LEFT),
     )
-    assert lay_sites(d, CATALOG, language) == expected
+    texts = lay_sites(d, CATALOG, language)
+    assert [f"{t.place} ({t.muscle})" for t in texts] == expected
+    assert [t.number for t in texts] == [1, 2]
+    assert [t.technique for t in texts] == [
+        default_texts(language).text("label.injection"),
+        default_texts(language).text("label.dry_needling"),
+    ]
 
 
 # ---------------------------------------------------------------- texts

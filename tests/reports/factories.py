@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from clinic_app.domain.bodymap import FigureView, default_bodymap
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Language, Side, Technique
 from clinic_app.domain.formulary import DrugClass
-from clinic_app.domain.handout import HandoutData, HandoutSite, Medicine
+from clinic_app.domain.handout import GivenDose, HandoutData, HandoutSite, Medicine
 
 LIDOCAINE = Medicine("lidocaine 1%", DrugClass.LOCAL_ANESTHETIC)
 TRIAMCINOLONE = Medicine("triamcinolone", DrugClass.CORTICOSTEROID)
+TRIAMCINOLONE_20 = GivenDose(TRIAMCINOLONE, Decimal("20"), "mg")
 
 
 def site(
@@ -44,6 +46,8 @@ def base(language: Language = Language.ENGLISH, **changes: object) -> HandoutDat
         visit_date=date(2025, 3, 4),
         sites=(),
         follow_up_date=date(2025, 3, 25),
+        signed=True,
+        clinic_address="12 River Road, Springfield, IL 62701",
     )
     return replace(data, **changes)  # type: ignore[arg-type]
 
@@ -54,6 +58,7 @@ def neck_steroid_diabetic(language: Language = Language.ENGLISH) -> HandoutData:
     return base(
         language,
         diabetes=True,
+        doses=(TRIAMCINOLONE_20,),
         sites=(
             site(1, "trapezius_upper", Side.RIGHT, medicines=meds),
             site(2, "trapezius_upper", Side.LEFT, medicines=meds),
@@ -74,5 +79,5 @@ def low_back_dry_needling(language: Language = Language.ENGLISH) -> HandoutData:
             site(3, "gluteus_medius", Side.RIGHT, dn),
         ),
         follow_up_date=None,
-        follow_up_text="In 2 weeks.",
+        follow_up_weeks=2,
     )

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.bodymap import FigureView, default_bodymap
 from clinic_app.domain.catalog import View, default_catalog
-from clinic_app.domain.enums import Language, Role, Side, Technique
+from clinic_app.domain.enums import EncounterStatus, Language, Role, Side, Technique
 from clinic_app.domain.errors import NotFoundError, ValidationError
 from clinic_app.domain.formulary import DrugClass
 from clinic_app.domain.handout import Block, default_texts, select_blocks
-from clinic_app.models import AuditEvent
-from clinic_app.services.documents import DocumentService, follow_up_in_weeks
+from clinic_app.models import AuditEvent, Encounter
+from clinic_app.services.documents import DocumentService
 from clinic_app.services.dto import (
     ClinicProfileData,
     DoseInput,
@@ -49,6 +49,8 @@ def setup_clinic(services: Services, db: sessionmaker[Session]) -> Clinic:
             fever_threshold_c=Decimal("38.5"),
             activity_restriction_hours=24,
             follow_up_weeks=4,
+            address="12 River Road, Springfield",
+            timezone="America/Chicago",
         ),
         NewUser("doc", "Ana Ruiz", "correct horse battery", Role.ADMIN, "MD"),
     )
@@ -71,8 +73,11 @@ def encounter(
     *,
     language: Language = Language.ENGLISH,
     diabetes: bool = False,
+    anticoagulant: bool = False,
     follow_up_plan: str = "",
     mrn: str = "H1",
+    form: EncounterInput | None = None,
+    performed_at: datetime = datetime(2025, 3, 4, 15, 0, tzinfo=UTC),
 ) -> int:
     patient = c.s.patients.create(
         PatientInput(
@@ -82,14 +87,12 @@ def encounter(
             date(1961, 7, 14),
             preferred_language=language,
             diabetes=diabetes,
+            anticoagulant=anticoagulant,
         )
     )
-    enc = c.s.encounters.create(
-        patient.id, c.provider_id, performed_at=datetime(2025, 3, 4, 15, 0, tzinfo=UTC)
-    )
-    c.s.encounters.save_draft(
-        enc.id, enc.version, EncounterInput(follow_up_plan=follow_up_plan), sites
-    )
+    enc = c.s.encounters.create(patient.id, c.provider_id, performed_at=performed_at)
+    form = form or EncounterInput(follow_up_plan=follow_up_plan)
+    c.s.encounters.save_draft(enc.id, enc.version, form, sites)
     return enc.id
 
 
@@ -116,7 +119,10 @@ def test_handout_data_gathers_the_encounter(services: Services, db: sessionmaker
     assert data.fever_threshold_c == Decimal("38.5")
     assert data.activity_hours == 24
     assert data.diabetes is True
-    assert data.visit_date == datetime(2025, 3, 4, 15, 0, tzinfo=UTC).astimezone().date()
+    assert data.visit_date == date(2025, 3, 4)
+    assert data.clinic_address == "12 River Road, Springfield"
+    assert data.signed is False
+    assert data.anticoagulant is False
     assert [(s.number, s.muscle_code, s.side) for s in data.sites] == [
         (1, "trapezius_upper", Side.RIGHT),
         (2, "gluteus_medius", Side.LEFT),
@@ -125,7 +131,15 @@ def test_handout_data_gathers_the_encounter(services: Services, db: sessionmaker
     classes = [m.drug_class for m in data.sites[0].medicines]
     assert classes == [DrugClass.LOCAL_ANESTHETIC, DrugClass.CORTICOSTEROID]
     assert data.sites[1].medicines == ()
-    assert data.follow_up_text == "Please come back in about 4 weeks."
+    assert (data.follow_up_date, data.follow_up_weeks, data.default_follow_up_weeks) == (
+        None,
+        None,
+        4,
+    )
+    assert [(d.medicine.generic, d.amount, d.unit) for d in data.doses] == [
+        ("lidocaine", Decimal("10"), "mg"),
+        ("triamcinolone acetonide", Decimal("10"), "mg"),
+    ]
     blocks = select_blocks(data, default_catalog())
     assert {Block.STEROID, Block.DIABETES_NOTE, Block.NO_DRIVING} <= set(blocks)
 
@@ -153,7 +167,7 @@ def test_a_spanish_patients_handout_is_in_spanish(
     for key in ("block.what_to_expect.heading", "block.call_clinic.heading"):
         assert es.text(key) in text
         assert en.text(key) not in text
-    assert follow_up_in_weeks(4, Language.SPANISH) in text
+    assert "Vuelva en aproximadamente 4 semanas." in text
     assert "Please come back" not in text
     assert "José Nguyễn" in text
 
@@ -171,13 +185,80 @@ def test_a_neck_site_prints_the_emergency_box(
     assert heading not in pdf_text(c.docs.render_handout(hip))
 
 
-def test_the_follow_up_plan_beats_the_clinic_default(
+def test_the_providers_follow_up_plan_is_never_printed(
     services: Services, db: sessionmaker[Session]
 ) -> None:
     c = setup_clinic(services, db)
-    eid = encounter(c, [site("infraspinatus", Side.LEFT)], follow_up_plan="See Dr Ruiz <soon>")
-    assert c.docs.handout_data(eid).follow_up_text == "See Dr Ruiz <soon>"
-    assert "See Dr Ruiz <soon>" in pdf_text(c.docs.render_handout(eid))
+    plan = "Repeat in 3 to 4 weeks if helpful."
+    for language in Language:
+        eid = encounter(
+            c, [site("infraspinatus", Side.LEFT)], follow_up_plan=plan, language=language,
+            mrn=f"P{language.value}",
+        )  # fmt: skip
+        text = pdf_text(c.docs.render_handout(eid))
+        assert "Repeat in 3" not in text
+        assert default_texts(language).format("block.follow_up.in_weeks", weeks=4) in text
+
+
+def test_structured_follow_up_and_the_note_in_the_patients_language(
+    services: Services, db: sessionmaker[Session]
+) -> None:
+    c = setup_clinic(services, db)
+    form = EncounterInput(
+        follow_up_date=date(2025, 4, 1),
+        handout_note={"en": "Bring your <pain> diary.", "es": "Traiga su diario."},
+    )
+    eid = encounter(c, [site("infraspinatus", Side.LEFT)], form=form, language=Language.SPANISH)
+    data = c.docs.handout_data(eid)
+    assert data.follow_up_date == date(2025, 4, 1)
+    assert data.handout_notes == (
+        (Language.ENGLISH, "Bring your <pain> diary."),
+        (Language.SPANISH, "Traiga su diario."),
+    )
+    spanish = pdf_text(c.docs.render_handout(eid))
+    assert "Su próxima consulta es el 1 de abril de 2025." in spanish
+    assert "Traiga su diario." in spanish
+    assert "diary" not in spanish
+    english = pdf_text(c.docs.render_handout(eid, language=Language.ENGLISH))
+    assert "Your next visit is on April 1, 2025." in english
+    assert "Bring your <pain> diary." in english
+    assert "Traiga" not in english
+    weeks = encounter(
+        c, [site("infraspinatus", Side.LEFT)], form=EncounterInput(follow_up_weeks=2), mrn="W"
+    )
+    assert c.docs.handout_data(weeks).follow_up_weeks == 2
+    assert "Please come back in about 2 weeks." in pdf_text(c.docs.render_handout(weeks))
+
+
+def test_the_visit_day_is_the_clinics_day(services: Services, db: sessionmaker[Session]) -> None:
+    c = setup_clinic(services, db)
+    # 03:30 UTC on March 5 is still March 4 in Chicago.
+    late = datetime(2025, 3, 5, 3, 30, tzinfo=UTC)
+    eid = encounter(c, [site("infraspinatus", Side.LEFT)], performed_at=late)
+    assert c.docs.handout_data(eid).visit_date == date(2025, 3, 4)
+
+
+def test_a_blood_thinner_and_a_signed_visit(services: Services, db: sessionmaker[Session]) -> None:
+    c = setup_clinic(services, db)
+    eid = encounter(c, [site("infraspinatus", Side.LEFT)], anticoagulant=True)
+    data = c.docs.handout_data(eid)
+    assert data.anticoagulant is True
+    assert Block.BLOOD_THINNER in select_blocks(data, default_catalog())
+    screened = encounter(
+        c,
+        [site("infraspinatus", Side.LEFT)],
+        form=EncounterInput(screening={"anticoagulant": {"answer": True, "note": ""}}),
+        mrn="S2",
+    )
+    assert c.docs.handout_data(screened).anticoagulant is True
+    preliminary = default_texts(Language.ENGLISH).text("label.preliminary_banner")
+    assert preliminary in pdf_text(c.docs.render_handout(eid))
+    with db.begin() as session:
+        row = session.get(Encounter, eid)
+        assert row is not None
+        row.status = EncounterStatus.SIGNED
+    assert c.docs.handout_data(eid).signed is True
+    assert preliminary not in pdf_text(c.docs.render_handout(eid))
 
 
 def test_print_log_round_trip_with_an_audit_row(
@@ -223,9 +304,3 @@ def test_an_unknown_encounter_is_not_found(services: Services, db: sessionmaker[
     ):
         with pytest.raises(NotFoundError):
             call()
-
-
-def test_follow_up_in_weeks() -> None:
-    assert follow_up_in_weeks(0, Language.ENGLISH) == ""
-    assert follow_up_in_weeks(1, Language.ENGLISH) == "Please come back in about 1 week."
-    assert follow_up_in_weeks(3, Language.SPANISH) == "Vuelva en aproximadamente 3 semanas."

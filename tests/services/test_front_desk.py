@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
@@ -19,9 +20,13 @@ from tests.services.test_documents import Clinic, setup_clinic, site
 DAY = date(2025, 3, 4)
 
 
+#: The zone setup_clinic gives the clinic; the day list follows it, not this computer's zone.
+CLINIC_ZONE = ZoneInfo("America/Chicago")
+
+
 def local(day: date, hour: int, minute: int = 0) -> datetime:
-    """An aware datetime at a wall-clock time of the workstation's own time zone."""
-    return datetime.combine(day, time(hour, minute)).astimezone()
+    """An aware datetime at a wall-clock time of the clinic's time zone."""
+    return datetime.combine(day, time(hour, minute), CLINIC_ZONE)
 
 
 def procedure(

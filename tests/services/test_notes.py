@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.catalog import View
+from clinic_app.domain.clock import format_clinic_time
 from clinic_app.domain.enums import (
     Aspiration,
     EncounterStatus,
@@ -161,7 +162,7 @@ def test_a_signed_note_shows_signer_time_reason_and_addenda(
     text = text_of(c.notes.render_note(c.encounter_id))
     assert "DRAFT" not in text
     assert "Signed by Ana Ruiz, MD" in text
-    assert data.signed_at.strftime("%Y-%m-%d %H:%M") in text
+    assert format_clinic_time(data.signed_at, data.timezone) in text
     assert "(overridden) The patient takes an anticoagulant" in text
     assert f"Reason: {REASON}" in text
     assert "Phoned the next day: <no> bruising & fine." in text

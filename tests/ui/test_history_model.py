@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 
@@ -32,7 +33,7 @@ def test_history_model_passes_qt_model_tester(qtmodeltester):
     qtmodeltester.check(model)
 
 
-def test_history_rows():
+def test_history_rows(qtbot):
     model = EncounterHistoryModel()
     model.set_rows(ROWS)
     assert [model.index(0, c).data() for c in range(1, 4)] == [
@@ -45,7 +46,11 @@ def test_history_rows():
     assert model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == (
         "3 sites: Upper trapezius R; Levator scapulae L"
     )
-    # Stored in UTC, shown in the workstation's time zone.
-    local = ROWS[0].performed_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    assert model.index(0, 0).data() == local
+    # Stored in UTC, shown in the clinic's time zone with the zone (none set: this computer's).
+    local = ROWS[0].performed_at.astimezone()
+    assert model.index(0, 0).data() == f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    with qtbot.waitSignal(model.dataChanged):
+        model.set_zone("Asia/Tokyo")
+    tokyo = ROWS[0].performed_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert model.index(0, 0).data() == f"{tokyo:%Y-%m-%d %H:%M} JST"
     assert model.encounter_at(1).id == 5

@@ -130,3 +130,27 @@ def test_cancel_leaves_the_database_untouched(qtbot, dialog, fresh_services):
 
 def test_setup_dialog_renders_offscreen(dialog):
     assert not dialog.grab().isNull()
+
+
+def test_the_provider_npi_is_entered_at_setup(qtbot, dialog, fresh_services):
+    fill(dialog)
+    dialog.npi.setText(" 1234567893 ")
+    with qtbot.waitSignal(dialog.setup_completed) as completed:
+        dialog.accept()
+    assert completed.args[0].npi == "1234567893"
+    assert [u.npi for u in fresh_services.clinic.users()] == ["1234567893"]
+
+
+def test_an_npi_with_a_wrong_check_digit_marks_the_field_and_keeps_the_form(
+    qtbot, dialog, fresh_services
+):
+    fill(dialog)
+    dialog.npi.setText("1234567890")
+    before = typed(dialog)
+    with qtbot.assertNotEmitted(dialog.finished):
+        dialog.accept()
+    assert "check digit" in dialog.errors.message("npi")
+    assert dialog.errors.invalid_fields() == ["npi"]
+    assert dialog.npi.text() == "1234567890"
+    assert typed(dialog) == before
+    assert fresh_services.clinic.needs_setup()

@@ -169,7 +169,8 @@ ERRORS = [
     ("rules.toml", 'needs_reason = false\ntitle = "No sites charted"\n',
      'title = "No sites charted"\n', r"entry 'coding.no_sites': needs_reason is missing$"),
     ("rules.toml",
-     'title = "Unknown payer profile"\nsource = "Payer profiles (resources/rules/payers.toml)"\n',
+     'title = "Unknown payer profile"\nsource = "Data check (not evidence): the patient\'s payer '
+     'has no coverage profile in this app"\n',
      "", r"entry 'payer.unknown_profile': source is missing$"),
     # screening.toml
     ("screening.toml", 'help = "A steroid raises blood glucose for 24–72 h."',

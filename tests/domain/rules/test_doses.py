@@ -65,7 +65,7 @@ def test_66_6_kg_blocks_300_mg_and_66_7_kg_does_not() -> None:
     assert block.severity is Severity.BLOCK
     assert block.message == "Lidocaine 300 mg exceeds the 299.7 mg maximum for 66.6 kg (4.5 mg/kg)."
     assert block.sites == (1, 2)
-    assert block.source.startswith("FDA lidocaine and bupivacaine labels")
+    assert block.source.startswith("FDA prescribing information for lidocaine HCl and bupivacaine")
     assert not light.can_sign
     heavy = run(encounter(*sites), patient("66.7"))
     assert heavy.findings == ()

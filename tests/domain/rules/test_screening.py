@@ -39,7 +39,8 @@ def test_a_yes_answer_raises_its_finding(
     if fires:
         finding = only(result, rule)
         assert (finding.severity, finding.needs_reason) == (severity, needs_reason)
-        assert finding.source.startswith("tpi-reference §5")
+        assert finding.source
+        assert "tpi-reference" not in finding.source
         assert "(from" not in finding.message
 
 
