@@ -21,6 +21,7 @@ from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationErr
 from clinic_app.domain.rules import (
     Assessment,
     ClinicPolicy,
+    Documentation,
     DoseFact,
     EncounterFact,
     PatientFact,
@@ -59,6 +60,30 @@ def _answers(screening: Mapping[str, object]) -> dict[str, bool | None]:
     return answers
 
 
+def documentation_of(form: EncounterInput) -> Documentation:
+    """What the completeness rules read from the form."""
+    return Documentation(
+        consent_obtained=form.consent_obtained,
+        time_out_done=form.time_out_done,
+        skin_prep_recorded=form.skin_prep is not None,
+        pain_after_reason=form.pain_after_reason,
+        indication=form.indication,
+        needle_intact_recorded=form.needle_intact is not None,
+        disposition=form.disposition,
+    )
+
+
+def lowered_rules(overrides: Mapping[str, object] | None) -> dict[str, str]:
+    """The clinic's lowered rules (clinic_profile.rule_overrides) as rule id -> reason."""
+    lowered: dict[str, str] = {}
+    for rule_id, entry in (overrides or {}).items():
+        if isinstance(entry, Mapping) and entry.get("severity") == "warning":
+            reason = str(entry.get("reason") or "").strip()
+            if reason:
+                lowered[rule_id] = reason
+    return lowered
+
+
 def draft_of(site: SiteView) -> SiteDraft:
     """A stored site as the editor holds it."""
     return site.to_draft()
@@ -73,6 +98,11 @@ class ChecksService(DraftService):
         return {m.id: m for m in session.scalars(select(Medication))}
 
     @staticmethod
+    def _stocked_by_lot(session: Session) -> set[int]:
+        """Medications the clinic keeps lots of: a dose of one needs its lot (or a reason)."""
+        return set(session.scalars(select(MedicationLot.medication_id).distinct()))
+
+    @staticmethod
     def _lot_expiry(session: Session, lot_ids: set[int]) -> dict[int, date]:
         if not lot_ids:
             return {}
@@ -84,6 +114,7 @@ class ChecksService(DraftService):
     def _site_facts(self, session: Session, sites: Sequence[SiteDraft]) -> tuple[SiteFact, ...]:
         meds = self._medications(session)
         lots = self._lot_expiry(session, {d.lot_id for s in sites for d in s.doses if d.lot_id})
+        stocked = self._stocked_by_lot(session)
         facts = []
         for number, draft in enumerate(sites, 1):
             s = draft.site
@@ -98,6 +129,9 @@ class ChecksService(DraftService):
                         medication_code=med.code if med else f"#{d.medication_id}",
                         volume_ml=volume if volume is not None else Decimal(0),
                         lot_expires_on=lots.get(d.lot_id) if d.lot_id else None,
+                        has_lots=d.medication_id in stocked,
+                        lot_recorded=d.lot_id is not None,
+                        lot_missing_reason=d.lot_missing_reason,
                     )
                 )
             facts.append(SiteFact(number, s.muscle_code, s.side, s.technique, tuple(doses)))
@@ -130,6 +164,8 @@ class ChecksService(DraftService):
                     steroid_tri_equivalent_mg=steroid,
                     pain_before=prior.pain_before,
                     pain_after=prior.pain_after,
+                    reported_relief_percent=prior.prior_relief_percent,
+                    reported_relief_weeks=prior.prior_relief_weeks,
                 )
             )
         return tuple(sessions)
@@ -139,7 +175,10 @@ class ChecksService(DraftService):
         clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
         if clinic is None:
             return ClinicPolicy()
-        return ClinicPolicy(weight_max_age_days=clinic.weight_max_age_days)
+        return ClinicPolicy(
+            weight_max_age_days=clinic.weight_max_age_days,
+            lowered=lowered_rules(clinic.rule_overrides),
+        )
 
     def _assess(
         self, session: Session, e: Encounter, form: EncounterInput, sites: Sequence[SiteDraft]
@@ -156,6 +195,9 @@ class ChecksService(DraftService):
             pain_before=form.pain_before,
             pain_after=form.pain_after,
             acute_trauma=answers.get("acute_trauma"),
+            documentation=documentation_of(form),
+            prior_relief_percent=form.prior_relief_percent,
+            prior_relief_weeks=form.prior_relief_weeks,
         )
         facts = PatientFact(
             weight_kg=patient.weight_kg,
@@ -210,9 +252,9 @@ class ChecksService(DraftService):
                 raise ConflictError("This encounter changed while signing; review it again.")
             result = self._assess(session, e, form, sites)
             if result.blocks:
-                listed = "; ".join(f.message for f in result.blocks)
+                listed = "\n".join(f"• {f.message}" for f in result.blocks)
                 raise ValidationError(
-                    "checks", f"Signing is refused until this is resolved: {listed}"
+                    "checks", f"Signing is refused until this is resolved:\n{listed}"
                 )
             overrides = []
             for finding in result.reasons_needed:

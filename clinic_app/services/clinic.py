@@ -15,8 +15,10 @@ from clinic_app.domain import validation as v
 from clinic_app.domain.enums import DoseUnit, Role
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.domain.formulary import FormularyEntry, load_formulary
+from clinic_app.domain.rules import default_rules
 from clinic_app.domain.validation import MIN_PASSWORD_LENGTH
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User
+from clinic_app.models.base import utcnow
 from clinic_app.services.base import Service
 from clinic_app.services.dto import (
     ClinicProfileData,
@@ -24,6 +26,7 @@ from clinic_app.services.dto import (
     LotView,
     MedicationView,
     NewUser,
+    RuleSettingView,
     UserView,
 )
 
@@ -349,3 +352,66 @@ class ClinicService(Service):
                 .order_by(MedicationLot.expires_on)
             )
             return [LotView(x.id, x.medication_id, x.lot_number, x.expires_on) for x in lots]
+
+    # ------------------------------------------------------------------ rule overrides
+    def rule_settings(self) -> list[RuleSettingView]:
+        """The rules a clinic may lower (documentation completeness), with the clinic's choice."""
+        with self._tx() as session:
+            clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
+            stored = dict(clinic.rule_overrides or {}) if clinic else {}
+        result = []
+        for spec in default_rules().lowerable():
+            raw = stored.get(spec.id)
+            entry: dict[str, object] = raw if isinstance(raw, dict) else {}
+            lowered = entry.get("severity") == "warning"
+            result.append(
+                RuleSettingView(
+                    rule_id=spec.id,
+                    title=spec.title,
+                    source=spec.source or "",
+                    severity="warning" if lowered else spec.severity.value,
+                    reason=str(entry.get("reason", "")) if lowered else "",
+                    by=str(entry.get("by", "")) if lowered else "",
+                    at=str(entry.get("at", "")) if lowered else "",
+                )
+            )
+        return result
+
+    def set_rule_override(self, rule_id: str, reason: str | None) -> list[RuleSettingView]:
+        """Lower ``rule_id`` to a warning with the clinic's ``reason``, or restore it (None).
+
+        Administrators only. Refused for a rule whose data does not allow lowering and for an
+        empty reason. The change is audited; it applies to the next checks everywhere.
+        """
+        spec = default_rules().rules.get(rule_id)
+        if spec is None or not spec.clinic_may_lower:
+            raise ValidationError("rule_id", f"The rule {rule_id!r} cannot be lowered by a clinic.")
+        text = None
+        if reason is not None:
+            text = v.clean_text("reason", reason, label="Reason", multiline=True, max_length=500)
+            if not text:
+                raise ValidationError(
+                    "reason", "Type why the clinic lowers this check to a warning."
+                )
+        with self._tx() as session:
+            user = session.get(User, self._actor.user_id) if self._actor.user_id else None
+            if user is None or not user.active or user.role is not Role.ADMIN:
+                raise ConflictError("Only an administrator can change how a check is enforced.")
+            clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
+            if clinic is None:
+                raise NotFoundError("The clinic is not set up yet.")
+            overrides = dict(clinic.rule_overrides or {})
+            if text is None:
+                overrides.pop(rule_id, None)
+                action = "clinic.rule_restore"
+            else:
+                overrides[rule_id] = {
+                    "severity": "warning",
+                    "reason": text,
+                    "by": user.username,
+                    "at": utcnow().isoformat(),
+                }
+                action = "clinic.rule_lower"
+            clinic.rule_overrides = overrides  # a new dict: JSON columns track assignment
+            self._audit(session, action, "clinic_profile", clinic.id)
+        return self.rule_settings()

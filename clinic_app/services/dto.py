@@ -47,6 +47,29 @@ class ClinicProfileView(ClinicProfileData):
 
 
 @dataclass(frozen=True, slots=True)
+class RuleSettingView:
+    """A rule the clinic may lower from a block to a warning, and whether it did.
+
+    Attributes:
+        severity: "block" (as shipped) or "warning" (lowered by the clinic).
+        reason / by / at: the clinic's typed reason, who lowered it and when (ISO, UTC);
+            "" while the rule is a block.
+    """
+
+    rule_id: str
+    title: str
+    source: str
+    severity: str
+    reason: str = ""
+    by: str = ""
+    at: str = ""
+
+    @property
+    def lowered(self) -> bool:
+        return self.severity == "warning"
+
+
+@dataclass(frozen=True, slots=True)
 class NewUser:
     username: str
     display_name: str

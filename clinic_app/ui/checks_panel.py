@@ -81,14 +81,33 @@ def _label(text: str = "", name: str = "", *, rich: bool = False) -> QLabel:
     return label
 
 
+#: What a click on a finding with a target does, for its tooltip.
+TARGET_TIPS = {
+    "consent": "Go to “Consent obtained”",
+    "time_out": "Go to “Time-out done”",
+    "skin_prep": "Go to Skin prep",
+    "pain_before": "Go to Pain before",
+    "pain_after": "Go to Pain after",
+    "indication": "Go to Indication",
+    "icd10": "Go to the ICD-10 codes",
+    "needle_intact": "Go to “Needle intact after removal”",
+    "disposition": "Go to Disposition",
+    "prior_relief": "Go to “Relief since last session”",
+}
+
+
 class FindingRow(QFrame):
-    """One finding: severity badge, message, source; clickable when it names sites.
+    """One finding: severity badge, message, source; clickable when it names sites or a field.
 
     Signals:
-        activated(int): the first site number named (clicked, or Enter/Space).
+        activated(int): the first site number named (clicked, or Enter/Space), for findings
+            without a target.
+        target_activated(str, int): the finding's target field and its first site number
+            (0 when none), for findings that point at a field (``Finding.target``).
     """
 
     activated = Signal(int)
+    target_activated = Signal(str, int)
 
     def __init__(self, finding: Finding, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,24 +143,44 @@ class FindingRow(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.source)
         self.setAccessibleName(f"{word}: {finding.message}")
-        if finding.sites:
+        if finding.target == "lot" and finding.sites:
+            tip = f"Go to the lot of site {finding.sites[0]}"
+        elif finding.target:
+            tip = TARGET_TIPS.get(finding.target, "Go to the field")
+        elif finding.sites:
+            tip = f"Select site {finding.sites[0]}"
+        else:
+            tip = ""
+        if tip:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
             self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            self.setToolTip(f"Select site {finding.sites[0]}")
+            self.setToolTip(tip)
+
+    @property
+    def clickable(self) -> bool:
+        return bool(self.finding.target or self.finding.sites)
+
+    def activate(self) -> None:
+        """What a click does: go to the finding's field, or select its site."""
+        f = self.finding
+        if f.target:
+            self.target_activated.emit(f.target, f.sites[0] if f.sites else 0)
+        elif f.sites:
+            self.activated.emit(f.sites[0])
 
     def text(self) -> str:
         parts = [self.badge.text(), self.message.text(), self.sites.text(), self.source.text()]
         return " ".join(p for p in parts if p)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.finding.sites:
-            self.activated.emit(self.finding.sites[0])
+        if event.button() == Qt.MouseButton.LeftButton and self.clickable:
+            self.activate()
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
-        if event.key() in keys and self.finding.sites:
-            self.activated.emit(self.finding.sites[0])
+        if event.key() in keys and self.clickable:
+            self.activate()
             return
         super().keyPressEvent(event)
 
@@ -151,12 +190,15 @@ class ChecksPanel(QGroupBox):
 
     Signals:
         site_activated(int): a finding's first site number was clicked.
+        target_activated(str, int): a finding pointing at a field was clicked: the field
+            (``Finding.target``) and its first site number (0 when none).
 
     Attributes:
         summary: the summary (or error) line. rows: the finding rows shown.
     """
 
     site_activated = Signal(int)
+    target_activated = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Checks", parent)
@@ -179,6 +221,7 @@ class ChecksPanel(QGroupBox):
         for finding in assessment.findings:
             row = FindingRow(finding)
             row.activated.connect(self.site_activated)
+            row.target_activated.connect(self.target_activated)
             self._layout.addWidget(row)
             self.rows.append(row)
 

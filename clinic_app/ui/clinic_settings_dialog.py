@@ -24,6 +24,7 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileData, ClinicProfileView
 from clinic_app.ui.forms import FORM_STYLE, FormErrors
 from clinic_app.ui.messages import confirm_discard
+from clinic_app.ui.rule_settings import DocumentationRulesBox
 from clinic_app.ui.setup_dialog import ClinicBoxMixin, _form, _row, _spin
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self._clinic_box())
         layout.addWidget(self._handout_box())
+        self._add_documentation_checks(layout)
         layout.addWidget(general)
         layout.addWidget(buttons)
 
@@ -186,6 +188,11 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         )
         self._show_logo()
         return box
+
+    def _add_documentation_checks(self, layout: QVBoxLayout) -> None:
+        """Which completeness checks block signing (saved on their own, not by Save)."""
+        self.documentation_checks = DocumentationRulesBox(self._services)
+        layout.addWidget(self.documentation_checks)
 
     def _load(self, p: ClinicProfileView) -> None:
         self.clinic_name.setText(p.name)

@@ -62,7 +62,7 @@ from clinic_app.ui.sign_dialog import EditorSigning, signed_line
 from clinic_app.ui.site_edits import drafts_of, stand_in_medications
 from clinic_app.ui.site_table_model import SiteTableModel, keys_for_numbers
 from clinic_app.ui.site_table_view import SiteTableView
-from clinic_app.ui.site_text import limit_total, limits_html
+from clinic_app.ui.site_text import Column, limit_total, limits_html
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -143,6 +143,7 @@ class EncounterEditor(QMainWindow):
         self.table = SiteTableView(self.model, self.choices, self.lots_for)
         self.body_map = make_body_map(self.chart, self.stack)
         self.form = EncounterForm()
+        self._prepare_form(encounter)
         self.addenda_panel = AddendaPanel()
         self.addendum_dialog: AddendumDialog | None = None
         self.header = EncounterHeader(patient, encounter)
@@ -261,7 +262,7 @@ class EncounterEditor(QMainWindow):
         self.new_sites.add_to(self.new_sites_toolbar)
 
     def _build_layout(self) -> None:
-        form_scroll = QScrollArea()
+        self.form_scroll = form_scroll = QScrollArea()
         form_scroll.setAccessibleName("Encounter form")
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.form)
@@ -330,6 +331,7 @@ class EncounterEditor(QMainWindow):
         self.chart.site_added.connect(self.on_site_added)
         self.form.form_changed.connect(self.on_form_edited)
         self.form.checks.site_activated.connect(self.on_finding_site)
+        self.form.checks.target_activated.connect(self.on_finding_target)
         self.live_checks.assessed.connect(self.on_assessed)
         self.live_checks.failed.connect(self.form.checks.set_error)
         self.table.site_selected.connect(self.on_table_site_selected)
@@ -527,6 +529,18 @@ class EncounterEditor(QMainWindow):
         self._lock_signed(view)
         self.encounter_saved.emit(self.encounter_id)
 
+    def _prepare_form(self, encounter: EncounterView) -> None:
+        """Issue 8 fields: relief questions only at a repeat visit; the clinic's follow-up."""
+        with contextlib.suppress(ClinicError):  # a missing hint must not stop the editor
+            earlier = [
+                visit
+                for visit in self.services.encounters.history(encounter.patient_id)
+                if visit.id != encounter.id and visit.performed_at < encounter.performed_at
+            ]
+            self.form.set_repeat_visit(bool(earlier))
+            profile = self.services.clinic.profile()
+            self.form.set_clinic_follow_up_weeks(profile.follow_up_weeks if profile else None)
+
     def _assess_draft(self) -> Assessment:
         return self.services.encounters.assess_draft(
             self.encounter_id, self.form.form_input(), self.chart.drafts()
@@ -604,6 +618,21 @@ class EncounterEditor(QMainWindow):
         if keys:
             self.table.select_key(keys[0])
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def on_finding_target(self, target: str, number: int) -> None:
+        """A completeness finding was clicked: take the cursor to the field it names."""
+        if target == "lot":
+            keys = keys_for_numbers(self.model, [number])
+            row = self.model.row_of_key(keys[0]) if keys else None
+            if row is not None:
+                index = self.model.index(row, Column.LOT)
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        widget = self.form.focus_field(target)
+        if widget is not None:
+            self.form_scroll.ensureWidgetVisible(widget)
 
     def on_remove_site(self) -> None:
         key = self.table.current_key()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +33,7 @@ from clinic_app.domain.rules import default_rules
 from clinic_app.domain.validation import PAIN_MAX, PAIN_MIN
 from clinic_app.services.dto import EncounterInput
 from clinic_app.ui.checks_panel import ChecksPanel, CodesBox
+from clinic_app.ui.encounter_form_parts import FollowUpRow, HandoutNoteTabs, ReliefRow
 from clinic_app.ui.sign_dialog import SignatureBox
 
 #: Screening questions (tpi-reference.md §5, resources/rules/screening.toml), in their order;
@@ -107,7 +108,11 @@ class EncounterForm(QWidget):
         signature: a signed encounter's signature and override reasons (hidden in a draft).
         screening: per screening code, its answer list and its note field.
         consent, time_out, skin_prep, indication, icd10, pain_before, pain_after,
-        tolerance, complications, needle_intact, disposition, follow_up: the fields.
+        pain_after_reason, tolerance, complications, needle_intact, disposition, follow_up
+        (the plan, on the note only), conservative_treatment, relief (percent and weeks the
+        last session's relief lasted; shown for repeat visits), follow_up_when (structured
+        follow-up for the handout), handout_note (per language): the fields.
+        fields: the widget that holds each completeness target (Finding.target).
     """
 
     form_changed = Signal()
@@ -116,6 +121,8 @@ class EncounterForm(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Encounter form")
         self._loading = False
+        self._read_only = False
+        self._repeat = False
         self._extra_screening: dict[str, Any] = {}
         self.checks = ChecksPanel()
         self.codes = CodesBox()
@@ -176,7 +183,12 @@ class EncounterForm(QWidget):
         self.disposition = QLineEdit()
         self.disposition.setAccessibleName("Disposition")
         self.disposition.setPlaceholderText("e.g. Home with a companion; stable")
-        self.follow_up = _text_box("Follow-up plan", "e.g. review in 3 weeks; home stretches")
+        self.follow_up = _text_box(
+            "Follow-up plan (on the note only)", "e.g. home stretches; review response"
+        )
+        self.pain_after_reason = QLineEdit()
+        self.pain_after_reason.setAccessibleName("Reason pain after was not scored")
+        self.pain_after_reason.setPlaceholderText("Only when pain after was not scored: why")
         after = QGroupBox("Outcome")
         after_form = QFormLayout(after)
         after_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -188,11 +200,14 @@ class EncounterForm(QWidget):
         pain_row.addWidget(self.pain_after)
         pain_row.addStretch(1)
         after_form.addRow("Pain (NRS):", pain_row)
+        after_form.addRow("Not scored after, &because:", self.pain_after_reason)
         after_form.addRow("&Tolerance:", self.tolerance)
         after_form.addRow("&Complications:", self.complications)
         after_form.addRow("Needle intact after re&moval:", self.needle_intact)
         after_form.addRow("&Disposition:", self.disposition)
-        after_form.addRow("&Follow-up:", self.follow_up)
+        after_form.addRow("P&lan (note only):", self.follow_up)
+        payer = self._build_history_box()
+        handout = self._build_handout_box()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -200,15 +215,72 @@ class EncounterForm(QWidget):
         layout.addWidget(self.checks)
         layout.addWidget(self.codes)
         layout.addWidget(before)
+        layout.addWidget(payer)
         layout.addWidget(after)
+        layout.addWidget(handout)
         layout.addStretch(1)
+        self.fields: dict[str, QWidget] = {
+            "consent": self.consent,
+            "time_out": self.time_out,
+            "skin_prep": self.skin_prep,
+            "pain_before": self.pain_before,
+            "pain_after": self.pain_after,
+            "indication": self.indication,
+            "icd10": self.icd10,
+            "needle_intact": self.needle_intact,
+            "disposition": self.disposition,
+            "prior_relief": self.relief,
+        }
         self._connect_changes()
+        self._update_pain_after_reason()
+
+    def _build_history_box(self) -> QGroupBox:
+        """Treatment before today: conservative care, and relief since the last session."""
+        self.conservative_treatment = _text_box(
+            "Conservative treatment tried",
+            "e.g. 8 weeks of physical therapy, home stretches, NSAIDs (for payers that ask)",
+        )
+        self.relief = ReliefRow()
+        self.relief_label = QLabel("&Relief since last session:")
+        self.relief_label.setBuddy(self.relief.percent)
+        self.relief_label.setToolTip(
+            "Reported today about the previous session: how much relief and for how long"
+        )
+        box = QGroupBox("Treatment so far")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("Conser&vative treatment tried:", self.conservative_treatment)
+        form.addRow(self.relief_label, self.relief)
+        self._history_form = form
+        self.set_repeat_visit(False)
+        return box
+
+    def _build_handout_box(self) -> QGroupBox:
+        """Follow-up and the provider's words, as the patient's handout prints them."""
+        self.follow_up_when = FollowUpRow()
+        self.handout_note = HandoutNoteTabs()
+        box = QGroupBox("Aftercare handout")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        label = QLabel("F&ollow-up visit:")
+        label.setBuddy(self.follow_up_when.weeks)
+        form.addRow(label, self.follow_up_when)
+        form.addRow(self.handout_note)
+        return box
 
     def _connect_changes(self) -> None:
-        for box in (self.indication, self.follow_up):
+        for box in (self.indication, self.follow_up, self.conservative_treatment):
             box.textChanged.connect(self._on_edited)
-        for edit in (self.icd10, self.disposition, *(note for _a, note in self.screening.values())):
+        for edit in (
+            self.icd10,
+            self.disposition,
+            self.pain_after_reason,
+            *(note for _a, note in self.screening.values()),
+        ):
             edit.textEdited.connect(self._on_edited)
+        for part in (self.relief, self.follow_up_when, self.handout_note):
+            part.changed.connect(self._on_edited)
+        self.pain_after.valueChanged.connect(self._update_pain_after_reason)
         for combo in (
             self.skin_prep,
             self.tolerance,
@@ -225,6 +297,29 @@ class EncounterForm(QWidget):
     def _on_edited(self, *_args: object) -> None:
         if not self._loading:
             self.form_changed.emit()
+
+    def _update_pain_after_reason(self, *_args: object) -> None:
+        # A reason is for a score not taken: offered only while pain after is empty.
+        scored = self._pain(self.pain_after) is not None
+        self.pain_after_reason.setEnabled(not scored and not self._read_only)
+
+    # ------------------------------------------------------------------ issue 8 fields
+    def set_repeat_visit(self, repeat: bool) -> None:
+        """Show the relief questions only when the patient had an earlier visit."""
+        self._repeat = repeat
+        self._history_form.setRowVisible(self.relief, repeat)
+
+    def set_clinic_follow_up_weeks(self, weeks: int | None) -> None:
+        """The clinic's follow-up interval, shown where no follow-up is chosen."""
+        self.follow_up_when.set_clinic_weeks(weeks)
+
+    def focus_field(self, target: str) -> QWidget | None:
+        """Put the keyboard focus on the field a finding points at; None when unknown."""
+        widget = self.fields.get(target)
+        if widget is None or not widget.isVisibleTo(self):
+            return None
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return widget
 
     # ------------------------------------------------------------------ public API
     def set_form(self, form: EncounterInput) -> None:
@@ -252,8 +347,17 @@ class EncounterForm(QWidget):
             _select(self.needle_intact, form.needle_intact)
             self.disposition.setText(form.disposition)
             self.follow_up.setPlainText(form.follow_up_plan)
+            self.pain_after_reason.setText(form.pain_after_reason)
+            self.conservative_treatment.setPlainText(form.conservative_treatment)
+            self.relief.percent.set_number(form.prior_relief_percent)
+            self.relief.weeks.set_number(form.prior_relief_weeks)
+            self.follow_up_when.set_value(form.follow_up_weeks, form.follow_up_date)
+            self.handout_note.set_value(form.handout_note)
+            if form.prior_relief_percent is not None or form.prior_relief_weeks is not None:
+                self.set_repeat_visit(True)  # recorded values are never hidden
         finally:
             self._loading = False
+        self._update_pain_after_reason()
 
     def form_input(self) -> EncounterInput:
         """What the form shows now."""
@@ -263,6 +367,7 @@ class EncounterForm(QWidget):
             if value is not None or note.text().strip():
                 screening[code] = {"answer": value, "note": note.text().strip()}
         codes = tuple(c.strip().upper() for c in self.icd10.text().split(",") if c.strip())
+        weeks, on = self.follow_up_when.value()
         return EncounterInput(
             indication=self.indication.toPlainText(),
             icd10_codes=codes,
@@ -277,20 +382,33 @@ class EncounterForm(QWidget):
             follow_up_plan=self.follow_up.toPlainText(),
             needle_intact=self.needle_intact.currentData(),
             disposition=self.disposition.text().strip(),
+            # A reason stands only for a score not taken.
+            pain_after_reason=""
+            if self._pain(self.pain_after) is not None
+            else self.pain_after_reason.text().strip(),
+            conservative_treatment=self.conservative_treatment.toPlainText().strip(),
+            prior_relief_percent=self.relief.percent.number() if self._repeat else None,
+            prior_relief_weeks=self.relief.weeks.number() if self._repeat else None,
+            follow_up_weeks=weeks,
+            follow_up_date=on,
+            handout_note=self.handout_note.value(),
         )
 
     def set_read_only(self, read_only: bool) -> None:
         """Signed encounters: text stays selectable, nothing can change."""
+        self._read_only = read_only
         texts: list[QLineEdit | QPlainTextEdit] = [
             self.indication,
             self.follow_up,
             self.icd10,
             self.disposition,
+            self.pain_after_reason,
+            self.conservative_treatment,
             *(note for _a, note in self.screening.values()),
         ]
         for widget in texts:
             widget.setReadOnly(read_only)
-        for spin in (self.pain_before, self.pain_after):
+        for spin in (self.pain_before, self.pain_after, self.relief.percent, self.relief.weeks):
             spin.setReadOnly(read_only)
             spin.setButtonSymbols(
                 QSpinBox.ButtonSymbols.NoButtons
@@ -307,6 +425,9 @@ class EncounterForm(QWidget):
             *(answer for answer, _n in self.screening.values()),
         ):
             other.setEnabled(not read_only)
+        self.follow_up_when.set_read_only(read_only)
+        self.handout_note.set_read_only(read_only)
+        self._update_pain_after_reason()
 
     @staticmethod
     def _pain(spin: QSpinBox) -> int | None:

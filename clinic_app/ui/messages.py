@@ -35,3 +35,29 @@ def ask_void_reason(parent: QWidget | None, patient_label: str) -> str | None:
         "",
     )
     return text if ok else None
+
+
+def ask_lot_missing_reason(parent: QWidget | None, lot_of: str) -> str | None:
+    """Ask why no lot can be recorded for a dose; ``None`` when the user cancels."""
+    text, ok = QInputDialog.getText(
+        parent,
+        "Lot not available",
+        f"{lot_of}: why can no lot be recorded?\n(e.g. label unreadable, sample without a "
+        "lot number) The reason goes into the procedure note.",
+        QLineEdit.EchoMode.Normal,
+        "",
+    )
+    return text if ok else None
+
+
+def ask_rule_lowering_reason(parent: QWidget | None, check: str) -> str | None:
+    """Ask why the clinic lowers a documentation check to a warning; ``None`` on cancel."""
+    text, ok = QInputDialog.getText(
+        parent,
+        "Lower a check to a warning",
+        f"“{check}” will no longer block signing; providers then type a reason when they "
+        "sign without it.\nWhy does the clinic lower this check? (required)",
+        QLineEdit.EchoMode.Normal,
+        "",
+    )
+    return text if ok else None

@@ -23,9 +23,14 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.quantities import format_quantity, plain_decimal
 from clinic_app.services.dto import DoseInput, LotView
+from clinic_app.ui import messages
 from clinic_app.ui.favourites import MedicationChoices
 from clinic_app.ui.site_table_model import SiteTableModel
 from clinic_app.ui.site_text import NEEDLE_GAUGES, NEEDLE_LENGTHS_IN, NOT_RECORDED, Column
+
+#: The lot list's last item: asks why no lot can be recorded, and keeps the typed reason.
+ASK_LOT_REASON = "Lot not available…"
+_ASK = "\x00ask"  # item data of ASK_LOT_REASON (never a reason: reasons are typed text)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -183,7 +188,12 @@ class _RowDelegate(QStyledItemDelegate):
 
 
 class LotDelegate(_RowDelegate):
-    """One list per medicine of the site: only lots that have not expired."""
+    """One list per medicine of the site: lots that have not expired, or "Lot not available…".
+
+    Choosing "Lot not available…" asks for the reason (``messages.ask_lot_missing_reason``);
+    the reason is kept with the dose and shown as the list's choice. Cancelling the question
+    puts the list back as it was.
+    """
 
     def __init__(
         self,
@@ -204,28 +214,57 @@ class LotDelegate(_RowDelegate):
             med = self._model.medication(dose.medication_id)
             names.append(f"Lot of {med.name if med else 'medication'}")
         editor = _ComboRowEditor(parent, names)
-        for combo, dose in zip(editor.combos, doses, strict=True):
+        for combo, dose, name in zip(editor.combos, doses, names, strict=True):
             combo.addItem(f"{NOT_RECORDED} not recorded", None)
             for lot in self._lots_for(dose.medication_id):
                 combo.addItem(f"{lot.lot_number} (exp {lot.expires_on.isoformat()})", lot.id)
-        self._watch(editor)
+            combo.addItem(ASK_LOT_REASON, _ASK)
+            combo.setProperty("lot_of", name)
+        for combo in editor.combos:
+            _fit_popup(combo)
+            combo.activated.connect(lambda _i, e=editor, c=combo: self._on_chosen(e, c))
         return editor
+
+    def _on_chosen(self, editor: _ComboRowEditor, combo: QComboBox) -> None:
+        if combo.currentData() == _ASK:
+            previous = combo.property("previous_index")
+            reason = messages.ask_lot_missing_reason(editor, str(combo.property("lot_of")))
+            if reason is None or not reason.strip():
+                combo.setCurrentIndex(int(previous) if previous is not None else 0)
+                return
+            _select_reason(combo, reason.strip())
+        combo.setProperty("previous_index", combo.currentIndex())
+        self.commitData.emit(editor)
 
     def setEditorData(self, editor: QWidget, index: _Index) -> None:
         assert isinstance(editor, _ComboRowEditor)
         for combo, lot_id in zip(
             editor.combos, index.data(Qt.ItemDataRole.EditRole) or (), strict=False
         ):
-            lot = self._model.lot(lot_id) if lot_id is not None else None
-            _select_data(
-                combo, lot_id, f"{lot.lot_number} (not usable today)" if lot else f"#{lot_id}"
-            )
+            if isinstance(lot_id, str):
+                _select_reason(combo, lot_id)
+            else:
+                lot = self._model.lot(lot_id) if lot_id is not None else None
+                _select_data(
+                    combo, lot_id, f"{lot.lot_number} (not usable today)" if lot else f"#{lot_id}"
+                )
+            combo.setProperty("previous_index", combo.currentIndex())
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
         assert isinstance(editor, _ComboRowEditor)
         model.setData(
             index, tuple(c.currentData() for c in editor.combos), Qt.ItemDataRole.EditRole
         )
+
+
+def _select_reason(combo: QComboBox, reason: str) -> None:
+    """Show a typed "lot not available" reason as the list's choice (just above the ask item)."""
+    for i in range(combo.count()):
+        if isinstance(combo.itemData(i), str) and combo.itemData(i) != _ASK:
+            combo.removeItem(i)
+            break
+    combo.insertItem(combo.count() - 1, f"Not available: {reason}", reason)
+    combo.setCurrentIndex(combo.count() - 2)
 
 
 class NeedleDelegate(_RowDelegate):

@@ -23,7 +23,10 @@ from clinic_app.services.dto import (
     SiteInput,
     SiteView,
 )
-from clinic_app.ui.site_text import HEADERS, Column, edit_value
+from clinic_app.ui.site_text import FINDING_COLUMNS, HEADERS, Column, edit_value
+
+#: Longest "lot not available" reason (the service keeps 500 characters).
+LOT_REASON_MAX = 500
 
 
 def mirrored_to_side(site: SiteInput, side: Side) -> SiteInput:
@@ -107,6 +110,7 @@ COPYABLE = frozenset(
         Column.NEEDLE,
         Column.TWITCH,
         Column.ASPIRATION,
+        *FINDING_COLUMNS,
     }
 )
 #: Columns a person may edit in the table (number and dose are derived, muscle is the map's).
@@ -119,6 +123,35 @@ def _per_dose(values: object, count: int) -> tuple[object, ...]:
     if len(items) != count:
         raise ValidationError("doses", f"Give one value per medicine ({count}).")
     return items
+
+
+def _keep_lot(new: DoseInput, old: DoseInput | None) -> DoseInput:
+    volume = check_volume(new.volume_ml)
+    if new.lot_id is not None or new.lot_missing_reason or old is None:
+        return replace(new, volume_ml=volume)
+    return replace(
+        new, volume_ml=volume, lot_id=old.lot_id, lot_missing_reason=old.lot_missing_reason
+    )
+
+
+def lot_chosen(dose: DoseInput, choice: object) -> DoseInput:
+    """``dose`` with the lot cell's choice: a lot id, a typed "not available" reason, or None.
+
+    Raises:
+        ValidationError: a reason that is blank or longer than the service keeps.
+    """
+    if choice is None:
+        return replace(dose, lot_id=None, lot_missing_reason="")
+    if isinstance(choice, str):
+        reason = " ".join(choice.split())
+        if not reason:
+            raise ValidationError("lot_missing_reason", "Type why no lot was recorded.")
+        if len(reason) > LOT_REASON_MAX:
+            raise ValidationError(
+                "lot_missing_reason", f"Keep the reason under {LOT_REASON_MAX} characters."
+            )
+        return replace(dose, lot_id=None, lot_missing_reason=reason)
+    return replace(dose, lot_id=int(choice), lot_missing_reason="")  # type: ignore[call-overload]
 
 
 def edited(
@@ -144,6 +177,11 @@ def edited(
         return replace(draft, site=replace(site, twitch_response=TwitchResponse(value)))
     if column == Column.ASPIRATION:
         return replace(draft, site=replace(site, aspiration=Aspiration(value)))
+    if column in FINDING_COLUMNS:
+        if value is not None and not isinstance(value, bool):
+            raise ValidationError("finding", "A trigger point finding is yes, no or not recorded.")
+        changes: dict[str, Any] = {FINDING_COLUMNS[column]: value}
+        return replace(draft, site=replace(site, **changes))
     if column == Column.TECHNIQUE:
         technique = Technique(value)
         doses = draft.doses
@@ -153,14 +191,10 @@ def edited(
             doses = injection_defaults()
         return replace(draft, site=replace(site, technique=technique), doses=doses)
     if column == Column.MEDICATION:
-        # A lot already recorded for the same medicine stays when the mix changes.
-        known = {d.medication_id: d.lot_id for d in draft.doses if d.lot_id is not None}
-        doses = tuple(
-            DoseInput(
-                d.medication_id, check_volume(d.volume_ml), d.lot_id or known.get(d.medication_id)
-            )
-            for d in value
-        )
+        # A lot (or why none was available) already recorded for the same medicine stays
+        # when the mix changes.
+        known = {d.medication_id: d for d in draft.doses}
+        doses = tuple(_keep_lot(d, known.get(d.medication_id)) for d in value)
         technique = Technique.INJECTION if doses else Technique.DRY_NEEDLING
         return replace(draft, site=replace(site, technique=technique), doses=doses)
     if column == Column.VOLUME:
@@ -178,10 +212,7 @@ def edited(
         lots = _per_dose(value, len(draft.doses))
         return replace(
             draft,
-            doses=tuple(
-                replace(d, lot_id=None if lot is None else int(lot))  # type: ignore[call-overload]
-                for d, lot in zip(draft.doses, lots, strict=True)
-            ),
+            doses=tuple(lot_chosen(d, lot) for d, lot in zip(draft.doses, lots, strict=True)),
         )
     if column == Column.NEEDLE:
         gauge, length = check_needle(*value)
@@ -205,13 +236,16 @@ def copied(
             return None
         return edited(target, column, tuple(d.volume_ml for d in source.doses))
     if column == Column.LOT:
-        lots = {d.medication_id: d.lot_id for d in source.doses}
+        lots = {d.medication_id: d for d in source.doses}
         if not set(lots) & {d.medication_id for d in target.doses}:
             return None
         return replace(
             target,
             doses=tuple(
-                replace(d, lot_id=lots.get(d.medication_id, d.lot_id)) for d in target.doses
+                replace(d, lot_id=src.lot_id, lot_missing_reason=src.lot_missing_reason)
+                if (src := lots.get(d.medication_id)) is not None
+                else d
+                for d in target.doses
             ),
         )
     if column == Column.MEDICATION:

@@ -28,7 +28,14 @@ from clinic_app.services.dto import DoseInput, LotView, MedicationView, SiteDraf
 from clinic_app.ui.chart_commands import EditSiteCommand, apply_to_all
 from clinic_app.ui.chart_model import ChartModel
 from clinic_app.ui.site_edits import COPYABLE, EDITABLE, copied, edited
-from clinic_app.ui.site_text import HEADERS, Column, DrugTotal, SiteFormatter, edit_value
+from clinic_app.ui.site_text import (
+    HEADER_TIPS,
+    HEADERS,
+    Column,
+    DrugTotal,
+    SiteFormatter,
+    edit_value,
+)
 
 #: The site's session key (ChartModel key), on every cell of the row.
 SiteKeyRole = int(Qt.ItemDataRole.UserRole) + 1
@@ -156,8 +163,8 @@ class SiteTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
-        if role == Qt.ItemDataRole.ToolTipRole and section == Column.DOSE:
-            return "Concentration × volume, computed"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(Column(section))
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

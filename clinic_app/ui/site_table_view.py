@@ -20,6 +20,8 @@ from clinic_app.ui.site_delegates import (
 from clinic_app.ui.site_table_model import SiteKeyRole, SiteTableModel
 from clinic_app.ui.site_text import (
     ASPIRATION_LABELS,
+    FINDING_COLUMNS,
+    FINDING_LABELS,
     HEADERS,
     SIDE_LABELS,
     TECHNIQUE_LABELS,
@@ -80,6 +82,7 @@ class SiteTableView(QTableView):
             Column.TECHNIQUE: EnumDelegate(TECHNIQUE_LABELS, self),
             Column.TWITCH: EnumDelegate(TWITCH_LABELS, self),
             Column.ASPIRATION: EnumDelegate(ASPIRATION_LABELS, self),
+            **{column: EnumDelegate(FINDING_LABELS, self) for column in FINDING_COLUMNS},
             Column.MEDICATION: MedicationDelegate(choices, self),
             Column.VOLUME: VolumeDelegate(self),
             Column.LOT: LotDelegate(model, lots_for, self),
@@ -134,7 +137,7 @@ class SiteTableView(QTableView):
         if not index.isValid() or not self._model.can_apply_to_all(index.column()):
             self.status_message.emit(
                 "Choose a cell of a site first (technique, medication, volume, lot, needle, "
-                "twitch or aspiration), then apply it to all sites."
+                "twitch, aspiration or a finding), then apply it to all sites."
             )
             return False
         changed, skipped = self._model.apply_to_all(index.row(), index.column())

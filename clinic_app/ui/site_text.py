@@ -55,7 +55,10 @@ class Column(IntEnum):
     NEEDLE = 7
     TWITCH = 8
     ASPIRATION = 9
-    NUMBER = 10
+    TAUT_BAND = 10
+    JUMP_SIGN = 11
+    REFERRED_PAIN = 12
+    NUMBER = 13
 
 
 HEADERS = {
@@ -69,8 +72,26 @@ HEADERS = {
     Column.NEEDLE: "Needle",
     Column.TWITCH: "Twitch",
     Column.ASPIRATION: "Aspiration",
+    Column.TAUT_BAND: "Taut band",
+    Column.JUMP_SIGN: "Jump sign",
+    Column.REFERRED_PAIN: "Referred pain",
     Column.NUMBER: "#",
 }
+#: Trigger point findings at a site (yes / no / not recorded), by column and site field.
+FINDING_COLUMNS = {
+    Column.TAUT_BAND: "taut_band",
+    Column.JUMP_SIGN: "jump_sign",
+    Column.REFERRED_PAIN: "referred_pain_reproduced",
+}
+FINDING_LABELS: dict[bool | None, str] = {None: "Not recorded", True: "Yes", False: "No"}
+HEADER_TIPS = {
+    Column.DOSE: "Concentration × volume, computed",
+    Column.TAUT_BAND: "A taut band palpated at the point",
+    Column.JUMP_SIGN: "Jump sign: the patient flinches when the point is pressed",
+    Column.REFERRED_PAIN: "Pressure on the point reproduced the patient's referred pain",
+}
+#: Shown in the lot cell when a dose's lot was not available (the typed reason is its tooltip).
+LOT_NOT_AVAILABLE = "Not available"
 #: Columns holding one value per medicine: a mix shows one line per medicine.
 PER_DOSE = frozenset({Column.MEDICATION, Column.VOLUME, Column.DOSE, Column.LOT})
 
@@ -104,12 +125,22 @@ def edit_value(draft: SiteDraft, column: Column) -> Any:
         Column.TECHNIQUE: site.technique,
         Column.MEDICATION: draft.doses,
         Column.VOLUME: tuple(Decimal(d.volume_ml) for d in draft.doses),
-        Column.LOT: tuple(d.lot_id for d in draft.doses),
         Column.NEEDLE: (site.needle_gauge, site.needle_length_in),
         Column.TWITCH: site.twitch_response,
         Column.ASPIRATION: site.aspiration,
+        Column.TAUT_BAND: site.taut_band,
+        Column.JUMP_SIGN: site.jump_sign,
+        Column.REFERRED_PAIN: site.referred_pain_reproduced,
     }
+    if column == Column.LOT:
+        # A lot id, the typed reason no lot was available, or None (not recorded).
+        return tuple(d.lot_id if d.lot_id is not None else d.lot_missing_reason or None
+                     for d in draft.doses)  # fmt: skip
     return values.get(column)
+
+
+def _finding_text(value: bool | None) -> str:
+    return NOT_RECORDED if value is None else FINDING_LABELS[value]
 
 
 class SiteFormatter:
@@ -154,6 +185,9 @@ class SiteFormatter:
             Column.NEEDLE: needle_text(site.needle_gauge, site.needle_length_in),
             Column.TWITCH: TWITCH_LABELS[site.twitch_response],
             Column.ASPIRATION: ASPIRATION_LABELS[site.aspiration],
+            Column.TAUT_BAND: _finding_text(site.taut_band),
+            Column.JUMP_SIGN: _finding_text(site.jump_sign),
+            Column.REFERRED_PAIN: _finding_text(site.referred_pain_reproduced),
         }
         return texts[column]
 
@@ -167,7 +201,7 @@ class SiteFormatter:
             computed = self.dose(dose)
             return NOT_RECORDED if computed is None else format_quantity(*computed)
         if dose.lot_id is None:
-            return NOT_RECORDED
+            return LOT_NOT_AVAILABLE if dose.lot_missing_reason else NOT_RECORDED
         lot = self.lots.get(dose.lot_id)
         return lot.lot_number if lot else f"#{dose.lot_id}"
 
@@ -180,8 +214,13 @@ class SiteFormatter:
             muscle = self.catalog.get(code)
             return f"{muscle.name} ({muscle.lay_name_en})"
         if column == Column.LOT:
-            lots = [self.lots.get(d.lot_id) for d in draft.doses if d.lot_id is not None]
-            texts = [f"{x.lot_number}, expires {x.expires_on.isoformat()}" for x in lots if x]
+            texts = []
+            for d in draft.doses:
+                lot = self.lots.get(d.lot_id) if d.lot_id is not None else None
+                if lot is not None:
+                    texts.append(f"{lot.lot_number}, expires {lot.expires_on.isoformat()}")
+                elif d.lot_id is None and d.lot_missing_reason:
+                    texts.append(f"Lot not available: {d.lot_missing_reason}")
             return "; ".join(texts) or None
         if column == Column.DOSE and draft.doses:
             return "Concentration × volume, computed (never typed)."

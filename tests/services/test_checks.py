@@ -21,6 +21,7 @@ from clinic_app.services.dto import (
     SiteDraft,
     SiteInput,
 )
+from tests.complete_documentation import complete_form
 from tests.conftest import Services
 
 
@@ -55,14 +56,16 @@ def draft(
     return SiteDraft(SiteInput(muscle, side, View.POSTERIOR, 0.5, 0.3, technique=technique), doses)
 
 
-SCREENED = EncounterInput(
-    icd10_codes=("M79.18",),
-    screening={
-        "allergies_reviewed": {"answer": True, "note": ""},
-        "infection": {"answer": False, "note": ""},
-        "anticoagulant": {"answer": False, "note": ""},
-        "pregnancy": {"answer": False, "note": ""},
-    },
+SCREENED = complete_form(
+    EncounterInput(
+        icd10_codes=("M79.18",),
+        screening={
+            "allergies_reviewed": {"answer": True, "note": ""},
+            "infection": {"answer": False, "note": ""},
+            "anticoagulant": {"answer": False, "note": ""},
+            "pregnancy": {"answer": False, "note": ""},
+        },
+    )
 )
 
 

@@ -34,6 +34,7 @@ from clinic_app.services.dto import (
     SiteInput,
 )
 from clinic_app.services.notes import NoteService
+from tests.complete_documentation import complete_form
 from tests.conftest import Services
 
 FORM = EncounterInput(
@@ -138,7 +139,11 @@ def test_a_signed_note_shows_signer_time_reason_and_addenda(
     needed = services.encounters.assess_saved(c.encounter_id).reasons_needed
     assert needed, "the anticoagulant warning should need a reason"
     signed = services.encounters.sign(
-        c.encounter_id, current.version, FORM, c.sites, {f.rule: REASON for f in needed}
+        c.encounter_id,
+        current.version,
+        complete_form(FORM),
+        c.sites,
+        {f.rule: REASON for f in needed},
     )
     assert signed.status is EncounterStatus.SIGNED
     assert signed.signed_at is not None

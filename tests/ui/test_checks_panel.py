@@ -13,6 +13,7 @@ from clinic_app.ui.checks_panel import (
     NO_PROBLEMS_TEXT,
     ChecksPanel,
     CodesBox,
+    FindingRow,
     LiveChecks,
     safety_site_numbers,
     summary_text,
@@ -163,3 +164,27 @@ def test_limits_footer_colours_and_the_missing_weight():
     assert "color:#b71c1c" in html
     assert html.endswith("Saline 2 mL (weight missing: absolute cap)")
     assert limits_html([]) == ""
+
+
+def test_a_finding_with_a_target_goes_to_its_field(qtbot) -> None:
+    consent = Finding(
+        "documentation.consent", Severity.BLOCK, "Consent missing", "AMA", (), False, "consent"
+    )
+    row = FindingRow(consent)
+    qtbot.addWidget(row)
+    assert row.toolTip() == "Go to “Consent obtained”"
+    with qtbot.waitSignal(row.target_activated) as got, qtbot.assertNotEmitted(row.activated):
+        qtbot.mouseClick(row, Qt.MouseButton.LeftButton)
+    assert got.args == ["consent", 0]
+    lot = Finding("documentation.lot", Severity.BLOCK, "No lot", "FDA", (2,), False, "lot")
+    lot_row = FindingRow(lot)
+    qtbot.addWidget(lot_row)
+    assert lot_row.toolTip() == "Go to the lot of site 2"
+    with qtbot.waitSignal(lot_row.target_activated) as got:
+        qtbot.keyClick(lot_row, Qt.Key.Key_Space)
+    assert got.args == ["lot", 2]
+    plain = FindingRow(Finding("coding.no_sites", Severity.WARNING, "No sites", "ref"))
+    qtbot.addWidget(plain)
+    assert plain.toolTip() == ""
+    with qtbot.assertNotEmitted(plain.target_activated), qtbot.assertNotEmitted(plain.activated):
+        qtbot.mouseClick(plain, Qt.MouseButton.LeftButton)

@@ -36,6 +36,7 @@ from clinic_app.ui.encounter_parts import (
 )
 from clinic_app.ui.site_table_model import HighlightRole
 from clinic_app.ui.site_text import Column
+from tests.complete_documentation import complete_form
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 EDIT = Qt.ItemDataRole.EditRole
@@ -714,6 +715,7 @@ def test_lot_and_needle_cells(qtbot, services, open_editor, chart):
         "—",
         "LD-2291",
         "LD-3000",
+        "Lot",  # "Lot not available…"
     ]
     choose(lots, lots.itemText(2))
     assert texts(editor, Column.LOT)[0] == "LD-3000"
@@ -951,10 +953,12 @@ def lidocaine_chart(services, admin, make_patient) -> Chart:
     services.encounters.save_draft(
         encounter.id,
         encounter.version,
-        EncounterInput(
-            indication="Myofascial pain",
-            icd10_codes=("M79.18",),
-            screening={"allergies_reviewed": {"answer": True, "note": ""}},
+        complete_form(
+            EncounterInput(
+                indication="Myofascial pain",
+                icd10_codes=("M79.18",),
+                screening={"allergies_reviewed": {"answer": True, "note": ""}},
+            )
         ),
         [
             SiteDraft(

@@ -248,6 +248,11 @@ def test_after_signing_nothing_in_the_window_changes_what_was_signed(
     model = editor.model
     model.setData(model.index(0, Column.VOLUME), "1.5", EDIT)
     real_map(editor).add_site("levator_scapulae", Side.RIGHT)
+    # The new site's drug needs its lot too (documentation.lot), or signing is refused.
+    new_row = model.rowCount() - 1
+    doses = model.index(new_row, Column.MEDICATION).data(EDIT)
+    lots = tuple(editor.lots_for(d.medication_id)[0].id for d in doses)
+    model.setData(model.index(new_row, Column.LOT), lots, EDIT)
     assert editor.stack.count() >= 2
     assert editor.undo_action.isEnabled()
     # Shortcuts reach the window here (so pressing them after signing is a real try).

@@ -145,6 +145,8 @@ def test_texts_of_every_column(chart, model):
                 needle_length_in=Decimal("1.50"),
                 twitch_response=TwitchResponse.LOCAL,
                 aspiration=Aspiration.NEGATIVE,
+                taut_band=True,
+                jump_sign=False,
             ),
             draft(side=Side.LEFT, doses=(), technique=Technique.DRY_NEEDLING),
             draft(doses=(DoseInput(SALINE, Decimal(2)),)),
@@ -162,6 +164,9 @@ def test_texts_of_every_column(chart, model):
         "25 G × 1.5 in",
         "Local",
         "Negative",
+        "Yes",
+        "No",
+        "—",
         "1",
     ]
     assert cell(model, 0, Column.DOSE, Qt.ItemDataRole.AccessibleTextRole) == "10 mg + 10 mg"

@@ -10,6 +10,7 @@ the catalog. No Qt, no database.
 
 from clinic_app.domain.rules._toml import RulesDataError
 from clinic_app.domain.rules.data import (
+    DOCUMENTATION_RULES,
     AllergyTerms,
     FiresWhen,
     RuleBook,
@@ -21,10 +22,12 @@ from clinic_app.domain.rules.data import (
 )
 from clinic_app.domain.rules.engine import DEFAULT_POLICY, assess
 from clinic_app.domain.rules.model import (
+    TARGETS,
     Assessment,
     ClinicPolicy,
     CodeLine,
     CodingSummary,
+    Documentation,
     DoseFact,
     DrugTotal,
     EncounterFact,
@@ -38,12 +41,15 @@ from clinic_app.domain.rules.tables import CptBand, Icd10Entry, Icd10Table, Paye
 
 __all__ = [
     "DEFAULT_POLICY",
+    "DOCUMENTATION_RULES",
+    "TARGETS",
     "AllergyTerms",
     "Assessment",
     "ClinicPolicy",
     "CodeLine",
     "CodingSummary",
     "CptBand",
+    "Documentation",
     "DoseFact",
     "DrugTotal",
     "EncounterFact",

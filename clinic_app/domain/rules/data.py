@@ -37,6 +37,7 @@ from clinic_app.domain.rules.tables import (
 )
 
 __all__ = [
+    "DOCUMENTATION_RULES",
     "FLAGS",
     "GENERAL_RULES",
     "PAYER_RULES",
@@ -51,8 +52,14 @@ __all__ = [
     "load_rules",
 ]
 
+#: The documentation-completeness group (documentation.py): blocks a clinic may lower.
+DOCUMENTATION_RULES: Final = frozenset({
+    "documentation.consent", "documentation.time_out", "documentation.skin_prep",
+    "documentation.pain_before", "documentation.pain_after", "documentation.indication",
+    "documentation.needle_intact", "documentation.disposition", "documentation.lot",
+})  # fmt: skip
 #: Rules defined in rules.toml: the engine raises exactly these (plus the screening file's).
-GENERAL_RULES: Final = frozenset({
+GENERAL_RULES: Final = DOCUMENTATION_RULES | frozenset({
     "dose.unknown_medication", "dose.invalid_volume", "dose.anesthetic_max",
     "dose.anesthetic_mixed", "dose.weight_missing", "dose.weight_outdated", "dose.site_volume",
     "steroid.window", "steroid.diabetes",
@@ -92,6 +99,7 @@ class RuleSpec:
 
     Attributes:
         source: None for payer rules, whose source is the payer profile's.
+        clinic_may_lower: a block the clinic may lower to a warning (with a typed reason).
     """
 
     id: str
@@ -99,6 +107,7 @@ class RuleSpec:
     needs_reason: bool
     source: str | None
     title: str
+    clinic_may_lower: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +158,7 @@ class RuleBook:
         *,
         rule: str | None = None,
         source: str | None = None,
+        target: str = "",
     ) -> Finding:
         """A finding of rule ``rule_id``; ``rule`` overrides the reported id (dose.<drug>_max)."""
         spec = self.rules[rule_id]
@@ -159,7 +169,12 @@ class RuleBook:
             source=source or spec.source or "",
             sites=tuple(sorted(set(sites))),
             needs_reason=spec.needs_reason,
+            target=target,
         )
+
+    def lowerable(self) -> tuple[RuleSpec, ...]:
+        """Rules a clinic may lower to a warning, in file order."""
+        return tuple(spec for spec in self.rules.values() if spec.clinic_may_lower)
 
 
 def _spec(table: Table, rule_id: str, *, with_source: bool = True) -> RuleSpec:
@@ -169,7 +184,10 @@ def _spec(table: Table, rule_id: str, *, with_source: bool = True) -> RuleSpec:
         raise table.error("needs_reason applies only to a warning")
     title = table.text("title") if table.has("title") else rule_id
     source = table.text("source") if with_source else None
-    return RuleSpec(rule_id, severity, needs_reason, source, title)
+    may_lower = table.has("clinic_may_lower") and table.flag("clinic_may_lower")
+    if may_lower and severity is not Severity.BLOCK:
+        raise table.error("clinic_may_lower applies only to a block")
+    return RuleSpec(rule_id, severity, needs_reason, source, title, may_lower)
 
 
 def _read_rule_file(path: Path) -> dict[str, RuleSpec]:
@@ -178,7 +196,7 @@ def _read_rule_file(path: Path) -> dict[str, RuleSpec]:
     for table in entries(document, "rule", "rule", code_key="id"):
         payer = table.label in PAYER_RULES
         required = ("id", "severity", "needs_reason", *(() if payer else ("source",)))
-        table.fields(required, ("title", "source"))
+        table.fields(required, ("title", "source", "clinic_may_lower"))
         rule_id = table.label or ""
         if rule_id not in GENERAL_RULES | PAYER_RULES:
             raise table.error("unknown rule id (the engine has no such rule)")

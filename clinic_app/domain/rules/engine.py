@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -9,6 +10,7 @@ from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.formulary import FormularyEntry, default_formulary
 from clinic_app.domain.rules import (
     coding,
+    documentation,
     doses,
     icd10,
     intervals,
@@ -24,8 +26,10 @@ from clinic_app.domain.rules.model import (
     Assessment,
     ClinicPolicy,
     EncounterFact,
+    Finding,
     PatientFact,
     PriorSession,
+    Severity,
 )
 
 DEFAULT_POLICY: Final = ClinicPolicy()
@@ -70,6 +74,22 @@ def assess(
         *payer.check(ctx, profile, accepted_icd10),
         *icd10_findings,
         *coding_findings,
+        *documentation.check(ctx),
     ]
+    findings = [_lowered(f, policy, ctx.book) for f in findings]
     findings.sort(key=lambda finding: SEVERITY_ORDER[finding.severity])
     return Assessment(tuple(findings), totals, summary)
+
+
+def _lowered(finding: Finding, policy: ClinicPolicy, book: RuleBook) -> Finding:
+    """``finding`` as a warning needing a typed reason, when the clinic lowered its rule."""
+    reason = policy.lowered.get(finding.rule, "").strip()
+    spec = book.rules.get(finding.rule)
+    if not reason or spec is None or not spec.clinic_may_lower:
+        return finding
+    return dataclasses.replace(
+        finding,
+        severity=Severity.WARNING,
+        needs_reason=True,
+        message=f"{finding.message} (Lowered to a warning by the clinic: {reason})",
+    )

@@ -23,6 +23,8 @@ def check(ctx: Context) -> tuple[list[Finding], tuple[str, ...]]:
     """Findings for the encounter's codes, and the codes that may go on the claim."""
     codes = list(dict.fromkeys(c for c in map(normalize, ctx.encounter.icd10_codes) if c))
     if not codes:
+        if ctx.encounter.documentation is not None:
+            return [], ()  # the completeness rule documentation.indication says it
         text = "No ICD-10 code is recorded: add the diagnosis the injections treat."
         return [ctx.book.finding("icd10.missing", text)], ()
     table = ctx.book.icd10

@@ -6,11 +6,13 @@ sessions in 365 days, three earlier sessions fewer than 365 days back make this 
 Prior sessions dated after this encounter are ignored (the context drops them). Places are
 (billing muscle, side), so upper trapezius today repeats lower trapezius on the same side.
 The relief rule reads the most recent earlier session that treated any place treated today.
+
+Relief is reported at the visit AFTER the session that gave it: what this visit records
+(``EncounterFact.prior_relief_*``) describes the most recent earlier session, and what an
+earlier visit recorded (``PriorSession.reported_relief_*``) describes the session before it.
 """
 
 from __future__ import annotations
-
-from fractions import Fraction
 
 from clinic_app.domain.enums import Side
 from clinic_app.domain.rules._text import (
@@ -18,7 +20,6 @@ from clinic_app.domain.rules._text import (
     join_and,
     location_text,
     ordinal,
-    percent,
     period_text,
 )
 from clinic_app.domain.rules.context import Context
@@ -86,20 +87,26 @@ def _sessions(ctx: Context, profile: PayerProfile) -> list[Finding]:
     return [ctx.book.finding("interval.sessions_per_year", text, source=profile.source)]
 
 
-def _relief_gaps(session: PriorSession, profile: PayerProfile) -> list[str]:
+def relief_of(ctx: Context, session: PriorSession) -> tuple[int | None, int | None]:
+    """(percent, weeks) of relief ``session`` gave, as reported at the visit after it."""
+    index = next(i for i, earlier in enumerate(ctx.history) if earlier is session)
+    if index == 0:
+        return ctx.encounter.prior_relief_percent, ctx.encounter.prior_relief_weeks
+    after = ctx.history[index - 1]
+    return after.reported_relief_percent, after.reported_relief_weeks
+
+
+def _relief_gaps(relief: tuple[int | None, int | None], profile: PayerProfile) -> list[str]:
+    percent_given, weeks = relief
     gaps = []
     if profile.min_relief_percent is not None:
-        before, after = session.pain_before, session.pain_after
-        if before is None or after is None or before == 0:
-            gaps.append("no relief documented (pain before and after)")
-        else:
-            relief = Fraction(before - after, before)
-            if relief * 100 < profile.min_relief_percent:
-                gaps.append(f"{percent(relief)} relief (pain {before} → {after})")
+        if percent_given is None:
+            gaps.append("no relief percent reported")
+        elif percent_given < profile.min_relief_percent:
+            gaps.append(f"{percent_given}% relief")
     if profile.min_relief_weeks is not None:
-        weeks = session.relief_lasted_weeks
         if weeks is None:
-            gaps.append("no relief duration documented")
+            gaps.append("no relief duration reported")
         elif weeks < profile.min_relief_weeks:
             gaps.append(f"relief lasting {weeks} week{'' if weeks == 1 else 's'}")
     return gaps
@@ -110,7 +117,8 @@ def _relief(ctx: Context, profile: PayerProfile) -> list[Finding]:
     last = next((s for s in ctx.history if _locations(ctx, s) & set(here)), None)
     if last is None:
         return []
-    gaps = _relief_gaps(last, profile)
+    relief = relief_of(ctx, last)
+    gaps = _relief_gaps(relief, profile)
     if not gaps:
         return []
     repeated = sorted(_locations(ctx, last) & set(here))
@@ -120,12 +128,18 @@ def _relief(ctx: Context, profile: PayerProfile) -> list[Finding]:
     if profile.min_relief_weeks is not None:
         weeks_text = f" lasting at least {profile.min_relief_weeks} weeks"
     text = (
-        f"Repeat at {join_and([location_text(*loc) for loc in repeated])}: the last session "
-        f"there ({last.performed_on.isoformat()}) shows {join_and(gaps)}; {profile.name} "
-        f"expects {percent_text}relief{weeks_text} before a repeat."
+        f"Repeat at {join_and([location_text(*loc) for loc in repeated])}: for the last session "
+        f"there ({last.performed_on.isoformat()}) the record shows {join_and(gaps)}; "
+        f"{profile.name} expects {percent_text}relief{weeks_text} before a repeat."
     )
+    # This visit reports on the most recent session: its relief fields are where to look.
+    target = "prior_relief" if last is ctx.history[0] else ""
+    if target and None in relief:
+        text += " Record at this visit the relief since that session (percent and weeks)."
     numbers = [n for loc in repeated for n in here[loc]]
-    return [ctx.book.finding("interval.relief", text, numbers, source=profile.source)]
+    return [
+        ctx.book.finding("interval.relief", text, numbers, source=profile.source, target=target)
+    ]
 
 
 def check(ctx: Context, profile: PayerProfile) -> list[Finding]:

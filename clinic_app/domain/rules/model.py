@@ -7,10 +7,11 @@ build facts from whatever it holds and compare assessments for equality.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Final
 
 from clinic_app.domain.enums import Side, Technique
@@ -44,6 +45,8 @@ class Finding:
         source: where the rule comes from (a label, a guideline, or "clinic policy").
         sites: the site numbers concerned, ascending; empty for encounter-wide findings.
         needs_reason: a warning the provider may override only with a typed reason.
+        target: the form field the finding is about (one of :data:`TARGETS`: ``"consent"``,
+            ``"lot"``...), for editors that take the cursor there; "" when none.
     """
 
     rule: str
@@ -52,6 +55,15 @@ class Finding:
     source: str
     sites: tuple[int, ...] = ()
     needs_reason: bool = False
+    target: str = ""
+
+
+#: Form fields a finding may point at (Finding.target). "lot" points at the lot cell of the
+#: finding's site.
+TARGETS: Final = frozenset({
+    "consent", "time_out", "skin_prep", "pain_before", "pain_after", "indication", "icd10",
+    "needle_intact", "disposition", "lot", "prior_relief",
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +73,11 @@ class DoseFact:
     medication_code: str
     volume_ml: Decimal
     lot_expires_on: date | None = None
+    #: The product is stocked by lot (the clinic keeps lots of it): a lot must be recorded.
+    has_lots: bool = False
+    lot_recorded: bool = False
+    #: Why no lot was recorded ("lot not available"), as typed.
+    lot_missing_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +115,9 @@ class PriorSession:
     Attributes:
         sites: (muscle code, side) pairs treated.
         steroid_tri_equivalent_mg: corticosteroid given, in mg triamcinolone-equivalent.
-        relief_lasted_weeks: how long the relief lasted, when it was documented.
+        reported_relief_percent / reported_relief_weeks: relief reported AT that visit about
+            the session before it (as stored with that visit; None = not recorded). The
+            relief a session gave is what the next visit reports.
     """
 
     performed_on: date
@@ -106,7 +125,27 @@ class PriorSession:
     steroid_tri_equivalent_mg: Decimal
     pain_before: int | None
     pain_after: int | None
-    relief_lasted_weeks: int | None = None
+    reported_relief_percent: int | None = None
+    reported_relief_weeks: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Documentation:
+    """What the procedure note records besides sites and codes (the completeness rules).
+
+    Attributes:
+        skin_prep_recorded: an antiseptic was chosen.
+        pain_after_reason: why pain after was not scored, as typed.
+        needle_intact_recorded: "needle intact after removal" answered yes or no.
+    """
+
+    consent_obtained: bool = False
+    time_out_done: bool = False
+    skin_prep_recorded: bool = False
+    pain_after_reason: str = ""
+    indication: str = ""
+    needle_intact_recorded: bool = False
+    disposition: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +156,10 @@ class EncounterFact:
         screening: answers by question code (resources/rules/screening.toml); None = not asked.
         icd10_codes: as typed; the engine normalises case and the dot.
         acute_trauma: acute muscle trauma at a site, when recorded outside the screening answers.
+        documentation: what the note records; None = the completeness rules are not checked
+            (rule tests of other families). The signing service always gives it.
+        prior_relief_percent / prior_relief_weeks: relief reported at this visit about the
+            most recent earlier session (None = not recorded).
     """
 
     performed_on: date
@@ -126,16 +169,25 @@ class EncounterFact:
     pain_before: int | None = None
     pain_after: int | None = None
     acute_trauma: bool | None = None
+    documentation: Documentation | None = None
+    prior_relief_percent: int | None = None
+    prior_relief_weeks: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ClinicPolicy:
-    """Clinic-set numbers (clinic policy, not evidence; tpi-reference.md §4)."""
+    """Clinic-set numbers (clinic policy, not evidence; tpi-reference.md §4).
+
+    Attributes:
+        lowered: rules the clinic lowered from a block to a warning, with the clinic's reason
+            (only rules whose data allows it, ``clinic_may_lower``; others are ignored).
+    """
 
     steroid_window_days: int = 90
     steroid_threshold_mg: Decimal = Decimal("80")
     weight_max_age_days: int = 180
     max_volume_per_site_ml: Decimal = Decimal("10")
+    lowered: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,10 +52,20 @@ def encounter(
     icd10: tuple[str, ...] = ("M79.18",),
     on: date = TODAY,
     acute_trauma: bool | None = None,
+    relief: tuple[int | None, int | None] = (None, None),
 ) -> EncounterFact:
+    """``relief``: (percent, weeks) reported at this visit about the last session."""
     if not sites:
         sites = (site(1),)
-    return EncounterFact(on, sites, screening, icd10, acute_trauma=acute_trauma)
+    return EncounterFact(
+        on,
+        sites,
+        screening,
+        icd10,
+        acute_trauma=acute_trauma,
+        prior_relief_percent=relief[0],
+        prior_relief_weeks=relief[1],
+    )
 
 
 def patient(
@@ -84,15 +94,17 @@ def prior(
     *places: tuple[str, Side],
     steroid: str = "0",
     pain: tuple[int | None, int | None] = (6, 2),
-    weeks: int | None = 8,
+    reported: tuple[int | None, int | None] = (None, None),
 ) -> PriorSession:
+    """``reported``: (percent, weeks) of relief reported at that visit about the one before."""
     return PriorSession(
         performed_on=TODAY - timedelta(days=days_ago),
         sites=frozenset(places or {("deltoid", L)}),
         steroid_tri_equivalent_mg=Decimal(steroid),
         pain_before=pain[0],
         pain_after=pain[1],
-        relief_lasted_weeks=weeks,
+        reported_relief_percent=reported[0],
+        reported_relief_weeks=reported[1],
     )
 
 

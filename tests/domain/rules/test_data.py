@@ -17,7 +17,7 @@ from clinic_app.domain.rules import (
     default_rules_dir,
     load_rules,
 )
-from clinic_app.domain.rules.data import GENERAL_RULES, PAYER_RULES
+from clinic_app.domain.rules.data import DOCUMENTATION_RULES, GENERAL_RULES, PAYER_RULES
 
 FILES = ("rules.toml", "screening.toml", "payers.toml", "coding.toml", "icd10.toml")
 
@@ -57,6 +57,7 @@ def test_shipped_severities() -> None:
     severity = {rule: spec.severity.value for rule, spec in default_rules().rules.items()}
     blocks = sorted(rule for rule, value in severity.items() if value == "block")
     assert blocks == [
+        *sorted(DOCUMENTATION_RULES),
         "dose.anesthetic_max", "dose.invalid_volume", "dose.unknown_medication",
         "icd10.invalid", "icd10.not_billable", "screening.allergy", "screening.infection",
         "site.lot_expired", "site.unknown_muscle",
@@ -153,6 +154,13 @@ ERRORS = [
     ("rules.toml", 'id = "site.lot_expired"\nseverity = "block"\nneeds_reason = false',
      'id = "site.lot_expired"\nseverity = "block"\nneeds_reason = true',
      r"entry 'site.lot_expired': needs_reason applies only to a warning$"),
+    ("rules.toml", 'id = "documentation.consent"\nseverity = "block"',
+     'id = "documentation.consent"\nseverity = "warning"',
+     r"entry 'documentation.consent': clinic_may_lower applies only to a block$"),
+    ("rules.toml", 'id = "documentation.lot"\nseverity = "block"\nneeds_reason = false\n'
+     'clinic_may_lower = true', 'id = "documentation.lot"\nseverity = "block"\n'
+     'needs_reason = false\nclinic_may_lower = 1',
+     r"entry 'documentation.lot': clinic_may_lower must be true or false, not an integer$"),
     ("rules.toml", 'title = "Dry needling not covered"',
      'title = "Dry needling not covered"\nsource = "x"',
      r"entry 'payer.dry_needling': a payer rule takes its source from the payer profile$"),

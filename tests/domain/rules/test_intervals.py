@@ -6,7 +6,14 @@ import dataclasses
 
 import pytest
 
-from clinic_app.domain.rules import PayerProfile, PriorSession, Severity, assess, default_rules
+from clinic_app.domain.rules import (
+    EncounterFact,
+    PayerProfile,
+    PriorSession,
+    Severity,
+    assess,
+    default_rules,
+)
 
 from .helpers import L, R, encounter, needled, only, patient, prior, rules, run, site
 
@@ -113,47 +120,67 @@ def test_sessions_message() -> None:
 # ---------------------------------------------------------------- relief before a repeat
 
 
+def repeat(relief: tuple[int | None, int | None]) -> EncounterFact:
+    """Today's trapezius visit, reporting ``relief`` (percent, weeks) about the last session."""
+    return dataclasses.replace(TRAPEZIUS, prior_relief_percent=relief[0],
+                               prior_relief_weeks=relief[1])  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("pain", "weeks", "gap"),
-    [
-        ((6, 3), 6, None),
-        ((10, 5), 12, None),
-        ((6, 4), 6, "33.3% relief (pain 6 → 4)"),
-        ((7, 4), 6, "42.8% relief (pain 7 → 4)"),
-        ((None, 3), 6, "no relief documented (pain before and after)"),
-        ((6, None), 6, "no relief documented (pain before and after)"),
-        ((0, 0), 6, "no relief documented (pain before and after)"),
-        ((6, 3), None, "no relief duration documented"),
-        ((6, 3), 5, "relief lasting 5 weeks"),
-        ((6, 3), 1, "relief lasting 1 week"),
-        ((6, 6), 2, "0% relief (pain 6 → 6) and relief lasting 2 weeks"),
-    ],
-)
+    ("relief", "gap"),
+    [((60, 6), None),
+     ((50, 12), None),
+     ((30, 6), "30% relief"),
+     ((49, 8), "49% relief"),
+     ((None, 6), "no relief percent reported"),
+     ((60, None), "no relief duration reported"),
+     ((60, 5), "relief lasting 5 weeks"),
+     ((80, 1), "relief lasting 1 week"),
+     ((0, 2), "0% relief and relief lasting 2 weeks"),
+     ((None, None), "no relief percent reported and no relief duration reported")],
+)  # fmt: skip
 def test_medicare_repeat_needs_50_percent_relief_for_6_weeks(
-    pain: tuple[int | None, int | None], weeks: int | None, gap: str | None
+    relief: tuple[int | None, int | None], gap: str | None
 ) -> None:
-    history = (prior(60, ("trapezius_upper", L), pain=pain, weeks=weeks),)
-    result = run(TRAPEZIUS, MEDICARE, history)
+    # The relief reported at THIS visit describes the last session (60 days ago).
+    history = (prior(60, ("trapezius_upper", L), pain=(None, None)),)
+    result = run(repeat(relief), MEDICARE, history)
     if gap is None:
         assert "interval.relief" not in rules(result)
         return
     finding = only(result, "interval.relief")
-    assert finding.message == (
-        f"Repeat at left trapezius: the last session there (2025-01-02) shows {gap}; Medicare "
-        "expects at least 50% relief lasting at least 6 weeks before a repeat."
+    expected = (
+        f"Repeat at left trapezius: for the last session there (2025-01-02) the record shows "
+        f"{gap}; Medicare expects at least 50% relief lasting at least 6 weeks before a repeat."
     )
+    if None in relief:
+        expected += " Record at this visit the relief since that session (percent and weeks)."
+    assert finding.message == expected
     assert finding.sites == (1,)
+    assert finding.target == "prior_relief"
+    assert finding.severity is Severity.WARNING
+    assert finding.needs_reason
+
+
+def test_relief_of_an_older_session_is_what_the_next_visit_reported() -> None:
+    # 60 days ago: trapezius. 30 days ago: gluteus only, reporting the trapezius session's
+    # relief. Today's report describes the gluteus session, not the trapezius one.
+    gluteus = prior(30, ("gluteus_medius", L), reported=(70, 8))
+    trapezius = prior(60, ("trapezius_upper", L))
+    assert "interval.relief" not in rules(run(repeat((10, 1)), MEDICARE, (gluteus, trapezius)))
+    poor = prior(30, ("gluteus_medius", L), reported=(20, 8))
+    finding = only(run(repeat((90, 9)), MEDICARE, (poor, trapezius)), "interval.relief")
+    assert "the record shows 20% relief;" in finding.message
+    assert "Record at this visit" not in finding.message  # it was the earlier visit's to record
+    assert finding.target == ""
 
 
 def test_relief_looks_at_the_last_session_at_the_same_place() -> None:
-    history = (
-        prior(50, ("gluteus_medius", L), pain=(None, None), weeks=None),
-        prior(60, ("trapezius_upper", L), pain=(6, 2), weeks=8),
-    )
-    assert "interval.relief" not in medicare(*history)
-    assert "interval.relief" not in medicare(prior(50, ("gluteus_medius", L), pain=(None, None)))
+    # Nothing treated today was treated before: no relief rule.
+    assert "interval.relief" not in medicare(prior(50, ("gluteus_medius", L)))
+    # No payer rules: no relief rule.
     assert "interval.relief" not in rules(
-        run(TRAPEZIUS, patient(), (prior(60, ("trapezius_upper", L), pain=(None, None)),))
+        run(TRAPEZIUS, patient(), (prior(60, ("trapezius_upper", L)),))
     )
 
 
@@ -168,11 +195,11 @@ def test_relief_rule_with_one_number(percent: int | None, weeks: int | None, exp
         "partial", "Partial", "test", min_relief_percent=percent, min_relief_weeks=weeks
     )
     custom = dataclasses.replace(book, payers={**book.payers, "partial": profile})
-    history = (prior(60, ("trapezius_upper", L), pain=(None, None), weeks=None),)
+    history = (prior(60, ("trapezius_upper", L)),)
     finding = only(
         assess(TRAPEZIUS, patient(payer="partial"), history, rules=custom), "interval.relief"
     )
-    assert finding.message.endswith(expects)
+    assert expects in finding.message
     assert finding.source == "test"
 
 
