@@ -23,7 +23,15 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.app import open_services
 from clinic_app.domain.bodymap import FigureView, default_bodymap
-from clinic_app.domain.enums import Aspiration, Language, Side, Technique, TwitchResponse
+from clinic_app.domain.enums import (
+    Aspiration,
+    Language,
+    Side,
+    SkinPrep,
+    Technique,
+    Tolerance,
+    TwitchResponse,
+)
 from clinic_app.services.container import AppServices
 from clinic_app.services.demo import DEMO_PASSWORD, seed_demo
 from clinic_app.services.demo_names import PROVIDERS
@@ -87,9 +95,16 @@ def showcase_encounter(services: AppServices, patient_id: int, provider_id: int)
     """An encounter with sites on every figure, each at its muscle's standard point."""
     bodymap = default_bodymap()
     meds = {m.code: m.id for m in services.clinic.medications()}
-    lot = services.clinic.add_lot(
-        meds["lidocaine_1"], "LD-2291", date.today() + timedelta(days=240)
-    )
+    lots: dict[str, int] = {}
+    for code in ("lidocaine_1", "triamcinolone_40", "bupivacaine_0_25"):
+        usable = services.clinic.usable_lots(meds[code])
+        lots[code] = (
+            usable[0].id
+            if usable
+            else services.clinic.add_lot(
+                meds[code], f"SC-{code[:4].upper()}", date.today() + timedelta(days=240)
+            ).id
+        )
     drafts = []
     for muscle, side, technique, doses in SHOWCASE:
         view = next(v for v in FigureView if bodymap[v].region(muscle, side) is not None)
@@ -110,30 +125,81 @@ def showcase_encounter(services: AppServices, patient_id: int, provider_id: int)
             aspiration=Aspiration.NOT_DONE
             if technique is Technique.DRY_NEEDLING
             else Aspiration.NEGATIVE,
+            taut_band=True,
+            jump_sign=True,
+            referred_pain_reproduced=muscle != "gluteus_medius",
         )
         drafts.append(
             SiteDraft(
                 site,
-                tuple(
-                    DoseInput(meds[code], volume, lot.id if code == "lidocaine_1" else None)
-                    for code, volume in doses
-                ),
+                tuple(DoseInput(meds[code], volume, lots[code]) for code, volume in doses),
             )
         )
     encounter = services.encounters.create(patient_id, provider_id)
     services.encounters.save_draft(
         encounter.id,
         encounter.version,
-        EncounterInput(
-            indication="Myofascial pain of the neck, shoulders and low back",
-            icd10_codes=("M79.18", "M54.2"),
-            pain_before=7,
-            consent_obtained=True,
-            time_out_done=True,
-        ),
+        SHOWCASE_FORM,
         drafts,
     )
     return encounter.id
+
+
+#: A completely documented visit (every documentation check satisfied).
+SHOWCASE_FORM = EncounterInput(
+    indication="Myofascial pain of the neck, shoulders and low back with active trigger points",
+    icd10_codes=("M79.18", "M54.2"),
+    consent_obtained=True,
+    time_out_done=True,
+    skin_prep=SkinPrep.CHLORHEXIDINE,
+    pain_before=7,
+    pain_after=3,
+    tolerance=Tolerance.WELL,
+    needle_intact=True,
+    disposition="Home ambulatory, stable",
+    prior_relief_percent=60,
+    prior_relief_weeks=5,
+    conservative_treatment="Physical therapy for 8 weeks, home stretching, NSAIDs",
+    follow_up_weeks=4,
+    follow_up_plan="Repeat in 4 weeks if helpful; continue home stretching.",
+    handout_note={
+        "en": "Keep up the neck stretches twice a day.",
+        "es": "Siga con los estiramientos del cuello dos veces al día.",
+    },
+)
+
+
+def sign_showcase(services: AppServices, encounter_id: int) -> None:
+    """Sign the showcase the way the sign dialog does, with a reason for each warning."""
+    view = services.encounters.get(encounter_id)
+    drafts = [s.to_draft() for s in view.sites]
+    assessment = services.encounters.assess_draft(encounter_id, view.form, drafts)
+    reasons = {
+        f.rule: "Reviewed with the patient; benefit outweighs the risk, technique adjusted"
+        for f in assessment.reasons_needed
+    }
+    services.encounters.sign(encounter_id, view.version, view.form, drafts, reasons)
+    services.encounters.add_addendum(
+        encounter_id,
+        "Phoned the next day: soreness settled, no shortness of breath or new numbness.",
+    )
+
+
+def signed_editor_shot(services: AppServices, out: Path, encounter_id: int) -> None:
+    """The editor of a signed visit: read-only, with its addendum."""
+    editor = EncounterEditor(services, encounter_id)
+    save(editor, out / "editor-signed-addendum.png", 1500, 940)
+    close_editor(editor)
+
+
+def close_editor(editor: EncounterEditor) -> None:
+    """Close and delete the window now, as the app does (its windows are WA_DeleteOnClose).
+
+    A closed editor left to Python's garbage collector can crash PySide on collection.
+    """
+    editor.close()
+    editor.deleteLater()
+    QTest.qWait(50)
 
 
 def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
@@ -165,7 +231,7 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     save(dialog, out / "sign-dialog.png")
     dialog.close()
     editor.stack.setClean()
-    editor.close()
+    close_editor(editor)
 
 
 def pdf_first_page_png(pdf: bytes, path: Path, dpi: int = 80) -> None:
@@ -236,9 +302,11 @@ def main() -> int:
         window.close()
         assert patient is not None
         showcase = showcase_encounter(demo, patient.id, user.id)
+        editor_shots(demo, args.out, showcase)
+        sign_showcase(demo, showcase)
         handout_shots(demo, args.out, showcase)
         front_desk_shot(demo, args.out)
-        editor_shots(demo, args.out, showcase)
+        signed_editor_shot(demo, args.out, showcase)
         demo.close()
     app.processEvents()
     return 0

@@ -42,8 +42,11 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def summary_text(assessment: Assessment) -> str:
-    """ "2 blocks · 3 warnings · 1 note — signing is refused until blocks are resolved"."""
+def summary_text(assessment: Assessment, *, signed: bool = False) -> str:
+    """ "2 blocks · 3 warnings · 1 note — signing is refused until blocks are resolved".
+
+    For a signed visit the warnings were overridden with the reasons in its signature.
+    """
     blocks, warnings, infos = assessment.blocks, assessment.warnings, assessment.infos
     if not assessment.findings:
         return NO_PROBLEMS_TEXT
@@ -55,6 +58,8 @@ def summary_text(assessment: Assessment) -> str:
     text = " · ".join(p for p in parts if not p.startswith("0 "))
     if blocks:
         return f"{text} — signing is refused until blocks are resolved"
+    if assessment.reasons_needed and signed:
+        return f"{text} — signed; the reasons for the warnings are in the signature"
     if assessment.reasons_needed:
         return f"{text} — some warnings need a typed reason at signing"
     return text
@@ -213,10 +218,12 @@ class ChecksPanel(QGroupBox):
         self._layout.addWidget(self.summary)
         self.assessment: Assessment | None = None
 
-    def set_assessment(self, assessment: Assessment) -> None:
+    def set_assessment(self, assessment: Assessment, *, signed: bool = False) -> None:
         """Show these findings (replacing the previous ones)."""
         self.assessment = assessment
-        self._set_summary(summary_text(assessment), "error" if assessment.blocks else "")
+        self._set_summary(
+            summary_text(assessment, signed=signed), "error" if assessment.blocks else ""
+        )
         self._clear_rows()
         for finding in assessment.findings:
             row = FindingRow(finding)

@@ -607,7 +607,8 @@ class EncounterEditor(QMainWindow):
         self.encounter_saved.emit(self.encounter_id)
 
     def on_assessed(self, assessment: Assessment) -> None:
-        self.form.checks.set_assessment(assessment)
+        signed = self._status is EncounterStatus.SIGNED
+        self.form.checks.set_assessment(assessment, signed=signed)
         self.form.codes.set_coding(assessment.coding)
         self.body_map.set_flagged_sites(safety_site_numbers(assessment.findings))
         self.update_totals()

@@ -61,6 +61,14 @@ def test_summary_line(findings, expected):
     assert summary_text(assessment(*findings)) == expected
 
 
+def test_a_signed_visit_does_not_ask_for_reasons_it_already_has(panel):
+    panel.set_assessment(assessment(BLEED, LUNG), signed=True)
+    assert panel.summary.text() == (
+        "1 warning · 1 note — signed; the reasons for the warnings are in the signature"
+    )
+    assert "need a typed reason" not in panel.text()
+
+
 def test_rows_show_badge_message_source_and_sites(panel):
     panel.set_assessment(assessment(OVER, BLEED, LUNG))
     assert [r.badge.text() for r in panel.rows] == ["BLOCK", "WARNING", "INFO"]
