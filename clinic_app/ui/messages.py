@@ -24,40 +24,37 @@ def confirm_discard(parent: QWidget | None) -> bool:
     return answer == QMessageBox.StandardButton.Discard
 
 
+def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
+    """One line of text typed in answer to ``prompt``; ``None`` when the user cancels."""
+    text, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Normal, "")
+    return text if ok else None
+
+
 def ask_void_reason(parent: QWidget | None, patient_label: str) -> str | None:
     """Ask why a patient is being voided; ``None`` when the user cancels."""
-    text, ok = QInputDialog.getText(
+    return ask_text(
         parent,
         "Void patient",
         f"Void {patient_label}?\n\nVoiding hides a patient registered in error; the record "
         "and its history are kept.\nReason (required):",
-        QLineEdit.EchoMode.Normal,
-        "",
     )
-    return text if ok else None
 
 
 def ask_lot_missing_reason(parent: QWidget | None, lot_of: str) -> str | None:
     """Ask why no lot can be recorded for a dose; ``None`` when the user cancels."""
-    text, ok = QInputDialog.getText(
+    return ask_text(
         parent,
         "Lot not available",
         f"{lot_of}: why can no lot be recorded?\n(e.g. label unreadable, sample without a "
         "lot number) The reason goes into the procedure note.",
-        QLineEdit.EchoMode.Normal,
-        "",
     )
-    return text if ok else None
 
 
 def ask_rule_lowering_reason(parent: QWidget | None, check: str) -> str | None:
     """Ask why the clinic lowers a documentation check to a warning; ``None`` on cancel."""
-    text, ok = QInputDialog.getText(
+    return ask_text(
         parent,
         "Lower a check to a warning",
         f"“{check}” will no longer block signing; providers then type a reason when they "
         "sign without it.\nWhy does the clinic lower this check? (required)",
-        QLineEdit.EchoMode.Normal,
-        "",
     )
-    return text if ok else None
