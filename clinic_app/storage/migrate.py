@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from clinic_app.domain.errors import StorageError
 from clinic_app.storage.location import sqlite_path
@@ -91,6 +91,39 @@ def backup_sqlite(db_file: Path, revision: str | None) -> Path:
     return target
 
 
+def run_migrations(engine: Engine, target: str) -> None:
+    """Run the migrations up to ``target`` in one transaction.
+
+    On SQLite a migration that changes a table rebuilds it (copy, drop, rename), which the
+    foreign keys of the tables pointing at it refuse while the database holds data. As
+    SQLite's ALTER TABLE documentation prescribes, foreign keys are switched off for the
+    rebuild (outside the transaction, where the pragma takes effect), every reference is
+    checked before the commit, and the pool turns them back on for the next user.
+    """
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, target)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StorageError(
+                            "The database upgrade would leave "
+                            f"{len(broken)} broken reference(s) (first in table "
+                            f"{broken[0][0]}); it was rolled back."
+                        )
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
 def upgrade(engine: Engine) -> UpgradeResult:
     """Bring the database to the newest schema.
 
@@ -111,12 +144,9 @@ def upgrade(engine: Engine) -> UpgradeResult:
     if db_file is not None and db_file.exists() and (before is not None or _has_tables(engine)):
         backup = backup_sqlite(db_file, before)
         log.info("copied the database to %s before upgrading", backup.name)
-    cfg = alembic_config()
     try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-    except OperationalError as exc:
+        run_migrations(engine, "head")
+    except DBAPIError as exc:
         raise StorageError(f"The database upgrade failed and was rolled back: {exc.orig}") from exc
     log.info("database schema upgraded from %s to %s", before, head)
     return UpgradeResult(before, head, backup)

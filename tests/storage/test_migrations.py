@@ -167,3 +167,55 @@ def test_upgrade_from_0002_gives_old_encounters_an_unrecorded_outcome(tmp_path: 
     assert tuple(row) == (None, "")
     assert _diff(engine) == []
     engine.dispose()
+
+
+def test_upgrade_rebuilds_referenced_tables_holding_data(tmp_path: Path) -> None:
+    """A signed visit with sites and doses survives the table rebuilds of later revisions.
+
+    SQLite rebuilds a table to alter it; with foreign keys on, dropping the old ``encounter``
+    while sites point at it fails, so the upgrade must switch them off for the rebuild and
+    check every reference before it commits.
+    """
+    engine = make_engine(sqlite_url(tmp_path / "old.sqlite3"))
+    migrate.run_migrations(engine, "0003")
+    stamp = "'2026-01-01 10:00:00'"
+    with engine.begin() as conn:
+        for sql in (
+            "INSERT INTO app_user (id, username, display_name, credentials, role, is_provider, "
+            f"active, password_hash, created_at) VALUES (1, 'doc', 'Doc', 'MD', 'provider', 1, 1, "
+            f"'x', {stamp})",
+            "INSERT INTO patient (id, mrn, given_name, family_name, given_key, family_key, "
+            "date_of_birth, sex, preferred_language, phone, allergies, anticoagulant, diabetes, "
+            "pregnant_or_breastfeeding, notes, payer, created_at, updated_at, void_reason, "
+            "version) VALUES (1, 'P1', 'Ana', 'Lee', 'ana', 'lee', '1970-01-01', 'female', 'en', "
+            f"'', '', 0, 0, 0, '', 'none', {stamp}, {stamp}, '', 1)",
+            "INSERT INTO medication (id, code, name, generic, drug_class, concentration, "
+            "concentration_unit, strength_label, epinephrine, source, active) VALUES (1, 'lido', "
+            "'Lidocaine 1%', "
+            "'lidocaine', 'local_anesthetic', '10', 'mg/mL', '1%', 0, 'label', 1)",
+            "INSERT INTO encounter (id, patient_id, provider_id, performed_at, indication, "
+            "icd10_codes, screening, consent_obtained, time_out_done, complications, "
+            "follow_up_plan, status, signed_by_id, signed_at, override_reasons, version, "
+            "created_at, updated_at, disposition) VALUES (1, 1, 1, "
+            f"{stamp}, 'pain', '[]', '{{}}', 1, 1, '', '', 'signed', 1, {stamp}, '[]', 2, "
+            f"{stamp}, {stamp}, 'home')",
+            "INSERT INTO injection_site (id, encounter_id, order_number, muscle_code, side, view, "
+            "point_x, point_y, technique, twitch_response, aspiration) VALUES (1, 1, 1, "
+            "'trapezius_upper', 'right', 'posterior', 0.5, 0.2, 'injection', 'local', 'negative')",
+            "INSERT INTO site_dose (id, site_id, medication_id, volume_ml, dose, dose_unit) "
+            "VALUES (1, 1, 1, '1', '10', 'mg')",
+        ):
+            conn.execute(text(sql))
+    result = migrate.upgrade(engine)
+    assert (result.before, result.after) == ("0003", migrate.head_revision())
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from injection_site")).scalar() == 1
+        assert conn.execute(text("select count(*) from site_dose")).scalar() == 1
+        assert conn.execute(text("select status from encounter")).scalar() == "signed"
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        # The signed visit is frozen after the upgrade too (the triggers of 0005 are there).
+        with pytest.raises(Exception, match="frozen"):
+            conn.execute(text("update injection_site set side = 'left'"))
+    assert _diff(engine) == []
+    engine.dispose()
