@@ -76,6 +76,12 @@ TOLERANCE_LABELS: Final[dict[Tolerance, str]] = {
 }
 #: A yes / no / not recorded fact: trigger point findings, needle intact.
 FINDING_LABELS: Final[dict[bool | None, str]] = {None: NOT_RECORDED, True: "Yes", False: "No"}
+#: A screening question's answer (``None``: the question was not asked).
+SCREENING_ANSWER_LABELS: Final[dict[bool | None, str]] = {
+    None: "Not asked",
+    True: "Yes",
+    False: "No",
+}
 
 
 def needle_text(

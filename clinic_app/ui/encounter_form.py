@@ -29,6 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.enums import SkinPrep, Tolerance
+from clinic_app.domain.labels import (
+    FINDING_LABELS,
+    NOT_RECORDED,
+    SCREENING_ANSWER_LABELS,
+    SKIN_PREP_LABELS,
+    TOLERANCE_LABELS,
+)
 from clinic_app.domain.rules import default_rules
 from clinic_app.domain.validation import PAIN_MAX, PAIN_MIN
 from clinic_app.services.dto import EncounterInput
@@ -41,20 +48,10 @@ from clinic_app.ui.sign_dialog import SignatureBox
 SCREENING_ITEMS: tuple[tuple[str, str, str], ...] = tuple(
     (q.code, q.label, q.help) for q in default_rules().questions
 )
-SKIN_PREP_LABELS = {
-    SkinPrep.ALCOHOL: "Alcohol",
-    SkinPrep.CHLORHEXIDINE: "Chlorhexidine",
-    SkinPrep.POVIDONE_IODINE: "Povidone-iodine",
-}
-TOLERANCE_LABELS = {Tolerance.WELL: "Well", Tolerance.FAIR: "Fair", Tolerance.POOR: "Poor"}
 COMPLICATION_PRESETS = ("None", "Vasovagal reaction", "Bleeding / hematoma")
-NOT_RECORDED = "Not recorded"
-_ANSWERS: tuple[tuple[str, bool | None], ...] = (("Not asked", None), ("Yes", True), ("No", False))
-_NEEDLE_INTACT: tuple[tuple[str, bool | None], ...] = (
-    (NOT_RECORDED, None),
-    ("Yes", True),
-    ("No", False),
-)
+#: Choices in the order offered: blank first, then yes, then no.
+_ANSWERS = tuple((SCREENING_ANSWER_LABELS[v], v) for v in (None, True, False))
+_NEEDLE_INTACT = tuple((FINDING_LABELS[v], v) for v in (None, True, False))
 
 
 def _combo(name: str, items: Sequence[tuple[str, Any]]) -> QComboBox:

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Side
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.labels import STATUS_LABELS
 from clinic_app.services.dto import EncounterView, PatientView, SiteDraft
 from clinic_app.ui.bodymap.widget import BodyMapWidget
 from clinic_app.ui.chart_model import ChartModel
-from clinic_app.ui.labels import STATUS_LABELS, age_in_years, local_timestamp
+from clinic_app.ui.labels import age_in_years, local_timestamp
 
 #: The two ways out of a save conflict (another workstation saved the encounter first).
 RELOAD_THEIRS_TEXT = "Reload their version"

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.domain.rules.data import default_rules
 from clinic_app.services.dto import EncounterSummary, PatientView
 from clinic_app.ui.history_model import EncounterHistoryModel
-from clinic_app.ui.labels import LANGUAGE_LABELS, SEX_LABELS, age_in_years
+from clinic_app.ui.labels import age_in_years
 
 NO_PATIENT_TEXT = "Select a patient to see their details and encounter history."
 NO_HISTORY_TEXT = "No encounters recorded for this patient yet."

@@ -47,6 +47,7 @@ def test_a_stored_string_finds_its_word() -> None:
 
 def test_findings_read_yes_no_or_not_recorded() -> None:
     assert labels.FINDING_LABELS == {True: "Yes", False: "No", None: "Not recorded"}
+    assert labels.SCREENING_ANSWER_LABELS == {True: "Yes", False: "No", None: "Not asked"}
 
 
 @pytest.mark.parametrize(
