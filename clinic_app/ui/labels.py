@@ -5,6 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from clinic_app.domain.clock import format_clinic_time, to_clinic_time
+from clinic_app.domain.labels import patient_alerts
+from clinic_app.services.dto import PatientView
+
+
+def alerts_of(patient: PatientView) -> tuple[str, ...]:
+    """The patient's clinical alerts, as every header shows them (none: empty)."""
+    return patient_alerts(
+        anticoagulant=patient.anticoagulant,
+        diabetes=patient.diabetes,
+        pregnant_or_breastfeeding=patient.pregnant_or_breastfeeding,
+    )
 
 
 def age_in_years(born: date, today: date) -> int:
