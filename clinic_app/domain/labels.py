@@ -84,6 +84,11 @@ SCREENING_ANSWER_LABELS: Final[dict[bool | None, str]] = {
 }
 
 
+def capital(text: str) -> str:
+    """First letter up, the rest untouched: "onabotulinumtoxinA" -> "OnabotulinumtoxinA"."""
+    return text[:1].upper() + text[1:]
+
+
 def needle_text(
     gauge: int | None, length_in: Decimal | str | None, blank: str = NOT_RECORDED
 ) -> str:

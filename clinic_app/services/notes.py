@@ -40,6 +40,7 @@ from clinic_app.domain.labels import (
     TECHNIQUE_LABELS,
     TOLERANCE_LABELS,
     TWITCH_LABELS,
+    capital,
     needle_text,
 )
 from clinic_app.domain.quantities import format_quantity, plain_decimal
@@ -50,11 +51,6 @@ from clinic_app.services.checks import ChecksService, draft_of
 from clinic_app.services.snapshot import build_snapshot, seal_matches
 
 E = TypeVar("E", bound=Enum)
-
-
-def capital(text: str) -> str:
-    """ "lidocaine" -> "Lidocaine" (the rest untouched: "onabotulinumtoxinA")."""
-    return text[:1].upper() + text[1:]
 
 
 def user_label(user: User | None) -> str:

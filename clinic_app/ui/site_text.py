@@ -23,6 +23,7 @@ from clinic_app.domain.labels import (
     SIDE_LABELS,
     TECHNIQUE_LABELS,
     TWITCH_LABELS,
+    capital,
     needle_text,
 )
 from clinic_app.domain.quantities import dose_of, format_quantity
@@ -225,7 +226,7 @@ class SiteFormatter:
                     key, amount = (med.name, "mL"), Decimal(dose.volume_ml)
                 else:
                     generic = self._generics.get(med.code) or self._generics.get(med.name, med.name)
-                    key, amount = (generic[:1].upper() + generic[1:], computed[1]), computed[0]
+                    key, amount = (capital(generic), computed[1]), computed[0]
                 sums[key] = sums.get(key, Decimal(0)) + amount
         return [DrugTotal(label, amount, unit) for (label, unit), amount in sums.items()]
 
@@ -256,7 +257,7 @@ class LimitTotal:
 
 def limit_total(generic: str, total: Decimal, unit: str, limit: Decimal | None) -> LimitTotal:
     """A drug's total against its limit (the engine's numbers; nothing recomputed here)."""
-    name = generic[:1].upper() + generic[1:]
+    name = capital(generic)
     amount = format_quantity(total, unit)
     if limit is None or limit <= 0:
         return LimitTotal(f"{name} {amount}")

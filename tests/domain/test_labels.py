@@ -69,6 +69,12 @@ def test_needle_text_blank_is_the_callers_choice() -> None:
     assert labels.needle_text(22, None, blank=labels.DASH) == "22 G"
 
 
+def test_capital_raises_only_the_first_letter() -> None:
+    assert labels.capital("lidocaine") == "Lidocaine"
+    assert labels.capital("onabotulinumtoxinA") == "OnabotulinumtoxinA"
+    assert labels.capital("") == ""
+
+
 def test_patient_alerts_in_a_fixed_order() -> None:
     assert (
         labels.patient_alerts(anticoagulant=False, diabetes=False, pregnant_or_breastfeeding=False)
