@@ -34,6 +34,7 @@ from reportlab.platypus import (
 )
 
 from clinic_app.domain.clock import clinic_day, format_clinic_time
+from clinic_app.domain.labels import NOT_RECORDED
 from clinic_app.reports.base import (
     BOLD,
     REGULAR,
@@ -48,7 +49,6 @@ from clinic_app.reports.tables import break_long_words, fit_widths
 RULE_GREY = colors.HexColor("#9a9a9a")
 HEADER_FILL = colors.HexColor("#e8e8e8")
 DRAFT_RED = colors.HexColor("#c0392b")
-NOT_RECORDED = "Not recorded"
 #: Printed instead of the seal when the stored content no longer matches it.
 ALTERED = "ALTERED — this note's content does not match its seal"
 #: The smallest type on the note (issue 8 §8): nothing is printed smaller.

@@ -29,6 +29,7 @@ from clinic_app.domain.rules import (
     SiteFact,
     assess,
 )
+from clinic_app.domain.screening import parse_screening
 from clinic_app.models import (
     ClinicProfile,
     Encounter,
@@ -53,11 +54,7 @@ MAX_REASON_LENGTH = 500
 
 def _answers(screening: Mapping[str, object]) -> dict[str, bool | None]:
     """The stored {"answer", "note"} pairs flattened to what the engine reads."""
-    answers: dict[str, bool | None] = {}
-    for code, value in screening.items():
-        answer = value.get("answer") if isinstance(value, Mapping) else value
-        answers[code] = answer if isinstance(answer, bool) else None
-    return answers
+    return {code: parsed.answer for code, parsed in parse_screening(screening).items()}
 
 
 def documentation_of(form: EncounterInput) -> Documentation:

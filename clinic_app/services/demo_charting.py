@@ -29,6 +29,7 @@ from clinic_app.domain.enums import (
 )
 from clinic_app.domain.formulary import FormularyEntry
 from clinic_app.domain.rules.data import FiresWhen, default_rules
+from clinic_app.domain.screening import ScreeningAnswer
 from clinic_app.services import demo_phrases as words
 from clinic_app.services.demo_phrases import DEEP_MUSCLES, PATTERNS, Pattern
 from clinic_app.services.demo_stock import Stock
@@ -163,7 +164,7 @@ def _screening(story: Story, facts: PatientFacts) -> dict[str, object]:
     for question in default_rules().questions:
         # A "not yes" question is a check that was done ("allergies reviewed").
         answer, note = known.get(question.code, (question.fires_when is FiresWhen.NOT_YES, ""))
-        answers[question.code] = {"answer": answer, "note": note if answer else ""}
+        answers[question.code] = ScreeningAnswer(answer, note if answer else "").to_json()
     return answers
 
 

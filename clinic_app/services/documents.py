@@ -19,6 +19,7 @@ from clinic_app.domain.clock import clinic_day, clinic_zone, to_clinic_time
 from clinic_app.domain.enums import DoseUnit, EncounterStatus, Language
 from clinic_app.domain.errors import NotFoundError, ValidationError
 from clinic_app.domain.handout import GivenDose, HandoutData, HandoutSite, Medicine
+from clinic_app.domain.screening import answer_of
 from clinic_app.models import (
     ClinicProfile,
     Encounter,
@@ -96,8 +97,7 @@ class ProcedureRow:
 
 def _screened_yes(encounter: Encounter, question: str) -> bool:
     """True when the visit's screening answered ``question`` with yes."""
-    answer = (encounter.screening or {}).get(question)
-    return isinstance(answer, dict) and answer.get("answer") is True
+    return answer_of(encounter.screening, question) is True
 
 
 def _handout_notes(notes: dict[str, str] | None) -> tuple[tuple[Language, str], ...]:

@@ -22,48 +22,35 @@ from clinic_app.domain.enums import (
     Aspiration,
     DoseUnit,
     EncounterStatus,
+    Sex,
+    Side,
     SkinPrep,
     Technique,
     Tolerance,
 )
 from clinic_app.domain.enums import TwitchResponse as Twitch
+from clinic_app.domain.labels import (
+    ASPIRATION_LABELS,
+    FINDING_LABELS,
+    LANGUAGE_NAMES,
+    NOT_RECORDED,
+    SEX_LABELS,
+    SIDE_LABELS,
+    SKIN_PREP_LABELS,
+    TECHNIQUE_LABELS,
+    TOLERANCE_LABELS,
+    TWITCH_LABELS,
+    capital,
+    needle_text,
+)
 from clinic_app.domain.quantities import format_quantity, plain_decimal
+from clinic_app.domain.screening import answer_of
 from clinic_app.models import Addendum, HandoutPrint, User
 from clinic_app.reports import note as report
 from clinic_app.services.checks import ChecksService, draft_of
 from clinic_app.services.snapshot import build_snapshot, seal_matches
 
 E = TypeVar("E", bound=Enum)
-
-NOT_RECORDED = report.NOT_RECORDED
-SKIN_PREP = {
-    SkinPrep.ALCOHOL: "Alcohol",
-    SkinPrep.CHLORHEXIDINE: "Chlorhexidine",
-    SkinPrep.POVIDONE_IODINE: "Povidone-iodine",
-}
-TECHNIQUE = {Technique.INJECTION: "Injection", Technique.DRY_NEEDLING: "Dry needling"}
-TWITCH = {
-    Twitch.NONE: "None",
-    Twitch.LOCAL: "Local",
-    Twitch.REFERRED: "Referred",
-    Twitch.NOT_ASSESSED: "Not assessed",
-}
-ASPIRATION = {
-    Aspiration.NEGATIVE: "Negative",
-    Aspiration.POSITIVE: "Positive",
-    Aspiration.NOT_DONE: "Not done",
-}
-NEEDLE_INTACT = {True: "Yes", False: "No", None: NOT_RECORDED}
-TOLERANCE = {Tolerance.WELL: "Well", Tolerance.FAIR: "Fair", Tolerance.POOR: "Poor"}
-
-
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-YES_NO = {True: "Yes", False: "No", None: NOT_RECORDED}
-
-
-def capital(text: str) -> str:
-    """ "lidocaine" -> "Lidocaine" (the rest untouched: "onabotulinumtoxinA")."""
-    return text[:1].upper() + text[1:]
 
 
 def user_label(user: User | None) -> str:
@@ -79,12 +66,6 @@ def person_label(person: Mapping[str, Any] | None) -> str:
         return "?"
     name, credentials = str(person.get("name", "?")), str(person.get("credentials", ""))
     return f"{name}, {credentials}" if credentials else name
-
-
-def _answer(screening: Mapping[str, object], code: str) -> bool | None:
-    value = screening.get(code)
-    answer = value.get("answer") if isinstance(value, Mapping) else value
-    return answer if isinstance(answer, bool) else None
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -115,15 +96,6 @@ def concentration_text(concentration: Decimal | None, unit: str, strength_label:
     if unit != "none" and label != exact:
         return f"{label} ({exact})"
     return label
-
-
-def needle_text(gauge: int | None, length_in: Decimal | None) -> str:
-    parts = []
-    if gauge is not None:
-        parts.append(f"{gauge} G")
-    if length_in is not None:
-        parts.append(format_quantity(length_in, "in"))
-    return " × ".join(parts) or NOT_RECORDED
 
 
 def weight_text(kg: Decimal | None, measured_on: date | None) -> str:
@@ -177,18 +149,21 @@ def dose_row(dose: Mapping[str, Any]) -> report.NoteDose:
 
 def site_row(site: Mapping[str, Any]) -> report.NoteSite:
     """One snapshot site worded for the site table."""
+    side = site.get("side")
     return report.NoteSite(
         number=int(site.get("number", 0)),
         muscle=str(site.get("muscle_name") or site.get("muscle_code") or "?"),
-        side=str(site.get("side", "?")).capitalize(),
-        technique=TECHNIQUE[_enum(Technique, site.get("technique"), Technique.INJECTION)],
+        side=SIDE_LABELS[Side(side)] if side in SIDE_LABELS else NOT_RECORDED,
+        technique=TECHNIQUE_LABELS[_enum(Technique, site.get("technique"), Technique.INJECTION)],
         needle=needle_text(site.get("needle_gauge"), _decimal(site.get("needle_length_in"))),
-        twitch=TWITCH[_enum(Twitch, site.get("twitch_response"), Twitch.NOT_ASSESSED)],
-        aspiration=ASPIRATION[_enum(Aspiration, site.get("aspiration"), Aspiration.NOT_DONE)],
+        twitch=TWITCH_LABELS[_enum(Twitch, site.get("twitch_response"), Twitch.NOT_ASSESSED)],
+        aspiration=ASPIRATION_LABELS[
+            _enum(Aspiration, site.get("aspiration"), Aspiration.NOT_DONE)
+        ],
         doses=tuple(dose_row(d) for d in site.get("doses", ())),
-        taut_band=YES_NO[site.get("taut_band")],
-        jump_sign=YES_NO[site.get("jump_sign")],
-        referred_pain=YES_NO[site.get("referred_pain_reproduced")],
+        taut_band=FINDING_LABELS[site.get("taut_band")],
+        jump_sign=FINDING_LABELS[site.get("jump_sign")],
+        referred_pain=FINDING_LABELS[site.get("referred_pain_reproduced")],
     )
 
 
@@ -242,7 +217,7 @@ def note_from_snapshot(
         patient_name=f"{patient.get('family_name', '')}, {patient.get('given_name', '')}",
         mrn=str(patient.get("mrn", "")),
         birth_date=_date(patient.get("date_of_birth")) or date.min,
-        sex=str(patient.get("sex", "unknown")).capitalize(),
+        sex=SEX_LABELS[_enum(Sex, patient.get("sex"), Sex.UNKNOWN)],
         weight=weight_text(
             _decimal(patient.get("weight_kg")), _date(patient.get("weight_measured_on"))
         ),
@@ -263,15 +238,15 @@ def note_from_snapshot(
         time_out="Performed" if form.get("time_out_done") else "Not documented",
         allergies=allergies_text(str(patient.get("allergies", "")), screening),
         anticoagulant=anticoagulant_text(bool(patient.get("anticoagulant")), screening),
-        skin_prep=SKIN_PREP[SkinPrep(skin_prep)] if skin_prep else NOT_RECORDED,
+        skin_prep=SKIN_PREP_LABELS[SkinPrep(skin_prep)] if skin_prep else NOT_RECORDED,
         sites=sites,
         muscle_count=len({(s.get("muscle_code"), s.get("side")) for s in snap.get("sites", ())}),
         pain_before=form.get("pain_before"),
         pain_after=form.get("pain_after"),
         pain_after_reason=str(form.get("pain_after_reason", "")),
-        tolerance=TOLERANCE[Tolerance(tolerance)] if tolerance else NOT_RECORDED,
+        tolerance=TOLERANCE_LABELS[Tolerance(tolerance)] if tolerance else NOT_RECORDED,
         complications=str(form.get("complications", "")) or "None recorded",
-        needle_intact=NEEDLE_INTACT[form.get("needle_intact")],
+        needle_intact=FINDING_LABELS[form.get("needle_intact")],
         disposition=str(form.get("disposition", "")) or NOT_RECORDED,
         follow_up_plan=str(form.get("follow_up_plan", "")),
         checks=tuple(
@@ -298,13 +273,13 @@ def note_from_snapshot(
 
 def allergies_text(allergies: str, screening: Mapping[str, object]) -> str:
     text = allergies.strip() or "No known allergies recorded"
-    if _answer(screening, "allergies_reviewed"):
+    if answer_of(screening, "allergies_reviewed"):
         text += " (reviewed today)"
     return text
 
 
 def anticoagulant_text(on_file: bool, screening: Mapping[str, object]) -> str:
-    answer = _answer(screening, "anticoagulant")
+    answer = answer_of(screening, "anticoagulant")
     on = on_file or answer is True
     text = "Takes an anticoagulant" if on else "No anticoagulant"
     return text + (" (asked today)" if answer is not None else " (not asked today)")
@@ -374,7 +349,7 @@ class NoteService(ChecksService):
         ).all()
         return tuple(
             report.NotePrint(
-                LANGUAGE_NAMES.get(p.language.value, p.language.value),
+                LANGUAGE_NAMES.get(p.language, p.language.value),
                 p.printed_at,
                 user_label(by) if by is not None else "",
                 p.copies,

@@ -29,7 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.enums import SkinPrep, Tolerance
+from clinic_app.domain.labels import (
+    FINDING_LABELS,
+    NOT_RECORDED,
+    SCREENING_ANSWER_LABELS,
+    SKIN_PREP_LABELS,
+    TOLERANCE_LABELS,
+)
 from clinic_app.domain.rules import default_rules
+from clinic_app.domain.screening import ScreeningAnswer
 from clinic_app.domain.validation import PAIN_MAX, PAIN_MIN
 from clinic_app.services.dto import EncounterInput
 from clinic_app.ui.checks_panel import ChecksPanel, CodesBox
@@ -41,20 +49,10 @@ from clinic_app.ui.sign_dialog import SignatureBox
 SCREENING_ITEMS: tuple[tuple[str, str, str], ...] = tuple(
     (q.code, q.label, q.help) for q in default_rules().questions
 )
-SKIN_PREP_LABELS = {
-    SkinPrep.ALCOHOL: "Alcohol",
-    SkinPrep.CHLORHEXIDINE: "Chlorhexidine",
-    SkinPrep.POVIDONE_IODINE: "Povidone-iodine",
-}
-TOLERANCE_LABELS = {Tolerance.WELL: "Well", Tolerance.FAIR: "Fair", Tolerance.POOR: "Poor"}
 COMPLICATION_PRESETS = ("None", "Vasovagal reaction", "Bleeding / hematoma")
-NOT_RECORDED = "Not recorded"
-_ANSWERS: tuple[tuple[str, bool | None], ...] = (("Not asked", None), ("Yes", True), ("No", False))
-_NEEDLE_INTACT: tuple[tuple[str, bool | None], ...] = (
-    (NOT_RECORDED, None),
-    ("Yes", True),
-    ("No", False),
-)
+#: Choices in the order offered: blank first, then yes, then no.
+_ANSWERS = tuple((SCREENING_ANSWER_LABELS[v], v) for v in (None, True, False))
+_NEEDLE_INTACT = tuple((FINDING_LABELS[v], v) for v in (None, True, False))
 
 
 def _combo(name: str, items: Sequence[tuple[str, Any]]) -> QComboBox:
@@ -331,9 +329,9 @@ class EncounterForm(QWidget):
             known = {item[0] for item in SCREENING_ITEMS}
             self._extra_screening = {k: v for k, v in form.screening.items() if k not in known}
             for code, (answer, note) in self.screening.items():
-                entry = form.screening.get(code) or {}
-                _select(answer, entry.get("answer") if isinstance(entry, dict) else None)
-                note.setText(str(entry.get("note", "")) if isinstance(entry, dict) else "")
+                entry = ScreeningAnswer.parse(form.screening.get(code))
+                _select(answer, entry.answer)
+                note.setText(entry.note)
             self.consent.setChecked(form.consent_obtained)
             self.time_out.setChecked(form.time_out_done)
             _select(self.skin_prep, form.skin_prep)
@@ -363,9 +361,9 @@ class EncounterForm(QWidget):
         """What the form shows now."""
         screening: dict[str, Any] = dict(self._extra_screening)
         for code, (answer, note) in self.screening.items():
-            value = answer.currentData()
-            if value is not None or note.text().strip():
-                screening[code] = {"answer": value, "note": note.text().strip()}
+            entry = ScreeningAnswer(answer.currentData(), note.text().strip())
+            if entry.recorded:
+                screening[code] = entry.to_json()
         codes = tuple(c.strip().upper() for c in self.icd10.text().split(",") if c.strip())
         weeks, on = self.follow_up_when.value()
         return EncounterInput(

@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.enums import Language
+from clinic_app.domain.labels import LANGUAGE_NAMES, NOT_RECORDED
 from clinic_app.ui.forms import DateField
-
-NOT_RECORDED = "Not recorded"
-LANGUAGE_NAMES = {Language.ENGLISH: "English", Language.SPANISH: "Spanish"}
 
 
 class OptionalSpin(QSpinBox):

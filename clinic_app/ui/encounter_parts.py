@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Side
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.labels import STATUS_LABELS
 from clinic_app.services.dto import EncounterView, PatientView, SiteDraft
 from clinic_app.ui.bodymap.widget import BodyMapWidget
 from clinic_app.ui.chart_model import ChartModel
-from clinic_app.ui.labels import STATUS_LABELS, age_in_years, local_timestamp
+from clinic_app.ui.labels import age_in_years, alerts_of, local_timestamp
 
 #: The two ways out of a save conflict (another workstation saved the encounter first).
 RELOAD_THEIRS_TEXT = "Reload their version"
@@ -101,15 +102,7 @@ class EncounterHeader(QWidget):
         self.allergies.setObjectName("allergies")
         self.allergies.setWordWrap(False)
         self.allergies.setProperty("none", not allergies)
-        flags = [
-            text
-            for flag, text in (
-                (patient.anticoagulant, "Anticoagulant / antiplatelet"),
-                (patient.diabetes, "Diabetes"),
-                (patient.pregnant_or_breastfeeding, "Pregnant or breastfeeding"),
-            )
-            if flag
-        ]
+        flags = alerts_of(patient)
         self.alerts = _plain_label(" · ".join(flags), "Clinical alerts")
         self.alerts.setObjectName("alerts")
         self.alerts.setWordWrap(False)

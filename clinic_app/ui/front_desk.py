@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.labels import LANGUAGE_NAMES
 from clinic_app.services.documents import MAX_COPIES, PrintRecord, ProcedureRow
 from clinic_app.ui.labels import clinic_clock, local_timestamp
 from clinic_app.ui.print_support import PrintError, load_pdf, print_pdf, printer_named
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
 SETTINGS_ORG = "clinic_app"
 SETTINGS_APP = "clinic_app"
 PRINTER_KEY = "front_desk/printer"
-LANGUAGE_NAMES = {Language.ENGLISH: "English", Language.SPANISH: "Spanish"}
 STATUS_CHOICES = (
     ("All procedures", None),
     ("Signed", "signed"),

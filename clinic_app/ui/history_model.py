@@ -10,8 +10,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from clinic_app.domain.labels import STATUS_LABELS
 from clinic_app.services.dto import EncounterSummary
-from clinic_app.ui.labels import STATUS_LABELS, local_timestamp
+from clinic_app.ui.labels import local_timestamp
 from clinic_app.ui.rows_model import RowsTableModel
 
 #: The encounter's database id, on every cell of the row.

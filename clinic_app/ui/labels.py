@@ -1,29 +1,21 @@
-"""How enum values, dates and ages read on screen (one place, so every view agrees)."""
+"""How dates, times and ages read on screen (enum words: :mod:`clinic_app.domain.labels`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from clinic_app.domain.clock import format_clinic_time, to_clinic_time
-from clinic_app.domain.enums import EncounterStatus, Language, Sex
+from clinic_app.domain.labels import patient_alerts
+from clinic_app.services.dto import PatientView
 
-SEX_LABELS: dict[Sex, str] = {
-    Sex.FEMALE: "Female",
-    Sex.MALE: "Male",
-    Sex.OTHER: "Other",
-    Sex.UNKNOWN: "Unknown",
-}
 
-#: Each language named in itself, as a patient would recognise it.
-LANGUAGE_LABELS: dict[Language, str] = {
-    Language.ENGLISH: "English",
-    Language.SPANISH: "Español",
-}
-
-STATUS_LABELS: dict[EncounterStatus, str] = {
-    EncounterStatus.DRAFT: "Draft",
-    EncounterStatus.SIGNED: "Signed",
-}
+def alerts_of(patient: PatientView) -> tuple[str, ...]:
+    """The patient's clinical alerts, as every header shows them (none: empty)."""
+    return patient_alerts(
+        anticoagulant=patient.anticoagulant,
+        diabetes=patient.diabetes,
+        pregnant_or_breastfeeding=patient.pregnant_or_breastfeeding,
+    )
 
 
 def age_in_years(born: date, today: date) -> int:

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.enums import Language, Sex
 from clinic_app.domain.errors import ClinicError, ConflictError, ValidationError
+from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.services.dto import PatientInput, PatientView
 from clinic_app.ui.forms import FORM_STYLE, DateField, FormErrors
-from clinic_app.ui.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.ui.messages import confirm_discard
 from clinic_app.ui.patient_panel import DEFAULT_PAYER, payer_label, payer_names
 

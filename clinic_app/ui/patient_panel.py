@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.domain.rules.data import default_rules
 from clinic_app.services.dto import EncounterSummary, PatientView
 from clinic_app.ui.history_model import EncounterHistoryModel
-from clinic_app.ui.labels import LANGUAGE_LABELS, SEX_LABELS, age_in_years
+from clinic_app.ui.labels import age_in_years, alerts_of
 
 NO_PATIENT_TEXT = "Select a patient to see their details and encounter history."
 NO_HISTORY_TEXT = "No encounters recorded for this patient yet."
@@ -172,15 +173,7 @@ class PatientPanel(QWidget):
             self._pages.setCurrentWidget(self._placeholder)
             return
         self._name.setText(patient.display_name)
-        alerts = [
-            text
-            for flag, text in (
-                (patient.anticoagulant, "Anticoagulant / antiplatelet"),
-                (patient.diabetes, "Diabetes"),
-                (patient.pregnant_or_breastfeeding, "Pregnant or breastfeeding"),
-            )
-            if flag
-        ]
+        alerts = alerts_of(patient)
         self._alerts.setText(" · ".join(alerts))
         self._alerts.setVisible(bool(alerts))
         age = age_in_years(patient.date_of_birth, self._today())

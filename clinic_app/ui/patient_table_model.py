@@ -13,9 +13,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.domain.validation import search_key
 from clinic_app.services.dto import PatientView
-from clinic_app.ui.labels import LANGUAGE_LABELS, SEX_LABELS, age_in_years
+from clinic_app.ui.labels import age_in_years
 from clinic_app.ui.rows_model import RowsTableModel
 
 #: The patient's database id, on every cell of the row (survives a sort proxy).

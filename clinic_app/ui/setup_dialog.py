@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.enums import Language, Role
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.labels import LANGUAGE_LABELS
 from clinic_app.domain.validation import MIN_PASSWORD_LENGTH
 from clinic_app.services.dto import ClinicProfileData, ClinicProfileView, NewUser, UserView
 from clinic_app.ui.forms import FORM_STYLE, FormErrors
-from clinic_app.ui.labels import LANGUAGE_LABELS
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices

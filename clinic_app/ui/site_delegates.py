@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain.labels import DASH
 from clinic_app.domain.quantities import format_quantity, plain_decimal
 from clinic_app.services.dto import DoseInput, LotView
 from clinic_app.ui import messages
 from clinic_app.ui.favourites import MedicationChoices
 from clinic_app.ui.site_table_model import SiteTableModel
-from clinic_app.ui.site_text import NEEDLE_GAUGES, NEEDLE_LENGTHS_IN, NOT_RECORDED, Column
+from clinic_app.ui.site_text import NEEDLE_GAUGES, NEEDLE_LENGTHS_IN, Column
 
 #: The lot list's last item: asks why no lot can be recorded, and keeps the typed reason.
 ASK_LOT_REASON = "Lot not available…"
@@ -215,7 +216,7 @@ class LotDelegate(_RowDelegate):
             names.append(f"Lot of {med.name if med else 'medication'}")
         editor = _ComboRowEditor(parent, names)
         for combo, dose, name in zip(editor.combos, doses, names, strict=True):
-            combo.addItem(f"{NOT_RECORDED} not recorded", None)
+            combo.addItem(f"{DASH} not recorded", None)
             for lot in self._lots_for(dose.medication_id):
                 combo.addItem(f"{lot.lot_number} (exp {lot.expires_on.isoformat()})", lot.id)
             combo.addItem(ASK_LOT_REASON, _ASK)
@@ -273,10 +274,10 @@ class NeedleDelegate(_RowDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         editor = _ComboRowEditor(parent, ["Needle gauge", "Needle length"])
         gauge, length = editor.combos
-        gauge.addItem(f"{NOT_RECORDED} G", None)
+        gauge.addItem(f"{DASH} G", None)
         for g in NEEDLE_GAUGES:
             gauge.addItem(f"{g} G", g)
-        length.addItem(f"{NOT_RECORDED} in", None)
+        length.addItem(f"{DASH} in", None)
         for x in NEEDLE_LENGTHS_IN:
             length.addItem(format_quantity(x, "in"), x)
         self._watch(editor)

@@ -8,6 +8,13 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer,
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from clinic_app.domain.labels import (
+    ASPIRATION_LABELS,
+    FINDING_LABELS,
+    SIDE_LABELS,
+    TECHNIQUE_LABELS,
+    TWITCH_LABELS,
+)
 from clinic_app.services.dto import LotView
 from clinic_app.ui.favourites import MedicationChoices
 from clinic_app.ui.site_delegates import (
@@ -18,16 +25,7 @@ from clinic_app.ui.site_delegates import (
     VolumeDelegate,
 )
 from clinic_app.ui.site_table_model import SiteKeyRole, SiteTableModel
-from clinic_app.ui.site_text import (
-    ASPIRATION_LABELS,
-    FINDING_COLUMNS,
-    FINDING_LABELS,
-    HEADERS,
-    SIDE_LABELS,
-    TECHNIQUE_LABELS,
-    TWITCH_LABELS,
-    Column,
-)
+from clinic_app.ui.site_text import FINDING_COLUMNS, HEADERS, Column
 
 
 class SiteTableView(QTableView):

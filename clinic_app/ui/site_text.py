@@ -14,29 +14,25 @@ from html import escape as html_escape
 from typing import Any
 
 from clinic_app.domain.catalog import Catalog, default_catalog
-from clinic_app.domain.enums import Aspiration, DoseUnit, Side, Technique, TwitchResponse
+from clinic_app.domain.enums import DoseUnit, Technique
 from clinic_app.domain.formulary import default_formulary
+from clinic_app.domain.labels import (
+    ASPIRATION_LABELS,
+    DASH,
+    FINDING_LABELS,
+    SIDE_LABELS,
+    TECHNIQUE_LABELS,
+    TWITCH_LABELS,
+    capital,
+    needle_text,
+)
 from clinic_app.domain.quantities import dose_of, format_quantity
 from clinic_app.services.dto import DoseInput, LotView, MedicationView, SiteDraft
 
-NOT_RECORDED = "—"
 #: Gauges and lengths offered (tpi-reference.md §4: 25–27 G × 1.25–1.5 in superficial,
 #: 21–22 G × 2–3.5 in spinal needles for deep muscles; 30–32 G dry-needling filaments).
 NEEDLE_GAUGES = (18, 20, 21, 22, 23, 25, 27, 30, 32)
 NEEDLE_LENGTHS_IN = tuple(Decimal(x) for x in ("0.5", "1", "1.25", "1.5", "2", "2.5", "3", "3.5"))
-SIDE_LABELS = {Side.LEFT: "Left", Side.RIGHT: "Right"}
-TECHNIQUE_LABELS = {Technique.INJECTION: "Injection", Technique.DRY_NEEDLING: "Dry needling"}
-TWITCH_LABELS = {
-    TwitchResponse.NOT_ASSESSED: "Not assessed",
-    TwitchResponse.NONE: "None",
-    TwitchResponse.LOCAL: "Local",
-    TwitchResponse.REFERRED: "Referred",
-}
-ASPIRATION_LABELS = {
-    Aspiration.NOT_DONE: "Not done",
-    Aspiration.NEGATIVE: "Negative",
-    Aspiration.POSITIVE: "Positive",
-}
 
 
 class Column(IntEnum):
@@ -83,7 +79,6 @@ FINDING_COLUMNS = {
     Column.JUMP_SIGN: "jump_sign",
     Column.REFERRED_PAIN: "referred_pain_reproduced",
 }
-FINDING_LABELS: dict[bool | None, str] = {None: "Not recorded", True: "Yes", False: "No"}
 HEADER_TIPS = {
     Column.DOSE: "Concentration × volume, computed",
     Column.TAUT_BAND: "A taut band palpated at the point",
@@ -109,14 +104,6 @@ class DrugTotal:
         return f"{self.label}: {format_quantity(self.amount, self.unit)}"
 
 
-def needle_text(gauge: int | None, length: Decimal | str | None) -> str:
-    """ "25 G × 1.5 in", "25 G", "1.5 in" or "—"."""
-    parts = [f"{gauge} G"] if gauge is not None else []
-    if length is not None:
-        parts.append(format_quantity(Decimal(length), "in"))
-    return " × ".join(parts) or NOT_RECORDED
-
-
 def edit_value(draft: SiteDraft, column: Column) -> Any:
     """A column's value as editors take and give it (its EditRole)."""
     site = draft.site
@@ -140,7 +127,7 @@ def edit_value(draft: SiteDraft, column: Column) -> Any:
 
 
 def _finding_text(value: bool | None) -> str:
-    return NOT_RECORDED if value is None else FINDING_LABELS[value]
+    return DASH if value is None else FINDING_LABELS[value]
 
 
 class SiteFormatter:
@@ -180,9 +167,9 @@ class SiteFormatter:
         texts = {
             Column.NUMBER: str(row + 1),
             Column.MUSCLE: self.muscle_name(site.muscle_code),
-            Column.SIDE: SIDE_LABELS[site.side] if site.side else NOT_RECORDED,
+            Column.SIDE: SIDE_LABELS[site.side] if site.side else DASH,
             Column.TECHNIQUE: TECHNIQUE_LABELS[site.technique],
-            Column.NEEDLE: needle_text(site.needle_gauge, site.needle_length_in),
+            Column.NEEDLE: needle_text(site.needle_gauge, site.needle_length_in, blank=DASH),
             Column.TWITCH: TWITCH_LABELS[site.twitch_response],
             Column.ASPIRATION: ASPIRATION_LABELS[site.aspiration],
             Column.TAUT_BAND: _finding_text(site.taut_band),
@@ -199,9 +186,9 @@ class SiteFormatter:
             return format_quantity(Decimal(dose.volume_ml), "mL")
         if column == Column.DOSE:
             computed = self.dose(dose)
-            return NOT_RECORDED if computed is None else format_quantity(*computed)
+            return DASH if computed is None else format_quantity(*computed)
         if dose.lot_id is None:
-            return LOT_NOT_AVAILABLE if dose.lot_missing_reason else NOT_RECORDED
+            return LOT_NOT_AVAILABLE if dose.lot_missing_reason else DASH
         lot = self.lots.get(dose.lot_id)
         return lot.lot_number if lot else f"#{dose.lot_id}"
 
@@ -239,7 +226,7 @@ class SiteFormatter:
                     key, amount = (med.name, "mL"), Decimal(dose.volume_ml)
                 else:
                     generic = self._generics.get(med.code) or self._generics.get(med.name, med.name)
-                    key, amount = (generic[:1].upper() + generic[1:], computed[1]), computed[0]
+                    key, amount = (capital(generic), computed[1]), computed[0]
                 sums[key] = sums.get(key, Decimal(0)) + amount
         return [DrugTotal(label, amount, unit) for (label, unit), amount in sums.items()]
 
@@ -270,7 +257,7 @@ class LimitTotal:
 
 def limit_total(generic: str, total: Decimal, unit: str, limit: Decimal | None) -> LimitTotal:
     """A drug's total against its limit (the engine's numbers; nothing recomputed here)."""
-    name = generic[:1].upper() + generic[1:]
+    name = capital(generic)
     amount = format_quantity(total, unit)
     if limit is None or limit <= 0:
         return LimitTotal(f"{name} {amount}")

@@ -189,3 +189,33 @@ def test_needle_intact_and_disposition_reach_the_note(
     )
     assert services.encounters.get(c.encounter_id).form.needle_intact is False
     assert c.notes.note_data(c.encounter_id).needle_intact == "No"
+
+
+def test_a_snapshot_site_is_worded_with_the_screens_words() -> None:
+    from clinic_app.services.notes import site_row
+
+    row = site_row(
+        {
+            "number": 2,
+            "muscle_name": "Upper trapezius",
+            "side": "left",
+            "technique": "dry_needling",
+            "needle_gauge": 30,
+            "needle_length_in": "1.5",
+            "twitch_response": "local",
+            "aspiration": "not_done",
+            "taut_band": True,
+            "jump_sign": False,
+        }
+    )
+    assert (row.side, row.technique, row.needle, row.twitch, row.aspiration) == (
+        "Left",
+        "Dry needling",
+        "30 G × 1.5 in",
+        "Local",
+        "Not done",
+    )
+    assert (row.taut_band, row.jump_sign, row.referred_pain) == ("Yes", "No", "Not recorded")
+    # A side not recorded reads as such (it used to print "None").
+    assert site_row({"side": None}).side == "Not recorded"
+    assert site_row({}).needle == "Not recorded"

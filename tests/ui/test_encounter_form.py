@@ -6,10 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from clinic_app.domain.enums import SkinPrep, Tolerance
+from clinic_app.domain.labels import NOT_RECORDED
 from clinic_app.domain.rules import default_rules
 from clinic_app.services.dto import EncounterInput
 from clinic_app.ui.checks_panel import CHECKS_EMPTY_TEXT
-from clinic_app.ui.encounter_form import NOT_RECORDED, EncounterForm
+from clinic_app.ui.encounter_form import EncounterForm
 
 FULL = EncounterInput(
     indication="Myofascial pain, right upper trapezius\nfor 3 months",

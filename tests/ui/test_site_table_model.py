@@ -25,7 +25,7 @@ from clinic_app.ui.site_table_model import (
     SiteTableModel,
     keys_for_numbers,
 )
-from clinic_app.ui.site_text import Column, needle_text
+from clinic_app.ui.site_text import Column
 
 LIDO, TRIAM, SALINE, BUPI, LIDO2 = 1, 2, 3, 4, 5
 
@@ -179,7 +179,6 @@ def test_texts_of_every_column(chart, model):
     assert cell(model, 0, Column.MEDICATION, EDIT) == chart.at(0).draft.doses
     assert cell(model, 0, Column.NUMBER, DraftRole) == chart.at(0).draft
     assert model.headerData(Column.DOSE, Qt.Orientation.Horizontal) == "Dose"
-    assert needle_text(None, "2") == "2 in"
 
 
 def test_dose_is_computed_exactly(chart, model):

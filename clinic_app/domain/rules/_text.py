@@ -7,6 +7,7 @@ from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
 from clinic_app.domain.enums import Side
+from clinic_app.domain.labels import capital as capital  # re-exported for the rules
 from clinic_app.domain.quantities import plain_decimal
 
 
@@ -31,11 +32,6 @@ def sites_text(numbers: Iterable[int]) -> str:
     ordered = sorted(set(numbers))
     noun = "site" if len(ordered) == 1 else "sites"
     return f"{noun} {join_and([str(n) for n in ordered])}"
-
-
-def capital(text: str) -> str:
-    """First letter up, the rest untouched: "onabotulinumtoxinA" -> "OnabotulinumtoxinA"."""
-    return text[:1].upper() + text[1:]
 
 
 def percent(share: Fraction) -> str:
