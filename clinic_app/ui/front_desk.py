@@ -13,19 +13,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QDate, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressDialog,
     QPushButton,
     QSplitter,
@@ -38,6 +35,7 @@ from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.documents import MAX_COPIES, PrintRecord, ProcedureRow
+from clinic_app.ui import messages
 from clinic_app.ui.labels import clinic_clock, local_timestamp
 from clinic_app.ui.print_support import PrintError, load_pdf, print_pdf, printer_named
 from clinic_app.ui.rows_model import Index, RowsTableModel
@@ -419,17 +417,12 @@ class FrontDeskWindow(QMainWindow):
         printer = printer_named(self.remembered_printer()) or QPrinter(
             QPrinter.PrinterMode.HighResolution
         )
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print handout")
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return printer
+        return messages.ask_printer(self, "Print handout", printer)
 
     def ask_save_path(self, suggested: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(
+        return messages.ask_save_file(
             self, "Save handout as PDF", suggested, "PDF documents (*.pdf)"
         )
-        return path
 
     def print_selected(self) -> bool:
         """Print the shown handout after the print dialog; True when printed and logged."""
@@ -541,7 +534,7 @@ class FrontDeskWindow(QMainWindow):
 
     # ------------------------------------------------------------------ messages
     def _warn(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        messages.warn(self, title, text)
 
     def _inform(self, title: str, text: str) -> None:
-        QMessageBox.information(self, title, text)
+        messages.inform(self, title, text)

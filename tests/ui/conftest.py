@@ -20,6 +20,8 @@ from clinic_app.services.container import AppServices, build_services
 from clinic_app.services.dto import ClinicProfileData, NewUser, PatientInput, PatientView, UserView
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
+from clinic_app.ui import messages
+from tests.ui.prompts import Prompts
 
 ADMIN_PASSWORD = "correct horse battery"
 
@@ -101,3 +103,13 @@ def set_demo(ui_engine: Engine) -> Callable[[bool], None]:
             conn.execute(text("UPDATE clinic_profile SET is_demo = :flag"), {"flag": is_demo})
 
     return set_flag
+
+
+@pytest.fixture(autouse=True)
+def prompts() -> Iterator[Prompts]:
+    """Answers every prompt of this UI test; unanswered prompts and unused answers fail it."""
+    answers = Prompts()
+    previous = messages.set_answerer(answers)
+    yield answers
+    messages.set_answerer(previous)
+    answers.verify()
