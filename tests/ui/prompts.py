@@ -38,8 +38,8 @@ class Prompts:
     @staticmethod
     def _check_name(name: str) -> None:
         shown_by = getattr(messages, name, None)
-        is_prompt = inspect.isfunction(shown_by) and not name.startswith("_")
-        assert is_prompt and name != "set_answerer", f"messages has no prompt {name!r}"
+        is_prompt = inspect.isfunction(shown_by) and name[0] != "_" and name != "set_answerer"
+        assert is_prompt, f"messages has no prompt {name!r}"
 
     def answer(self, name: str, *values: Any) -> None:
         """Answer the next prompts, each named ``name``, with ``values`` in order.
