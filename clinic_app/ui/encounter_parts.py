@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Side
 from clinic_app.domain.errors import ClinicError
@@ -80,7 +81,7 @@ class EncounterHeader(QWidget):
         encounter: EncounterView,
         parent: QWidget | None = None,
         *,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = clock.today,
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Patient and encounter")

@@ -6,7 +6,7 @@ action; the window keeps only plain rows and ids between events.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import clock
 from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
@@ -163,7 +164,7 @@ class FrontDeskWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        today = clinic_day(datetime.now(UTC), self._zone)  # the clinic's today
+        today = clinic_day(clock.now(), self._zone)  # the clinic's today
         self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")

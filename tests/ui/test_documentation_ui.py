@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Language, Side
 from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
@@ -44,7 +45,7 @@ def visit(services, admin, make_patient) -> Visit:
     """A draft with one lidocaine site and NO lot (lidocaine is stocked by lot), form empty."""
     patient = make_patient(family_name="Okafor")
     meds = {m.code: m.id for m in services.clinic.medications()}
-    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-88", date.today() + timedelta(days=90))
+    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-88", clock.today() + timedelta(days=90))
     enc = services.encounters.create(patient.id, admin.id)
     services.encounters.save_draft(
         enc.id,
@@ -250,7 +251,7 @@ def test_relief_is_asked_only_at_a_repeat_visit(qtbot, open_editor, services, ad
     assert not first.form.relief.isVisibleTo(first.form)
     first.close()
     later = services.encounters.create(
-        visit.patient_id, admin.id, datetime.now(UTC) + timedelta(minutes=5)
+        visit.patient_id, admin.id, clock.now() + timedelta(minutes=5)
     )
     editor = open_editor(later.id)
     assert editor.form.relief.isVisibleTo(editor.form)
@@ -262,7 +263,7 @@ def test_new_form_fields_round_trip_through_autosave(qtbot, open_editor, service
         services.clinic.profile().__class__(name="Clinic", follow_up_weeks=5)
     )
     later = services.encounters.create(
-        visit.patient_id, admin.id, datetime.now(UTC) + timedelta(minutes=5)
+        visit.patient_id, admin.id, clock.now() + timedelta(minutes=5)
     )
     editor = open_editor(later.id)
     form = editor.form

@@ -6,7 +6,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
 from sqlalchemy import text
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Side, Technique, TwitchResponse
 from clinic_app.domain.errors import ClinicError, StorageError
@@ -73,7 +74,9 @@ def questions(prompts: Prompts) -> Prompts:
 def chart(services, admin, make_patient) -> Chart:
     patient = make_patient(family_name="Kowalski", given_name="Łukasz", allergies="Latex")
     meds = {m.code: m.id for m in services.clinic.medications()}
-    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-2291", date.today() + timedelta(days=90))
+    lot = services.clinic.add_lot(
+        meds["lidocaine_1"], "LD-2291", clock.today() + timedelta(days=90)
+    )
     encounter = services.encounters.create(patient.id, admin.id)
     services.encounters.save_draft(
         encounter.id,
@@ -345,7 +348,7 @@ def test_a_signed_encounter_opens_read_only(qtbot, open_editor, ui_engine, chart
 
 def test_repeat_last_visit_opens_a_prefilled_draft_with_a_banner(qtbot, services, chart):
     old_lot = services.clinic.add_lot(
-        chart.meds["lidocaine_1"], "OLD-1", date.today() - timedelta(days=3)
+        chart.meds["lidocaine_1"], "OLD-1", clock.today() - timedelta(days=3)
     )
     previous = services.encounters.get(chart.encounter_id)
     drafts = [
@@ -585,7 +588,7 @@ def test_new_sites_use_the_technique_needle_and_favourite(open_editor, chart):
 
 
 def test_the_lot_picker_offers_only_usable_lots(services, open_editor, chart):
-    services.clinic.add_lot(chart.meds["lidocaine_1"], "GONE-9", date.today() - timedelta(days=1))
+    services.clinic.add_lot(chart.meds["lidocaine_1"], "GONE-9", clock.today() - timedelta(days=1))
     editor = open_editor(chart.encounter_id)
     assert [lot.lot_number for lot in editor.lots_for(chart.meds["lidocaine_1"])] == ["LD-2291"]
 
@@ -680,7 +683,7 @@ def test_volume_cell_refuses_a_negative_volume(qtbot, open_editor, chart):
 
 def test_lot_and_needle_cells(qtbot, services, open_editor, chart):
     services.clinic.add_lot(
-        chart.meds["lidocaine_1"], "LD-3000", date.today() + timedelta(days=400)
+        chart.meds["lidocaine_1"], "LD-3000", clock.today() + timedelta(days=400)
     )
     editor = open_editor(chart.encounter_id)
     editor.autosave_timer.setInterval(60_000)
@@ -836,7 +839,7 @@ def pacific_time() -> Iterator[None]:
 
 
 def test_the_visit_day_is_the_local_day(pacific_time, qtbot, open_editor, services, chart):
-    utc_day = date.today() - timedelta(days=10)
+    utc_day = clock.today() - timedelta(days=10)
     performed = datetime(utc_day.year, utc_day.month, utc_day.day, 3, 0, tzinfo=UTC)
     local_day = utc_day - timedelta(days=1)  # 03:00 UTC is 19:00 the evening before
     lot = services.clinic.add_lot(chart.meds["lidocaine_1"], "EVE-7", local_day)
@@ -863,7 +866,7 @@ def test_the_visit_day_is_the_local_day(pacific_time, qtbot, open_editor, servic
 # ---------------------------------------------------------------- drafts of earlier days
 @pytest.fixture
 def past_draft(services, chart) -> int:
-    two_days_ago = datetime.now(UTC) - timedelta(days=2)
+    two_days_ago = clock.now() - timedelta(days=2)
     visit = services.encounters.create(chart.patient.id, chart.provider.id, two_days_ago)
     services.encounters.save_draft(
         visit.id,
@@ -924,7 +927,7 @@ def lidocaine_chart(services, admin, make_patient) -> Chart:
     """Lidocaine 2% at two sites (7.5 mL + 1 mL = 170 mg), no weight, on an anticoagulant."""
     patient = make_patient(family_name="Nguyễn", anticoagulant=True)
     meds = {m.code: m.id for m in services.clinic.medications()}
-    lot = services.clinic.add_lot(meds["lidocaine_2"], "LD2-7", date.today() + timedelta(days=90))
+    lot = services.clinic.add_lot(meds["lidocaine_2"], "LD2-7", clock.today() + timedelta(days=90))
     encounter = services.encounters.create(patient.id, admin.id)
     services.encounters.save_draft(
         encounter.id,

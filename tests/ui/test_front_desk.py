@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
+from clinic_app.domain import clock
 from clinic_app.domain.enums import Language, Side
 from clinic_app.services.container import AppServices
 from clinic_app.services.dto import EncounterInput, PatientView, UserView
@@ -21,7 +21,7 @@ from tests.ui.prompts import Prompts
 
 
 def procedure(services: AppServices, admin: UserView, patient: PatientView) -> int:
-    enc = services.encounters.create(patient.id, admin.id, performed_at=datetime.now().astimezone())
+    enc = services.encounters.create(patient.id, admin.id, performed_at=clock.now().astimezone())
     services.encounters.save_draft(
         enc.id, enc.version, EncounterInput(), [site("infraspinatus", Side.LEFT)]
     )
@@ -56,7 +56,7 @@ def pdf_printer(path: Path) -> QPrinter:
 def test_models_pass_the_model_tester(
     qtmodeltester: object, services: AppServices, day: list[int]
 ) -> None:
-    rows = services.documents.procedures_on(datetime.now().astimezone().date())
+    rows = services.documents.procedures_on(clock.now().astimezone().date())
     model = ProcedureTableModel()
     model.set_rows(rows)
     qtmodeltester.check(model)  # type: ignore[attr-defined]

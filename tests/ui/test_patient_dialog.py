@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from clinic_app.domain import clock
 from clinic_app.domain.enums import Language, Sex
 from clinic_app.domain.errors import StorageError
 from clinic_app.ui.patient_dialog import PatientDialog
@@ -78,7 +79,7 @@ def test_duplicate_mrn_is_shown_on_the_mrn_field_and_keeps_input(qtbot, new_dial
 
 
 def test_future_birth_date_is_refused(qtbot, new_dialog, services):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     fill(new_dialog, date_of_birth=tomorrow)
     with qtbot.assertNotEmitted(new_dialog.finished):
         new_dialog.accept()
@@ -211,7 +212,7 @@ def test_typing_a_new_weight_drops_the_old_weights_date(qtbot, services, make_pa
     with qtbot.waitSignal(dialog.patient_saved) as saved:
         dialog.accept()
     assert saved.args[0].weight_kg == Decimal("78.0")
-    assert saved.args[0].weight_measured_on == date.today()
+    assert saved.args[0].weight_measured_on == clock.today()
 
 
 # ---------------------------------------------------------------- payer profile
