@@ -56,8 +56,9 @@ def open_services(url: str) -> AppServices:
 
 def run_gui(url: str) -> int:
     """Start the Qt application on ``url``; returns the process exit code."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
+    from clinic_app.ui import messages
     from clinic_app.ui.fonts import install_fonts
     from clinic_app.ui.startup import create_main_window, run_startup
 
@@ -71,7 +72,7 @@ def run_gui(url: str) -> int:
         services = open_services(url)
     except ClinicError as exc:
         print(f"clinic-app: {exc}", file=sys.stderr)
-        QMessageBox.critical(None, "clinic_app cannot start", str(exc))
+        messages.fatal("clinic_app cannot start", str(exc))
         return 2
     try:
         if not run_startup(services):

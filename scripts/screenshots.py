@@ -2,6 +2,9 @@
 
 Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [--out docs/screenshots]
 (`make screenshots` does exactly this). Nothing touches the user's own database.
+
+The app's clock is stopped at :data:`SCREENSHOT_TIME` in the demo clinic's zone, so the
+pictures change only when the app does, not with the day they are made on.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from clinic_app.app import open_services
+from clinic_app.domain import clock
 from clinic_app.domain.bodymap import FigureView, default_bodymap
 from clinic_app.domain.enums import (
     Aspiration,
@@ -33,7 +38,7 @@ from clinic_app.domain.enums import (
     TwitchResponse,
 )
 from clinic_app.services.container import AppServices
-from clinic_app.services.demo import DEMO_PASSWORD, seed_demo
+from clinic_app.services.demo import DEMO_PASSWORD, DEMO_TIMEZONE, seed_demo
 from clinic_app.services.demo_names import PROVIDERS
 from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
 from clinic_app.services.notes import NoteService
@@ -48,6 +53,8 @@ from clinic_app.ui.setup_dialog import SetupDialog
 from clinic_app.ui.sign_dialog import SignDialog
 
 ROOT = Path(__file__).resolve().parents[1]
+# A Monday morning at the demo clinic (10:30 in Chicago).
+SCREENSHOT_TIME = datetime(2026, 11, 23, 16, 30, tzinfo=UTC)
 
 # (muscle, side, technique, doses as (medication code, mL)) for the showcase encounter.
 SHOWCASE = [
@@ -102,7 +109,7 @@ def showcase_encounter(services: AppServices, patient_id: int, provider_id: int)
             usable[0].id
             if usable
             else services.clinic.add_lot(
-                meds[code], f"SC-{code[:4].upper()}", date.today() + timedelta(days=240)
+                meds[code], f"SC-{code[:4].upper()}", clock.today() + timedelta(days=240)
             ).id
         )
     drafts = []
@@ -278,12 +285,18 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    # This computer's day (patients' ages, date pickers) is the demo clinic's, wherever it runs.
+    os.environ["TZ"] = DEMO_TIMEZONE
+    time.tzset()
+    clock.set_clock(clock.fixed_clock(SCREENSHOT_TIME))
     app = QApplication.instance() or QApplication(sys.argv)
     if isinstance(app, QApplication):
         install_fonts(app)  # as the app does at start-up: demo names in every script show
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-
+    # A fixed folder, not a random one: the status bar shows the database's path.
+    folder = Path(tempfile.gettempdir()) / "clinic_app-screenshots"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    try:
         fresh = open_services(sqlite_url(folder / "new.sqlite3"))
         setup = SetupDialog(fresh)
         save(setup, args.out / "first-run-setup.png")
@@ -308,6 +321,8 @@ def main() -> int:
         front_desk_shot(demo, args.out)
         signed_editor_shot(demo, args.out, showcase)
         demo.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     app.processEvents()
     return 0
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from clinic_app.domain import clock
 from clinic_app.models import Base
 from clinic_app.services.base import Actor
 from clinic_app.services.checks import ChecksService
@@ -39,6 +41,16 @@ def pg_url() -> str:
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def set_now() -> Iterator[Callable[[datetime], None]]:
+    """``set_now(moment)`` stops the app's clock at ``moment`` (aware) for this test.
+
+    Every test ends with the computer's clock again, whether it set one or not.
+    """
+    yield lambda moment: clock.set_clock(clock.fixed_clock(moment))
+    clock.set_clock(None)
 
 
 @pytest.fixture(autouse=True)

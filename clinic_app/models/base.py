@@ -10,6 +10,7 @@ from sqlalchemy import DateTime, Dialect, MetaData, Numeric, String
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from clinic_app.domain import clock
 from clinic_app.domain.quantities import plain_decimal
 
 # One naming convention, so that Alembic names (and can later drop) every constraint the
@@ -25,7 +26,7 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     """The current instant, timezone-aware, in UTC (used as a callable column default)."""
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

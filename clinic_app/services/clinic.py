@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from clinic_app.domain import clock
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import DoseUnit, Role
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -341,7 +342,7 @@ class ClinicService(Service):
 
     def usable_lots(self, medication_id: int, on: date | None = None) -> list[LotView]:
         """Lots of a medication that have not expired on ``on`` (today by default)."""
-        day = on or date.today()
+        day = on or clock.today()
         with self._tx() as session:
             lots = session.scalars(
                 select(MedicationLot)

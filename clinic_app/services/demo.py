@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_app.domain import clock
 from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Language, Role, Sex
 from clinic_app.domain.errors import ConflictError, ValidationError
@@ -178,7 +179,7 @@ class DemoSeeder(Service):
         progress: Callable[[str], None] | None,
     ) -> DemoSummary:
         rng = random.Random(seed)
-        self._now = datetime.now(UTC)
+        self._now = clock.now()
         self._day = today or clinic_day(self._now, DEMO_TIMEZONE)
         self._zone = ZoneInfo(DEMO_TIMEZONE)
         with self._tx() as session:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from clinic_app.domain import clock
 from clinic_app.domain import validation as v
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.domain.rules.data import default_rules
@@ -122,7 +123,7 @@ class PatientService(Service):
 
     def create(self, data: PatientInput, today: date | None = None) -> PatientView:
         """Register a new patient; refuses a duplicate MRN (case-insensitive)."""
-        values = self._clean(data, today or date.today())
+        values = self._clean(data, today or clock.today())
         with self._tx() as session:
             self._check_mrn_free(session, str(values["mrn"]), None)
             patient = Patient(**values)
@@ -144,7 +145,7 @@ class PatientService(Service):
         ``expected_version`` is the version the form was loaded from; when another
         workstation saved in between, the edit is refused instead of overwriting theirs.
         """
-        values = self._clean(data, today or date.today())
+        values = self._clean(data, today or clock.today())
         with self._tx() as session:
             patient = self._load(session, patient_id)
             if patient.voided_at is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from clinic_app.domain import clock
 from clinic_app.domain.errors import StorageError
 from clinic_app.storage.location import sqlite_path
 
@@ -75,7 +75,7 @@ def _has_tables(engine: Engine) -> bool:
 
 def backup_sqlite(db_file: Path, revision: str | None) -> Path:
     """Copy an SQLite database with SQLite's online backup (safe with WAL and readers)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     target = db_file.with_name(
         f"{db_file.stem}.before-{revision or 'none'}-{stamp}{db_file.suffix}"
     )

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileData, ClinicProfileView
+from clinic_app.ui import messages
 from clinic_app.ui.forms import FORM_STYLE, FormErrors
 from clinic_app.ui.messages import confirm_discard
 from clinic_app.ui.rule_settings import DocumentationRulesBox
@@ -259,9 +259,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         self.fahrenheit.setText(f"= {celsius * 9 / 5 + 32:.1f} °F")
 
     def on_choose_logo(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, "Choose the clinic's logo", "", LOGO_FILTER
-        )
+        path = messages.ask_open_file(self, "Choose the clinic's logo", LOGO_FILTER)
         if not path:
             return
         self.errors.clear()

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox
 
 from clinic_app.domain.errors import ClinicError
-from clinic_app.ui.encounter_parts import RELOAD_THEIRS_TEXT, SAVE_AS_NEW_TEXT, ask_conflict_close
+from clinic_app.ui import messages
+from clinic_app.ui.encounter_parts import (
+    DISCARD_MINE_TEXT,
+    RELOAD_THEIRS_TEXT,
+    SAVE_AS_NEW_TEXT,
+)
 from clinic_app.ui.labels import local_timestamp
 
 if TYPE_CHECKING:
@@ -72,15 +77,7 @@ class ConflictHandler:
     def reload_theirs(self) -> bool:
         """Drop the editor's edits (after asking) and show the encounter as stored now."""
         editor = self._editor
-        answer = QMessageBox.question(
-            editor,
-            "Reload their version?",
-            "Your edits in this window will be discarded and the encounter shown as it was "
-            "saved on the other workstation.",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Discard:
+        if not messages.confirm_reload_theirs(editor):
             return False
         try:
             encounter = editor.services.encounters.get(editor.encounter_id)
@@ -137,19 +134,13 @@ class ConflictHandler:
         editor = self._editor
         buttons = QMessageBox.StandardButton
         if editor.is_dirty() and not self:
-            answer = QMessageBox.question(
-                editor,
-                "Unsaved changes",
-                "Some changes to this encounter are not saved yet.",
-                buttons.Save | buttons.Discard | buttons.Cancel,
-                buttons.Save,
-            )
+            answer = messages.ask_unsaved_close(editor)
             if answer == buttons.Cancel:
                 return False
             if answer == buttons.Save and not editor.save_now() and not self:
                 return False
         if editor.is_dirty() and self:
-            answer = ask_conflict_close(editor)
+            answer = messages.ask_conflict_close(editor, SAVE_AS_NEW_TEXT, DISCARD_MINE_TEXT)
             if answer == buttons.Cancel:
                 return False
             if answer == buttons.Save:

@@ -16,7 +16,7 @@ visit is not changed by accident; signed encounters are always read-only.
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, date, datetime
+from datetime import date
 from html import escape as html_escape
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import clock
 from clinic_app.domain.clock import clinic_day, to_clinic_time
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ClinicError, ConflictError, NotFoundError
@@ -427,7 +428,7 @@ class EncounterEditor(QMainWindow):
 
     def clinic_today(self) -> date:
         """Today's date at the clinic (its time zone, as the services report it)."""
-        return clinic_day(datetime.now(UTC), self._zone)
+        return clinic_day(clock.now(), self._zone)
 
     @property
     def provider_id(self) -> int:
@@ -684,7 +685,7 @@ class EncounterEditor(QMainWindow):
         self._form_dirty = False
         if self.message_bar.kind == "error":
             self.message_bar.hide()
-        now = to_clinic_time(datetime.now(UTC), self._zone)
+        now = to_clinic_time(clock.now(), self._zone)
         self.save_label.setText(f"Saved {now:%H:%M:%S}")
 
     def _discard_if_untouched(self) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Side
 from clinic_app.domain.errors import ClinicError
@@ -82,7 +82,7 @@ class EncounterHeader(QWidget):
         encounter: EncounterView,
         parent: QWidget | None = None,
         *,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = clock.today,
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Patient and encounter")
@@ -235,38 +235,6 @@ def freeze_inputs(root: QWidget) -> int:
             continue
         frozen += 1
     return frozen
-
-
-def conflict_close_box(parent: QWidget | None) -> QMessageBox:
-    """The question asked when a window in a save conflict is closed.
-
-    Save is relabelled "Save mine as a new draft" and Discard "Discard my edits": the
-    encounter itself cannot take these edits any more, so a plain "Save" would be a lie.
-    """
-    buttons = QMessageBox.StandardButton
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        "Edits not saved",
-        "This encounter was changed on another workstation after you opened it, so your "
-        "edits could not be saved into it.",
-        buttons.Save | buttons.Discard | buttons.Cancel,
-        parent,
-    )
-    box.setInformativeText(
-        f"{SAVE_AS_NEW_TEXT}: your edits become a second draft for this patient, beside "
-        f"theirs.\n{DISCARD_MINE_TEXT}: only their version is kept."
-    )
-    box.button(buttons.Save).setText(SAVE_AS_NEW_TEXT)
-    box.button(buttons.Discard).setText(DISCARD_MINE_TEXT)
-    box.setDefaultButton(buttons.Save)
-    box.setEscapeButton(buttons.Cancel)
-    return box
-
-
-def ask_conflict_close(parent: QWidget | None) -> QMessageBox.StandardButton:
-    """Ask :func:`conflict_close_box`: Save (as a new draft), Discard or Cancel."""
-    box = conflict_close_box(parent)
-    return QMessageBox.StandardButton(box.exec())
 
 
 class BodyMapUnavailable(QFrame):

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from clinic_app.domain.errors import ClinicError
 from clinic_app.ui.chrome import make_action
 from clinic_app.ui.encounter_editor import EncounterEditor
-from clinic_app.ui.messages import show_error
+from clinic_app.ui.messages import ask_choice, show_error
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -126,10 +126,8 @@ class EncounterWindows(QObject):
             )
             return None
         labels = [p.label for p in providers]
-        label, ok = QInputDialog.getItem(
-            self._window, "Provider", "Who performs this encounter?", labels, 0, False
-        )
-        if not ok or label not in labels:
+        label = ask_choice(self._window, "Provider", "Who performs this encounter?", labels)
+        if label is None:
             return None
         return providers[labels.index(label)].id
 

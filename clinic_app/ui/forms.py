@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from clinic_app.domain import clock
 from clinic_app.domain.errors import ClinicError, ValidationError
 
 #: Added to every form: a field at fault gets a red border, its message reads in dark red.
@@ -142,7 +143,8 @@ class DateField(QWidget):
             self.set_date(value)
 
     def on_menu_about_to_show(self) -> None:
-        today = QDate.currentDate()
+        day = clock.today()
+        today = QDate(day.year, day.month, day.day)
         self.calendar.setMaximumDate(today if self._latest_today else QDate(9999, 12, 31))
         try:
             value = self.date()

@@ -6,26 +6,23 @@ action; the window keeps only plain rows and ids between events.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressDialog,
     QPushButton,
     QSplitter,
@@ -34,11 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import clock
 from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.labels import LANGUAGE_NAMES
 from clinic_app.services.documents import MAX_COPIES, PrintRecord, ProcedureRow
+from clinic_app.ui import messages
 from clinic_app.ui.labels import clinic_clock, local_timestamp
 from clinic_app.ui.print_support import PrintError, load_pdf, print_pdf, printer_named
 from clinic_app.ui.rows_model import Index, RowsTableModel
@@ -165,7 +164,7 @@ class FrontDeskWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        today = clinic_day(datetime.now(UTC), self._zone)  # the clinic's today
+        today = clinic_day(clock.now(), self._zone)  # the clinic's today
         self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
@@ -419,17 +418,12 @@ class FrontDeskWindow(QMainWindow):
         printer = printer_named(self.remembered_printer()) or QPrinter(
             QPrinter.PrinterMode.HighResolution
         )
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print handout")
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return printer
+        return messages.ask_printer(self, "Print handout", printer)
 
     def ask_save_path(self, suggested: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(
+        return messages.ask_save_file(
             self, "Save handout as PDF", suggested, "PDF documents (*.pdf)"
         )
-        return path
 
     def print_selected(self) -> bool:
         """Print the shown handout after the print dialog; True when printed and logged."""
@@ -541,7 +535,7 @@ class FrontDeskWindow(QMainWindow):
 
     # ------------------------------------------------------------------ messages
     def _warn(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        messages.warn(self, title, text)
 
     def _inform(self, title: str, text: str) -> None:
-        QMessageBox.information(self, title, text)
+        messages.inform(self, title, text)

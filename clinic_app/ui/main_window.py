@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from clinic_app import __version__
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
+from clinic_app.ui import messages
 from clinic_app.ui.chrome import add_status_fields, build_menus, build_toolbar, make_action
 from clinic_app.ui.clinic_settings_dialog import ClinicSettingsDialog
 from clinic_app.ui.encounter_windows import EncounterWindows
@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
         self._settings_dialog = None
 
     def on_about(self) -> None:
-        QMessageBox.about(
+        messages.about(
             self,
             "About clinic_app",
             f"clinic_app {__version__}\n\nCharting for trigger point injections and dry "

@@ -1,38 +1,200 @@
-"""Message boxes and prompts, kept in one place so tests can answer them by monkeypatching."""
+"""Every message box, question and file/print prompt the GUI shows, in one place.
+
+Each public function describes its prompt as a :class:`Prompt` and hands it to
+:func:`_ask`, which shows the real dialog unless a test has installed an answerer with
+:func:`set_answerer` (tests/ui/conftest.py's ``prompts`` fixture does that for every UI test,
+so an unexpected prompt fails the test instead of blocking it). Widgets never call
+``QMessageBox``/``QInputDialog``/``QFileDialog``/``QPrintDialog`` themselves.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from clinic_app.domain.errors import ClinicError
 
+T = TypeVar("T")
+Button = QMessageBox.StandardButton
 
+
+@dataclass(frozen=True)
+class Prompt:
+    """What a prompt asks: ``name`` is the function of this module that showed it."""
+
+    name: str
+    title: str
+    text: str
+    options: tuple[str, ...] = ()
+
+
+Answerer = Callable[[Prompt], Any]
+_answerer: Answerer | None = None
+
+
+def set_answerer(answerer: Answerer | None) -> Answerer | None:
+    """Answer prompts with ``answerer`` instead of showing dialogs; returns the previous one."""
+    global _answerer
+    previous, _answerer = _answerer, answerer
+    return previous
+
+
+def _ask(prompt: Prompt, show: Callable[[], T]) -> T:
+    if _answerer is not None:
+        answer: T = _answerer(prompt)
+        return answer
+    return show()
+
+
+# ---------------------------------------------------------------------- notices
 def show_error(parent: QWidget | None, title: str, exc: ClinicError) -> None:
     """Tell the user what went wrong, in the service's own words."""
-    QMessageBox.warning(parent, title, str(exc))
+    warn(parent, title, str(exc), name="show_error")
+
+
+def warn(parent: QWidget | None, title: str, text: str, *, name: str = "warn") -> None:
+    """A warning the user acknowledges."""
+    _ask(Prompt(name, title, text), lambda: QMessageBox.warning(parent, title, text))
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    """A piece of information the user acknowledges."""
+    _ask(Prompt("inform", title, text), lambda: QMessageBox.information(parent, title, text))
+
+
+def about(parent: QWidget | None, title: str, text: str) -> None:
+    """The "About" box."""
+    _ask(Prompt("about", title, text), lambda: QMessageBox.about(parent, title, text))
+
+
+def fatal(title: str, text: str) -> None:
+    """The app cannot go on (shown before any window exists)."""
+    _ask(Prompt("fatal", title, text), lambda: QMessageBox.critical(None, title, text))
+
+
+# ---------------------------------------------------------------------- questions
+def _question(
+    name: str,
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    buttons: Button,
+    default: Button,
+    meaning: Callable[[Button], T],
+) -> T:
+    """Ask with ``buttons``; a test's answer is what ``meaning`` makes of the button."""
+    return _ask(
+        Prompt(name, title, text),
+        lambda: meaning(QMessageBox.question(parent, title, text, buttons, default)),
+    )
+
+
+def _is_discard(answer: Button) -> bool:
+    return answer == Button.Discard
 
 
 def confirm_discard(parent: QWidget | None) -> bool:
     """Ask before throwing away edits; True only when the user chooses Discard."""
-    answer = QMessageBox.question(
+    return _question(
+        "confirm_discard",
         parent,
         "Discard changes?",
         "You have changes that are not saved. Discard them?",
-        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
+        Button.Discard | Button.Cancel,
+        Button.Cancel,
+        _is_discard,
     )
-    return answer == QMessageBox.StandardButton.Discard
+
+
+def confirm_reload_theirs(parent: QWidget | None) -> bool:
+    """Ask before dropping this window's edits for the other workstation's version."""
+    return _question(
+        "confirm_reload_theirs",
+        parent,
+        "Reload their version?",
+        "Your edits in this window will be discarded and the encounter shown as it was "
+        "saved on the other workstation.",
+        Button.Discard | Button.Cancel,
+        Button.Cancel,
+        _is_discard,
+    )
+
+
+def ask_unsaved_close(parent: QWidget | None) -> Button:
+    """Closing a window with unsaved edits: Save, Discard or Cancel."""
+    return _question(
+        "ask_unsaved_close",
+        parent,
+        "Unsaved changes",
+        "Some changes to this encounter are not saved yet.",
+        Button.Save | Button.Discard | Button.Cancel,
+        Button.Save,
+        Button,
+    )
+
+
+def conflict_close_box(parent: QWidget | None, save_text: str, discard_text: str) -> QMessageBox:
+    """The question asked when a window in a save conflict is closed.
+
+    Save is relabelled ``save_text`` ("Save mine as a new draft") and Discard ``discard_text``
+    ("Discard my edits"): the encounter itself cannot take these edits any more, so a plain
+    "Save" would be a lie.
+    """
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        CONFLICT_CLOSE_TITLE,
+        CONFLICT_CLOSE_TEXT,
+        Button.Save | Button.Discard | Button.Cancel,
+        parent,
+    )
+    box.setInformativeText(
+        f"{save_text}: your edits become a second draft for this patient, beside "
+        f"theirs.\n{discard_text}: only their version is kept."
+    )
+    box.button(Button.Save).setText(save_text)
+    box.button(Button.Discard).setText(discard_text)
+    box.setDefaultButton(Button.Save)
+    box.setEscapeButton(Button.Cancel)
+    return box
+
+
+CONFLICT_CLOSE_TITLE = "Edits not saved"
+CONFLICT_CLOSE_TEXT = (
+    "This encounter was changed on another workstation after you opened it, so your "
+    "edits could not be saved into it."
+)
+
+
+def ask_conflict_close(parent: QWidget | None, save_text: str, discard_text: str) -> Button:
+    """Ask :func:`conflict_close_box`: Save (as a new draft), Discard or Cancel."""
+    return _ask(
+        Prompt("ask_conflict_close", CONFLICT_CLOSE_TITLE, CONFLICT_CLOSE_TEXT),
+        lambda: Button(conflict_close_box(parent, save_text, discard_text).exec()),
+    )
+
+
+# ---------------------------------------------------------------------- typed answers
+def _text(name: str, parent: QWidget | None, title: str, prompt: str) -> str | None:
+    def show() -> str | None:
+        text, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Normal, "")
+        return text if ok else None
+
+    return _ask(Prompt(name, title, prompt), show)
 
 
 def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
     """One line of text typed in answer to ``prompt``; ``None`` when the user cancels."""
-    text, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Normal, "")
-    return text if ok else None
+    return _text("ask_text", parent, title, prompt)
 
 
 def ask_void_reason(parent: QWidget | None, patient_label: str) -> str | None:
     """Ask why a patient is being voided; ``None`` when the user cancels."""
-    return ask_text(
+    return _text(
+        "ask_void_reason",
         parent,
         "Void patient",
         f"Void {patient_label}?\n\nVoiding hides a patient registered in error; the record "
@@ -42,7 +204,8 @@ def ask_void_reason(parent: QWidget | None, patient_label: str) -> str | None:
 
 def ask_lot_missing_reason(parent: QWidget | None, lot_of: str) -> str | None:
     """Ask why no lot can be recorded for a dose; ``None`` when the user cancels."""
-    return ask_text(
+    return _text(
+        "ask_lot_missing_reason",
         parent,
         "Lot not available",
         f"{lot_of}: why can no lot be recorded?\n(e.g. label unreadable, sample without a "
@@ -52,9 +215,58 @@ def ask_lot_missing_reason(parent: QWidget | None, lot_of: str) -> str | None:
 
 def ask_rule_lowering_reason(parent: QWidget | None, check: str) -> str | None:
     """Ask why the clinic lowers a documentation check to a warning; ``None`` on cancel."""
-    return ask_text(
+    return _text(
+        "ask_rule_lowering_reason",
         parent,
         "Lower a check to a warning",
         f"“{check}” will no longer block signing; providers then type a reason when they "
         "sign without it.\nWhy does the clinic lower this check? (required)",
     )
+
+
+def ask_choice(
+    parent: QWidget | None, title: str, prompt: str, choices: Sequence[str]
+) -> str | None:
+    """One of ``choices`` (the first is preselected); ``None`` when the user cancels."""
+    options = tuple(choices)
+
+    def show() -> str | None:
+        label, ok = QInputDialog.getItem(parent, title, prompt, list(options), 0, False)
+        return label if ok and label in options else None
+
+    return _ask(Prompt("ask_choice", title, prompt, options), show)
+
+
+# ---------------------------------------------------------------------- files and printers
+def ask_open_file(parent: QWidget | None, title: str, file_filter: str) -> str:
+    """A file to read; "" when the user cancels."""
+
+    def show() -> str:
+        path, _filter = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+        return path
+
+    return _ask(Prompt("ask_open_file", title, file_filter), show)
+
+
+def ask_save_file(parent: QWidget | None, title: str, suggested: str, file_filter: str) -> str:
+    """Where to write a file, starting at ``suggested``; "" when the user cancels."""
+
+    def show() -> str:
+        path, _filter = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+        return path
+
+    return _ask(Prompt("ask_save_file", title, suggested), show)
+
+
+def ask_printer(parent: QWidget | None, title: str, printer: QPrinter) -> QPrinter | None:
+    """Let the user set up ``printer`` in the system print dialog; ``None`` when cancelled.
+
+    A test's answerer returns the printer to use (or ``None``).
+    """
+
+    def show() -> QPrinter | None:
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle(title)
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    return _ask(Prompt("ask_printer", title, printer.printerName()), show)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import clock
 from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.domain.rules.data import default_rules
@@ -74,7 +75,7 @@ class PatientPanel(QWidget):
     encounter_activated = Signal(int)
 
     def __init__(
-        self, parent: QWidget | None = None, *, today: Callable[[], date] = date.today
+        self, parent: QWidget | None = None, *, today: Callable[[], date] = clock.today
     ) -> None:
         super().__init__(parent)
         self._today = today

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from clinic_app.domain import clock
 from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.domain.validation import search_key
 from clinic_app.services.dto import PatientView
@@ -45,7 +46,7 @@ class PatientTableModel(RowsTableModel[PatientView]):
     HEADERS = ("MRN", "Name", "Date of birth", "Age", "Sex", "Language", "Phone")
 
     def __init__(
-        self, parent: QObject | None = None, *, today: Callable[[], date] = date.today
+        self, parent: QObject | None = None, *, today: Callable[[], date] = clock.today
     ) -> None:
         super().__init__(parent)
         self._today = today

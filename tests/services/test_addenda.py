@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_app.domain import clock
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.models import ClinicProfile
@@ -32,7 +32,7 @@ def test_a_provider_adds_an_addendum_that_keeps_the_signed_content(
     assert added.text == "Lot number of site 1 was LD-2291."
     assert added.author_name == "Ana Ruiz"
     assert added.author_id == visit.provider_id
-    assert abs(added.created_at - datetime.now(UTC)).total_seconds() < 60
+    assert abs(added.created_at - clock.now()).total_seconds() < 60
     after = services.encounters.get(visit.encounter_id)
     assert after.addenda == (added,)
     assert (after.version, after.sites, after.form) == (before.version, before.sites, before.form)

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Role, Side, Technique
 from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.rules import Severity
 from clinic_app.services.dto import (
-    ClinicProfileData,
     DoseInput,
     EncounterInput,
     NewUser,
-    PatientInput,
     SiteDraft,
     SiteInput,
 )
 from tests.complete_documentation import complete_form
 from tests.conftest import Services
+from tests.factories import medication_ids, register_patient, set_up_clinic
 
 
 @dataclass
@@ -34,17 +34,11 @@ class Ready:
 
 
 def make(services: Services, **patient: object) -> Ready:
-    _, admin = services.clinic.initialize(
-        ClinicProfileData(name="Checks clinic"),
-        NewUser("doc", "Dana Doc", "correct horse battery", Role.ADMIN, "MD"),
-    )
+    admin = set_up_clinic(services, "Checks clinic", username="doc", display_name="Dana Doc")
     values: dict[str, object] = {"weight_kg": "72", "allergies": ""}
     values.update(patient)
-    p = services.patients.create(
-        PatientInput("C1", "Ana", "Check", date(1970, 1, 1), **values)  # type: ignore[arg-type]
-    )
-    meds = {m.code: m.id for m in services.clinic.medications()}
-    return Ready(services, p.id, admin.id, meds)
+    p = register_patient(services, "C1", "Ana", "Check", date(1970, 1, 1), **values)
+    return Ready(services, p.id, admin.id, medication_ids(services))
 
 
 def draft(
@@ -122,7 +116,7 @@ def test_history_feeds_the_interval_and_steroid_rules(services: Services) -> Non
     tri = r.meds["triamcinolone_40"]
     for days_ago in (80, 50, 20):
         past = r.s.encounters.create(
-            r.patient_id, r.provider_id, datetime.now(UTC) - timedelta(days=days_ago)
+            r.patient_id, r.provider_id, clock.now() - timedelta(days=days_ago)
         )
         r.s.encounters.save_draft(
             past.id,

@@ -6,25 +6,25 @@ Real databases (SQLite and PostgreSQL): the facts come from what the services st
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Role, Side
 from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.rules import Severity
 from clinic_app.services.dto import (
-    ClinicProfileData,
     DoseInput,
     EncounterInput,
     NewUser,
-    PatientInput,
     SiteDraft,
     SiteInput,
 )
 from tests.complete_documentation import complete_form
 from tests.conftest import Services
+from tests.factories import medication_ids, register_patient, set_up_clinic
 
 SCREENING = {
     "allergies_reviewed": {"answer": True, "note": ""},
@@ -43,15 +43,11 @@ class Clinic:
 
 
 def clinic(services: Services, payer: str = "none") -> Clinic:
-    _, admin = services.clinic.initialize(
-        ClinicProfileData(name="Complete clinic"),
-        NewUser("doc", "Dana Doc", "correct horse battery", Role.ADMIN, "MD"),
+    admin = set_up_clinic(services, "Complete clinic", username="doc", display_name="Dana Doc")
+    patient = register_patient(
+        services, "K1", "Kim", "Complete", date(1960, 5, 5), weight_kg="70", payer=payer
     )
-    patient = services.patients.create(
-        PatientInput("K1", "Kim", "Complete", date(1960, 5, 5), weight_kg="70", payer=payer)
-    )
-    meds = {m.code: m.id for m in services.clinic.medications()}
-    return Clinic(services, admin.id, patient.id, meds["lidocaine_1"])
+    return Clinic(services, admin.id, patient.id, medication_ids(services)["lidocaine_1"])
 
 
 def sites(c: Clinic, lot_id: int | None = None, reason: str = "") -> list[SiteDraft]:
@@ -109,7 +105,7 @@ def test_pain_after_may_be_replaced_by_a_reason(services: Services) -> None:
 
 def test_a_product_with_lots_needs_its_lot_or_a_typed_reason(services: Services) -> None:
     c = clinic(services)
-    lot = c.s.clinic.add_lot(c.lido, "L-55", date.today() + timedelta(days=200))
+    lot = c.s.clinic.add_lot(c.lido, "L-55", clock.today() + timedelta(days=200))
     enc = c.s.encounters.create(c.patient_id, c.admin_id)
     form = complete_form(EncounterInput(screening=SCREENING))
     missing = rules_of(c, enc.id, form, sites(c))["documentation.lot"]
@@ -202,9 +198,7 @@ def test_medicare_repeat_uses_the_relief_reported_at_this_visit(
     services: Services, percent: int, weeks: int | None, warns: str | None
 ) -> None:
     c = clinic(services, payer="medicare")
-    earlier = c.s.encounters.create(
-        c.patient_id, c.admin_id, datetime.now(UTC) - timedelta(days=60)
-    )
+    earlier = c.s.encounters.create(c.patient_id, c.admin_id, clock.now() - timedelta(days=60))
     form = complete_form(EncounterInput(screening=SCREENING))
     c.s.encounters.sign(earlier.id, earlier.version, form, sites(c), {})
     enc = c.s.encounters.create(c.patient_id, c.admin_id)
@@ -223,10 +217,10 @@ def test_relief_stored_at_a_later_visit_describes_the_session_before_it(
 ) -> None:
     c = clinic(services, payer="medicare")
     form = complete_form(EncounterInput(screening=SCREENING))
-    first = c.s.encounters.create(c.patient_id, c.admin_id, datetime.now(UTC) - timedelta(days=90))
+    first = c.s.encounters.create(c.patient_id, c.admin_id, clock.now() - timedelta(days=90))
     c.s.encounters.save_draft(first.id, first.version, form, sites(c))
     # 45 days ago: another muscle only; this visit reports the first session's relief.
-    second = c.s.encounters.create(c.patient_id, c.admin_id, datetime.now(UTC) - timedelta(days=45))
+    second = c.s.encounters.create(c.patient_id, c.admin_id, clock.now() - timedelta(days=45))
     gluteus = [SiteDraft(SiteInput("gluteus_medius", Side.LEFT, View.POSTERIOR, 0.5, 0.5))]
     reported = dataclasses.replace(form, prior_relief_percent=70, prior_relief_weeks=8)
     c.s.encounters.save_draft(second.id, second.version, reported, gluteus)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.bodymap import FigureView, default_bodymap
 from clinic_app.domain.catalog import View, default_catalog
-from clinic_app.domain.enums import EncounterStatus, Language, Role, Side, Technique
+from clinic_app.domain.enums import EncounterStatus, Language, Side, Technique
 from clinic_app.domain.errors import NotFoundError, ValidationError
 from clinic_app.domain.formulary import DrugClass
 from clinic_app.domain.handout import Block, default_texts, select_blocks
@@ -24,12 +24,12 @@ from clinic_app.services.dto import (
     ClinicProfileData,
     DoseInput,
     EncounterInput,
-    NewUser,
     PatientInput,
     SiteDraft,
     SiteInput,
 )
 from tests.conftest import Services
+from tests.factories import medication_ids, set_up_clinic
 
 
 @dataclass
@@ -41,7 +41,8 @@ class Clinic:
 
 
 def setup_clinic(services: Services, db: sessionmaker[Session]) -> Clinic:
-    _, admin = services.clinic.initialize(
+    admin = set_up_clinic(
+        services,
         ClinicProfileData(
             name="Riverside Pain Clinic",
             phone="(555) 010-2000",
@@ -52,11 +53,9 @@ def setup_clinic(services: Services, db: sessionmaker[Session]) -> Clinic:
             address="12 River Road, Springfield",
             timezone="America/Chicago",
         ),
-        NewUser("doc", "Ana Ruiz", "correct horse battery", Role.ADMIN, "MD"),
+        username="doc",
     )
-    services.actor.user_id = admin.id
-    meds = {m.code: m.id for m in services.clinic.medications()}
-    return Clinic(services, DocumentService(db, services.actor), admin.id, meds)
+    return Clinic(services, DocumentService(db, services.actor), admin.id, medication_ids(services))
 
 
 def site(muscle: str, side: Side, *doses: DoseInput, view: View = View.POSTERIOR) -> SiteDraft:

@@ -10,19 +10,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
-from clinic_app.domain.enums import DoseUnit, EncounterStatus, Role, Side, Technique
+from clinic_app.domain.enums import DoseUnit, EncounterStatus, Side, Technique
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.models import Encounter, InjectionSite, SiteDose
 from clinic_app.services.dto import (
-    ClinicProfileData,
     DoseInput,
     EncounterInput,
-    NewUser,
-    PatientInput,
     SiteInput,
 )
 from tests.conftest import Services
+from tests.factories import medication_ids, register_patient, set_up_clinic
 
 
 @dataclass
@@ -35,13 +34,9 @@ class Chart:
 
 @pytest.fixture
 def chart(services: Services) -> Chart:
-    _, admin = services.clinic.initialize(
-        ClinicProfileData(name="Test Pain Clinic"),
-        NewUser("admin", "Ana Ruiz", "correct horse battery", Role.ADMIN, "MD"),
-    )
-    p = services.patients.create(PatientInput("M1", "Ana", "Lee", date(1980, 1, 1)))
-    meds = {m.code: m.id for m in services.clinic.medications()}
-    return Chart(services, p.id, admin.id, meds)
+    admin = set_up_clinic(services)
+    p = register_patient(services)
+    return Chart(services, p.id, admin.id, medication_ids(services))
 
 
 def site(
@@ -151,7 +146,7 @@ def test_set_doses_replaces(chart: Chart) -> None:
         for m in chart.s.clinic.medications()
         if m.drug_class == "corticosteroid" and m.concentration == Decimal("40")
     )
-    lot = chart.s.clinic.add_lot(tri.id, "K123", date.today() + timedelta(days=90))
+    lot = chart.s.clinic.add_lot(tri.id, "K123", clock.today() + timedelta(days=90))
     again = chart.s.encounters.set_doses(
         s1.id, [DoseInput(chart.meds["lidocaine_1"], "1"), DoseInput(tri.id, "0.25", lot.id)]
     )
@@ -387,3 +382,11 @@ def test_doses_on_dry_needling_and_float_volumes_are_refused(chart: Chart) -> No
         chart.s.encounters.update_form(
             enc.id, enc.version, EncounterInput(icd10_codes=("hello!!",))
         )
+
+
+def test_a_new_encounter_is_dated_by_the_app_clock(chart: Chart, set_now) -> None:
+    from datetime import UTC, datetime
+
+    set_now(datetime(2031, 6, 1, 15, 0, tzinfo=UTC))
+    enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
+    assert chart.s.encounters.get(enc.id).performed_at == datetime(2031, 6, 1, 15, 0, tzinfo=UTC)

@@ -194,3 +194,12 @@ def test_current_user_and_setup_actor(services: Services) -> None:
             ClinicProfileData(name="C2"), NewUser("boss2", "Bo Li", "y" * 12, Role.ADMIN)
         )
     assert services.clinic.current_user() == admin
+
+
+def test_the_weight_day_comes_from_the_app_clock(services: Services, set_now) -> None:
+    from datetime import UTC, datetime
+
+    set_now(datetime(2031, 6, 1, 15, 0, tzinfo=UTC))
+    p = services.patients.create(person(weight_kg="70"))
+    assert p.weight_measured_on == date(2031, 6, 1)
+    assert p.date_of_birth < date(2031, 6, 1)

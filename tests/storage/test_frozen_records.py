@@ -6,7 +6,7 @@ Raw SQL is used on purpose: the triggers must hold against any client, not just 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Role, Side
 from clinic_app.domain.errors import ConflictError
@@ -72,7 +73,7 @@ def sign_in_orm(db: sessionmaker[Session], encounter_id: int, signer_id: int) ->
         assert e is not None
         e.status = EncounterStatus.SIGNED
         e.signed_by_id = signer_id
-        e.signed_at = datetime.now(UTC)
+        e.signed_at = clock.now()
         e.signed_snapshot = {"sites": 1}
         e.signed_digest = "0" * 64
 

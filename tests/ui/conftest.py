@@ -15,13 +15,16 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from clinic_app.domain.enums import Language, Role, Sex
+from clinic_app.domain.enums import Language, Sex
 from clinic_app.services.container import AppServices, build_services
-from clinic_app.services.dto import ClinicProfileData, NewUser, PatientInput, PatientView, UserView
+from clinic_app.services.dto import PatientView, UserView
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
+from clinic_app.ui import messages
+from tests.factories import PASSWORD, register_patient, set_up_clinic
+from tests.ui.prompts import Prompts
 
-ADMIN_PASSWORD = "correct horse battery"
+ADMIN_PASSWORD = PASSWORD
 
 
 @pytest.fixture
@@ -48,18 +51,9 @@ def admin_password() -> str:
 @pytest.fixture
 def admin(fresh_services: AppServices) -> UserView:
     """The first administrator, created by setup (and so signed in)."""
-    _profile, user = fresh_services.clinic.initialize(
-        ClinicProfileData(name="Riverside Pain Clinic"),
-        NewUser(
-            username="aruiz",
-            display_name="Ana Ruiz",
-            password=ADMIN_PASSWORD,
-            role=Role.ADMIN,
-            credentials="MD",
-            is_provider=True,
-        ),
+    return set_up_clinic(
+        fresh_services, "Riverside Pain Clinic", username="aruiz", is_provider=True
     )
-    return user
 
 
 @pytest.fixture
@@ -87,7 +81,7 @@ def make_patient(services: AppServices) -> Callable[..., PatientView]:
             "phone": "555-0100",
         }
         values.update(overrides)
-        return services.patients.create(PatientInput(**values))
+        return register_patient(services, **values)
 
     return make
 
@@ -101,3 +95,13 @@ def set_demo(ui_engine: Engine) -> Callable[[bool], None]:
             conn.execute(text("UPDATE clinic_profile SET is_demo = :flag"), {"flag": is_demo})
 
     return set_flag
+
+
+@pytest.fixture(autouse=True)
+def prompts() -> Iterator[Prompts]:
+    """Answers every prompt of this UI test; unanswered prompts and unused answers fail it."""
+    answers = Prompts()
+    previous = messages.set_answerer(answers)
+    yield answers
+    messages.set_answerer(previous)
+    answers.verify()

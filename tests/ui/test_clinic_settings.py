@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QFileDialog
 
 from clinic_app.domain.enums import Language, Role
 from clinic_app.services.dto import ClinicProfileData, NewUser
 from clinic_app.ui import clinic_settings_dialog
 from clinic_app.ui.clinic_settings_dialog import NO_LOGO_TEXT, ClinicSettingsDialog
 from clinic_app.ui.main_window import MainWindow
+from tests.ui.prompts import Prompts
 
 # Opening a dialog over the window makes the offscreen plugin say it cannot propagate
 # size hints or raise a window, which only a real window system can.
@@ -55,10 +55,8 @@ def image_file(path: Path, width: int, height: int, fmt: str = "PNG") -> Path:
     return path
 
 
-def choose_file(monkeypatch, path: Path) -> None:
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), "Images")
-    )
+def choose_file(prompts: Prompts, path: Path) -> None:
+    prompts.answer("ask_open_file", str(path))
 
 
 def test_prefilled_from_profile(dialog):
@@ -106,10 +104,8 @@ def test_refused_value_marks_field_and_keeps_typing(qtbot, dialog, profiled):
     assert profiled.clinic.profile().phone == "555-0100"
 
 
-def test_choosing_a_logo_stores_png_within_600_by_200(
-    qtbot, dialog, profiled, monkeypatch, tmp_path
-):
-    choose_file(monkeypatch, image_file(tmp_path / "logo.png", 1200, 300))
+def test_choosing_a_logo_stores_png_within_600_by_200(qtbot, dialog, profiled, prompts, tmp_path):
+    choose_file(prompts, image_file(tmp_path / "logo.png", 1200, 300))
     qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)
     assert dialog.logo_png is not None
     assert not dialog.logo_preview.pixmap().isNull()
@@ -124,8 +120,8 @@ def test_choosing_a_logo_stores_png_within_600_by_200(
     assert (image.width(), image.height()) == (600, 150)
 
 
-def test_jpeg_logo_is_stored_as_png(qtbot, dialog, monkeypatch, tmp_path):
-    choose_file(monkeypatch, image_file(tmp_path / "logo.jpg", 100, 400, "JPEG"))
+def test_jpeg_logo_is_stored_as_png(qtbot, dialog, prompts, tmp_path):
+    choose_file(prompts, image_file(tmp_path / "logo.jpg", 100, 400, "JPEG"))
     qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)
     assert dialog.logo_png is not None
     assert dialog.logo_png.startswith(b"\x89PNG")
@@ -134,11 +130,11 @@ def test_jpeg_logo_is_stored_as_png(qtbot, dialog, monkeypatch, tmp_path):
 
 
 def test_unreadable_logo_file_shows_message_and_stores_nothing(
-    qtbot, dialog, profiled, monkeypatch, tmp_path
+    qtbot, dialog, profiled, prompts, tmp_path
 ):
     bad = tmp_path / "logo.png"
     bad.write_bytes(b"this is not an image")
-    choose_file(monkeypatch, bad)
+    choose_file(prompts, bad)
     qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)
     assert "Could not read" in dialog.errors.message("logo_png")
     assert "PNG or JPEG" in dialog.errors.message("logo_png")
@@ -149,7 +145,7 @@ def test_unreadable_logo_file_shows_message_and_stores_nothing(
     assert profiled.clinic.profile().logo_png is None
 
 
-def test_remove_logo(qtbot, profiled, monkeypatch, tmp_path):
+def test_remove_logo(qtbot, profiled, prompts, tmp_path):
     png = clinic_settings_dialog.logo_png_from_file(str(image_file(tmp_path / "l.png", 60, 20)))
     current = profiled.clinic.profile()
     profiled.clinic.update_profile(
@@ -168,20 +164,14 @@ def test_remove_logo(qtbot, profiled, monkeypatch, tmp_path):
     assert profiled.clinic.profile().logo_png is None
 
 
-def test_cancel_with_edits_asks_first(qtbot, dialog, monkeypatch):
-    answers: list[bool] = []
-
-    def confirm(_parent) -> bool:
-        answers.append(False)
-        return False
-
-    monkeypatch.setattr(clinic_settings_dialog, "confirm_discard", confirm)
+def test_cancel_with_edits_asks_first(qtbot, dialog, prompts):
+    prompts.answer("confirm_discard", False)
     dialog.reject()  # no edits: closes without asking
-    assert answers == []
+    assert prompts.shown == []
     dialog.phone.setText("555-0000")
     dialog.setResult(-1)
     dialog.reject()
-    assert answers == [False]
+    assert prompts.names() == ["confirm_discard"]
     assert dialog.result() == -1  # kept open, edits kept
     assert dialog.phone.text() == "555-0000"
 

@@ -6,23 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Language, Side
 from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
-from clinic_app.ui import messages
 from clinic_app.ui.clinic_settings_dialog import ClinicSettingsDialog
 from clinic_app.ui.encounter_editor import EncounterEditor
 from clinic_app.ui.rule_settings import DocumentationRulesBox
 from clinic_app.ui.site_delegates import ASK_LOT_REASON
 from clinic_app.ui.site_text import Column
 from tests.complete_documentation import complete_form, fill_complete_form
+from tests.ui.prompts import Prompts
 
 EDIT = Qt.ItemDataRole.EditRole
 
@@ -44,7 +45,7 @@ def visit(services, admin, make_patient) -> Visit:
     """A draft with one lidocaine site and NO lot (lidocaine is stocked by lot), form empty."""
     patient = make_patient(family_name="Okafor")
     meds = {m.code: m.id for m in services.clinic.medications()}
-    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-88", date.today() + timedelta(days=90))
+    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-88", clock.today() + timedelta(days=90))
     enc = services.encounters.create(patient.id, admin.id)
     services.encounters.save_draft(
         enc.id,
@@ -56,9 +57,9 @@ def visit(services, admin, make_patient) -> Visit:
 
 
 @pytest.fixture(autouse=True)
-def _answer_save_on_close(monkeypatch) -> None:
+def _answer_save_on_close(prompts: Prompts) -> None:
     """Closing an editor with unsaved edits asks; these tests answer Save."""
-    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Save)
+    prompts.always("ask_unsaved_close", QMessageBox.StandardButton.Save)
 
 
 @pytest.fixture
@@ -183,20 +184,13 @@ def choose(combo: QComboBox, text: str) -> None:
 
 
 def test_lot_not_available_asks_for_a_reason_is_undoable_and_saved(
-    qtbot, open_editor, visit, services, monkeypatch
+    qtbot, open_editor, visit, services, prompts
 ):
-    answers = ["  Label unreadable; vial kept  ", None]
-    asked: list[str] = []
-
-    def ask(_parent, lot_of):
-        asked.append(lot_of)
-        return answers.pop(0)
-
-    monkeypatch.setattr(messages, "ask_lot_missing_reason", ask)
+    prompts.answer("ask_lot_missing_reason", "  Label unreadable; vial kept  ", None)
     editor = open_editor(visit.encounter_id)
     combo = open_lot_editor(qtbot, editor)
     choose(combo, ASK_LOT_REASON)
-    assert asked == ["Lot of Lidocaine 1%"]
+    assert [p.text.split(":")[0] for p in prompts.shown] == ["Lot of Lidocaine 1%"]
     cell = editor.model.index(0, Column.LOT)
     assert cell.data() == "Not available"
     assert cell.data(EDIT) == ("Label unreadable; vial kept",)
@@ -257,7 +251,7 @@ def test_relief_is_asked_only_at_a_repeat_visit(qtbot, open_editor, services, ad
     assert not first.form.relief.isVisibleTo(first.form)
     first.close()
     later = services.encounters.create(
-        visit.patient_id, admin.id, datetime.now(UTC) + timedelta(minutes=5)
+        visit.patient_id, admin.id, clock.now() + timedelta(minutes=5)
     )
     editor = open_editor(later.id)
     assert editor.form.relief.isVisibleTo(editor.form)
@@ -269,7 +263,7 @@ def test_new_form_fields_round_trip_through_autosave(qtbot, open_editor, service
         services.clinic.profile().__class__(name="Clinic", follow_up_weeks=5)
     )
     later = services.encounters.create(
-        visit.patient_id, admin.id, datetime.now(UTC) + timedelta(minutes=5)
+        visit.patient_id, admin.id, clock.now() + timedelta(minutes=5)
     )
     editor = open_editor(later.id)
     form = editor.form
@@ -329,10 +323,8 @@ def test_a_signed_visit_shows_the_new_fields_read_only(qtbot, open_editor, servi
 # ---------------------------------------------------------------- clinic settings
 
 
-def test_the_clinic_settings_lower_and_restore_a_check(qtbot, services, monkeypatch):
-    monkeypatch.setattr(
-        messages, "ask_rule_lowering_reason", lambda _parent, check: "Consent kept on paper"
-    )
+def test_the_clinic_settings_lower_and_restore_a_check(qtbot, services, prompts):
+    prompts.answer("ask_rule_lowering_reason", "Consent kept on paper")
     dialog = ClinicSettingsDialog(services)
     qtbot.addWidget(dialog)
     box = dialog.documentation_checks
@@ -354,8 +346,8 @@ def test_the_clinic_settings_lower_and_restore_a_check(qtbot, services, monkeypa
     assert not any(r.lowered for r in services.clinic.rule_settings())
 
 
-def test_a_refused_lowering_says_why(qtbot, services, monkeypatch):
-    monkeypatch.setattr(messages, "ask_rule_lowering_reason", lambda _parent, check: "   ")
+def test_a_refused_lowering_says_why(qtbot, services, prompts):
+    prompts.answer("ask_rule_lowering_reason", "   ")
     box = DocumentationRulesBox(services)
     qtbot.addWidget(box)
     box.select_rule("documentation.lot")

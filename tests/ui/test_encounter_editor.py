@@ -6,7 +6,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
 from sqlalchemy import text
 
+from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Side, Technique, TwitchResponse
 from clinic_app.domain.errors import ClinicError, StorageError
@@ -25,18 +26,20 @@ from clinic_app.services.dto import (
     SiteInput,
     UserView,
 )
-from clinic_app.ui import encounter_conflict, encounter_editor, encounter_parts
+from clinic_app.ui import encounter_editor, encounter_parts
 from clinic_app.ui.bodymap.widget import BodyMapWidget
 from clinic_app.ui.encounter_editor import EDIT_DRAFT_TEXT, EncounterEditor
 from clinic_app.ui.encounter_parts import (
+    DISCARD_MINE_TEXT,
     RELOAD_THEIRS_TEXT,
     SAVE_AS_NEW_TEXT,
     BodyMapUnavailable,
-    conflict_close_box,
 )
+from clinic_app.ui.messages import conflict_close_box
 from clinic_app.ui.site_table_model import HighlightRole
 from clinic_app.ui.site_text import Column
 from tests.complete_documentation import complete_form
+from tests.ui.prompts import Prompts
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 EDIT = Qt.ItemDataRole.EditRole
@@ -59,45 +62,21 @@ def site(muscle: str, side: Side, x: float, **kw: object) -> SiteInput:
 
 
 @pytest.fixture(autouse=True)
-def questions(monkeypatch) -> list[str]:
-    """Every question asked ("unsaved changes?", "reload?", and "conflict" for the question
-    on closing a window in conflict); answered Discard unless a test says otherwise."""
-    asked: list[str] = []
-
-    def question(parent, title, text, *rest):
-        asked.append(title)
-        return Button.Discard
-
-    def conflict_question(parent):
-        asked.append("conflict")
-        return Button.Discard
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(encounter_conflict, "ask_conflict_close", conflict_question)
-    return asked
-
-
-def answer_questions(monkeypatch, questions: list[str], *answers: QMessageBox.StandardButton):
-    """Answer the next questions (of either kind) with ``answers``, in order."""
-    queue = list(answers)
-
-    def question(parent, title, text, *rest):
-        questions.append(title)
-        return queue.pop(0)
-
-    def conflict_question(parent):
-        questions.append("conflict")
-        return queue.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(encounter_conflict, "ask_conflict_close", conflict_question)
+def questions(prompts: Prompts) -> Prompts:
+    """Closing and reloading are answered "Discard" unless a test queues other answers."""
+    prompts.always("ask_unsaved_close", Button.Discard)
+    prompts.always("ask_conflict_close", Button.Discard)
+    prompts.always("confirm_reload_theirs", True)
+    return prompts
 
 
 @pytest.fixture
 def chart(services, admin, make_patient) -> Chart:
     patient = make_patient(family_name="Kowalski", given_name="Łukasz", allergies="Latex")
     meds = {m.code: m.id for m in services.clinic.medications()}
-    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-2291", date.today() + timedelta(days=90))
+    lot = services.clinic.add_lot(
+        meds["lidocaine_1"], "LD-2291", clock.today() + timedelta(days=90)
+    )
     encounter = services.encounters.create(patient.id, admin.id)
     services.encounters.save_draft(
         encounter.id,
@@ -301,13 +280,12 @@ def test_apply_to_all_from_the_context_menu_is_one_undo(open_editor, chart):
     assert "Remove site" in [a.text() for a in table.context_menu(QPoint(-5, -5)).actions()]
 
 
-def test_closing_with_unsaved_edits_asks(qtbot, monkeypatch, open_editor, services, chart):
+def test_closing_with_unsaved_edits_asks(qtbot, open_editor, services, chart, questions):
     editor = open_editor(chart.encounter_id)
     editor.autosave_timer.setInterval(60_000)
     editor.show()
     editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.LOCAL, EDIT)
-    answers = iter([Button.Cancel, Button.Save])
-    monkeypatch.setattr(QMessageBox, "question", lambda *args: next(answers))
+    questions.answer("ask_unsaved_close", Button.Cancel, Button.Save)
     assert not editor.close()
     assert editor.isVisible()
     assert services.encounters.get(chart.encounter_id).sites[0].twitch_response is not (
@@ -327,7 +305,7 @@ def test_discard_closes_without_saving(qtbot, open_editor, services, chart, ques
     qtbot.keyClicks(editor.form.follow_up, "Review in 2 weeks")
     with qtbot.waitSignal(editor.encounter_closed):
         assert editor.close()
-    assert questions == ["Unsaved changes"]
+    assert questions.names() == ["ask_unsaved_close"]
     assert services.encounters.get(chart.encounter_id).form.follow_up_plan == ""
 
 
@@ -335,7 +313,7 @@ def test_a_clean_editor_closes_without_asking(open_editor, chart, questions):
     editor = open_editor(chart.encounter_id)
     editor.show()
     assert editor.close()
-    assert questions == []
+    assert questions.shown == []
 
 
 def test_a_signed_encounter_opens_read_only(qtbot, open_editor, ui_engine, chart, questions):
@@ -365,12 +343,12 @@ def test_a_signed_encounter_opens_read_only(qtbot, open_editor, ui_engine, chart
         assert editor.save_now()
     editor.show()
     assert editor.close()
-    assert questions == []
+    assert questions.shown == []
 
 
 def test_repeat_last_visit_opens_a_prefilled_draft_with_a_banner(qtbot, services, chart):
     old_lot = services.clinic.add_lot(
-        chart.meds["lidocaine_1"], "OLD-1", date.today() - timedelta(days=3)
+        chart.meds["lidocaine_1"], "OLD-1", clock.today() - timedelta(days=3)
     )
     previous = services.encounters.get(chart.encounter_id)
     drafts = [
@@ -442,9 +420,9 @@ def test_reload_their_version_asks_then_drops_my_edits(
 ):
     editor = open_editor(chart.encounter_id)
     conflict(qtbot, editor, services)
-    answer_questions(monkeypatch, questions, Button.Cancel, Button.Discard)
+    questions.answer("confirm_reload_theirs", False, True)
     qtbot.mouseClick(editor.message_bar.button(RELOAD_THEIRS_TEXT), Qt.MouseButton.LeftButton)
-    assert questions == ["Reload their version?"]
+    assert questions.titles() == ["Reload their version?"]
     assert editor.in_conflict  # cancelled: nothing changed
     assert editor.chart.at(0).site.twitch_response is TwitchResponse.LOCAL
 
@@ -519,13 +497,13 @@ def test_closing_in_conflict_offers_the_ways_out(
     editor = open_editor(chart.encounter_id)
     editor.show()
     conflict(qtbot, editor, services)
-    answer_questions(monkeypatch, questions, Button.Cancel, Button.Save)
+    questions.answer("ask_conflict_close", Button.Cancel, Button.Save)
     assert not editor.close()  # Cancel
     assert editor.isVisible()
-    assert questions == ["conflict"]
+    assert questions.names() == ["ask_conflict_close"]
     with qtbot.waitSignal(editor.encounter_closed) as closed:
         assert editor.close()  # "Save mine as a new draft"
-    assert questions == ["conflict", "conflict"]
+    assert questions.names() == ["ask_conflict_close", "ask_conflict_close"]
     assert closed.args[0] != chart.encounter_id
     assert services.encounters.get(closed.args[0]).sites[0].twitch_response is (
         TwitchResponse.LOCAL
@@ -541,17 +519,18 @@ def test_a_conflict_found_by_save_on_close_asks_what_to_keep(
     stored = services.encounters.get(chart.encounter_id)
     services.encounters.save_draft(stored.id, stored.version, stored.form, [])
     editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.LOCAL, EDIT)
-    answer_questions(monkeypatch, questions, Button.Save, Button.Discard)
+    questions.answer("ask_unsaved_close", Button.Save)
+    questions.answer("ask_conflict_close", Button.Discard)
     with qtbot.waitSignal(editor.encounter_closed) as closed:
         assert editor.close()
-    assert questions == ["Unsaved changes", "conflict"]
+    assert questions.names() == ["ask_unsaved_close", "ask_conflict_close"]
     assert closed.args == [chart.encounter_id]
     assert services.encounters.get(chart.encounter_id).sites == ()  # theirs, kept
     assert len(services.encounters.history(chart.patient.id)) == 1
 
 
 def test_the_conflict_question_names_its_buttons(qtbot):
-    box = conflict_close_box(None)
+    box = conflict_close_box(None, SAVE_AS_NEW_TEXT, DISCARD_MINE_TEXT)
     qtbot.addWidget(box)
     assert box.button(Button.Save).text() == SAVE_AS_NEW_TEXT
     assert box.button(Button.Discard).text() == "Discard my edits"
@@ -609,7 +588,7 @@ def test_new_sites_use_the_technique_needle_and_favourite(open_editor, chart):
 
 
 def test_the_lot_picker_offers_only_usable_lots(services, open_editor, chart):
-    services.clinic.add_lot(chart.meds["lidocaine_1"], "GONE-9", date.today() - timedelta(days=1))
+    services.clinic.add_lot(chart.meds["lidocaine_1"], "GONE-9", clock.today() - timedelta(days=1))
     editor = open_editor(chart.encounter_id)
     assert [lot.lot_number for lot in editor.lots_for(chart.meds["lidocaine_1"])] == ["LD-2291"]
 
@@ -704,7 +683,7 @@ def test_volume_cell_refuses_a_negative_volume(qtbot, open_editor, chart):
 
 def test_lot_and_needle_cells(qtbot, services, open_editor, chart):
     services.clinic.add_lot(
-        chart.meds["lidocaine_1"], "LD-3000", date.today() + timedelta(days=400)
+        chart.meds["lidocaine_1"], "LD-3000", clock.today() + timedelta(days=400)
     )
     editor = open_editor(chart.encounter_id)
     editor.autosave_timer.setInterval(60_000)
@@ -808,7 +787,7 @@ def test_closing_an_untouched_draft_deletes_it(qtbot, open_editor, services, cha
     with qtbot.waitSignal(editor.encounter_closed) as closed:
         assert editor.close()
     assert closed.args == [empty.id]
-    assert questions == []
+    assert questions.shown == []
     assert [e.id for e in services.encounters.history(chart.patient.id)] == [chart.encounter_id]
 
 
@@ -860,7 +839,7 @@ def pacific_time() -> Iterator[None]:
 
 
 def test_the_visit_day_is_the_local_day(pacific_time, qtbot, open_editor, services, chart):
-    utc_day = date.today() - timedelta(days=10)
+    utc_day = clock.today() - timedelta(days=10)
     performed = datetime(utc_day.year, utc_day.month, utc_day.day, 3, 0, tzinfo=UTC)
     local_day = utc_day - timedelta(days=1)  # 03:00 UTC is 19:00 the evening before
     lot = services.clinic.add_lot(chart.meds["lidocaine_1"], "EVE-7", local_day)
@@ -887,7 +866,7 @@ def test_the_visit_day_is_the_local_day(pacific_time, qtbot, open_editor, servic
 # ---------------------------------------------------------------- drafts of earlier days
 @pytest.fixture
 def past_draft(services, chart) -> int:
-    two_days_ago = datetime.now(UTC) - timedelta(days=2)
+    two_days_ago = clock.now() - timedelta(days=2)
     visit = services.encounters.create(chart.patient.id, chart.provider.id, two_days_ago)
     services.encounters.save_draft(
         visit.id,
@@ -932,7 +911,7 @@ def test_a_past_draft_opens_read_only_until_edit_draft(
     assert stored.status is EncounterStatus.DRAFT
     editor.show()
     assert editor.close()
-    assert questions == []
+    assert questions.shown == []
 
 
 def test_todays_draft_opens_editable(open_editor, chart):
@@ -948,7 +927,7 @@ def lidocaine_chart(services, admin, make_patient) -> Chart:
     """Lidocaine 2% at two sites (7.5 mL + 1 mL = 170 mg), no weight, on an anticoagulant."""
     patient = make_patient(family_name="Nguyễn", anticoagulant=True)
     meds = {m.code: m.id for m in services.clinic.medications()}
-    lot = services.clinic.add_lot(meds["lidocaine_2"], "LD2-7", date.today() + timedelta(days=90))
+    lot = services.clinic.add_lot(meds["lidocaine_2"], "LD2-7", clock.today() + timedelta(days=90))
     encounter = services.encounters.create(patient.id, admin.id)
     services.encounters.save_draft(
         encounter.id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,18 @@ from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
+from clinic_app.domain import clock
 from clinic_app.domain.enums import Language, Side
 from clinic_app.services.container import AppServices
 from clinic_app.services.dto import EncounterInput, PatientView, UserView
 from clinic_app.ui.front_desk import FrontDeskWindow, PrintLogModel, ProcedureTableModel
 from clinic_app.ui.main_window import MainWindow
 from tests.services.test_documents import site
+from tests.ui.prompts import Prompts
 
 
 def procedure(services: AppServices, admin: UserView, patient: PatientView) -> int:
-    enc = services.encounters.create(patient.id, admin.id, performed_at=datetime.now().astimezone())
+    enc = services.encounters.create(patient.id, admin.id, performed_at=clock.now().astimezone())
     services.encounters.save_draft(
         enc.id, enc.version, EncounterInput(), [site("infraspinatus", Side.LEFT)]
     )
@@ -55,7 +56,7 @@ def pdf_printer(path: Path) -> QPrinter:
 def test_models_pass_the_model_tester(
     qtmodeltester: object, services: AppServices, day: list[int]
 ) -> None:
-    rows = services.documents.procedures_on(datetime.now().astimezone().date())
+    rows = services.documents.procedures_on(clock.now().astimezone().date())
     model = ProcedureTableModel()
     model.set_rows(rows)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
@@ -88,10 +89,10 @@ def test_save_as_pdf_writes_the_file_and_logs_it(
     window: FrontDeskWindow,
     day: list[int],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    prompts: Prompts,
 ) -> None:
     out = tmp_path / "handout.pdf"
-    monkeypatch.setattr(window, "ask_save_path", lambda _suggested: str(out))
+    prompts.answer("ask_save_file", str(out))
     window.select_encounter(0)
     with qtbot.waitSignal(window.handout_printed):
         assert window.save_selected()
@@ -109,10 +110,10 @@ def test_print_to_a_pdf_printer_logs_the_chosen_language(
     services: AppServices,
     day: list[int],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    prompts: Prompts,
 ) -> None:
     out = tmp_path / "printed.pdf"
-    monkeypatch.setattr(window, "choose_printer", lambda: pdf_printer(out))
+    prompts.answer("ask_printer", pdf_printer(out))
     window.select_encounter(1)
     with qtbot.waitSignal(window.preview_ready):
         window.language_combo.setCurrentIndex(window.language_combo.findData(Language.ENGLISH))
@@ -136,19 +137,18 @@ def test_print_all_unprinted_prints_each_once(
     services: AppServices,
     day: list[int],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    prompts: Prompts,
 ) -> None:
     services.documents.record_print(day[0], Language.ENGLISH)
-    monkeypatch.setattr(window, "choose_printer", lambda: pdf_printer(tmp_path / "all.pdf"))
+    prompts.answer("ask_printer", pdf_printer(tmp_path / "all.pdf"))
     with qtbot.waitSignal(window.batch_finished) as blocker:
         window.print_all_unprinted()
     assert blocker.args == [1]
     assert [r.language for r in services.documents.print_log(day[1])] == [Language.SPANISH]
     assert len(services.documents.print_log(day[0])) == 1
-    warnings: list[str] = []
-    monkeypatch.setattr(window, "_inform", lambda title, _text: warnings.append(title))
+    prompts.answer("inform")
     assert window.print_all_unprinted() == 0
-    assert warnings == ["Nothing to print"]
+    assert prompts.titles()[-1] == "Nothing to print"
 
 
 @pytest.mark.qt_log_ignore("QPainter::begin")
@@ -157,17 +157,15 @@ def test_a_printer_that_fails_says_so_and_logs_nothing(
     services: AppServices,
     day: list[int],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    prompts: Prompts,
 ) -> None:
-    warnings: list[str] = []
-    monkeypatch.setattr(window, "_warn", lambda title, text: warnings.append(f"{title}: {text}"))
-    monkeypatch.setattr(
-        window, "choose_printer", lambda: pdf_printer(tmp_path / "missing" / "x.pdf")
-    )
+    prompts.answer("ask_printer", pdf_printer(tmp_path / "missing" / "x.pdf"))
+    prompts.answer("warn")
     window.select_encounter(0)
     assert not window.print_selected()
-    assert len(warnings) == 1
-    assert warnings[0].startswith("Handout not printed: The printer")
+    assert prompts.names() == ["ask_printer", "warn"]
+    warning = prompts.shown[1]
+    assert f"{warning.title}: {warning.text}".startswith("Handout not printed: The printer")
     assert services.documents.print_log(day[0]) == []
     assert window.print_button.isEnabled()
 
@@ -176,10 +174,11 @@ def test_cancelled_dialogs_do_nothing(
     window: FrontDeskWindow,
     services: AppServices,
     day: list[int],
-    monkeypatch: pytest.MonkeyPatch,
+    prompts: Prompts,
 ) -> None:
-    monkeypatch.setattr(window, "choose_printer", lambda: None)
-    monkeypatch.setattr(window, "ask_save_path", lambda _s: "")
+    prompts.answer("ask_printer", None)
+    prompts.answer("ask_save_file", "")
+    prompts.answer("ask_printer", None)
     window.select_encounter(0)
     assert not window.print_selected()
     assert not window.save_selected()

@@ -8,7 +8,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
-    QInputDialog,
     QLineEdit,
     QMessageBox,
     QTableView,
@@ -20,6 +19,7 @@ from clinic_app.ui.main_window import DEMO_BANNER_TEXT, SEARCH_PLACEHOLDER, Main
 from clinic_app.ui.patient_dialog import PatientDialog
 from clinic_app.ui.patient_panel import NO_HISTORY_TEXT
 from clinic_app.ui.patient_table_model import PatientTableModel
+from tests.ui.prompts import Prompts
 
 # Showing a dialog or an editor over the window makes the offscreen platform plugin say it
 # cannot propagate size hints or raise a window, which only a real window system can.
@@ -36,12 +36,11 @@ def window(qtbot, services) -> MainWindow:
 
 
 @pytest.fixture
-def warnings(monkeypatch) -> list[str]:
-    """Every QMessageBox.warning shown, as "title: text"."""
+def warnings(prompts: Prompts) -> list[str]:
+    """Every error or warning shown, as "title: text"."""
     shown: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", lambda parent, title, text, *rest: shown.append(f"{title}: {text}")
-    )
+    for name in ("show_error", "warn"):
+        prompts.always(name, lambda prompt: shown.append(f"{prompt.title}: {prompt.text}"))
     return shown
 
 
@@ -238,44 +237,38 @@ def test_activating_a_row_opens_it(qtbot, window, make_patient):
 
 
 def test_void_patient_asks_for_a_reason_and_removes_them(
-    qtbot, window, services, make_patient, monkeypatch
+    qtbot, window, services, make_patient, prompts
 ):
     keep = make_patient(family_name="Abbott")
     gone = make_patient(family_name="Zeller")
     window.refresh()
     window.select_patient(gone.id)
-    prompts: list[str] = []
-
-    def get_text(parent, title, label, *rest):
-        prompts.append(label)
-        return "Registered twice", True
-
-    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    prompts.answer("ask_void_reason", "Registered twice")
     with qtbot.waitSignal(window.patient_voided) as voided:
         window.void_patient_action.trigger()
     assert voided.args == [gone.id]
-    assert "Zeller, Ana" in prompts[0]
+    assert "Zeller, Ana" in prompts.shown[0].text
     assert listed_names(window) == ["Abbott, Ana"]
     assert window.current_patient_id() == keep.id
     assert window.count_label.text() == "1 patient"
     assert services.patients.get(gone.id).voided
 
 
-def test_void_cancelled_changes_nothing(qtbot, window, services, make_patient, monkeypatch):
+def test_void_cancelled_changes_nothing(qtbot, window, services, make_patient, prompts):
     patient = make_patient()
     window.refresh()
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("", False))
+    prompts.answer("ask_void_reason", None)
     with qtbot.assertNotEmitted(window.patient_voided):
         window.void_patient_action.trigger()
     assert not services.patients.get(patient.id).voided
 
 
 def test_void_without_reason_is_refused_with_a_message(
-    qtbot, window, make_patient, monkeypatch, warnings
+    qtbot, window, make_patient, prompts, warnings
 ):
     make_patient()
     window.refresh()
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("  ", True))
+    prompts.answer("ask_void_reason", "  ")
     with qtbot.assertNotEmitted(window.patient_voided):
         window.void_patient_action.trigger()
     assert warnings == ["Could not void the patient: Reason is required."]
@@ -307,24 +300,12 @@ def test_main_window_renders_offscreen(window, make_patient):
 
 # ---------------------------------------------------------------- encounters
 @pytest.fixture
-def dirty_close_answer(monkeypatch) -> list[str]:
+def dirty_close_answer(prompts: Prompts) -> Prompts:
     """Answer "unsaved changes?" (and the question on closing an editor in a save conflict)
-    with Discard, recording it, so no test blocks on a dialog."""
-    from clinic_app.ui import encounter_editor
-
-    asked: list[str] = []
-
-    def question(parent, title, *rest):
-        asked.append(title)
-        return QMessageBox.StandardButton.Discard
-
-    def conflict_question(parent):
-        asked.append("conflict")
-        return QMessageBox.StandardButton.Discard
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(encounter_editor, "ask_conflict_close", conflict_question, raising=False)
-    return asked
+    with Discard, so no test blocks on a dialog; ``shown`` records them."""
+    prompts.always("ask_unsaved_close", QMessageBox.StandardButton.Discard)
+    prompts.always("ask_conflict_close", QMessageBox.StandardButton.Discard)
+    return prompts
 
 
 def test_encounter_shortcuts_and_enabling(window, make_patient):
@@ -358,11 +339,11 @@ def test_new_encounter_opens_an_editor_and_lists_the_draft(
     with qtbot.waitSignal(editor.encounter_closed):
         editor.close()
     assert window.encounters.editors() == []
-    assert dirty_close_answer == []
+    assert dirty_close_answer.shown == []
 
 
 def test_a_user_who_is_not_a_provider_chooses_one(
-    qtbot, window, services, admin, make_patient, monkeypatch
+    qtbot, window, services, admin, make_patient, prompts
 ):
     from clinic_app.domain.enums import Role
     from clinic_app.services.dto import NewUser
@@ -373,19 +354,13 @@ def test_a_user_who_is_not_a_provider_chooses_one(
     services.actor.user_id = nurse.id
     make_patient()
     window.refresh()
-    offered: list[list[str]] = []
-
-    def get_item(parent, title, label, items, *rest):
-        offered.append(list(items))
-        return items[0], True
-
-    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    prompts.answer("ask_choice", lambda prompt: prompt.options[0])
     window.new_encounter_action.trigger()
-    assert offered == [["Ana Ruiz, MD"]]
+    assert [p.options for p in prompts.shown] == [("Ana Ruiz, MD",)]
     (editor,) = window.encounters.editors()
     assert services.encounters.get(editor.encounter_id).provider_id == admin.id
 
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("", False))
+    prompts.answer("ask_choice", None)
     window.new_encounter_action.trigger()
     assert len(window.encounters.editors()) == 1
     assert window.panel.history_model.rowCount() == 1
@@ -429,7 +404,7 @@ def test_an_untouched_new_encounter_leaves_no_draft_behind(
     assert refreshed.args == [patient.id]
     assert window.panel.history_model.rowCount() == 0
     assert services.encounters.history(patient.id) == []
-    assert dirty_close_answer == []
+    assert dirty_close_answer.shown == []
 
 
 def test_reopening_an_open_encounter_brings_its_window_forward(
@@ -483,7 +458,7 @@ def test_an_editor_saved_as_a_new_draft_is_tracked_under_its_new_id(
     with qtbot.waitSignal(editor.encounter_closed):
         editor.close()
     assert window.encounters.editors() == []
-    assert dirty_close_answer == []
+    assert dirty_close_answer.shown == []
 
 
 def test_activating_a_history_row_opens_that_encounter_once(
@@ -501,7 +476,7 @@ def test_activating_a_history_row_opens_that_encounter_once(
 
 
 def test_closing_the_window_closes_the_editors_first(
-    qtbot, window, services, admin, make_patient, monkeypatch
+    qtbot, window, services, admin, make_patient, prompts
 ):
     patient = make_patient()
     services.encounters.create(patient.id, admin.id)
@@ -512,8 +487,9 @@ def test_closing_the_window_closes_the_editors_first(
     editor.autosave_timer.setInterval(60_000)
     editor.form.pain_before.setValue(5)
     assert editor.is_dirty()
-    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard])
-    monkeypatch.setattr(QMessageBox, "question", lambda *args: next(answers))
+    prompts.answer(
+        "ask_unsaved_close", QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard
+    )
     assert not window.close()
     assert window.isVisible()
     assert window.close()

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
 
+from clinic_app.domain import clock
 from clinic_app.domain.enums import Language, Sex
 from clinic_app.domain.errors import StorageError
 from clinic_app.ui.patient_dialog import PatientDialog
@@ -19,25 +19,6 @@ def new_dialog(qtbot, services) -> PatientDialog:
     d = PatientDialog(services)
     qtbot.addWidget(d)
     return d
-
-
-class Answers:
-    """Stands in for QMessageBox.question: records each title, replies from a queue."""
-
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-        self.queue: list[QMessageBox.StandardButton] = []
-
-    def __call__(self, parent, title, text, buttons, default) -> QMessageBox.StandardButton:
-        self.asked.append(title)
-        return self.queue.pop(0)
-
-
-@pytest.fixture
-def answers(monkeypatch) -> Answers:
-    fake = Answers()
-    monkeypatch.setattr(QMessageBox, "question", fake)
-    return fake
 
 
 def fill(d: PatientDialog, **overrides: str) -> None:
@@ -98,7 +79,7 @@ def test_duplicate_mrn_is_shown_on_the_mrn_field_and_keeps_input(qtbot, new_dial
 
 
 def test_future_birth_date_is_refused(qtbot, new_dialog, services):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     fill(new_dialog, date_of_birth=tomorrow)
     with qtbot.assertNotEmitted(new_dialog.finished):
         new_dialog.accept()
@@ -179,24 +160,24 @@ def test_edit_loads_the_patient_and_updates_it(qtbot, services, make_patient):
     assert services.patients.get(original.id).phone == "555-0199"
 
 
-def test_closing_with_unsaved_edits_asks_and_cancel_keeps_the_dialog(qtbot, new_dialog, answers):
+def test_closing_with_unsaved_edits_asks_and_cancel_keeps_the_dialog(qtbot, new_dialog, prompts):
     new_dialog.given_name.setText("Lan")
-    answers.queue.append(QMessageBox.StandardButton.Cancel)
+    prompts.answer("confirm_discard", False)
     with qtbot.assertNotEmitted(new_dialog.finished):
         qtbot.keyClick(new_dialog, Qt.Key.Key_Escape)
-    assert answers.asked == ["Discard changes?"]
+    assert prompts.titles() == ["Discard changes?"]
     assert new_dialog.given_name.text() == "Lan"
 
-    answers.queue.append(QMessageBox.StandardButton.Discard)
+    prompts.answer("confirm_discard", True)
     with qtbot.waitSignal(new_dialog.rejected):
         new_dialog.reject()
-    assert answers.asked == ["Discard changes?", "Discard changes?"]
+    assert prompts.titles() == ["Discard changes?", "Discard changes?"]
 
 
-def test_closing_an_untouched_form_does_not_ask(qtbot, new_dialog, answers):
+def test_closing_an_untouched_form_does_not_ask(qtbot, new_dialog, prompts):
     with qtbot.waitSignal(new_dialog.rejected):
         new_dialog.reject()
-    assert answers.asked == []
+    assert prompts.shown == []
 
 
 def test_calendar_pick_fills_the_date(new_dialog):
@@ -231,7 +212,7 @@ def test_typing_a_new_weight_drops_the_old_weights_date(qtbot, services, make_pa
     with qtbot.waitSignal(dialog.patient_saved) as saved:
         dialog.accept()
     assert saved.args[0].weight_kg == Decimal("78.0")
-    assert saved.args[0].weight_measured_on == date.today()
+    assert saved.args[0].weight_measured_on == clock.today()
 
 
 # ---------------------------------------------------------------- payer profile

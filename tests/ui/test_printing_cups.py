@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
+from clinic_app.domain import clock
 from clinic_app.domain.enums import Language, Side
 from clinic_app.services.container import AppServices
 from clinic_app.services.dto import EncounterInput, PatientView, UserView
@@ -96,7 +96,7 @@ def test_a_handout_printed_to_cups_comes_back_as_its_pages(
     make_patient: Callable[..., PatientView],
 ) -> None:
     patient = make_patient(given_name="Maria", family_name="Lopez")
-    enc = services.encounters.create(patient.id, admin.id, performed_at=datetime.now().astimezone())
+    enc = services.encounters.create(patient.id, admin.id, performed_at=clock.now().astimezone())
     services.encounters.save_draft(
         enc.id, enc.version, EncounterInput(), [site("trapezius_upper", Side.RIGHT)]
     )

@@ -7,7 +7,7 @@ Then the addenda: corrections are typed in the signed editor and shown under the
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine, text
 
+from clinic_app.domain import clock
 from clinic_app.domain.bodymap import default_bodymap
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Side, SkinPrep, Technique, Tolerance
@@ -65,7 +66,7 @@ def site(muscle: str, side: Side, x: float, y: float = 0.25, **kw: Any) -> SiteI
 def draft_id(services: AppServices, admin, make_patient) -> int:
     patient = make_patient(family_name="Okafor", given_name="Ada", weight_kg=Decimal("70"))
     meds = {m.code: m.id for m in services.clinic.medications()}
-    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-2291", date.today() + timedelta(90))
+    lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-2291", clock.today() + timedelta(90))
     encounter = services.encounters.create(patient.id, admin.id)
     services.encounters.save_draft(
         encounter.id,

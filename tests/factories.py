@@ -1,0 +1,66 @@
+"""The clinic, user and patient setup that service and UI tests share.
+
+Everything goes through the real services (first-run setup, patient registration), so a
+test's starting point is one a user could have reached.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+
+from clinic_app.domain.enums import Role
+from clinic_app.services.clinic import ClinicService
+from clinic_app.services.dto import ClinicProfileData, NewUser, PatientInput, PatientView, UserView
+from clinic_app.services.patients import PatientService
+
+PASSWORD = "correct horse battery"
+
+
+class HasClinic(Protocol):
+    @property
+    def clinic(self) -> ClinicService: ...
+
+
+class HasPatients(Protocol):
+    @property
+    def patients(self) -> PatientService: ...
+
+
+def set_up_clinic(
+    services: HasClinic,
+    profile: ClinicProfileData | str = "Test Pain Clinic",
+    *,
+    username: str = "admin",
+    display_name: str = "Ana Ruiz",
+    credentials: str = "MD",
+    is_provider: bool = False,
+    npi: str = "",
+) -> UserView:
+    """First-run setup: the clinic's profile and its administrator, who is then signed in."""
+    if isinstance(profile, str):
+        profile = ClinicProfileData(name=profile)
+    _profile, admin = services.clinic.initialize(
+        profile,
+        NewUser(username, display_name, PASSWORD, Role.ADMIN, credentials, is_provider, npi),
+    )
+    return admin
+
+
+def register_patient(
+    services: HasPatients,
+    mrn: str = "M1",
+    given_name: str = "Ana",
+    family_name: str = "Lee",
+    date_of_birth: date | None = date(1980, 1, 1),
+    **fields: Any,
+) -> PatientView:
+    """A patient registered through the service; ``fields`` are other PatientInput fields."""
+    return services.patients.create(
+        PatientInput(mrn, given_name, family_name, date_of_birth, **fields)
+    )
+
+
+def medication_ids(services: HasClinic) -> dict[str, int]:
+    """The formulary's medication ids by code (seeded by first-run setup)."""
+    return {m.code: m.id for m in services.clinic.medications()}
