@@ -148,6 +148,10 @@ def one_transaction(sessions: sessionmaker[Session]) -> Iterator[sessionmaker[Se
         )
 
 
+#: Patients with a chart open "now" in the demo (one per treatment room).
+MAX_IN_CHAIR = 3
+
+
 class DemoSeeder(Service):
     """Fills an empty database with a synthetic clinic."""
 
@@ -304,12 +308,23 @@ class DemoSeeder(Service):
                 continue  # later today: not seen yet
             patient = self._reweigh(rng, patient, slot.day)
             self._visit(rng, patient, provider, story, slot, performed, memory)
-        if rng.random() < 0.1 and (not slots or slots[-1].day < self._day):
-            # In the chair today: an empty draft, opened now (or during "today"'s hours).
+        in_chair = self._counts.get("in_chair", 0)
+        if (
+            in_chair < MAX_IN_CHAIR
+            and rng.random() < 0.1
+            and (not slots or slots[-1].day < self._day)
+        ):
+            # In the chair today: an empty draft, opened in the last half hour (or during
+            # "today"'s hours); a clinic has a few rooms, not a waiting room of open charts.
             now_today = self._day == clinic_day(self._now, DEMO_TIMEZONE)
-            at = self._now if now_today else self._clinic_time(rng, self._day)
+            at = (
+                self._now - timedelta(minutes=5 + 10 * in_chair)
+                if now_today
+                else self._clinic_time(rng, self._day)
+            )
             self._visits.create(patient.id, provider.id, performed_at=at)
             self._counts["encounters"] += 1
+            self._counts["in_chair"] = in_chair + 1
 
     def _clinic_time(self, rng: random.Random, day: date) -> datetime:
         """A clinic-hours appointment on ``day`` (8:00 to 16:45 in the clinic's zone), in UTC."""
