@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import Engine, text
@@ -140,3 +141,22 @@ def services(db: sessionmaker[Session]) -> Services:
 
 def all_tables() -> list[str]:
     return sorted(Base.metadata.tables)
+
+
+def system_tool(name: str, package: str) -> str:
+    """The path of a Debian tool a test needs (poppler, qpdf...).
+
+    Without it the test is skipped with the install hint, so ``make test`` passes on a machine
+    with only Python; under ``CI=true`` (where ``.ci/run`` installs it) a missing tool fails.
+    """
+    path = shutil.which(name)
+    if path is None:
+        missing_service(f"{name} is missing: install it with `sudo apt-get install {package}`")
+    return path
+
+
+def missing_service(message: str) -> NoReturn:
+    """Skip a test whose system service is absent; fail instead under ``CI=true``."""
+    if in_ci():
+        pytest.fail(message + " (CI=true: .ci/run installs and starts it)")
+    pytest.skip(message)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from clinic_app.domain.handout import ALWAYS, Block, compose, default_texts, sel
 from clinic_app.reports.base import MissingGlyphError
 from clinic_app.reports.figure import body_figure_png, figure_panels
 from clinic_app.reports.handout import render_handout
+from tests.conftest import system_tool
 from tests.reports.factories import (
     LIDOCAINE,
     base,
@@ -249,20 +249,13 @@ def test_large_print_body_is_at_least_16_pt() -> None:
     assert LARGE.body >= 16
 
 
-def _tool(name: str, package: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is missing: install {package} (CI installs it)")
-    return path
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("case", list(EXPECTED))
 def test_pdftoppm_renders_every_page_and_qpdf_check_passes(
     case: str, language: Language, tmp_path: Path
 ) -> None:
-    pdftoppm = _tool("pdftoppm", "poppler-utils")
-    qpdf = _tool("qpdf", "qpdf")
+    pdftoppm = system_tool("pdftoppm", "poppler-utils")
+    qpdf = system_tool("qpdf", "qpdf")
     make, _ = EXPECTED[case]
     pdf = render_handout(replace(make(language), large_print=language is Language.SPANISH))
     path = tmp_path / "handout.pdf"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -30,6 +29,7 @@ from clinic_app.reports.note import (
     NoteTotal,
     render_note,
 )
+from tests.conftest import system_tool
 
 LIDO = NoteDose("Lidocaine", "1% (10 mg/mL)", "0.5 mL", "5 mg", "LD-2291, exp 2026-05-31")
 TRI = NoteDose("Triamcinolone", "40 mg/mL", "0.25 mL", "10 mg", "TA-77, exp 2026-01-31")
@@ -165,13 +165,6 @@ def test_forty_sites_flow_over_pages_with_the_patient_on_every_page() -> None:
         assert "DRAFT" in flat_page
 
 
-def _tool(name: str, package: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is missing: install it with `sudo apt-get install {package}`")
-    return path
-
-
 @pytest.mark.parametrize("signed", [False, True])
 def test_pdftoppm_renders_every_page_and_qpdf_check_passes(signed: bool, tmp_path: Path) -> None:
     data = forty_sites()
@@ -180,8 +173,8 @@ def test_pdftoppm_renders_every_page_and_qpdf_check_passes(signed: bool, tmp_pat
     pdf = render_note(data)
     path = tmp_path / "note.pdf"
     path.write_bytes(pdf)
-    qpdf = _tool("qpdf", "qpdf")
-    pdftoppm = _tool("pdftoppm", "poppler-utils")
+    qpdf = system_tool("qpdf", "qpdf")
+    pdftoppm = system_tool("pdftoppm", "poppler-utils")
     check = subprocess.run(
         [qpdf, "--check", str(path)], capture_output=True, text=True, check=False
     )
