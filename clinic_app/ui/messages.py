@@ -186,11 +186,6 @@ def _text(name: str, parent: QWidget | None, title: str, prompt: str) -> str | N
     return _ask(Prompt(name, title, prompt), show)
 
 
-def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
-    """One line of text typed in answer to ``prompt``; ``None`` when the user cancels."""
-    return _text("ask_text", parent, title, prompt)
-
-
 def ask_void_reason(parent: QWidget | None, patient_label: str) -> str | None:
     """Ask why a patient is being voided; ``None`` when the user cancels."""
     return _text(
