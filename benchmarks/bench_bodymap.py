@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.machine import describe_machine, record
 from clinic_app.domain.bodymap import FigureView, Layer, default_bodymap
 from clinic_app.ui.bodymap.widget import BodyMapWidget
-from clinic_app.ui.chart_model import ChartModel
+from clinic_app.ui.chart.model import ChartModel
 
 MARKERS = 60
 SAMPLES = 200

@@ -35,7 +35,7 @@ from clinic_app.services.dto import (
     SiteInput,
 )
 from clinic_app.storage.location import sqlite_url
-from clinic_app.ui.encounter_editor import EncounterEditor
+from clinic_app.ui.encounter.editor import EncounterEditor
 
 SITES = 60
 RUNS = 25

@@ -58,8 +58,8 @@ def run_gui(url: str) -> int:
     """Start the Qt application on ``url``; returns the process exit code."""
     from PySide6.QtWidgets import QApplication
 
-    from clinic_app.ui import messages
-    from clinic_app.ui.fonts import install_fonts
+    from clinic_app.ui.common import messages
+    from clinic_app.ui.common.fonts import install_fonts
     from clinic_app.ui.startup import create_main_window, run_startup
 
     app = QApplication.instance() or QApplication(sys.argv)

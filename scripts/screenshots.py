@@ -45,12 +45,12 @@ from clinic_app.services.notes import NoteService
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.migrate import upgrade
-from clinic_app.ui.encounter_editor import EncounterEditor
-from clinic_app.ui.fonts import install_fonts
-from clinic_app.ui.front_desk import FrontDeskWindow
+from clinic_app.ui.admin.setup_dialog import SetupDialog
+from clinic_app.ui.common.fonts import install_fonts
+from clinic_app.ui.encounter.editor import EncounterEditor
+from clinic_app.ui.encounter.sign_dialog import SignDialog
+from clinic_app.ui.front_desk.window import FrontDeskWindow
 from clinic_app.ui.main_window import MainWindow
-from clinic_app.ui.setup_dialog import SetupDialog
-from clinic_app.ui.sign_dialog import SignDialog
 
 ROOT = Path(__file__).resolve().parents[1]
 # A Monday morning at the demo clinic (10:30 in Chicago).

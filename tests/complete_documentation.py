@@ -15,7 +15,7 @@ from clinic_app.domain.enums import SkinPrep
 from clinic_app.services.dto import EncounterInput
 
 if TYPE_CHECKING:
-    from clinic_app.ui.encounter_form import EncounterForm
+    from clinic_app.ui.encounter.form import EncounterForm
 
 #: What a complete note records besides sites (the form's own values win where given).
 COMPLETE_VALUES: dict[str, Any] = {

@@ -24,15 +24,15 @@ from clinic_app import __version__
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
-from clinic_app.ui import messages
-from clinic_app.ui.chrome import add_status_fields, build_menus, build_toolbar, make_action
-from clinic_app.ui.clinic_settings_dialog import ClinicSettingsDialog
-from clinic_app.ui.encounter_windows import EncounterWindows
-from clinic_app.ui.front_desk import FrontDeskWindow
-from clinic_app.ui.messages import ask_void_reason, show_error
-from clinic_app.ui.patient_dialog import PatientDialog
-from clinic_app.ui.patient_panel import PatientPanel
-from clinic_app.ui.patient_table_model import PatientIdRole, PatientTableModel, SortRole
+from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
+from clinic_app.ui.common import messages
+from clinic_app.ui.common.chrome import add_status_fields, build_menus, build_toolbar, make_action
+from clinic_app.ui.common.messages import ask_void_reason, show_error
+from clinic_app.ui.encounter.windows import EncounterWindows
+from clinic_app.ui.front_desk.window import FrontDeskWindow
+from clinic_app.ui.patients.dialog import PatientDialog
+from clinic_app.ui.patients.panel import PatientPanel
+from clinic_app.ui.patients.table_model import PatientIdRole, PatientTableModel, SortRole
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices

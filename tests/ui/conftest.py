@@ -20,7 +20,7 @@ from clinic_app.services.container import AppServices, build_services
 from clinic_app.services.dto import PatientView, UserView
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
-from clinic_app.ui import messages
+from clinic_app.ui.common import messages
 from tests.factories import PASSWORD, register_patient, set_up_clinic
 from tests.ui.prompts import Prompts
 

@@ -1,6 +1,6 @@
 """Answers the GUI's prompts in tests (after qutebrowser's tests/helpers/messagemock.py).
 
-Every message box, question and file/print dialog goes through ``clinic_app.ui.messages``;
+Every message box, question and file/print dialog goes through ``clinic_app.ui.common.messages``;
 the ``prompts`` fixture installs a :class:`Prompts` as its answerer for every UI test. A test
 queues the answers it expects to give, by the name of the ``messages`` function that asks
 (``prompts.answer("confirm_discard", True)``). The test fails when a prompt is shown that
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from clinic_app.ui import messages
-from clinic_app.ui.messages import Prompt
+from clinic_app.ui.common import messages
+from clinic_app.ui.common.messages import Prompt
 
 
 @dataclass

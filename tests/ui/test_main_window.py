@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.errors import StorageError
 from clinic_app.ui.main_window import DEMO_BANNER_TEXT, SEARCH_PLACEHOLDER, MainWindow
-from clinic_app.ui.patient_dialog import PatientDialog
-from clinic_app.ui.patient_panel import NO_HISTORY_TEXT
-from clinic_app.ui.patient_table_model import PatientTableModel
+from clinic_app.ui.patients.dialog import PatientDialog
+from clinic_app.ui.patients.panel import NO_HISTORY_TEXT
+from clinic_app.ui.patients.table_model import PatientTableModel
 from tests.ui.prompts import Prompts
 
 # Showing a dialog or an editor over the window makes the offscreen platform plugin say it
@@ -437,7 +437,7 @@ def test_an_editor_saved_as_a_new_draft_is_tracked_under_its_new_id(
     qtbot, window, services, admin, make_patient, dirty_close_answer
 ):
     from clinic_app.domain.enums import TwitchResponse
-    from clinic_app.ui.site_text import Column
+    from clinic_app.ui.encounter.sites.text import Column
 
     patient = make_patient()
     encounter = services.encounters.create(patient.id, admin.id)

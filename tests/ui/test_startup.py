@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 from clinic_app.ui import startup
+from clinic_app.ui.admin.setup_dialog import SetupDialog
+from clinic_app.ui.admin.sign_in_dialog import SignInDialog
 from clinic_app.ui.main_window import MainWindow
-from clinic_app.ui.setup_dialog import SetupDialog
-from clinic_app.ui.sign_in_dialog import SignInDialog
 
 
 class FakeExec:

@@ -29,7 +29,7 @@ from clinic_app.ui.bodymap.items import (
     RegionItem,
     painter_path,
 )
-from clinic_app.ui.chart_model import ChartModel
+from clinic_app.ui.chart.model import ChartModel
 
 SKIN = QColor(246, 232, 218)
 SKIN_EDGE = QColor(128, 100, 82)

@@ -25,8 +25,8 @@ from clinic_app.ui.bodymap.items import MarkerItem
 from clinic_app.ui.bodymap.picker import MusclePicker
 from clinic_app.ui.bodymap.scene import FigureScene, side_word
 from clinic_app.ui.bodymap.view import FigureCanvas
-from clinic_app.ui.chart_commands import AddSiteCommand, EditSiteCommand, RemoveSiteCommand
-from clinic_app.ui.chart_model import ChartModel
+from clinic_app.ui.chart.commands import AddSiteCommand, EditSiteCommand, RemoveSiteCommand
+from clinic_app.ui.chart.model import ChartModel
 
 SiteFactory = Callable[[str, Side, View, float, float], SiteDraft]
 SHORT_TITLES = {

@@ -1,0 +1,1 @@
+"""First-run setup, sign-in and the clinic settings administrators edit."""

@@ -1,0 +1,316 @@
+"""Administrators edit the clinic profile after setup, including the handout's logo."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtGui import QImage, QImageWriter, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.errors import ClinicError
+from clinic_app.services.dto import ClinicProfileData, ClinicProfileView
+from clinic_app.ui.admin.rule_settings import DocumentationRulesBox
+from clinic_app.ui.admin.setup_dialog import ClinicBoxMixin, _form, _row, _spin
+from clinic_app.ui.common import messages
+from clinic_app.ui.common.forms import FORM_STYLE, FormErrors
+from clinic_app.ui.common.messages import confirm_discard
+
+if TYPE_CHECKING:
+    from clinic_app.services.container import AppServices
+
+#: The largest logo stored; the handout header draws it far smaller, so more is waste.
+LOGO_MAX_WIDTH = 600
+LOGO_MAX_HEIGHT = 200
+#: The preview in the dialog.
+PREVIEW_WIDTH = 240
+PREVIEW_HEIGHT = 80
+NO_LOGO_TEXT = "No logo"
+LOGO_FILTER = "Images (*.png *.jpg *.jpeg);;PNG (*.png);;JPEG (*.jpg *.jpeg)"
+
+_Snapshot = tuple[object, ...]
+
+
+def logo_png_from_file(path: str) -> bytes | None:
+    """The image at ``path`` as PNG bytes at most 600×200 px; ``None`` when unreadable."""
+    image = QImage(path)
+    if image.isNull():
+        return None
+    if image.width() > LOGO_MAX_WIDTH or image.height() > LOGO_MAX_HEIGHT:
+        image = image.scaled(
+            LOGO_MAX_WIDTH,
+            LOGO_MAX_HEIGHT,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    # QImageWriter, not QImage.save: PySide6's stubs and runtime disagree on save()'s format type.
+    saved = QImageWriter(buffer, QByteArray(b"png")).write(image)
+    buffer.close()
+    return bytes(data.data()) if saved else None
+
+
+class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
+    """Edits the clinic profile through ``services.clinic.update_profile``.
+
+    Save stores the profile; on a refused value the field at fault is marked and
+    everything typed stays. Cancel, Esc or the close button ask before discarding edits.
+
+    Signals:
+        profile_saved(ClinicProfileView): the profile was saved.
+
+    Attributes:
+        errors: the inline error display (tests read messages from it).
+        save_button: the button that saves (Save role).
+        logo_preview: the logo as it will print, or "No logo".
+        choose_logo_button, remove_logo_button: change or drop the logo.
+    """
+
+    profile_saved = Signal(object)
+
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._saved: ClinicProfileView | None = None
+        self._logo_png: bytes | None = None
+        self.setWindowTitle("Clinic settings")
+        self.setAccessibleName("Clinic settings")
+        self.setStyleSheet(FORM_STYLE)
+        self.setMinimumWidth(520)
+
+        general = QLabel(self)
+        general.setAccessibleName("Error")
+        self.errors = FormErrors(general)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName("Save clinic settings")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._clinic_box())
+        layout.addWidget(self._handout_box())
+        self._add_documentation_checks(layout)
+        layout.addWidget(general)
+        layout.addWidget(buttons)
+
+        profile = services.clinic.profile()
+        if profile is not None:
+            self._load(profile)
+        self._initial = self.snapshot()
+        self.clinic_name.setFocus()
+
+    # ------------------------------------------------------------------ building
+    def _handout_box(self) -> QGroupBox:
+        e = self.errors
+        self.fever_threshold = QDoubleSpinBox()
+        self.fever_threshold.setAccessibleName("Fever threshold in degrees Celsius")
+        self.fever_threshold.setDecimals(1)
+        self.fever_threshold.setRange(37.5, 39.5)
+        self.fever_threshold.setSingleStep(0.1)
+        self.fever_threshold.setSuffix(" °C")
+        self.fahrenheit = QLabel()
+        self.fever_threshold.valueChanged.connect(self.on_fever_changed)
+        self.fever_threshold.setValue(38.0)
+        self.on_fever_changed(self.fever_threshold.value())
+        fever_row = QWidget()
+        row = QHBoxLayout(fever_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.fever_threshold)
+        row.addWidget(self.fahrenheit, 1)
+        self.activity_hours = _spin("Hours without strenuous activity", 0, 336, 48, " hours")
+        self.follow_up_weeks = _spin("Follow-up after weeks", 0, 52, 3, " weeks")
+
+        self.logo_preview = QLabel(NO_LOGO_TEXT)
+        self.logo_preview.setAccessibleName("Logo preview")
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setMinimumSize(PREVIEW_WIDTH, PREVIEW_HEIGHT)
+        self.logo_preview.setStyleSheet("QLabel { border: 1px dashed #9e9e9e; color: #616161; }")
+        self.choose_logo_button = QPushButton("&Choose…")
+        self.choose_logo_button.setAccessibleName("Choose logo")
+        self.choose_logo_button.setToolTip("A PNG or JPEG image, printed in the handout's header")
+        self.choose_logo_button.clicked.connect(self.on_choose_logo)
+        self.remove_logo_button = QPushButton("&Remove")
+        self.remove_logo_button.setAccessibleName("Remove logo")
+        self.remove_logo_button.clicked.connect(self.on_remove_logo)
+        logo_row = QWidget()
+        logo_layout = QHBoxLayout(logo_row)
+        logo_layout.setContentsMargins(0, 0, 0, 0)
+        logo_layout.addWidget(self.logo_preview)
+        logo_buttons = QVBoxLayout()
+        logo_buttons.addWidget(self.choose_logo_button)
+        logo_buttons.addWidget(self.remove_logo_button)
+        logo_buttons.addStretch(1)
+        logo_layout.addLayout(logo_buttons)
+        logo_layout.addStretch(1)
+
+        box = QGroupBox("Aftercare handout")
+        form = _form(box)
+        _row(
+            form,
+            "&Fever threshold:",
+            e.wrap("fever_threshold_c", self.fever_threshold, shown=fever_row),
+            self.fever_threshold,
+        )
+        _row(
+            form,
+            "Rest from strenuous &activity:",
+            e.wrap("activity_restriction_hours", self.activity_hours),
+            self.activity_hours,
+        )
+        _row(
+            form,
+            "Follow-&up visit after:",
+            e.wrap("follow_up_weeks", self.follow_up_weeks),
+            self.follow_up_weeks,
+        )
+        _row(
+            form,
+            "Lo&go:",
+            e.wrap("logo_png", self.choose_logo_button, shown=logo_row),
+            self.choose_logo_button,
+        )
+        self._show_logo()
+        return box
+
+    def _add_documentation_checks(self, layout: QVBoxLayout) -> None:
+        """Which completeness checks block signing (saved on their own, not by Save)."""
+        self.documentation_checks = DocumentationRulesBox(self._services)
+        layout.addWidget(self.documentation_checks)
+
+    def _load(self, p: ClinicProfileView) -> None:
+        self.clinic_name.setText(p.name)
+        self.address.setPlainText(p.address)
+        self.phone.setText(p.phone)
+        self.after_hours_phone.setText(p.after_hours_phone)
+        index = self.default_language.findData(p.default_language)
+        if index >= 0:
+            self.default_language.setCurrentIndex(index)
+        self.fever_threshold.setValue(float(p.fever_threshold_c))
+        self.activity_hours.setValue(p.activity_restriction_hours)
+        self.follow_up_weeks.setValue(p.follow_up_weeks)
+        self.set_timezone(p.timezone)
+        self._logo_png = p.logo_png
+        self._show_logo()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def profile(self) -> ClinicProfileView | None:
+        """The profile as saved (``None`` until a save succeeded)."""
+        return self._saved
+
+    @property
+    def logo_png(self) -> bytes | None:
+        """The logo the form holds now, as PNG bytes."""
+        return self._logo_png
+
+    def is_dirty(self) -> bool:
+        """True when any field differs from what the dialog opened with."""
+        return self.snapshot() != self._initial
+
+    def snapshot(self) -> _Snapshot:
+        """Every field's raw value, as typed (what "unsaved changes" compares)."""
+        return (
+            self.clinic_name.text(),
+            self.address.toPlainText(),
+            self.phone.text(),
+            self.after_hours_phone.text(),
+            self.default_language.currentData(),
+            f"{self.fever_threshold.value():.1f}",
+            self.activity_hours.value(),
+            self.follow_up_weeks.value(),
+            self._logo_png,
+            self.timezone_text(),
+        )
+
+    def form_input(self) -> ClinicProfileData:
+        """What the form holds, for the service to check."""
+        return ClinicProfileData(
+            name=self.clinic_name.text(),
+            address=self.address.toPlainText(),
+            phone=self.phone.text(),
+            after_hours_phone=self.after_hours_phone.text(),
+            default_language=self.default_language.currentData(),
+            fever_threshold_c=Decimal(f"{self.fever_threshold.value():.1f}"),
+            activity_restriction_hours=self.activity_hours.value(),
+            follow_up_weeks=self.follow_up_weeks.value(),
+            logo_png=self._logo_png,
+            timezone=self.timezone_text(),
+        )
+
+    # ------------------------------------------------------------------ slots
+    def on_fever_changed(self, celsius: float) -> None:
+        self.fahrenheit.setText(f"= {celsius * 9 / 5 + 32:.1f} °F")
+
+    def on_choose_logo(self) -> None:
+        path = messages.ask_open_file(self, "Choose the clinic's logo", LOGO_FILTER)
+        if not path:
+            return
+        self.errors.clear()
+        png = logo_png_from_file(path)
+        if png is None:
+            self.errors.show(
+                "logo_png",
+                f"Could not read {path} as an image; choose a PNG or JPEG file.",
+            )
+            return
+        self._logo_png = png
+        self._show_logo()
+
+    def on_remove_logo(self) -> None:
+        self.errors.clear()
+        self._logo_png = None
+        self._show_logo()
+
+    # ------------------------------------------------------------------ QDialog
+    def accept(self) -> None:
+        """Save; stays open with the field marked when the service refuses."""
+        self.errors.clear()
+        try:
+            saved = self._services.clinic.update_profile(self.form_input())
+        except ClinicError as exc:
+            self.errors.show_exception(exc)
+            return
+        self._saved = saved
+        self._initial = self.snapshot()
+        self.profile_saved.emit(saved)
+        super().accept()
+
+    def reject(self) -> None:
+        """Cancel, Esc and the close button: ask first when edits would be lost."""
+        if self.is_dirty() and not confirm_discard(self):
+            return
+        super().reject()
+
+    # ------------------------------------------------------------------ helpers
+    def _show_logo(self) -> None:
+        pixmap = QPixmap()
+        if self._logo_png and pixmap.loadFromData(self._logo_png):
+            self.logo_preview.setPixmap(
+                pixmap.scaled(
+                    PREVIEW_WIDTH,
+                    PREVIEW_HEIGHT,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        else:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText(NO_LOGO_TEXT)
+        self.remove_logo_button.setEnabled(self._logo_png is not None)

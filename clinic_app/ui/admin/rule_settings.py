@@ -1,0 +1,158 @@
+"""The clinic settings' "Documentation checks" section: which completeness checks block.
+
+Every documentation-completeness rule blocks signing as shipped; an administrator may lower
+one to a warning with a typed reason (``ClinicService.set_rule_override``), and restore it.
+Each change is saved at once (it is its own audited action), independent of the dialog's
+Save button, and the list shows the stored state afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.errors import ClinicError
+from clinic_app.services.dto import RuleSettingView
+from clinic_app.ui.common import messages
+
+if TYPE_CHECKING:
+    from clinic_app.services.container import AppServices
+
+INTRO = (
+    "A visit cannot be signed while one of these is missing. The clinic may lower a check to a "
+    "warning, with a reason; the provider then types a reason at signing."
+)
+SEVERITY_WORDS = {"block": "Blocks signing", "warning": "Warning (lowered)"}
+
+
+class DocumentationRulesBox(QGroupBox):
+    """Lists the completeness checks with their severity and the clinic's reason.
+
+    Signals:
+        changed(): a check was lowered or restored (already saved).
+
+    Attributes:
+        tree: one row per check (title, severity, reason). lower_button, restore_button:
+            act on the selected check. status: the last refusal or confirmation.
+    """
+
+    changed = Signal()
+
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__("Documentation checks", parent)
+        self.setAccessibleName("Documentation checks")
+        self._services = services
+        self._rows: list[RuleSettingView] = []
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Documentation checks and their severity")
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Check", "Severity", "Clinic's reason"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        # Tall enough for all nine checks without scrolling.
+        self.tree.setMinimumHeight(self.tree.fontMetrics().lineSpacing() * 13)
+        self.tree.currentItemChanged.connect(self._update_buttons)
+        self.lower_button = QPushButton("Lower to a &warning…")
+        self.lower_button.clicked.connect(self.on_lower)
+        self.restore_button = QPushButton("Make it &block again")
+        self.restore_button.clicked.connect(self.on_restore)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Documentation checks status")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.lower_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.tree)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        self.reload()
+
+    # ------------------------------------------------------------------ state
+    def reload(self) -> None:
+        try:
+            rows = self._services.clinic.rule_settings()
+        except ClinicError as exc:
+            self.status.setText(f"Could not read the checks: {exc}")
+            rows = []
+        self._show(rows)
+
+    def rows(self) -> list[RuleSettingView]:
+        return list(self._rows)
+
+    def select_rule(self, rule_id: str) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == rule_id:
+                self.tree.setCurrentItem(item)
+
+    def current_rule(self) -> RuleSettingView | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        rule_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((r for r in self._rows if r.rule_id == rule_id), None)
+
+    # ------------------------------------------------------------------ slots
+    def on_lower(self) -> None:
+        rule = self.current_rule()
+        if rule is None:
+            return
+        reason = messages.ask_rule_lowering_reason(self, rule.title)
+        if reason is None:
+            return
+        self._apply(rule, reason)
+
+    def on_restore(self) -> None:
+        rule = self.current_rule()
+        if rule is not None:
+            self._apply(rule, None)
+
+    # ------------------------------------------------------------------ helpers
+    def _apply(self, rule: RuleSettingView, reason: str | None) -> None:
+        try:
+            rows = self._services.clinic.set_rule_override(rule.rule_id, reason)
+        except ClinicError as exc:
+            self.status.setText(f"Not changed: {exc}")
+            return
+        self._show(rows)
+        self.select_rule(rule.rule_id)
+        done = "lowered to a warning" if reason is not None else "blocks signing again"
+        self.status.setText(f"Saved: “{rule.title}” {done}.")
+        self.changed.emit()
+
+    def _show(self, rows: list[RuleSettingView]) -> None:
+        self._rows = rows
+        self.tree.clear()
+        for row in rows:
+            item = QTreeWidgetItem(
+                [row.title, SEVERITY_WORDS.get(row.severity, row.severity), row.reason]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, row.rule_id)
+            item.setToolTip(0, row.source)
+            if row.lowered:
+                item.setToolTip(2, f"{row.reason} — {row.by}, {row.at[:10]}")
+            self.tree.addTopLevelItem(item)
+        for column in range(3):
+            self.tree.resizeColumnToContents(column)
+        self._update_buttons()
+
+    def _update_buttons(self, *_args: object) -> None:
+        rule = self.current_rule()
+        self.lower_button.setEnabled(rule is not None and not rule.lowered)
+        self.restore_button.setEnabled(rule is not None and rule.lowered)

@@ -1,0 +1,1 @@
+"""The chart in memory and the undo commands that change it."""

@@ -1,0 +1,1 @@
+"""Widgets, prompts and formatting shared by every screen."""

@@ -1,0 +1,1 @@
+"""The encounter editor: chart, sites, form, checks, signing and addenda."""

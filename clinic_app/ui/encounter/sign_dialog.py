@@ -1,0 +1,234 @@
+"""Signing an encounter: what stands in the way, the override reasons, the signature shown.
+
+:class:`SignDialog` lists the blocks (signing is then impossible, and it says why), each
+warning that needs a typed reason with its reason field, and the other findings for
+information. Sign calls the function it was given (the editor's call to
+``services.encounters.sign``); a refusal keeps the dialog open with the service's message.
+:class:`SignatureBox` shows a signed encounter's overridden warnings and reasons, read-only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.domain.errors import ClinicError, ConflictError, ValidationError
+from clinic_app.domain.rules import Assessment, Finding
+from clinic_app.services.dto import EncounterView
+from clinic_app.ui.common.labels import local_timestamp
+from clinic_app.ui.encounter.checks_panel import BADGES
+
+if TYPE_CHECKING:
+    from clinic_app.ui.encounter.editor import EncounterEditor
+
+SIGN_TEXT = "Sign"
+BLOCKED_TEXT = "Signing is refused until every block below is resolved in the encounter."
+REASONS_TEXT = "Type a reason for each warning below to sign despite it."
+READY_TEXT = "Nothing stands in the way: signing makes the encounter read-only."
+
+
+def signed_line(view: EncounterView, signer: str) -> str:
+    """ "Signed by Ana Ruiz on 2026-01-05 10:00 CST" (the clinic's time and zone)."""
+    when = f" on {local_timestamp(view.signed_at, view.clinic_timezone)}" if view.signed_at else ""
+    return f"Signed by {signer}{when}"
+
+
+def _label(text: str, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if name:
+        label.setAccessibleName(name)
+    return label
+
+
+def _finding_text(finding: Finding) -> str:
+    return f"{BADGES[finding.severity][0]}: {finding.message}"
+
+
+class SignDialog(QDialog):
+    """Sign the encounter, once no block stands and every needed reason is typed.
+
+    Attributes:
+        status: why Sign is (not) possible, or the service's refusal.
+        reasons: the reason field per rule id of each warning that needs one.
+        sign_button: Sign; enabled only without blocks and with every reason filled.
+        signed: the signed encounter, once signing succeeded.
+    """
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        sign: Callable[[Mapping[str, str]], EncounterView],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign encounter")
+        self.setAccessibleName("Sign encounter")
+        self.setMinimumWidth(560)
+        self._sign = sign
+        self._blocked = bool(assessment.blocks)
+        self.signed: EncounterView | None = None
+        self.reasons: dict[str, QLineEdit] = {}
+        layout = QVBoxLayout(self)
+        self.status = _label("", "Signing status")
+        self.status.setStyleSheet("QLabel { font-weight: bold; }")
+        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        layout.addWidget(self.status)
+        if assessment.blocks:
+            layout.addWidget(self._group("Blocks", assessment.blocks))
+        needed = assessment.reasons_needed
+        if needed:
+            box = QGroupBox("Warnings that need a reason")
+            box_layout = QVBoxLayout(box)
+            for finding in needed:
+                box_layout.addWidget(_label(_finding_text(finding), "Warning"))
+                edit = QLineEdit()
+                edit.setAccessibleName(f"Reason: {finding.message}")
+                edit.setPlaceholderText("Reason to go ahead (goes into the signed note)")
+                edit.textChanged.connect(self._update)
+                box_layout.addWidget(edit)
+                self.reasons.setdefault(finding.rule, edit)
+            layout.addWidget(box)
+        others = tuple(
+            f for f in assessment.findings if f not in assessment.blocks and f not in needed
+        )
+        if others:
+            layout.addWidget(self._group("For information", others))
+        layout.addStretch(1)  # spare height goes below the findings, not into the labels
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_button = QPushButton(SIGN_TEXT)
+        self.sign_button.setAccessibleName("Sign the encounter")
+        buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.on_sign)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._update()
+
+    @staticmethod
+    def _group(title: str, findings: tuple[Finding, ...]) -> QGroupBox:
+        box = QGroupBox(title)
+        box_layout = QVBoxLayout(box)
+        for finding in findings:
+            box_layout.addWidget(_label(_finding_text(finding), title))
+        return box
+
+    def reason_texts(self) -> dict[str, str]:
+        return {rule: edit.text().strip() for rule, edit in self.reasons.items()}
+
+    def _update(self, *_args: object) -> None:
+        missing = [rule for rule, text in self.reason_texts().items() if not text]
+        self.sign_button.setEnabled(not self._blocked and not missing)
+        colour = "#b71c1c" if self._blocked else "palette(window-text)"
+        self.status.setStyleSheet(f"QLabel {{ font-weight: bold; color: {colour}; }}")
+        if self._blocked:
+            self.status.setText(BLOCKED_TEXT)
+        elif missing:
+            self.status.setText(REASONS_TEXT)
+        else:
+            self.status.setText(READY_TEXT)
+
+    def on_sign(self) -> None:
+        """Sign through the service; a refusal stays here with its message."""
+        try:
+            self.signed = self._sign(self.reason_texts())
+        except (ValidationError, ConflictError) as exc:
+            self.status.setText(f"Not signed: {exc}")
+            self.status.setStyleSheet("QLabel { font-weight: bold; color: #b71c1c; }")
+            return
+        self.accept()
+
+
+class SignatureBox(QGroupBox):
+    """A signed encounter's signature: who, when, and each overridden warning's reason.
+
+    Attributes:
+        label: the signature text.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Signature", parent)
+        self.setAccessibleName("Signature")
+        self.label = _label("", "Signature")
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self.hide()
+
+    def set_signature(self, signed_line: str, overrides: tuple[tuple[str, str, str], ...]) -> None:
+        lines = [signed_line]
+        if overrides:
+            lines.append("Warnings overridden:")
+            lines += [f"• {message} → {reason}" for _rule, message, reason in overrides]
+        else:
+            lines.append("No warning was overridden.")
+        self.label.setText("\n".join(lines))
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text()
+
+
+class EditorSigning:
+    """The editor's Sign… action: checks now, the dialog, the service call, the lock.
+
+    Attributes:
+        dialog: the sign dialog while it is open (or last opened).
+    """
+
+    def __init__(self, editor: EncounterEditor) -> None:
+        self._editor = editor
+        self.dialog: SignDialog | None = None
+
+    def open_dialog(self) -> SignDialog | None:
+        """Run the checks on what the editor shows and open the dialog (not modal-blocking)."""
+        editor = self._editor
+        if editor.read_only or not editor.is_draft:
+            return None
+        assessment = editor.live_checks.run_now()
+        if assessment is None:
+            editor.message_bar.show_message(
+                "Cannot sign: the checks could not run (see the Checks panel).", "error"
+            )
+            return None
+        self.dialog = SignDialog(assessment, self.sign, editor)
+        self.dialog.accepted.connect(self.on_accepted)
+        self.dialog.open()
+        return self.dialog
+
+    def sign(self, reasons: Mapping[str, str]) -> EncounterView:
+        """Save what the editor shows and sign it (raises the service's refusals)."""
+        editor = self._editor
+        editor.stop_timers()
+        encounters = editor.services.encounters
+        try:
+            return encounters.sign(
+                editor.encounter_id,
+                editor.version,
+                editor.form.form_input(),
+                editor.chart.drafts(),
+                reasons,
+            )
+        except ValidationError as exc:
+            if exc.field in ("checks", "reasons"):  # refused after saving: the save stands
+                with contextlib.suppress(ClinicError):
+                    editor.mark_saved(encounters.get(editor.encounter_id))
+            raise
+
+    def on_accepted(self) -> None:
+        if self.dialog is not None and self.dialog.signed is not None:
+            self._editor.show_signed(self.dialog.signed)

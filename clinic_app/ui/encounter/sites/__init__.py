@@ -1,0 +1,1 @@
+"""The site table: its model, view, cell editors and wording."""

@@ -1,0 +1,1 @@
+"""The front desk: today's procedures, handout previews and printing."""

@@ -1,0 +1,1 @@
+"""Finding, registering and summarising patients."""

@@ -1,0 +1,61 @@
+"""Signing in."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialog, QLabel
+
+from clinic_app.domain.errors import StorageError
+from clinic_app.ui.admin.sign_in_dialog import SignInDialog
+
+
+@pytest.fixture
+def dialog(qtbot, services) -> SignInDialog:
+    services.actor.user_id = None  # as at the start of a session
+    d = SignInDialog(services)
+    qtbot.addWidget(d)
+    return d
+
+
+def test_heading_names_the_clinic(dialog):
+    assert dialog.windowTitle() == "Sign in — clinic_app"
+    assert "Sign in to Riverside Pain Clinic" in [lbl.text() for lbl in dialog.findChildren(QLabel)]
+
+
+def test_wrong_password_clears_and_focuses_the_password(qtbot, dialog, services):
+    dialog.username.setText("aruiz")
+    dialog.password.setText("not the password")
+    with qtbot.assertNotEmitted(dialog.signed_in), qtbot.assertNotEmitted(dialog.finished):
+        dialog.accept()
+
+    assert dialog.errors.message("password") == "Username or password is wrong."
+    assert dialog.password.text() == ""
+    assert dialog.username.text() == "aruiz"
+    assert dialog.focusWidget() is dialog.password
+    assert services.actor.user_id is None
+
+
+def test_right_password_signs_in(qtbot, dialog, services, admin, admin_password):
+    dialog.username.setText("  ARuiz ")
+    dialog.password.setText(admin_password)
+    with qtbot.waitSignal(dialog.signed_in) as signed_in:
+        dialog.accept()
+    assert signed_in.args[0].id == admin.id
+    assert dialog.user == signed_in.args[0]
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert services.actor.user_id == admin.id
+
+
+def test_database_failure_is_shown_and_keeps_the_input(
+    qtbot, dialog, services, monkeypatch, admin_password
+):
+    def fail(username: str, password: str) -> None:
+        raise StorageError("The database cannot be reached.")
+
+    monkeypatch.setattr(services.clinic, "authenticate", fail)
+    dialog.username.setText("aruiz")
+    dialog.password.setText(admin_password)
+    with qtbot.assertNotEmitted(dialog.finished):
+        dialog.accept()
+    assert dialog.errors.general_message() == "The database cannot be reached."
+    assert dialog.password.text() == admin_password

@@ -1,0 +1,198 @@
+"""The checks panel, the codes box, the live-checks debounce and the footer's limit totals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from clinic_app.domain.rules import Assessment, CodeLine, CodingSummary, Finding, Severity
+from clinic_app.ui.encounter.checks_panel import (
+    CODER_REVIEW_TEXT,
+    NO_PROBLEMS_TEXT,
+    ChecksPanel,
+    CodesBox,
+    FindingRow,
+    LiveChecks,
+    safety_site_numbers,
+    summary_text,
+)
+from clinic_app.ui.encounter.sites.text import limit_total, limits_html
+
+NO_CODES = CodingSummary((), (), (), coder_review=False)
+OVER = Finding(
+    "dose.lidocaine_max",
+    Severity.BLOCK,
+    "Lidocaine 320 mg exceeds the 300 mg maximum.",
+    "FDA label",
+    (2, 5),
+)
+BLEED = Finding(
+    "screening.anticoagulant", Severity.WARNING, "On an anticoagulant.", "ref §5", needs_reason=True
+)
+LUNG = Finding("site.pneumothorax", Severity.INFO, "Pneumothorax risk at site 3.", "ref §2", (3,))
+
+
+def assessment(*findings: Finding, coding: CodingSummary = NO_CODES) -> Assessment:
+    return Assessment(tuple(findings), (), coding)
+
+
+@pytest.fixture
+def panel(qtbot) -> ChecksPanel:
+    widget = ChecksPanel()
+    qtbot.addWidget(widget)
+    return widget
+
+
+@pytest.mark.parametrize(
+    ("findings", "expected"),
+    [
+        ((), NO_PROBLEMS_TEXT),
+        (
+            (OVER, OVER, BLEED, LUNG),
+            "2 blocks · 1 warning · 1 note — signing is refused until blocks are resolved",
+        ),
+        ((BLEED,), "1 warning — some warnings need a typed reason at signing"),
+        ((LUNG, LUNG), "2 notes"),
+    ],
+)
+def test_summary_line(findings, expected):
+    assert summary_text(assessment(*findings)) == expected
+
+
+def test_a_signed_visit_does_not_ask_for_reasons_it_already_has(panel):
+    panel.set_assessment(assessment(BLEED, LUNG), signed=True)
+    assert panel.summary.text() == (
+        "1 warning · 1 note — signed; the reasons for the warnings are in the signature"
+    )
+    assert "need a typed reason" not in panel.text()
+
+
+def test_rows_show_badge_message_source_and_sites(panel):
+    panel.set_assessment(assessment(OVER, BLEED, LUNG))
+    assert [r.badge.text() for r in panel.rows] == ["BLOCK", "WARNING", "INFO"]
+    first = panel.rows[0]
+    assert first.message.text() == OVER.message
+    assert first.source.text() == "FDA label"
+    assert first.sites.text() == "Sites 2, 5"
+    assert panel.rows[2].sites.text() == "Site 3"
+    assert panel.rows[1].sites.isHidden()
+    assert "2, 5" in panel.text()
+    panel.set_assessment(assessment())
+    assert panel.rows == []
+    assert panel.summary.text() == NO_PROBLEMS_TEXT
+
+
+def test_clicking_or_pressing_enter_on_a_finding_names_its_first_site(qtbot, panel):
+    panel.set_assessment(assessment(OVER, BLEED))
+    with qtbot.waitSignal(panel.site_activated) as clicked:
+        qtbot.mouseClick(panel.rows[0], Qt.MouseButton.LeftButton)
+    assert clicked.args == [2]
+    with qtbot.waitSignal(panel.site_activated) as pressed:
+        qtbot.keyClick(panel.rows[0], Qt.Key.Key_Return)
+    assert pressed.args == [2]
+    with qtbot.assertNotEmitted(panel.site_activated):
+        qtbot.mouseClick(panel.rows[1], Qt.MouseButton.LeftButton)  # no site to select
+
+
+def test_an_error_replaces_the_findings(panel):
+    panel.set_assessment(assessment(OVER))
+    panel.set_error("database is locked")
+    assert panel.rows == []
+    assert panel.summary.text().startswith("Checks could not run: database is locked")
+
+
+def test_safety_sites_are_the_site_rules_only():
+    assert safety_site_numbers([OVER, LUNG, BLEED]) == {3}
+
+
+def test_codes_box(qtbot):
+    box = CodesBox()
+    qtbot.addWidget(box)
+    box.set_coding(
+        CodingSummary(
+            (CodeLine("20553", 1, "TPI, 3 or more muscles"),),
+            (CodeLine("J3301", 4, "Triamcinolone, 10 mg"),),
+            ("M79.18",),
+            coder_review=True,
+        )
+    )
+    text = box.text()
+    assert "CPT 20553</b> × 1 — TPI, 3 or more muscles" in text
+    assert "HCPCS J3301</b> × 4 units" in text
+    assert "M79.18" in text
+    assert CODER_REVIEW_TEXT in text
+    box.set_coding(NO_CODES)
+    assert box.text() == "No codes yet."
+
+
+def test_live_checks_run_once_after_a_burst_and_report_failures(qtbot):
+    calls: list[int] = []
+
+    def assess() -> Assessment:
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("boom")
+        return assessment(LUNG)
+
+    live = LiveChecks(assess)
+    for _ in range(5):
+        live.schedule()
+    with qtbot.waitSignal(live.assessed) as done:
+        pass
+    assert done.args[0].findings == (LUNG,)
+    assert calls == [1]
+    with qtbot.waitSignal(live.failed) as failed:
+        live.schedule()
+    assert failed.args == ["boom"]
+    assert live.last is None
+
+
+@pytest.mark.parametrize(
+    ("total", "text", "level"),
+    [
+        ("60", "Lidocaine 60 mg of 300 mg max (20%)", ""),
+        ("239", "Lidocaine 239 mg of 300 mg max (80%)", ""),
+        ("240", "Lidocaine 240 mg of 300 mg max (80%) — near the limit", "near"),
+        ("300", "Lidocaine 300 mg of 300 mg max (100%) — at or over the limit", "over"),
+    ],
+)
+def test_limit_totals_at_their_boundaries(total, text, level):
+    result = limit_total("lidocaine", Decimal(total), "mg", Decimal(300))
+    assert (result.text, result.level) == (text, level)
+
+
+def test_limits_footer_colours_and_the_missing_weight():
+    totals = [
+        limit_total("lidocaine", Decimal(310), "mg", Decimal(300)),
+        limit_total("saline", Decimal(2), "mL", None),
+    ]
+    html = limits_html(totals, ["dose.weight_missing", "site.pneumothorax"])
+    assert "color:#b71c1c" in html
+    assert html.endswith("Saline 2 mL (weight missing: absolute cap)")
+    assert limits_html([]) == ""
+
+
+def test_a_finding_with_a_target_goes_to_its_field(qtbot) -> None:
+    consent = Finding(
+        "documentation.consent", Severity.BLOCK, "Consent missing", "AMA", (), False, "consent"
+    )
+    row = FindingRow(consent)
+    qtbot.addWidget(row)
+    assert row.toolTip() == "Go to “Consent obtained”"
+    with qtbot.waitSignal(row.target_activated) as got, qtbot.assertNotEmitted(row.activated):
+        qtbot.mouseClick(row, Qt.MouseButton.LeftButton)
+    assert got.args == ["consent", 0]
+    lot = Finding("documentation.lot", Severity.BLOCK, "No lot", "FDA", (2,), False, "lot")
+    lot_row = FindingRow(lot)
+    qtbot.addWidget(lot_row)
+    assert lot_row.toolTip() == "Go to the lot of site 2"
+    with qtbot.waitSignal(lot_row.target_activated) as got:
+        qtbot.keyClick(lot_row, Qt.Key.Key_Space)
+    assert got.args == ["lot", 2]
+    plain = FindingRow(Finding("coding.no_sites", Severity.WARNING, "No sites", "ref"))
+    qtbot.addWidget(plain)
+    assert plain.toolTip() == ""
+    with qtbot.assertNotEmitted(plain.target_activated), qtbot.assertNotEmitted(plain.activated):
+        qtbot.mouseClick(plain, Qt.MouseButton.LeftButton)

@@ -1,0 +1,105 @@
+"""The sign dialog on its own: blocks, required reasons, refusals kept in the dialog."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from clinic_app.domain.enums import EncounterStatus
+from clinic_app.domain.errors import ConflictError, ValidationError
+from clinic_app.domain.rules import Assessment, CodingSummary, Finding, Severity
+from clinic_app.services.dto import EncounterInput, EncounterView
+from clinic_app.ui.encounter.sign_dialog import (
+    BLOCKED_TEXT,
+    READY_TEXT,
+    REASONS_TEXT,
+    SignatureBox,
+    SignDialog,
+    signed_line,
+)
+
+NO_CODES = CodingSummary((), (), (), coder_review=False)
+BLOCK = Finding("screening.infection", Severity.BLOCK, "Infection at the site.", "ref")
+BLEED = Finding(
+    "screening.anticoagulant", Severity.WARNING, "On an anticoagulant.", "ref", needs_reason=True
+)
+NOTE = Finding("site.pneumothorax", Severity.INFO, "Pneumothorax risk.", "ref", (1,))
+SIGNED = EncounterView(
+    1,
+    1,
+    1,
+    "Ana Ruiz",
+    datetime(2026, 1, 5, 10, tzinfo=UTC),
+    EncounterStatus.SIGNED,
+    3,
+    EncounterInput(),
+    (),
+    signed_by_id=1,
+    signed_at=datetime(2026, 1, 5, 10, tzinfo=UTC),
+    overrides=(("screening.anticoagulant", "On an anticoagulant.", "INR checked"),),
+)
+
+
+def make(qtbot, *findings: Finding, sign=None) -> SignDialog:
+    calls: list[dict[str, str]] = []
+
+    def default_sign(reasons):
+        calls.append(dict(reasons))
+        return SIGNED
+
+    dialog = SignDialog(Assessment(findings, (), NO_CODES), sign or default_sign)
+    dialog.calls = calls  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_a_block_disables_sign_and_says_why(qtbot):
+    dialog = make(qtbot, BLOCK, BLEED, NOTE)
+    assert not dialog.sign_button.isEnabled()
+    assert dialog.status.text() == BLOCKED_TEXT
+    dialog.reasons["screening.anticoagulant"].setText("reason")
+    assert not dialog.sign_button.isEnabled()
+
+
+def test_every_needed_reason_is_required(qtbot):
+    dialog = make(qtbot, BLEED, NOTE)
+    assert not dialog.sign_button.isEnabled()
+    assert dialog.status.text() == REASONS_TEXT
+    dialog.reasons["screening.anticoagulant"].setText("   ")
+    assert not dialog.sign_button.isEnabled()
+    dialog.reasons["screening.anticoagulant"].setText(" INR checked ")
+    assert dialog.sign_button.isEnabled()
+    assert dialog.status.text() == READY_TEXT
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.sign_button.click()
+    assert dialog.calls == [{"screening.anticoagulant": "INR checked"}]  # type: ignore[attr-defined]
+    assert dialog.signed == SIGNED
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ValidationError("checks", "Refused: infection."), ConflictError("Only a provider signs.")],
+)
+def test_a_refusal_stays_in_the_dialog(qtbot, error):
+    def refuse(_reasons):
+        raise error
+
+    dialog = make(qtbot, NOTE, sign=refuse)
+    dialog.show()
+    with qtbot.assertNotEmitted(dialog.accepted):
+        dialog.sign_button.click()
+    assert dialog.isVisible()
+    assert dialog.status.text() == f"Not signed: {error}"
+    assert dialog.signed is None
+
+
+def test_signature_box_lists_the_overrides(qtbot):
+    box = SignatureBox()
+    qtbot.addWidget(box)
+    line = signed_line(SIGNED, "Ana Ruiz")
+    assert line.startswith("Signed by Ana Ruiz on 2026-01-0")
+    box.set_signature(line, SIGNED.overrides)
+    assert "• On an anticoagulant. → INR checked" in box.text()
+    box.set_signature(line, ())
+    assert "No warning was overridden." in box.text()
