@@ -6,16 +6,12 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,18 +22,19 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
 from clinic_app.ui.common import messages
-from clinic_app.ui.common.chrome import add_status_fields, build_menus, build_toolbar, make_action
+from clinic_app.ui.common.chrome import add_status_fields
 from clinic_app.ui.common.messages import ask_void_reason, show_error
 from clinic_app.ui.encounter.windows import EncounterWindows
 from clinic_app.ui.front_desk.window import FrontDeskWindow
+from clinic_app.ui.main_actions import build_main_actions
 from clinic_app.ui.patients.dialog import PatientDialog
+from clinic_app.ui.patients.list_view import SEARCH_PLACEHOLDER as SEARCH_PLACEHOLDER
+from clinic_app.ui.patients.list_view import PatientList
 from clinic_app.ui.patients.panel import PatientPanel
-from clinic_app.ui.patients.table_model import PatientIdRole, PatientTableModel, SortRole
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
 
-SEARCH_PLACEHOLDER = "Search by name, MRN or date of birth (YYYY-MM-DD)"
 DEMO_BANNER_TEXT = "DEMO DATABASE — synthetic patients, not for clinical use"
 #: Pause after the last keystroke before searching, so typing a name runs one query.
 SEARCH_DELAY_MS = 200
@@ -65,10 +62,8 @@ class MainWindow(QMainWindow):
             title and banner show it.
 
     Attributes:
-        model: the patient rows (source model).
-        proxy: the sorting proxy the table shows.
-        table: the patient list.
-        search_box: the search field.
+        patient_list: the search box over the patient table; ``search_box``, ``model``
+            (source rows), ``proxy`` (sorting) and ``table`` are its parts.
         panel: the selected patient's summary and history.
         demo_banner: the warning shown on a demo database.
         encounters: opens the encounter editors and tracks them.
@@ -108,98 +103,24 @@ class MainWindow(QMainWindow):
         self.new_encounter_action = self.encounters.new_encounter_action
         self.repeat_visit_action = self.encounters.repeat_visit_action
 
-        self._build_actions()
+        actions = build_main_actions(
+            self, self, self.new_encounter_action, self.repeat_visit_action
+        )
+        self.new_patient_action = actions.new_patient
+        self.edit_patient_action = actions.edit_patient
+        self.void_patient_action = actions.void_patient
+        self.refresh_action = actions.refresh
+        self.find_action = actions.find
+        self.quit_action = actions.quit
+        self.front_desk_action = actions.front_desk
+        self.clinic_settings_action = actions.clinic_settings
+        self.about_action = actions.about
         self._build_central()
         self._build_status_bar()
         self.refresh()
         self.search_box.setFocus()
 
     # ------------------------------------------------------------------ building
-    def _build_actions(self) -> None:
-        self.new_patient_action = make_action(
-            self,
-            "&New patient…",
-            self.on_new_patient,
-            QKeySequence.StandardKey.New,
-            "Register a new patient",
-        )
-        self.edit_patient_action = make_action(
-            self, "&Edit patient…", self.on_edit_patient, "Ctrl+E", "Edit the selected patient"
-        )
-        self.void_patient_action = make_action(
-            self,
-            "&Void patient…",
-            self.on_void_patient,
-            None,
-            "Void a patient registered in error",
-        )
-        self.refresh_action = make_action(
-            self, "&Refresh", self.refresh, "F5", "Reload the patient list"
-        )
-        self.find_action = make_action(
-            self, "&Find patient", self.on_find, "Ctrl+F", "Go to the search box"
-        )
-        self.quit_action = make_action(self, "&Quit", self.close, "Ctrl+Q", "Close clinic_app")
-        self.front_desk_action = make_action(
-            self,
-            "Front &desk…",
-            self.on_front_desk,
-            "Ctrl+D",
-            "The day's procedures: preview and print aftercare handouts",
-        )
-        self.clinic_settings_action = make_action(
-            self,
-            "Clinic &settings…",
-            self.on_clinic_settings,
-            None,
-            "Edit the clinic's details, handout defaults and logo (administrators)",
-        )
-        self.about_action = make_action(
-            self, "&About clinic_app", self.on_about, None, "Version and database"
-        )
-        build_menus(
-            self,
-            [
-                (
-                    "&File",
-                    [
-                        self.front_desk_action,
-                        None,
-                        self.clinic_settings_action,
-                        None,
-                        self.refresh_action,
-                        None,
-                        self.quit_action,
-                    ],
-                ),
-                (
-                    "&Patient",
-                    [
-                        self.find_action,
-                        self.new_patient_action,
-                        self.edit_patient_action,
-                        None,
-                        self.void_patient_action,
-                    ],
-                ),
-                ("En&counter", [self.new_encounter_action, self.repeat_visit_action]),
-                ("&Help", [self.about_action]),
-            ],
-        )
-        build_toolbar(
-            self,
-            "Patient actions",
-            [
-                self.new_patient_action,
-                self.edit_patient_action,
-                self.void_patient_action,
-                self.refresh_action,
-                self.new_encounter_action,
-                self.repeat_visit_action,
-                self.front_desk_action,
-            ],
-        )
-
     def _build_central(self) -> None:
         self.demo_banner = QLabel(DEMO_BANNER_TEXT)
         self.demo_banner.setObjectName("demoBanner")
@@ -207,32 +128,13 @@ class MainWindow(QMainWindow):
         self.demo_banner.setAccessibleName("Demo database warning")
         self.demo_banner.hide()
 
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText(SEARCH_PLACEHOLDER)
-        self.search_box.setAccessibleName("Search patients")
-        self.search_box.setClearButtonEnabled(True)
+        self.patient_list = PatientList()
+        self.search_box = self.patient_list.search_box
+        self.model = self.patient_list.model
+        self.proxy = self.patient_list.proxy
+        self.table = self.patient_list.table
         self.search_box.textChanged.connect(self.on_search_text_changed)
         self.search_box.returnPressed.connect(self.on_search_return_pressed)
-        self.search_box.installEventFilter(self)
-
-        self.model = PatientTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SortRole)
-        self.table = QTableView()
-        self.table.setAccessibleName("Patient list")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(PatientTableModel.NAME, Qt.SortOrder.AscendingOrder)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PatientTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self.on_row_activated)
         self.table.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
 
@@ -241,7 +143,7 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setAccessibleName("Patient list and details")
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.patient_list)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -251,7 +153,6 @@ class MainWindow(QMainWindow):
         central.setAccessibleName("Patients")
         layout = QVBoxLayout(central)
         layout.addWidget(self.demo_banner)
-        layout.addWidget(self.search_box)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
@@ -269,24 +170,14 @@ class MainWindow(QMainWindow):
 
     def current_patient_id(self) -> int | None:
         """The id of the selected patient, if any."""
-        index = self.table.currentIndex()
-        return int(index.data(PatientIdRole)) if index.isValid() else None
+        return self.patient_list.current_patient_id()
 
     def current_patient(self) -> PatientView | None:
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.model.patient_at(self.proxy.mapToSource(index).row())
+        return self.patient_list.current_patient()
 
     def select_patient(self, patient_id: int) -> bool:
         """Make ``patient_id`` the current row; False when it is not listed."""
-        row = self.model.row_of(patient_id)
-        if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        self.table.setCurrentIndex(index)
-        self.table.scrollTo(index)
-        return True
+        return self.patient_list.select_patient(patient_id)
 
     def refresh(self) -> None:
         """Reload the clinic profile, the signed-in user, the count and the list."""
@@ -314,12 +205,8 @@ class MainWindow(QMainWindow):
         except ClinicError as exc:
             show_error(self, "Search failed", exc)
             return
-        self.model.set_rows(rows)
-        if not (keep is not None and self.select_patient(keep)):
-            if self.proxy.rowCount():
-                self.table.setCurrentIndex(self.proxy.index(0, 0))
-            else:
-                self.on_current_row_changed(QModelIndex(), QModelIndex())
+        if not self.patient_list.show_rows(rows, keep):
+            self.on_current_row_changed(QModelIndex(), QModelIndex())
         self._update_count(len(rows))
         self.search_finished.emit(len(rows))
 
@@ -349,7 +236,7 @@ class MainWindow(QMainWindow):
         if not has_patient:
             self.panel.set_patient(None)
             return
-        patient = self.model.patient_at(self.proxy.mapToSource(current).row())
+        patient = self.patient_list.patient_at(current)
         self._show_history(patient)
         self.patient_selected.emit(patient.id)
 
@@ -404,9 +291,7 @@ class MainWindow(QMainWindow):
         self.run_search(keep_id=patient.id)
         if self.current_patient_id() != patient.id:
             # The saved patient does not match the search typed; show them by MRN instead.
-            self.search_box.blockSignals(True)
-            self.search_box.setText(patient.mrn)
-            self.search_box.blockSignals(False)
+            self.patient_list.set_search_text_quietly(patient.mrn)
             self.run_search(keep_id=patient.id)
         self.statusBar().showMessage(f"Saved {patient.display_name}.", 5000)
         self.patient_saved.emit(patient.id)
@@ -507,16 +392,3 @@ class MainWindow(QMainWindow):
         if self._front_desk is not None:
             self._front_desk.close()
         super().closeEvent(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Down arrow in the search box moves into the list, as in a combo box.
-        if (
-            watched is self.search_box
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Down
-            and self.proxy.rowCount()
-        ):
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            return True
-        return super().eventFilter(watched, event)
