@@ -10,7 +10,6 @@ from PySide6.QtGui import QImage, QImageWriter, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -21,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileData, ClinicProfileView
+from clinic_app.ui.admin.clinic_fields import ClinicBoxMixin, form_row
 from clinic_app.ui.admin.rule_settings import DocumentationRulesBox
-from clinic_app.ui.admin.setup_dialog import ClinicBoxMixin, _form, _row, _spin
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.forms import FORM_STYLE, FormErrors
 from clinic_app.ui.common.messages import confirm_discard
@@ -119,23 +118,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
     # ------------------------------------------------------------------ building
     def _handout_box(self) -> QGroupBox:
         e = self.errors
-        self.fever_threshold = QDoubleSpinBox()
-        self.fever_threshold.setAccessibleName("Fever threshold in degrees Celsius")
-        self.fever_threshold.setDecimals(1)
-        self.fever_threshold.setRange(37.5, 39.5)
-        self.fever_threshold.setSingleStep(0.1)
-        self.fever_threshold.setSuffix(" °C")
-        self.fahrenheit = QLabel()
-        self.fever_threshold.valueChanged.connect(self.on_fever_changed)
-        self.fever_threshold.setValue(38.0)
-        self.on_fever_changed(self.fever_threshold.value())
-        fever_row = QWidget()
-        row = QHBoxLayout(fever_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.fever_threshold)
-        row.addWidget(self.fahrenheit, 1)
-        self.activity_hours = _spin("Hours without strenuous activity", 0, 336, 48, " hours")
-        self.follow_up_weeks = _spin("Follow-up after weeks", 0, 52, 3, " weeks")
+        box, form = self._handout_defaults_box()
 
         self.logo_preview = QLabel(NO_LOGO_TEXT)
         self.logo_preview.setAccessibleName("Logo preview")
@@ -160,27 +143,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         logo_layout.addLayout(logo_buttons)
         logo_layout.addStretch(1)
 
-        box = QGroupBox("Aftercare handout")
-        form = _form(box)
-        _row(
-            form,
-            "&Fever threshold:",
-            e.wrap("fever_threshold_c", self.fever_threshold, shown=fever_row),
-            self.fever_threshold,
-        )
-        _row(
-            form,
-            "Rest from strenuous &activity:",
-            e.wrap("activity_restriction_hours", self.activity_hours),
-            self.activity_hours,
-        )
-        _row(
-            form,
-            "Follow-&up visit after:",
-            e.wrap("follow_up_weeks", self.follow_up_weeks),
-            self.follow_up_weeks,
-        )
-        _row(
+        form_row(
             form,
             "Lo&go:",
             e.wrap("logo_png", self.choose_logo_button, shown=logo_row),
@@ -255,9 +218,6 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         )
 
     # ------------------------------------------------------------------ slots
-    def on_fever_changed(self, celsius: float) -> None:
-        self.fahrenheit.setText(f"= {celsius * 9 / 5 + 32:.1f} °F")
-
     def on_choose_logo(self) -> None:
         path = messages.ask_open_file(self, "Choose the clinic's logo", LOGO_FILTER)
         if not path:

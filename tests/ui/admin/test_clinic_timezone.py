@@ -12,8 +12,9 @@ from sqlalchemy import Engine, text
 from clinic_app.domain.enums import Language
 from clinic_app.services.container import AppServices
 from clinic_app.services.documents import PrintRecord
+from clinic_app.ui.admin.clinic_fields import computer_zone_name
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
-from clinic_app.ui.admin.setup_dialog import SetupDialog, computer_zone_name
+from clinic_app.ui.admin.setup_dialog import SetupDialog
 from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.front_desk.window import PrintLogModel
 
