@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # Fixed inside the checkout (not overridable): `make demo` deletes this file before seeding.
 override DEMO_DB := $(CURDIR)/demo-data/demo.sqlite3
 
-.PHONY: run test lint demo screenshots bench clean setup
+.PHONY: run test lint demo screenshots bodymap bench clean setup
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ demo: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+
+# Rebuild the body-map drawings (resources/anatomy/bodymap/*.svg) from their control points in
+# clinic_app/bodymap_builder, then check them; commit the SVGs with the geometry change.
+bodymap: $(STAMP)
+	$(PY) -m clinic_app.bodymap_builder
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache

@@ -1,9 +1,9 @@
 """The handout's body figure: the GUI's body-map geometry with the patient's numbered marks.
 
 Drawn with Pillow at :data:`SUPERSAMPLE` times the output size and scaled down, so outlines
-and marks stay smooth on paper. Only the views that carry a site are drawn, side by side at
-the same height; :func:`figure_panels` says which views and how wide, so the PDF can caption
-each one.
+and marks stay smooth on paper. Which views are drawn, and which part of each, is
+:mod:`clinic_app.reports.figure_windows` (its :func:`figure_panels` and :func:`figure_aspect`
+are re-exported here).
 
 Each view is flattened and drawn plain (nothing treated, no marks) once per process; a
 handout then redraws only the part its treated regions and marks can reach, at supersampled
@@ -22,124 +22,28 @@ from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont, ImagePath
 
-from clinic_app.domain.bodymap import BodyMap, Figure, FigureView, default_bodymap
+from clinic_app.domain.bodymap import BodyMap, Figure, default_bodymap
 from clinic_app.domain.enums import Side, Technique
 from clinic_app.domain.handout import HandoutData, HandoutSite
 from clinic_app.domain.svgpath import Command, Point, flatten
+from clinic_app.reports.figure_windows import (
+    GAP,
+    PANEL_HEIGHT,
+    Window,
+    figure_aspect,
+    figure_panels,
+    panel_windows,
+    view_of,
+)
 from clinic_app.reports.placement import Placement, place_markers
 
-#: Output height of every panel in pixels (150 to 200 dpi at the sizes the handout prints).
-PANEL_HEIGHT = 640
 SUPERSAMPLE = 2
-GAP = 40
 FONT_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "DejaVuSans-Bold.ttf"
-
-_VIEW_ORDER = (
-    FigureView.POSTERIOR,
-    FigureView.ANTERIOR,
-    FigureView.LATERAL_RIGHT,
-    FigureView.LATERAL_LEFT,
-)
 _REGION_EDGE = (176, 143, 122)
 _TREATED_FILL = (240, 170, 160)
 _TREATED_EDGE = (150, 55, 48)
 _INJECTION_FILL = (196, 30, 58)
 _NEEDLING_EDGE = (20, 90, 170)
-
-
-def _view_of(site: HandoutSite) -> FigureView:
-    return FigureView.for_site(site.view, site.side)
-
-
-#: Parts of a whole-body view a panel may show, as (top, bottom) in 0..1 of its height:
-#: the smallest that holds every mark is drawn, so a neck-and-back visit shows the upper body
-#: twice as large as the whole figure would. Fixed windows keep the drawn panels cacheable.
-WINDOWS: tuple[tuple[float, float], ...] = (
-    (0.0, 0.5),
-    (0.25, 0.75),
-    (0.5, 1.0),
-    (0.0, 0.75),
-    (0.25, 1.0),
-    (0.0, 1.0),
-)
-#: Room kept around the marks inside a window (0..1 of the figure's height).
-_WINDOW_MARGIN = 0.06
-#: A whole-body figure is cropped to its silhouette's width plus this margin (figure units).
-_SIDE_MARGIN = 12.0
-
-
-@dataclass(frozen=True)
-class Window:
-    """The part of a figure a panel shows, in the figure's own units."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def width(self) -> float:
-        return self.x1 - self.x0
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-
-def _whole_body(figure: Figure) -> bool:
-    return figure.height > figure.width * 1.5
-
-
-#: The silhouette's horizontal extent per figure, keyed by ``id`` (hashing a Figure walks
-#: all its geometry), with the figure held so the id stays unique.
-_SILHOUETTE_X: dict[int, tuple[Figure, tuple[float, float]]] = {}
-
-
-def _silhouette_x(figure: Figure) -> tuple[float, float]:
-    cached = _SILHOUETTE_X.get(id(figure))
-    if cached is not None and cached[0] is figure:
-        return cached[1]
-    xs = [x for stroke in figure.silhouette for poly in flatten(stroke.commands) for x, _ in poly]
-    extent = max(0.0, min(xs) - _SIDE_MARGIN), min(figure.width, max(xs) + _SIDE_MARGIN)
-    if len(_SILHOUETTE_X) >= 16:
-        _SILHOUETTE_X.clear()
-    _SILHOUETTE_X[id(figure)] = (figure, extent)
-    return extent
-
-
-def _windows(data: HandoutData, bodymap: BodyMap) -> dict[FigureView, Window]:
-    """The window of each view with sites; whole-body views share one vertical window."""
-    used = {_view_of(site) for site in data.sites}
-    views = [view for view in _VIEW_ORDER if view in used]
-    body = [s for s in data.sites if _whole_body(bodymap[_view_of(s)])]
-    top = max(0.0, min((s.y for s in body), default=0.0) - _WINDOW_MARGIN)
-    bottom = min(1.0, max((s.y for s in body), default=1.0) + _WINDOW_MARGIN)
-    span = next((w for w in WINDOWS if w[0] <= top and bottom <= w[1]), (0.0, 1.0))
-    out: dict[FigureView, Window] = {}
-    for view in views:
-        figure = bodymap[view]
-        if _whole_body(figure):
-            # The silhouette's width, wider when a mark lies beside it (its leader must show).
-            x0, x1 = _silhouette_x(figure)
-            xs = [s.x * figure.width for s in body if _view_of(s) is view]
-            margin = _SIDE_MARGIN * 2
-            x0 = max(0.0, min([x0, *(x - margin for x in xs)]))
-            x1 = min(figure.width, max([x1, *(x + margin for x in xs)]))
-            out[view] = Window(x0, span[0] * figure.height, x1, span[1] * figure.height)
-        else:
-            out[view] = Window(0.0, 0.0, figure.width, figure.height)
-    return out
-
-
-def figure_panels(
-    data: HandoutData, bodymap: BodyMap | None = None
-) -> list[tuple[FigureView, float]]:
-    """The views that have sites, in drawing order, each with its share of the image width."""
-    bodymap = bodymap or default_bodymap()
-    windows = _windows(data, bodymap)
-    widths = [w.width / w.height for w in windows.values()]
-    total = sum(widths) or 1.0
-    return [(view, width / total) for view, width in zip(windows, widths, strict=True)]
 
 
 def _polylines(commands: tuple[Command, ...]) -> list[list[Point]]:
@@ -418,16 +322,6 @@ def _draw_panel(
     return panel
 
 
-def figure_aspect(data: HandoutData, bodymap: BodyMap | None = None) -> float:
-    """Width over height of the figure :func:`body_figure_image` draws (1.0 with no sites)."""
-    bodymap = bodymap or default_bodymap()
-    windows = list(_windows(data, bodymap).values())
-    if not windows:
-        return 1.0
-    width = sum(w.width / w.height * PANEL_HEIGHT for w in windows) + GAP * (len(windows) - 1)
-    return width / PANEL_HEIGHT
-
-
 def body_figure_image(
     data: HandoutData, bodymap: BodyMap | None = None, *, scale: float | None = None
 ) -> Image.Image | None:
@@ -439,8 +333,8 @@ def body_figure_image(
     bodymap = bodymap or default_bodymap()
     scale = marker_scale(data) if scale is None else scale
     panels = [
-        _draw_panel(bodymap[view], [s for s in data.sites if _view_of(s) is view], scale, window)
-        for view, window in _windows(data, bodymap).items()
+        _draw_panel(bodymap[view], [s for s in data.sites if view_of(s) is view], scale, window)
+        for view, window in panel_windows(data, bodymap).items()
     ]
     if not panels:
         return None
@@ -461,3 +355,15 @@ def body_figure_png(data: HandoutData, bodymap: BodyMap | None = None) -> bytes 
     out = io.BytesIO()
     sheet.save(out, format="PNG", optimize=False, dpi=(250, 250))
     return out.getvalue()
+
+
+__all__ = [
+    "MARKER_RADIUS",
+    "PANEL_HEIGHT",
+    "SUPERSAMPLE",
+    "body_figure_image",
+    "body_figure_png",
+    "figure_aspect",
+    "figure_panels",
+    "marker_scale",
+]

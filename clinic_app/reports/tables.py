@@ -1,17 +1,28 @@
-"""Table columns that never break a word in the middle.
+"""Tables of user text, with columns that never break a word in the middle.
 
 reportlab splits a word that is wider than its cell wherever the edge falls, with no hyphen
 ("Sternocleidomast" / "oid"): a coder reading the note cannot tell it from two words.
 :func:`fit_widths` gives every column at least the width of its longest word, taking the
 room from columns that have some to spare; only a word that cannot fit even then is broken,
-and :func:`break_long_words` does that with a visible hyphen.
+and :func:`break_long_words` does that with a visible hyphen. :func:`grid_table` and
+:func:`label_value_table` build the two kinds of table the procedure note prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
+from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from clinic_app.reports.base import BOLD, REGULAR, RULE_GREY
+
+#: Makes a paragraph of (text, style name); the renderer's ``_para``.
+ParagraphMaker = Callable[[str, str], Paragraph]
+HEADER_FILL = colors.HexColor("#e8e8e8")
+CELL_PADDING = 2.0
 
 #: Slack added to a measured word so rounding never pushes it onto a second line.
 _EPSILON = 1.0
@@ -78,4 +89,92 @@ def break_long_words(text: str, width: float, font: str, size: float) -> str:
     return " ".join(words)
 
 
-__all__ = ["break_long_words", "fit_widths", "longest_word"]
+def grid_table(
+    columns: Sequence[tuple[str, float]],
+    rows: Sequence[Sequence[str]],
+    width: float,
+    size: float,
+    para: ParagraphMaker,
+) -> Table:
+    """A table of short values with a shaded header; no word is split mid-word.
+
+    Args:
+        columns: (heading, preferred share of ``width``) of each column.
+        rows: the cells' texts, already cleaned, in the styles "Cell" (and "CellBold" for the
+            headings) at ``size``.
+    """
+    headers = [name for name, _ in columns]
+    cells = [
+        [(headers[i], BOLD), *((row[i], REGULAR) for row in rows)] for i in range(len(columns))
+    ]
+    widths = fit_widths(cells, [share for _, share in columns], width, size, 2 * CELL_PADDING)
+    inner = [w - 2 * CELL_PADDING for w in widths]
+    data: list[list[Any]] = [
+        [para(break_long_words(h, inner[i], BOLD, size), "CellBold") for i, h in enumerate(headers)]
+    ]
+    data += [
+        [para(break_long_words(v, inner[i], REGULAR, size), "Cell") for i, v in enumerate(row)]
+        for row in rows
+    ]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE_GREY),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def label_value_table(
+    rows: Sequence[tuple[str, Iterable[str]]], width: float, size: float, para: ParagraphMaker
+) -> Table:
+    """Two columns: a bold label (style "Label") and its value's paragraphs ("Value").
+
+    The value column takes three quarters of ``width``; a value word wider than that is cut
+    with a hyphen.
+    """
+    value_width = width * 0.75
+    table = Table(
+        [
+            [
+                para(label, "Label"),
+                [para(break_long_words(p, value_width, REGULAR, size), "Value") for p in value],
+            ]
+            for label, value in rows
+        ],
+        colWidths=[width - value_width, value_width],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
+
+
+__all__ = [
+    "CELL_PADDING",
+    "HEADER_FILL",
+    "ParagraphMaker",
+    "break_long_words",
+    "fit_widths",
+    "grid_table",
+    "label_value_table",
+    "longest_word",
+]
