@@ -13,12 +13,13 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Final, TypeVar
 
 from clinic_app.domain.datafile import DataFileError, read_toml
 from clinic_app.domain.enums import Language
+from clinic_app.domain.resource_files import resource
 from clinic_app.domain.validation import search_key
 
 
@@ -329,7 +330,7 @@ def _toml_type(value: object) -> str:
 class _Entry:
     """One ``[[muscle]]`` table being checked; every getter raises :class:`CatalogError`."""
 
-    def __init__(self, path: Path, label: str, table: Mapping[str, object]) -> None:
+    def __init__(self, path: Traversable, label: str, table: Mapping[str, object]) -> None:
         self.path = path
         self.label = label
         self.table = table
@@ -386,7 +387,7 @@ class _Entry:
             raise self.error(f"{key}: {value!r} is not one of {allowed}") from None
 
 
-def _read_muscle(path: Path, number: int, raw: object) -> Muscle:
+def _read_muscle(path: Traversable, number: int, raw: object) -> Muscle:
     label = f"muscle #{number}"
     if not isinstance(raw, dict):
         raise CatalogError(path, label, f"must be a table, not {_toml_type(raw)}")
@@ -445,12 +446,12 @@ def _read_muscle(path: Path, number: int, raw: object) -> Muscle:
     )
 
 
-def default_catalog_path() -> Path:
-    """``resources/anatomy/muscles.toml`` in the source tree."""
-    return Path(__file__).resolve().parents[2] / "resources" / "anatomy" / "muscles.toml"
+def default_catalog_path() -> Traversable:
+    """The shipped ``anatomy/muscles.toml``."""
+    return resource("anatomy", "muscles.toml")
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
+def load_catalog(path: Traversable | None = None) -> Catalog:
     """Read and check a catalog file (the shipped one by default).
 
     Raises:

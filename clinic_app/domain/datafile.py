@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Final
 
 from clinic_app.domain.errors import ClinicError
@@ -28,7 +28,7 @@ class DataFileError(ClinicError):
     """
 
     def __init__(
-        self, path: Path, entry: str | None, problem: str, *, line: int | None = None
+        self, path: Traversable, entry: str | None, problem: str, *, line: int | None = None
     ) -> None:
         self.path = path
         self.entry = entry
@@ -42,7 +42,7 @@ class DataFileError(ClinicError):
         super().__init__(f"{where}: {problem}")
 
 
-def read_toml(path: Path, error: type[DataFileError]) -> dict[str, object]:
+def read_toml(path: Traversable, error: type[DataFileError]) -> dict[str, object]:
     """The parsed document; any failure is raised as ``error`` naming the file (and line)."""
     try:
         raw = path.read_bytes()

@@ -14,13 +14,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Final
 
 from clinic_app.domain.datafile import DataFileError, read_toml
 from clinic_app.domain.enums import DoseUnit, Technique
 from clinic_app.domain.formulary import DrugClass, FormularyEntry, load_formulary
 from clinic_app.domain.quantities import dose_of, format_quantity
+from clinic_app.domain.resource_files import resource
 from clinic_app.domain.validation import NEEDLE_GAUGE_RANGE, NEEDLE_LENGTH_RANGE_IN
 
 #: Largest volume a favourite may draw up for one point (mL): typical TPI volumes are 1–2 mL
@@ -140,7 +141,7 @@ class Favourites:
 
 
 class _Reader:
-    def __init__(self, path: Path, label: str, table: Mapping[str, object]) -> None:
+    def __init__(self, path: Traversable, label: str, table: Mapping[str, object]) -> None:
         self.path = path
         self.label = label
         self.table = table
@@ -196,7 +197,7 @@ def _dose(
 
 
 def _favourite(
-    path: Path, number: int, raw: object, formulary: Mapping[str, FormularyEntry]
+    path: Traversable, number: int, raw: object, formulary: Mapping[str, FormularyEntry]
 ) -> Favourite:
     if not isinstance(raw, dict):
         raise FavouritesError(path, f"favourite #{number}", "must be a table")
@@ -227,7 +228,7 @@ def _favourite(
 
 
 def _new_site(
-    path: Path, raw: object, items: Sequence[Favourite]
+    path: Traversable, raw: object, items: Sequence[Favourite]
 ) -> tuple[Favourite, int | None, Decimal | None]:
     if not isinstance(raw, dict):
         raise FavouritesError(path, "new_site", "a [new_site] table is required")
@@ -257,13 +258,13 @@ def _new_site(
     return chosen, gauge, length
 
 
-def default_favourites_path() -> Path:
-    """``resources/formulary/favourites.toml`` in the source tree."""
-    return Path(__file__).resolve().parents[2] / "resources" / "formulary" / "favourites.toml"
+def default_favourites_path() -> Traversable:
+    """The shipped ``formulary/favourites.toml``."""
+    return resource("formulary", "favourites.toml")
 
 
 def load_favourites(
-    path: Path | None = None, formulary: Sequence[FormularyEntry] | None = None
+    path: Traversable | None = None, formulary: Sequence[FormularyEntry] | None = None
 ) -> Favourites:
     """Read and check a favourites file against the formulary (the shipped ones by default).
 

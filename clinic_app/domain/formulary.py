@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Final, TypeVar
 
 from clinic_app.domain.datafile import DataFileError, read_toml
 from clinic_app.domain.enums import DoseUnit
 from clinic_app.domain.quantities import format_quantity, plain_decimal
+from clinic_app.domain.resource_files import resource
 
 
 class DrugClass(StrEnum):
@@ -128,7 +129,7 @@ def percent_to_mg_per_ml(percent: Decimal) -> Decimal:
 class _Reader:
     """One ``[[medication]]`` table being checked; every getter raises :class:`FormularyError`."""
 
-    def __init__(self, path: Path, label: str, table: Mapping[str, object]) -> None:
+    def __init__(self, path: Traversable, label: str, table: Mapping[str, object]) -> None:
         self.path = path
         self.label = label
         self.table = table
@@ -171,7 +172,7 @@ class _Reader:
             raise self.error(f"{key}: {value!r} is not one of {allowed}") from None
 
 
-def _read_entry(path: Path, number: int, raw: object) -> FormularyEntry:
+def _read_entry(path: Traversable, number: int, raw: object) -> FormularyEntry:
     label = f"medication #{number}"
     if not isinstance(raw, dict):
         raise FormularyError(path, label, f"must be a table, not {type(raw).__name__}")
@@ -268,12 +269,12 @@ def _only_for(entry: _Reader, drug_class: DrugClass, owner: DrugClass, *keys: st
             raise entry.error(f"{key} applies only to {owner} entries")
 
 
-def default_formulary_path() -> Path:
-    """``resources/formulary/formulary.toml`` in the source tree."""
-    return Path(__file__).resolve().parents[2] / "resources" / "formulary" / "formulary.toml"
+def default_formulary_path() -> Traversable:
+    """The shipped ``formulary/formulary.toml``."""
+    return resource("formulary", "formulary.toml")
 
 
-def load_formulary(path: Path | None = None) -> tuple[FormularyEntry, ...]:
+def load_formulary(path: Traversable | None = None) -> tuple[FormularyEntry, ...]:
     """Read and check a formulary file (the shipped seed by default), in file order.
 
     Raises:

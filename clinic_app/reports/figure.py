@@ -17,13 +17,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont, ImagePath
 
 from clinic_app.domain.bodymap import BodyMap, Figure, FigureView, default_bodymap
 from clinic_app.domain.enums import Side, Technique
+from clinic_app.domain.fonts import BOLD_FONT, font_path
 from clinic_app.domain.handout import HandoutData, HandoutSite
 from clinic_app.domain.svgpath import Command, Point, flatten
 from clinic_app.reports.placement import Placement, place_markers
@@ -32,7 +32,7 @@ from clinic_app.reports.placement import Placement, place_markers
 PANEL_HEIGHT = 640
 SUPERSAMPLE = 2
 GAP = 40
-FONT_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "DejaVuSans-Bold.ttf"
+FONT_PATH = font_path(BOLD_FONT)
 
 _VIEW_ORDER = (
     FigureView.POSTERIOR,

@@ -27,6 +27,7 @@ from clinic_app.domain.catalog import (
 )
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.resource_files import resource
 
 REFERENCE_CODES = [
     "temporalis", "masseter", "sternocleidomastoid", "scalenes", "splenius_capitis",
@@ -150,7 +151,7 @@ def test_unknown_code_is_a_key_error_with_a_plain_message(catalog: Catalog) -> N
 def test_default_catalog_is_cached_and_shipped() -> None:
     assert default_catalog() is default_catalog()
     assert default_catalog_path().is_file()
-    assert default_catalog_path().parts[-3:] == ("resources", "anatomy", "muscles.toml")
+    assert default_catalog_path() == resource("anatomy", "muscles.toml")
 
 
 def test_catalog_rejects_duplicate_muscles(catalog: Catalog) -> None:

@@ -18,6 +18,7 @@ from clinic_app.domain.favourites import (
     default_favourites_path,
     load_favourites,
 )
+from clinic_app.domain.resource_files import resource
 
 GOOD_NEW_SITE = '[new_site]\nfavourite = "lido"\n'
 LIDO = '[[favourite]]\ncode = "lido"\ntechnique = "injection"\n' + (
@@ -38,7 +39,7 @@ def write(tmp_path: Path) -> Callable[[str], Path]:
 def test_shipped_favourites_load_with_computed_doses() -> None:
     favourites = default_favourites()
     assert favourites is default_favourites()
-    assert default_favourites_path().parts[-3:] == ("resources", "formulary", "favourites.toml")
+    assert default_favourites_path() == resource("formulary", "favourites.toml")
     labels = [f.label for f in favourites.items]
     assert labels == [
         "Lidocaine 1% 1 mL",

@@ -21,6 +21,7 @@ from clinic_app.domain.formulary import (
     load_formulary,
     percent_to_mg_per_ml,
 )
+from clinic_app.domain.resource_files import resource
 
 SEED_CODES = [
     "lidocaine_0_5", "lidocaine_1", "lidocaine_2", "bupivacaine_0_25", "bupivacaine_0_5",
@@ -37,7 +38,7 @@ def seed() -> dict[str, FormularyEntry]:
 def test_seed_has_all_ten_entries_in_order() -> None:
     assert [entry.code for entry in load_formulary()] == SEED_CODES
     assert default_formulary() is default_formulary()
-    assert default_formulary_path().parts[-3:] == ("resources", "formulary", "formulary.toml")
+    assert default_formulary_path() == resource("formulary", "formulary.toml")
 
 
 def test_decimals_are_exact(seed: dict[str, FormularyEntry]) -> None:

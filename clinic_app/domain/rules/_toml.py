@@ -10,7 +10,7 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Final, TypeVar
 
 from clinic_app.domain.datafile import DataFileError, read_toml
@@ -42,7 +42,7 @@ def toml_type(value: object) -> str:
 class Table:
     """One TOML table being checked; every getter raises :class:`RulesDataError`."""
 
-    def __init__(self, path: Path, label: str | None, raw: Mapping[str, object]) -> None:
+    def __init__(self, path: Traversable, label: str | None, raw: Mapping[str, object]) -> None:
         self.path = path
         self.label = label
         self.raw = raw
@@ -128,7 +128,7 @@ class Table:
         return Table(self.path, self.label, value)
 
 
-def read_document(path: Path, keys: Collection[str]) -> Table:
+def read_document(path: Traversable, keys: Collection[str]) -> Table:
     """Parse ``path`` and refuse top-level keys outside ``keys``."""
     document = read_toml(path, RulesDataError)
     unknown = sorted(set(document) - set(keys))

@@ -13,11 +13,12 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Final
 
 from clinic_app.domain.formulary import DrugClass
+from clinic_app.domain.resource_files import resource
 from clinic_app.domain.rules._toml import (
     RULE_ID,
     SNAKE_CASE,
@@ -190,7 +191,7 @@ def _spec(table: Table, rule_id: str, *, with_source: bool = True) -> RuleSpec:
     return RuleSpec(rule_id, severity, needs_reason, source, title, may_lower)
 
 
-def _read_rule_file(path: Path) -> dict[str, RuleSpec]:
+def _read_rule_file(path: Traversable) -> dict[str, RuleSpec]:
     document = read_document(path, {"rule"})
     specs: dict[str, RuleSpec] = {}
     for table in entries(document, "rule", "rule", code_key="id"):
@@ -263,7 +264,7 @@ def _read_allergy(table: Table, specs: dict[str, RuleSpec]) -> AllergyTerms:
 
 
 def _read_screening(
-    path: Path, specs: dict[str, RuleSpec]
+    path: Traversable, specs: dict[str, RuleSpec]
 ) -> tuple[tuple[ScreeningQuestion, ...], AllergyTerms]:
     document = read_document(path, {"question", "allergy"})
     questions = tuple(
@@ -276,12 +277,12 @@ def _read_screening(
     return questions, _read_allergy(allergy_table, specs)
 
 
-def default_rules_dir() -> Path:
-    """``resources/rules`` in the source tree."""
-    return Path(__file__).resolve().parents[3] / "resources" / "rules"
+def default_rules_dir() -> Traversable:
+    """The shipped ``rules`` folder."""
+    return resource("rules")
 
 
-def load_rules(directory: Path | None = None) -> RuleBook:
+def load_rules(directory: Traversable | None = None) -> RuleBook:
     """Read and check the five rule files in ``directory`` (the shipped ones by default).
 
     Raises:

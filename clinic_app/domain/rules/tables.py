@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Final
 
@@ -156,7 +156,7 @@ def _code_range(table: Table, item: str) -> tuple[str, str]:
     return low, high
 
 
-def read_payers(path: Path) -> Mapping[str, PayerProfile]:
+def read_payers(path: Traversable) -> Mapping[str, PayerProfile]:
     document = read_document(path, {"profile"})
     profiles = {}
     for table in entries(document, "profile", "profile"):
@@ -183,7 +183,7 @@ def _read_band(table: Table) -> CptBand:
     )
 
 
-def read_coding(path: Path) -> tuple[tuple[CptBand, ...], Mapping[str, str]]:
+def read_coding(path: Traversable) -> tuple[tuple[CptBand, ...], Mapping[str, str]]:
     document = read_document(path, {"cpt", "hcpcs"})
     bands = tuple(_read_band(table) for table in entries(document, "cpt", "cpt"))
     for technique in Technique:
@@ -227,7 +227,7 @@ def _read_icd10_entry(table: Table, *, billable: bool) -> Icd10Entry:
     )
 
 
-def read_icd10(path: Path) -> Icd10Table:
+def read_icd10(path: Traversable) -> Icd10Table:
     document = read_document(path, {"code", "parent"})
     found: dict[str, Icd10Entry] = {}
     tables = [(t, True) for t in entries(document, "code", "code")]
