@@ -215,7 +215,7 @@ _QUESTION_RULE_FIELDS: Final = ("rule", "fires_when", "message", *_SPEC_FIELDS)
 
 def _read_question(table: Table, specs: dict[str, RuleSpec]) -> ScreeningQuestion:
     table.fields(("code", "label", "help"), (*_QUESTION_RULE_FIELDS, "also_from", "title"))
-    code = table.pattern("code", SNAKE_CASE, "lowercase snake_case")
+    code = table.text("code", SNAKE_CASE, "lowercase snake_case")
     present = [key for key in _QUESTION_RULE_FIELDS if table.has(key)]
     if not present:
         if table.has("also_from"):
@@ -224,13 +224,13 @@ def _read_question(table: Table, specs: dict[str, RuleSpec]) -> ScreeningQuestio
             code, table.text("label"), table.text("help"), None, None, (), None
         )
     table.fields(("code", "label", "help", *_QUESTION_RULE_FIELDS), ("also_from", "title"))
-    rule_id = table.pattern("rule", RULE_ID, 'a rule id such as "screening.infection"')
+    rule_id = table.text("rule", RULE_ID, 'a rule id such as "screening.infection"')
     if not rule_id.startswith("screening.") or rule_id in specs:
         raise table.error(f"rule {rule_id!r} must be a new id starting with 'screening.'")
     also_from = table.texts("also_from") if table.has("also_from") else ()
     for flag in also_from:
         if flag not in FLAGS:
-            raise table.error(f"also_from: {flag!r} is not one of {', '.join(sorted(FLAGS))}")
+            raise table.error(f"{flag!r} is not one of {', '.join(sorted(FLAGS))}", "also_from")
     specs[rule_id] = _spec(table, rule_id)
     return ScreeningQuestion(
         code=code,
@@ -256,7 +256,7 @@ def _read_allergy(table: Table, specs: dict[str, RuleSpec]) -> AllergyTerms:
             drug_class = DrugClass(key)
         except ValueError:
             allowed = ", ".join(member.value for member in DrugClass)
-            raise table.error(f"class_terms: {key!r} is not one of {allowed}") from None
+            raise table.error(f"{key!r} is not one of {allowed}", "class_terms") from None
         class_terms[drug_class] = classes.texts(key, lower=True)
     generics = table.table("generic_terms")
     generic_terms = {key.lower(): generics.texts(key, lower=True) for key in generics.raw}
@@ -273,7 +273,7 @@ def _read_screening(
     if "allergy" not in document.raw:
         raise document.error("the [allergy] table is missing")
     allergy_table = document.table("allergy")
-    allergy_table.label = "allergy"
+    allergy_table.label, allergy_table.prefix = "allergy", ""
     return questions, _read_allergy(allergy_table, specs)
 
 

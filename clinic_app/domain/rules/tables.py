@@ -121,7 +121,7 @@ def _read_profile(table: Table) -> PayerProfile:
     table.fields(
         ("code", "name", "source"), (*_PAYER_NUMBERS, "covered_icd10", "dry_needling_covered")
     )
-    code = table.pattern("code", SNAKE_CASE, "lowercase snake_case")
+    code = table.text("code", SNAKE_CASE, "lowercase snake_case")
     if table.has("session_window_days") != table.has("max_sessions_in_window"):
         raise table.error("give session_window_days and max_sessions_in_window together")
     if table.has("min_relief_percent"):
@@ -174,7 +174,7 @@ def _read_band(table: Table) -> CptBand:
     minimum = table.integer("min_muscles")
     maximum = table.integer("max_muscles", minimum=minimum) if table.has("max_muscles") else None
     return CptBand(
-        code=table.pattern("code", _CPT, "a five-digit CPT code"),
+        code=table.text("code", _CPT, "a five-digit CPT code"),
         technique=table.choice("technique", Technique),
         min_muscles=minimum,
         max_muscles=maximum,
@@ -201,7 +201,7 @@ def read_coding(path: Traversable) -> tuple[tuple[CptBand, ...], Mapping[str, st
     hcpcs = {}
     for table in entries(document, "hcpcs", "hcpcs"):
         table.fields(("code", "description", "source"))
-        hcpcs[table.pattern("code", _HCPCS, "a HCPCS code such as J3301")] = table.text(
+        hcpcs[table.text("code", _HCPCS, "a HCPCS code such as J3301")] = table.text(
             "description"
         )
     return bands, MappingProxyType(hcpcs)
@@ -219,7 +219,7 @@ def _read_icd10_entry(table: Table, *, billable: bool) -> Icd10Entry:
             raise table.error("children must list at least one code")
         retired_on = table.day("retired_on") if table.has("retired_on") else None
     return Icd10Entry(
-        code=table.pattern("code", ICD10_CODE, _ICD10_WHAT),
+        code=table.text("code", ICD10_CODE, _ICD10_WHAT),
         description=table.text("description"),
         billable=billable,
         children=children,
