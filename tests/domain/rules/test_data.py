@@ -196,7 +196,8 @@ ERRORS = [
     ("screening.toml", "botulinum_toxin = ", "opioid = ",
      r"entry 'allergy': class_terms 'opioid' is not one of local_anesthetic, "),
     ("screening.toml", '"local anesthetic", "local anaesthetic"', '"Local anesthetic"',
-     r"entry 'allergy': class_terms.local_anesthetic must hold lowercase text, found 'Local anesthetic'$"),
+     r"entry 'allergy': class_terms.local_anesthetic must hold lowercase text, "
+     r"found 'Local anesthetic'$"),
     ("screening.toml", "[allergy.generic_terms]\n", "[allergy.generic_terms]\nlidocaine_x = 4\n",
      r"entry 'allergy': generic_terms.lidocaine_x must be an array of strings, not an integer$"),
     ("screening.toml", "[allergy.class_terms]\nlocal_anesthetic = [",
