@@ -201,9 +201,7 @@ def read_coding(path: Traversable) -> tuple[tuple[CptBand, ...], Mapping[str, st
     hcpcs = {}
     for table in entries(document, "hcpcs", "hcpcs"):
         table.fields(("code", "description", "source"))
-        hcpcs[table.text("code", _HCPCS, "a HCPCS code such as J3301")] = table.text(
-            "description"
-        )
+        hcpcs[table.text("code", _HCPCS, "a HCPCS code such as J3301")] = table.text("description")
     return bands, MappingProxyType(hcpcs)
 
 
