@@ -127,11 +127,11 @@ class Entry:
 
     def fields(self, required: Collection[str], optional: Collection[str] = ()) -> None:
         """Refuse missing required keys and keys that are neither required nor optional."""
-        missing = [key for key in required if key not in self.raw]
+        missing = [self.prefix + key for key in required if key not in self.raw]
         if missing:
             verb = "is" if len(missing) == 1 else "are"
             raise self.error(f"{', '.join(missing)} {verb} missing")
-        unknown = sorted(set(self.raw) - {*required, *optional})
+        unknown = sorted(self.prefix + key for key in set(self.raw) - {*required, *optional})
         if unknown:
             raise self.error(f"unknown field {', '.join(map(repr, unknown))}")
 
