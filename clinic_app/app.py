@@ -1,12 +1,20 @@
 """Composition root: settings → engine → migrations → services → window.
 
-Nothing else in the app creates engines or session factories.
+Nothing else in the app creates engines or session factories: the GUI starts through
+:func:`run_gui`, and the headless commands of :mod:`clinic_app.cli` through
+:func:`existing_database`, :func:`upgrade_database`, :func:`schema_state` and
+:func:`seed_demo_database`.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
 
 from clinic_app.domain.bodymap import default_bodymap
 from clinic_app.domain.catalog import default_catalog
@@ -15,6 +23,9 @@ from clinic_app.domain.favourites import default_favourites
 from clinic_app.domain.formulary import default_formulary
 from clinic_app.domain.referred import default_referred_areas
 from clinic_app.services.container import AppServices, build_services
+from clinic_app.services.demo import DemoSummary, seed_demo
+from clinic_app.services.documents import DocumentService
+from clinic_app.services.notes import NoteService
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import describe_url, sqlite_path
@@ -52,6 +63,82 @@ def open_services(url: str) -> AppServices:
         is_sqlite=sqlite_path(url) is not None,
         close=engine.dispose,
     )
+
+
+@contextmanager
+def _engine(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentServices:
+    """What the headless document commands call (no one is signed in)."""
+
+    documents: DocumentService
+    notes: NoteService
+
+
+@contextmanager
+def existing_database(url: str) -> Iterator[DocumentServices]:
+    """Services on a database that exists and is at the current schema.
+
+    Never creates or upgrades a database: a typo in a path must not leave an empty file.
+
+    Raises:
+        ClinicError: no such SQLite file, or the schema is not the current one.
+    """
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise ClinicError(f"No database at {path}.")
+    with _engine(url) as engine:
+        if migrate.current_revision(engine) != migrate.head_revision():
+            raise ClinicError(
+                f"{describe_url(url)} is not at the current schema; run `clinic-app db upgrade`."
+            )
+        sessions = make_sessionmaker(engine)
+        yield DocumentServices(DocumentService(sessions), NoteService(sessions))
+
+
+def upgrade_database(url: str) -> migrate.UpgradeResult:
+    """Create the database if needed and migrate it to the newest schema."""
+    with _engine(url) as engine:
+        return migrate.upgrade(engine)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaState:
+    """A database's schema revision against this version's newest.
+
+    Attributes:
+        current: the revision in the database; None for an empty one.
+        head: the newest revision this version knows.
+        known: False when a newer version of the app wrote the database.
+    """
+
+    current: str | None
+    head: str
+    known: bool
+
+
+def schema_state(url: str) -> SchemaState:
+    """The schema revision of the database at ``url`` (connects; creates an SQLite file)."""
+    with _engine(url) as engine:
+        current = migrate.current_revision(engine)
+    known = current is None or migrate.is_known_revision(current)
+    return SchemaState(current, migrate.head_revision(), known)
+
+
+def seed_demo_database(
+    url: str, *, patients: int, seed: int, progress: Callable[[str], None]
+) -> DemoSummary:
+    """Migrate the (empty) database at ``url`` and fill it with the synthetic demo clinic."""
+    with _engine(url) as engine:
+        migrate.upgrade(engine)
+        return seed_demo(make_sessionmaker(engine), patients=patients, seed=seed, progress=progress)
 
 
 def run_gui(url: str) -> int:

@@ -13,13 +13,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from clinic_app import __version__
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
-from clinic_app.storage import migrate
-from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import describe_url, resolve_database_url, sqlite_path
 
 log = logging.getLogger("clinic_app")
@@ -80,20 +76,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _seed_demo(url: str, patients: int, seed: int) -> int:
-    from clinic_app.services.demo import DEMO_PASSWORD, seed_demo
+    from clinic_app.app import seed_demo_database
+    from clinic_app.services.demo import DEMO_PASSWORD
     from clinic_app.services.demo_names import PROVIDERS
 
-    engine = make_engine(url)
-    try:
-        migrate.upgrade(engine)
-        summary = seed_demo(
-            make_sessionmaker(engine),
-            patients=patients,
-            seed=seed,
-            progress=lambda text: print(f"  … {text}", flush=True),
-        )
-    finally:
-        engine.dispose()
+    summary = seed_demo_database(
+        url,
+        patients=patients,
+        seed=seed,
+        progress=lambda text: print(f"  … {text}", flush=True),
+    )
     print(
         f"Demo clinic written to {describe_url(url)}: {summary.providers} providers, "
         f"{summary.patients} patients, {summary.encounters} encounters, "
@@ -146,32 +138,14 @@ def _umask() -> int:
     return mask
 
 
-def _existing_engine(url: str) -> Engine:
-    """An engine on a database that exists and is at the current schema (never creates one)."""
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise ClinicError(f"No database at {path}.")
-    engine = make_engine(url)
-    if migrate.current_revision(engine) != migrate.head_revision():
-        engine.dispose()
-        raise ClinicError(
-            f"{describe_url(url)} is not at the current schema; run `clinic-app db upgrade`."
-        )
-    return engine
-
-
 def _note(url: str, encounter_id: int, out: Path) -> int:
     """Save an encounter's procedure note as PDF (a draft carries a DRAFT mark)."""
-    from clinic_app.services.notes import NoteService
+    from clinic_app.app import existing_database
 
     out = _check_out_path(out)
-    engine = _existing_engine(url)
-    try:
-        notes = NoteService(make_sessionmaker(engine))
-        signed = notes.get(encounter_id).status.value == "signed"
-        _write_atomically(out, notes.render_note(encounter_id))
-    finally:
-        engine.dispose()
+    with existing_database(url) as services:
+        signed = services.notes.get(encounter_id).status.value == "signed"
+        _write_atomically(out, services.notes.render_note(encounter_id))
     draft = "" if signed else " (not signed: marked DRAFT)"
     print(f"Procedure note for encounter {encounter_id} written to {out}{draft}.")
     return 0
@@ -179,12 +153,11 @@ def _note(url: str, encounter_id: int, out: Path) -> int:
 
 def _handout(url: str, encounter_id: int, out: Path, lang: str | None, large: bool) -> int:
     """Save one handout as PDF and log it as a print (one copy, no signed-in user)."""
-    from clinic_app.services.documents import DocumentService
+    from clinic_app.app import existing_database
 
     out = _check_out_path(out)
-    engine = _existing_engine(url)
-    try:
-        documents = DocumentService(make_sessionmaker(engine))
+    with existing_database(url) as services:
+        documents = services.documents
         info = documents.handout_info(encounter_id)
         language = Language(lang) if lang else info.default_language
         pdf = documents.render_handout(encounter_id, language=language, large_print=large)
@@ -192,46 +165,40 @@ def _handout(url: str, encounter_id: int, out: Path, lang: str | None, large: bo
         # A saved PDF is a handout that can leave the building: the log says so (the
         # handout_print table counts PDF saves as printings).
         documents.record_print(encounter_id, language, copies=1)
-    finally:
-        engine.dispose()
     draft = "" if info.signed else " (the encounter is not signed yet)"
     print(f"Handout for encounter {encounter_id} ({language.value}) written to {out}{draft}.")
     return 0
 
 
 def _db_command(url: str, action: str) -> int:
+    from clinic_app.app import schema_state, upgrade_database
+
     path = sqlite_path(url)
     if action == "current" and path is not None and not path.exists():
         print(f"No database at {path}.", file=sys.stderr)
         return 2
     if path is not None and not path.exists():
         print(f"Creating a new database at {path}.")
-    engine = make_engine(url)
-    try:
-        if action == "upgrade":
-            result = migrate.upgrade(engine)
-            if result.before == result.after:
-                print(f"{describe_url(url)} is already at revision {result.after}.")
-            else:
-                print(
-                    f"Upgraded {describe_url(url)} from {result.before or 'empty'} "
-                    f"to {result.after}."
-                )
-            if result.backup:
-                print(f"A copy of the previous file was kept at {result.backup}.")
-            return 0
-        current = migrate.current_revision(engine)
-        head = migrate.head_revision()
-        if current == head:
-            state = "up to date"
-        elif current is not None and not migrate.is_known_revision(current):
-            state = f"written by a newer version of clinic_app (this one knows up to {head})"
+    if action == "upgrade":
+        result = upgrade_database(url)
+        if result.before == result.after:
+            print(f"{describe_url(url)} is already at revision {result.after}.")
         else:
-            state = f"behind (newest is {head}); run `clinic-app db upgrade`"
-        print(f"{current or 'empty (no schema)'} — {state}")
+            print(
+                f"Upgraded {describe_url(url)} from {result.before or 'empty'} to {result.after}."
+            )
+        if result.backup:
+            print(f"A copy of the previous file was kept at {result.backup}.")
         return 0
-    finally:
-        engine.dispose()
+    state = schema_state(url)
+    if state.current == state.head:
+        text = "up to date"
+    elif not state.known:
+        text = f"written by a newer version of clinic_app (this one knows up to {state.head})"
+    else:
+        text = f"behind (newest is {state.head}); run `clinic-app db upgrade`"
+    print(f"{state.current or 'empty (no schema)'} — {text}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -42,6 +42,9 @@ def main(argv: list[str]) -> int:
         "no:cacheprovider",
         "--ignore",
         str(root / "tests" / "ui"),
+        # Runs the installed app in its own processes (with Qt): the full run covers it.
+        "--ignore",
+        str(root / "tests" / "packaging" / "test_wheel.py"),
         str(root / "tests"),
         *argv,
     ]

@@ -18,7 +18,7 @@ from tests.conftest import pg_url
 def broken_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     good = catalog.default_catalog_path().read_text(encoding="utf-8")
     # Drop the Spanish lay name of the first muscle.
-    first = good.index("lay_name_es")
+    first = good.index("lay_name.es")
     broken = good[:first] + "# " + good[first:]
     path = tmp_path / "muscles.toml"
     path.write_text(broken, encoding="utf-8")
@@ -37,7 +37,7 @@ def test_a_broken_catalog_stops_startup_naming_file_and_entry(
     message = str(err.value)
     assert "muscles.toml" in message
     assert "temporalis" in message or "muscle #1" in message
-    assert "lay_name_es" in message
+    assert "lay_name.es is missing" in message
     assert not db.exists()  # nothing was created before the check
 
 

@@ -24,3 +24,13 @@ Modules: :mod:`.muscles` (the muscle table, view sizes), :mod:`.curves` and :mod
 and :mod:`.details` (the control points), :mod:`.svg` (the writer), :mod:`.checks`,
 :mod:`.cli`.
 """
+
+from pathlib import Path
+
+#: The checkout's ``resources/`` folder. The builder is a developer tool that rewrites the
+#: committed figures, so it works on the checkout's files, never on an installed copy (the
+#: wheel leaves this package out).
+CHECKOUT_RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+BODYMAP_DIR = CHECKOUT_RESOURCES / "anatomy" / "bodymap"
+CATALOG_PATH = CHECKOUT_RESOURCES / "anatomy" / "muscles.toml"
+REFERRED_AREAS_PATH = BODYMAP_DIR / "referred_areas.toml"

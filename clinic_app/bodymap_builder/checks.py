@@ -9,12 +9,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
+from clinic_app.bodymap_builder import CATALOG_PATH, REFERRED_AREAS_PATH
 from clinic_app.bodymap_builder.curves import Pt
 from clinic_app.bodymap_builder.lateral import LAT
 from clinic_app.bodymap_builder.muscles import MUSCLES, VIEWBOX
 from clinic_app.bodymap_builder.svg import LAYER_ORDER, SVG_NS
-from clinic_app.domain.catalog import default_catalog_path
-from clinic_app.domain.referred import default_referred_areas_path
 from clinic_app.domain.svgpath import PathSyntaxError, flatten, parse_path, point_in_polygon
 
 #: A path command letter (numbers may have an exponent "e", which is no command).
@@ -134,7 +133,7 @@ def expected_regions() -> set[tuple[str, str, str]]:
 
 def check_catalog(catalog: Path | None = None) -> list[str]:
     """Compare the generator's muscle table with resources/anatomy/muscles.toml."""
-    catalog = catalog or default_catalog_path()
+    catalog = catalog or CATALOG_PATH
     if not catalog.exists():
         return [f"note: {catalog} not found, catalog comparison skipped"]
     data = tomllib.loads(catalog.read_text(encoding="utf-8"))
@@ -186,7 +185,7 @@ def check_referred(
 ) -> tuple[list[str], str]:
     """Every referred-pain ellipse has its centre on the body (inside a silhouette path of its
     view); reports the ellipse with the least of its area on the body."""
-    referred = referred or default_referred_areas_path()
+    referred = referred or REFERRED_AREAS_PATH
     if not referred.exists():
         return [], f"referred areas: {referred.name} not found, skipped"
     data = tomllib.loads(referred.read_text(encoding="utf-8"))

@@ -15,11 +15,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 from clinic_app.domain.catalog import Catalog, View, default_catalog
 from clinic_app.domain.enums import Side
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.resource_files import resource
 from clinic_app.domain.svgpath import (
     Command,
     PathSyntaxError,
@@ -197,8 +198,9 @@ def _standard_point(figure: Figure, region: Region) -> Point:
 
 
 # ---------------------------------------------------------------------- loading
-def default_bodymap_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "resources" / "anatomy" / "bodymap"
+def default_bodymap_dir() -> Traversable:
+    """The shipped ``anatomy/bodymap`` folder (the SVG figures)."""
+    return resource("anatomy", "bodymap")
 
 
 def _float(value: str | None, default: float = 0.0) -> float:
@@ -210,7 +212,7 @@ def _float(value: str | None, default: float = 0.0) -> float:
         return default
 
 
-def _strokes(group: ET.Element | None, path: Path) -> tuple[Stroke, ...]:
+def _strokes(group: ET.Element | None, path: Traversable) -> tuple[Stroke, ...]:
     if group is None:
         return ()
     out = []
@@ -231,9 +233,10 @@ def _strokes(group: ET.Element | None, path: Path) -> tuple[Stroke, ...]:
     return tuple(out)
 
 
-def _read_svg(path: Path) -> tuple[float, float, dict[str, ET.Element]]:
+def _read_svg(path: Traversable) -> tuple[float, float, dict[str, ET.Element]]:
     try:
-        root = ET.parse(path).getroot()
+        with path.open("rb") as handle:
+            root = ET.parse(handle).getroot()
     except FileNotFoundError:
         raise BodyMapError(f"{path}: the body-map file is missing") from None
     except ET.ParseError as exc:
@@ -245,7 +248,7 @@ def _read_svg(path: Path) -> tuple[float, float, dict[str, ET.Element]]:
     return float(box[2]), float(box[3]), groups
 
 
-def _regions(groups: dict[str, ET.Element], path: Path) -> list[Region]:
+def _regions(groups: dict[str, ET.Element], path: Traversable) -> list[Region]:
     regions: list[Region] = []
     for layer in Layer:
         group = groups.get(f"muscles-{layer.value}")
@@ -272,7 +275,7 @@ def _regions(groups: dict[str, ET.Element], path: Path) -> list[Region]:
     return regions
 
 
-def _load_figure(path: Path, view: FigureView) -> Figure:
+def _load_figure(path: Traversable, view: FigureView) -> Figure:
     width, height, groups = _read_svg(path)
     return Figure(
         view,
@@ -326,7 +329,7 @@ class BodyMap:
         return [f.view for f in self if f.region(muscle_code, side) is not None]
 
 
-def load_bodymap(folder: Path | None = None, catalog: Catalog | None = None) -> BodyMap:
+def load_bodymap(folder: Traversable | None = None, catalog: Catalog | None = None) -> BodyMap:
     """Read the three SVG files and derive the left lateral view.
 
     Raises:

@@ -9,16 +9,16 @@ problem, so a typo never reaches a chart.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
-from typing import Final, TypeVar
+from typing import Final
 
-from clinic_app.domain.datafile import DataFileError, read_toml
+from clinic_app.domain.datafile import DataFileError, Entry, entries, read_document
 from clinic_app.domain.enums import Language
+from clinic_app.domain.resource_files import resource
 from clinic_app.domain.validation import search_key
 
 
@@ -127,7 +127,31 @@ REFERRED_PAIN_AREAS: Final[tuple[str, ...]] = (
 )  # fmt: skip
 
 _AREA_SET: Final = frozenset(REFERRED_PAIN_AREAS)
-_SNAKE_CASE: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """One text in every language the app prints, e.g. a muscle's lay name.
+
+    The catalog file gives it as a table per field (``lay_name.en``, ``lay_name.es``), so a
+    new language is a new key in the data, never a new branch in the code.
+    """
+
+    texts: tuple[tuple[Language, str], ...]
+
+    @classmethod
+    def of(cls, texts: Mapping[Language, str]) -> Wording:
+        return cls(tuple(texts.items()))
+
+    def __getitem__(self, language: Language) -> str:
+        for known, text in self.texts:
+            if known is language:
+                return text
+        raise KeyError(language)
+
+    def values(self) -> tuple[str, ...]:
+        """The text in every language, in the order of the file."""
+        return tuple(text for _, text in self.texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +161,14 @@ class Muscle:
     Attributes:
         code: stable identifier stored with every site (lowercase snake_case).
         name: display name for providers and the procedure note.
-        name_es: the Spanish anatomical name, printed in Spanish handouts (no brackets).
+        handout_names: the anatomical name a handout prints, per language (no brackets).
         billing_muscle: the anatomical muscle counted for CPT 20552/20553; parts of one muscle
             (the three trapezius parts) share it.
-        lay_name_en / lay_name_es: plain words for the patient handout.
+        lay_names: plain words for the patient handout, per language.
         body_zone: drives the handout's emergency box (see :data:`EMERGENCY_ZONES`).
         views: body-map drawings the muscle can be clicked on.
         depth: which body-map layer the muscle belongs to.
+        referred_pain_texts: one plain sentence per language: where the patient feels it.
         referred_pain_areas: tags from :data:`REFERRED_PAIN_AREAS`.
         source: where the clinical facts of the entry come from.
         emergency_place: where the handout's 911 box says the site was; set exactly for the
@@ -154,18 +179,16 @@ class Muscle:
 
     code: str
     name: str
-    name_es: str
+    handout_names: Wording
     billing_muscle: str
-    lay_name_en: str
-    lay_name_es: str
+    lay_names: Wording
     region: Region
     body_zone: BodyZone
     views: tuple[View, ...]
     depth: Depth
     pneumothorax_risk: bool
     nearby_structures: tuple[str, ...]
-    referred_pain_en: str
-    referred_pain_es: str
+    referred_pain_texts: Wording
     referred_pain_areas: tuple[str, ...]
     source: str
     emergency_place: EmergencyPlace | None = None
@@ -177,28 +200,25 @@ class Muscle:
         return self.body_zone in EMERGENCY_ZONES
 
     def lay_name(self, language: Language) -> str:
-        """The handout name in ``language``."""
-        return self.lay_name_es if language == Language.SPANISH else self.lay_name_en
+        """The handout's plain words for the muscle in ``language``."""
+        return self.lay_names[language]
 
     def handout_name(self, language: Language) -> str:
-        """The anatomical name as a handout prints it, without brackets.
-
-        Spanish handouts print the Spanish name; English ones the provider's name with its
-        part after a comma ("Trapezius (upper)" -> "Trapezius, upper").
-        """
-        if language == Language.SPANISH:
-            return self.name_es
-        return self.name.replace(" (", ", ").replace(")", "")
+        """The anatomical name as a handout in ``language`` prints it ("Trapezius, upper")."""
+        return self.handout_names[language]
 
     def referred_pain(self, language: Language) -> str:
         """The referred-pain sentence in ``language``."""
-        return self.referred_pain_es if language == Language.SPANISH else self.referred_pain_en
+        return self.referred_pain_texts[language]
 
 
-#: Fields a ``[[muscle]]`` table may leave out (their dataclass defaults apply).
-_OPTIONAL_FIELDS: Final = frozenset({"emergency_place", "arm_nerve_spread"})
-_ALL_FIELDS: Final = tuple(f.name for f in fields(Muscle))
-_FIELD_NAMES: Final = tuple(name for name in _ALL_FIELDS if name not in _OPTIONAL_FIELDS)
+#: The fields of a ``[[muscle]]`` table; the optional ones have dataclass defaults.
+_REQUIRED: Final = (
+    "code", "name", "handout_name", "billing_muscle", "lay_name", "region", "body_zone",
+    "views", "depth", "pneumothorax_risk", "nearby_structures", "referred_pain",
+    "referred_pain_areas", "source",
+)  # fmt: skip
+_OPTIONAL: Final = ("emergency_place", "arm_nerve_spread")
 
 
 class CatalogError(DataFileError):
@@ -243,9 +263,8 @@ class Catalog:
                 for text in (
                     muscle.code,
                     muscle.name,
-                    muscle.name_es,
-                    muscle.lay_name_en,
-                    muscle.lay_name_es,
+                    *muscle.handout_names.values(),
+                    *muscle.lay_names.values(),
                 )
             )
             for muscle in ordered
@@ -313,166 +332,75 @@ def _match_rank(query: str, keys: tuple[str, ...]) -> int | None:
 
 # ---------------------------------------------------------------- loading
 
-_E = TypeVar("_E", bound=StrEnum)
 
-
-_TOML_TYPES: Final[dict[type, str]] = {
-    bool: "a boolean", int: "an integer", float: "a float", str: "a string",
-    list: "an array", dict: "a table",
-}  # fmt: skip
-
-
-def _toml_type(value: object) -> str:
-    return _TOML_TYPES.get(type(value), "a date/time")
-
-
-class _Entry:
-    """One ``[[muscle]]`` table being checked; every getter raises :class:`CatalogError`."""
-
-    def __init__(self, path: Path, label: str, table: Mapping[str, object]) -> None:
-        self.path = path
-        self.label = label
-        self.table = table
-
-    def error(self, problem: str) -> CatalogError:
-        return CatalogError(self.path, self.label, problem)
-
-    def text(self, key: str) -> str:
-        value = self.table[key]
-        if not isinstance(value, str):
-            raise self.error(f"{key} must be a string, not {_toml_type(value)}")
-        if not value.strip():
-            raise self.error(f"{key} must not be empty")
-        return value.strip()
-
-    def flag(self, key: str) -> bool:
-        value = self.table[key]
-        if not isinstance(value, bool):
-            raise self.error(f"{key} must be true or false, not {_toml_type(value)}")
-        return value
-
-    def texts(self, key: str, *, allow_empty: bool = False) -> tuple[str, ...]:
-        value = self.table[key]
-        if not isinstance(value, list):
-            raise self.error(f"{key} must be an array of strings, not {_toml_type(value)}")
-        if not value and not allow_empty:
-            raise self.error(f"{key} must list at least one item")
-        items: list[str] = []
-        for item in value:
-            if not isinstance(item, str) or not item.strip():
-                raise self.error(f"{key} must hold only non-empty strings, found {item!r}")
-            if item.strip() in items:
-                raise self.error(f"{key} lists {item!r} twice")
-            items.append(item.strip())
-        return tuple(items)
-
-    def snake(self, key: str) -> str:
-        value = self.text(key)
-        if not _SNAKE_CASE.fullmatch(value):
-            raise self.error(f"{key} {value!r} must be lowercase snake_case")
-        return value
-
-    def choice(self, key: str, enum: type[_E]) -> _E:
-        return self._member(key, self.text(key), enum)
-
-    def choices(self, key: str, enum: type[_E]) -> tuple[_E, ...]:
-        return tuple(self._member(key, item, enum) for item in self.texts(key))
-
-    def _member(self, key: str, value: str, enum: type[_E]) -> _E:
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in enum)
-            raise self.error(f"{key}: {value!r} is not one of {allowed}") from None
-
-
-def _read_muscle(path: Path, number: int, raw: object) -> Muscle:
-    label = f"muscle #{number}"
-    if not isinstance(raw, dict):
-        raise CatalogError(path, label, f"must be a table, not {_toml_type(raw)}")
-    entry = _Entry(path, label, raw)
-    if "code" in raw:
-        entry.label = entry.snake("code")
-    missing = [name for name in _FIELD_NAMES if name not in raw]
-    if missing:
-        raise entry.error(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
-    unknown = sorted(set(raw) - set(_ALL_FIELDS))
-    if unknown:
-        raise entry.error(f"unknown field {', '.join(map(repr, unknown))}")
-    code = entry.label
+def _read_muscle(entry: Entry) -> Muscle:
+    entry.fields(_REQUIRED, _OPTIONAL)
+    code = entry.snake("code")
     views = entry.choices("views", View)
     if View.LATERAL in views and code not in LATERAL_VIEW_MUSCLES:
         raise entry.error(
-            "views: 'lateral' is the head-and-neck view, allowed only for "
-            + ", ".join(sorted(LATERAL_VIEW_MUSCLES))
+            "'lateral' is the head-and-neck view, allowed only for "
+            + ", ".join(sorted(LATERAL_VIEW_MUSCLES)),
+            "views",
         )
-    areas = entry.texts("referred_pain_areas")
+    areas = entry.texts("referred_pain_areas", allow_empty=False)
     for area in areas:
         if area not in _AREA_SET:
             raise entry.error(
-                f"referred_pain_areas: {area!r} is not in REFERRED_PAIN_AREAS (catalog.py)"
+                f"{area!r} is not in REFERRED_PAIN_AREAS (catalog.py)", "referred_pain_areas"
             )
-    name_es = entry.text("name_es")
-    if any(bracket in name_es for bracket in "()[]"):
-        raise entry.error("name_es must not contain brackets (handouts print it inside some)")
+    handout_names = entry.languages("handout_name")
+    for language, name in handout_names.items():
+        if any(bracket in name for bracket in "()[]"):
+            raise entry.error(
+                "must not contain brackets (handouts print it inside some)",
+                f"handout_name.{language.value}",
+            )
     body_zone = entry.choice("body_zone", BodyZone)
-    place = entry.choice("emergency_place", EmergencyPlace) if "emergency_place" in raw else None
+    place = (
+        entry.choice("emergency_place", EmergencyPlace) if entry.has("emergency_place") else None
+    )
     if (place is None) is (body_zone in EMERGENCY_ZONES):
         raise entry.error(
-            "emergency_place is required for a muscle in an emergency zone"
+            "is required for a muscle in an emergency zone"
             if place is None
-            else f"emergency_place is only for the emergency zones, not {body_zone.value!r}"
+            else f"is only for the emergency zones, not {body_zone.value!r}",
+            "emergency_place",
         )
     return Muscle(
         code=code,
         name=entry.text("name"),
-        name_es=name_es,
+        handout_names=Wording.of(handout_names),
         billing_muscle=entry.snake("billing_muscle"),
-        lay_name_en=entry.text("lay_name_en"),
-        lay_name_es=entry.text("lay_name_es"),
+        lay_names=Wording.of(entry.languages("lay_name")),
         region=entry.choice("region", Region),
         body_zone=body_zone,
         views=views,
         depth=entry.choice("depth", Depth),
         pneumothorax_risk=entry.flag("pneumothorax_risk"),
-        nearby_structures=entry.texts("nearby_structures", allow_empty=True),
-        referred_pain_en=entry.text("referred_pain_en"),
-        referred_pain_es=entry.text("referred_pain_es"),
+        nearby_structures=entry.texts("nearby_structures"),
+        referred_pain_texts=Wording.of(entry.languages("referred_pain")),
         referred_pain_areas=areas,
         source=entry.text("source"),
         emergency_place=place,
-        arm_nerve_spread=entry.flag("arm_nerve_spread") if "arm_nerve_spread" in raw else False,
+        arm_nerve_spread=entry.flag("arm_nerve_spread") if entry.has("arm_nerve_spread") else False,
     )
 
 
-def default_catalog_path() -> Path:
-    """``resources/anatomy/muscles.toml`` in the source tree."""
-    return Path(__file__).resolve().parents[2] / "resources" / "anatomy" / "muscles.toml"
+def default_catalog_path() -> Traversable:
+    """The shipped ``anatomy/muscles.toml``."""
+    return resource("anatomy", "muscles.toml")
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
+def load_catalog(path: Traversable | None = None) -> Catalog:
     """Read and check a catalog file (the shipped one by default).
 
     Raises:
         CatalogError: the file is missing or unreadable, is not TOML, or an entry breaks a rule.
     """
     path = default_catalog_path() if path is None else path
-    document = read_toml(path, CatalogError)
-    unknown = sorted(set(document) - {"muscle"})
-    if unknown:
-        raise CatalogError(path, None, f"unknown top-level key {', '.join(map(repr, unknown))}")
-    tables = document.get("muscle")
-    if not isinstance(tables, list) or not tables:
-        raise CatalogError(path, None, "expected one or more [[muscle]] tables")
-    muscles: list[Muscle] = []
-    first_seen: dict[str, int] = {}
-    for number, raw in enumerate(tables, start=1):
-        muscle = _read_muscle(path, number, raw)
-        if muscle.code in first_seen:
-            first = first_seen[muscle.code]
-            raise CatalogError(path, muscle.code, f"duplicate code (muscle #{first} has it too)")
-        first_seen[muscle.code] = number
-        muscles.append(muscle)
+    document = read_document(path, CatalogError, {"muscle"})
+    muscles = [_read_muscle(entry) for entry in entries(document, "muscle", "muscle", snake=True)]
     return Catalog(muscles)
 
 

@@ -10,17 +10,17 @@ file, the entry and the problem.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Final
 
-from clinic_app.domain.datafile import DataFileError, read_toml
+from clinic_app.domain.datafile import DataFileError, Entry, entries, read_document, toml_type
 from clinic_app.domain.enums import DoseUnit, Technique
 from clinic_app.domain.formulary import DrugClass, FormularyEntry, load_formulary
 from clinic_app.domain.quantities import dose_of, format_quantity
+from clinic_app.domain.resource_files import resource
 from clinic_app.domain.validation import NEEDLE_GAUGE_RANGE, NEEDLE_LENGTH_RANGE_IN
 
 #: Largest volume a favourite may draw up for one point (mL): typical TPI volumes are 1–2 mL
@@ -28,8 +28,6 @@ from clinic_app.domain.validation import NEEDLE_GAUGE_RANGE, NEEDLE_LENGTH_RANGE
 MAX_FAVOURITE_VOLUME_ML: Final = Decimal("10")
 DRY_NEEDLING_LABEL: Final = "Dry needling (no medicine)"
 
-_SNAKE_CASE: Final = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-_DECIMAL: Final = re.compile(r"\d+(?:\.\d{1,2})?")
 #: Classes named by their strength and volume ("Lidocaine 1% 1 mL"); the others by their dose.
 _BY_VOLUME: Final = frozenset({DrugClass.LOCAL_ANESTHETIC, DrugClass.SALINE})
 
@@ -139,81 +137,36 @@ class Favourites:
         return tuple(f for f in self.items if f.technique is Technique.INJECTION)
 
 
-class _Reader:
-    def __init__(self, path: Path, label: str, table: Mapping[str, object]) -> None:
-        self.path = path
-        self.label = label
-        self.table = table
-
-    def error(self, problem: str) -> FavouritesError:
-        return FavouritesError(self.path, self.label, problem)
-
-    def text(self, key: str) -> str:
-        value = self.table.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(f"{key} must be a non-empty string")
-        return value.strip()
-
-    def unknown(self, allowed: Sequence[str]) -> None:
-        extra = sorted(set(self.table) - set(allowed))
-        if extra:
-            raise self.error(f"unknown field {', '.join(map(repr, extra))}")
-
-
-def _volume(entry: _Reader, raw: object, where: str) -> Decimal:
-    if not isinstance(raw, str) or not _DECIMAL.fullmatch(raw.strip()):
-        raise entry.error(
-            f"{where}: volume_ml must be a decimal string in mL with at most two decimals, "
-            'e.g. "0.5"'
-        )
-    volume = Decimal(raw.strip())
-    if volume <= 0:
-        raise entry.error(f"{where}: volume_ml must be more than 0 mL")
-    if volume > MAX_FAVOURITE_VOLUME_ML:
-        raise entry.error(
-            f"{where}: volume_ml {volume} mL at one point is implausible "
-            f"(at most {MAX_FAVOURITE_VOLUME_ML} mL)"
-        )
-    return volume
-
-
 def _dose(
-    entry: _Reader, number: int, raw: object, formulary: Mapping[str, FormularyEntry]
+    entry: Entry, number: int, raw: object, formulary: Mapping[str, FormularyEntry]
 ) -> FavouriteDose:
-    where = f"dose #{number}"
     if not isinstance(raw, dict):
-        raise entry.error(f"{where} must be a table {{ medication = ..., volume_ml = ... }}")
-    extra = sorted(set(raw) - {"medication", "volume_ml"})
-    if extra:
-        raise entry.error(f"{where}: unknown field {', '.join(map(repr, extra))}")
-    code = raw.get("medication")
-    if not isinstance(code, str) or not code.strip():
-        raise entry.error(f"{where}: medication must be a formulary code")
-    medication = formulary.get(code.strip())
+        raise entry.error(
+            f"must be a table {{ medication = ..., volume_ml = ... }}, not {toml_type(raw)}",
+            f"doses[{number}]",
+        )
+    dose = Entry(entry.path, entry.label, raw, entry.error_type, f"doses[{number}].")
+    dose.fields(("medication", "volume_ml"))
+    code = dose.text("medication")
+    medication = formulary.get(code)
     if medication is None:
-        raise entry.error(f"{where}: unknown medication code {code!r} (not in the formulary)")
-    return FavouriteDose(medication, _volume(entry, raw.get("volume_ml"), where))
+        raise dose.error(f"{code!r} is not in the formulary", "medication")
+    volume = dose.decimal("volume_ml", places=2)
+    if volume > MAX_FAVOURITE_VOLUME_ML:
+        raise dose.error(
+            f"{volume} mL at one point is implausible (at most {MAX_FAVOURITE_VOLUME_ML} mL)",
+            "volume_ml",
+        )
+    return FavouriteDose(medication, volume)
 
 
-def _favourite(
-    path: Path, number: int, raw: object, formulary: Mapping[str, FormularyEntry]
-) -> Favourite:
-    if not isinstance(raw, dict):
-        raise FavouritesError(path, f"favourite #{number}", "must be a table")
-    entry = _Reader(path, f"favourite #{number}", raw)
-    code = entry.text("code")
-    if not _SNAKE_CASE.fullmatch(code):
-        raise entry.error(f"code {code!r} must be lowercase snake_case")
-    entry.label = code
-    entry.unknown(("code", "technique", "doses"))
-    try:
-        technique = Technique(entry.text("technique"))
-    except ValueError:
-        allowed = ", ".join(t.value for t in Technique)
-        raise entry.error(f"technique must be one of {allowed}") from None
-    raw_doses = raw.get("doses", [])
+def _favourite(entry: Entry, formulary: Mapping[str, FormularyEntry]) -> Favourite:
+    entry.fields(("code", "technique"), ("doses",))
+    code = entry.snake("code")
+    technique = entry.choice("technique", Technique)
+    raw_doses = entry.value("doses") if entry.has("doses") else []
     if not isinstance(raw_doses, list):
-        raise entry.error("doses must be a list")
+        raise entry.error(f"must be an array of tables, not {toml_type(raw_doses)}", "doses")
     doses = tuple(_dose(entry, n, d, formulary) for n, d in enumerate(raw_doses, 1))
     if technique is Technique.DRY_NEEDLING and doses:
         raise entry.error("dry needling injects nothing: doses must be []")
@@ -227,43 +180,41 @@ def _favourite(
 
 
 def _new_site(
-    path: Path, raw: object, items: Sequence[Favourite]
+    document: Entry, items: Sequence[Favourite]
 ) -> tuple[Favourite, int | None, Decimal | None]:
-    if not isinstance(raw, dict):
-        raise FavouritesError(path, "new_site", "a [new_site] table is required")
-    entry = _Reader(path, "new_site", raw)
-    entry.unknown(("favourite", "needle_gauge", "needle_length_in"))
+    if not document.has("new_site"):
+        raise FavouritesError(document.path, "new_site", "a [new_site] table is required")
+    entry = document.table("new_site")
+    entry.label, entry.prefix = "new_site", ""
+    entry.fields(("favourite",), ("needle_gauge", "needle_length_in"))
     code = entry.text("favourite")
     chosen = next((f for f in items if f.code == code), None)
     if chosen is None:
-        raise entry.error(f"favourite {code!r} is not defined")
+        raise entry.error(f"{code!r} is not defined", "favourite")
     if chosen.technique is not Technique.INJECTION:
-        raise entry.error(f"favourite {code!r} must be an injection")
-    gauge = raw.get("needle_gauge")
+        raise entry.error(f"{code!r} must be an injection", "favourite")
     low, high = NEEDLE_GAUGE_RANGE
-    if gauge is not None and (
-        isinstance(gauge, bool) or not isinstance(gauge, int) or not low <= gauge <= high
-    ):
-        raise entry.error(f"needle_gauge must be a whole number from {low} to {high}")
-    length_raw = raw.get("needle_length_in")
+    gauge = (
+        entry.integer("needle_gauge", minimum=low, maximum=high)
+        if entry.has("needle_gauge")
+        else None
+    )
     length: Decimal | None = None
-    if length_raw is not None:
+    if entry.has("needle_length_in"):
         low_l, high_l = NEEDLE_LENGTH_RANGE_IN
-        if not isinstance(length_raw, str) or not _DECIMAL.fullmatch(length_raw.strip()):
-            raise entry.error('needle_length_in must be a decimal string in inches, e.g. "1.5"')
-        length = Decimal(length_raw.strip())
+        length = entry.decimal("needle_length_in", places=2)
         if not low_l <= length <= high_l:
-            raise entry.error(f"needle_length_in must be from {low_l} to {high_l} in")
+            raise entry.error(f"must be from {low_l} to {high_l} in", "needle_length_in")
     return chosen, gauge, length
 
 
-def default_favourites_path() -> Path:
-    """``resources/formulary/favourites.toml`` in the source tree."""
-    return Path(__file__).resolve().parents[2] / "resources" / "formulary" / "favourites.toml"
+def default_favourites_path() -> Traversable:
+    """The shipped ``formulary/favourites.toml``."""
+    return resource("formulary", "favourites.toml")
 
 
 def load_favourites(
-    path: Path | None = None, formulary: Sequence[FormularyEntry] | None = None
+    path: Traversable | None = None, formulary: Sequence[FormularyEntry] | None = None
 ) -> Favourites:
     """Read and check a favourites file against the formulary (the shipped ones by default).
 
@@ -273,20 +224,10 @@ def load_favourites(
     """
     path = default_favourites_path() if path is None else path
     by_code = {e.code: e for e in (load_formulary() if formulary is None else formulary)}
-    document = read_toml(path, FavouritesError)
-    unknown = sorted(set(document) - {"favourite", "new_site"})
-    if unknown:
-        raise FavouritesError(path, None, f"unknown top-level key {', '.join(map(repr, unknown))}")
-    tables = document.get("favourite")
-    if not isinstance(tables, list) or not tables:
-        raise FavouritesError(path, None, "expected one or more [[favourite]] tables")
-    items: list[Favourite] = []
-    for number, raw in enumerate(tables, start=1):
-        item = _favourite(path, number, raw, by_code)
-        if any(f.code == item.code for f in items):
-            raise FavouritesError(path, item.code, "duplicate code")
-        items.append(item)
-    new_site, gauge, length = _new_site(path, document.get("new_site"), items)
+    document = read_document(path, FavouritesError, {"favourite", "new_site"})
+    tables = entries(document, "favourite", "favourite", snake=True)
+    items = [_favourite(entry, by_code) for entry in tables]
+    new_site, gauge, length = _new_site(document, items)
     return Favourites(tuple(items), new_site, gauge, length)
 
 

@@ -16,7 +16,10 @@ has (Windows and macOS installs may lack CJK fonts, a Linux box may lack Arabic)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
+
+from clinic_app.domain.resource_files import resource, resource_path
 
 
 @dataclass(frozen=True)
@@ -37,21 +40,20 @@ class ShippedFont:
 DEJAVU = "DejaVu Sans"
 DROID_FALLBACK = "Droid Sans Fallback"
 
-SHIPPED_FONTS: tuple[ShippedFont, ...] = (
-    ShippedFont("DejaVuSans.ttf", DEJAVU),
-    ShippedFont("DejaVuSans-Bold.ttf", DEJAVU, bold=True),
-    ShippedFont("DroidSansFallback.ttf", DROID_FALLBACK),
-)
+REGULAR_FONT = ShippedFont("DejaVuSans.ttf", DEJAVU)
+BOLD_FONT = ShippedFont("DejaVuSans-Bold.ttf", DEJAVU, bold=True)
+FALLBACK_FONT = ShippedFont("DroidSansFallback.ttf", DROID_FALLBACK)
+SHIPPED_FONTS: tuple[ShippedFont, ...] = (REGULAR_FONT, BOLD_FONT, FALLBACK_FONT)
 
 #: Families in the order a character is looked up: the main font, then the fallbacks.
 FONT_CHAIN: tuple[str, ...] = (DEJAVU, DROID_FALLBACK)
 
 
-def font_dir() -> Path:
-    """``resources/fonts`` in the source tree."""
-    return Path(__file__).resolve().parents[2] / "resources" / "fonts"
+def font_dir() -> Traversable:
+    """The shipped ``fonts`` folder (font files and their licences)."""
+    return resource("fonts")
 
 
 def font_path(font: ShippedFont) -> Path:
-    """Where ``font``'s file is."""
-    return font_dir() / font.file
+    """``font``'s file on disk (reportlab, Qt and Pillow open fonts by file name)."""
+    return resource_path("fonts", font.file)

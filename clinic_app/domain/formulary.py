@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Final, TypeVar
 
-from clinic_app.domain.datafile import DataFileError, read_toml
+from clinic_app.domain.datafile import DataFileError, Entry, entries, read_document
 from clinic_app.domain.enums import DoseUnit
 from clinic_app.domain.quantities import format_quantity, plain_decimal
+from clinic_app.domain.resource_files import resource
 
 
 class DrugClass(StrEnum):
@@ -125,92 +125,36 @@ def percent_to_mg_per_ml(percent: Decimal) -> Decimal:
     return plain_decimal(percent * 10)
 
 
-class _Reader:
-    """One ``[[medication]]`` table being checked; every getter raises :class:`FormularyError`."""
-
-    def __init__(self, path: Path, label: str, table: Mapping[str, object]) -> None:
-        self.path = path
-        self.label = label
-        self.table = table
-
-    def error(self, problem: str) -> FormularyError:
-        return FormularyError(self.path, self.label, problem)
-
-    def text(self, key: str) -> str:
-        value = self.table[key]
-        if not isinstance(value, str):
-            raise self.error(f"{key} must be a string, not {type(value).__name__}")
-        if not value.strip():
-            raise self.error(f"{key} must not be empty")
-        return value.strip()
-
-    def pattern(self, key: str, regex: re.Pattern[str], what: str) -> str:
-        value = self.text(key)
-        if not regex.fullmatch(value):
-            raise self.error(f"{key} {value!r} must be {what}")
-        return value
-
-    def decimal(self, key: str, *, allow_zero: bool = False) -> Decimal:
-        value = self.table[key]
-        if not isinstance(value, str):
-            raise self.error(f'{key} must be a decimal written as a string (e.g. "2.5")')
-        number = Decimal(self.pattern(key, _DECIMAL, 'a plain decimal such as "2.5"'))
-        if number == 0 and not allow_zero:
-            raise self.error(f"{key} must be more than 0")
-        return number
-
-    def optional_decimal(self, key: str) -> Decimal | None:
-        return self.decimal(key) if key in self.table else None
-
-    def choice(self, key: str, enum: type[_E]) -> _E:
-        value = self.text(key)
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in enum)
-            raise self.error(f"{key}: {value!r} is not one of {allowed}") from None
-
-
-def _read_entry(path: Path, number: int, raw: object) -> FormularyEntry:
-    label = f"medication #{number}"
-    if not isinstance(raw, dict):
-        raise FormularyError(path, label, f"must be a table, not {type(raw).__name__}")
-    entry = _Reader(path, label, raw)
-    if "code" in raw:
-        entry.label = entry.pattern("code", _SNAKE_CASE, "lowercase snake_case")
-    missing = [key for key in _REQUIRED if key not in raw]
-    if missing:
-        raise entry.error(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
-    unknown = sorted(set(raw) - {*_REQUIRED, *_OPTIONAL})
-    if unknown:
-        raise entry.error(f"unknown field {', '.join(map(repr, unknown))}")
-    if not isinstance(raw["epinephrine"], bool):
-        raise entry.error("epinephrine must be true or false")
+def _read_entry(entry: Entry) -> FormularyEntry:
+    entry.fields(_REQUIRED, _OPTIONAL)
+    epinephrine = entry.flag("epinephrine")
     drug_class = entry.choice("drug_class", DrugClass)
     unit = entry.choice("concentration_unit", ConcentrationUnit)
     if unit is not _CLASS_UNITS[drug_class]:
-        raise entry.error(f"concentration_unit for {drug_class} must be {_CLASS_UNITS[drug_class]}")
+        raise entry.error(
+            f"for {drug_class} must be {_CLASS_UNITS[drug_class]}", "concentration_unit"
+        )
     concentration = entry.decimal("concentration", allow_zero=unit is ConcentrationUnit.NONE)
     if unit is ConcentrationUnit.NONE and concentration != 0:
-        raise entry.error('concentration must be "0" when concentration_unit is none')
+        raise entry.error('must be "0" when concentration_unit is none', "concentration")
     label_text = entry.text("strength_label")
     _check_strength_label(entry, label_text, concentration, unit)
-    if raw["epinephrine"] and drug_class is not DrugClass.LOCAL_ANESTHETIC:
-        raise entry.error("epinephrine can only be true for a local anesthetic")
+    if epinephrine and drug_class is not DrugClass.LOCAL_ANESTHETIC:
+        raise entry.error("can only be true for a local anesthetic", "epinephrine")
     billing = _read_billing(entry, drug_class, unit)
     _only_for(entry, drug_class, DrugClass.LOCAL_ANESTHETIC, "max_mg_per_kg", "max_total_mg")
     _only_for(entry, drug_class, DrugClass.CORTICOSTEROID, "triamcinolone_equivalent_factor")
-    limits = [entry.optional_decimal("max_mg_per_kg"), entry.optional_decimal("max_total_mg")]
-    factor = entry.optional_decimal("triamcinolone_equivalent_factor")
+    limits = [_optional_decimal(entry, "max_mg_per_kg"), _optional_decimal(entry, "max_total_mg")]
+    factor = _optional_decimal(entry, "triamcinolone_equivalent_factor")
     return FormularyEntry(
-        code=entry.label,
+        code=entry.snake("code"),
         name=entry.text("name"),
         generic=entry.text("generic"),
         drug_class=drug_class,
         concentration=concentration,
         concentration_unit=unit,
         strength_label=label_text,
-        epinephrine=raw["epinephrine"],
+        epinephrine=epinephrine,
         source=entry.text("source"),
         hcpcs_code=billing[0],
         billing_unit_amount=billing[1],
@@ -221,8 +165,12 @@ def _read_entry(path: Path, number: int, raw: object) -> FormularyEntry:
     )
 
 
+def _optional_decimal(entry: Entry, key: str) -> Decimal | None:
+    return entry.decimal(key) if entry.has(key) else None
+
+
 def _check_strength_label(
-    entry: _Reader, label: str, concentration: Decimal, unit: ConcentrationUnit
+    entry: Entry, label: str, concentration: Decimal, unit: ConcentrationUnit
 ) -> None:
     """The vial label must say the same as the numbers: "1%" = 10 mg/mL, or "40 mg/mL"."""
     if unit is ConcentrationUnit.NONE:
@@ -234,13 +182,13 @@ def _check_strength_label(
         percent = label.removesuffix("%")
         if _DECIMAL.fullmatch(percent) and percent_to_mg_per_ml(Decimal(percent)) == concentration:
             return
-    raise entry.error(f"strength_label {label!r} does not match concentration {expected}")
+    raise entry.error(f"{label!r} does not match concentration {expected}", "strength_label")
 
 
 def _read_billing(
-    entry: _Reader, drug_class: DrugClass, unit: ConcentrationUnit
+    entry: Entry, drug_class: DrugClass, unit: ConcentrationUnit
 ) -> tuple[str | None, Decimal | None, DoseUnit | None]:
-    present = [key for key in _BILLING_FIELDS if key in entry.table]
+    present = [key for key in _BILLING_FIELDS if entry.has(key)]
     if not present:
         return None, None, None
     if drug_class in _NOT_BILLED:
@@ -251,54 +199,38 @@ def _read_billing(
     if len(present) < len(_BILLING_FIELDS):
         absent = [key for key in _BILLING_FIELDS if key not in present]
         raise entry.error(f"{', '.join(absent)} missing: give all of {', '.join(_BILLING_FIELDS)}")
-    code = entry.pattern("hcpcs_code", _HCPCS, "a HCPCS Level II code such as J3301")
+    code = entry.text("hcpcs_code", _HCPCS, "a HCPCS Level II code such as J3301")
     amount = entry.decimal("billing_unit_amount")
     billing_unit = entry.choice("billing_unit", DoseUnit)
     if billing_unit is not unit.dose_unit:
-        raise entry.error(f"billing_unit must be {unit.dose_unit} for a drug measured in {unit}")
+        raise entry.error(f"must be {unit.dose_unit} for a drug measured in {unit}", "billing_unit")
     return code, amount, billing_unit
 
 
-def _only_for(entry: _Reader, drug_class: DrugClass, owner: DrugClass, *keys: str) -> None:
+def _only_for(entry: Entry, drug_class: DrugClass, owner: DrugClass, *keys: str) -> None:
     """``keys`` are required for ``owner`` entries and forbidden for every other class."""
     for key in keys:
-        if drug_class is owner and key not in entry.table:
-            raise entry.error(f"{key} is missing (required for every {owner})")
-        if drug_class is not owner and key in entry.table:
-            raise entry.error(f"{key} applies only to {owner} entries")
+        if drug_class is owner and not entry.has(key):
+            raise entry.error(f"is missing (required for every {owner})", key)
+        if drug_class is not owner and entry.has(key):
+            raise entry.error(f"applies only to {owner} entries", key)
 
 
-def default_formulary_path() -> Path:
-    """``resources/formulary/formulary.toml`` in the source tree."""
-    return Path(__file__).resolve().parents[2] / "resources" / "formulary" / "formulary.toml"
+def default_formulary_path() -> Traversable:
+    """The shipped ``formulary/formulary.toml``."""
+    return resource("formulary", "formulary.toml")
 
 
-def load_formulary(path: Path | None = None) -> tuple[FormularyEntry, ...]:
+def load_formulary(path: Traversable | None = None) -> tuple[FormularyEntry, ...]:
     """Read and check a formulary file (the shipped seed by default), in file order.
 
     Raises:
         FormularyError: the file is missing or unreadable, is not TOML, or an entry breaks a rule.
     """
     path = default_formulary_path() if path is None else path
-    document = read_toml(path, FormularyError)
-    unknown = sorted(set(document) - {"medication"})
-    if unknown:
-        raise FormularyError(path, None, f"unknown top-level key {', '.join(map(repr, unknown))}")
-    tables = document.get("medication")
-    if not isinstance(tables, list) or not tables:
-        raise FormularyError(path, None, "expected one or more [[medication]] tables")
-    entries: list[FormularyEntry] = []
-    first_seen: dict[str, int] = {}
-    for number, raw in enumerate(tables, start=1):
-        entry = _read_entry(path, number, raw)
-        if entry.code in first_seen:
-            first = first_seen[entry.code]
-            raise FormularyError(
-                path, entry.code, f"duplicate code (medication #{first} has it too)"
-            )
-        first_seen[entry.code] = number
-        entries.append(entry)
-    return tuple(entries)
+    document = read_document(path, FormularyError, {"medication"})
+    tables = entries(document, "medication", "medication", snake=True)
+    return tuple(_read_entry(entry) for entry in tables)
 
 
 @functools.cache

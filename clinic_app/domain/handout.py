@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Final
 
 from clinic_app.domain.catalog import BodyZone, Catalog, Muscle, Region, View
@@ -28,6 +28,7 @@ from clinic_app.domain.enums import Language, Side, Technique
 from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.formulary import DrugClass
 from clinic_app.domain.quantities import format_quantity
+from clinic_app.domain.resource_files import resource
 
 
 class Block(StrEnum):
@@ -142,12 +143,12 @@ class HandoutSettings:
     no_soak_source: str
 
 
-def default_settings_path() -> Path:
+def default_settings_path() -> Traversable:
     """``resources/handouts/settings.toml`` in the source tree."""
     return default_texts_dir() / "settings.toml"
 
 
-def load_settings(path: Path | None = None) -> HandoutSettings:
+def load_settings(path: Traversable | None = None) -> HandoutSettings:
     """Read and check the handout's clinic values.
 
     Raises:
@@ -515,7 +516,7 @@ class HandoutTexts:
         return self.format("label.date", day=when.day, month=month, year=when.year)
 
 
-def _flatten(prefix: str, table: Mapping[str, object], path: Path) -> dict[str, TextValue]:
+def _flatten(prefix: str, table: Mapping[str, object], path: Traversable) -> dict[str, TextValue]:
     out: dict[str, TextValue] = {}
     for key, value in table.items():
         dotted = f"{prefix}{key}"
@@ -536,12 +537,12 @@ def _flatten(prefix: str, table: Mapping[str, object], path: Path) -> dict[str, 
     return out
 
 
-def default_texts_dir() -> Path:
-    """``resources/handouts`` in the source tree."""
-    return Path(__file__).resolve().parents[2] / "resources" / "handouts"
+def default_texts_dir() -> Traversable:
+    """The shipped ``handouts`` folder (one TOML file per language, and settings.toml)."""
+    return resource("handouts")
 
 
-def _read(path: Path) -> dict[str, TextValue]:
+def _read(path: Traversable) -> dict[str, TextValue]:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -551,7 +552,7 @@ def _read(path: Path) -> dict[str, TextValue]:
     return _flatten("", document, path)
 
 
-def load_texts(folder: Path | None = None) -> dict[Language, HandoutTexts]:
+def load_texts(folder: Traversable | None = None) -> dict[Language, HandoutTexts]:
     """Read every language and check they agree.
 
     Raises:

@@ -19,7 +19,7 @@ import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Final
 
@@ -27,6 +27,7 @@ from clinic_app.domain.bodymap import FigureView
 from clinic_app.domain.catalog import REFERRED_PAIN_AREAS, View
 from clinic_app.domain.datafile import DataFileError, read_toml
 from clinic_app.domain.enums import Side
+from clinic_app.domain.resource_files import resource
 
 #: viewBox width and height of each view of the file (the lateral figures are 400 x 400).
 VIEW_SIZES: Final[Mapping[View, tuple[int, int]]] = MappingProxyType({
@@ -207,7 +208,7 @@ def _toml_type(value: object) -> str:
 class _Entry:
     """One ``[[area]]`` table being checked; :meth:`error` builds the error naming it."""
 
-    def __init__(self, path: Path, number: int) -> None:
+    def __init__(self, path: Traversable, number: int) -> None:
         self.path = path
         self.label = f"area #{number}"
 
@@ -287,7 +288,7 @@ def _check_side(entry: _Entry, view: View, midline: bool, shapes: tuple[Ellipse,
             )
 
 
-def _read_area(path: Path, number: int, raw: object) -> Placement:
+def _read_area(path: Traversable, number: int, raw: object) -> Placement:
     entry = _Entry(path, number)
     if not isinstance(raw, dict):
         raise entry.error(f"must be a table, not {_toml_type(raw)}")
@@ -319,18 +320,12 @@ def _read_area(path: Path, number: int, raw: object) -> Placement:
     return Placement(tag=tag, view=view, shapes=shapes, midline=midline)
 
 
-def default_referred_areas_path() -> Path:
-    """``resources/anatomy/bodymap/referred_areas.toml`` in the source tree."""
-    return (
-        Path(__file__).resolve().parents[2]
-        / "resources"
-        / "anatomy"
-        / "bodymap"
-        / "referred_areas.toml"
-    )
+def default_referred_areas_path() -> Traversable:
+    """The shipped ``anatomy/bodymap/referred_areas.toml``."""
+    return resource("anatomy", "bodymap", "referred_areas.toml")
 
 
-def load_referred_areas(path: Path | None = None) -> ReferredAreas:
+def load_referred_areas(path: Traversable | None = None) -> ReferredAreas:
     """Read and check a referred-areas file (the shipped one by default).
 
     Raises:

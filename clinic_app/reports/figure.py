@@ -17,13 +17,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont, ImagePath
 
 from clinic_app.domain.bodymap import BodyMap, Figure, default_bodymap
 from clinic_app.domain.enums import Side, Technique
+from clinic_app.domain.fonts import BOLD_FONT, font_path
 from clinic_app.domain.handout import HandoutData, HandoutSite
 from clinic_app.domain.svgpath import Command, Point, flatten
 from clinic_app.reports.figure_windows import (
@@ -38,7 +38,7 @@ from clinic_app.reports.figure_windows import (
 from clinic_app.reports.placement import Placement, place_markers
 
 SUPERSAMPLE = 2
-FONT_PATH = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "DejaVuSans-Bold.ttf"
+FONT_PATH = font_path(BOLD_FONT)
 _REGION_EDGE = (176, 143, 122)
 _TREATED_FILL = (240, 170, 160)
 _TREATED_EDGE = (150, 55, 48)

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from clinic_app.bodymap_builder import cli
+from clinic_app.bodymap_builder import BODYMAP_DIR, cli
 from clinic_app.bodymap_builder.checks import check
 from clinic_app.bodymap_builder.svg import BUILDERS, build
-from clinic_app.domain.bodymap import default_bodymap_dir
 
 VIEWS = ("anterior", "posterior", "lateral")
 
@@ -23,7 +22,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_the_generator_rebuilds_the_committed_drawing_byte_for_byte(built: Path, view: str) -> None:
-    committed = (default_bodymap_dir() / f"{view}.svg").read_bytes()
+    committed = (BODYMAP_DIR / f"{view}.svg").read_bytes()
     assert (built / f"{view}.svg").read_bytes() == committed, (
         f"{view}.svg differs from what clinic_app.bodymap_builder generates: run `make bodymap` "
         "after editing the geometry, and commit both"
@@ -71,7 +70,7 @@ def test_the_command_line_writes_then_checks(
     assert calls == [("check", tmp_path)]
     calls.clear()
     cli.main(["--check"])
-    assert calls == [("check", default_bodymap_dir())]
+    assert calls == [("check", BODYMAP_DIR)]
 
 
 #: (view, text in the drawing, what it becomes, the problem the check reports)

@@ -21,12 +21,14 @@ from clinic_app.domain.catalog import (
     Muscle,
     UnknownMuscleError,
     View,
+    Wording,
     default_catalog,
     default_catalog_path,
     load_catalog,
 )
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.resource_files import resource
 
 REFERENCE_CODES = [
     "temporalis", "masseter", "sternocleidomastoid", "scalenes", "splenius_capitis",
@@ -53,10 +55,10 @@ def test_real_catalog_has_every_reference_muscle(catalog: Catalog) -> None:
     assert len(catalog) >= 33
     assert set(REFERENCE_CODES) <= set(catalog.codes())
     for muscle in catalog:
-        assert muscle.lay_name_en, muscle.code
-        assert muscle.lay_name_es, muscle.code
-        assert muscle.referred_pain_en, muscle.code
-        assert muscle.referred_pain_es, muscle.code
+        for language in Language:
+            assert muscle.lay_name(language), muscle.code
+            assert muscle.referred_pain(language), muscle.code
+            assert muscle.handout_name(language), muscle.code
         assert muscle.source, muscle.code
 
 
@@ -133,8 +135,13 @@ def test_lookup_and_protocols(catalog: Catalog) -> None:
     assert muscle.name == "Trapezius (upper)"
     assert muscle.lay_name(Language.ENGLISH) == "upper back and shoulder"
     assert muscle.lay_name(Language.SPANISH) == "parte superior de la espalda y el hombro"
-    assert muscle.referred_pain(Language.ENGLISH) == muscle.referred_pain_en
-    assert muscle.referred_pain(Language.SPANISH) == muscle.referred_pain_es
+    assert muscle.referred_pain(Language.ENGLISH).startswith("Pain ")
+    assert muscle.referred_pain(Language.SPANISH).startswith("Dolor ")
+    assert muscle.lay_names.values() == (
+        "upper back and shoulder", "parte superior de la espalda y el hombro",
+    )  # fmt: skip
+    with pytest.raises(KeyError):
+        Wording(((Language.ENGLISH, "only English"),))[Language.SPANISH]
     with pytest.raises(dataclasses.FrozenInstanceError):
         muscle.name = "x"  # type: ignore[misc]
 
@@ -150,7 +157,7 @@ def test_unknown_code_is_a_key_error_with_a_plain_message(catalog: Catalog) -> N
 def test_default_catalog_is_cached_and_shipped() -> None:
     assert default_catalog() is default_catalog()
     assert default_catalog_path().is_file()
-    assert default_catalog_path().parts[-3:] == ("resources", "anatomy", "muscles.toml")
+    assert default_catalog_path() == resource("anatomy", "muscles.toml")
 
 
 def test_catalog_rejects_duplicate_muscles(catalog: Catalog) -> None:
@@ -191,7 +198,8 @@ def test_search_ranks_prefix_then_word_start_then_substring(catalog: Catalog) ->
     base = catalog.get("soleus")
 
     def make(code: str, name: str) -> Muscle:
-        return dataclasses.replace(base, code=code, name=name, lay_name_en="x", lay_name_es="y")
+        lay = Wording.of(dict.fromkeys(Language, "x"))
+        return dataclasses.replace(base, code=code, name=name, lay_names=lay)
 
     small = Catalog([make("a_inner", "Scrap"), make("b_word", "Big rap"),
                      make("c_prefix", "Rapid")])  # fmt: skip
@@ -207,10 +215,12 @@ def valid_entry(code: str = "trapezius_upper") -> Entry:
     return {
         "code": code,
         "name": "Trapezius (upper)",
-        "name_es": "Trapecio superior",
+        "handout_name": {"en": "Trapezius, upper", "es": "Trapecio superior"},
         "billing_muscle": "trapezius",
-        "lay_name_en": "upper back and shoulder",
-        "lay_name_es": "parte superior de la espalda y el hombro",
+        "lay_name": {
+            "en": "upper back and shoulder",
+            "es": "parte superior de la espalda y el hombro",
+        },
         "region": "upper_back",
         "body_zone": "upper_back",
         "views": ["posterior"],
@@ -218,8 +228,7 @@ def valid_entry(code: str = "trapezius_upper") -> Entry:
         "pneumothorax_risk": True,
         "nearby_structures": ["lung apex"],
         "emergency_place": "neck_base",
-        "referred_pain_en": "Neck and temple.",
-        "referred_pain_es": "Cuello y sien.",
+        "referred_pain": {"en": "Neck and temple.", "es": "Cuello y sien."},
         "referred_pain_areas": ["neck_side", "temple"],
         "source": "test",
     }
@@ -232,6 +241,8 @@ def toml_value(value: object) -> str:
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     if isinstance(value, str):
         return json.dumps(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 
@@ -247,11 +258,11 @@ def write_catalog(tmp_path: Path, entries: list[Entry]) -> Path:
 
 def test_minimal_valid_file_loads(tmp_path: Path) -> None:
     entry = valid_entry()
-    entry["lay_name_en"] = "  padded  "
+    entry["lay_name"] = {"en": "  padded  ", "es": "acolchado"}
     catalog = load_catalog(write_catalog(tmp_path, [entry, valid_entry("rhomboids")]))
     assert catalog.codes() == ("trapezius_upper", "rhomboids")
     muscle = catalog.get("trapezius_upper")
-    assert muscle.lay_name_en == "padded"
+    assert muscle.lay_name(Language.ENGLISH) == "padded"
     assert muscle.views == (View.POSTERIOR,)
     assert isinstance(muscle.views, tuple)
     assert isinstance(muscle.nearby_structures, tuple)
@@ -299,7 +310,15 @@ def _drop(*keys: str) -> Callable[[Entry], None]:
 
 
 BROKEN_ENTRIES = [
-    pytest.param(_drop("lay_name_es"), "trapezius_upper", "lay_name_es is missing", id="missing"),
+    pytest.param(_drop("lay_name"), "trapezius_upper", "lay_name is missing", id="missing"),
+    pytest.param(_set("lay_name", {"en": "back"}), "trapezius_upper", "lay_name.es is missing",
+                 id="missing-language"),
+    pytest.param(_set("lay_name", {"en": "back", "es": "espalda", "xx": "?"}), "trapezius_upper",
+                 "lay_name has 'xx', not one of en, es", id="unknown-language"),
+    pytest.param(_set("lay_name", "back"), "trapezius_upper",
+                 "lay_name must be a table, not a string", id="language-table-type"),
+    pytest.param(_set("lay_name", {"en": "back", "es": 3}), "trapezius_upper",
+                 "lay_name.es must be a string, not an integer", id="language-text-type"),
     pytest.param(_drop("depth", "source"), "trapezius_upper", "depth, source are missing",
                  id="missing-two"),
     pytest.param(_drop("code"), "muscle #2", "code is missing", id="missing-code"),
@@ -321,10 +340,10 @@ BROKEN_ENTRIES = [
     pytest.param(_set("views", ["posterior", "posterior"]), "trapezius_upper",
                  "views lists 'posterior' twice", id="duplicate-view"),
     pytest.param(_set("views", ["sideways"]), "trapezius_upper",
-                 "views: 'sideways' is not one of anterior, posterior, lateral", id="bad-view"),
+                 "views 'sideways' is not one of anterior, posterior, lateral", id="bad-view"),
     pytest.param(_set("views", ["posterior", "lateral"]), "trapezius_upper",
                  "'lateral' is the head-and-neck view", id="lateral-not-allowed"),
-    pytest.param(_set("region", "torso"), "trapezius_upper", "region: 'torso' is not one of",
+    pytest.param(_set("region", "torso"), "trapezius_upper", "region 'torso' is not one of",
                  id="bad-region"),
     pytest.param(_set("referred_pain_areas", ["elbow_top"]), "trapezius_upper",
                  "'elbow_top' is not in REFERRED_PAIN_AREAS", id="bad-area"),
@@ -332,8 +351,9 @@ BROKEN_ENTRIES = [
                  "referred_pain_areas must list at least one item", id="no-area"),
     pytest.param(_set("colour", "red"), "trapezius_upper", "unknown field 'colour'",
                  id="extra-field"),
-    pytest.param(_set("name_es", "Trapecio (superior)"), "trapezius_upper",
-                 "name_es must not contain brackets", id="name-es-brackets"),
+    pytest.param(_set("handout_name", {"en": "Trapezius", "es": "Trapecio (superior)"}),
+                 "trapezius_upper", "handout_name.es must not contain brackets",
+                 id="handout-name-brackets"),
     pytest.param(_drop("emergency_place"), "trapezius_upper",
                  "emergency_place is required for a muscle in an emergency zone",
                  id="no-emergency-place"),
@@ -341,7 +361,7 @@ BROKEN_ENTRIES = [
                  "emergency_place is only for the emergency zones, not 'shoulder'",
                  id="emergency-place-outside-zone"),
     pytest.param(_set("emergency_place", "belly"), "trapezius_upper",
-                 "emergency_place: 'belly' is not one of", id="bad-emergency-place"),
+                 "emergency_place 'belly' is not one of", id="bad-emergency-place"),
     pytest.param(_set("arm_nerve_spread", "yes"), "trapezius_upper",
                  "arm_nerve_spread must be true or false", id="arm-spread-type"),
     pytest.param(_set("billing_muscle", "Trapezius Muscle"), "trapezius_upper",
@@ -363,16 +383,19 @@ def test_broken_entry_is_named(
     assert isinstance(error, ClinicError)
     assert error.path == path
     assert error.entry == entry
-    assert problem in error.problem
+    assert problem in str(error)
     assert str(error).startswith(f"muscles.toml, entry {entry!r}: ")
 
 
 def test_error_message_format(tmp_path: Path) -> None:
     broken = valid_entry()
-    del broken["lay_name_es"]
+    broken["lay_name"] = {"en": "upper back and shoulder"}
     with pytest.raises(CatalogError) as info:
         load_catalog(write_catalog(tmp_path, [broken]))
-    assert str(info.value) == "muscles.toml, entry 'trapezius_upper': lay_name_es is missing"
+    assert str(info.value) == "muscles.toml, entry 'trapezius_upper': lay_name.es is missing"
+    assert (info.value.entry, info.value.field, info.value.problem) == (
+        "trapezius_upper", "lay_name.es", "is missing",
+    )  # fmt: skip
 
 
 def test_lateral_view_allowed_for_neck_muscles(tmp_path: Path) -> None:

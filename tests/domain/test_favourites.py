@@ -18,6 +18,7 @@ from clinic_app.domain.favourites import (
     default_favourites_path,
     load_favourites,
 )
+from clinic_app.domain.resource_files import resource
 
 GOOD_NEW_SITE = '[new_site]\nfavourite = "lido"\n'
 LIDO = '[[favourite]]\ncode = "lido"\ntechnique = "injection"\n' + (
@@ -38,7 +39,7 @@ def write(tmp_path: Path) -> Callable[[str], Path]:
 def test_shipped_favourites_load_with_computed_doses() -> None:
     favourites = default_favourites()
     assert favourites is default_favourites()
-    assert default_favourites_path().parts[-3:] == ("resources", "formulary", "favourites.toml")
+    assert default_favourites_path() == resource("formulary", "favourites.toml")
     labels = [f.label for f in favourites.items]
     assert labels == [
         "Lidocaine 1% 1 mL",
@@ -84,12 +85,12 @@ def test_half_millilitre_of_lidocaine_is_five_mg(write: Callable[[str], Path]) -
 @pytest.mark.parametrize(
     ("volume", "problem"),
     [
-        ('"0"', "more than 0 mL"),
-        ('"-1"', "decimal string"),
+        ('"0"', "volume_ml must be more than 0"),
+        ('"-1"', "must be a decimal written as a string"),
         ('"11"', "implausible"),
-        ('"0.125"', "at most two decimals"),
-        ("1.5", "decimal string"),
-        ('"abc"', "decimal string"),
+        ('"0.125"', "with at most 2 decimals"),
+        ("1.5", "must be a decimal written as a string"),
+        ('"abc"', "must be a decimal written as a string"),
     ],
 )
 def test_bad_volumes_are_refused(write: Callable[[str], Path], volume: str, problem: str) -> None:
@@ -103,8 +104,8 @@ def test_bad_volumes_are_refused(write: Callable[[str], Path], volume: str, prob
 @pytest.mark.parametrize(
     ("text", "entry", "problem"),
     [
-        (LIDO.replace("lidocaine_1", "lidocaine_9"), "lido", "unknown medication code"),
-        (LIDO.replace('"injection"', '"laser"'), "lido", "technique must be one of"),
+        (LIDO.replace("lidocaine_1", "lidocaine_9"), "lido", "'lidocaine_9' is not in"),
+        (LIDO.replace('"injection"', '"laser"'), "lido", "technique 'laser' is not one of"),
         (
             '[[favourite]]\ncode = "lido"\ntechnique = "injection"\ndoses = []\n',
             "lido",
@@ -122,7 +123,7 @@ def test_bad_volumes_are_refused(write: Callable[[str], Path], volume: str, prob
         (LIDO + LIDO, "lido", "duplicate code"),
         (LIDO.replace('code = "lido"', 'code = "Lido X"'), "favourite #1", "snake_case"),
         (LIDO.replace("doses =", "dose ="), "lido", "unknown field 'dose'"),
-        (LIDO.replace("volume_ml =", "mL ="), "lido", "unknown field 'mL'"),
+        (LIDO.replace("volume_ml =", "mL ="), "lido", r"doses\[1\].volume_ml is missing"),
         (
             LIDO.replace(
                 'doses = [{ medication = "lidocaine_1", volume_ml = "0.5" }]',
@@ -131,9 +132,9 @@ def test_bad_volumes_are_refused(write: Callable[[str], Path], volume: str, prob
             "lido",
             "must be a table",
         ),
-        (LIDO.replace('medication = "lidocaine_1", ', ""), "lido", "formulary code"),
-        (LIDO.replace("doses = [", "doses = 3 #"), "lido", "doses must be a list"),
-        ('[[favourite]]\ntechnique = "injection"\n', "favourite #1", "code must be a non-empty"),
+        (LIDO.replace('medication = "lidocaine_1", ', ""), "lido", r"\].medication is missing"),
+        (LIDO.replace("doses = [", "doses = 3 #"), "lido", "doses must be an array of tables"),
+        ('[[favourite]]\ntechnique = "injection"\n', "favourite #1", "code is missing"),
     ],
 )
 def test_broken_favourites_name_the_entry(
@@ -204,5 +205,5 @@ def test_missing_and_unreadable_files(tmp_path: Path) -> None:
 
 
 def test_validated_against_the_formulary_given(write: Callable[[str], Path]) -> None:
-    with pytest.raises(FavouritesError, match="unknown medication code 'lidocaine_1'"):
+    with pytest.raises(FavouritesError, match="'lidocaine_1' is not in the formulary"):
         load_favourites(write(GOOD_NEW_SITE + LIDO), formulary=())

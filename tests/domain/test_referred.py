@@ -22,6 +22,7 @@ from clinic_app.domain.referred import (
     default_referred_areas_path,
     load_referred_areas,
 )
+from clinic_app.domain.resource_files import resource
 
 FIGURE_OF_VIEW = {
     View.ANTERIOR: FigureView.ANTERIOR,
@@ -45,7 +46,7 @@ def catalog() -> Catalog:
 def test_shipped_file_loads_from_the_resources(areas: ReferredAreas) -> None:
     path = default_referred_areas_path()
     assert path.is_file()
-    assert path.parts[-4:] == ("resources", "anatomy", "bodymap", "referred_areas.toml")
+    assert path == resource("anatomy", "bodymap", "referred_areas.toml")
     assert len(areas.placements) >= len(REFERRED_PAIN_AREAS)
     assert repr(areas) == f"<ReferredAreas, {len(areas.placements)} placements>"
 

@@ -13,11 +13,12 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Final
 
 from clinic_app.domain.formulary import DrugClass
+from clinic_app.domain.resource_files import resource
 from clinic_app.domain.rules._toml import (
     RULE_ID,
     SNAKE_CASE,
@@ -190,7 +191,7 @@ def _spec(table: Table, rule_id: str, *, with_source: bool = True) -> RuleSpec:
     return RuleSpec(rule_id, severity, needs_reason, source, title, may_lower)
 
 
-def _read_rule_file(path: Path) -> dict[str, RuleSpec]:
+def _read_rule_file(path: Traversable) -> dict[str, RuleSpec]:
     document = read_document(path, {"rule"})
     specs: dict[str, RuleSpec] = {}
     for table in entries(document, "rule", "rule", code_key="id"):
@@ -214,7 +215,7 @@ _QUESTION_RULE_FIELDS: Final = ("rule", "fires_when", "message", *_SPEC_FIELDS)
 
 def _read_question(table: Table, specs: dict[str, RuleSpec]) -> ScreeningQuestion:
     table.fields(("code", "label", "help"), (*_QUESTION_RULE_FIELDS, "also_from", "title"))
-    code = table.pattern("code", SNAKE_CASE, "lowercase snake_case")
+    code = table.text("code", SNAKE_CASE, "lowercase snake_case")
     present = [key for key in _QUESTION_RULE_FIELDS if table.has(key)]
     if not present:
         if table.has("also_from"):
@@ -223,13 +224,13 @@ def _read_question(table: Table, specs: dict[str, RuleSpec]) -> ScreeningQuestio
             code, table.text("label"), table.text("help"), None, None, (), None
         )
     table.fields(("code", "label", "help", *_QUESTION_RULE_FIELDS), ("also_from", "title"))
-    rule_id = table.pattern("rule", RULE_ID, 'a rule id such as "screening.infection"')
+    rule_id = table.text("rule", RULE_ID, 'a rule id such as "screening.infection"')
     if not rule_id.startswith("screening.") or rule_id in specs:
         raise table.error(f"rule {rule_id!r} must be a new id starting with 'screening.'")
     also_from = table.texts("also_from") if table.has("also_from") else ()
     for flag in also_from:
         if flag not in FLAGS:
-            raise table.error(f"also_from: {flag!r} is not one of {', '.join(sorted(FLAGS))}")
+            raise table.error(f"{flag!r} is not one of {', '.join(sorted(FLAGS))}", "also_from")
     specs[rule_id] = _spec(table, rule_id)
     return ScreeningQuestion(
         code=code,
@@ -255,7 +256,7 @@ def _read_allergy(table: Table, specs: dict[str, RuleSpec]) -> AllergyTerms:
             drug_class = DrugClass(key)
         except ValueError:
             allowed = ", ".join(member.value for member in DrugClass)
-            raise table.error(f"class_terms: {key!r} is not one of {allowed}") from None
+            raise table.error(f"{key!r} is not one of {allowed}", "class_terms") from None
         class_terms[drug_class] = classes.texts(key, lower=True)
     generics = table.table("generic_terms")
     generic_terms = {key.lower(): generics.texts(key, lower=True) for key in generics.raw}
@@ -263,7 +264,7 @@ def _read_allergy(table: Table, specs: dict[str, RuleSpec]) -> AllergyTerms:
 
 
 def _read_screening(
-    path: Path, specs: dict[str, RuleSpec]
+    path: Traversable, specs: dict[str, RuleSpec]
 ) -> tuple[tuple[ScreeningQuestion, ...], AllergyTerms]:
     document = read_document(path, {"question", "allergy"})
     questions = tuple(
@@ -272,16 +273,16 @@ def _read_screening(
     if "allergy" not in document.raw:
         raise document.error("the [allergy] table is missing")
     allergy_table = document.table("allergy")
-    allergy_table.label = "allergy"
+    allergy_table.label, allergy_table.prefix = "allergy", ""
     return questions, _read_allergy(allergy_table, specs)
 
 
-def default_rules_dir() -> Path:
-    """``resources/rules`` in the source tree."""
-    return Path(__file__).resolve().parents[3] / "resources" / "rules"
+def default_rules_dir() -> Traversable:
+    """The shipped ``rules`` folder."""
+    return resource("rules")
 
 
-def load_rules(directory: Path | None = None) -> RuleBook:
+def load_rules(directory: Traversable | None = None) -> RuleBook:
     """Read and check the five rule files in ``directory`` (the shipped ones by default).
 
     Raises:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Final
 
@@ -121,7 +121,7 @@ def _read_profile(table: Table) -> PayerProfile:
     table.fields(
         ("code", "name", "source"), (*_PAYER_NUMBERS, "covered_icd10", "dry_needling_covered")
     )
-    code = table.pattern("code", SNAKE_CASE, "lowercase snake_case")
+    code = table.text("code", SNAKE_CASE, "lowercase snake_case")
     if table.has("session_window_days") != table.has("max_sessions_in_window"):
         raise table.error("give session_window_days and max_sessions_in_window together")
     if table.has("min_relief_percent"):
@@ -156,7 +156,7 @@ def _code_range(table: Table, item: str) -> tuple[str, str]:
     return low, high
 
 
-def read_payers(path: Path) -> Mapping[str, PayerProfile]:
+def read_payers(path: Traversable) -> Mapping[str, PayerProfile]:
     document = read_document(path, {"profile"})
     profiles = {}
     for table in entries(document, "profile", "profile"):
@@ -174,7 +174,7 @@ def _read_band(table: Table) -> CptBand:
     minimum = table.integer("min_muscles")
     maximum = table.integer("max_muscles", minimum=minimum) if table.has("max_muscles") else None
     return CptBand(
-        code=table.pattern("code", _CPT, "a five-digit CPT code"),
+        code=table.text("code", _CPT, "a five-digit CPT code"),
         technique=table.choice("technique", Technique),
         min_muscles=minimum,
         max_muscles=maximum,
@@ -183,7 +183,7 @@ def _read_band(table: Table) -> CptBand:
     )
 
 
-def read_coding(path: Path) -> tuple[tuple[CptBand, ...], Mapping[str, str]]:
+def read_coding(path: Traversable) -> tuple[tuple[CptBand, ...], Mapping[str, str]]:
     document = read_document(path, {"cpt", "hcpcs"})
     bands = tuple(_read_band(table) for table in entries(document, "cpt", "cpt"))
     for technique in Technique:
@@ -201,9 +201,7 @@ def read_coding(path: Path) -> tuple[tuple[CptBand, ...], Mapping[str, str]]:
     hcpcs = {}
     for table in entries(document, "hcpcs", "hcpcs"):
         table.fields(("code", "description", "source"))
-        hcpcs[table.pattern("code", _HCPCS, "a HCPCS code such as J3301")] = table.text(
-            "description"
-        )
+        hcpcs[table.text("code", _HCPCS, "a HCPCS code such as J3301")] = table.text("description")
     return bands, MappingProxyType(hcpcs)
 
 
@@ -219,7 +217,7 @@ def _read_icd10_entry(table: Table, *, billable: bool) -> Icd10Entry:
             raise table.error("children must list at least one code")
         retired_on = table.day("retired_on") if table.has("retired_on") else None
     return Icd10Entry(
-        code=table.pattern("code", ICD10_CODE, _ICD10_WHAT),
+        code=table.text("code", ICD10_CODE, _ICD10_WHAT),
         description=table.text("description"),
         billable=billable,
         children=children,
@@ -227,7 +225,7 @@ def _read_icd10_entry(table: Table, *, billable: bool) -> Icd10Entry:
     )
 
 
-def read_icd10(path: Path) -> Icd10Table:
+def read_icd10(path: Traversable) -> Icd10Table:
     document = read_document(path, {"code", "parent"})
     found: dict[str, Icd10Entry] = {}
     tables = [(t, True) for t in entries(document, "code", "code")]

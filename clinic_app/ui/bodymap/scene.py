@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.bodymap import Figure, FigureView, Region
 from clinic_app.domain.catalog import Catalog
-from clinic_app.domain.enums import Side
+from clinic_app.domain.enums import Language, Side
 from clinic_app.domain.referred import ReferredAreas
 from clinic_app.ui.bodymap.items import (
     Z_DETAILS,
@@ -238,7 +238,7 @@ class FigureScene(QGraphicsScene):
             warn = f"<br><b>Caution:</b> near the {', '.join(muscle.nearby_structures)}."
         return (
             f"<b>{muscle.name}</b>{depth} — patient's {side_word(region.side)}"
-            f"<br>Referred pain: {muscle.referred_pain_en}{warn}"
+            f"<br>Referred pain: {muscle.referred_pain(Language.ENGLISH)}{warn}"
         )
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.bodymap import BodyMap, FigureView, default_bodymap
 from clinic_app.domain.catalog import Catalog, View, default_catalog
-from clinic_app.domain.enums import Side
+from clinic_app.domain.enums import Language, Side
 from clinic_app.domain.referred import ReferredAreas, default_referred_areas
 from clinic_app.services.dto import SiteDraft, SiteInput
 from clinic_app.ui.bodymap.items import MarkerItem
@@ -344,7 +344,9 @@ class BodyMapWidget(QWidget):
     def _describe(self, muscle: str, side: str) -> None:
         m = self._catalog.get(muscle)
         shading = " (shaded orange)" if self.overlay_button.isChecked() else ""
-        self.info.setText(f"<b>{m.name}</b>, {side}. Referred pain: {m.referred_pain_en}{shading}")
+        self.info.setText(
+            f"<b>{m.name}</b>, {side}. Referred pain: {m.referred_pain(Language.ENGLISH)}{shading}"
+        )
 
     def on_scene_selection_changed(self) -> None:
         scene = self.sender()

@@ -14,7 +14,7 @@ from html import escape as html_escape
 from typing import Any
 
 from clinic_app.domain.catalog import Catalog, default_catalog
-from clinic_app.domain.enums import DoseUnit, Technique
+from clinic_app.domain.enums import DoseUnit, Language, Technique
 from clinic_app.domain.formulary import default_formulary
 from clinic_app.domain.labels import (
     ASPIRATION_LABELS,
@@ -199,7 +199,7 @@ class SiteFormatter:
         code = draft.site.muscle_code
         if column == Column.MUSCLE and code in self.catalog:
             muscle = self.catalog.get(code)
-            return f"{muscle.name} ({muscle.lay_name_en})"
+            return f"{muscle.name} ({muscle.lay_name(Language.ENGLISH)})"
         if column == Column.LOT:
             texts = []
             for d in draft.doses:
