@@ -289,13 +289,6 @@ class EncounterService(Service):
             raise ConflictError("This encounter is signed; add an addendum instead of editing.")
         return e
 
-    def _load_site(self, session: Session, site_id: int) -> InjectionSite:
-        site = session.get(InjectionSite, site_id)
-        if site is None:
-            raise NotFoundError(f"No injection site with id {site_id}.")
-        self._load(session, site.encounter_id, for_edit=True)
-        return site
-
     def _check_site(self, site: SiteInput) -> tuple[float, float, Side]:
         try:
             muscle = self._catalog.get(site.muscle_code)
@@ -365,92 +358,6 @@ class EncounterService(Service):
     def get(self, encounter_id: int) -> EncounterView:
         with self._tx() as session:
             return self._encounter_view(session, self._load(session, encounter_id))
-
-    def update_form(self, encounter_id: int, version: int, data: EncounterInput) -> EncounterView:
-        """Save the form; ``version`` is the one the editor loaded (a stale one is refused)."""
-        values = clean_form(data)
-        with self._tx() as session:
-            e = self._load(session, encounter_id, for_edit=True)
-            if e.version != version:
-                raise ConflictError(
-                    "This encounter was changed on another workstation since "
-                    "you opened it; reopen it to see the changes."
-                )
-            for key, value in values.items():
-                setattr(e, key, value)
-            self._audit(session, "encounter.update", "encounter", e.id, e.patient_id)
-            session.flush()
-            return self._encounter_view(session, e)
-
-    def add_site(
-        self, encounter_id: int, site: SiteInput, doses: Sequence[DoseInput] = ()
-    ) -> SiteView:
-        """Add a site at the end of the numbering, with its doses."""
-        row = self._site_row(site)
-        with self._tx() as session:
-            e = self._load(session, encounter_id, for_edit=True)
-            row.order_number = max((s.order_number for s in e.sites), default=0) + 1
-            e.sites.append(row)
-            self._replace_doses(session, row, doses)
-            e.updated_at = utcnow()  # bumps the version: the encounter changed
-            session.flush()
-            self._audit(session, "site.add", "injection_site", row.id, e.patient_id)
-            return self._site_view(
-                session.get(InjectionSite, row.id) or row, self._med_names(session)
-            )
-
-    def move_site(self, site_id: int, site: SiteInput) -> SiteView:
-        """Move a site to another point, possibly another muscle, side or view."""
-        x, y, side = self._check_site(site)
-        with self._tx() as session:
-            row = self._load_site(session, site_id)
-            row.muscle_code, row.side, row.view = site.muscle_code, side, site.view
-            row.point_x, row.point_y = x, y
-            row.encounter.updated_at = utcnow()
-            self._audit(session, "site.move", "injection_site", row.id, row.encounter.patient_id)
-            session.flush()
-            return self._site_view(row, self._med_names(session))
-
-    def update_site(self, site_id: int, site: SiteInput) -> SiteView:
-        """Change a site's technique, needle, twitch and aspiration (and its place)."""
-        x, y, side = self._check_site(site)
-        gauge, length = v.check_needle(site.needle_gauge, site.needle_length_in)
-        with self._tx() as session:
-            row = self._load_site(session, site_id)
-            row.muscle_code, row.side, row.view = site.muscle_code, side, site.view
-            row.point_x, row.point_y = x, y
-            row.technique, row.needle_gauge, row.needle_length_in = (site.technique, gauge, length)
-            row.twitch_response, row.aspiration = site.twitch_response, site.aspiration
-            row.encounter.updated_at = utcnow()
-            self._audit(session, "site.update", "injection_site", row.id, row.encounter.patient_id)
-            session.flush()
-            return self._site_view(row, self._med_names(session))
-
-    def remove_site(self, site_id: int) -> None:
-        """Remove a site; the remaining sites keep their numbers until renumbered."""
-        with self._tx() as session:
-            row = self._load_site(session, site_id)
-            encounter = row.encounter
-            encounter.sites.remove(row)
-            encounter.updated_at = utcnow()
-            session.flush()
-            # Close the gap so the numbers on the map, the table and the handout stay 1..n.
-            for number, s in enumerate(sorted(encounter.sites, key=lambda s: s.order_number), 1):
-                s.order_number = -number
-            session.flush()
-            for s in encounter.sites:
-                s.order_number = -s.order_number
-            self._audit(session, "site.remove", "injection_site", site_id, encounter.patient_id)
-
-    def set_doses(self, site_id: int, doses: Sequence[DoseInput]) -> SiteView:
-        """Replace what was given at a site; dose = concentration × volume, exact."""
-        with self._tx() as session:
-            row = self._load_site(session, site_id)
-            self._replace_doses(session, row, doses)
-            row.encounter.updated_at = utcnow()
-            self._audit(session, "site.doses", "injection_site", row.id, row.encounter.patient_id)
-            session.flush()
-            return self._site_view(row, self._med_names(session))
 
     def add_addendum(self, encounter_id: int, text: str) -> AddendumView:
         """Add a correction to a signed encounter, signed by the provider signed in now.

@@ -176,7 +176,8 @@ def test_needle_intact_and_disposition_reach_the_note(
     assert c.notes.note_data(c.encounter_id).disposition == "Not recorded"
     form = replace(FORM, needle_intact=True, disposition="  Home with a companion; stable  ")
     current = services.encounters.get(c.encounter_id)
-    saved = services.encounters.update_form(c.encounter_id, current.version, form)
+    sites = [s.to_draft() for s in current.sites]
+    saved = services.encounters.save_draft(c.encounter_id, current.version, form, sites)
     assert saved.form.needle_intact is True
     assert saved.form.disposition == "Home with a companion; stable"
     data = c.notes.note_data(c.encounter_id)
@@ -184,8 +185,8 @@ def test_needle_intact_and_disposition_reach_the_note(
     text = text_of(c.notes.render_note(c.encounter_id))
     assert "Needle intact Yes" in text
     assert "Disposition Home with a companion; stable" in text
-    saved = services.encounters.update_form(
-        c.encounter_id, saved.version, replace(form, needle_intact=False)
+    saved = services.encounters.save_draft(
+        c.encounter_id, saved.version, replace(form, needle_intact=False), sites
     )
     assert services.encounters.get(c.encounter_id).form.needle_intact is False
     assert c.notes.note_data(c.encounter_id).needle_intact == "No"

@@ -147,8 +147,11 @@ def test_a_site_cannot_be_moved_into_a_signed_encounter(
 ) -> None:
     patient = services.patients.create(PatientInput("M2", "Bo", "Lee", date(1981, 1, 1)))
     other = services.encounters.create(patient.id, visit.provider_id)
-    services.encounters.add_site(
-        other.id, SiteInput("trapezius_upper", Side.LEFT, View.POSTERIOR, 0.4, 0.2)
+    services.encounters.save_draft(
+        other.id,
+        other.version,
+        EncounterInput(),
+        [SiteDraft(SiteInput("trapezius_upper", Side.LEFT, View.POSTERIOR, 0.4, 0.2))],
     )
     refused(
         db,
