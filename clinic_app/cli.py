@@ -162,13 +162,15 @@ def _existing_engine(url: str) -> Engine:
 
 def _note(url: str, encounter_id: int, out: Path) -> int:
     """Save an encounter's procedure note as PDF (a draft carries a DRAFT mark)."""
+    from clinic_app.services.encounters import EncounterService
     from clinic_app.services.notes import NoteService
 
     out = _check_out_path(out)
     engine = _existing_engine(url)
     try:
-        notes = NoteService(make_sessionmaker(engine))
-        signed = notes.get(encounter_id).status.value == "signed"
+        sessions = make_sessionmaker(engine)
+        notes = NoteService(sessions)
+        signed = EncounterService(sessions).get(encounter_id).status.value == "signed"
         _write_atomically(out, notes.render_note(encounter_id))
     finally:
         engine.dispose()

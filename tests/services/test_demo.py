@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ConflictError
 from clinic_app.domain.formulary import default_formulary
-from clinic_app.services.clinic import ClinicService, check_npi
+from clinic_app.services.accounts import check_npi
+from clinic_app.services.clinic import ClinicService
 from clinic_app.services.demo import fake_npi, pick_name, seed_demo
 from clinic_app.services.demo_charting import (
     STOCKED,

@@ -136,9 +136,9 @@ def test_a_signed_note_shows_signer_time_reason_and_addenda(
 ) -> None:
     c = chart(services, db)
     current = services.encounters.get(c.encounter_id)
-    needed = services.encounters.assess_saved(c.encounter_id).reasons_needed
+    needed = services.checks.assess_saved(c.encounter_id).reasons_needed
     assert needed, "the anticoagulant warning should need a reason"
-    signed = services.encounters.sign(
+    signed = services.checks.sign(
         c.encounter_id,
         current.version,
         complete_form(FORM),

@@ -138,9 +138,9 @@ def sign_visit(services: Services, db: sessionmaker[Session]) -> Signed:
         patient.id, admin.id, performed_at=datetime(2025, 3, 4, 15, 30, tzinfo=UTC)
     )
     saved = services.encounters.save_draft(enc.id, enc.version, FORM, sites)
-    needed = services.encounters.assess_saved(enc.id).reasons_needed
+    needed = services.checks.assess_saved(enc.id).reasons_needed
     assert needed, "the anticoagulant warning should need a reason"
-    services.encounters.sign(enc.id, saved.version, FORM, sites, {f.rule: REASON for f in needed})
+    services.checks.sign(enc.id, saved.version, FORM, sites, {f.rule: REASON for f in needed})
     return Signed(
         NoteService(db, services.actor),
         DocumentService(db, services.actor),

@@ -312,7 +312,7 @@ def test_a_signed_visit_shows_the_new_fields_read_only(qtbot, open_editor, servi
     view = services.encounters.get(visit.encounter_id)
     sites = [SiteDraft(trapezius(), (DoseInput(visit.lido, Decimal("0.5"), visit.lot_id),))]
     form = complete_form(view.form, handout_note={"en": "Rest today."})
-    services.encounters.sign(view.id, view.version, form, sites, {})
+    services.checks.sign(view.id, view.version, form, sites, {})
     editor = open_editor(visit.encounter_id)
     assert editor.form.pain_after_reason.isReadOnly()
     assert editor.form.conservative_treatment.isReadOnly()
