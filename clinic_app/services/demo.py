@@ -41,19 +41,10 @@ from clinic_app.services.accounts import check_npi, hash_password, user_view
 from clinic_app.services.base import Actor, Service
 from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
-from clinic_app.services.demo_charting import (
-    STOCKED,
-    Memory,
-    PatientFacts,
-    Slot,
-    Story,
-    chart_visit,
-    make_story,
-    override_reason,
-    schedule,
-)
+from clinic_app.services.demo_charting import Memory, PatientFacts, chart_visit, override_reason
 from clinic_app.services.demo_names import FRONT_DESK, POOLS, PROVIDERS, WEIGHTS
 from clinic_app.services.demo_stock import Stock, StockLot, lot_deliveries
+from clinic_app.services.demo_story import STOCKED, Slot, Story, make_story, schedule
 from clinic_app.services.dto import PatientInput, PatientView, UserView
 from clinic_app.services.encounters import EncounterService
 from clinic_app.services.formulary import seed_formulary

@@ -1,36 +1,35 @@
 """Documents that leave the building: the aftercare handout and its print log (issue 5).
 
 The service gathers an encounter into a plain :class:`~clinic_app.domain.handout.HandoutData`
-(the domain decides which blocks apply, the report draws it) and records every printing or
-PDF save of a handout with an audit row in the same transaction.
+(:mod:`clinic_app.services.handout_content`; the domain decides which blocks apply, the
+report draws it), records every printing or PDF save of a handout with an audit row in the
+same transaction, and lists the front desk's procedures of the day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clinic_app.domain.clock import clinic_day, clinic_zone, to_clinic_time
-from clinic_app.domain.enums import DoseUnit, EncounterStatus, Language
-from clinic_app.domain.errors import NotFoundError, ValidationError
-from clinic_app.domain.handout import GivenDose, HandoutData, HandoutSite, Medicine
-from clinic_app.domain.screening import answer_of
+from clinic_app.domain.clock import clinic_zone, to_clinic_time
+from clinic_app.domain.enums import EncounterStatus, Language
+from clinic_app.domain.errors import ValidationError
+from clinic_app.domain.handout import HandoutData
 from clinic_app.models import (
     Encounter,
     HandoutPrint,
     InjectionSite,
-    Medication,
     Patient,
     User,
 )
 from clinic_app.reports.handout import render_handout
 from clinic_app.services import rows
 from clinic_app.services.base import Service
+from clinic_app.services.handout_content import handout_of, provider_label
 
 #: Copies one print job may ask for (the handout_print table's CHECK agrees).
 MIN_COPIES: Final = 1
@@ -95,39 +94,6 @@ class ProcedureRow:
     last_printed_at: datetime | None
 
 
-def _screened_yes(encounter: Encounter, question: str) -> bool:
-    """True when the visit's screening answered ``question`` with yes."""
-    return answer_of(encounter.screening, question) is True
-
-
-def _handout_notes(notes: dict[str, str] | None) -> tuple[tuple[Language, str], ...]:
-    """The provider's notes for the patient, per known language, blank ones left out."""
-    known = {language.value: language for language in Language}
-    return tuple(
-        (known[code], text)
-        for code, text in (notes or {}).items()
-        if code in known and isinstance(text, str) and text.strip()
-    )
-
-
-def _given_doses(encounter: Encounter, meds: dict[int, Medication]) -> tuple[GivenDose, ...]:
-    """Each medicine's total for the visit, in first-use order (e.g. triamcinolone 20 mg)."""
-    totals: dict[tuple[int, DoseUnit], Decimal] = {}
-    for site in encounter.sites:
-        for dose in site.doses:
-            if dose.medication_id in meds and dose.dose_unit is not DoseUnit.NONE:
-                key = (dose.medication_id, dose.dose_unit)
-                totals[key] = totals.get(key, Decimal(0)) + dose.dose
-    return tuple(
-        GivenDose(Medicine(meds[mid].generic, meds[mid].drug_class), amount, unit.value)
-        for (mid, unit), amount in totals.items()
-    )
-
-
-def _provider_label(user: User | None) -> str:
-    return rows.user_label(user) if user is not None else ""
-
-
 def local_day_bounds(day: date, zone: str = "") -> tuple[datetime, datetime]:
     """The start of ``day`` and of the next day at the clinic, as aware datetimes.
 
@@ -146,75 +112,6 @@ class DocumentService(Service):
     """Build, render and log aftercare handouts."""
 
     # ------------------------------------------------------------------ helpers
-    def _data(
-        self,
-        session: Session,
-        encounter: Encounter,
-        language: Language | None,
-        large_print: bool,
-    ) -> HandoutData:
-        patient = session.get(Patient, encounter.patient_id)
-        if patient is None:  # pragma: no cover - the foreign key forbids it
-            raise NotFoundError(f"No patient for encounter {encounter.id}.")
-        clinic = rows.clinic_profile(session)
-        if clinic is None:
-            raise NotFoundError("The clinic profile is not set up yet; finish setup first.")
-        med_ids = {d.medication_id for s in encounter.sites for d in s.doses}
-        signed = encounter.status is EncounterStatus.SIGNED
-        meds = (
-            {m.id: m for m in session.scalars(select(Medication).where(Medication.id.in_(med_ids)))}
-            if med_ids
-            else {}
-        )
-        sites = tuple(
-            HandoutSite(
-                number=number,
-                muscle_code=s.muscle_code,
-                side=s.side,
-                technique=s.technique,
-                view=s.view,
-                x=min(max(s.point_x, 0.0), 1.0),
-                y=min(max(s.point_y, 0.0), 1.0),
-                medicines=tuple(
-                    dict.fromkeys(
-                        Medicine(meds[d.medication_id].generic, meds[d.medication_id].drug_class)
-                        for d in s.doses
-                        if d.medication_id in meds
-                    )
-                ),
-            )
-            for number, s in enumerate(encounter.sites, 1)
-        )
-        chosen = language or patient.preferred_language
-        # The provider's follow_up_plan is clinical text and never printed for the patient:
-        # the handout has the structured follow-up and the per-language handout note.
-        return HandoutData(
-            patient_given=patient.given_name,
-            patient_family=patient.family_name,
-            birth_date=patient.date_of_birth,
-            language=chosen,
-            clinic_name=clinic.name,
-            clinic_phone=clinic.phone,
-            after_hours_phone=clinic.after_hours_phone,
-            provider_name=_provider_label(session.get(User, encounter.provider_id)),
-            # Stored in UTC; the patient knows the day it was where they were treated.
-            visit_date=clinic_day(encounter.performed_at, clinic.timezone),
-            sites=sites,
-            large_print=large_print,
-            signed=signed,
-            diabetes=patient.diabetes,
-            anticoagulant=patient.anticoagulant or _screened_yes(encounter, "anticoagulant"),
-            fever_threshold_c=clinic.fever_threshold_c,
-            activity_hours=clinic.activity_restriction_hours,
-            follow_up_date=encounter.follow_up_date,
-            follow_up_weeks=encounter.follow_up_weeks,
-            default_follow_up_weeks=clinic.follow_up_weeks,
-            handout_notes=_handout_notes(encounter.handout_note),
-            doses=_given_doses(encounter, meds),
-            clinic_address=clinic.address,
-            logo_png=clinic.logo_png,
-        )
-
     @staticmethod
     def _records(session: Session, encounter_id: int) -> tuple[PrintRecord, ...]:
         found = session.execute(
@@ -251,7 +148,7 @@ class DocumentService(Service):
         """
         self._permit("handout.read")
         with self._tx() as session:
-            return self._data(
+            return handout_of(
                 session, rows.load_encounter(session, encounter_id), language, large_print
             )
 
@@ -371,7 +268,7 @@ class DocumentService(Service):
                     mrn=patient.mrn,
                     date_of_birth=patient.date_of_birth,
                     language=patient.preferred_language,
-                    provider_name=_provider_label(user),
+                    provider_name=provider_label(user),
                     signed=encounter.status is EncounterStatus.SIGNED,
                     sites=int(site_count or 0),
                     printed=printed_at is not None,
