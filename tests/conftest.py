@@ -32,6 +32,14 @@ DEFAULT_PG_URL = "postgresql+psycopg://clinic:clinic@127.0.0.1:5432/clinic_test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "service_behaviour: a UI test about what the services do; runs on every backend "
+        "(other UI tests run on SQLite only, see tests/ui/conftest.py)",
+    )
+
+
 def pg_url() -> str:
     return os.environ.get("CLINIC_APP_TEST_PG_URL", DEFAULT_PG_URL)
 

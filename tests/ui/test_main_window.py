@@ -110,6 +110,7 @@ def test_find_focuses_the_search_box(qtbot, window):
     assert window.focusWidget() is window.search_box
 
 
+@pytest.mark.service_behaviour
 def test_search_as_you_type_folds_accents_with_one_query(qtbot, window, make_patient):
     make_patient(family_name="Nguyễn", given_name="Thị Lan")
     make_patient(family_name="Smith", given_name="John")
@@ -125,6 +126,7 @@ def test_search_as_you_type_folds_accents_with_one_query(qtbot, window, make_pat
     assert window.count_label.text() == "1 found · 2 patients"
 
 
+@pytest.mark.service_behaviour
 def test_search_by_birth_date_and_mrn(qtbot, window, make_patient):
     from datetime import date
 
@@ -236,6 +238,7 @@ def test_activating_a_row_opens_it(qtbot, window, make_patient):
     assert window.patient_dialog is not None
 
 
+@pytest.mark.service_behaviour
 def test_void_patient_asks_for_a_reason_and_removes_them(
     qtbot, window, services, make_patient, prompts
 ):
@@ -366,6 +369,7 @@ def test_a_user_who_is_not_a_provider_chooses_one(
     assert window.panel.history_model.rowCount() == 1
 
 
+@pytest.mark.service_behaviour
 def test_repeat_last_visit_from_the_window(qtbot, window, services, admin, make_patient, warnings):
     patient = make_patient()
     window.refresh()
@@ -391,6 +395,7 @@ def a_site():
     return SiteDraft(SiteInput("trapezius_upper", Side.RIGHT, View.POSTERIOR, 0.62, 0.25), ())
 
 
+@pytest.mark.service_behaviour
 def test_an_untouched_new_encounter_leaves_no_draft_behind(
     qtbot, window, services, make_patient, dirty_close_answer
 ):
