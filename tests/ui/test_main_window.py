@@ -19,6 +19,7 @@ from clinic_app.ui.main_window import DEMO_BANNER_TEXT, SEARCH_PLACEHOLDER, Main
 from clinic_app.ui.patients.dialog import PatientDialog
 from clinic_app.ui.patients.panel import NO_HISTORY_TEXT
 from clinic_app.ui.patients.table_model import PatientTableModel
+from tests.factories import add_user
 from tests.ui.prompts import Prompts
 
 # Showing a dialog or an editor over the window makes the offscreen platform plugin say it
@@ -349,11 +350,8 @@ def test_a_user_who_is_not_a_provider_chooses_one(
     qtbot, window, services, admin, make_patient, prompts
 ):
     from clinic_app.domain.enums import Role
-    from clinic_app.services.dto import NewUser
 
-    nurse = services.clinic.create_user(
-        NewUser("nurse1", "Nina Park", "correct horse battery", Role.NURSE, "RN")
-    )
+    nurse = add_user(services, "nurse1", "Nina Park", Role.NURSE, "RN")
     services.actor.user_id = nurse.id
     make_patient()
     window.refresh()
@@ -507,15 +505,12 @@ def test_encounter_errors_are_reported(
     from sqlalchemy import text
 
     from clinic_app.domain.enums import Role
-    from clinic_app.services.dto import NewUser
 
     make_patient()
     window.refresh()
     assert window.encounters.open(9999) is None
     assert warnings == ["Could not open the encounter: No encounter with id 9999."]
-    nurse = services.clinic.create_user(
-        NewUser("nurse1", "Nina Park", "correct horse battery", Role.NURSE, "RN")
-    )
+    nurse = add_user(services, "nurse1", "Nina Park", Role.NURSE, "RN")
     services.actor.user_id = nurse.id
     with ui_engine.begin() as conn:
         conn.execute(text("UPDATE app_user SET is_provider = :no"), {"no": False})
