@@ -20,10 +20,9 @@ from clinic_app.models.base import utcnow
 from clinic_app.services import rows
 from clinic_app.services.assessment import assess_content
 from clinic_app.services.base import Actor, Service
-from clinic_app.services.draft_content import checked_content, write_content
+from clinic_app.services.draft_content import STALE_DRAFT, checked_content, write_content
 from clinic_app.services.dto import EncounterInput, EncounterView, SiteDraft
 from clinic_app.services.encounter_views import encounter_view
-from clinic_app.services.encounters import STALE_DRAFT
 from clinic_app.services.snapshot import build_snapshot, seal
 
 #: Longest override reason kept in the note.

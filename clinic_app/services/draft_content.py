@@ -20,6 +20,11 @@ from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteIn
 from clinic_app.services.encounter_form import clean_form
 from clinic_app.services.formulary import dose_unit_for
 
+#: What a save from a stale copy of the draft is told.
+STALE_DRAFT = (
+    "This encounter was changed on another workstation since you opened it; "
+    "reopen it to see the changes. Your edits were not saved."
+)
 #: A checked site row, not yet in any session, with the doses still to be checked.
 SiteRow = tuple[InjectionSite, Sequence[DoseInput]]
 

@@ -21,7 +21,7 @@ from clinic_app.models import Addendum, Encounter, User
 from clinic_app.models.base import utcnow
 from clinic_app.services import repeat, rows
 from clinic_app.services.base import Actor, Service
-from clinic_app.services.draft_content import checked_content, write_content
+from clinic_app.services.draft_content import STALE_DRAFT, checked_content, write_content
 from clinic_app.services.dto import (
     AddendumView,
     EncounterInput,
@@ -34,11 +34,6 @@ from clinic_app.services.encounter_form import form_of
 from clinic_app.services.encounter_views import addendum_view, encounter_view, muscle_name
 
 MAX_ADDENDUM_LENGTH = 4000
-#: What a save from a stale copy of the draft is told.
-STALE_DRAFT = (
-    "This encounter was changed on another workstation since you opened it; "
-    "reopen it to see the changes. Your edits were not saved."
-)
 
 
 def _sides_label(sides: set[Side]) -> str:
