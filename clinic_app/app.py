@@ -24,8 +24,6 @@ from clinic_app.domain.formulary import default_formulary
 from clinic_app.domain.referred import default_referred_areas
 from clinic_app.services.container import AppServices, build_services
 from clinic_app.services.demo import DemoSummary, seed_demo
-from clinic_app.services.documents import DocumentService
-from clinic_app.services.notes import NoteService
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import describe_url, sqlite_path
@@ -74,17 +72,10 @@ def _engine(url: str) -> Iterator[Engine]:
         engine.dispose()
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentServices:
-    """What the headless document commands call (no one is signed in)."""
-
-    documents: DocumentService
-    notes: NoteService
-
-
 @contextmanager
-def existing_database(url: str) -> Iterator[DocumentServices]:
-    """Services on a database that exists and is at the current schema.
+def existing_database(url: str) -> Iterator[AppServices]:
+    """Services on a database that exists and is at the current schema, with no one signed
+    in (for the headless document commands).
 
     Never creates or upgrades a database: a typo in a path must not leave an empty file.
 
@@ -99,8 +90,9 @@ def existing_database(url: str) -> Iterator[DocumentServices]:
             raise ClinicError(
                 f"{describe_url(url)} is not at the current schema; run `clinic-app db upgrade`."
             )
-        sessions = make_sessionmaker(engine)
-        yield DocumentServices(DocumentService(sessions), NoteService(sessions))
+        yield build_services(
+            make_sessionmaker(engine), describe_url(url), is_sqlite=path is not None
+        )
 
 
 def upgrade_database(url: str) -> migrate.UpgradeResult:

@@ -144,7 +144,7 @@ def _note(url: str, encounter_id: int, out: Path) -> int:
 
     out = _check_out_path(out)
     with existing_database(url) as services:
-        signed = services.notes.get(encounter_id).status.value == "signed"
+        signed = services.encounters.get(encounter_id).status.value == "signed"
         _write_atomically(out, services.notes.render_note(encounter_id))
     draft = "" if signed else " (not signed: marked DRAFT)"
     print(f"Procedure note for encounter {encounter_id} written to {out}{draft}.")

@@ -41,7 +41,6 @@ from clinic_app.services.container import AppServices
 from clinic_app.services.demo import DEMO_PASSWORD, DEMO_TIMEZONE, seed_demo
 from clinic_app.services.demo_names import PROVIDERS
 from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
-from clinic_app.services.notes import NoteService
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.migrate import upgrade
@@ -180,12 +179,12 @@ def sign_showcase(services: AppServices, encounter_id: int) -> None:
     """Sign the showcase the way the sign dialog does, with a reason for each warning."""
     view = services.encounters.get(encounter_id)
     drafts = [s.to_draft() for s in view.sites]
-    assessment = services.encounters.assess_draft(encounter_id, view.form, drafts)
+    assessment = services.checks.assess_draft(encounter_id, view.form, drafts)
     reasons = {
         f.rule: "Reviewed with the patient; benefit outweighs the risk, technique adjusted"
         for f in assessment.reasons_needed
     }
-    services.encounters.sign(encounter_id, view.version, view.form, drafts, reasons)
+    services.checks.sign(encounter_id, view.version, view.form, drafts, reasons)
     services.encounters.add_addendum(
         encounter_id,
         "Phoned the next day: soreness settled, no shortness of breath or new numbness.",
@@ -231,7 +230,7 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     body_map.set_current_view(FigureView.POSTERIOR)  # type: ignore[union-attr]
     body_map.set_deep_layer(True)  # type: ignore[union-attr]
     save(editor, out / "editor-deep-layer.png", 1500, 940)
-    assessment = services.encounters.assess_draft(
+    assessment = services.checks.assess_draft(
         editor.encounter_id, editor.form.form_input(), editor.chart.drafts()
     )
     dialog = SignDialog(assessment, lambda _reasons: services.encounters.get(encounter_id), editor)
@@ -266,8 +265,7 @@ def handout_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     ):
         pdf = services.documents.render_handout(encounter_id, language=language, large_print=large)
         pdf_first_page_png(pdf, out / name)
-    notes = NoteService(services.clinic._sessions, services.actor)
-    pdf_first_page_png(notes.render_note(encounter_id), out / "procedure-note.png")
+    pdf_first_page_png(services.notes.render_note(encounter_id), out / "procedure-note.png")
 
 
 def front_desk_shot(services: AppServices, out: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -24,16 +23,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from clinic_app.domain import clock
 from clinic_app.models import Base
-from clinic_app.services.base import Actor
-from clinic_app.services.checks import ChecksService
-from clinic_app.services.clinic import ClinicService
-from clinic_app.services.patients import PatientService
+from clinic_app.services.container import AppServices, build_services
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 
 DEFAULT_PG_URL = "postgresql+psycopg://clinic:clinic@127.0.0.1:5432/clinic_test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "service_behaviour: a UI test about what the services do; runs on every backend "
+        "(other UI tests run on SQLite only, see tests/ui/conftest.py)",
+    )
 
 
 def pg_url() -> str:
@@ -123,20 +127,14 @@ def db(
     conn.close()
 
 
-@dataclass
-class Services:
-    actor: Actor
-    clinic: ClinicService
-    patients: PatientService
-    encounters: ChecksService
+#: What the ``services`` fixture gives: the app's own set of services (see its composition).
+Services = AppServices
 
 
 @pytest.fixture
-def services(db: sessionmaker[Session]) -> Services:
-    actor = Actor()
-    return Services(
-        actor, ClinicService(db, actor), PatientService(db, actor), ChecksService(db, actor)
-    )
+def services(db: sessionmaker[Session], backend: str) -> AppServices:
+    """The services the app builds, on this test's fresh database (nothing set up yet)."""
+    return build_services(db, f"test {backend} db", is_sqlite=backend == "sqlite")
 
 
 def all_tables() -> list[str]:

@@ -47,17 +47,38 @@ def set_up_clinic(
     return admin
 
 
+def add_user(
+    services: HasClinic,
+    username: str,
+    display_name: str,
+    role: Role = Role.PROVIDER,
+    credentials: str = "",
+    *,
+    is_provider: bool = False,
+    npi: str = "",
+) -> UserView:
+    """Another account, created by the signed-in administrator (password :data:`PASSWORD`)."""
+    return services.clinic.create_user(
+        NewUser(username, display_name, PASSWORD, role, credentials, is_provider, npi)
+    )
+
+
 def register_patient(
     services: HasPatients,
     mrn: str = "M1",
     given_name: str = "Ana",
     family_name: str = "Lee",
     date_of_birth: date | None = date(1980, 1, 1),
+    *,
+    today: date | None = None,
     **fields: Any,
 ) -> PatientView:
-    """A patient registered through the service; ``fields`` are other PatientInput fields."""
+    """A patient registered through the service; ``fields`` are other PatientInput fields.
+
+    ``today`` is the day of registration (a weight without a date is measured that day).
+    """
     return services.patients.create(
-        PatientInput(mrn, given_name, family_name, date_of_birth, **fields)
+        PatientInput(mrn, given_name, family_name, date_of_birth, **fields), today=today
     )
 
 

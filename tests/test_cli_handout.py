@@ -16,7 +16,6 @@ from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Language, Role, Side
 from clinic_app.domain.handout import default_texts
 from clinic_app.services.base import Actor
-from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.documents import DocumentService
 from clinic_app.services.dto import (
@@ -27,6 +26,7 @@ from clinic_app.services.dto import (
     SiteDraft,
     SiteInput,
 )
+from clinic_app.services.encounters import EncounterService
 from clinic_app.services.patients import PatientService
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker
@@ -47,7 +47,7 @@ def seeded(tmp_path: Path) -> tuple[Path, int]:
     patient = PatientService(sessions, actor).create(
         PatientInput("P1", "Zoë", "O'Brien", date(1980, 2, 3), preferred_language=Language.SPANISH)
     )
-    encounters = ChecksService(sessions, actor)
+    encounters = EncounterService(sessions, actor)
     enc = encounters.create(patient.id, admin.id)
     figure = default_bodymap()[FigureView.for_site(View.POSTERIOR, Side.RIGHT)]
     region = figure.region("trapezius_upper", Side.RIGHT)

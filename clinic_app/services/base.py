@@ -70,10 +70,21 @@ def storage_error_from(exc: DBAPIError) -> ClinicError:
 
 
 class Service:
-    """Base class: holds the session factory and the current actor.
+    """What every service holds: the session factory, the current actor and the clock.
 
-    Each public method of a subclass opens exactly one transaction with :meth:`_tx` and
-    returns plain dataclasses, so widgets never hold sessions or ORM objects.
+    Services are siblings: each subclasses this directly and shares row loading through
+    :mod:`clinic_app.services.rows`, never another service's methods. Every public method
+    has the same shape::
+
+        def do_thing(self, ...):
+            self._permit("area.thing")        # first, before any row is read
+            values = clean(...)               # checks that need no database
+            with self._tx() as session:       # one transaction per user action
+                ...                           # load rows (rows.load_*), change them
+                self._audit(session, "area.thing", ...)   # inside the same transaction
+                return plain_view(...)        # dataclasses out, never ORM objects
+
+    Read-only methods permit too, and write no audit row.
 
     ``clock`` gives the time a user action records (when a note is signed); the app uses the
     real UTC clock, the demo seeder one set to each historical visit.
@@ -89,6 +100,16 @@ class Service:
         self._sessions = sessions
         self._actor = actor or Actor()
         self._clock = clock
+
+    def _permit(self, action: str) -> None:
+        """The one place a use case asks whether the person at the keyboard may do ``action``.
+
+        Called first by every public method, with the name its audit row uses (``area.verb``;
+        reads use their own names such as ``encounter.read``). Today anyone who reached a
+        screen may do what it offers, and the few checks that exist (only a provider signs)
+        sit in the methods; a permission table kept as data will answer here instead.
+        """
+        del action
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:

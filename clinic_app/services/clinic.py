@@ -1,4 +1,4 @@
-"""First-run setup, the clinic profile, user accounts and the formulary."""
+"""First-run setup, the clinic profile, user accounts, lots and rule overrides."""
 
 from __future__ import annotations
 
@@ -6,20 +6,17 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from clinic_app.domain import clock
 from clinic_app.domain import validation as v
-from clinic_app.domain.enums import DoseUnit, Role
+from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
-from clinic_app.domain.formulary import FormularyEntry, load_formulary
 from clinic_app.domain.rules import default_rules
-from clinic_app.domain.validation import MIN_PASSWORD_LENGTH
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User
 from clinic_app.models.base import utcnow
+from clinic_app.services import rows
+from clinic_app.services.accounts import clean_user, password_matches, user_view
 from clinic_app.services.base import Service
 from clinic_app.services.dto import (
     ClinicProfileData,
@@ -30,34 +27,7 @@ from clinic_app.services.dto import (
     RuleSettingView,
     UserView,
 )
-
-# argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
-_hasher = PasswordHasher()
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of ``password``."""
-    return _hasher.hash(password)
-
-
-def password_matches(stored_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def user_view(u: User) -> UserView:
-    return UserView(
-        id=u.id,
-        username=u.username,
-        display_name=u.display_name,
-        credentials=u.credentials,
-        role=u.role,
-        is_provider=u.is_provider,
-        active=u.active,
-        npi=u.npi or "",
-    )
+from clinic_app.services.formulary import medication_view, seed_formulary
 
 
 def profile_view(p: ClinicProfile) -> ClinicProfileView:
@@ -74,27 +44,6 @@ def profile_view(p: ClinicProfile) -> ClinicProfileView:
         logo_png=p.logo_png,
         timezone=p.timezone or "",
         is_demo=p.is_demo,
-    )
-
-
-def dose_unit_for(concentration_unit: str) -> DoseUnit:
-    """The unit a dose of this medication is counted in."""
-    if concentration_unit.startswith("mg"):
-        return DoseUnit.MG
-    if concentration_unit.startswith("unit"):
-        return DoseUnit.UNITS
-    return DoseUnit.NONE
-
-
-def medication_view(m: Medication) -> MedicationView:
-    return MedicationView(
-        id=m.id,
-        code=m.code,
-        name=m.name,
-        drug_class=str(m.drug_class),
-        concentration=m.concentration,
-        concentration_unit=m.concentration_unit,
-        dose_unit=dose_unit_for(m.concentration_unit),
     )
 
 
@@ -142,84 +91,12 @@ def check_timezone(name: str) -> str:
     return name
 
 
-def check_npi(value: str) -> str:
-    """A National Provider Identifier: 10 digits with a valid Luhn check digit, or ""."""
-    npi = (value or "").strip()
-    if not npi:
-        return ""
-    if len(npi) != 10 or not npi.isdigit():
-        raise ValidationError("npi", "An NPI is 10 digits.")
-    # CMS: Luhn over the prefix 80840 followed by the first 9 digits.
-    digits = [int(c) for c in "80840" + npi[:9]]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            d *= 2
-            d = d - 9 if d > 9 else d
-        total += d
-    if (10 - total % 10) % 10 != int(npi[9]):
-        raise ValidationError("npi", f"{npi} is not a valid NPI (its check digit is wrong).")
-    return npi
-
-
-def _clean_user(data: NewUser) -> dict[str, object]:
-    username = v.clean_text(
-        "username", data.username, label="Username", required=True, max_length=64
-    ).lower()
-    if not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise ValidationError("username", "Username may use letters, digits, '.', '_' and '-'.")
-    if len(data.password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            "password", f"Password must be at least {MIN_PASSWORD_LENGTH} characters."
-        )
-    return {
-        "username": username,
-        "display_name": v.clean_name("display_name", data.display_name, label="Full name"),
-        "credentials": v.clean_text(
-            "credentials", data.credentials, label="Credentials", max_length=40
-        ),
-        "role": data.role,
-        "npi": check_npi(data.npi),
-        "is_provider": data.is_provider or data.role == Role.PROVIDER,
-        "password_hash": hash_password(data.password),
-    }
-
-
-def seed_formulary(session: Session, entries: tuple[FormularyEntry, ...] | None = None) -> int:
-    """Add the reference formulary's medications that are missing; returns how many."""
-    existing = set(session.scalars(select(Medication.code)))
-    added = 0
-    for e in entries if entries is not None else load_formulary():
-        if e.code in existing:
-            continue
-        session.add(
-            Medication(
-                code=e.code,
-                name=e.name,
-                generic=e.generic,
-                drug_class=e.drug_class,
-                concentration=e.concentration,
-                concentration_unit=e.concentration_unit,
-                strength_label=e.strength_label,
-                epinephrine=e.epinephrine,
-                hcpcs_code=e.hcpcs_code,
-                billing_unit_amount=e.billing_unit_amount,
-                billing_unit=e.billing_unit,
-                max_mg_per_kg=e.max_mg_per_kg,
-                max_total_mg=e.max_total_mg,
-                triamcinolone_equivalent_factor=e.triamcinolone_equivalent_factor,
-                source=e.source,
-            )
-        )
-        added += 1
-    return added
-
-
 class ClinicService(Service):
     """Setup, profile, users and formulary."""
 
     def needs_setup(self) -> bool:
         """True until a clinic profile and an active administrator exist."""
+        self._permit("clinic.read")
         with self._tx() as session:
             has_profile = session.scalar(select(func.count(ClinicProfile.id))) or 0
             admins = (
@@ -234,6 +111,7 @@ class ClinicService(Service):
 
     def is_empty(self) -> bool:
         """True when the database holds no clinic, user or patient (safe to seed demo data)."""
+        self._permit("clinic.read")
         with self._tx() as session:
             return not any(
                 session.scalar(select(func.count()).select_from(t))
@@ -244,8 +122,9 @@ class ClinicService(Service):
         self, profile: ClinicProfileData, admin: NewUser
     ) -> tuple[ClinicProfileView, UserView]:
         """First run: the clinic profile, the first administrator-provider, the formulary."""
+        self._permit("clinic.setup")
         profile_values = _clean_profile(profile)
-        user_values = _clean_user(admin)
+        user_values = clean_user(admin)
         user_values.update(role=Role.ADMIN, is_provider=True)
         with self._tx() as session:
             if session.scalar(select(func.count(ClinicProfile.id))):
@@ -262,14 +141,16 @@ class ClinicService(Service):
         return result
 
     def profile(self) -> ClinicProfileView | None:
+        self._permit("clinic.read")
         with self._tx() as session:
-            clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
+            clinic = rows.clinic_profile(session)
             return profile_view(clinic) if clinic else None
 
     def update_profile(self, data: ClinicProfileData) -> ClinicProfileView:
+        self._permit("clinic.update")
         values = _clean_profile(data)
         with self._tx() as session:
-            clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
+            clinic = rows.clinic_profile(session)
             if clinic is None:
                 raise NotFoundError("The clinic is not set up yet.")
             for key, value in values.items():
@@ -279,7 +160,8 @@ class ClinicService(Service):
             return profile_view(clinic)
 
     def create_user(self, data: NewUser) -> UserView:
-        values = _clean_user(data)
+        self._permit("user.create")
+        values = clean_user(data)
         with self._tx() as session:
             if session.scalar(select(User.id).where(User.username == values["username"])):
                 raise ConflictError(f"Username {values['username']} is taken.")
@@ -290,6 +172,7 @@ class ClinicService(Service):
             return user_view(user)
 
     def users(self, *, providers_only: bool = False) -> list[UserView]:
+        self._permit("user.list")
         query = select(User).where(User.active.is_(True)).order_by(User.display_name)
         if providers_only:
             query = query.where(User.is_provider.is_(True))
@@ -298,6 +181,7 @@ class ClinicService(Service):
 
     def authenticate(self, username: str, password: str) -> UserView:
         """The active user with this username and password; a vague error otherwise."""
+        self._permit("user.sign_in")
         with self._tx() as session:
             user = session.scalar(select(User).where(User.username == username.strip().lower()))
             valid = (
@@ -311,6 +195,7 @@ class ClinicService(Service):
 
     def current_user(self) -> UserView | None:
         """Who is signed in on this workstation, or None before setup or sign-in."""
+        self._permit("user.read")
         if self._actor.user_id is None:
             return None
         with self._tx() as session:
@@ -318,6 +203,7 @@ class ClinicService(Service):
             return user_view(user) if user else None
 
     def medications(self) -> list[MedicationView]:
+        self._permit("medication.list")
         with self._tx() as session:
             return [
                 medication_view(m)
@@ -327,6 +213,7 @@ class ClinicService(Service):
             ]
 
     def add_lot(self, medication_id: int, lot_number: str, expires_on: date) -> LotView:
+        self._permit("medication.add_lot")
         lot_text = v.clean_text(
             "lot_number", lot_number, label="Lot number", required=True, max_length=64
         )
@@ -338,10 +225,12 @@ class ClinicService(Service):
             )
             session.add(lot)
             session.flush()
+            self._audit(session, "medication.add_lot", "medication_lot", lot.id)
             return LotView(lot.id, medication_id, lot.lot_number, lot.expires_on)
 
     def usable_lots(self, medication_id: int, on: date | None = None) -> list[LotView]:
         """Lots of a medication that have not expired on ``on`` (today by default)."""
+        self._permit("medication.list")
         day = on or clock.today()
         with self._tx() as session:
             lots = session.scalars(
@@ -357,8 +246,9 @@ class ClinicService(Service):
     # ------------------------------------------------------------------ rule overrides
     def rule_settings(self) -> list[RuleSettingView]:
         """The rules a clinic may lower (documentation completeness), with the clinic's choice."""
+        self._permit("clinic.read")
         with self._tx() as session:
-            clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
+            clinic = rows.clinic_profile(session)
             stored = dict(clinic.rule_overrides or {}) if clinic else {}
         result = []
         for spec in default_rules().lowerable():
@@ -384,6 +274,7 @@ class ClinicService(Service):
         Administrators only. Refused for a rule whose data does not allow lowering and for an
         empty reason. The change is audited; it applies to the next checks everywhere.
         """
+        self._permit("clinic.rule_override")
         spec = default_rules().rules.get(rule_id)
         if spec is None or not spec.clinic_may_lower:
             raise ValidationError("rule_id", f"The rule {rule_id!r} cannot be lowered by a clinic.")
@@ -398,7 +289,7 @@ class ClinicService(Service):
             user = session.get(User, self._actor.user_id) if self._actor.user_id else None
             if user is None or not user.active or user.role is not Role.ADMIN:
                 raise ConflictError("Only an administrator can change how a check is enforced.")
-            clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
+            clinic = rows.clinic_profile(session)
             if clinic is None:
                 raise NotFoundError("The clinic is not set up yet.")
             overrides = dict(clinic.rule_overrides or {})

@@ -11,6 +11,8 @@ from clinic_app.services.base import Actor
 from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.documents import DocumentService
+from clinic_app.services.encounters import EncounterService
+from clinic_app.services.notes import NoteService
 from clinic_app.services.patients import PatientService
 
 
@@ -20,10 +22,13 @@ def _nothing() -> None:
 
 @dataclass(frozen=True, slots=True)
 class AppServices:
-    """Everything the GUI may call.
+    """Everything the GUI may call: sibling services sharing one actor and one database.
 
     Attributes:
         actor: who is signed in on this workstation (set by setup or sign-in).
+        encounters: the encounter record (open, read, save the draft, repeat, addenda).
+        checks: the live checks and signing.
+        notes: the procedure note.
         database_label: where the data lives, safe to show (no password).
         is_sqlite: True for the embedded single-file database.
         close: releases the database connections (call once, when the app quits).
@@ -32,7 +37,9 @@ class AppServices:
     actor: Actor
     clinic: ClinicService
     patients: PatientService
-    encounters: ChecksService
+    encounters: EncounterService
+    checks: ChecksService
+    notes: NoteService
     documents: DocumentService
     database_label: str
     is_sqlite: bool
@@ -51,7 +58,9 @@ def build_services(
         actor=actor,
         clinic=ClinicService(sessions, actor),
         patients=PatientService(sessions, actor),
-        encounters=ChecksService(sessions, actor),
+        encounters=EncounterService(sessions, actor),
+        checks=ChecksService(sessions, actor),
+        notes=NoteService(sessions, actor),
         documents=DocumentService(sessions, actor),
         database_label=database_label,
         is_sqlite=is_sqlite,

@@ -37,29 +37,17 @@ from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.formulary import default_formulary
 from clinic_app.models import ClinicProfile, Medication, User
 from clinic_app.models.base import utcnow
+from clinic_app.services.accounts import check_npi, hash_password, user_view
 from clinic_app.services.base import Actor, Service
 from clinic_app.services.checks import ChecksService
-from clinic_app.services.clinic import (
-    ClinicService,
-    check_npi,
-    hash_password,
-    seed_formulary,
-    user_view,
-)
-from clinic_app.services.demo_charting import (
-    STOCKED,
-    Memory,
-    PatientFacts,
-    Slot,
-    Story,
-    chart_visit,
-    make_story,
-    override_reason,
-    schedule,
-)
+from clinic_app.services.clinic import ClinicService
+from clinic_app.services.demo_charting import Memory, PatientFacts, chart_visit, override_reason
 from clinic_app.services.demo_names import FRONT_DESK, POOLS, PROVIDERS, WEIGHTS
 from clinic_app.services.demo_stock import Stock, StockLot, lot_deliveries
+from clinic_app.services.demo_story import STOCKED, Slot, Story, make_story, schedule
 from clinic_app.services.dto import PatientInput, PatientView, UserView
+from clinic_app.services.encounters import EncounterService
+from clinic_app.services.formulary import seed_formulary
 from clinic_app.services.patients import PatientService
 
 #: Printed by the CLI so that ``make demo`` can sign in. Demo databases only.
@@ -164,6 +152,7 @@ class DemoSeeder(Service):
         progress: Callable[[str], None] | None = None,
     ) -> DemoSummary:
         """Write ``patients`` patients with about two years of visits ending ``today``."""
+        self._permit("demo.seed")
         if not ClinicService(self._sessions).is_empty():
             raise ConflictError(
                 "This database already holds data; demo patients are only "
@@ -192,7 +181,8 @@ class DemoSeeder(Service):
         self._stock = self._lots(rng)
         self._sign_clock = _VisitClock()
         self._patients = PatientService(self._sessions, self._actor)
-        self._visits = ChecksService(self._sessions, self._actor, clock=self._sign_clock)
+        self._encounters = EncounterService(self._sessions, self._actor)
+        self._checks = ChecksService(self._sessions, self._actor, clock=self._sign_clock)
         self._counts: Counter[str] = Counter()
         self._overrides: Counter[str] = Counter()
         for number in range(1, patients + 1):
@@ -322,7 +312,7 @@ class DemoSeeder(Service):
                 if now_today
                 else self._clinic_time(rng, self._day)
             )
-            self._visits.create(patient.id, provider.id, performed_at=at)
+            self._encounters.create(patient.id, provider.id, performed_at=at)
             self._counts["encounters"] += 1
             self._counts["in_chair"] = in_chair + 1
 
@@ -359,14 +349,13 @@ class DemoSeeder(Service):
         )  # fmt: skip
         charted = chart_visit(rng, story, facts, slot, memory, self._stock)
         self._actor.user_id = provider.id  # the provider charts and signs their own visit
-        visits = self._visits
-        view = visits.create(patient.id, provider.id, performed_at=performed)
-        view = visits.save_draft(view.id, view.version, charted.form, charted.sites)
+        view = self._encounters.create(patient.id, provider.id, performed_at=performed)
+        view = self._encounters.save_draft(view.id, view.version, charted.form, charted.sites)
         self._counts["encounters"] += 1
         self._counts["sites"] += len(charted.sites)
         if slot.day == self._day and rng.random() < 0.5:
             return  # charted this morning, not signed yet
-        checks = visits.assess_draft(view.id, charted.form, charted.sites)
+        checks = self._checks.assess_draft(view.id, charted.form, charted.sites)
         if checks.blocks:
             listed = "; ".join(f"{f.rule}: {f.message}" for f in checks.blocks)
             raise AssertionError(f"demo visit on {slot.day} would be refused: {listed}")
@@ -381,7 +370,7 @@ class DemoSeeder(Service):
             reasons[finding.rule] = reason
             self._overrides[finding.rule] += 1
         self._sign_clock.at = min(performed + timedelta(minutes=rng.randint(10, 40)), self._now)
-        visits.sign(view.id, view.version, charted.form, charted.sites, reasons)
+        self._checks.sign(view.id, view.version, charted.form, charted.sites, reasons)
         self._counts["signed"] += 1
         self._counts["overridden"] += bool(reasons)
 

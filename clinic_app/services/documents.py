@@ -1,36 +1,35 @@
 """Documents that leave the building: the aftercare handout and its print log (issue 5).
 
 The service gathers an encounter into a plain :class:`~clinic_app.domain.handout.HandoutData`
-(the domain decides which blocks apply, the report draws it) and records every printing or
-PDF save of a handout with an audit row in the same transaction.
+(:mod:`clinic_app.services.handout_content`; the domain decides which blocks apply, the
+report draws it), records every printing or PDF save of a handout with an audit row in the
+same transaction, and lists the front desk's procedures of the day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Final
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from clinic_app.domain.clock import clinic_day, clinic_zone, to_clinic_time
-from clinic_app.domain.enums import DoseUnit, EncounterStatus, Language
-from clinic_app.domain.errors import NotFoundError, ValidationError
-from clinic_app.domain.handout import GivenDose, HandoutData, HandoutSite, Medicine
-from clinic_app.domain.screening import answer_of
+from clinic_app.domain.clock import clinic_zone, to_clinic_time
+from clinic_app.domain.enums import EncounterStatus, Language
+from clinic_app.domain.errors import ValidationError
+from clinic_app.domain.handout import HandoutData
 from clinic_app.models import (
-    ClinicProfile,
     Encounter,
     HandoutPrint,
     InjectionSite,
-    Medication,
     Patient,
     User,
 )
 from clinic_app.reports.handout import render_handout
+from clinic_app.services import rows
 from clinic_app.services.base import Service
+from clinic_app.services.handout_content import handout_of, provider_label
 
 #: Copies one print job may ask for (the handout_print table's CHECK agrees).
 MIN_COPIES: Final = 1
@@ -95,35 +94,6 @@ class ProcedureRow:
     last_printed_at: datetime | None
 
 
-def _screened_yes(encounter: Encounter, question: str) -> bool:
-    """True when the visit's screening answered ``question`` with yes."""
-    return answer_of(encounter.screening, question) is True
-
-
-def _handout_notes(notes: dict[str, str] | None) -> tuple[tuple[Language, str], ...]:
-    """The provider's notes for the patient, per known language, blank ones left out."""
-    known = {language.value: language for language in Language}
-    return tuple(
-        (known[code], text)
-        for code, text in (notes or {}).items()
-        if code in known and isinstance(text, str) and text.strip()
-    )
-
-
-def _given_doses(encounter: Encounter, meds: dict[int, Medication]) -> tuple[GivenDose, ...]:
-    """Each medicine's total for the visit, in first-use order (e.g. triamcinolone 20 mg)."""
-    totals: dict[tuple[int, DoseUnit], Decimal] = {}
-    for site in encounter.sites:
-        for dose in site.doses:
-            if dose.medication_id in meds and dose.dose_unit is not DoseUnit.NONE:
-                key = (dose.medication_id, dose.dose_unit)
-                totals[key] = totals.get(key, Decimal(0)) + dose.dose
-    return tuple(
-        GivenDose(Medicine(meds[mid].generic, meds[mid].drug_class), amount, unit.value)
-        for (mid, unit), amount in totals.items()
-    )
-
-
 def local_day_bounds(day: date, zone: str = "") -> tuple[datetime, datetime]:
     """The start of ``day`` and of the next day at the clinic, as aware datetimes.
 
@@ -143,94 +113,8 @@ class DocumentService(Service):
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
-    def _encounter(session: Session, encounter_id: int) -> Encounter:
-        encounter = session.scalars(
-            select(Encounter)
-            .where(Encounter.id == encounter_id)
-            .options(selectinload(Encounter.sites).selectinload(InjectionSite.doses))
-        ).first()
-        if encounter is None:
-            raise NotFoundError(f"No encounter with id {encounter_id}.")
-        return encounter
-
-    @staticmethod
-    def _provider_label(user: User | None) -> str:
-        if user is None:
-            return ""
-        return f"{user.display_name}, {user.credentials}" if user.credentials else user.display_name
-
-    def _data(
-        self,
-        session: Session,
-        encounter: Encounter,
-        language: Language | None,
-        large_print: bool,
-    ) -> HandoutData:
-        patient = session.get(Patient, encounter.patient_id)
-        if patient is None:  # pragma: no cover - the foreign key forbids it
-            raise NotFoundError(f"No patient for encounter {encounter.id}.")
-        clinic = session.scalars(select(ClinicProfile).order_by(ClinicProfile.id)).first()
-        if clinic is None:
-            raise NotFoundError("The clinic profile is not set up yet; finish setup first.")
-        med_ids = {d.medication_id for s in encounter.sites for d in s.doses}
-        signed = encounter.status is EncounterStatus.SIGNED
-        meds = (
-            {m.id: m for m in session.scalars(select(Medication).where(Medication.id.in_(med_ids)))}
-            if med_ids
-            else {}
-        )
-        sites = tuple(
-            HandoutSite(
-                number=number,
-                muscle_code=s.muscle_code,
-                side=s.side,
-                technique=s.technique,
-                view=s.view,
-                x=min(max(s.point_x, 0.0), 1.0),
-                y=min(max(s.point_y, 0.0), 1.0),
-                medicines=tuple(
-                    dict.fromkeys(
-                        Medicine(meds[d.medication_id].generic, meds[d.medication_id].drug_class)
-                        for d in s.doses
-                        if d.medication_id in meds
-                    )
-                ),
-            )
-            for number, s in enumerate(encounter.sites, 1)
-        )
-        chosen = language or patient.preferred_language
-        # The provider's follow_up_plan is clinical text and never printed for the patient:
-        # the handout has the structured follow-up and the per-language handout note.
-        return HandoutData(
-            patient_given=patient.given_name,
-            patient_family=patient.family_name,
-            birth_date=patient.date_of_birth,
-            language=chosen,
-            clinic_name=clinic.name,
-            clinic_phone=clinic.phone,
-            after_hours_phone=clinic.after_hours_phone,
-            provider_name=self._provider_label(session.get(User, encounter.provider_id)),
-            # Stored in UTC; the patient knows the day it was where they were treated.
-            visit_date=clinic_day(encounter.performed_at, clinic.timezone),
-            sites=sites,
-            large_print=large_print,
-            signed=signed,
-            diabetes=patient.diabetes,
-            anticoagulant=patient.anticoagulant or _screened_yes(encounter, "anticoagulant"),
-            fever_threshold_c=clinic.fever_threshold_c,
-            activity_hours=clinic.activity_restriction_hours,
-            follow_up_date=encounter.follow_up_date,
-            follow_up_weeks=encounter.follow_up_weeks,
-            default_follow_up_weeks=clinic.follow_up_weeks,
-            handout_notes=_handout_notes(encounter.handout_note),
-            doses=_given_doses(encounter, meds),
-            clinic_address=clinic.address,
-            logo_png=clinic.logo_png,
-        )
-
-    @staticmethod
     def _records(session: Session, encounter_id: int) -> tuple[PrintRecord, ...]:
-        rows = session.execute(
+        found = session.execute(
             select(HandoutPrint, User.display_name)
             .outerjoin(User, User.id == HandoutPrint.printed_by_id)
             .where(HandoutPrint.encounter_id == encounter_id)
@@ -246,7 +130,7 @@ class DocumentService(Service):
                 printed_by_id=row.printed_by_id,
                 printed_by_name=name or "",
             )
-            for row, name in rows
+            for row, name in found
         )
 
     # ------------------------------------------------------------------ use cases
@@ -262,9 +146,10 @@ class DocumentService(Service):
         Raises:
             NotFoundError: no such encounter, or the clinic is not set up.
         """
+        self._permit("handout.read")
         with self._tx() as session:
-            return self._data(
-                session, self._encounter(session, encounter_id), language, large_print
+            return handout_of(
+                session, rows.load_encounter(session, encounter_id), language, large_print
             )
 
     def render_handout(
@@ -275,14 +160,16 @@ class DocumentService(Service):
         large_print: bool = False,
     ) -> bytes:
         """The handout as PDF bytes (drafts too: see :meth:`handout_info` for the status)."""
+        self._permit("handout.read")
         data = self.handout_data(encounter_id, language=language, large_print=large_print)
         # Drawn after the transaction: rendering is slow and needs no database.
         return render_handout(data)
 
     def handout_info(self, encounter_id: int) -> HandoutInfo:
         """Whether the encounter is signed, the default language and the print log."""
+        self._permit("handout.read")
         with self._tx() as session:
-            encounter = self._encounter(session, encounter_id)
+            encounter = rows.load_encounter(session, encounter_id)
             patient = session.get(Patient, encounter.patient_id)
             return HandoutInfo(
                 encounter_id=encounter.id,
@@ -299,6 +186,7 @@ class DocumentService(Service):
             ValidationError: copies outside 1–50, or an unknown language.
             NotFoundError: no such encounter.
         """
+        self._permit("handout.print")
         if isinstance(copies, bool) or not isinstance(copies, int):
             raise ValidationError("copies", "Copies must be a whole number.")
         if not MIN_COPIES <= copies <= MAX_COPIES:
@@ -308,7 +196,7 @@ class DocumentService(Service):
         if not isinstance(language, Language):
             raise ValidationError("language", f"Unknown handout language {language!r}.")
         with self._tx() as session:
-            encounter = self._encounter(session, encounter_id)
+            encounter = rows.load_encounter(session, encounter_id)
             row = HandoutPrint(
                 encounter_id=encounter.id,
                 language=language,
@@ -333,6 +221,7 @@ class DocumentService(Service):
         Raises:
             ValidationError: an unknown status.
         """
+        self._permit("front_desk.procedures")
         if status is not None and status not in PROCEDURE_STATUSES:
             raise ValidationError("status", f"Unknown procedure status {status!r}.")
         sites = (
@@ -367,10 +256,10 @@ class DocumentService(Service):
             query = query.where(~has_print)
         with self._tx() as session:
             # The clinic's day, not this computer's (a workstation may sit in another zone).
-            zone = session.scalar(select(ClinicProfile.timezone).limit(1)) or ""
+            zone = rows.clinic_zone(session)
             start, end = local_day_bounds(day, zone)
             in_day = (Encounter.performed_at >= start, Encounter.performed_at < end)
-            rows = session.execute(query.where(*in_day)).all()
+            found = session.execute(query.where(*in_day)).all()
             return [
                 ProcedureRow(
                     encounter_id=encounter.id,
@@ -379,19 +268,20 @@ class DocumentService(Service):
                     mrn=patient.mrn,
                     date_of_birth=patient.date_of_birth,
                     language=patient.preferred_language,
-                    provider_name=self._provider_label(user),
+                    provider_name=provider_label(user),
                     signed=encounter.status is EncounterStatus.SIGNED,
                     sites=int(site_count or 0),
                     printed=printed_at is not None,
                     last_printed_at=to_clinic_time(printed_at, zone) if printed_at else None,
                 )
-                for encounter, patient, user, site_count, printed_at in rows
+                for encounter, patient, user, site_count, printed_at in found
             ]
 
     def print_log(self, encounter_id: int) -> list[PrintRecord]:
         """Every printing of the encounter's handout, oldest first."""
+        self._permit("handout.read")
         with self._tx() as session:
-            encounter = self._encounter(session, encounter_id)
+            encounter = rows.load_encounter(session, encounter_id)
             return list(self._records(session, encounter.id))
 
 

@@ -9,15 +9,16 @@ the handout's print log) and :meth:`NoteService.render_note` prints it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.enums import (
     Aspiration,
     DoseUnit,
@@ -45,19 +46,17 @@ from clinic_app.domain.labels import (
 )
 from clinic_app.domain.quantities import format_quantity, plain_decimal
 from clinic_app.domain.screening import answer_of
-from clinic_app.models import Addendum, HandoutPrint, User
+from clinic_app.models import Addendum, Encounter, HandoutPrint, User
+from clinic_app.models.base import utcnow
 from clinic_app.reports import note as report
-from clinic_app.services.checks import ChecksService, draft_of
+from clinic_app.services import rows
+from clinic_app.services.assessment import assess_content
+from clinic_app.services.base import Actor, Service
+from clinic_app.services.encounter_views import encounter_view
+from clinic_app.services.rows import user_label
 from clinic_app.services.snapshot import build_snapshot, seal_matches
 
 E = TypeVar("E", bound=Enum)
-
-
-def user_label(user: User | None) -> str:
-    """ "Ana Ruiz, MD", or "?" for a missing account."""
-    if user is None:
-        return "?"
-    return f"{user.display_name}, {user.credentials}" if user.credentials else user.display_name
 
 
 def person_label(person: Mapping[str, Any] | None) -> str:
@@ -285,8 +284,19 @@ def anticoagulant_text(on_file: bool, screening: Mapping[str, object]) -> str:
     return text + (" (asked today)" if answer is not None else " (not asked today)")
 
 
-class NoteService(ChecksService):
+class NoteService(Service):
     """Build and print the procedure note of one encounter."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        actor: Actor | None = None,
+        catalog: Catalog | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        super().__init__(sessions, actor, clock=clock)
+        self._catalog = catalog or default_catalog()
 
     def note_data(self, encounter_id: int) -> report.NoteData:
         """The note's content, read in one transaction.
@@ -294,8 +304,9 @@ class NoteService(ChecksService):
         A signed encounter prints what was signed — its stored snapshot, checked against its
         seal — never today's patient row; a draft prints the record as it is now.
         """
+        self._permit("encounter.note")
         with self._tx() as session:
-            e = self._load(session, encounter_id)
+            e = rows.load_encounter(session, encounter_id)
             signed = e.status is EncounterStatus.SIGNED
             seal: report.NoteSeal | None = None
             if signed and e.signed_snapshot is not None:
@@ -303,9 +314,7 @@ class NoteService(ChecksService):
                 intact = seal_matches(snap, e.signed_digest)
                 seal = report.NoteSeal(e.signed_digest or "", intact)
             else:
-                view = self._encounter_view(session, e)
-                assessment = self._assess(session, e, view.form, [draft_of(s) for s in view.sites])
-                snap = build_snapshot(session, e, view, assessment)
+                snap = self._live_snapshot(session, e)
                 if signed and e.signed_digest:
                     # A digest without its snapshot: the sealed content was removed.
                     seal = report.NoteSeal(e.signed_digest, False)
@@ -317,16 +326,22 @@ class NoteService(ChecksService):
                 if seal is None or seal.intact:
                     raise
                 # Altered past reading: print today's record under the ALTERED mark.
-                view = self._encounter_view(session, e)
-                assessment = self._assess(session, e, view.form, [draft_of(s) for s in view.sites])
-                live = build_snapshot(session, e, view, assessment)
+                live = self._live_snapshot(session, e)
                 return note_from_snapshot(live, seal=seal, addenda=addenda, prints=prints)
 
     def render_note(self, encounter_id: int) -> bytes:
         """The procedure note as PDF bytes."""
+        self._permit("encounter.note")
         return report.render_note(self.note_data(encounter_id))
 
     # ------------------------------------------------------------------ live parts
+    def _live_snapshot(self, session: Session, e: Encounter) -> dict[str, Any]:
+        """The note's content built from the record as it is now (a draft's note)."""
+        view = encounter_view(session, e, self._catalog)
+        sites = [s.to_draft() for s in view.sites]
+        assessment = assess_content(session, e, view.form, sites, self._catalog)
+        return build_snapshot(session, e, view, assessment)
+
     @staticmethod
     def _addenda(session: Session, encounter_id: int) -> tuple[report.NoteAddendum, ...]:
         rows = session.execute(

@@ -10,13 +10,19 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clinic_app.domain import clock
 from clinic_app.domain import validation as v
-from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.rules.data import default_rules
 from clinic_app.models import Patient
 from clinic_app.models.base import utcnow
+from clinic_app.services import rows
 from clinic_app.services.base import Service
 from clinic_app.services.dto import PatientInput, PatientView
 
+#: What a save from a form loaded before another workstation's save is told.
+STALE_FORM = (
+    "This patient was changed on another workstation since you opened the "
+    "form. Close it and open the patient again; your edit was not saved."
+)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -123,6 +129,7 @@ class PatientService(Service):
 
     def create(self, data: PatientInput, today: date | None = None) -> PatientView:
         """Register a new patient; refuses a duplicate MRN (case-insensitive)."""
+        self._permit("patient.create")
         values = self._clean(data, today or clock.today())
         with self._tx() as session:
             self._check_mrn_free(session, str(values["mrn"]), None)
@@ -145,16 +152,13 @@ class PatientService(Service):
         ``expected_version`` is the version the form was loaded from; when another
         workstation saved in between, the edit is refused instead of overwriting theirs.
         """
+        self._permit("patient.update")
         values = self._clean(data, today or clock.today())
         with self._tx() as session:
-            patient = self._load(session, patient_id)
+            patient = rows.load_patient(session, patient_id)
             if patient.voided_at is not None:
                 raise ConflictError("This patient was voided and cannot be edited.")
-            if expected_version is not None and patient.version != expected_version:
-                raise ConflictError(
-                    "This patient was changed on another workstation since you opened the "
-                    "form. Close it and open the patient again; your edit was not saved."
-                )
+            rows.check_version(patient.version, expected_version, STALE_FORM)
             self._check_mrn_free(session, str(values["mrn"]), patient_id)
             for key, value in values.items():
                 setattr(patient, key, value)
@@ -164,9 +168,10 @@ class PatientService(Service):
 
     def void(self, patient_id: int, reason: str) -> PatientView:
         """Hide a patient registered in error; the row and its history stay."""
+        self._permit("patient.void")
         text = v.clean_text("void_reason", reason, label="Reason", required=True, multiline=True)
         with self._tx() as session:
-            patient = self._load(session, patient_id)
+            patient = rows.load_patient(session, patient_id)
             if patient.voided_at is not None:
                 raise ConflictError("This patient is already voided.")
             patient.voided_at = utcnow()
@@ -177,11 +182,13 @@ class PatientService(Service):
             return patient_view(patient)
 
     def get(self, patient_id: int) -> PatientView:
+        self._permit("patient.read")
         with self._tx() as session:
-            return patient_view(self._load(session, patient_id))
+            return patient_view(rows.load_patient(session, patient_id))
 
     def count(self) -> int:
         """Patients not voided."""
+        self._permit("patient.count")
         with self._tx() as session:
             return int(
                 session.scalar(select(func.count(Patient.id)).where(Patient.voided_at.is_(None)))
@@ -197,6 +204,7 @@ class PatientService(Service):
         typed must start the given or family name ("ngu th" finds "Nguyễn Thị"), and
         "Family, Given" works too. An empty query lists patients alphabetically.
         """
+        self._permit("patient.search")
         query = select(Patient)
         if not include_voided:
             query = query.where(Patient.voided_at.is_(None))
@@ -223,10 +231,3 @@ class PatientService(Service):
             ]
         )
         return or_(mrn, name)
-
-    @staticmethod
-    def _load(session: Session, patient_id: int) -> Patient:
-        patient = session.get(Patient, patient_id)
-        if patient is None:
-            raise NotFoundError(f"No patient with id {patient_id}.")
-        return patient

@@ -12,8 +12,8 @@ from clinic_app.domain import clock
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.models import ClinicProfile
-from clinic_app.services.dto import NewUser
 from tests.conftest import Services
+from tests.factories import add_user
 from tests.storage.test_frozen_records import Visit, make_visit, sign_in_orm
 
 
@@ -69,9 +69,7 @@ def test_only_a_signed_encounter_takes_an_addendum(
 
 
 def test_only_a_provider_adds_an_addendum(services: Services, visit: Visit) -> None:
-    desk = services.clinic.create_user(
-        NewUser("desk", "Fran Desk", "front desk pass", Role.FRONT_DESK)
-    )
+    desk = add_user(services, "desk", "Fran Desk", Role.FRONT_DESK)
     services.actor.user_id = desk.id
     with pytest.raises(ConflictError, match="provider"):
         services.encounters.add_addendum(visit.encounter_id, "Not mine to add.")

@@ -71,12 +71,12 @@ def test_a_lidocaine_dose_over_the_limit_is_named_and_blocks_signing(services: S
         draft("trapezius_upper", Side.RIGHT, (DoseInput(r.meds["lidocaine_2"], "8"),)),
         draft("trapezius_upper", Side.LEFT, (DoseInput(r.meds["lidocaine_2"], "8"),)),
     ]
-    result = r.s.encounters.assess_draft(enc.id, SCREENED, sites)
+    result = r.s.checks.assess_draft(enc.id, SCREENED, sites)
     blocks = [f for f in result.findings if f.severity is Severity.BLOCK]
     assert any("320 mg" in f.message and "300 mg" in f.message for f in blocks), blocks
     assert not result.can_sign
     with pytest.raises(ValidationError, match="320 mg"):
-        r.s.encounters.sign(enc.id, enc.version, SCREENED, sites, {})
+        r.s.checks.sign(enc.id, enc.version, SCREENED, sites, {})
     again = r.s.encounters.get(enc.id)
     assert again.status is EncounterStatus.DRAFT
     assert len(again.sites) == 2  # the content was saved even though signing was refused
@@ -86,7 +86,7 @@ def test_an_allergy_to_a_drug_in_the_mix_blocks(services: Services) -> None:
     r = make(services, allergies="Lidocaine (rash)")
     enc = r.s.encounters.create(r.patient_id, r.provider_id)
     sites = [draft("rhomboids", Side.LEFT, (DoseInput(r.meds["lidocaine_1"], "1"),))]
-    result = r.s.encounters.assess_draft(enc.id, SCREENED, sites)
+    result = r.s.checks.assess_draft(enc.id, SCREENED, sites)
     assert any(f.rule == "screening.allergy" for f in result.blocks)
 
 
@@ -94,14 +94,14 @@ def test_a_warning_needs_a_typed_reason_which_lands_in_the_note(services: Servic
     r = make(services, anticoagulant=True)
     enc = r.s.encounters.create(r.patient_id, r.provider_id)
     sites = [draft("gluteus_medius", Side.RIGHT, (DoseInput(r.meds["lidocaine_1"], "1"),))]
-    result = r.s.encounters.assess_draft(enc.id, SCREENED, sites)
+    result = r.s.checks.assess_draft(enc.id, SCREENED, sites)
     needed = [f.rule for f in result.reasons_needed]
     assert "screening.anticoagulant" in needed
     with pytest.raises(ValidationError, match="Type a reason"):
-        r.s.encounters.sign(enc.id, enc.version, SCREENED, sites, {})
+        r.s.checks.sign(enc.id, enc.version, SCREENED, sites, {})
     current = r.s.encounters.get(enc.id)
     reasons = dict.fromkeys(needed, "INR 2.1 checked today; small-gauge needle, pressure held")
-    signed = r.s.encounters.sign(enc.id, current.version, SCREENED, sites, reasons)
+    signed = r.s.checks.sign(enc.id, current.version, SCREENED, sites, reasons)
     assert signed.status is EncounterStatus.SIGNED
     assert signed.signed_by_id == r.provider_id
     assert signed.signed_at is not None
@@ -126,7 +126,7 @@ def test_history_feeds_the_interval_and_steroid_rules(services: Services) -> Non
         )  # 30 mg each
     enc = r.s.encounters.create(r.patient_id, r.provider_id)
     sites = [draft("trapezius_upper", Side.RIGHT, (DoseInput(tri, "0.25"),))]
-    result = r.s.encounters.assess_draft(enc.id, SCREENED, sites)
+    result = r.s.checks.assess_draft(enc.id, SCREENED, sites)
     rules = {f.rule for f in result.findings}
     assert "interval.same_site" in rules  # 20 days ago, same muscle and side
     assert "interval.sessions_per_year" in rules  # the 4th session in 12 months (Medicare)
@@ -145,10 +145,10 @@ def test_coding_summary_counts_billing_muscles(services: Services) -> None:
         draft("trapezius_middle", Side.RIGHT, lido),
         draft("rhomboids", Side.RIGHT, lido),
     ]
-    result = r.s.encounters.assess_draft(enc.id, SCREENED, sites)
+    result = r.s.checks.assess_draft(enc.id, SCREENED, sites)
     assert [c.code for c in result.coding.cpt] == ["20552"]  # trapezius counts once: 2 muscles
     sites.append(draft("infraspinatus", Side.LEFT, lido))
-    result = r.s.encounters.assess_draft(enc.id, SCREENED, sites)
+    result = r.s.checks.assess_draft(enc.id, SCREENED, sites)
     assert [c.code for c in result.coding.cpt] == ["20553"]
     assert result.totals[0].total == Decimal("40")
 
@@ -159,4 +159,4 @@ def test_only_a_provider_can_sign(services: Services) -> None:
     enc = r.s.encounters.create(r.patient_id, r.provider_id)
     r.s.actor.user_id = desk.id
     with pytest.raises(ConflictError, match="provider"):
-        r.s.encounters.sign(enc.id, enc.version, SCREENED, [], {})
+        r.s.checks.sign(enc.id, enc.version, SCREENED, [], {})

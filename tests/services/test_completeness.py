@@ -56,7 +56,7 @@ def sites(c: Clinic, lot_id: int | None = None, reason: str = "") -> list[SiteDr
 
 
 def rules_of(c: Clinic, encounter_id: int, form: EncounterInput, drafts: list[SiteDraft]) -> dict:
-    result = c.s.encounters.assess_draft(encounter_id, form, drafts)
+    result = c.s.checks.assess_draft(encounter_id, form, drafts)
     return {f.rule: f for f in result.findings}
 
 
@@ -78,7 +78,7 @@ def test_an_empty_note_is_refused_and_names_every_missing_element(services: Serv
     }  # no lot rule: this clinic keeps no lots of lidocaine yet
     assert found["documentation.consent"].target == "consent"
     with pytest.raises(ValidationError) as refused:
-        c.s.encounters.sign(enc.id, enc.version, form, sites(c), {})
+        c.s.checks.sign(enc.id, enc.version, form, sites(c), {})
     assert "Consent is not recorded" in refused.value.message
     assert "Disposition is not recorded" in refused.value.message
     assert c.s.encounters.get(enc.id).status is EncounterStatus.DRAFT
@@ -89,7 +89,7 @@ def test_a_complete_note_signs(services: Services) -> None:
     enc = c.s.encounters.create(c.patient_id, c.admin_id)
     form = complete_form(EncounterInput(screening=SCREENING))
     assert not [r for r in rules_of(c, enc.id, form, sites(c)) if r.startswith("documentation.")]
-    signed = c.s.encounters.sign(enc.id, enc.version, form, sites(c), {})
+    signed = c.s.checks.sign(enc.id, enc.version, form, sites(c), {})
     assert signed.status is EncounterStatus.SIGNED
 
 
@@ -99,7 +99,7 @@ def test_pain_after_may_be_replaced_by_a_reason(services: Services) -> None:
     form = complete_form(EncounterInput(screening=SCREENING), pain_after=None)
     assert "documentation.pain_after" in rules_of(c, enc.id, form, sites(c))
     form = dataclasses.replace(form, pain_after_reason="Left before rescoring (ride waiting)")
-    signed = c.s.encounters.sign(enc.id, enc.version, form, sites(c), {})
+    signed = c.s.checks.sign(enc.id, enc.version, form, sites(c), {})
     assert signed.form.pain_after_reason.startswith("Left before")
 
 
@@ -111,11 +111,11 @@ def test_a_product_with_lots_needs_its_lot_or_a_typed_reason(services: Services)
     missing = rules_of(c, enc.id, form, sites(c))["documentation.lot"]
     assert (missing.sites, missing.target, missing.severity) == ((1,), "lot", Severity.BLOCK)
     with pytest.raises(ValidationError, match="no lot recorded for Lidocaine 1%"):
-        c.s.encounters.sign(enc.id, enc.version, form, sites(c), {})
+        c.s.checks.sign(enc.id, enc.version, form, sites(c), {})
     assert "documentation.lot" not in rules_of(c, enc.id, form, sites(c, lot.id))
     reason = "Vial label torn; pharmacy asked"
     view = c.s.encounters.get(enc.id)
-    signed = c.s.encounters.sign(enc.id, view.version, form, sites(c, None, reason), {})
+    signed = c.s.checks.sign(enc.id, view.version, form, sites(c, None, reason), {})
     assert signed.sites[0].doses[0].lot_missing_reason == reason
 
 
@@ -139,10 +139,10 @@ def test_a_lowered_rule_warns_and_needs_a_typed_reason_at_signing(services: Serv
     assert (finding.severity, finding.needs_reason) == (Severity.WARNING, True)
     assert "Solo practice" in finding.message
     with pytest.raises(ValidationError, match="Type a reason"):
-        c.s.encounters.sign(enc.id, enc.version, form, sites(c), {})
+        c.s.checks.sign(enc.id, enc.version, form, sites(c), {})
     view = c.s.encounters.get(enc.id)
     reasons = {"documentation.time_out": "Confirmed site with the patient aloud"}
-    signed = c.s.encounters.sign(enc.id, view.version, form, sites(c), reasons)
+    signed = c.s.checks.sign(enc.id, view.version, form, sites(c), reasons)
     assert ("documentation.time_out", finding.message, reasons["documentation.time_out"]) in (
         signed.overrides
     )
@@ -200,13 +200,13 @@ def test_medicare_repeat_uses_the_relief_reported_at_this_visit(
     c = clinic(services, payer="medicare")
     earlier = c.s.encounters.create(c.patient_id, c.admin_id, clock.now() - timedelta(days=60))
     form = complete_form(EncounterInput(screening=SCREENING))
-    c.s.encounters.sign(earlier.id, earlier.version, form, sites(c), {})
+    c.s.checks.sign(earlier.id, earlier.version, form, sites(c), {})
     enc = c.s.encounters.create(c.patient_id, c.admin_id)
     today = dataclasses.replace(form, prior_relief_percent=percent, prior_relief_weeks=weeks)
     found = rules_of(c, enc.id, today, sites(c))
     if warns is None:
         assert "interval.relief" not in found
-        c.s.encounters.sign(enc.id, enc.version, today, sites(c), {})
+        c.s.checks.sign(enc.id, enc.version, today, sites(c), {})
         return
     assert warns in found["interval.relief"].message
     assert found["interval.relief"].needs_reason

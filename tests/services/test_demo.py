@@ -13,24 +13,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ConflictError
 from clinic_app.domain.formulary import default_formulary
-from clinic_app.services.clinic import ClinicService, check_npi
+from clinic_app.services.accounts import check_npi
+from clinic_app.services.clinic import ClinicService
 from clinic_app.services.demo import fake_npi, pick_name, seed_demo
-from clinic_app.services.demo_charting import (
-    STOCKED,
-    Memory,
-    PatientFacts,
-    chart_visit,
-    make_story,
-    override_reason,
-    schedule,
-)
+from clinic_app.services.demo_charting import Memory, PatientFacts, chart_visit, override_reason
 from clinic_app.services.demo_names import POOLS
 from clinic_app.services.demo_phrases import REASONS
 from clinic_app.services.demo_stock import Stock, StockLot, lot_deliveries
-from clinic_app.services.dto import PatientInput
+from clinic_app.services.demo_story import STOCKED, make_story, schedule
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from tests.conftest import Services
+from tests.factories import register_patient
 
 TODAY = date(2026, 11, 23)
 
@@ -47,7 +41,7 @@ def test_demo_cannot_be_seeded_twice(db: sessionmaker[Session], services: Servic
 def test_demo_refuses_a_database_with_only_a_patient(
     db: sessionmaker[Session], services: Services
 ) -> None:
-    services.patients.create(PatientInput("R1", "Real", "Person", date(1970, 1, 1)))
+    register_patient(services, "R1", "Real", "Person", date(1970, 1, 1))
     with pytest.raises(ConflictError):
         seed_demo(db, patients=5)
     assert services.patients.count() == 1

@@ -18,13 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinic_app.domain.enums import EncounterStatus, Technique
 from clinic_app.domain.rules.data import default_rules
 from clinic_app.models import MedicationLot
-from clinic_app.services.base import Actor
-from clinic_app.services.checks import ChecksService
-from clinic_app.services.clinic import ClinicService, check_npi
+from clinic_app.services.accounts import check_npi
+from clinic_app.services.container import build_services
 from clinic_app.services.demo import DEMO_TIMEZONE, DemoSummary, seed_demo
 from clinic_app.services.dto import EncounterView
 from clinic_app.services.notes import NoteService
-from clinic_app.services.patients import PatientService
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from tests.conftest import BACKENDS, Services
@@ -66,14 +64,7 @@ def demo(
 
 def _seeded(sessions: sessionmaker[Session]) -> Demo:
     summary = seed_demo(sessions, patients=10, seed=7, today=TODAY)
-    actor = Actor()
-    services = Services(
-        actor,
-        ClinicService(sessions, actor),
-        PatientService(sessions, actor),
-        ChecksService(sessions, actor),
-    )
-    return Demo(sessions, services, summary)
+    return Demo(sessions, build_services(sessions, "demo", is_sqlite=False), summary)
 
 
 def test_demo_clinic_on_each_backend(demo: Demo) -> None:
@@ -146,7 +137,7 @@ def test_every_signed_demo_visit_could_have_been_signed_by_the_app(demo: Demo) -
         assert timedelta(0) < visit.signed_at - visit.performed_at <= timedelta(hours=1)
         # The checks, run again on what was stored: nothing blocks, and every warning that
         # needs a typed reason has one (no "needs a reason" beside "nothing overridden").
-        checks = services.encounters.assess_saved(visit.id)
+        checks = services.checks.assess_saved(visit.id)
         assert not checks.blocks, [f.message for f in checks.blocks]
         reasons = {rule: reason for rule, _message, reason in visit.overrides}
         for finding in checks.reasons_needed:

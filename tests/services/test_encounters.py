@@ -18,6 +18,8 @@ from clinic_app.models import Encounter, InjectionSite, SiteDose
 from clinic_app.services.dto import (
     DoseInput,
     EncounterInput,
+    EncounterView,
+    SiteDraft,
     SiteInput,
 )
 from tests.conftest import Services
@@ -62,14 +64,31 @@ def test_formulary_is_seeded_at_setup(chart: Chart) -> None:
     assert len(chart.meds) == 10
 
 
+def save(
+    chart: Chart,
+    encounter_id: int,
+    *sites: SiteInput | SiteDraft,
+    form: EncounterInput | None = None,
+    version: int | None = None,
+) -> EncounterView:
+    """Save the editor's whole content, as the GUI does (by default from the current version)."""
+    if version is None:
+        version = chart.s.encounters.get(encounter_id).version
+    drafts = [s if isinstance(s, SiteDraft) else SiteDraft(s) for s in sites]
+    return chart.s.encounters.save_draft(encounter_id, version, form or EncounterInput(), drafts)
+
+
 def test_encounter_with_sites_and_exact_doses(chart: Chart) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     assert enc.status is EncounterStatus.DRAFT
     lido = next(m for m in chart.s.clinic.medications() if m.name.startswith("Lidocaine 1"))
-    s1 = chart.s.encounters.add_site(enc.id, site(), [DoseInput(lido.id, "0.5")])
-    s2 = chart.s.encounters.add_site(
-        enc.id, site("gluteus_medius", Side.LEFT, technique=Technique.DRY_NEEDLING)
+    saved = save(
+        chart,
+        enc.id,
+        SiteDraft(site(), (DoseInput(lido.id, "0.5"),)),
+        site("gluteus_medius", Side.LEFT, technique=Technique.DRY_NEEDLING),
     )
+    s1, s2 = saved.sites
     assert (s1.order_number, s2.order_number) == (1, 2)
     assert s1.doses[0].dose == Decimal("5")
     assert s1.doses[0].dose_unit is DoseUnit.MG
@@ -78,6 +97,7 @@ def test_encounter_with_sites_and_exact_doses(chart: Chart) -> None:
     assert [x.muscle_code for x in back.sites] == ["trapezius_upper", "gluteus_medius"]
     assert back.sites[0].doses == s1.doses
     assert back.sites[1].technique is Technique.DRY_NEEDLING
+    assert back.version == saved.version > enc.version
 
 
 @pytest.mark.parametrize(
@@ -87,6 +107,7 @@ def test_encounter_with_sites_and_exact_doses(chart: Chart) -> None:
         (site(side=None), "side"),
         (site(point_x=1.5), "point"),
         (site(needle_gauge=5), "needle_gauge"),
+        (site("masseter", view=View.POSTERIOR), "view"),
     ],
 )
 def test_bad_sites_save_nothing(
@@ -94,7 +115,7 @@ def test_bad_sites_save_nothing(
 ) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     with pytest.raises(ValidationError) as err:
-        chart.s.encounters.add_site(enc.id, bad)
+        save(chart, enc.id, site("rhomboids"), bad)
     assert err.value.field == field
     with db() as s:
         assert s.scalar(select(func.count(InjectionSite.id))) == 0
@@ -108,52 +129,66 @@ def test_bad_dose_keeps_the_site_unsaved(
 ) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     with pytest.raises(ValidationError, match=message):
-        chart.s.encounters.add_site(enc.id, site(), [DoseInput(chart.meds["lidocaine_1"], volume)])
+        save(chart, enc.id, SiteDraft(site(), (DoseInput(chart.meds["lidocaine_1"], volume),)))
     with db() as s:
         assert s.scalar(select(func.count(InjectionSite.id))) == 0
         assert s.scalar(select(func.count(SiteDose.id))) == 0
 
 
-def test_move_update_remove_and_renumber(chart: Chart) -> None:
+def test_moving_changing_and_removing_sites_renumbers_them(chart: Chart) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    ids = [
-        chart.s.encounters.add_site(enc.id, site(m)).id
-        for m in ("trapezius_upper", "levator_scapulae", "rhomboids")
-    ]
-    moved = chart.s.encounters.move_site(
-        ids[0], site("trapezius_middle", Side.LEFT, point_x=0.4, point_y=0.25)
+    first = save(
+        chart, enc.id, *(site(m) for m in ("trapezius_upper", "levator_scapulae", "rhomboids"))
     )
-    assert (moved.muscle_code, moved.side, moved.point_x) == ("trapezius_middle", Side.LEFT, 0.4)
-    updated = chart.s.encounters.update_site(
-        ids[1], site("levator_scapulae", needle_gauge=25, needle_length_in="1.5")
+    moved = save(
+        chart,
+        enc.id,
+        site("trapezius_middle", Side.LEFT, point_x=0.4, point_y=0.25),
+        *(s.to_draft() for s in first.sites[1:]),
     )
-    assert (updated.needle_gauge, updated.needle_length_in) == (25, Decimal("1.5"))
-    chart.s.encounters.remove_site(ids[0])
+    assert (moved.sites[0].muscle_code, moved.sites[0].side, moved.sites[0].point_x) == (
+        "trapezius_middle",
+        Side.LEFT,
+        0.4,
+    )
+    changed = save(
+        chart,
+        enc.id,
+        moved.sites[0].to_draft(),
+        site("levator_scapulae", needle_gauge=25, needle_length_in="1.5"),
+        moved.sites[2].to_draft(),
+    )
+    assert (changed.sites[1].needle_gauge, changed.sites[1].needle_length_in) == (
+        25,
+        Decimal("1.5"),
+    )
+    save(chart, enc.id, *(s.to_draft() for s in changed.sites[1:]))
     after = chart.s.encounters.get(enc.id)
     assert [(x.order_number, x.muscle_code) for x in after.sites] == [
         (1, "levator_scapulae"),
         (2, "rhomboids"),
     ]
-    with pytest.raises(NotFoundError):
-        chart.s.encounters.remove_site(ids[0])
+    assert after.sites[0].needle_gauge == 25
 
 
-def test_set_doses_replaces(chart: Chart) -> None:
+def test_saving_replaces_the_doses(chart: Chart) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    s1 = chart.s.encounters.add_site(enc.id, site(), [DoseInput(chart.meds["lidocaine_1"], "1")])
+    lido = chart.meds["lidocaine_1"]
+    save(chart, enc.id, SiteDraft(site(), (DoseInput(lido, "1"),)))
     tri = next(
         m
         for m in chart.s.clinic.medications()
         if m.drug_class == "corticosteroid" and m.concentration == Decimal("40")
     )
     lot = chart.s.clinic.add_lot(tri.id, "K123", clock.today() + timedelta(days=90))
-    again = chart.s.encounters.set_doses(
-        s1.id, [DoseInput(chart.meds["lidocaine_1"], "1"), DoseInput(tri.id, "0.25", lot.id)]
-    )
+    again = save(
+        chart, enc.id, SiteDraft(site(), (DoseInput(lido, "1"), DoseInput(tri.id, "0.25", lot.id)))
+    ).sites[0]
     assert [d.dose for d in again.doses] == [Decimal("10"), Decimal("10")]
     assert again.doses[1].lot_id == lot.id
     with pytest.raises(ValidationError, match="not a lot of"):
-        chart.s.encounters.set_doses(s1.id, [DoseInput(chart.meds["lidocaine_1"], "1", lot.id)])
+        save(chart, enc.id, SiteDraft(site(), (DoseInput(lido, "1", lot.id),)))
+    assert chart.s.encounters.get(enc.id).sites[0].doses == again.doses
 
 
 def test_form_round_trip_and_optimistic_lock(chart: Chart) -> None:
@@ -166,13 +201,13 @@ def test_form_round_trip_and_optimistic_lock(chart: Chart) -> None:
         consent_obtained=True,
         screening={"anticoagulant": {"answer": False, "note": ""}},
     )
-    saved = chart.s.encounters.update_form(enc.id, enc.version, form)
+    saved = save(chart, enc.id, form=form, version=enc.version)
     assert saved.form.icd10_codes == ("M79.18", "M54.2")
     assert saved.form.pain_after == 2
     assert saved.form.screening == form.screening
     assert saved.version > enc.version
     with pytest.raises(ConflictError, match="another workstation"):
-        chart.s.encounters.update_form(enc.id, enc.version, replace(form, pain_after=3))
+        save(chart, enc.id, form=replace(form, pain_after=3), version=enc.version)
     assert chart.s.encounters.get(enc.id).form.pain_after == 2
 
 
@@ -181,46 +216,47 @@ def test_needle_intact_and_disposition_round_trip(chart: Chart) -> None:
     assert enc.form.needle_intact is None
     assert enc.form.disposition == ""
     form = EncounterInput(needle_intact=True, disposition=" Home with a companion;\nstable ")
-    saved = chart.s.encounters.update_form(enc.id, enc.version, form)
+    saved = save(chart, enc.id, form=form)
     assert chart.s.encounters.get(enc.id).form.needle_intact is True
     assert chart.s.encounters.get(enc.id).form.disposition == "Home with a companion;\nstable"
-    saved = chart.s.encounters.update_form(
-        enc.id, saved.version, replace(form, needle_intact=False, disposition="")
+    saved = save(
+        chart,
+        enc.id,
+        form=replace(form, needle_intact=False, disposition=""),
+        version=saved.version,
     )
     assert saved.form.needle_intact is False
     assert saved.form.disposition == ""
     with pytest.raises(ValidationError, match="Disposition"):
-        chart.s.encounters.update_form(
-            enc.id, saved.version, EncounterInput(disposition="x" * 2001)
-        )
+        save(chart, enc.id, form=EncounterInput(disposition="x" * 2001))
 
 
 @pytest.mark.parametrize("pain", [-1, 11])
 def test_pain_out_of_range(chart: Chart, pain: int) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     with pytest.raises(ValidationError, match="0–10"):
-        chart.s.encounters.update_form(enc.id, enc.version, EncounterInput(pain_before=pain))
+        save(chart, enc.id, form=EncounterInput(pain_before=pain))
 
 
 def test_signed_encounter_is_read_only(chart: Chart, db: sessionmaker[Session]) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    s1 = chart.s.encounters.add_site(enc.id, site())
+    saved = save(chart, enc.id, site())
     with db.begin() as s:
         row = s.get(Encounter, enc.id)
         assert row is not None
         row.status = EncounterStatus.SIGNED
     with pytest.raises(ConflictError, match="signed"):
-        chart.s.encounters.add_site(enc.id, site())
+        save(chart, enc.id, site(), site(), version=saved.version)
     with pytest.raises(ConflictError, match="signed"):
-        chart.s.encounters.remove_site(s1.id)
+        save(chart, enc.id, version=saved.version)
+    assert len(chart.s.encounters.get(enc.id).sites) == 1
 
 
 def test_history_newest_first(chart: Chart) -> None:
     old = chart.s.encounters.create(
         chart.patient_id, chart.provider_id, datetime(2026, 1, 5, 15, tzinfo=UTC)
     )
-    chart.s.encounters.add_site(old.id, site())
-    chart.s.encounters.add_site(old.id, site(side=Side.LEFT))
+    save(chart, old.id, site(), site(side=Side.LEFT))
     new = chart.s.encounters.create(
         chart.patient_id, chart.provider_id, datetime(2026, 2, 5, 15, tzinfo=UTC)
     )
@@ -240,10 +276,8 @@ def test_encounter_needs_active_patient_and_provider(chart: Chart) -> None:
 
 
 def test_save_draft_replaces_everything_in_one_go(chart: Chart) -> None:
-    from clinic_app.services.dto import SiteDraft
-
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    chart.s.encounters.add_site(enc.id, site("rhomboids"))
+    save(chart, enc.id, site("rhomboids"))
     current = chart.s.encounters.get(enc.id)
     lido = chart.meds["lidocaine_1"]
     drafts = [
@@ -266,8 +300,6 @@ def test_save_draft_replaces_everything_in_one_go(chart: Chart) -> None:
 
 
 def test_save_draft_with_a_bad_site_saves_nothing(chart: Chart) -> None:
-    from clinic_app.services.dto import SiteDraft
-
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     with pytest.raises(ValidationError, match="Unknown muscle"):
         chart.s.encounters.save_draft(
@@ -287,16 +319,14 @@ def test_repeat_last_visit_copies_sites_and_flags_what_changed(chart: Chart) -> 
     first = chart.s.encounters.create(
         chart.patient_id, chart.provider_id, datetime(2026, 1, 5, 15, tzinfo=UTC)
     )
-    chart.s.encounters.update_form(
+    save(
+        chart,
         first.id,
-        first.version,
-        EncounterInput(
+        SiteDraft(site(), (DoseInput(chart.meds["lidocaine_1"], "1"),)),
+        SiteDraft(site("levator_scapulae", Side.LEFT), (DoseInput(tri, "0.25", old_lot.id),)),
+        form=EncounterInput(
             indication="neck pain", icd10_codes=("M54.2",), pain_before=8, consent_obtained=True
         ),
-    )
-    chart.s.encounters.add_site(first.id, site(), [DoseInput(chart.meds["lidocaine_1"], "1")])
-    chart.s.encounters.add_site(
-        first.id, site("levator_scapulae", Side.LEFT), [DoseInput(tri, "0.25", old_lot.id)]
     )
     repeated = chart.s.encounters.repeat_last_visit(
         chart.patient_id, chart.provider_id, today=date(2026, 2, 20)
@@ -330,7 +360,7 @@ def test_repeat_skips_an_empty_draft_and_prefers_the_signed_visit(
     signed = chart.s.encounters.create(
         chart.patient_id, chart.provider_id, datetime(2026, 1, 5, 15, tzinfo=UTC)
     )
-    chart.s.encounters.add_site(signed.id, site("rhomboids"))
+    save(chart, signed.id, site("rhomboids"))
     with db.begin() as s:
         row = s.get(Encounter, signed.id)
         assert row is not None
@@ -347,41 +377,27 @@ def test_an_untouched_draft_can_be_discarded_but_nothing_charted_is(chart: Chart
     with pytest.raises(NotFoundError):
         chart.s.encounters.get(empty.id)
     typed = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    chart.s.encounters.update_form(typed.id, typed.version, EncounterInput(indication="x"))
+    save(chart, typed.id, form=EncounterInput(indication="x"))
     assert not chart.s.encounters.discard_if_empty(typed.id)
     charted = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    chart.s.encounters.add_site(charted.id, site())
+    save(chart, charted.id, site())
     assert not chart.s.encounters.discard_if_empty(charted.id)
-
-
-@pytest.mark.parametrize(
-    ("bad", "field"),
-    [
-        (site("masseter", view=View.POSTERIOR), "view"),
-    ],
-)
-def test_a_muscle_on_a_figure_that_does_not_show_it_is_refused(
-    chart: Chart, bad: SiteInput, field: str
-) -> None:
-    enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    with pytest.raises(ValidationError) as err:
-        chart.s.encounters.add_site(enc.id, bad)
-    assert err.value.field == field
 
 
 def test_doses_on_dry_needling_and_float_volumes_are_refused(chart: Chart) -> None:
     enc = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     lido = chart.meds["lidocaine_1"]
     with pytest.raises(ValidationError, match="dry-needling"):
-        chart.s.encounters.add_site(
-            enc.id, site(technique=Technique.DRY_NEEDLING), [DoseInput(lido, "1")]
+        save(
+            chart,
+            enc.id,
+            SiteDraft(site(technique=Technique.DRY_NEEDLING), (DoseInput(lido, "1"),)),
         )
     with pytest.raises(ValidationError, match="exact decimal"):
-        chart.s.encounters.add_site(enc.id, site(), [DoseInput(lido, 1.5)])  # type: ignore[arg-type]
+        save(chart, enc.id, SiteDraft(site(), (DoseInput(lido, 1.5),)))  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="not an ICD-10"):
-        chart.s.encounters.update_form(
-            enc.id, enc.version, EncounterInput(icd10_codes=("hello!!",))
-        )
+        save(chart, enc.id, form=EncounterInput(icd10_codes=("hello!!",)))
+    assert chart.s.encounters.get(enc.id).version == enc.version
 
 
 def test_a_new_encounter_is_dated_by_the_app_clock(chart: Chart, set_now) -> None:

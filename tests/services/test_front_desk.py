@@ -13,8 +13,9 @@ from clinic_app.domain.enums import EncounterStatus, Language, Role, Side
 from clinic_app.domain.errors import ValidationError
 from clinic_app.models import Encounter
 from clinic_app.services.documents import local_day_bounds
-from clinic_app.services.dto import EncounterInput, NewUser, PatientInput
+from clinic_app.services.dto import EncounterInput
 from tests.conftest import Services
+from tests.factories import add_user, register_patient
 from tests.services.test_documents import Clinic, setup_clinic, site
 
 DAY = date(2025, 3, 4)
@@ -38,8 +39,8 @@ def procedure(
     language: Language = Language.ENGLISH,
     sites: int = 1,
 ) -> int:
-    patient = c.s.patients.create(
-        PatientInput(mrn, "Zoë", f"Müller-{mrn}", date(1970, 1, 2), preferred_language=language)
+    patient = register_patient(
+        c.s, mrn, "Zoë", f"Müller-{mrn}", date(1970, 1, 2), preferred_language=language
     )
     enc = c.s.encounters.create(patient.id, provider_id or c.provider_id, performed_at=when)
     drafts = [site("infraspinatus", Side.LEFT), site("gluteus_medius", Side.RIGHT)][:sites]
@@ -111,9 +112,7 @@ def test_filter_by_provider_and_voided_patients_are_left_out(
     services: Services, db: sessionmaker[Session]
 ) -> None:
     c = setup_clinic(services, db)
-    other = services.clinic.create_user(
-        NewUser("lee", "Sam Lee", "correct horse battery", Role.PROVIDER, "DO", is_provider=True)
-    )
+    other = add_user(services, "lee", "Sam Lee", Role.PROVIDER, "DO", is_provider=True)
     mine = procedure(c, local(DAY, 9), mrn="A1")
     theirs = procedure(c, local(DAY, 10), mrn="B1", provider_id=other.id)
     voided = procedure(c, local(DAY, 11), mrn="V1")

@@ -15,7 +15,6 @@ from clinic_app.domain.clock import format_clinic_time
 from clinic_app.domain.enums import (
     Aspiration,
     EncounterStatus,
-    Role,
     Side,
     SkinPrep,
     Technique,
@@ -25,17 +24,15 @@ from clinic_app.domain.enums import (
 from clinic_app.models import Addendum
 from clinic_app.reports.note import SECTIONS
 from clinic_app.services.dto import (
-    ClinicProfileData,
     DoseInput,
     EncounterInput,
-    NewUser,
-    PatientInput,
     SiteDraft,
     SiteInput,
 )
 from clinic_app.services.notes import NoteService
 from tests.complete_documentation import complete_form
 from tests.conftest import Services
+from tests.factories import medication_ids, register_patient, set_up_clinic
 
 FORM = EncounterInput(
     indication="Myofascial pain of the right shoulder girdle",
@@ -66,22 +63,18 @@ class Charted:
 
 
 def chart(services: Services, db: sessionmaker[Session]) -> Charted:
-    _, admin = services.clinic.initialize(
-        ClinicProfileData(name="Riverside Pain Clinic"),
-        NewUser("ana", "Ana Ruiz", "correct horse battery", Role.ADMIN, "MD"),
+    admin = set_up_clinic(services, "Riverside Pain Clinic", username="ana")
+    patient = register_patient(
+        services,
+        "N-1",
+        "Łukasz",
+        "Nguyễn",
+        date(1961, 7, 14),
+        weight_kg="72",
+        allergies="Penicillin (rash)",
+        anticoagulant=True,
     )
-    patient = services.patients.create(
-        PatientInput(
-            "N-1",
-            "Łukasz",
-            "Nguyễn",
-            date(1961, 7, 14),
-            weight_kg="72",
-            allergies="Penicillin (rash)",
-            anticoagulant=True,
-        )
-    )
-    meds = {m.code: m.id for m in services.clinic.medications()}
+    meds = medication_ids(services)
     lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-2291", date(2099, 5, 31))
     site = SiteInput(
         "trapezius_upper",
@@ -98,7 +91,7 @@ def chart(services: Services, db: sessionmaker[Session]) -> Charted:
     sites = [SiteDraft(site, (DoseInput(meds["lidocaine_1"], "0.5", lot.id),))]
     enc = services.encounters.create(patient.id, admin.id)
     services.encounters.save_draft(enc.id, enc.version, FORM, sites)
-    return Charted(NoteService(db, services.actor), enc.id, admin.id, sites)
+    return Charted(services.notes, enc.id, admin.id, sites)
 
 
 def text_of(pdf: bytes) -> str:
@@ -136,9 +129,9 @@ def test_a_signed_note_shows_signer_time_reason_and_addenda(
 ) -> None:
     c = chart(services, db)
     current = services.encounters.get(c.encounter_id)
-    needed = services.encounters.assess_saved(c.encounter_id).reasons_needed
+    needed = services.checks.assess_saved(c.encounter_id).reasons_needed
     assert needed, "the anticoagulant warning should need a reason"
-    signed = services.encounters.sign(
+    signed = services.checks.sign(
         c.encounter_id,
         current.version,
         complete_form(FORM),
@@ -176,7 +169,8 @@ def test_needle_intact_and_disposition_reach_the_note(
     assert c.notes.note_data(c.encounter_id).disposition == "Not recorded"
     form = replace(FORM, needle_intact=True, disposition="  Home with a companion; stable  ")
     current = services.encounters.get(c.encounter_id)
-    saved = services.encounters.update_form(c.encounter_id, current.version, form)
+    sites = [s.to_draft() for s in current.sites]
+    saved = services.encounters.save_draft(c.encounter_id, current.version, form, sites)
     assert saved.form.needle_intact is True
     assert saved.form.disposition == "Home with a companion; stable"
     data = c.notes.note_data(c.encounter_id)
@@ -184,8 +178,8 @@ def test_needle_intact_and_disposition_reach_the_note(
     text = text_of(c.notes.render_note(c.encounter_id))
     assert "Needle intact Yes" in text
     assert "Disposition Home with a companion; stable" in text
-    saved = services.encounters.update_form(
-        c.encounter_id, saved.version, replace(form, needle_intact=False)
+    saved = services.encounters.save_draft(
+        c.encounter_id, saved.version, replace(form, needle_intact=False), sites
     )
     assert services.encounters.get(c.encounter_id).form.needle_intact is False
     assert c.notes.note_data(c.encounter_id).needle_intact == "No"

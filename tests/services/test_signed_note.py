@@ -22,7 +22,6 @@ from clinic_app.domain.enums import (
     Aspiration,
     EncounterStatus,
     Language,
-    Role,
     Side,
     SkinPrep,
     Technique,
@@ -36,14 +35,13 @@ from clinic_app.services.dto import (
     ClinicProfileData,
     DoseInput,
     EncounterInput,
-    NewUser,
-    PatientInput,
     SiteDraft,
     SiteInput,
 )
 from clinic_app.services.notes import NoteService
 from clinic_app.services.snapshot import FORMAT
 from tests.conftest import Services
+from tests.factories import medication_ids, register_patient, set_up_clinic
 
 NPI = "1234567893"
 ZONE = "America/Chicago"
@@ -99,30 +97,30 @@ def _site(code: str, side: Side, **findings: Any) -> SiteInput:
 
 def sign_visit(services: Services, db: sessionmaker[Session]) -> Signed:
     """A two-site visit on 2025-03-04 for a patient weighing 80 kg (measured 2025-03-01)."""
-    _, admin = services.clinic.initialize(
+    admin = set_up_clinic(
+        services,
         ClinicProfileData(
             name="Riverside Pain Clinic",
             address="12 River Road\nSpringfield, IL 62701",
             phone="(555) 010-2000",
             timezone=ZONE,
         ),
-        NewUser("ana", "Ana Ruiz", "correct horse battery", Role.ADMIN, "MD", npi=NPI),
+        username="ana",
+        npi=NPI,
     )
-    services.actor.user_id = admin.id
-    patient = services.patients.create(
-        PatientInput(
-            "N-7",
-            "Łukasz",
-            "Nguyễn",
-            date(1961, 7, 14),
-            weight_kg="80",
-            weight_measured_on=date(2025, 3, 1),
-            allergies="Penicillin (rash)",
-            anticoagulant=True,
-        ),
+    patient = register_patient(
+        services,
+        "N-7",
+        "Łukasz",
+        "Nguyễn",
+        date(1961, 7, 14),
         today=date(2025, 3, 4),
+        weight_kg="80",
+        weight_measured_on=date(2025, 3, 1),
+        allergies="Penicillin (rash)",
+        anticoagulant=True,
     )
-    meds = {m.code: m.id for m in services.clinic.medications()}
+    meds = medication_ids(services)
     lot = services.clinic.add_lot(meds["lidocaine_1"], "LD-2291", date(2099, 5, 31))
     sites = [
         SiteDraft(
@@ -138,16 +136,10 @@ def sign_visit(services: Services, db: sessionmaker[Session]) -> Signed:
         patient.id, admin.id, performed_at=datetime(2025, 3, 4, 15, 30, tzinfo=UTC)
     )
     saved = services.encounters.save_draft(enc.id, enc.version, FORM, sites)
-    needed = services.encounters.assess_saved(enc.id).reasons_needed
+    needed = services.checks.assess_saved(enc.id).reasons_needed
     assert needed, "the anticoagulant warning should need a reason"
-    services.encounters.sign(enc.id, saved.version, FORM, sites, {f.rule: REASON for f in needed})
-    return Signed(
-        NoteService(db, services.actor),
-        DocumentService(db, services.actor),
-        enc.id,
-        patient.id,
-        admin.id,
-    )
+    services.checks.sign(enc.id, saved.version, FORM, sites, {f.rule: REASON for f in needed})
+    return Signed(services.notes, services.documents, enc.id, patient.id, admin.id)
 
 
 def stored(db: sessionmaker[Session], encounter_id: int) -> tuple[dict[str, Any], str]:

@@ -16,20 +16,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
-from clinic_app.domain.enums import EncounterStatus, Role, Side
+from clinic_app.domain.enums import EncounterStatus, Side
 from clinic_app.domain.errors import ConflictError
 from clinic_app.models import Addendum, Encounter
 from clinic_app.services.base import FROZEN_MARKER, SIGNED_FROZEN_TEXT
 from clinic_app.services.dto import (
-    ClinicProfileData,
     DoseInput,
     EncounterInput,
-    NewUser,
-    PatientInput,
     SiteDraft,
     SiteInput,
 )
 from tests.conftest import Services
+from tests.factories import register_patient, set_up_clinic
 
 
 @dataclass
@@ -42,11 +40,8 @@ class Visit:
 
 
 def make_visit(services: Services, db: sessionmaker[Session], *, sign: bool = True) -> Visit:
-    _, admin = services.clinic.initialize(
-        ClinicProfileData(name="Test Pain Clinic"),
-        NewUser("admin", "Ana Ruiz", "correct horse battery", Role.ADMIN, "MD"),
-    )
-    patient = services.patients.create(PatientInput("M1", "Ana", "Lee", date(1980, 1, 1)))
+    admin = set_up_clinic(services)
+    patient = register_patient(services)
     med = next(m for m in services.clinic.medications() if m.code == "lidocaine_1")
     draft = services.encounters.create(patient.id, admin.id)
     saved = services.encounters.save_draft(
@@ -145,10 +140,13 @@ def test_a_signed_encounters_doses_cannot_change(visit: Visit, db: sessionmaker[
 def test_a_site_cannot_be_moved_into_a_signed_encounter(
     services: Services, db: sessionmaker[Session], visit: Visit
 ) -> None:
-    patient = services.patients.create(PatientInput("M2", "Bo", "Lee", date(1981, 1, 1)))
+    patient = register_patient(services, "M2", "Bo", "Lee", date(1981, 1, 1))
     other = services.encounters.create(patient.id, visit.provider_id)
-    services.encounters.add_site(
-        other.id, SiteInput("trapezius_upper", Side.LEFT, View.POSTERIOR, 0.4, 0.2)
+    services.encounters.save_draft(
+        other.id,
+        other.version,
+        EncounterInput(),
+        [SiteDraft(SiteInput("trapezius_upper", Side.LEFT, View.POSTERIOR, 0.4, 0.2))],
     )
     refused(
         db,

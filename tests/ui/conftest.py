@@ -1,4 +1,12 @@
-"""UI fixtures: real services on a fresh SQLite file per test (the GUI runs on one backend).
+"""UI fixtures: the app's real services on a fresh database per test.
+
+Widget tests run on SQLite: the backend changes nothing a widget does, and PostgreSQL would
+only double their time. A UI test whose point is what the *services* do behind the screen
+(a signed record frozen by the database's triggers, a search, a duplicate MRN, the clinic's
+day) is marked ``@pytest.mark.service_behaviour`` and runs on SQLite and PostgreSQL, like
+tests/services. Its PostgreSQL database is the real engine, emptied after the test, not the
+one-connection savepoint of tests/conftest.py: the GUI may save from a worker thread, and a
+connection must never be shared between threads.
 
 The widgets under test only see ``AppServices``; the database setup here is the test's
 business, which is why these fixtures may use ``clinic_app.storage`` and SQLAlchemy.
@@ -21,26 +29,48 @@ from clinic_app.services.dto import PatientView, UserView
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.ui.common import messages
+from tests.conftest import BACKENDS, all_tables
 from tests.factories import PASSWORD, register_patient, set_up_clinic
 from tests.ui.prompts import Prompts
 
 ADMIN_PASSWORD = PASSWORD
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``service_behaviour`` tests run on every backend; the others on SQLite only."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "service_behaviour"
+    ):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def ui_engine(sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
-    """An engine on this test's own copy of the migrated SQLite template."""
+def backend(request: pytest.FixtureRequest) -> str:
+    """Overrides the root fixture's parametrisation: see :func:`pytest_generate_tests`."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def ui_engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on this test's own empty, migrated database."""
+    if backend == "postgresql":
+        engine: Engine = request.getfixturevalue("pg_engine")
+        yield engine
+        with engine.begin() as conn:
+            tables = ", ".join(f'"{name}"' for name in all_tables())
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        return
     path = tmp_path / "ui.sqlite3"
-    shutil.copyfile(sqlite_template, path)
+    shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
     engine = make_engine(sqlite_url(path))
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def fresh_services(ui_engine: Engine) -> AppServices:
+def fresh_services(ui_engine: Engine, backend: str) -> AppServices:
     """Services on an empty database that still needs first-run setup."""
-    return build_services(make_sessionmaker(ui_engine), "test db", is_sqlite=True)
+    return build_services(make_sessionmaker(ui_engine), "test db", is_sqlite=backend == "sqlite")
 
 
 @pytest.fixture
@@ -60,7 +90,8 @@ def admin(fresh_services: AppServices) -> UserView:
 def services(fresh_services: AppServices, admin: UserView) -> AppServices:
     """Services on a set-up clinic with the administrator signed in.
 
-    Overrides the parametrised ``services`` of tests/conftest.py: UI tests run on SQLite.
+    Extends ``services`` of tests/conftest.py (a set-up clinic instead of an empty one), on
+    the backend this test runs on (see the module's docstring).
     """
     return fresh_services
 

@@ -19,6 +19,7 @@ from clinic_app.ui.main_window import DEMO_BANNER_TEXT, SEARCH_PLACEHOLDER, Main
 from clinic_app.ui.patients.dialog import PatientDialog
 from clinic_app.ui.patients.panel import NO_HISTORY_TEXT
 from clinic_app.ui.patients.table_model import PatientTableModel
+from tests.factories import add_user
 from tests.ui.prompts import Prompts
 
 # Showing a dialog or an editor over the window makes the offscreen platform plugin say it
@@ -110,6 +111,7 @@ def test_find_focuses_the_search_box(qtbot, window):
     assert window.focusWidget() is window.search_box
 
 
+@pytest.mark.service_behaviour
 def test_search_as_you_type_folds_accents_with_one_query(qtbot, window, make_patient):
     make_patient(family_name="Nguyễn", given_name="Thị Lan")
     make_patient(family_name="Smith", given_name="John")
@@ -125,6 +127,7 @@ def test_search_as_you_type_folds_accents_with_one_query(qtbot, window, make_pat
     assert window.count_label.text() == "1 found · 2 patients"
 
 
+@pytest.mark.service_behaviour
 def test_search_by_birth_date_and_mrn(qtbot, window, make_patient):
     from datetime import date
 
@@ -236,6 +239,7 @@ def test_activating_a_row_opens_it(qtbot, window, make_patient):
     assert window.patient_dialog is not None
 
 
+@pytest.mark.service_behaviour
 def test_void_patient_asks_for_a_reason_and_removes_them(
     qtbot, window, services, make_patient, prompts
 ):
@@ -346,11 +350,8 @@ def test_a_user_who_is_not_a_provider_chooses_one(
     qtbot, window, services, admin, make_patient, prompts
 ):
     from clinic_app.domain.enums import Role
-    from clinic_app.services.dto import NewUser
 
-    nurse = services.clinic.create_user(
-        NewUser("nurse1", "Nina Park", "correct horse battery", Role.NURSE, "RN")
-    )
+    nurse = add_user(services, "nurse1", "Nina Park", Role.NURSE, "RN")
     services.actor.user_id = nurse.id
     make_patient()
     window.refresh()
@@ -366,6 +367,7 @@ def test_a_user_who_is_not_a_provider_chooses_one(
     assert window.panel.history_model.rowCount() == 1
 
 
+@pytest.mark.service_behaviour
 def test_repeat_last_visit_from_the_window(qtbot, window, services, admin, make_patient, warnings):
     patient = make_patient()
     window.refresh()
@@ -391,6 +393,7 @@ def a_site():
     return SiteDraft(SiteInput("trapezius_upper", Side.RIGHT, View.POSTERIOR, 0.62, 0.25), ())
 
 
+@pytest.mark.service_behaviour
 def test_an_untouched_new_encounter_leaves_no_draft_behind(
     qtbot, window, services, make_patient, dirty_close_answer
 ):
@@ -502,15 +505,12 @@ def test_encounter_errors_are_reported(
     from sqlalchemy import text
 
     from clinic_app.domain.enums import Role
-    from clinic_app.services.dto import NewUser
 
     make_patient()
     window.refresh()
     assert window.encounters.open(9999) is None
     assert warnings == ["Could not open the encounter: No encounter with id 9999."]
-    nurse = services.clinic.create_user(
-        NewUser("nurse1", "Nina Park", "correct horse battery", Role.NURSE, "RN")
-    )
+    nurse = add_user(services, "nurse1", "Nina Park", Role.NURSE, "RN")
     services.actor.user_id = nurse.id
     with ui_engine.begin() as conn:
         conn.execute(text("UPDATE app_user SET is_provider = :no"), {"no": False})

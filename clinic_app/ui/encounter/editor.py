@@ -543,7 +543,7 @@ class EncounterEditor(QMainWindow):
             self.form.set_clinic_follow_up_weeks(profile.follow_up_weeks if profile else None)
 
     def _assess_draft(self) -> Assessment:
-        return self.services.encounters.assess_draft(
+        return self.services.checks.assess_draft(
             self.encounter_id, self.form.form_input(), self.chart.drafts()
         )
 

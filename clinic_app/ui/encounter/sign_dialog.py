@@ -3,7 +3,7 @@
 :class:`SignDialog` lists the blocks (signing is then impossible, and it says why), each
 warning that needs a typed reason with its reason field, and the other findings for
 information. Sign calls the function it was given (the editor's call to
-``services.encounters.sign``); a refusal keeps the dialog open with the service's message.
+``services.checks.sign``); a refusal keeps the dialog open with the service's message.
 :class:`SignatureBox` shows a signed encounter's overridden warnings and reasons, read-only.
 """
 
@@ -216,7 +216,7 @@ class EditorSigning:
         editor.stop_timers()
         encounters = editor.services.encounters
         try:
-            return encounters.sign(
+            return editor.services.checks.sign(
                 editor.encounter_id,
                 editor.version,
                 editor.form.form_input(),

@@ -10,10 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
 from clinic_app.domain.enums import Language, Role
-from clinic_app.services.dto import ClinicProfileData, NewUser
+from clinic_app.services.dto import ClinicProfileData
 from clinic_app.ui.admin import clinic_settings as clinic_settings_dialog
 from clinic_app.ui.admin.clinic_settings import NO_LOGO_TEXT, ClinicSettingsDialog
 from clinic_app.ui.main_window import MainWindow
+from tests.factories import PASSWORD, add_user
 from tests.ui.prompts import Prompts
 
 # Opening a dialog over the window makes the offscreen plugin say it cannot propagate
@@ -195,16 +196,8 @@ def test_admin_gets_the_action_and_saving_refreshes_title(qtbot, services):
 
 
 def test_non_admin_does_not_get_the_action(qtbot, services):
-    services.clinic.create_user(
-        NewUser(
-            username="nnurse",
-            display_name="Nora Nurse",
-            password="another long password",
-            role=Role.NURSE,
-            credentials="RN",
-        )
-    )
-    services.clinic.authenticate("nnurse", "another long password")
+    add_user(services, "nnurse", "Nora Nurse", Role.NURSE, "RN")
+    services.clinic.authenticate("nnurse", PASSWORD)
     window = MainWindow(services)
     qtbot.addWidget(window)
     assert not window.clinic_settings_action.isEnabled()

@@ -69,6 +69,7 @@ def test_setup_guesses_this_computers_zone_and_stores_the_one_chosen(
     assert profile.timezone == "America/Chicago"
 
 
+@pytest.mark.service_behaviour
 def test_clinic_settings_show_and_change_the_zone(qtbot, services: AppServices) -> None:
     dialog = ClinicSettingsDialog(services)
     qtbot.addWidget(dialog)
@@ -90,6 +91,7 @@ def test_clinic_settings_show_and_change_the_zone(qtbot, services: AppServices) 
     assert services.clinic.profile().timezone == ""  # type: ignore[union-attr]
 
 
+@pytest.mark.service_behaviour
 def test_the_editor_shows_the_visit_in_the_clinics_zone(
     qtbot, services: AppServices, admin, make_patient, ui_engine: Engine
 ) -> None:

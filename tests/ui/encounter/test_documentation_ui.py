@@ -258,6 +258,7 @@ def test_relief_is_asked_only_at_a_repeat_visit(qtbot, open_editor, services, ad
     assert editor.form.focus_field("prior_relief") is editor.form.relief
 
 
+@pytest.mark.service_behaviour
 def test_new_form_fields_round_trip_through_autosave(qtbot, open_editor, services, admin, visit):
     services.clinic.update_profile(
         services.clinic.profile().__class__(name="Clinic", follow_up_weeks=5)
@@ -312,7 +313,7 @@ def test_a_signed_visit_shows_the_new_fields_read_only(qtbot, open_editor, servi
     view = services.encounters.get(visit.encounter_id)
     sites = [SiteDraft(trapezius(), (DoseInput(visit.lido, Decimal("0.5"), visit.lot_id),))]
     form = complete_form(view.form, handout_note={"en": "Rest today."})
-    services.encounters.sign(view.id, view.version, form, sites, {})
+    services.checks.sign(view.id, view.version, form, sites, {})
     editor = open_editor(visit.encounter_id)
     assert editor.form.pain_after_reason.isReadOnly()
     assert editor.form.conservative_treatment.isReadOnly()
@@ -323,6 +324,7 @@ def test_a_signed_visit_shows_the_new_fields_read_only(qtbot, open_editor, servi
 # ---------------------------------------------------------------- clinic settings
 
 
+@pytest.mark.service_behaviour
 def test_the_clinic_settings_lower_and_restore_a_check(qtbot, services, prompts):
     prompts.answer("ask_rule_lowering_reason", "Consent kept on paper")
     dialog = ClinicSettingsDialog(services)

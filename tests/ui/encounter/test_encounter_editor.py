@@ -1059,7 +1059,7 @@ def test_checks_that_cannot_run_say_so(qtbot, monkeypatch, open_editor, services
     def broken(*_args):
         raise StorageError("database is locked")
 
-    monkeypatch.setattr(services.encounters, "assess_draft", broken)
+    monkeypatch.setattr(services.checks, "assess_draft", broken)
     editor = open_editor(chart.encounter_id)
     with qtbot.waitSignal(editor.live_checks.failed):
         editor.model.setData(editor.model.index(0, Column.VOLUME), "1", EDIT)

@@ -37,7 +37,10 @@ from clinic_app.ui.encounter.addenda import ADD_ADDENDUM_TEXT, SAVE_ADDENDUM_TEX
 from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.encounter.sites.text import Column
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+pytestmark = [
+    pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)"),
+    pytest.mark.service_behaviour,  # what the database's triggers refuse, on each backend
+]
 EDIT = Qt.ItemDataRole.EditRole
 
 #: Everything a completeness rule may ask for, so signing needs at most typed reasons.

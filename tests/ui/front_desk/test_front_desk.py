@@ -67,6 +67,7 @@ def test_models_pass_the_model_tester(
     assert log.index(0, 3).data() == "2"
 
 
+@pytest.mark.service_behaviour
 def test_lists_today_and_previews_in_the_patients_language(
     qtbot: QtBot, window: FrontDeskWindow, day: list[int]
 ) -> None:
@@ -131,6 +132,7 @@ def test_print_to_a_pdf_printer_logs_the_chosen_language(
     ]
 
 
+@pytest.mark.service_behaviour
 def test_print_all_unprinted_prints_each_once(
     qtbot: QtBot,
     window: FrontDeskWindow,

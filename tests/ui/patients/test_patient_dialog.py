@@ -40,6 +40,7 @@ def fill(d: PatientDialog, **overrides: str) -> None:
     d.notes.setPlainText("Prefers mornings.")
 
 
+@pytest.mark.service_behaviour
 def test_new_patient_is_saved_with_every_field(qtbot, new_dialog, services):
     fill(new_dialog, weight_measured_on="3/1/2024")
     with qtbot.waitSignal(new_dialog.patient_saved) as saved:
@@ -61,6 +62,7 @@ def test_new_patient_is_saved_with_every_field(qtbot, new_dialog, services):
     assert stored.allergies == "Penicillin (rash)"
 
 
+@pytest.mark.service_behaviour
 def test_duplicate_mrn_is_shown_on_the_mrn_field_and_keeps_input(qtbot, new_dialog, make_patient):
     make_patient(mrn="mrn-77")
     fill(new_dialog)
@@ -141,6 +143,7 @@ def test_storage_error_is_shown_and_nothing_is_lost(qtbot, new_dialog, services,
     assert new_dialog.snapshot() == before
 
 
+@pytest.mark.service_behaviour
 def test_edit_loads_the_patient_and_updates_it(qtbot, services, make_patient):
     original = make_patient(given_name="Lars", family_name="Åberg", weight_kg="80")
     dialog = PatientDialog(services, original)
