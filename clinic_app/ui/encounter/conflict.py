@@ -106,7 +106,7 @@ class ConflictBar(QObject):
             answer = messages.ask_unsaved_close(self._window)
             if answer == buttons.Cancel:
                 return False
-            if answer == buttons.Save and not session.save_now() and not session.in_conflict:
+            if answer == buttons.Save and not session.save_and_wait() and not session.in_conflict:
                 return False
         if session.dirty and session.in_conflict:
             answer = messages.ask_conflict_close(self._window, SAVE_AS_NEW_TEXT, DISCARD_MINE_TEXT)

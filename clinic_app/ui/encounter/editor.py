@@ -13,6 +13,7 @@ visit is not changed by accident; signed encounters are always read-only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -92,7 +93,7 @@ class EncounterEditor(QMainWindow):
         self._patient_name = patient.display_name
         self._form_dirty = False
         self.session = EncounterSession(services, encounter, self.snapshot, self)
-        self.live_checks = LiveChecks(self._assess_draft, self)
+        self.live_checks = LiveChecks(self._assess_job, self.session.jobs, self)
         past_draft = self.is_draft and self.session.performed_on < self.session.clinic_today()
         self.read_only = not self.is_draft or past_draft
         self.setObjectName("encounterEditor")
@@ -283,9 +284,11 @@ class EncounterEditor(QMainWindow):
         """Lots of a medication that can be used today (for the lot picker)."""
         return self.sites.lots_for(medication_id)
 
-    def _assess_draft(self) -> Assessment:
+    def _assess_job(self) -> Callable[[], Assessment]:
+        """Read what is shown now; the checks service is asked on the session's worker."""
         form, sites = self.snapshot()
-        return self.services.encounters.assess_draft(self.encounter_id, form, list(sites))
+        encounters, encounter_id = self.services.encounters, self.encounter_id
+        return lambda: encounters.assess_draft(encounter_id, form, list(sites))
 
     # ------------------------------------------------------------------ session slots
     def on_saved(self, encounter_id: int) -> None:
@@ -390,12 +393,13 @@ class EncounterEditor(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.stop_timers()
+        self.session.finish_pending()  # a save under way ends first: nothing is lost
         if not self.read_only and not self.conflict_bar.may_close():
             event.ignore()
             if self.session.dirty:  # still open with unsaved edits: keep autosaving
                 self.session.content_changed()
             return
-        self.live_checks.timer.stop()  # a closed window checks nothing (its data may be gone)
-        self.session.discard_if_untouched()
+        self.live_checks.stop()  # a closed window checks nothing (its data may be gone)
+        self.session.close()
         event.accept()
         self.encounter_closed.emit(self.encounter_id)

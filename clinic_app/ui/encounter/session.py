@@ -6,6 +6,12 @@ reload, save as a new draft, addendum). It reads the content to save through one
 ``snapshot()`` callable that the editor passes in, and says what happened by signals; the
 editor, the conflict bar and the sign dialog are views that talk to it, never to each other
 (STYLE.md #14).
+
+Every write runs on the session's :class:`JobQueue` (one worker thread, in order), so a slow
+database never freezes the window (STYLE.md #16). Autosave and Ctrl+S return at once; a save
+asked for while one is under way is coalesced into one more save after it, with the version
+the first one returned. Signing, reloading and saving as a new draft wait for the saves
+queued before them in a local event loop (the window keeps painting) and then return.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from clinic_app.domain.clock import clinic_day, to_clinic_time
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ClinicError, ConflictError, NotFoundError, ValidationError
 from clinic_app.services.dto import AddendumView, EncounterInput, EncounterView, SiteDraft
+from clinic_app.ui.common.jobs import JobQueue
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -53,11 +60,13 @@ class EncounterSession(QObject):
         switched(int, int): old id, new id: the content was saved as a new draft, which the
             session now stands for.
         signed(object): the signed :class:`EncounterView`.
-        save_state_changed(str): a short text for the status bar ("Unsaved changes…").
+        save_state_changed(str): a short text for the status bar ("Unsaved changes…",
+            "Saving…" once a save takes longer than a moment).
         status_reported(str): a passing message for the status bar.
 
     Attributes:
         view: the encounter as last loaded or saved.
+        jobs: the worker that runs this session's service calls, in order.
         autosave_timer: restarted by every change; saves when it fires.
         max_wait_timer: started by the first unsaved change; saves when it fires even if
             changes keep restarting ``autosave_timer``.
@@ -85,6 +94,11 @@ class EncounterSession(QObject):
         self.view = view
         self._conflict = ""
         self._dirty = False
+        self._edits = 0  # changes told so far: a save covers those before its snapshot
+        self._saving = False
+        self._save_again = False
+        self.jobs = JobQueue(f"encounter {view.id}", self)
+        self.jobs.progress_changed.connect(self._on_progress)
         self.autosave_timer = self._timer(AUTOSAVE_MS)
         self.max_wait_timer = self._timer(MAX_WAIT_MS)
 
@@ -175,6 +189,7 @@ class EncounterSession(QObject):
     def content_changed(self, dirty: bool = True) -> None:
         """The content changed (``dirty``: it now differs from what was saved): autosave."""
         self._dirty = dirty
+        self._edits += 1
         if self.in_conflict:  # saving into this encounter cannot succeed any more
             self.save_state_changed.emit(NOT_SAVED_CONFLICT_TEXT)
             return
@@ -195,7 +210,11 @@ class EncounterSession(QObject):
 
     # ------------------------------------------------------------------ writes
     def save_now(self) -> bool:
-        """Save the snapshot in one transaction; False (and a signal saying why) on failure."""
+        """Queue a save of the snapshot (one transaction); ``saved`` or ``save_failed`` follow.
+
+        False at once when it cannot succeed (a conflict); a save already under way makes
+        this one more save after it.
+        """
         self.stop_timers()
         if not self._dirty:
             self.status_reported.emit("Nothing to save: every change is saved.")
@@ -203,24 +222,72 @@ class EncounterSession(QObject):
         if self.in_conflict:  # a stale copy is refused every time: say what can be done
             self._say_conflict()
             return False
+        if self._saving:  # its result carries the version the next save needs
+            self._save_again = True
+            return True
         form, sites = self._snapshot()
-        try:
-            view = self._services.encounters.save_draft(
-                self.encounter_id, self.version, form, list(sites)
-            )
-        except (ConflictError, NotFoundError) as exc:
+        encounters, encounter_id, version = (
+            self._services.encounters,
+            self.encounter_id,
+            self.version,
+        )
+        edits = self._edits
+        self._saving = True
+        self.jobs.submit(
+            lambda: encounters.save_draft(encounter_id, version, form, list(sites)),
+            lambda view: self._on_save_done(view, edits),
+            self._on_save_error,
+            progress="Saving…",
+        )
+        return True
+
+    def save_and_wait(self) -> bool:
+        """Save now and wait for it (and any save under way); True when all is saved."""
+        self.jobs.wait_idle()
+        if self._dirty and not self.in_conflict and self.save_now():
+            self.jobs.wait_idle()
+        return not self._dirty
+
+    def finish_pending(self) -> None:
+        """Wait for every queued call (a save under way) before the window closes."""
+        self.jobs.wait_idle()
+
+    def close(self) -> None:
+        """The window closes: delete a draft opened by mistake, then stop the worker."""
+        self.stop_timers()
+        if not self.jobs.closed:
+            self.discard_if_untouched()
+            self.jobs.shutdown()
+
+    def _on_save_done(self, view: EncounterView, edits: int) -> None:
+        self._saving = False
+        if edits == self._edits:
+            self._saved(view)
+        else:  # changed while saving: those changes are still to save
+            self.view = view
+            self.save_state_changed.emit("Unsaved changes…")
+            self.saved.emit(view.id)
+        if self._save_again:
+            self._save_again = False
+            if self._dirty:
+                self.save_now()
+
+    def _on_save_error(self, exc: Exception) -> None:
+        self._saving = self._save_again = False
+        if isinstance(exc, (ConflictError, NotFoundError)):
             # NotFound: another workstation closed this draft while it was still empty,
             # which deletes it.
             self._conflict = REMOVED if isinstance(exc, NotFoundError) else CHANGED
             self._say_conflict()
-            self.save_failed.emit(str(exc))
-            return False
-        except ClinicError as exc:
+        elif isinstance(exc, ClinicError):
             self.save_state_changed.emit("Not saved")
-            self.save_failed.emit(str(exc))
-            return False
-        self._saved(view)
-        return True
+        else:
+            raise exc
+        self.save_failed.emit(str(exc))
+
+    def _on_progress(self, text: str) -> None:
+        if text:
+            self.save_state_changed.emit(text)
 
     def sign(self, reasons: Mapping[str, str]) -> EncounterView:
         """Save the snapshot and sign it (raises the service's refusals).
@@ -228,14 +295,22 @@ class EncounterSession(QObject):
         A refusal by the checks or for missing reasons comes after the save, which stands.
         """
         self.stop_timers()
+        self.jobs.wait_idle()  # the saves queued first (signing needs their version)
         form, sites = self._snapshot()
-        encounters = self._services.encounters
+        encounters, encounter_id, version = (
+            self._services.encounters,
+            self.encounter_id,
+            self.version,
+        )
         try:
-            view = encounters.sign(self.encounter_id, self.version, form, list(sites), reasons)
+            view: EncounterView = self.jobs.call(
+                lambda: encounters.sign(encounter_id, version, form, list(sites), reasons),
+                progress="Signing…",
+            )
         except ValidationError as exc:
             if exc.field in ("checks", "reasons"):
                 with contextlib.suppress(ClinicError):
-                    self._saved(encounters.get(self.encounter_id))
+                    self._saved(self.stored())
             raise
         self._saved(view)
         self.signed.emit(view)
@@ -243,7 +318,7 @@ class EncounterSession(QObject):
 
     def reload_theirs(self) -> EncounterView:
         """Drop this copy and take the encounter as stored now (raises ClinicError)."""
-        view = self._services.encounters.get(self.encounter_id)
+        view = self.stored()
         self._conflict = ""
         self.view = view
         self.mark_clean()
@@ -259,15 +334,23 @@ class EncounterSession(QObject):
         Raises:
             ClinicError: the new draft could not be created or saved (none is left behind).
         """
-        encounters = self._services.encounters
-        new = encounters.create(self.patient_id, self.provider_id)
+        encounters, patient_id, provider_id = (
+            self._services.encounters,
+            self.patient_id,
+            self.provider_id,
+        )
         form, sites = self._snapshot()
-        try:
-            view = encounters.save_draft(new.id, new.version, form, list(sites))
-        except ClinicError:
-            with contextlib.suppress(ClinicError):  # leave no empty draft behind
-                encounters.discard_if_empty(new.id)
-            raise
+
+        def save_as_new() -> EncounterView:
+            new = encounters.create(patient_id, provider_id)
+            try:
+                return encounters.save_draft(new.id, new.version, form, list(sites))
+            except ClinicError:
+                with contextlib.suppress(ClinicError):  # leave no empty draft behind
+                    encounters.discard_if_empty(new.id)
+                raise
+
+        view: EncounterView = self.jobs.call(save_as_new, progress="Saving…")
         old_id = self.encounter_id
         self._conflict = ""
         self.view = view
@@ -277,18 +360,25 @@ class EncounterSession(QObject):
 
     def add_addendum(self, text: str) -> AddendumView:
         """Sign and store an addendum to this signed encounter (raises ClinicError)."""
-        return self._services.encounters.add_addendum(self.encounter_id, text)
+        encounters, encounter_id = self._services.encounters, self.encounter_id
+        added: AddendumView = self.jobs.call(
+            lambda: encounters.add_addendum(encounter_id, text), progress="Signing…"
+        )
+        return added
 
     def stored(self) -> EncounterView:
         """The encounter as stored now (raises ClinicError)."""
-        return self._services.encounters.get(self.encounter_id)
+        encounters, encounter_id = self._services.encounters, self.encounter_id
+        view: EncounterView = self.jobs.call(lambda: encounters.get(encounter_id))
+        return view
 
     def discard_if_untouched(self) -> None:
         """Delete a draft opened by mistake (the service keeps it if it holds anything)."""
         if not self.is_draft or self.in_conflict:  # theirs is not ours to delete
             return
+        encounters, encounter_id = self._services.encounters, self.encounter_id
         with contextlib.suppress(ClinicError):  # closing must not fail over housekeeping
-            self._services.encounters.discard_if_empty(self.encounter_id)
+            self.jobs.call(lambda: encounters.discard_if_empty(encounter_id))
 
     # ------------------------------------------------------------------ helpers
     def _say_conflict(self, problem: str = "") -> None:

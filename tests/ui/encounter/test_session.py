@@ -6,6 +6,7 @@ these tests hand it, and every outcome is asserted on its signals.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -48,11 +49,12 @@ def content() -> Content:
 
 
 @pytest.fixture
-def session(qtbot, services: AppServices, admin, patient, content) -> EncounterSession:
+def session(qtbot, services: AppServices, admin, patient, content) -> Iterator[EncounterSession]:
     created = services.encounters.create(patient.id, admin.id)
     session = EncounterSession(services, services.encounters.get(created.id), content.snapshot)
     session.autosave_timer.setInterval(10)
-    return session
+    yield session
+    session.jobs.shutdown()
 
 
 def test_a_change_is_autosaved_from_the_snapshot(qtbot, services, session, content):
@@ -93,7 +95,7 @@ def test_a_save_refused_as_stale_enters_the_conflict_and_stays_there(
         qtbot.waitSignal(session.conflicted) as conflicted,
         qtbot.waitSignal(session.save_failed) as failed,
     ):
-        assert not session.save_now()
+        assert session.save_now()  # queued: the refusal comes back by signal
     assert conflicted.args == [""]
     assert "changed on another workstation" in failed.args[0]
     assert session.conflict_state == CHANGED
@@ -134,7 +136,7 @@ def test_a_draft_removed_elsewhere_is_a_removed_conflict(qtbot, services, sessio
     services.encounters.discard_if_empty(session.encounter_id)  # closed untouched elsewhere
     session.content_changed()
     with qtbot.waitSignal(session.save_failed):
-        assert not session.save_now()
+        session.save_now()
     assert session.conflict_state == REMOVED
 
 
@@ -198,5 +200,6 @@ def test_an_untouched_draft_is_discarded_a_kept_one_is_not(qtbot, services, sess
     other.content_changed()
     with qtbot.waitSignal(other.saved):
         other.save_now()
-    other.discard_if_untouched()
+    other.close()
     assert [v.id for v in services.encounters.history(other.patient_id)] == [kept.id]
+    assert other.jobs.closed
