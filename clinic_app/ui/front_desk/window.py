@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +36,7 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.jobs import JobQueue
 from clinic_app.ui.common.print_support import PrintError, load_pdf
+from clinic_app.ui.front_desk.filters import DayFilters
 from clinic_app.ui.front_desk.models import (
     EncounterIdRole,
     PrintLogModel,
@@ -47,13 +47,6 @@ from clinic_app.ui.front_desk.printing import RENDERING_TEXT, HandoutPrinting, S
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
-
-STATUS_CHOICES = (
-    ("All procedures", None),
-    ("Signed", "signed"),
-    ("Handout printed", "printed"),
-    ("Not printed", "not_printed"),
-)
 
 
 class FrontDeskWindow(QMainWindow):
@@ -96,43 +89,15 @@ class FrontDeskWindow(QMainWindow):
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         today = clinic_day(clock.now(), self._zone)  # the clinic's today
-        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setAccessibleName("Day")
-        self.provider_combo = QComboBox()
-        self.provider_combo.setAccessibleName("Provider")
-        self.provider_combo.addItem("All providers", None)
+        self.filters = filters = DayFilters(today, self)
+        self.date_edit, self.status_combo = filters.date_edit, filters.status_combo
+        self.provider_combo, self.print_all_button = filters.provider_combo, filters.print_all
         try:
-            for user in self._services.clinic.users(providers_only=True):
-                self.provider_combo.addItem(user.label, user.id)
+            filters.set_providers(self._services.clinic.users(providers_only=True))
         except ClinicError as exc:
             self._warn("Providers not loaded", str(exc))
-        self.status_combo = QComboBox()
-        self.status_combo.setAccessibleName("Status")
-        for label, value in STATUS_CHOICES:
-            self.status_combo.addItem(label, value)
-        self.print_all_button = QPushButton("Print all &unprinted…")
-        self.print_all_button.setToolTip(
-            "Print the handout of every procedure of this day not printed yet"
-        )
-        self.date_edit.dateChanged.connect(self.refresh)
-        self.provider_combo.currentIndexChanged.connect(self.refresh)
-        self.status_combo.currentIndexChanged.connect(self.refresh)
-        self.print_all_button.clicked.connect(self.print_all_unprinted)
-        filters = QHBoxLayout()
-        filter_widgets: tuple[tuple[str, QWidget], ...] = (
-            ("&Day:", self.date_edit),
-            ("P&rovider:", self.provider_combo),
-            ("&Status:", self.status_combo),
-        )
-        for caption, field in filter_widgets:
-            buddy = QLabel(caption)
-            buddy.setBuddy(field)
-            filters.addWidget(buddy)
-            filters.addWidget(field)
-        filters.addStretch(1)
-        filters.addWidget(self.print_all_button)
+        filters.changed.connect(self.refresh)
+        filters.print_all.clicked.connect(self.print_all_unprinted)
 
         self.model = ProcedureTableModel(self)
         self.model.zone = self._zone
@@ -207,7 +172,7 @@ class FrontDeskWindow(QMainWindow):
         splitter.setSizes([700, 580])
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addLayout(filters)
+        layout.addWidget(filters)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self._update_buttons()
@@ -215,8 +180,7 @@ class FrontDeskWindow(QMainWindow):
     # ------------------------------------------------------------------ queries
     @property
     def day(self) -> date:
-        qdate = self.date_edit.date()
-        return date(qdate.year(), qdate.month(), qdate.day())
+        return self.filters.day()
 
     @property
     def encounter_id(self) -> int | None:
