@@ -337,7 +337,7 @@ def test_new_encounter_opens_an_editor_and_lists_the_draft(
     assert services.encounters.get(editor.encounter_id).provider_id == admin.id
     assert window.panel.history_model.rowCount() == 1
     # An edit autosaves and the history follows.
-    editor.autosave_timer.setInterval(10)
+    editor.session.autosave_timer.setInterval(10)
     with qtbot.waitSignal(window.history_refreshed):
         editor.form.indication.setPlainText("Neck pain")
     with qtbot.waitSignal(editor.encounter_closed):
@@ -448,7 +448,7 @@ def test_an_editor_saved_as_a_new_draft_is_tracked_under_its_new_id(
     window.refresh()
     editor = window.encounters.open(encounter.id)
     assert editor is not None
-    editor.autosave_timer.setInterval(10)
+    editor.session.autosave_timer.setInterval(10)
     stored = services.encounters.get(encounter.id)
     services.encounters.save_draft(stored.id, stored.version, stored.form, [])
     with qtbot.waitSignal(editor.save_failed):
@@ -487,7 +487,7 @@ def test_closing_the_window_closes_the_editors_first(
     window.show()
     window.panel.history_view.activated.emit(window.panel.history_model.index(0, 0))
     (editor,) = window.encounters.editors()
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     editor.form.pain_before.setValue(5)
     assert editor.is_dirty()
     prompts.answer(

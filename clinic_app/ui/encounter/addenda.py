@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from clinic_app.domain.errors import ClinicError
-from clinic_app.services.dto import AddendumView
+from clinic_app.services.dto import AddendumView, EncounterView
+from clinic_app.ui.encounter.session import EncounterSession
 
 ADD_ADDENDUM_TEXT = "Add addendum…"
 SAVE_ADDENDUM_TEXT = "Sign and add"
@@ -153,3 +155,62 @@ class AddendaPanel(QGroupBox):
 
     def text(self) -> str:
         return "\n".join(f"{h.text()}\n{b.text()}" for h, b in self.entries)
+
+
+class Addenda(QObject):
+    """A signed encounter's addenda in the editor: the list under the note, the dialog.
+
+    Signals:
+        added(int): an addendum was added to the encounter with this id (and is shown).
+        problem(str): the dialog could not open, or the list could not be refreshed.
+        status_reported(str): a passing message for the status bar.
+
+    Attributes:
+        panel: the addenda shown. scroll: the panel's scroll area, hidden when none.
+        dialog: the addendum dialog while it is open (or last opened).
+    """
+
+    added = Signal(int)
+    problem = Signal(str)
+    status_reported = Signal(str)
+
+    def __init__(self, session: EncounterSession, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._window = parent
+        self.panel = AddendaPanel()
+        self.scroll = QScrollArea()
+        self.scroll.setAccessibleName("Addenda")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.panel)
+        self.scroll.hide()  # shown once the encounter has an addendum
+        self.dialog: AddendumDialog | None = None
+
+    def show(self, encounter: EncounterView) -> None:
+        """Show the encounter's addenda under the signed content (hidden when none)."""
+        self.panel.set_addenda(encounter.addenda)
+        self.scroll.setVisible(bool(encounter.addenda))
+
+    def open_dialog(self) -> AddendumDialog | None:
+        """Open the addendum dialog of a signed encounter (not modal-blocking)."""
+        if self._session.is_draft:
+            return None
+        try:
+            author = self._session.user_name()
+        except ClinicError as exc:
+            self.problem.emit(f"Cannot add an addendum: {exc}")
+            return None
+        self.dialog = AddendumDialog(self._session.add_addendum, author, self._window)
+        self.dialog.accepted.connect(self.on_added)
+        self.dialog.open()
+        return self.dialog
+
+    def on_added(self) -> None:
+        try:
+            view = self._session.stored()
+        except ClinicError as exc:
+            self.problem.emit(f"The addendum was added; {exc}")
+            return
+        self.show(view)
+        self.status_reported.emit("Addendum added and signed.")
+        self.added.emit(view.id)

@@ -1,8 +1,8 @@
 """The live checks: findings as the encounter is charted, the codes, and the debounce.
 
 :class:`LiveChecks` asks the checks service a moment after the last change (no Save
-needed) and emits the :class:`Assessment`; :class:`ChecksPanel` lists its findings and
-:class:`CodesBox` its codes. The panel and the box only get plain engine values.
+needed), off the GUI thread, and emits the :class:`Assessment`; :class:`ChecksPanel` lists
+its findings and :class:`CodesBox` its codes. The panel and the box only get plain engine values.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from clinic_app.domain.rules import Assessment, CodingSummary, Finding, Severity
+from clinic_app.ui.common.jobs import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -295,39 +296,84 @@ class CodesBox(QGroupBox):
 class LiveChecks(QObject):
     """Runs the checks a moment after the last change, on whatever the editor shows.
 
+    ``prepare`` reads what the editor shows (on the GUI thread) and returns the job that
+    asks the checks service; the job runs on ``jobs``, off the GUI thread. Only the answer
+    to the newest request is shown: an older one still arriving is dropped.
+
     Signals:
         assessed(Assessment): the checks ran.
         failed(str): they could not run (the message says why).
 
     Attributes:
         timer: restarted by every change; the checks run when it fires.
+        last: the newest assessment shown (None before the first, or after a failure).
     """
 
     assessed = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, assess: Callable[[], Assessment], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        prepare: Callable[[], Callable[[], Assessment]],
+        jobs: JobQueue,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._assess = assess
+        self._prepare = prepare
+        self._jobs = jobs
+        self._request = 0
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(CHECKS_DEBOUNCE_MS)
-        self.timer.timeout.connect(self.run_now)
+        self.timer.timeout.connect(self.run_later)
         self.last: Assessment | None = None
 
     def schedule(self, *_args: object) -> None:
         self.timer.start()
 
-    def run_now(self) -> Assessment | None:
-        """Run the checks now; None (and ``failed``) when they could not run."""
+    def stop(self) -> None:
+        """Check nothing more (the window closes); answers still coming are dropped."""
         self.timer.stop()
+        self._request += 1
+
+    def run_later(self) -> None:
+        """Ask for the checks on the worker; the answer comes back as ``assessed``."""
+        self.timer.stop()
+        if self._jobs.closed:
+            return
+        self._request += 1
+        request = self._request
         try:
-            result = self._assess()
+            job = self._prepare()
         except Exception as exc:  # advisory read: any failure is shown, never a crash
-            log.exception("The checks could not run")
-            self.last = None
-            self.failed.emit(str(exc) or type(exc).__name__)
+            self._fail(request, exc)
+            return
+        self._jobs.submit(
+            job, lambda result: self._show(request, result), lambda exc: self._fail(request, exc)
+        )
+
+    def run_now(self) -> Assessment | None:
+        """Run the checks now and wait for them; None (and ``failed``) when they could not."""
+        self.timer.stop()
+        self._request += 1
+        request = self._request
+        try:
+            result: Assessment = self._jobs.call(self._prepare())
+        except Exception as exc:  # advisory read: any failure is shown, never a crash
+            self._fail(request, exc)
             return None
+        self._show(request, result)
+        return result
+
+    def _show(self, request: int, result: Assessment) -> None:
+        if request != self._request:
+            return  # an answer to an older request: a newer one is on its way
         self.last = result
         self.assessed.emit(result)
-        return result
+
+    def _fail(self, request: int, exc: Exception) -> None:
+        if request != self._request:
+            return
+        log.error("The checks could not run", exc_info=exc)
+        self.last = None
+        self.failed.emit(str(exc) or type(exc).__name__)

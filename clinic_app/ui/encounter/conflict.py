@@ -1,17 +1,16 @@
 """What the encounter editor offers when another workstation saved the same draft first.
 
 Once a save is refused as stale (or the draft was deleted elsewhere), this window's copy can
-never be saved into that encounter again. :class:`ConflictHandler` then keeps the state,
-shows the message bar with the two ways out (reload their version, or save these edits as a
-second draft), and asks the right question when the window is closed.
+never be saved into that encounter again. The :class:`EncounterSession` keeps that state;
+:class:`ConflictBar` shows it on the message bar with the two ways out (reload their
+version, or save these edits as a second draft), and asks the right question when the
+window is closed.
 """
 
 from __future__ import annotations
 
-import contextlib
-from typing import TYPE_CHECKING
-
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from clinic_app.domain.errors import ClinicError
 from clinic_app.ui.common import messages
@@ -20,38 +19,31 @@ from clinic_app.ui.encounter.parts import (
     DISCARD_MINE_TEXT,
     RELOAD_THEIRS_TEXT,
     SAVE_AS_NEW_TEXT,
+    MessageBar,
 )
-
-if TYPE_CHECKING:
-    from clinic_app.ui.encounter.editor import EncounterEditor
-
-#: ``ConflictHandler.state`` values.
-CHANGED = "changed"
-REMOVED = "removed"
+from clinic_app.ui.encounter.session import REMOVED, EncounterSession
 
 
-class ConflictHandler:
-    """The save-conflict state of one editor and the ways out of it.
+class ConflictBar(QObject):
+    """The message bar's part in a save conflict, and the questions it asks.
 
-    Attributes:
-        state: "" normally; "changed" or "removed" once another workstation's change makes
-            the editor's copy unsavable into its encounter.
+    Args:
+        session: the encounter session whose conflicts are shown.
+        message_bar: where the conflict and its ways out are shown.
+        window: the parent of the questions asked.
     """
 
-    def __init__(self, editor: EncounterEditor) -> None:
-        self._editor = editor
-        self.state = ""
-
-    def __bool__(self) -> bool:
-        return bool(self.state)
+    def __init__(self, session: EncounterSession, message_bar: MessageBar, window: QWidget):
+        super().__init__(window)
+        self._session = session
+        self._bar = message_bar
+        self._window = window
+        session.conflicted.connect(self.show)
 
     def show(self, problem: str = "") -> None:
         """Say on the message bar that the edits are only in this window, and what to do."""
-        editor = self._editor
-        editor.stop_timers()
-        editor.save_label.setText("Not saved — changed elsewhere")
         # Not the service's wording: it suggests reopening, and the bar offers better.
-        if self.state == REMOVED:
+        if self._session.conflict_state == REMOVED:
             lines = [
                 "Not saved: this draft was removed on another workstation (it was closed "
                 "there while still empty). Your edits are only in this window.",
@@ -70,59 +62,36 @@ class ConflictHandler:
                 (RELOAD_THEIRS_TEXT, self.reload_theirs),
                 (SAVE_AS_NEW_TEXT, self.save_as_new_draft),
             ]
-        editor.message_bar.show_message(
+        self._bar.show_message(
             "\n".join([problem, *lines] if problem else lines), "error", actions, closable=False
         )
 
     def reload_theirs(self) -> bool:
-        """Drop the editor's edits (after asking) and show the encounter as stored now."""
-        editor = self._editor
-        if not messages.confirm_reload_theirs(editor):
+        """Drop this window's edits (after asking) and show the encounter as stored now."""
+        if not messages.confirm_reload_theirs(self._window):
             return False
         try:
-            encounter = editor.services.encounters.get(editor.encounter_id)
+            self._session.reload_theirs()
         except ClinicError as exc:
-            self.show(f"Could not reload: {exc}")
+            self._session.report_conflict(f"Could not reload: {exc}")
             return False
-        self.state = ""
-        editor.message_bar.hide()
-        editor.show_stored(encounter)
-        editor.on_status_message("Reloaded the version saved on the other workstation.")
+        self._bar.hide()
         return True
 
     def save_as_new_draft(self) -> bool:
-        """Save the editor's edits as a new draft (same patient and provider) and chart it.
-
-        The other workstation's draft is left as they saved it, so both drafts exist.
-        """
-        editor = self._editor
-        encounters = editor.services.encounters
+        """Save this window's edits as a new draft and chart it (both drafts then exist)."""
         try:
-            new = encounters.create(editor.patient_id, editor.provider_id)
+            view = self._session.save_as_new_draft()
         except ClinicError as exc:
-            self.show(f"Could not start a new draft: {exc}")
+            self._session.report_conflict(f"Could not save a new draft: {exc}")
             return False
-        try:
-            view = encounters.save_draft(
-                new.id, new.version, editor.form.form_input(), editor.chart.drafts()
-            )
-        except ClinicError as exc:
-            with contextlib.suppress(ClinicError):  # leave no empty draft behind
-                encounters.discard_if_empty(new.id)
-            self.show(f"Could not save a new draft: {exc}")
-            return False
-        old_id = editor.encounter_id
-        self.state = ""
-        editor.switch_to(view)
         when = local_timestamp(view.performed_at, view.clinic_timezone)
-        editor.message_bar.show_message(
+        self._bar.show_message(
             f"Your edits were saved as a new draft ({when}), "
             "which this window now shows. Both drafts now exist in the patient's history: "
             "yours and the one saved on the other workstation. Sign the right one.",
             "info",
         )
-        editor.encounter_switched.emit(old_id, view.id)
-        editor.encounter_saved.emit(view.id)
         return True
 
     def may_close(self) -> bool:
@@ -131,16 +100,16 @@ class ConflictHandler:
         Edits that can still be saved get "Save / Discard / Cancel"; edits that cannot (a
         conflict, found now or earlier) get "Save mine as a new draft / Discard / Cancel".
         """
-        editor = self._editor
+        session = self._session
         buttons = QMessageBox.StandardButton
-        if editor.is_dirty() and not self:
-            answer = messages.ask_unsaved_close(editor)
+        if session.dirty and not session.in_conflict:
+            answer = messages.ask_unsaved_close(self._window)
             if answer == buttons.Cancel:
                 return False
-            if answer == buttons.Save and not editor.save_now() and not self:
+            if answer == buttons.Save and not session.save_and_wait() and not session.in_conflict:
                 return False
-        if editor.is_dirty() and self:
-            answer = messages.ask_conflict_close(editor, SAVE_AS_NEW_TEXT, DISCARD_MINE_TEXT)
+        if session.dirty and session.in_conflict:
+            answer = messages.ask_conflict_close(self._window, SAVE_AS_NEW_TEXT, DISCARD_MINE_TEXT)
             if answer == buttons.Cancel:
                 return False
             if answer == buttons.Save:

@@ -1,13 +1,11 @@
 """The encounter editor: body map, site table and form over one shared undo stack.
 
 One window per encounter. The chart lives in a :class:`ChartModel`; the map and the table
-mirror it and edit it only through undo commands (STYLE.md #3, #4). Everything is saved as a
-whole by ``EncounterService.save_draft`` a moment after the last change (autosave) or on
-Ctrl+S; a failed save keeps every edit in the window and says why, without a modal loop.
-
-When another workstation saved the same draft first, this window's copy can never be saved
-into it again: the message bar then offers the two ways out (reload their version, or save
-these edits as a second draft), and so does closing the window.
+mirror it and edit it only through undo commands (STYLE.md #3, #4). The window is a view
+over an :class:`EncounterSession`, which owns the encounter's identity, autosave, conflicts
+and every write (STYLE.md #14): the editor tells it about edits, hands it a ``snapshot()``
+of what it shows, and follows its signals. A failed save keeps every edit in the window and
+says why, without a modal loop; a save conflict is shown by the :class:`ConflictBar`.
 
 A draft from a previous day opens read-only with an "Edit draft" button, so an unfinished
 visit is not changed by accident; signed encounters are always read-only.
@@ -15,68 +13,42 @@ visit is not changed by accident; signed encounters are always read-only.
 
 from __future__ import annotations
 
-import contextlib
-from datetime import date
-from html import escape as html_escape
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
-from clinic_app.domain import clock
-from clinic_app.domain.clock import clinic_day, to_clinic_time
-from clinic_app.domain.enums import EncounterStatus
-from clinic_app.domain.errors import ClinicError, ConflictError, NotFoundError
-from clinic_app.domain.favourites import default_favourites
 from clinic_app.domain.rules import Assessment
-from clinic_app.services.dto import (
-    DoseInput,
-    EncounterView,
-    LotView,
-    RepeatedVisit,
-)
-from clinic_app.ui.chart.commands import ChartUndoStack, RemoveSiteCommand
-from clinic_app.ui.chart.model import ChartModel
-from clinic_app.ui.common.chrome import add_status_fields, build_menus, build_toolbar, make_action
+from clinic_app.services.dto import EncounterView, LotView, RepeatedVisit
+from clinic_app.ui.common.chrome import add_status_fields
 from clinic_app.ui.common.labels import local_timestamp
-from clinic_app.ui.encounter.addenda import ADD_ADDENDUM_TEXT, AddendaPanel, AddendumDialog
-from clinic_app.ui.encounter.checks_panel import LiveChecks, safety_site_numbers
-from clinic_app.ui.encounter.conflict import CHANGED, REMOVED, ConflictHandler
-from clinic_app.ui.encounter.favourites import MedicationChoices, NewSiteControls
+from clinic_app.ui.encounter.addenda import ADD_ADDENDUM_TEXT, Addenda, AddendumDialog
+from clinic_app.ui.encounter.checks_panel import LiveChecks
+from clinic_app.ui.encounter.conflict import ConflictBar
+from clinic_app.ui.encounter.editor_chrome import EditorActions, EditorHandlers, build_panes
 from clinic_app.ui.encounter.form import EncounterForm
 from clinic_app.ui.encounter.parts import (
     PARTS_STYLE,
     EncounterHeader,
     MessageBar,
     freeze_inputs,
-    make_body_map,
+    show_past_draft_banner,
+    show_repeat_banner,
+    show_signed_banner,
 )
-from clinic_app.ui.encounter.sign_dialog import EditorSigning, signed_line
-from clinic_app.ui.encounter.sites.edits import drafts_of, stand_in_medications
-from clinic_app.ui.encounter.sites.table_model import SiteTableModel, keys_for_numbers
-from clinic_app.ui.encounter.sites.table_view import SiteTableView
-from clinic_app.ui.encounter.sites.text import Column, limit_total, limits_html
+from clinic_app.ui.encounter.session import EncounterSession, Snapshot
+from clinic_app.ui.encounter.sign_dialog import SignDialog, signed_line
+from clinic_app.ui.encounter.sites_pane import SitesPane
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
 
-#: Pause after the last change before saving: long enough to batch a burst of edits.
-AUTOSAVE_MS = 1500
-#: Longest wait for a save while changes keep coming (continuous typing restarts the pause).
-MAX_WAIT_MS = 10_000
 RETRY_TEXT = (
     "Your edits are kept in this window; saving is tried again at your next change "
     "(Ctrl+S saves now)."
 )
-EDIT_DRAFT_TEXT = "Edit draft"
 
 
 class EncounterEditor(QMainWindow):
@@ -90,15 +62,14 @@ class EncounterEditor(QMainWindow):
         save_failed(str): a save was refused; the message is shown in the window.
 
     Attributes:
-        encounter_id, patient_id: what is being charted.
+        session: the encounter session (id, version, autosave, conflicts, writes).
         read_only: nothing can be changed now (signed, or a past draft not unlocked).
         stack: the undo stack shared by the map and the table.
         chart: the sites. model / table: the site table. body_map: the map. form: the form.
-        autosave_timer: restarted by every change; saves when it fires.
-        max_wait_timer: started by the first unsaved change; saves when it fires even if
-            changes keep restarting ``autosave_timer``.
+        editor_actions: the window's actions (also as ``undo_action``, ``save_action``…).
         message_bar: save failures, conflicts and refused entries.
         banner: read-only (with "Edit draft" for a past draft) / repeated visit.
+        sign_dialog: the sign dialog while it is open (or last opened).
     """
 
     encounter_saved = Signal(int)
@@ -119,52 +90,36 @@ class EncounterEditor(QMainWindow):
         encounter = services.encounters.get(encounter_id)
         patient = services.patients.get(encounter.patient_id)
         medications = services.clinic.medications()
-        self.encounter_id = encounter_id
-        self.patient_id = encounter.patient_id
         self._patient_name = patient.display_name
         self._form_dirty = False
-        self.conflict = ConflictHandler(self)
-        self.signing = EditorSigning(self)
-        self.live_checks = LiveChecks(self._assess_draft, self)
-        self._take(encounter)
-        past_draft = self.is_draft and self._performed_on < self.clinic_today()
+        self.session = EncounterSession(services, encounter, self.snapshot, self)
+        self.live_checks = LiveChecks(self._assess_job, self.session.jobs, self)
+        past_draft = self.is_draft and self.session.performed_on < self.session.clinic_today()
         self.read_only = not self.is_draft or past_draft
         self.setObjectName("encounterEditor")
         self.setAccessibleName("Encounter editor")
         self.setStyleSheet(PARTS_STYLE)
         self.resize(1440, 900)
 
-        self.stack = ChartUndoStack(self)
-        self.chart = ChartModel(self)
-        self.choices = MedicationChoices(default_favourites(), medications)
-        self.model = SiteTableModel(
-            self.chart, self.stack, medications, self, injection_defaults=self._new_site_doses
-        )
-        self.model.set_medications(stand_in_medications(encounter, {m.id for m in medications}))
-        self.table = SiteTableView(self.model, self.choices, self.lots_for)
-        self.body_map = make_body_map(self.chart, self.stack)
+        self.sites = sites = SitesPane(services, self.session, medications, self)
+        self.stack, self.chart, self.model = sites.stack, sites.chart, sites.model
+        self.table, self.body_map, self.new_sites = sites.table, sites.body_map, sites.new_sites
+        self.totals_label = sites.totals_label
         self.form = EncounterForm()
-        self._prepare_form(encounter)
-        self.addenda_panel = AddendaPanel()
-        self.addendum_dialog: AddendumDialog | None = None
+        repeat_visit, follow_up_weeks = self.session.form_hints()
+        self.form.set_repeat_visit(repeat_visit)
+        self.form.set_clinic_follow_up_weeks(follow_up_weeks)
+        self.addenda = Addenda(self.session, self)
+        self.addenda_panel, self.addenda_scroll = self.addenda.panel, self.addenda.scroll
+        self.sign_dialog: SignDialog | None = None
         self.header = EncounterHeader(patient, encounter)
         self.banner = MessageBar("Encounter notice")
         self.message_bar = MessageBar("Save problem")
-        self.totals_label = QLabel()
-        self.totals_label.setAccessibleName("Totals")
-        self.totals_label.setWordWrap(True)
-        self.totals_label.setTextFormat(Qt.TextFormat.RichText)
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setSingleShot(True)
-        self.autosave_timer.setInterval(AUTOSAVE_MS)
-        self.autosave_timer.timeout.connect(self.save_now)
-        self.max_wait_timer = QTimer(self)
-        self.max_wait_timer.setSingleShot(True)
-        self.max_wait_timer.setInterval(MAX_WAIT_MS)
-        self.max_wait_timer.timeout.connect(self.save_now)
+        self.conflict_bar = ConflictBar(self.session, self.message_bar, self)
 
         self._build_actions()
         self._build_layout()
+        self._take(encounter)
         self._load(encounter)
         self._connect()
         if not self.is_draft:
@@ -172,7 +127,8 @@ class EncounterEditor(QMainWindow):
         elif past_draft:
             self._lock_past_draft()
         if repeated is not None:
-            self._show_repeat(repeated)
+            show_repeat_banner(self.banner, repeated, encounter.clinic_timezone)
+            self.sites.highlight(repeated.changed_sites)
         self.live_checks.schedule()
 
     @classmethod
@@ -193,103 +149,24 @@ class EncounterEditor(QMainWindow):
 
     # ------------------------------------------------------------------ building
     def _build_actions(self) -> None:
-        self.undo_action = self.stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action, tip in (
-            (self.undo_action, "Undo the last chart edit"),
-            (self.redo_action, "Redo"),
-        ):
-            action.setStatusTip(tip)
-            self.addAction(action)
-        self.remove_site_action = make_action(
-            self,
-            "Remove site",
-            self.on_remove_site,
-            QKeySequence.StandardKey.Delete,
-            "Remove the selected site",
-        )
-        # Delete belongs to the table here; the body map has its own (no ambiguous shortcut).
-        self.remove_site_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.removeAction(self.remove_site_action)
-        self.table.addAction(self.remove_site_action)
-        self.apply_all_action = make_action(
-            self,
-            "Apply to all sites",
-            self.on_apply_to_all,
-            "Ctrl+Shift+A",
-            "Copy the current cell's value to every site (one undo step)",
-        )
-        self.save_action = make_action(
-            self,
-            "&Save now",
-            self.save_now,
-            QKeySequence.StandardKey.Save,
-            "Save the encounter now",
-        )
-        self.sign_action = make_action(
-            self, "S&ign…", self.on_sign, "Ctrl+Alt+S", "Check and sign this encounter"
-        )
-        self.close_action = make_action(
-            self, "&Close", self.close, "Ctrl+W", "Close this encounter"
-        )
-        self.addendum_action = make_action(
-            self,
-            "Add &addendum…",
+        handlers = EditorHandlers(
+            self.on_remove_site, self.on_apply_to_all, self.save_now, self.on_sign,
             self.on_add_addendum,
-            "Ctrl+Alt+A",
-            "Add a signed correction to this signed encounter (the signed note stays as it was)",
+        )  # fmt: skip
+        self.editor_actions = actions = EditorActions(
+            self, self.stack, self.table, self.new_sites, handlers
         )
-        self.addendum_action.setEnabled(False)  # only a signed encounter takes one
-        self.new_sites = NewSiteControls(self.choices, self)
-        new = self.new_sites
-        # fmt: off
-        build_menus(self, [
-            ("&Encounter", [self.save_action, self.sign_action, self.addendum_action, None,
-                            self.close_action]),
-            ("&Edit", [self.undo_action, self.redo_action, None, self.remove_site_action,
-                       self.apply_all_action]),
-            ("&New sites", [new.injection_action, new.dry_needling_action, new.toggle_action]),
-        ])
-        build_toolbar(self, "Encounter actions", [
-            self.undo_action, self.redo_action, self.remove_site_action, self.apply_all_action,
-            self.save_action, self.sign_action, self.addendum_action,
-        ])
-        # fmt: on
-        self.new_sites_toolbar = build_toolbar(
-            self, "New sites", [new.injection_action, new.dry_needling_action]
-        )
-        self.new_sites.add_to(self.new_sites_toolbar)
+        self.undo_action, self.redo_action = actions.undo_action, actions.redo_action
+        self.remove_site_action = actions.remove_site_action
+        self.apply_all_action = actions.apply_all_action
+        self.save_action, self.sign_action = actions.save_action, actions.sign_action
+        self.addendum_action, self.close_action = actions.addendum_action, actions.close_action
 
     def _build_layout(self) -> None:
-        self.form_scroll = form_scroll = QScrollArea()
-        form_scroll.setAccessibleName("Encounter form")
-        form_scroll.setWidgetResizable(True)
-        form_scroll.setWidget(self.form)
-        table_panel = QWidget()
-        table_layout = QVBoxLayout(table_panel)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self.table, 1)
-        table_layout.addWidget(self.totals_label)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.setChildrenCollapsible(False)
-        right.addWidget(table_panel)
-        right.addWidget(form_scroll)
-        self.addenda_scroll = QScrollArea()
-        self.addenda_scroll.setAccessibleName("Addenda")
-        self.addenda_scroll.setWidgetResizable(True)
-        self.addenda_scroll.setWidget(self.addenda_panel)
-        self.addenda_scroll.hide()  # shown once the encounter has an addendum
-        right.addWidget(self.addenda_scroll)
-        right.setSizes([260, 540, 160])
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.body_map)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([540, 900])
+        panes = build_panes(
+            self.body_map, self.table, self.totals_label, self.form, self.addenda_scroll
+        )
+        self.splitter, self.form_scroll = panes.splitter, panes.form_scroll
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header)
@@ -300,47 +177,41 @@ class EncounterEditor(QMainWindow):
         (self.save_label,) = add_status_fields(self.statusBar(), ["Save state"])
 
     def _take(self, encounter: EncounterView) -> None:
-        """Remember what identifies the stored copy this window now stands for."""
-        self._version = encounter.version
-        self._status = encounter.status
-        self._provider_id = encounter.provider_id
-        # The visit day is the clinic's calendar day, not UTC's: a visit at 7 pm in
-        # California is stored on the next UTC day.
-        self._zone = encounter.clinic_timezone
-        self._performed_on = clinic_day(encounter.performed_at, self._zone)
+        """Show what identifies the stored copy this window now stands for."""
+        self.header.set_encounter(encounter)
         self.setWindowTitle(
-            f"{self._patient_name} — {local_timestamp(encounter.performed_at, self._zone)} "
+            f"{self._patient_name} — "
+            f"{local_timestamp(encounter.performed_at, encounter.clinic_timezone)} "
             f"({'draft' if self.is_draft else 'signed'})"
         )
 
     def _load(self, encounter: EncounterView) -> None:
-        drafts = drafts_of(encounter)
-        for medication_id in {d.medication_id for s in drafts for d in s.doses}:
-            self._fetch_lots(medication_id, visit_day_too=True)
-        self.chart.reset(drafts)
+        self.sites.load(encounter)
         self.form.set_form(encounter.form)
-        self.stack.clear()
-        self.stack.setClean()
         self._form_dirty = False
-        self.stop_timers()  # loading is not an edit
+        self.session.mark_clean()  # loading is not an edit
         self.save_label.setText("All changes saved")
-        self.update_totals()
 
     def _connect(self) -> None:
+        session = self.session
+        session.saved.connect(self.on_saved)
+        session.save_failed.connect(self.on_save_failed)
+        session.reloaded.connect(self.on_reloaded)
+        session.switched.connect(self.on_switched)
+        session.signed.connect(self.on_signed)
+        session.save_state_changed.connect(self.save_label.setText)
+        session.status_reported.connect(self.on_status_message)
+        self.addenda.added.connect(self.encounter_saved)
+        self.addenda.status_reported.connect(self.on_status_message)
+        self.addenda.problem.connect(lambda text: self.message_bar.show_message(text, "error"))
         self.stack.indexChanged.connect(self.on_chart_edited)
-        # After the table model's own slot (connected first), so the row exists.
-        self.chart.site_added.connect(self.on_site_added)
+        self.sites.status_message.connect(self.on_status_message)
         self.form.form_changed.connect(self.on_form_edited)
-        self.form.checks.site_activated.connect(self.on_finding_site)
+        self.form.checks.site_activated.connect(self.sites.select_number)
         self.form.checks.target_activated.connect(self.on_finding_target)
         self.live_checks.assessed.connect(self.on_assessed)
         self.live_checks.failed.connect(self.form.checks.set_error)
-        self.table.site_selected.connect(self.on_table_site_selected)
-        self.table.status_message.connect(self.on_status_message)
-        self.body_map.marker_selected.connect(self.on_marker_selected)
-        self.body_map.status_message.connect(self.on_status_message)
-        self.body_map.set_site_factory(self.new_sites.make_site)
-        self.new_sites.status_message.connect(self.on_status_message)
+        self.live_checks.failed.connect(lambda _message: self.sites.set_assessment(None))
         self.model.edit_refused.connect(self.on_edit_refused)
         for signal in (
             self.model.rowsInserted,
@@ -348,213 +219,106 @@ class EncounterEditor(QMainWindow):
             self.model.modelReset,
             self.model.dataChanged,
         ):
-            signal.connect(self.update_totals)
             signal.connect(self.live_checks.schedule)
 
     def _set_editable(self, editable: bool) -> None:
         self.read_only = not editable
-        # Emptied and closed while locked: Undo/Redo cannot take back what was signed.
-        self.stack.set_locked(not editable)
-        self.model.set_read_only(not editable)
-        self.body_map.set_read_only(not editable)
+        self.sites.set_editable(editable)
         self.form.set_read_only(not editable)
-        actions = (self.remove_site_action, self.apply_all_action, self.save_action)
-        for action in (*actions, self.sign_action):
-            action.setEnabled(editable)
-        if not editable:  # the stack is empty now; these stay off until it takes a command
-            self.undo_action.setEnabled(False)
-            self.redo_action.setEnabled(False)
-        self.new_sites.set_enabled(editable)
-        self.new_sites_toolbar.setVisible(editable)
+        self.editor_actions.set_editable(editable)
 
     def _lock_signed(self, encounter: EncounterView) -> None:
         self._set_editable(False)
         freeze_inputs(self.form)  # every field, including ones the form grows later
-        signed = signed_line(encounter, self._signer_name(encounter))
+        signed = signed_line(encounter, self.session.signer_name(encounter))
         self.form.signature.set_signature(signed, encounter.overrides)
-        self.banner.show_message(
-            f"{signed}: this encounter is read-only. Corrections are added as an "
-            "addendum, never by editing the signed record.",
-            "locked",
-            [(ADD_ADDENDUM_TEXT, self.on_add_addendum)],
-            closable=False,
-        )
+        show_signed_banner(self.banner, signed, (ADD_ADDENDUM_TEXT, self.on_add_addendum))
         self.save_label.setText("Signed — read-only")
         self.addendum_action.setEnabled(True)
-        self.show_addenda(encounter)
-
-    def show_addenda(self, encounter: EncounterView) -> None:
-        """Show the encounter's addenda under the signed content (hidden when none)."""
-        self.addenda_panel.set_addenda(encounter.addenda)
-        self.addenda_scroll.setVisible(bool(encounter.addenda))
+        self.addenda.show(encounter)
 
     def _lock_past_draft(self) -> None:
         self._set_editable(False)
-        self.banner.show_message(
-            f"Unsigned draft from {self._performed_on.isoformat()}: opened read-only so a "
-            f"past visit is not changed by accident. Choose “{EDIT_DRAFT_TEXT}” to finish it.",
-            "locked",
-            [(EDIT_DRAFT_TEXT, self.on_edit_draft)],
-            closable=False,
-        )
+        show_past_draft_banner(self.banner, self.session.performed_on, self.on_edit_draft)
         self.save_label.setText("Past draft — read-only")
-
-    def _show_repeat(self, repeated: RepeatedVisit) -> None:
-        heading = (
-            f"Copied from the visit of {local_timestamp(repeated.previous_at, self._zone)}: "
-            "sites, needles "
-            "and doses. Screening, consent, time-out and pain scores are today's to fill in."
-        )
-        if repeated.changes:
-            self.banner.show_list(heading + "\nCheck before treating:", repeated.changes, "info")
-        else:
-            self.banner.show_message(heading + " Nothing has changed since.", "info")
-        self.model.set_highlighted(keys_for_numbers(self.model, repeated.changed_sites))
 
     # ------------------------------------------------------------------ public API
     @property
+    def encounter_id(self) -> int:
+        return self.session.encounter_id
+
+    @property
+    def patient_id(self) -> int:
+        return self.session.patient_id
+
+    @property
     def is_draft(self) -> bool:
         """The encounter is a draft (not signed), whether or not it is unlocked here."""
-        return self._status is EncounterStatus.DRAFT
+        return self.session.is_draft
 
     @property
     def in_conflict(self) -> bool:
         """Another workstation saved first: these edits can no longer go into this encounter."""
-        return bool(self.conflict)
+        return self.session.in_conflict
 
     def is_dirty(self) -> bool:
         """True while some edit is not saved (chart or form)."""
-        return not self.read_only and (not self.stack.isClean() or self._form_dirty)
+        return not self.read_only and self.session.dirty
 
-    def clinic_today(self) -> date:
-        """Today's date at the clinic (its time zone, as the services report it)."""
-        return clinic_day(clock.now(), self._zone)
-
-    @property
-    def provider_id(self) -> int:
-        """The provider of the encounter charted (a new draft keeps them)."""
-        return self._provider_id
-
-    @property
-    def version(self) -> int:
-        """The encounter version this window last loaded or saved."""
-        return self._version
+    def snapshot(self) -> Snapshot:
+        """What the window shows, as the plain values the session saves."""
+        return self.form.form_input(), self.chart.drafts()
 
     def save_now(self) -> bool:
         """Save the form and every site in one transaction; False (and a message) on failure."""
-        self.stop_timers()
         if self.read_only:
+            self.session.stop_timers()
             return True
-        if not self.is_dirty():
-            self.on_status_message("Nothing to save: every change is saved.")
-            return True
-        if self.in_conflict:  # a stale copy is refused every time: say what can be done
-            self.conflict.show()
-            return False
-        try:
-            view = self.services.encounters.save_draft(
-                self.encounter_id, self._version, self.form.form_input(), self.chart.drafts()
-            )
-        except (ConflictError, NotFoundError) as exc:
-            # NotFound: another workstation closed this draft while it was still empty,
-            # which deletes it.
-            self.conflict.state = REMOVED if isinstance(exc, NotFoundError) else CHANGED
-            self.conflict.show()
-            self.save_failed.emit(str(exc))
-            return False
-        except ClinicError as exc:
-            self.message_bar.show_message(f"Not saved: {exc}\n{RETRY_TEXT}", "error")
-            self.save_label.setText("Not saved")
-            self.save_failed.emit(str(exc))
-            return False
-        self._saved(view)
-        self.encounter_saved.emit(self.encounter_id)
-        return True
-
-    def reload_theirs(self) -> bool:
-        """Drop this window's edits (after asking) and show the encounter as stored now."""
-        return self.conflict.reload_theirs()
+        return self.session.save_now()
 
     def save_as_new_draft(self) -> bool:
         """Save this window's edits as a new draft and chart it (both drafts then exist)."""
-        return self.conflict.save_as_new_draft()
+        return self.conflict_bar.save_as_new_draft()
 
-    def show_stored(self, encounter: EncounterView) -> None:
+    def lots_for(self, medication_id: int) -> list[LotView]:
+        """Lots of a medication that can be used today (for the lot picker)."""
+        return self.sites.lots_for(medication_id)
+
+    def _assess_job(self) -> Callable[[], Assessment]:
+        """Read what is shown now; the checks service is asked on the session's worker."""
+        form, sites = self.snapshot()
+        checks, encounter_id = self.services.checks, self.encounter_id
+        return lambda: checks.assess_draft(encounter_id, form, list(sites))
+
+    # ------------------------------------------------------------------ session slots
+    def on_saved(self, encounter_id: int) -> None:
+        if not self.session.dirty:  # edits made while saving are still to save
+            self.stack.setClean()
+            self._form_dirty = False
+        if self.message_bar.kind == "error":
+            self.message_bar.hide()
+        self.encounter_saved.emit(encounter_id)
+
+    def on_save_failed(self, message: str) -> None:
+        if not self.session.in_conflict:  # the conflict bar says more than the service
+            self.message_bar.show_message(f"Not saved: {message}\n{RETRY_TEXT}", "error")
+        self.save_failed.emit(message)
+
+    def on_reloaded(self, encounter: EncounterView) -> None:
         """Show ``encounter`` as stored now, dropping this window's edits."""
         self._take(encounter)
-        self.header.set_encounter(encounter)
         self._load(encounter)
         if not self.is_draft:  # they signed it
             self._lock_signed(encounter)
 
-    def switch_to(self, view: EncounterView) -> None:
-        """Chart ``view`` (just saved with this window's content) instead of this encounter."""
-        self.encounter_id = view.id
-        self._take(view)
-        self.header.set_encounter(view)
-        self._saved(view)
+    def on_switched(self, old_id: int, new_id: int) -> None:
+        self._take(self.session.view)
+        self.encounter_switched.emit(old_id, new_id)
 
-    def _new_site_doses(self) -> tuple[DoseInput, ...]:
-        return self.new_sites.doses()
-
-    def lots_for(self, medication_id: int) -> list[LotView]:
-        """Lots of a medication that can be used today (for the lot picker)."""
-        return self._fetch_lots(medication_id)
-
-    def update_totals(self, *_args: object) -> None:
-        """The footer: the last checks' totals against limits, else the table's sums."""
-        count = self.model.rowCount()
-        sites = "1 site" if count == 1 else f"{count} sites"
-        checked = self.live_checks.last
-        totals = [
-            limit_total(t.medication_generic, t.total, t.unit, t.limit)
-            for t in (checked.totals if checked else ())
-        ]
-        text = (
-            limits_html(totals, (f.rule for f in checked.findings))
-            if checked and totals
-            else html_escape(self.model.totals_text())
-        )
-        self.totals_label.setText(f"Totals ({sites}): {text}")
-
-    def mark_saved(self, view: EncounterView) -> None:
-        """The content shown was saved as ``view`` (by signing, which saves first)."""
-        self._saved(view)
-        self.encounter_saved.emit(self.encounter_id)
-
-    def show_signed(self, view: EncounterView) -> None:
+    def on_signed(self, view: EncounterView) -> None:
         """Signing succeeded: show the signature and lock the window."""
         self._take(view)
-        self.header.set_encounter(view)
-        self._saved(view)
         self._lock_signed(view)
-        self.encounter_saved.emit(self.encounter_id)
-
-    def _prepare_form(self, encounter: EncounterView) -> None:
-        """Issue 8 fields: relief questions only at a repeat visit; the clinic's follow-up."""
-        with contextlib.suppress(ClinicError):  # a missing hint must not stop the editor
-            earlier = [
-                visit
-                for visit in self.services.encounters.history(encounter.patient_id)
-                if visit.id != encounter.id and visit.performed_at < encounter.performed_at
-            ]
-            self.form.set_repeat_visit(bool(earlier))
-            profile = self.services.clinic.profile()
-            self.form.set_clinic_follow_up_weeks(profile.follow_up_weeks if profile else None)
-
-    def _assess_draft(self) -> Assessment:
-        return self.services.checks.assess_draft(
-            self.encounter_id, self.form.form_input(), self.chart.drafts()
-        )
-
-    def _signer_name(self, view: EncounterView) -> str:
-        if view.signed_by_id in (None, view.provider_id):
-            return view.provider_name
-        with contextlib.suppress(ClinicError):
-            for user in self.services.clinic.users():
-                if user.id == view.signed_by_id:
-                    return user.display_name
-        return f"user #{view.signed_by_id}"
 
     # ------------------------------------------------------------------ slots
     def on_edit_draft(self) -> None:
@@ -564,96 +328,61 @@ class EncounterEditor(QMainWindow):
         self._set_editable(True)
         self.banner.hide()
         self.save_label.setText("All changes saved")
-        self.on_status_message(f"Editing the draft from {self._performed_on.isoformat()}.")
+        self.on_status_message(f"Editing the draft from {self.session.performed_on.isoformat()}.")
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def on_chart_edited(self, _index: int) -> None:
-        self._schedule_save()
+        if not self.read_only:
+            self.session.content_changed(not self.stack.isClean() or self._form_dirty)
 
     def on_form_edited(self) -> None:
         self._form_dirty = True
-        self._schedule_save()
+        if not self.read_only:
+            self.session.content_changed()
         self.live_checks.schedule()
 
-    def on_sign(self) -> None:
-        self.signing.open_dialog()
+    def on_sign(self) -> SignDialog | None:
+        """Run the checks on what the window shows and open the sign dialog (not blocking)."""
+        if self.read_only or not self.is_draft:
+            return None
+        assessment = self.live_checks.run_now()
+        if assessment is None:
+            self.message_bar.show_message(
+                "Cannot sign: the checks could not run (see the Checks panel).", "error"
+            )
+            return None
+        self.sign_dialog = SignDialog(assessment, self.session.sign, self)
+        self.sign_dialog.open()
+        return self.sign_dialog
 
     def on_add_addendum(self) -> AddendumDialog | None:
         """Open the addendum dialog of a signed encounter (not modal-blocking)."""
-        if self.is_draft:
-            return None
-        try:
-            user = self.services.clinic.current_user()
-        except ClinicError as exc:
-            self.message_bar.show_message(f"Cannot add an addendum: {exc}", "error")
-            return None
-        encounter_id = self.encounter_id
-        self.addendum_dialog = AddendumDialog(
-            lambda text: self.services.encounters.add_addendum(encounter_id, text),
-            user.display_name if user is not None else "the signed-in provider",
-            self,
-        )
-        self.addendum_dialog.accepted.connect(self.on_addendum_added)
-        self.addendum_dialog.open()
-        return self.addendum_dialog
+        return self.addenda.open_dialog()
 
-    def on_addendum_added(self) -> None:
-        try:
-            view = self.services.encounters.get(self.encounter_id)
-        except ClinicError as exc:
-            self.message_bar.show_message(f"The addendum was added; {exc}", "error")
-            return
-        self.show_addenda(view)
-        self.on_status_message("Addendum added and signed.")
-        self.encounter_saved.emit(self.encounter_id)
+    @property
+    def addendum_dialog(self) -> AddendumDialog | None:
+        return self.addenda.dialog
 
     def on_assessed(self, assessment: Assessment) -> None:
-        signed = self._status is EncounterStatus.SIGNED
-        self.form.checks.set_assessment(assessment, signed=signed)
+        self.form.checks.set_assessment(assessment, signed=not self.is_draft)
         self.form.codes.set_coding(assessment.coding)
-        self.body_map.set_flagged_sites(safety_site_numbers(assessment.findings))
-        self.update_totals()
-
-    def on_finding_site(self, number: int) -> None:
-        """A finding was clicked: select its site in the table (and so on the map)."""
-        keys = keys_for_numbers(self.model, [number])
-        if keys:
-            self.table.select_key(keys[0])
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.sites.set_assessment(assessment)
 
     def on_finding_target(self, target: str, number: int) -> None:
         """A completeness finding was clicked: take the cursor to the field it names."""
         if target == "lot":
-            keys = keys_for_numbers(self.model, [number])
-            row = self.model.row_of_key(keys[0]) if keys else None
-            if row is not None:
-                index = self.model.index(row, Column.LOT)
-                self.table.setCurrentIndex(index)
-                self.table.scrollTo(index)
-                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.sites.focus_lot(number)
             return
         widget = self.form.focus_field(target)
         if widget is not None:
             self.form_scroll.ensureWidgetVisible(widget)
 
     def on_remove_site(self) -> None:
-        key = self.table.current_key()
-        if key is None or self.read_only:
-            return
-        self.stack.push(RemoveSiteCommand(self.chart, key))
-
-    def on_site_added(self, key: int, _row: int) -> None:
-        # A site just charted (or restored by undo) is the one the provider looks at next.
-        self.table.select_key(key)
+        if not self.read_only:
+            self.sites.remove_selected()
 
     def on_apply_to_all(self) -> None:
         self.table.apply_to_all()
-
-    def on_table_site_selected(self, key: int) -> None:
-        self.body_map.select_site(key if key >= 0 else None)
-
-    def on_marker_selected(self, key: int) -> None:
-        self.table.select_key(key)
 
     def on_status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
@@ -662,61 +391,15 @@ class EncounterEditor(QMainWindow):
         self.message_bar.show_message(message, "info")
         self.statusBar().showMessage(message, 6000)
 
-    # ------------------------------------------------------------------ helpers
-    def _schedule_save(self) -> None:
-        if self.read_only:
-            return
-        if self.in_conflict:  # saving into this encounter cannot succeed any more
-            self.save_label.setText("Not saved — changed elsewhere")
-            return
-        self.save_label.setText("Unsaved changes…")
-        self.autosave_timer.start()
-        # Not restarted by later changes: the longest a change waits while typing goes on.
-        if not self.max_wait_timer.isActive():
-            self.max_wait_timer.start()
-
-    def stop_timers(self) -> None:
-        self.autosave_timer.stop()
-        self.max_wait_timer.stop()
-
-    def _saved(self, view: EncounterView) -> None:
-        self._version = view.version
-        self.stack.setClean()
-        self._form_dirty = False
-        if self.message_bar.kind == "error":
-            self.message_bar.hide()
-        now = to_clinic_time(clock.now(), self._zone)
-        self.save_label.setText(f"Saved {now:%H:%M:%S}")
-
-    def _discard_if_untouched(self) -> None:
-        # A draft opened by mistake (nothing charted or typed) would stay in the history
-        # forever; the service deletes it only if it really holds nothing.
-        if not self.is_draft or self.in_conflict:  # theirs is not ours to delete
-            return
-        with contextlib.suppress(ClinicError):  # closing must not fail over housekeeping
-            self.services.encounters.discard_if_empty(self.encounter_id)
-
-    def _fetch_lots(self, medication_id: int, *, visit_day_too: bool = False) -> list[LotView]:
-        today = self.clinic_today()
-        try:
-            found = {lot.id: lot for lot in self.services.clinic.usable_lots(medication_id)}
-            if visit_day_too and self._performed_on < today:
-                # A lot valid on the visit day but expired since must still show its number.
-                older = self.services.clinic.usable_lots(medication_id, on=self._performed_on)
-                found.update({lot.id: lot for lot in older})
-        except ClinicError as exc:
-            self.on_status_message(f"Could not load lots: {exc}")
-            return []
-        self.model.add_lots(found.values())
-        return [lot for lot in found.values() if lot.expires_on >= today]
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.stop_timers()
-        if not self.conflict.may_close():
+        self.session.stop_timers()
+        self.session.finish_pending()  # a save under way ends first: nothing is lost
+        if not self.read_only and not self.conflict_bar.may_close():
             event.ignore()
-            self._schedule_save()  # still open with unsaved edits: keep autosaving
+            if self.session.dirty:  # still open with unsaved edits: keep autosaving
+                self.session.content_changed()
             return
-        self.live_checks.timer.stop()  # a closed window checks nothing (its data may be gone)
-        self._discard_if_untouched()
+        self.live_checks.stop()  # a closed window checks nothing (its data may be gone)
+        self.session.close()
         event.accept()
         self.encounter_closed.emit(self.encounter_id)

@@ -7,11 +7,9 @@ A pure view over :class:`EncounterInput`: :meth:`EncounterForm.set_form` shows o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,11 +36,19 @@ from clinic_app.domain.labels import (
 )
 from clinic_app.domain.rules import default_rules
 from clinic_app.domain.screening import ScreeningAnswer
-from clinic_app.domain.validation import PAIN_MAX, PAIN_MIN
+from clinic_app.domain.validation import PAIN_MIN
 from clinic_app.services.dto import EncounterInput
 from clinic_app.ui.encounter.checks_panel import ChecksPanel, CodesBox
-from clinic_app.ui.encounter.form_parts import FollowUpRow, HandoutNoteTabs, ReliefRow
-from clinic_app.ui.encounter.sign_dialog import SignatureBox
+from clinic_app.ui.encounter.form_parts import (
+    FollowUpRow,
+    HandoutNoteTabs,
+    PainBox,
+    ReliefRow,
+    SignatureBox,
+    combo_box,
+    select_data,
+    text_box,
+)
 
 #: Screening questions (tpi-reference.md §5, resources/rules/screening.toml), in their order;
 #: stored as {code: {"answer": bool|None, "note": str}}.
@@ -53,46 +59,6 @@ COMPLICATION_PRESETS = ("None", "Vasovagal reaction", "Bleeding / hematoma")
 #: Choices in the order offered: blank first, then yes, then no.
 _ANSWERS = tuple((SCREENING_ANSWER_LABELS[v], v) for v in (None, True, False))
 _NEEDLE_INTACT = tuple((FINDING_LABELS[v], v) for v in (None, True, False))
-
-
-def _combo(name: str, items: Sequence[tuple[str, Any]]) -> QComboBox:
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    for text, value in items:
-        combo.addItem(text, value)
-    return combo
-
-
-def _select(combo: QComboBox, value: object) -> None:
-    index = next((i for i in range(combo.count()) if combo.itemData(i) == value), 0)
-    combo.setCurrentIndex(index)
-
-
-def _text_box(name: str, placeholder: str, lines: int = 2) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setAccessibleName(name)
-    box.setPlaceholderText(placeholder)
-    box.setTabChangesFocus(True)
-    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
-    return box
-
-
-class PainBox(QSpinBox):
-    """A 0–10 pain score that starts as "Not recorded" (one below the scale)."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.setAccessibleName(name)
-        # A pain score nobody asked is not a 0.
-        self.setRange(PAIN_MIN - 1, PAIN_MAX)
-        self.setSpecialValueText(NOT_RECORDED)
-        self.setValue(PAIN_MIN - 1)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # A digit typed over "Not recorded" replaces it instead of being appended (refused).
-        if self.value() < PAIN_MIN and event.text().isdigit():
-            self.lineEdit().clear()
-        super().keyPressEvent(event)
 
 
 class EncounterForm(QWidget):
@@ -126,7 +92,7 @@ class EncounterForm(QWidget):
         self.codes = CodesBox()
         self.signature = SignatureBox()
 
-        self.indication = _text_box("Indication", "Why: diagnosis, trigger points found…")
+        self.indication = text_box("Indication", "Why: diagnosis, trigger points found…")
         self.icd10 = QLineEdit()
         self.icd10.setAccessibleName("ICD-10 codes")
         self.icd10.setPlaceholderText("Comma-separated, e.g. M79.18, M54.2")
@@ -136,7 +102,7 @@ class EncounterForm(QWidget):
         for row, (code, text, tip) in enumerate(SCREENING_ITEMS):
             label = QLabel(text)
             label.setToolTip(tip)
-            answer = _combo(f"{text}: answer", _ANSWERS)
+            answer = combo_box(f"{text}: answer", _ANSWERS)
             note = QLineEdit()
             note.setAccessibleName(f"{text}: note")
             note.setPlaceholderText("Note")
@@ -147,7 +113,7 @@ class EncounterForm(QWidget):
             self.screening[code] = (answer, note)
         self.consent = QCheckBox("Consent obtained (risks discussed)")
         self.time_out = QCheckBox("Time-out done")
-        self.skin_prep = _combo(
+        self.skin_prep = combo_box(
             "Skin prep", [(NOT_RECORDED, None), *((t, v) for v, t in SKIN_PREP_LABELS.items())]
         )
         before = QGroupBox("Before the first needle")
@@ -166,7 +132,7 @@ class EncounterForm(QWidget):
 
         self.pain_before = PainBox("Pain before (0–10)")
         self.pain_after = PainBox("Pain after (0–10)")
-        self.tolerance = _combo(
+        self.tolerance = combo_box(
             "Tolerance", [(NOT_RECORDED, None), *((t, v) for v, t in TOLERANCE_LABELS.items())]
         )
         self.complications = QComboBox()
@@ -177,11 +143,11 @@ class EncounterForm(QWidget):
         self.complications.setSizePolicy(
             QSizePolicy.Policy.Expanding, self.complications.sizePolicy().verticalPolicy()
         )
-        self.needle_intact = _combo("Needle intact after removal", _NEEDLE_INTACT)
+        self.needle_intact = combo_box("Needle intact after removal", _NEEDLE_INTACT)
         self.disposition = QLineEdit()
         self.disposition.setAccessibleName("Disposition")
         self.disposition.setPlaceholderText("e.g. Home with a companion; stable")
-        self.follow_up = _text_box(
+        self.follow_up = text_box(
             "Follow-up plan (on the note only)", "e.g. home stretches; review response"
         )
         self.pain_after_reason = QLineEdit()
@@ -234,7 +200,7 @@ class EncounterForm(QWidget):
 
     def _build_history_box(self) -> QGroupBox:
         """Treatment before today: conservative care, and relief since the last session."""
-        self.conservative_treatment = _text_box(
+        self.conservative_treatment = text_box(
             "Conservative treatment tried",
             "e.g. 8 weeks of physical therapy, home stretches, NSAIDs (for payers that ask)",
         )
@@ -330,19 +296,19 @@ class EncounterForm(QWidget):
             self._extra_screening = {k: v for k, v in form.screening.items() if k not in known}
             for code, (answer, note) in self.screening.items():
                 entry = ScreeningAnswer.parse(form.screening.get(code))
-                _select(answer, entry.answer)
+                select_data(answer, entry.answer)
                 note.setText(entry.note)
             self.consent.setChecked(form.consent_obtained)
             self.time_out.setChecked(form.time_out_done)
-            _select(self.skin_prep, form.skin_prep)
+            select_data(self.skin_prep, form.skin_prep)
             for spin, value in (
                 (self.pain_before, form.pain_before),
                 (self.pain_after, form.pain_after),
             ):
                 spin.setValue(PAIN_MIN - 1 if value is None else value)
-            _select(self.tolerance, form.tolerance)
+            select_data(self.tolerance, form.tolerance)
             self.complications.setCurrentText(form.complications)
-            _select(self.needle_intact, form.needle_intact)
+            select_data(self.needle_intact, form.needle_intact)
             self.disposition.setText(form.disposition)
             self.follow_up.setPlainText(form.follow_up_plan)
             self.pain_after_reason.setText(form.pain_after_reason)

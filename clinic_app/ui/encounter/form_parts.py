@@ -1,4 +1,5 @@
-"""Parts of the encounter form for issue 8's fields: relief, follow-up, the handout note.
+"""Parts of the encounter form: small field helpers, the pain score, issue 8's fields
+(relief, follow-up, the handout note) and the signature box of a signed encounter.
 
 Each part is a plain widget with ``set_value`` / ``value`` and a ``changed`` signal that fires
 only on the user's edits (never while a value is being shown), like the rest of the form.
@@ -6,11 +7,15 @@ only on the user's edits (never while a value is being shown), like the rest of 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.enums import Language
 from clinic_app.domain.labels import LANGUAGE_NAMES, NOT_RECORDED
+from clinic_app.domain.validation import PAIN_MAX, PAIN_MIN
 from clinic_app.ui.common.forms import DateField
 
 
@@ -209,3 +215,81 @@ class HandoutNoteTabs(QTabWidget):
     def set_read_only(self, read_only: bool) -> None:
         for box in self.boxes.values():
             box.setReadOnly(read_only)
+
+
+def combo_box(name: str, items: Sequence[tuple[str, Any]]) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for text, value in items:
+        combo.addItem(text, value)
+    return combo
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    index = next((i for i in range(combo.count()) if combo.itemData(i) == value), 0)
+    combo.setCurrentIndex(index)
+
+
+def text_box(name: str, placeholder: str, lines: int = 2) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setAccessibleName(name)
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
+    return box
+
+
+class PainBox(QSpinBox):
+    """A 0–10 pain score that starts as "Not recorded" (one below the scale)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setAccessibleName(name)
+        # A pain score nobody asked is not a 0.
+        self.setRange(PAIN_MIN - 1, PAIN_MAX)
+        self.setSpecialValueText(NOT_RECORDED)
+        self.setValue(PAIN_MIN - 1)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # A digit typed over "Not recorded" replaces it instead of being appended (refused).
+        if self.value() < PAIN_MIN and event.text().isdigit():
+            self.lineEdit().clear()
+        super().keyPressEvent(event)
+
+
+def _plain_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    return label
+
+
+class SignatureBox(QGroupBox):
+    """A signed encounter's signature: who, when, and each overridden warning's reason.
+
+    Attributes:
+        label: the signature text.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Signature", parent)
+        self.setAccessibleName("Signature")
+        self.label = _plain_label("Signature")
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self.hide()
+
+    def set_signature(self, signed_line: str, overrides: tuple[tuple[str, str, str], ...]) -> None:
+        lines = [signed_line]
+        if overrides:
+            lines.append("Warnings overridden:")
+            lines += [f"• {message} → {reason}" for _rule, message, reason in overrides]
+        else:
+            lines.append("No warning was overridden.")
+        self.label.setText("\n".join(lines))
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text()

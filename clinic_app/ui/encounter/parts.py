@@ -28,7 +28,7 @@ from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Side
 from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.labels import STATUS_LABELS
-from clinic_app.services.dto import EncounterView, PatientView, SiteDraft
+from clinic_app.services.dto import EncounterView, PatientView, RepeatedVisit, SiteDraft
 from clinic_app.ui.bodymap.widget import BodyMapWidget
 from clinic_app.ui.chart.model import ChartModel
 from clinic_app.ui.common.labels import age_in_years, alerts_of, local_timestamp
@@ -291,3 +291,41 @@ def make_body_map(chart: ChartModel, stack: QUndoStack) -> BodyMapWidget | BodyM
         return BodyMapWidget(chart, stack)
     except ClinicError as exc:  # the drawings are missing or broken: chart from the table
         return BodyMapUnavailable(str(exc))
+
+
+EDIT_DRAFT_TEXT = "Edit draft"
+
+
+def show_signed_banner(bar: MessageBar, signed: str, action: BarAction) -> None:
+    """A signed encounter: read-only, with the way to add an addendum (``action``)."""
+    bar.show_message(
+        f"{signed}: this encounter is read-only. Corrections are added as an "
+        "addendum, never by editing the signed record.",
+        "locked",
+        [action],
+        closable=False,
+    )
+
+
+def show_past_draft_banner(bar: MessageBar, day: date, edit: Callable[[], object]) -> None:
+    """A draft of an earlier day, opened read-only until "Edit draft"."""
+    bar.show_message(
+        f"Unsigned draft from {day.isoformat()}: opened read-only so a "
+        f"past visit is not changed by accident. Choose “{EDIT_DRAFT_TEXT}” to finish it.",
+        "locked",
+        [(EDIT_DRAFT_TEXT, edit)],
+        closable=False,
+    )
+
+
+def show_repeat_banner(bar: MessageBar, repeated: RepeatedVisit, zone: str) -> None:
+    """What a repeated visit copied, and what changed since that needs a second look."""
+    when = local_timestamp(repeated.previous_at, zone)
+    heading = (
+        f"Copied from the visit of {when}: sites, needles and doses. Screening, consent, "
+        "time-out and pain scores are today's to fill in."
+    )
+    if repeated.changes:
+        bar.show_list(heading + "\nCheck before treating:", repeated.changes, "info")
+    else:
+        bar.show_message(heading + " Nothing has changed since.", "info")

@@ -2,16 +2,13 @@
 
 :class:`SignDialog` lists the blocks (signing is then impossible, and it says why), each
 warning that needs a typed reason with its reason field, and the other findings for
-information. Sign calls the function it was given (the editor's call to
-``services.checks.sign``); a refusal keeps the dialog open with the service's message.
-:class:`SignatureBox` shows a signed encounter's overridden warnings and reasons, read-only.
+information. Sign calls the function it was given (the encounter session's ``sign``); a
+refusal keeps the dialog open with the service's message.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,14 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain.errors import ClinicError, ConflictError, ValidationError
+from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.rules import Assessment, Finding
 from clinic_app.services.dto import EncounterView
 from clinic_app.ui.common.labels import local_timestamp
 from clinic_app.ui.encounter.checks_panel import BADGES
-
-if TYPE_CHECKING:
-    from clinic_app.ui.encounter.editor import EncounterEditor
 
 SIGN_TEXT = "Sign"
 BLOCKED_TEXT = "Signing is refused until every block below is resolved in the encounter."
@@ -151,84 +145,3 @@ class SignDialog(QDialog):
             self.status.setStyleSheet("QLabel { font-weight: bold; color: #b71c1c; }")
             return
         self.accept()
-
-
-class SignatureBox(QGroupBox):
-    """A signed encounter's signature: who, when, and each overridden warning's reason.
-
-    Attributes:
-        label: the signature text.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Signature", parent)
-        self.setAccessibleName("Signature")
-        self.label = _label("", "Signature")
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.label)
-        self.hide()
-
-    def set_signature(self, signed_line: str, overrides: tuple[tuple[str, str, str], ...]) -> None:
-        lines = [signed_line]
-        if overrides:
-            lines.append("Warnings overridden:")
-            lines += [f"• {message} → {reason}" for _rule, message, reason in overrides]
-        else:
-            lines.append("No warning was overridden.")
-        self.label.setText("\n".join(lines))
-        self.show()
-
-    def text(self) -> str:
-        return self.label.text()
-
-
-class EditorSigning:
-    """The editor's Sign… action: checks now, the dialog, the service call, the lock.
-
-    Attributes:
-        dialog: the sign dialog while it is open (or last opened).
-    """
-
-    def __init__(self, editor: EncounterEditor) -> None:
-        self._editor = editor
-        self.dialog: SignDialog | None = None
-
-    def open_dialog(self) -> SignDialog | None:
-        """Run the checks on what the editor shows and open the dialog (not modal-blocking)."""
-        editor = self._editor
-        if editor.read_only or not editor.is_draft:
-            return None
-        assessment = editor.live_checks.run_now()
-        if assessment is None:
-            editor.message_bar.show_message(
-                "Cannot sign: the checks could not run (see the Checks panel).", "error"
-            )
-            return None
-        self.dialog = SignDialog(assessment, self.sign, editor)
-        self.dialog.accepted.connect(self.on_accepted)
-        self.dialog.open()
-        return self.dialog
-
-    def sign(self, reasons: Mapping[str, str]) -> EncounterView:
-        """Save what the editor shows and sign it (raises the service's refusals)."""
-        editor = self._editor
-        editor.stop_timers()
-        encounters = editor.services.encounters
-        try:
-            return editor.services.checks.sign(
-                editor.encounter_id,
-                editor.version,
-                editor.form.form_input(),
-                editor.chart.drafts(),
-                reasons,
-            )
-        except ValidationError as exc:
-            if exc.field in ("checks", "reasons"):  # refused after saving: the save stands
-                with contextlib.suppress(ClinicError):
-                    editor.mark_saved(encounters.get(editor.encounter_id))
-            raise
-
-    def on_accepted(self) -> None:
-        if self.dialog is not None and self.dialog.signed is not None:
-            self._editor.show_signed(self.dialog.signed)

@@ -7,10 +7,10 @@ action; the window keeps only plain rows and ids between events.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
@@ -18,12 +18,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -35,106 +33,27 @@ from clinic_app.domain import clock
 from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
-from clinic_app.domain.labels import LANGUAGE_NAMES
-from clinic_app.services.documents import MAX_COPIES, PrintRecord, ProcedureRow
 from clinic_app.ui.common import messages
-from clinic_app.ui.common.labels import clinic_clock, local_timestamp
-from clinic_app.ui.common.print_support import PrintError, load_pdf, print_pdf, printer_named
-from clinic_app.ui.common.rows_model import Index, RowsTableModel
+from clinic_app.ui.common.jobs import JobQueue
+from clinic_app.ui.common.print_support import PrintError, load_pdf
+from clinic_app.ui.front_desk.filters import DayFilters
+from clinic_app.ui.front_desk.models import (
+    EncounterIdRole,
+    PrintLogModel,
+    ProcedureTableModel,
+    language_name,
+)
+from clinic_app.ui.front_desk.printing import RENDERING_TEXT, HandoutPrinting, ShownHandout
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
 
-SETTINGS_ORG = "clinic_app"
-SETTINGS_APP = "clinic_app"
-PRINTER_KEY = "front_desk/printer"
-STATUS_CHOICES = (
-    ("All procedures", None),
-    ("Signed", "signed"),
-    ("Handout printed", "printed"),
-    ("Not printed", "not_printed"),
-)
-EncounterIdRole = Qt.ItemDataRole.UserRole + 1
-
-
-def doc_name(encounter_id: int) -> str:
-    """The print job's title, also cups-pdf's file name."""
-    return f"handout-{encounter_id}"
-
-
-def language_name(language: Language) -> str:
-    return LANGUAGE_NAMES.get(language, language.value)
-
-
-class ProcedureTableModel(RowsTableModel[ProcedureRow]):
-    """The day's procedures, one row each (times in the clinic's zone ``zone``)."""
-
-    zone = ""
-
-    HEADERS = (
-        "Time",
-        "Patient",
-        "MRN",
-        "Born",
-        "Language",
-        "Provider",
-        "Chart",
-        "Sites",
-        "Handout",
-    )
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self.rowCount():
-            return None
-        row = self.row_at(index.row())
-        if role == EncounterIdRole:
-            return row.encounter_id
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        printed = (
-            f"Printed {clinic_clock(row.last_printed_at, self.zone)}"
-            if row.printed and row.last_printed_at
-            else "Not printed"
-        )
-        return (
-            clinic_clock(row.performed_at, self.zone),
-            row.patient_name,
-            row.mrn,
-            row.date_of_birth.isoformat(),
-            language_name(row.language),
-            row.provider_name,
-            "Signed" if row.signed else "Draft",
-            str(row.sites),
-            printed,
-        )[index.column()]
-
-
-class PrintLogModel(RowsTableModel[PrintRecord]):
-    """Who printed an encounter's handout, when, in which language, how many copies.
-
-    Times read in the clinic's zone ``zone``, with the zone.
-    """
-
-    zone = ""
-
-    HEADERS = ("When", "Who", "Language", "Copies")
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self.rowCount():
-            return None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        r = self.row_at(index.row())
-        return (
-            local_timestamp(r.printed_at, self.zone),
-            r.printed_by_name or "—",
-            language_name(r.language),
-            str(r.copies),
-        )[index.column()]
-
 
 class FrontDeskWindow(QMainWindow):
     """The front desk's screen.
+
+    Handouts are rendered on the window's worker (:mod:`clinic_app.ui.common.jobs`); the
+    status bar says so when that takes more than a moment.
 
     Signals:
         procedures_loaded(int): the list was refilled with this many procedures.
@@ -154,6 +73,11 @@ class FrontDeskWindow(QMainWindow):
         self._encounter_id: int | None = None
         self._pdf: bytes | None = None
         self._document: QPdfDocument | None = None
+        self._preview_request = 0
+        self._jobs = self._new_jobs()
+        self.printing = HandoutPrinting(services, self.jobs, self._shown_handout, self)
+        self.printing.handout_printed.connect(self._on_printed)
+        self.printing.batch_finished.connect(self._on_batch_finished)
         self._zone = self._clinic_zone()
         self.setObjectName("frontDeskWindow")
         self.setWindowTitle("Front desk — clinic_app")
@@ -165,43 +89,15 @@ class FrontDeskWindow(QMainWindow):
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         today = clinic_day(clock.now(), self._zone)  # the clinic's today
-        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setAccessibleName("Day")
-        self.provider_combo = QComboBox()
-        self.provider_combo.setAccessibleName("Provider")
-        self.provider_combo.addItem("All providers", None)
+        self.filters = filters = DayFilters(today, self)
+        self.date_edit, self.status_combo = filters.date_edit, filters.status_combo
+        self.provider_combo, self.print_all_button = filters.provider_combo, filters.print_all
         try:
-            for user in self._services.clinic.users(providers_only=True):
-                self.provider_combo.addItem(user.label, user.id)
+            filters.set_providers(self._services.clinic.users(providers_only=True))
         except ClinicError as exc:
             self._warn("Providers not loaded", str(exc))
-        self.status_combo = QComboBox()
-        self.status_combo.setAccessibleName("Status")
-        for label, value in STATUS_CHOICES:
-            self.status_combo.addItem(label, value)
-        self.print_all_button = QPushButton("Print all &unprinted…")
-        self.print_all_button.setToolTip(
-            "Print the handout of every procedure of this day not printed yet"
-        )
-        self.date_edit.dateChanged.connect(self.refresh)
-        self.provider_combo.currentIndexChanged.connect(self.refresh)
-        self.status_combo.currentIndexChanged.connect(self.refresh)
-        self.print_all_button.clicked.connect(self.print_all_unprinted)
-        filters = QHBoxLayout()
-        filter_widgets: tuple[tuple[str, QWidget], ...] = (
-            ("&Day:", self.date_edit),
-            ("P&rovider:", self.provider_combo),
-            ("&Status:", self.status_combo),
-        )
-        for caption, field in filter_widgets:
-            buddy = QLabel(caption)
-            buddy.setBuddy(field)
-            filters.addWidget(buddy)
-            filters.addWidget(field)
-        filters.addStretch(1)
-        filters.addWidget(self.print_all_button)
+        filters.changed.connect(self.refresh)
+        filters.print_all.clicked.connect(self.print_all_unprinted)
 
         self.model = ProcedureTableModel(self)
         self.model.zone = self._zone
@@ -243,8 +139,8 @@ class FrontDeskWindow(QMainWindow):
         self.save_button = QPushButton("Save as P&DF…")
         self.status_label = QLabel()
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.language_combo.currentIndexChanged.connect(self._load_preview)
-        self.large_print_check.toggled.connect(self._load_preview)
+        self.language_combo.currentIndexChanged.connect(lambda _i: self._load_preview(keep=True))
+        self.large_print_check.toggled.connect(lambda _on: self._load_preview(keep=True))
         self.print_button.clicked.connect(self.print_selected)
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.save_button.clicked.connect(self.save_selected)
@@ -276,7 +172,7 @@ class FrontDeskWindow(QMainWindow):
         splitter.setSizes([700, 580])
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addLayout(filters)
+        layout.addWidget(filters)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self._update_buttons()
@@ -284,8 +180,7 @@ class FrontDeskWindow(QMainWindow):
     # ------------------------------------------------------------------ queries
     @property
     def day(self) -> date:
-        qdate = self.date_edit.date()
-        return date(qdate.year(), qdate.month(), qdate.day())
+        return self.filters.day()
 
     @property
     def encounter_id(self) -> int | None:
@@ -361,29 +256,51 @@ class FrontDeskWindow(QMainWindow):
             self.large_print_check.setChecked(False)
             self.language_combo.blockSignals(False)
             self.large_print_check.blockSignals(False)
-        self._load_preview()
+        self._load_preview(keep=same)
 
     # ------------------------------------------------------------------ preview
-    def _render(self, encounter_id: int, language: Language, large_print: bool) -> bytes:
-        return self._services.documents.render_handout(
-            encounter_id, language=language, large_print=large_print
-        )
+    def _load_preview(self, *, keep: bool) -> None:
+        """Render the handout on the worker; only the newest request is shown.
 
-    def _load_preview(self) -> None:
+        ``keep``: the same encounter's preview stays in sight meanwhile (not printable).
+        """
         if self._encounter_id is None:
             return
-        try:
-            pdf = self._render(
-                self._encounter_id, self.language(), self.large_print_check.isChecked()
-            )
-            document = load_pdf(pdf, self)
-        except (ClinicError, PrintError) as exc:
+        self._preview_request += 1
+        request, encounter_id = self._preview_request, self._encounter_id
+        language, large = self.language(), self.large_print_check.isChecked()
+        documents = self._services.documents
+        if keep:
+            self._pdf = None  # nothing to print until the new one is shown
+            self._update_buttons()
+        else:
             self._set_preview(None)
-            self._warn("Handout not shown", str(exc))
+        self.jobs().submit(
+            lambda: documents.render_handout(encounter_id, language=language, large_print=large),
+            lambda pdf: self._show_pdf(request, encounter_id, pdf),
+            lambda exc: self._preview_failed(request, exc),
+            progress=RENDERING_TEXT,
+        )
+
+    def _show_pdf(self, request: int, encounter_id: int, pdf: bytes) -> None:
+        if request != self._preview_request:
+            return  # an older request: a newer preview is on its way
+        try:
+            document = load_pdf(pdf, self)
+        except PrintError as exc:
+            self._preview_failed(request, exc)
             return
         self._pdf = pdf
         self._set_preview(document)
-        self.preview_ready.emit(self._encounter_id)
+        self.preview_ready.emit(encounter_id)
+
+    def _preview_failed(self, request: int, exc: Exception) -> None:
+        if request != self._preview_request:
+            return
+        if not isinstance(exc, (ClinicError, PrintError)):
+            raise exc
+        self._set_preview(None)
+        self._warn("Handout not shown", str(exc))
 
     def _set_preview(self, document: QPdfDocument | None) -> None:
         old = self._document
@@ -405,133 +322,66 @@ class FrontDeskWindow(QMainWindow):
         self.large_print_check.setEnabled(self._encounter_id is not None)
 
     # ------------------------------------------------------------------ printing
-    @staticmethod
-    def _settings() -> QSettings:
-        return QSettings(SETTINGS_ORG, SETTINGS_APP)
+    def _shown_handout(self) -> ShownHandout | None:
+        if self._encounter_id is None:
+            return None
+        return ShownHandout(
+            self._encounter_id, self.language(), self.large_print_check.isChecked(), self._pdf
+        )
 
     def remembered_printer(self) -> str:
         """The printer used last from the front desk, "" when none."""
-        return str(self._settings().value(PRINTER_KEY, "") or "")
-
-    def choose_printer(self) -> QPrinter | None:
-        """Ask with the system print dialog, starting at the remembered printer."""
-        printer = printer_named(self.remembered_printer()) or QPrinter(
-            QPrinter.PrinterMode.HighResolution
-        )
-        return messages.ask_printer(self, "Print handout", printer)
-
-    def ask_save_path(self, suggested: str) -> str:
-        return messages.ask_save_file(
-            self, "Save handout as PDF", suggested, "PDF documents (*.pdf)"
-        )
+        return self.printing.remembered_printer()
 
     def print_selected(self) -> bool:
         """Print the shown handout after the print dialog; True when printed and logged."""
-        if self._encounter_id is None:
-            return False
-        printer = self.choose_printer()
-        return printer is not None and self.print_to(printer)
+        return self.printing.print_selected()
 
     def reprint_selected(self) -> bool:
         """One click: print the shown handout again on the remembered printer."""
-        printer = printer_named(self.remembered_printer())
-        if printer is None:
-            self._warn("Printer not found", "The last printer used is not installed any more.")
-            return False
-        return self.print_to(printer)
+        return self.printing.reprint_selected()
 
     def print_to(self, printer: QPrinter, encounter_id: int | None = None) -> bool:
         """Print a handout (the shown one by default) on ``printer`` and log it."""
-        target = self._encounter_id if encounter_id is None else encounter_id
-        if target is None:
-            return False
-        language, large = self._options_for(target)
-        try:
-            pdf = (
-                self._pdf
-                if target == self._encounter_id and self._pdf
-                else self._render(target, language, large)
-            )
-            print_pdf(pdf, printer, doc_name(target))
-        except (ClinicError, PrintError) as exc:
-            self._warn("Handout not printed", str(exc))
-            return False
-        if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat:
-            self._settings().setValue(PRINTER_KEY, printer.printerName())
-        copies = min(max(printer.copyCount(), 1), MAX_COPIES)
-        return self._log(target, language, copies)
+        return self.printing.print_to(printer, encounter_id)
 
     def save_selected(self) -> bool:
         """Save the shown handout as a PDF file and log it."""
-        if self._encounter_id is None or self._pdf is None:
-            return False
-        path = self.ask_save_path(f"{doc_name(self._encounter_id)}.pdf")
-        if not path:
-            return False
-        try:
-            Path(path).write_bytes(self._pdf)
-        except OSError as exc:
-            self._warn("Handout not saved", f"Could not write {path}: {exc.strerror or exc}")
-            return False
-        return self._log(self._encounter_id, self.language(), 1)
+        return self.printing.save_selected()
 
     def print_all_unprinted(self) -> int:
         """Print every handout of the day not printed yet; returns how many were printed."""
-        try:
-            rows = self._services.documents.procedures_on(
-                self.day, provider_id=self.provider_combo.currentData(), status="not_printed"
-            )
-        except ClinicError as exc:
-            self._warn("Procedures not loaded", str(exc))
-            return 0
-        if not rows:
-            self._inform("Nothing to print", "Every handout of this day is printed already.")
-            return 0
-        printer = self.choose_printer()
-        if printer is None:
-            return 0
-        progress = QProgressDialog("Printing handouts…", "Stop", 0, len(rows), self)
-        progress.setWindowTitle("Print all unprinted")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        done, failed = 0, []
-        for number, row in enumerate(rows):
-            if progress.wasCanceled():
-                break
-            progress.setLabelText(f"Printing {row.patient_name} ({number + 1} of {len(rows)})…")
-            progress.setValue(number)
-            try:
-                pdf = self._render(row.encounter_id, row.language, False)
-                print_pdf(pdf, printer, doc_name(row.encounter_id))
-                self._services.documents.record_print(
-                    row.encounter_id, row.language, min(max(printer.copyCount(), 1), MAX_COPIES)
-                )
-                done += 1
-            except (ClinicError, PrintError) as exc:
-                failed.append(f"{row.patient_name} ({row.mrn}): {exc}")
-        progress.setValue(len(rows))
-        if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat and done:
-            self._settings().setValue(PRINTER_KEY, printer.printerName())
-        if failed:
-            self._warn("Some handouts not printed", "\n".join(failed))
-        self.refresh()
-        self.batch_finished.emit(done)
-        return done
+        return self.printing.print_all_unprinted(self.day, self.provider_combo.currentData())
 
-    def _options_for(self, encounter_id: int) -> tuple[Language, bool]:
-        if encounter_id == self._encounter_id:
-            return self.language(), self.large_print_check.isChecked()
-        return self._services.documents.handout_info(encounter_id).default_language, False
-
-    def _log(self, encounter_id: int, language: Language, copies: int) -> bool:
-        try:
-            self._services.documents.record_print(encounter_id, language, copies)
-        except ClinicError as exc:
-            self._warn("Print not logged", f"The handout was printed but not logged: {exc}")
-            return False
+    def _on_printed(self, encounter_id: int) -> None:
         self.refresh()
         self.handout_printed.emit(encounter_id)
-        return True
+
+    def _on_batch_finished(self, count: int) -> None:
+        self.refresh()
+        self.batch_finished.emit(count)
+
+    def jobs(self) -> JobQueue:
+        """The worker that renders this window's handouts (a new one after a close)."""
+        if self._jobs.closed:
+            self._jobs = self._new_jobs()
+        return self._jobs
+
+    def _new_jobs(self) -> JobQueue:
+        jobs = JobQueue("front desk", self)
+        jobs.progress_changed.connect(self._on_progress)
+        return jobs
+
+    def _on_progress(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._preview_request += 1  # a preview still rendering is not wanted any more
+        self._jobs.shutdown()
+        super().closeEvent(event)
 
     # ------------------------------------------------------------------ messages
     def _warn(self, title: str, text: str) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 
 from clinic_app.domain.rules import Assessment, CodeLine, CodingSummary, Finding, Severity
+from clinic_app.ui.common.jobs import JobQueue
 from clinic_app.ui.encounter.checks_panel import (
     CODER_REVIEW_TEXT,
     NO_PROBLEMS_TEXT,
@@ -127,7 +130,14 @@ def test_codes_box(qtbot):
     assert box.text() == "No codes yet."
 
 
-def test_live_checks_run_once_after_a_burst_and_report_failures(qtbot):
+@pytest.fixture
+def jobs() -> Iterator[JobQueue]:
+    queue = JobQueue("checks test")
+    yield queue
+    queue.shutdown()
+
+
+def test_live_checks_run_once_after_a_burst_and_report_failures(qtbot, jobs):
     calls: list[int] = []
 
     def assess() -> Assessment:
@@ -136,7 +146,7 @@ def test_live_checks_run_once_after_a_burst_and_report_failures(qtbot):
             raise RuntimeError("boom")
         return assessment(LUNG)
 
-    live = LiveChecks(assess)
+    live = LiveChecks(lambda: assess, jobs)
     for _ in range(5):
         live.schedule()
     with qtbot.waitSignal(live.assessed) as done:
@@ -147,6 +157,34 @@ def test_live_checks_run_once_after_a_burst_and_report_failures(qtbot):
         live.schedule()
     assert failed.args == ["boom"]
     assert live.last is None
+
+
+def test_an_answer_to_an_older_request_is_dropped(qtbot, jobs):
+    release = threading.Event()
+    threads: list[str] = []
+
+    def slow_old() -> Assessment:
+        threads.append(threading.current_thread().name)
+        assert release.wait(10)
+        return assessment(LUNG)
+
+    def new() -> Assessment:
+        return assessment()
+
+    requests = iter([slow_old, new])
+    live = LiveChecks(lambda: next(requests), jobs)
+    seen: list[Assessment] = []
+    live.assessed.connect(seen.append)
+    live.run_later()  # the old request, still running on the worker...
+    qtbot.waitUntil(lambda: threads != [])
+    live.run_later()  # ...when a newer one is asked for
+    release.set()
+    with qtbot.waitSignal(jobs.idle):
+        pass
+    assert [a.findings for a in seen] == [()]  # only the newest answer was shown
+    assert live.last is not None
+    assert live.last.findings == ()
+    assert threads != [threading.current_thread().name]  # it ran off the GUI thread
 
 
 @pytest.mark.parametrize(

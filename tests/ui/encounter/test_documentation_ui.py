@@ -67,7 +67,7 @@ def open_editor(qtbot, services) -> Callable[[int], EncounterEditor]:
     def make(encounter_id: int) -> EncounterEditor:
         editor = EncounterEditor(services, encounter_id)
         qtbot.addWidget(editor)
-        editor.autosave_timer.setInterval(20)
+        editor.session.autosave_timer.setInterval(20)
         editor.show()
         with qtbot.waitActive(editor):
             editor.activateWindow()
@@ -366,7 +366,7 @@ def test_the_editor_signs_only_once_the_note_is_complete(qtbot, open_editor, ser
     editor = open_editor(visit.encounter_id)
     assessed(qtbot, editor, "documentation.consent")
     editor.sign_action.trigger()
-    dialog = editor.signing.dialog
+    dialog = editor.sign_dialog
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert not dialog.sign_button.isEnabled()
@@ -379,7 +379,7 @@ def test_the_editor_signs_only_once_the_note_is_complete(qtbot, open_editor, ser
         lambda: editor.form.checks.assessment is not None and editor.form.checks.assessment.can_sign
     )
     editor.sign_action.trigger()
-    dialog = editor.signing.dialog
+    dialog = editor.sign_dialog
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert list(dialog.reasons) == ["documentation.needle_intact"]

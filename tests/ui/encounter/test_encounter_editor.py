@@ -28,11 +28,12 @@ from clinic_app.services.dto import (
 )
 from clinic_app.ui.bodymap.widget import BodyMapWidget
 from clinic_app.ui.common.messages import conflict_close_box
-from clinic_app.ui.encounter import editor as encounter_editor
 from clinic_app.ui.encounter import parts as encounter_parts
-from clinic_app.ui.encounter.editor import EDIT_DRAFT_TEXT, EncounterEditor
+from clinic_app.ui.encounter import session as encounter_session
+from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.encounter.parts import (
     DISCARD_MINE_TEXT,
+    EDIT_DRAFT_TEXT,
     RELOAD_THEIRS_TEXT,
     SAVE_AS_NEW_TEXT,
     BodyMapUnavailable,
@@ -101,7 +102,7 @@ def open_editor(qtbot, services) -> Callable[..., EncounterEditor]:
     def make(encounter_id: int) -> EncounterEditor:
         editor = EncounterEditor(services, encounter_id)
         qtbot.addWidget(editor)
-        editor.autosave_timer.setInterval(20)
+        editor.session.autosave_timer.setInterval(20)
         return editor
 
     return make
@@ -168,7 +169,7 @@ def test_opens_with_its_sites_and_the_patient_header(open_editor, chart):
 
 def test_a_cell_edit_autosaves_and_reopens_identical(qtbot, open_editor, services, chart):
     editor = open_editor(chart.encounter_id)
-    version = editor.version
+    version = editor.session.version
     with qtbot.waitSignal(editor.encounter_saved) as saved:
         editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.LOCAL, EDIT)
         editor.model.setData(editor.model.index(0, Column.VOLUME), "1.25", EDIT)
@@ -178,7 +179,7 @@ def test_a_cell_edit_autosaves_and_reopens_identical(qtbot, open_editor, service
     assert editor.save_label.text().startswith("Saved ")
     assert not editor.is_dirty()
     stored = services.encounters.get(chart.encounter_id)
-    assert stored.version == editor.version != version
+    assert stored.version == editor.session.version != version
     assert stored.sites[0].twitch_response is TwitchResponse.LOCAL
     assert stored.sites[0].doses[0].dose == Decimal("12.5")
 
@@ -197,12 +198,12 @@ def test_a_form_edit_autosaves(qtbot, open_editor, services, chart):
 
 def test_ctrl_s_saves_now(qtbot, open_editor, services, chart):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.REFERRED, EDIT)
-    assert editor.autosave_timer.isActive()
+    assert editor.session.autosave_timer.isActive()
     with qtbot.waitSignal(editor.encounter_saved):
         editor.save_action.trigger()
-    assert not editor.autosave_timer.isActive()
+    assert not editor.session.autosave_timer.isActive()
     stored = services.encounters.get(chart.encounter_id)
     assert stored.sites[0].twitch_response is TwitchResponse.REFERRED
     assert editor.save_action.shortcut().toString() == "Ctrl+S"
@@ -210,7 +211,7 @@ def test_ctrl_s_saves_now(qtbot, open_editor, services, chart):
 
 def test_delete_then_undo_and_redo_by_keyboard(qtbot, open_editor, chart):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     editor.show()
     with qtbot.waitActive(editor):
         editor.activateWindow()
@@ -237,7 +238,7 @@ def map_focus(editor: EncounterEditor) -> QWidget:
 
 def test_undo_and_delete_work_with_the_focus_on_the_map(qtbot, open_editor, chart):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     editor.show()
     with qtbot.waitActive(editor):
         editor.activateWindow()
@@ -283,7 +284,7 @@ def test_apply_to_all_from_the_context_menu_is_one_undo(open_editor, chart):
 
 def test_closing_with_unsaved_edits_asks(qtbot, open_editor, services, chart, questions):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     editor.show()
     editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.LOCAL, EDIT)
     questions.answer("ask_unsaved_close", Button.Cancel, Button.Save)
@@ -301,7 +302,7 @@ def test_closing_with_unsaved_edits_asks(qtbot, open_editor, services, chart, qu
 
 def test_discard_closes_without_saving(qtbot, open_editor, services, chart, questions):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     editor.show()
     qtbot.keyClicks(editor.form.follow_up, "Review in 2 weeks")
     with qtbot.waitSignal(editor.encounter_closed):
@@ -408,8 +409,8 @@ def test_a_conflicting_save_offers_the_two_ways_out_and_no_false_retry(
     assert editor.is_dirty()
     # A stale copy can never be saved: later changes and Ctrl+S do not pretend to retry.
     editor.model.setData(editor.model.index(0, Column.ASPIRATION), "negative", EDIT)
-    assert not editor.autosave_timer.isActive()
-    assert not editor.max_wait_timer.isActive()
+    assert not editor.session.autosave_timer.isActive()
+    assert not editor.session.max_wait_timer.isActive()
     with qtbot.assertNotEmitted(editor.encounter_saved):
         assert not editor.save_now()
     assert bar.button(SAVE_AS_NEW_TEXT) is not None
@@ -434,7 +435,7 @@ def test_reload_their_version_asks_then_drops_my_edits(
     assert editor.form.form_input().follow_up_plan == "Theirs"
     assert not editor.is_dirty()
     assert editor.save_label.text() == "All changes saved"
-    assert editor.version == services.encounters.get(chart.encounter_id).version
+    assert editor.session.version == services.encounters.get(chart.encounter_id).version
     # Editing goes on normally from their version.
     with qtbot.waitSignal(editor.encounter_saved):
         editor.model.setData(editor.model.index(0, Column.TWITCH), TwitchResponse.REFERRED, EDIT)
@@ -515,7 +516,7 @@ def test_a_conflict_found_by_save_on_close_asks_what_to_keep(
     qtbot, monkeypatch, open_editor, services, chart, questions
 ):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     editor.show()
     stored = services.encounters.get(chart.encounter_id)
     services.encounters.save_draft(stored.id, stored.version, stored.form, [])
@@ -627,7 +628,7 @@ def choose(combo: QComboBox, text: str) -> None:
 
 def test_medication_picker_offers_favourites_first(qtbot, open_editor, chart):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     combo = open_cell_editor(qtbot, editor, 1, Column.MEDICATION)
     assert isinstance(combo, QComboBox)
     items = [combo.itemText(i) for i in range(combo.count())]
@@ -652,7 +653,7 @@ def test_medication_picker_offers_favourites_first(qtbot, open_editor, chart):
 
 def test_pick_list_cells(qtbot, open_editor, chart):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     combo = open_cell_editor(qtbot, editor, 0, Column.TWITCH)
     assert combo.currentText() == "Not assessed"
     choose(combo, "Referred")
@@ -665,7 +666,7 @@ def test_pick_list_cells(qtbot, open_editor, chart):
 
 def test_volume_cell_refuses_a_negative_volume(qtbot, open_editor, chart):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     edit = open_cell_editor(qtbot, editor, 0, Column.VOLUME)
     assert isinstance(edit, QLineEdit)
     assert edit.text() == "0.5"
@@ -687,7 +688,7 @@ def test_lot_and_needle_cells(qtbot, services, open_editor, chart):
         chart.meds["lidocaine_1"], "LD-3000", clock.today() + timedelta(days=400)
     )
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)
+    editor.session.autosave_timer.setInterval(60_000)
     row_editor = open_cell_editor(qtbot, editor, 0, Column.LOT)
     (lots,) = row_editor.findChildren(QComboBox)
     assert lots.currentText().startswith("LD-2291")
@@ -809,9 +810,9 @@ def test_continuous_typing_is_still_saved_within_the_maximum_wait(
     qtbot, open_editor, services, chart
 ):
     editor = open_editor(chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)  # typing never pauses long enough
-    editor.max_wait_timer.setInterval(100)
-    assert encounter_editor.MAX_WAIT_MS == 10_000
+    editor.session.autosave_timer.setInterval(60_000)  # typing never pauses long enough
+    editor.session.max_wait_timer.setInterval(100)
+    assert encounter_session.MAX_WAIT_MS == 10_000
     typist = QTimer()
     typist.setInterval(5)  # a keystroke every 5 ms: would restart a per-change timer forever
     typist.timeout.connect(lambda: editor.form.follow_up.insertPlainText("x"))
@@ -965,7 +966,7 @@ def test_a_volume_over_the_limit_shows_the_finding_without_saving(
     qtbot, open_editor, lidocaine_chart
 ):
     editor = open_editor(lidocaine_chart.encounter_id)
-    editor.autosave_timer.setInterval(60_000)  # the checks must not wait for a save
+    editor.session.autosave_timer.setInterval(60_000)  # the checks must not wait for a save
     text = checked(qtbot, editor, contains="WARNING")
     assert "0 blocks" not in text
     assert "BLOCK" not in text
@@ -1008,7 +1009,7 @@ def test_signing_with_a_block_is_refused(qtbot, open_editor, services, lidocaine
     editor = open_editor(lidocaine_chart.encounter_id)
     editor.model.setData(editor.model.index(1, Column.VOLUME), "8", EDIT)
     editor.sign_action.trigger()
-    dialog = editor.signing.dialog
+    dialog = editor.sign_dialog
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert dialog.isVisible()
@@ -1031,7 +1032,7 @@ def test_an_override_reason_lands_in_the_signed_note(qtbot, open_editor, service
     editor = open_editor(lidocaine_chart.encounter_id)
     checked(qtbot, editor)
     editor.sign_action.trigger()
-    dialog = editor.signing.dialog
+    dialog = editor.sign_dialog
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert list(dialog.reasons) == ["screening.anticoagulant"]
@@ -1066,5 +1067,5 @@ def test_checks_that_cannot_run_say_so(qtbot, monkeypatch, open_editor, services
     assert "Checks could not run: database is locked" in editor.form.checks.text()
     assert editor.form.checks.rows == []
     editor.sign_action.trigger()
-    assert editor.signing.dialog is None
+    assert editor.sign_dialog is None
     assert "checks could not run" in editor.message_bar.text()

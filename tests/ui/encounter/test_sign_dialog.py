@@ -10,11 +10,11 @@ from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.rules import Assessment, CodingSummary, Finding, Severity
 from clinic_app.services.dto import EncounterInput, EncounterView
+from clinic_app.ui.encounter.form_parts import SignatureBox
 from clinic_app.ui.encounter.sign_dialog import (
     BLOCKED_TEXT,
     READY_TEXT,
     REASONS_TEXT,
-    SignatureBox,
     SignDialog,
     signed_line,
 )

@@ -93,7 +93,7 @@ def draft_id(services: AppServices, admin, make_patient) -> int:
 def editor(qtbot, services: AppServices, draft_id: int) -> EncounterEditor:
     window = EncounterEditor(services, draft_id)
     qtbot.addWidget(window)
-    window.autosave_timer.setInterval(20)
+    window.session.autosave_timer.setInterval(20)
     window.resize(1440, 900)
     window.show()
     qtbot.waitExposed(window)
@@ -112,7 +112,7 @@ def sign_in_editor(qtbot, editor: EncounterEditor) -> None:
     """Sign through the editor's own dialog, typing a reason for any warning that asks."""
     qtbot.waitUntil(lambda: editor.form.checks.assessment is not None)
     editor.sign_action.trigger()
-    dialog = editor.signing.dialog
+    dialog = editor.sign_dialog
     assert dialog is not None, editor.message_bar.text()
     qtbot.addWidget(dialog)
     for edit in dialog.reasons.values():
@@ -305,7 +305,7 @@ def test_after_signing_nothing_in_the_window_changes_what_was_signed(
     poke_form(qtbot, editor)
     assert shown(editor) == before_view
     assert not editor.is_dirty()
-    assert not editor.autosave_timer.isActive()
+    assert not editor.session.autosave_timer.isActive()
     assert editor.save_now()  # nothing to save for a signed visit
     assert stored(ui_engine) == before_db
     assert editor.close()

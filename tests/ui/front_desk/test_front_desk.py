@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from clinic_app.domain import clock
 from clinic_app.domain.enums import Language, Side
 from clinic_app.services.container import AppServices
 from clinic_app.services.dto import EncounterInput, PatientView, UserView
-from clinic_app.ui.front_desk.window import FrontDeskWindow, PrintLogModel, ProcedureTableModel
+from clinic_app.ui.front_desk.models import PrintLogModel, ProcedureTableModel
+from clinic_app.ui.front_desk.window import FrontDeskWindow
 from clinic_app.ui.main_window import MainWindow
 from tests.services.test_documents import site
 from tests.ui.prompts import Prompts
@@ -224,3 +226,39 @@ def test_ctrl_d_in_the_main_window_opens_the_front_desk(
     assert desk.model.rowCount() == 2
     action.trigger()
     assert main.front_desk is desk
+
+
+def test_previews_render_off_the_gui_thread_and_only_the_newest_is_shown(
+    qtbot: QtBot,
+    window: FrontDeskWindow,
+    services: AppServices,
+    day: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = services.documents.render_handout
+    release = threading.Event()
+    rendered_on: list[str] = []
+
+    def slow(encounter_id: int, **options: object) -> bytes:
+        rendered_on.append(threading.current_thread().name)
+        if encounter_id == day[0]:
+            assert release.wait(10)  # the first one takes long...
+        return real(encounter_id, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services.documents, "render_handout", slow)
+    shown: list[int] = []
+    window.preview_ready.connect(shown.append)
+    window.select_encounter(0)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Rendering the handout…")
+    assert not window.print_button.isEnabled()  # nothing to print before it is shown
+    window.select_encounter(1)  # ...and the user has moved on meanwhile
+    release.set()
+    with qtbot.waitSignal(window.preview_ready) as ready:
+        pass
+    qtbot.waitUntil(lambda: window.jobs().pending == 0)
+    assert ready.args == [day[1]]
+    assert shown == [day[1]]  # the answer for the first selection was dropped
+    assert window.encounter_id == day[1]
+    assert window.preview_page_count >= 1
+    assert threading.main_thread().name not in rendered_on
+    assert window.statusBar().currentMessage() == ""

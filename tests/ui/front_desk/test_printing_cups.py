@@ -29,7 +29,9 @@ from clinic_app.domain.enums import Language, Side
 from clinic_app.services.container import AppServices
 from clinic_app.services.dto import EncounterInput, PatientView, UserView
 from clinic_app.ui.common.print_support import load_pdf, printer_named, render_page
-from clinic_app.ui.front_desk.window import PRINTER_KEY, FrontDeskWindow, doc_name
+from clinic_app.ui.front_desk.models import doc_name
+from clinic_app.ui.front_desk.printing import PRINTER_KEY
+from clinic_app.ui.front_desk.window import FrontDeskWindow
 from tests.conftest import missing_service
 from tests.services.test_documents import site
 
