@@ -304,4 +304,4 @@ def render_handout(data: HandoutData, *, figure_png: bytes | None = None) -> byt
     return HandoutRenderer(data, figure_png=figure_png).render()
 
 
-__all__ = ["LARGE", "NORMAL", "HandoutRenderer", "render_handout"]
+__all__ = ["HandoutRenderer", "render_handout"]

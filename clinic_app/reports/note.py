@@ -18,17 +18,9 @@ from reportlab.platypus import BaseDocTemplate
 
 from clinic_app.reports.base import BOLD, REGULAR
 from clinic_app.reports.note_data import (
-    NoteAddendum,
-    NoteCode,
     NoteData,
-    NoteDose,
-    NoteFinding,
-    NotePrint,
-    NoteSeal,
-    NoteSite,
-    NoteTotal,
 )
-from clinic_app.reports.note_sections import ALTERED, SECTIONS, NoteSections, when
+from clinic_app.reports.note_sections import ALTERED, NoteSections, when
 
 DRAFT_RED = colors.HexColor("#c0392b")
 #: The smallest type on the note (issue 8 §8): nothing is printed smaller.
@@ -162,21 +154,3 @@ def render_note(data: NoteData) -> bytes:
         MissingGlyphError: a user string has a character the embedded font lacks.
     """
     return NoteRenderer(data).render()
-
-
-__all__ = [
-    "ALTERED",
-    "MIN_FONT_SIZE",
-    "SECTIONS",
-    "NoteAddendum",
-    "NoteCode",
-    "NoteData",
-    "NoteDose",
-    "NoteFinding",
-    "NotePrint",
-    "NoteRenderer",
-    "NoteSeal",
-    "NoteSite",
-    "NoteTotal",
-    "render_note",
-]

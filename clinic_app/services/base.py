@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.errors import ClinicError, ConflictError, StorageError
 from clinic_app.models import AuditEvent
 from clinic_app.models.base import utcnow
@@ -100,6 +102,11 @@ class Service:
         self._sessions = sessions
         self._actor = actor or Actor()
         self._clock = clock
+
+    @functools.cached_property
+    def _catalog(self) -> Catalog:
+        """The muscle catalog the app ships (read once per process)."""
+        return default_catalog()
 
     def _permit(self, action: str) -> None:
         """The one place a use case asks whether the person at the keyboard may do ``action``.

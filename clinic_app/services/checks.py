@@ -6,20 +6,15 @@ verdict in the same transaction that marks the encounter signed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-
-from sqlalchemy.orm import Session, sessionmaker
+from collections.abc import Mapping, Sequence
 
 from clinic_app.domain import validation as v
-from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.rules import Assessment
-from clinic_app.models.base import utcnow
 from clinic_app.services import rows
 from clinic_app.services.assessment import assess_content
-from clinic_app.services.base import Actor, Service
+from clinic_app.services.base import Service
 from clinic_app.services.draft_content import STALE_DRAFT, checked_content, write_content
 from clinic_app.services.dto import EncounterInput, EncounterView, SiteDraft
 from clinic_app.services.encounter_views import encounter_view
@@ -31,17 +26,6 @@ MAX_REASON_LENGTH = 500
 
 class ChecksService(Service):
     """Assess a draft as it is edited, and sign it when nothing blocks."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        actor: Actor | None = None,
-        catalog: Catalog | None = None,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        super().__init__(sessions, actor, clock=clock)
-        self._catalog = catalog or default_catalog()
 
     def assess_draft(
         self, encounter_id: int, form: EncounterInput, sites: Sequence[SiteDraft]

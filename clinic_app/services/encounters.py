@@ -6,21 +6,20 @@ Checks and signing live in :mod:`clinic_app.services.checks`, the procedure note
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import selectinload
 
 from clinic_app.domain import validation as v
-from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import EncounterStatus, Side
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.models import Addendum, Encounter, User
 from clinic_app.models.base import utcnow
 from clinic_app.services import repeat, rows
-from clinic_app.services.base import Actor, Service
+from clinic_app.services.base import Service
 from clinic_app.services.draft_content import STALE_DRAFT, checked_content, write_content
 from clinic_app.services.dto import (
     AddendumView,
@@ -43,17 +42,6 @@ def _sides_label(sides: set[Side]) -> str:
 
 class EncounterService(Service):
     """Use cases of the encounter editor and the patient chart."""
-
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        actor: Actor | None = None,
-        catalog: Catalog | None = None,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        super().__init__(sessions, actor, clock=clock)
-        self._catalog = catalog or default_catalog()
 
     def create(
         self, patient_id: int, provider_id: int, performed_at: datetime | None = None

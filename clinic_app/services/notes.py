@@ -9,16 +9,15 @@ the handout's print log) and :meth:`NoteService.render_note` prints it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.enums import (
     Aspiration,
     DoseUnit,
@@ -47,11 +46,11 @@ from clinic_app.domain.labels import (
 from clinic_app.domain.quantities import format_quantity, plain_decimal
 from clinic_app.domain.screening import answer_of
 from clinic_app.models import Addendum, Encounter, HandoutPrint, User
-from clinic_app.models.base import utcnow
-from clinic_app.reports import note as report
+from clinic_app.reports import note_data as report
+from clinic_app.reports.note import render_note
 from clinic_app.services import rows
 from clinic_app.services.assessment import assess_content
-from clinic_app.services.base import Actor, Service
+from clinic_app.services.base import Service
 from clinic_app.services.encounter_views import encounter_view
 from clinic_app.services.rows import user_label
 from clinic_app.services.snapshot import build_snapshot, seal_matches
@@ -287,17 +286,6 @@ def anticoagulant_text(on_file: bool, screening: Mapping[str, object]) -> str:
 class NoteService(Service):
     """Build and print the procedure note of one encounter."""
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        actor: Actor | None = None,
-        catalog: Catalog | None = None,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        super().__init__(sessions, actor, clock=clock)
-        self._catalog = catalog or default_catalog()
-
     def note_data(self, encounter_id: int) -> report.NoteData:
         """The note's content, read in one transaction.
 
@@ -332,7 +320,7 @@ class NoteService(Service):
     def render_note(self, encounter_id: int) -> bytes:
         """The procedure note as PDF bytes."""
         self._permit("encounter.note")
-        return report.render_note(self.note_data(encounter_id))
+        return render_note(self.note_data(encounter_id))
 
     # ------------------------------------------------------------------ live parts
     def _live_snapshot(self, session: Session, e: Encounter) -> dict[str, Any]:

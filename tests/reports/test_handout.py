@@ -243,7 +243,7 @@ def test_a_given_figure_is_used() -> None:
 
 
 def test_large_print_body_is_at_least_16_pt() -> None:
-    from clinic_app.reports.handout import LARGE, NORMAL
+    from clinic_app.reports.handout_layout import LARGE, NORMAL
 
     assert 11 <= NORMAL.body <= 12
     assert LARGE.body >= 16

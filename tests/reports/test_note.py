@@ -13,22 +13,19 @@ import pytest
 from pypdf import PdfReader
 
 from clinic_app.reports.base import MissingGlyphError
-from clinic_app.reports.note import (
-    ALTERED,
-    MIN_FONT_SIZE,
-    SECTIONS,
+from clinic_app.reports.note import MIN_FONT_SIZE, NoteRenderer, render_note
+from clinic_app.reports.note_data import (
     NoteAddendum,
     NoteCode,
     NoteData,
     NoteDose,
     NoteFinding,
     NotePrint,
-    NoteRenderer,
     NoteSeal,
     NoteSite,
     NoteTotal,
-    render_note,
 )
+from clinic_app.reports.note_sections import ALTERED, SECTIONS
 from tests.conftest import system_tool
 
 LIDO = NoteDose("Lidocaine", "1% (10 mg/mL)", "0.5 mL", "5 mg", "LD-2291, exp 2026-05-31")

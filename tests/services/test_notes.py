@@ -22,7 +22,7 @@ from clinic_app.domain.enums import (
     TwitchResponse,
 )
 from clinic_app.models import Addendum
-from clinic_app.reports.note import SECTIONS
+from clinic_app.reports.note_sections import SECTIONS
 from clinic_app.services.dto import (
     DoseInput,
     EncounterInput,

@@ -29,7 +29,7 @@ from clinic_app.domain.enums import (
     TwitchResponse,
 )
 from clinic_app.models import Addendum, Encounter
-from clinic_app.reports.note import ALTERED
+from clinic_app.reports.note_sections import ALTERED
 from clinic_app.services.documents import DocumentService
 from clinic_app.services.dto import (
     ClinicProfileData,
