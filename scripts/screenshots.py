@@ -46,6 +46,7 @@ from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.migrate import upgrade
 from clinic_app.ui.admin.setup_dialog import SetupDialog
 from clinic_app.ui.common.fonts import install_fonts
+from clinic_app.ui.common.jobs import wait_all_idle
 from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.encounter.sign_dialog import SignDialog
 from clinic_app.ui.front_desk.window import FrontDeskWindow
@@ -81,8 +82,11 @@ def save(widget: QWidget, path: Path, width: int = 0, height: int = 0) -> None:
     widget.resize(width or hint.width(), height or hint.height())
     widget.show()
     # Let layouts settle and debounced work (the live checks run 250 ms after a change)
-    # finish before grabbing. A script, not a test: a plain wait is fine here.
+    # start, then let the worker threads finish (checks, handout previews) and the results
+    # paint. A script, not a test: a plain wait is fine here.
     QTest.qWait(700)
+    wait_all_idle()
+    QTest.qWait(300)
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

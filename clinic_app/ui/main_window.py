@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         central.setAccessibleName("Patients")
         layout = QVBoxLayout(central)
         layout.addWidget(self.demo_banner)
+        layout.addWidget(self.search_box)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 

@@ -230,6 +230,13 @@ def _shut(box: list[JobQueue]) -> None:
     jobs._join()
 
 
+def wait_all_idle() -> None:
+    """Process events until every live queue has finished its pending jobs (scripts, tests)."""
+    for jobs in list(_live):
+        if not jobs.closed:
+            jobs.wait_idle()
+
+
 def shutdown_all() -> None:
     """Join every worker still running (application exit, test teardown)."""
     for jobs in list(_live):

@@ -20,7 +20,10 @@ SEARCH_PLACEHOLDER = "Search by name, MRN or date of birth (YYYY-MM-DD)"
 
 
 class PatientList(QWidget):
-    """A search box above the patient table; the window that owns it runs the searches.
+    """The patient table and its search box; the window that owns it runs the searches.
+
+    The widget lays out only the table: the window places ``search_box`` where it reads best
+    (the main window puts it across the top).
 
     Attributes:
         search_box: the search field (Down moves into the table, as in a combo box).
@@ -59,7 +62,6 @@ class PatientList(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search_box)
         layout.addWidget(self.table, 1)
 
     def current_patient_id(self) -> int | None:
