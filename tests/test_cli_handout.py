@@ -14,7 +14,7 @@ from clinic_app.cli import main
 from clinic_app.domain.bodymap import FigureView, default_bodymap
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Language, Role, Side
-from clinic_app.domain.handout import default_texts
+from clinic_app.domain.handout_texts import default_texts
 from clinic_app.services.base import Actor
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.documents import DocumentService

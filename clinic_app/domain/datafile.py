@@ -127,10 +127,11 @@ class Entry:
 
     def fields(self, required: Collection[str], optional: Collection[str] = ()) -> None:
         """Refuse missing required keys and keys that are neither required nor optional."""
-        missing = [self.prefix + key for key in required if key not in self.raw]
+        missing = [key for key in required if key not in self.raw]
+        if len(missing) == 1:
+            raise self.error("is missing", missing[0])
         if missing:
-            verb = "is" if len(missing) == 1 else "are"
-            raise self.error(f"{', '.join(missing)} {verb} missing")
+            raise self.error(f"{', '.join(self.prefix + key for key in missing)} are missing")
         unknown = sorted(self.prefix + key for key in set(self.raw) - {*required, *optional})
         if unknown:
             raise self.error(f"unknown field {', '.join(map(repr, unknown))}")
@@ -193,13 +194,15 @@ class Entry:
             raise self.error(f"must be at least {minimum}{upper}, not {value}", key)
         return value
 
-    def number(self, key: str) -> float:
-        """A finite integer or float."""
+    def number(self, key: str, *, positive: bool = False) -> float:
+        """A finite integer or float; more than 0 with ``positive``."""
         value = self.value(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(f"must be a number, not {toml_type(value)}", key)
         if not math.isfinite(value):
             raise self.error(f"must be a finite number, not {value}", key)
+        if positive and value <= 0:
+            raise self.error(f"must be more than 0, not {value:g}", key)
         return float(value)
 
     def decimal(self, key: str, *, places: int | None = None, allow_zero: bool = False) -> Decimal:
@@ -243,6 +246,24 @@ class Entry:
         if not isinstance(value, dict):
             raise self.error(f"must be a table, not {toml_type(value)}", key)
         return Entry(self.path, self.label, value, self.error_type, f"{self.prefix}{key}.")
+
+    def tables(self, key: str, *, allow_empty: bool = True) -> list[Entry]:
+        """An array of tables (``shapes = [{...}, {...}]``), each read with the same file, entry
+        and error type; their fields are named ``key[N].field`` (N from 1)."""
+        value = self.value(key)
+        if not isinstance(value, list):
+            raise self.error(f"must be an array of tables, not {toml_type(value)}", key)
+        if not value and not allow_empty:
+            raise self.error("must list at least one table", key)
+        result: list[Entry] = []
+        for number, item in enumerate(value, start=1):
+            where = f"{key}[{number}]"
+            if not isinstance(item, dict):
+                raise self.error(f"must be a table, not {toml_type(item)}", where)
+            result.append(
+                Entry(self.path, self.label, item, self.error_type, f"{self.prefix}{where}.")
+            )
+        return result
 
     def languages(self, key: str) -> dict[Language, str]:
         """A table with one non-empty string per language (``lay_name.en``, ``lay_name.es``)."""

@@ -16,7 +16,7 @@ from decimal import Decimal
 from importlib.resources.abc import Traversable
 from typing import Final
 
-from clinic_app.domain.datafile import DataFileError, Entry, entries, read_document, toml_type
+from clinic_app.domain.datafile import DataFileError, Entry, entries, read_document
 from clinic_app.domain.enums import DoseUnit, Technique
 from clinic_app.domain.formulary import DrugClass, FormularyEntry, load_formulary
 from clinic_app.domain.quantities import dose_of, format_quantity
@@ -137,15 +137,7 @@ class Favourites:
         return tuple(f for f in self.items if f.technique is Technique.INJECTION)
 
 
-def _dose(
-    entry: Entry, number: int, raw: object, formulary: Mapping[str, FormularyEntry]
-) -> FavouriteDose:
-    if not isinstance(raw, dict):
-        raise entry.error(
-            f"must be a table {{ medication = ..., volume_ml = ... }}, not {toml_type(raw)}",
-            f"doses[{number}]",
-        )
-    dose = Entry(entry.path, entry.label, raw, entry.error_type, f"doses[{number}].")
+def _dose(dose: Entry, formulary: Mapping[str, FormularyEntry]) -> FavouriteDose:
     dose.fields(("medication", "volume_ml"))
     code = dose.text("medication")
     medication = formulary.get(code)
@@ -164,10 +156,11 @@ def _favourite(entry: Entry, formulary: Mapping[str, FormularyEntry]) -> Favouri
     entry.fields(("code", "technique"), ("doses",))
     code = entry.snake("code")
     technique = entry.choice("technique", Technique)
-    raw_doses = entry.value("doses") if entry.has("doses") else []
-    if not isinstance(raw_doses, list):
-        raise entry.error(f"must be an array of tables, not {toml_type(raw_doses)}", "doses")
-    doses = tuple(_dose(entry, n, d, formulary) for n, d in enumerate(raw_doses, 1))
+    doses = (
+        tuple(_dose(dose, formulary) for dose in entry.tables("doses"))
+        if entry.has("doses")
+        else ()
+    )
     if technique is Technique.DRY_NEEDLING and doses:
         raise entry.error("dry needling injects nothing: doses must be []")
     if technique is Technique.INJECTION and not doses:

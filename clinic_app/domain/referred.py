@@ -5,7 +5,7 @@ The data lives in ``resources/anatomy/bodymap/referred_areas.toml``: one ``[[are
 module loads and checks it and answers the overlay's one question, :meth:`ReferredAreas.shapes_for`:
 which ellipses to shade on a figure for a muscle on one side of the patient. The left side is the
 mirror image of the right; midline areas (forehead, sacrum...) are drawn once. A broken file fails
-loudly at load time with :class:`ReferredAreasError` naming the file, the entry and the problem.
+loudly at load time with :class:`ReferredAreasError` naming the file, the entry and the field.
 
 Figures: ``anterior`` and ``posterior`` are full-body drawings (viewBox ``0 0 500 1000``, midline
 x = 250; anterior shows the patient's right on the viewer's left, posterior on the viewer's
@@ -25,7 +25,7 @@ from typing import Final
 
 from clinic_app.domain.bodymap import FigureView
 from clinic_app.domain.catalog import REFERRED_PAIN_AREAS, View
-from clinic_app.domain.datafile import DataFileError, read_toml
+from clinic_app.domain.datafile import DataFileError, Entry, entries, read_document
 from clinic_app.domain.enums import Side
 from clinic_app.domain.resource_files import resource
 
@@ -40,8 +40,6 @@ VIEW_SIZES: Final[Mapping[View, tuple[int, int]]] = MappingProxyType({
 MIDLINE_X: Final = 250.0
 
 _AREA_SET: Final = frozenset(REFERRED_PAIN_AREAS)
-_AREA_FIELDS: Final = frozenset({"tag", "view", "midline", "shapes"})
-_SHAPE_FIELDS: Final = ("cx", "cy", "rx", "ry", "angle")
 _EPSILON: Final = 1e-9
 
 
@@ -98,6 +96,7 @@ class ReferredAreasError(DataFileError):
     Attributes:
         path: the file.
         entry: ``"area #N"`` (with its tag and view once known), or None for the whole file.
+        field: the field at fault (``shapes[2].cx``), or None.
         problem: what is wrong, in words.
         line: the line in the file, when the TOML parser reported one.
     """
@@ -195,126 +194,70 @@ def _side(value: str) -> Side:
 # ---------------------------------------------------------------- loading
 
 
-_TOML_TYPES: Final[dict[type, str]] = {
-    bool: "a boolean", int: "an integer", float: "a float", str: "a string",
-    list: "an array", dict: "a table",
-}  # fmt: skip
-
-
-def _toml_type(value: object) -> str:
-    return _TOML_TYPES.get(type(value), "a date/time")
-
-
-class _Entry:
-    """One ``[[area]]`` table being checked; :meth:`error` builds the error naming it."""
-
-    def __init__(self, path: Traversable, number: int) -> None:
-        self.path = path
-        self.label = f"area #{number}"
-
-    def error(self, problem: str) -> ReferredAreasError:
-        return ReferredAreasError(self.path, self.label, problem)
-
-
-def _read_text(entry: _Entry, table: Mapping[str, object], key: str) -> str:
-    if key not in table:
-        raise entry.error(f"{key} is missing")
-    value = table[key]
-    if not isinstance(value, str):
-        raise entry.error(f"{key} must be a string, not {_toml_type(value)}")
-    return value
-
-
-def _read_number(entry: _Entry, where: str, shape: Mapping[str, object], key: str) -> float:
-    if key not in shape:
-        if key == "angle":
-            return 0.0
-        raise entry.error(f"{where}: {key} is missing")
-    value = shape[key]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise entry.error(f"{where}: {key} must be a number, not {_toml_type(value)}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise entry.error(f"{where}: {key} must be a finite number, not {value}")
-    return number
-
-
-def _read_shape(entry: _Entry, view: View, number: int, raw: object) -> Ellipse:
-    where = f"shapes[{number}]"
-    if not isinstance(raw, dict):
-        raise entry.error(f"{where} must be a table {{cx, cy, rx, ry}}, not {_toml_type(raw)}")
-    unknown = sorted(set(raw) - set(_SHAPE_FIELDS))
-    if unknown:
-        raise entry.error(f"{where}: unknown field {', '.join(map(repr, unknown))}")
-    cx, cy, rx, ry, angle = (_read_number(entry, where, raw, key) for key in _SHAPE_FIELDS)
-    if rx <= 0 or ry <= 0:
-        raise entry.error(f"{where}: rx and ry must be positive, not {rx:g} and {ry:g}")
-    ellipse = Ellipse(cx, cy, rx, ry, angle)
+def _read_shape(entry: Entry, shape: Entry, where: str, view: View) -> Ellipse:
+    shape.fields(("cx", "cy", "rx", "ry"), ("angle",))
+    ellipse = Ellipse(
+        shape.number("cx"),
+        shape.number("cy"),
+        shape.number("rx", positive=True),
+        shape.number("ry", positive=True),
+        shape.number("angle") if shape.has("angle") else 0.0,
+    )
     width, height = VIEW_SIZES[view]
     half_x, half_y = ellipse.half_extents()
     if (
-        cx - half_x < -_EPSILON
-        or cx + half_x > width + _EPSILON
-        or cy - half_y < -_EPSILON
-        or cy + half_y > height + _EPSILON
+        ellipse.cx - half_x < -_EPSILON
+        or ellipse.cx + half_x > width + _EPSILON
+        or ellipse.cy - half_y < -_EPSILON
+        or ellipse.cy + half_y > height + _EPSILON
     ):
         raise entry.error(
-            f"{where}: the ellipse at ({cx:g}, {cy:g}) reaches outside the {view.value} view "
-            f"(0 0 {width} {height})"
+            f"is an ellipse at ({ellipse.cx:g}, {ellipse.cy:g}) that reaches outside the "
+            f"{view.value} view (0 0 {width} {height})",
+            where,
         )
     return ellipse
 
 
-def _check_side(entry: _Entry, view: View, midline: bool, shapes: tuple[Ellipse, ...]) -> None:
+def _check_side(entry: Entry, view: View, midline: bool, shapes: tuple[Ellipse, ...]) -> None:
     """Midline shapes cross x = 250; right-side shapes lie on the patient's right of it."""
     if view is View.LATERAL:
         if midline:
             raise entry.error(
-                "midline applies to the anterior and posterior views only "
-                "(the lateral view shows one side of the head)"
+                "applies to the anterior and posterior views only "
+                "(the lateral view shows one side of the head)",
+                "midline",
             )
         return
     for number, shape in enumerate(shapes, start=1):
         if midline:
             half_x = shape.half_extents()[0]
             if not shape.cx - half_x <= MIDLINE_X <= shape.cx + half_x:
-                raise entry.error(f"shapes[{number}]: a midline shape must cross x = 250")
+                raise entry.error("must cross x = 250 (the area is midline)", f"shapes[{number}]")
         elif (shape.cx >= MIDLINE_X) if view is View.ANTERIOR else (shape.cx <= MIDLINE_X):
             viewer = "left (x < 250)" if view is View.ANTERIOR else "right (x > 250)"
             raise entry.error(
-                f"shapes[{number}]: the file describes the patient's right side, which the "
-                f"{view.value} view draws on the viewer's {viewer}; cx is {shape.cx:g} "
-                "(set midline = true for an area that straddles the midline)"
+                f"is {shape.cx:g}, but the file describes the patient's right side, which the "
+                f"{view.value} view draws on the viewer's {viewer} "
+                "(set midline = true for an area that straddles the midline)",
+                f"shapes[{number}].cx",
             )
 
 
-def _read_area(path: Traversable, number: int, raw: object) -> Placement:
-    entry = _Entry(path, number)
-    if not isinstance(raw, dict):
-        raise entry.error(f"must be a table, not {_toml_type(raw)}")
-    if isinstance(raw.get("tag"), str):
-        entry.label += f" ({raw['tag']})"
-    unknown = sorted(set(raw) - _AREA_FIELDS)
-    if unknown:
-        raise entry.error(f"unknown field {', '.join(map(repr, unknown))}")
-    tag = _read_text(entry, raw, "tag")
+def _read_area(entry: Entry) -> Placement:
+    """One ``[[area]]``; its label grows from "area #N" to "area #N (tag, view)" as it is read."""
+    base = entry.label
+    entry.fields(("tag", "view", "shapes"), ("midline",))
+    tag = entry.text("tag")
+    entry.label = f"{base} ({tag})"
     if tag not in _AREA_SET:
-        raise entry.error(f"tag {tag!r} is not in REFERRED_PAIN_AREAS (catalog.py)")
-    view_text = _read_text(entry, raw, "view")
-    try:
-        view = View(view_text)
-    except ValueError:
-        allowed = ", ".join(member.value for member in View)
-        raise entry.error(f"view {view_text!r} is not one of {allowed}") from None
-    entry.label = f"area #{number} ({tag}, {view.value})"
-    midline = raw.get("midline", False)
-    if not isinstance(midline, bool):
-        raise entry.error(f"midline must be true or false, not {_toml_type(midline)}")
-    raw_shapes = raw.get("shapes")
-    if not isinstance(raw_shapes, list) or not raw_shapes:
-        raise entry.error("shapes must be an array of one or more {cx, cy, rx, ry} tables")
+        raise entry.error(f"{tag!r} is not in REFERRED_PAIN_AREAS (catalog.py)", "tag")
+    view = entry.choice("view", View)
+    entry.label = f"{base} ({tag}, {view.value})"
+    midline = entry.flag("midline") if entry.has("midline") else False
     shapes = tuple(
-        _read_shape(entry, view, index, item) for index, item in enumerate(raw_shapes, start=1)
+        _read_shape(entry, shape, f"shapes[{number}]", view)
+        for number, shape in enumerate(entry.tables("shapes", allow_empty=False), start=1)
     )
     _check_side(entry, view, midline, shapes)
     return Placement(tag=tag, view=view, shapes=shapes, midline=midline)
@@ -334,36 +277,23 @@ def load_referred_areas(path: Traversable | None = None) -> ReferredAreas:
             placed.
     """
     path = default_referred_areas_path() if path is None else path
-    document = read_toml(path, ReferredAreasError)
-    unknown = sorted(set(document) - {"area"})
-    if unknown:
-        raise ReferredAreasError(
-            path, None, f"unknown top-level key {', '.join(map(repr, unknown))}"
-        )
-    tables = document.get("area")
-    if not isinstance(tables, list) or not tables:
-        raise ReferredAreasError(path, None, "expected one or more [[area]] tables")
+    document = read_document(path, ReferredAreasError, {"area"})
     placements: list[Placement] = []
     first_seen: dict[tuple[str, View], int] = {}
-    for number, raw in enumerate(tables, start=1):
-        placement = _read_area(path, number, raw)
+    for number, entry in enumerate(entries(document, "area", "area", code_key=None), start=1):
+        placement = _read_area(entry)
         key = (placement.tag, placement.view)
         if key in first_seen:
-            raise ReferredAreasError(
-                path,
-                f"area #{number} ({placement.tag}, {placement.view.value})",
-                f"duplicate placement (area #{first_seen[key]} places it on this view too)",
-            )
+            previous = first_seen[key]
+            raise entry.error(f"duplicate placement (area #{previous} places it on this view too)")
         first_seen[key] = number
         placements.append(placement)
     placed = {placement.tag for placement in placements}
     missing = [tag for tag in REFERRED_PAIN_AREAS if tag not in placed]
     if missing:
-        raise ReferredAreasError(
-            path,
-            None,
+        raise document.error(
             f"{', '.join(map(repr, missing))} never placed: every tag of REFERRED_PAIN_AREAS "
-            "(catalog.py) needs at least one [[area]]",
+            "(catalog.py) needs at least one [[area]]"
         )
     return ReferredAreas(placements)
 

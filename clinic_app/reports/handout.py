@@ -2,7 +2,7 @@
 
 :func:`render_handout` takes a :class:`~clinic_app.domain.handout.HandoutData` and returns PDF
 bytes. Which blocks print, and which of their lines, is decided in the domain
-(:func:`~clinic_app.domain.handout.compose`); every word comes from
+(:func:`~clinic_app.domain.handout_compose.compose`); every word comes from
 ``resources/handouts/<language>.toml``; every user string is escaped before it reaches
 Paragraph markup. :class:`HandoutRenderer` is a :class:`~clinic_app.reports.base.BaseRenderer`
 (STYLE.md #9): this module owns the page (styles, header with the logo and the "preliminary"
@@ -23,7 +23,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
 
 from clinic_app.domain.catalog import Catalog, default_catalog
-from clinic_app.domain.handout import Block, HandoutData, HandoutTexts, compose, default_texts
+from clinic_app.domain.handout import Block, HandoutData
+from clinic_app.domain.handout_compose import compose
+from clinic_app.domain.handout_texts import HandoutTexts, default_texts
 from clinic_app.reports.base import BOLD, REGULAR, esc
 from clinic_app.reports.handout_layout import (
     EMERGENCY_RED,

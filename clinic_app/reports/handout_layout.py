@@ -29,14 +29,9 @@ from reportlab.platypus import (
 
 from clinic_app.domain.catalog import Catalog
 from clinic_app.domain.enums import Technique
-from clinic_app.domain.handout import (
-    HandoutData,
-    HandoutTexts,
-    Line,
-    LineStyle,
-    Section,
-    lay_sites,
-)
+from clinic_app.domain.handout import HandoutData
+from clinic_app.domain.handout_compose import Line, LineStyle, Section, lay_sites
+from clinic_app.domain.handout_texts import HandoutTexts
 from clinic_app.reports.base import BOLD, RULE_GREY, BaseRenderer, esc
 from clinic_app.reports.figure import (
     MARKER_RADIUS,

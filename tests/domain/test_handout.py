@@ -1,33 +1,19 @@
-"""Handout content selection and the handout texts (clinic_app.domain.handout)."""
+"""The handout's data (clinic_app.domain.handout) and which blocks apply (handout_compose)."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from clinic_app.domain.catalog import View, default_catalog
 from clinic_app.domain.enums import Language, Side, Technique
 from clinic_app.domain.formulary import DrugClass
-from clinic_app.domain.handout import (
-    ALWAYS,
-    Block,
-    HandoutData,
-    HandoutSite,
-    HandoutTextError,
-    HandoutTexts,
-    Medicine,
-    default_texts,
-    default_texts_dir,
-    lay_sites,
-    load_texts,
-    placeholders,
-    select_blocks,
-)
+from clinic_app.domain.handout import Block, HandoutData, HandoutSite, Medicine
+from clinic_app.domain.handout_compose import ALWAYS, lay_sites, select_blocks
+from clinic_app.domain.handout_texts import default_texts
 
 CATALOG = default_catalog()
 LIDO = Medicine("lidocaine", DrugClass.LOCAL_ANESTHETIC)
@@ -175,79 +161,3 @@ def test_lay_sites(language: Language, expected: list[str]) -> None:
         default_texts(language).text("label.injection"),
         default_texts(language).text("label.dry_needling"),
     ]
-
-
-# ---------------------------------------------------------------- texts
-
-
-@pytest.mark.parametrize(
-    ("language", "expected"),
-    [(Language.ENGLISH, "March 4, 2025"), (Language.SPANISH, "4 de marzo de 2025")],
-)
-def test_dates_are_written_out(language: Language, expected: str) -> None:
-    assert default_texts(language).date(date(2025, 3, 4)) == expected
-
-
-def test_shipped_texts_agree_and_cover_every_block() -> None:
-    texts = load_texts()
-    english, spanish = texts[Language.ENGLISH], texts[Language.SPANISH]
-    assert set(english.values) == set(spanish.values)
-    for block in Block:
-        assert english.text(f"block.{block.value}.heading")
-        assert spanish.lines(f"block.{block.value}.lines")
-    assert english.format("label.page", page=1, pages=2) == "Page 1 of 2"
-    assert spanish.format("label.page", page=1, pages=2) == "Página 1 de 2"
-    assert english.text("label.no_medicine") == "Dry needling, no medicine"
-
-
-def test_wrong_kind_of_value_is_refused() -> None:
-    texts = HandoutTexts(Language.ENGLISH, {"a": "x", "b": ("y",)})
-    with pytest.raises(HandoutTextError, match="a is a string"):
-        texts.lines("a")
-    with pytest.raises(HandoutTextError, match="b is a list"):
-        texts.text("b")
-
-
-def test_placeholders() -> None:
-    assert placeholders("A {x} and {y}") == {"x", "y"}
-    assert placeholders(("{a}", "b", "{c}")) == {"a", "c"}
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    for name in ("en.toml", "es.toml"):
-        shutil.copy(default_texts_dir() / name, tmp_path / name)
-    return tmp_path
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-BROKEN = [
-    ("es.toml", 'intro = "Lea', 'intro = 3\nx = "Lea', "document.intro must be a non-empty"),
-    ("es.toml", "[document]", "[document", "es.toml: invalid TOML"),
-    ("es.toml", 'left = "lado izquierdo"\n', "", r"es.toml: missing \['label.left'\]"),
-    ("es.toml", "[label]\n", '[label]\nextra = "x"\n', r"extra \['label.extra'\]"),
-    ("es.toml", 'left = "lado izquierdo"', 'left = ["lado izquierdo"]', "label.left must match"),
-    ("es.toml", "{hours} horas", "48 horas", "block.activity.lines uses"),
-    ("en.toml", 'heading = "Activity"\n', "", "block.activity.heading is missing"),
-    ("en.toml", "months = [", "months = []\nx = [", "label.months must be a non-empty"),
-]
-
-
-@pytest.mark.parametrize(("name", "old", "new", "message"), BROKEN, ids=[b[3] for b in BROKEN])
-def test_broken_text_files_fail_loudly(
-    folder: Path, name: str, old: str, new: str, message: str
-) -> None:
-    _edit(folder / name, old, new)
-    with pytest.raises(HandoutTextError, match=message):
-        load_texts(folder)
-
-
-def test_missing_text_file(folder: Path) -> None:
-    (folder / "es.toml").unlink()
-    with pytest.raises(HandoutTextError, match="file not found"):
-        load_texts(folder)

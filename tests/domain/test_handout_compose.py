@@ -1,32 +1,20 @@
-"""What each handout block says for a given treatment (clinic_app.domain.handout.compose)."""
+"""What each handout block says for a given treatment (handout_compose.compose)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from clinic_app.domain.catalog import View, default_catalog
 from clinic_app.domain.enums import Language, Side, Technique
 from clinic_app.domain.formulary import DrugClass
-from clinic_app.domain.handout import (
-    Block,
-    GivenDose,
-    HandoutData,
-    HandoutSettingsError,
-    HandoutSite,
-    LineStyle,
-    Medicine,
-    Section,
-    compose,
-    default_settings,
-    default_texts,
-    join_words,
-    load_settings,
-)
+from clinic_app.domain.handout import Block, GivenDose, HandoutData, HandoutSite, Medicine
+from clinic_app.domain.handout_compose import LineStyle, Section, compose, join_words
+from clinic_app.domain.handout_settings import default_settings
+from clinic_app.domain.handout_texts import default_texts
 
 CATALOG = default_catalog()
 LIDO = Medicine("lidocaine", DrugClass.LOCAL_ANESTHETIC)
@@ -287,47 +275,10 @@ def test_the_handout_note_prints_only_in_its_own_language() -> None:
 # ---------------------------------------------------------------- clinic values
 
 
-def test_shipped_settings_have_values_and_sources() -> None:
-    settings = default_settings()
-    assert settings.glucose_call_mg_dl == 300
-    assert "tpi-reference" in settings.glucose_call_source
-    assert settings.no_soak_hours == 24
-    assert settings.no_soak_source
+def test_handout_data_prints_the_shipped_clinic_values() -> None:
     d = data()
     assert d.glucose_call_mg_dl == 300
     assert d.glucose_call_mmol_l == Decimal("16.7")
-
-
-GOOD = """
-[glucose_call]
-mg_dl = 250
-source = "leaflet"
-[no_soak]
-hours = 48
-source = "leaflet"
-"""
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "problem"),
-    [
-        ("", "", None),
-        ("[no_soak]", "[soak]", "'no_soak': table is missing"),
-        ("mg_dl = 250", "mg_dl = 90", "mg_dl must be a whole number 150-500"),
-        ("mg_dl = 250", "mg_dl = true", "mg_dl must be a whole number"),
-        ("hours = 48", 'hours = "48"', "hours must be a whole number 0-168"),
-        ('source = "leaflet"\n[no_soak]', 'source = " "\n[no_soak]', "source is missing"),
-    ],
-)
-def test_settings_file_is_checked(tmp_path: Path, old: str, new: str, problem: str | None) -> None:
-    path = tmp_path / "settings.toml"
-    path.write_text(GOOD.replace(old, new, 1) if old else GOOD, encoding="utf-8")
-    if problem is None:
-        settings = load_settings(path)
-        assert (settings.glucose_call_mg_dl, settings.no_soak_hours) == (250, 48)
-        return
-    with pytest.raises(HandoutSettingsError, match=problem):
-        load_settings(path)
 
 
 def test_medicine_names_in_each_language() -> None:

@@ -354,64 +354,62 @@ def _shape(**values: object) -> Callable[[Area], None]:
 FOREHEAD = "area #1 (forehead, anterior)"
 
 BROKEN_AREAS = [
-    pytest.param(_set("tag", "elbow_top"), "area #1 (elbow_top)",
-                 "tag 'elbow_top' is not in REFERRED_PAIN_AREAS (catalog.py)", id="unknown-tag"),
-    pytest.param(_set("tag", 3), "area #1", "tag must be a string, not an integer",
+    pytest.param(_set("tag", "elbow_top"), "area #1 (elbow_top)", "tag",
+                 "'elbow_top' is not in REFERRED_PAIN_AREAS (catalog.py)", id="unknown-tag"),
+    pytest.param(_set("tag", 3), "area #1", "tag", "must be a string, not an integer",
                  id="tag-type"),
-    pytest.param(_drop("tag"), "area #1", "tag is missing", id="no-tag"),
-    pytest.param(_set("view", "lateral_right"), "area #1 (forehead)",
-                 "view 'lateral_right' is not one of anterior, posterior, lateral",
-                 id="bad-view"),
-    pytest.param(_drop("view"), "area #1 (forehead)", "view is missing", id="no-view"),
-    pytest.param(_set("view", ["anterior"]), "area #1 (forehead)",
-                 "view must be a string, not an array", id="view-type"),
-    pytest.param(_set("colour", "red"), "area #1 (forehead)", "unknown field 'colour'",
+    pytest.param(_drop("tag"), "area #1", "tag", "is missing", id="no-tag"),
+    pytest.param(_set("view", "lateral_right"), "area #1 (forehead)", "view",
+                 "'lateral_right' is not one of anterior, posterior, lateral", id="bad-view"),
+    pytest.param(_drop("view"), "area #1", "view", "is missing", id="no-view"),
+    pytest.param(_set("view", ["anterior"]), "area #1 (forehead)", "view",
+                 "must be a string, not an array", id="view-type"),
+    pytest.param(_set("colour", "red"), "area #1", None, "unknown field 'colour'",
                  id="extra-field"),
-    pytest.param(_set("midline", "yes"), FOREHEAD, "midline must be true or false, not a string",
-                 id="midline-type"),
-    pytest.param(_drop("shapes"), FOREHEAD, "shapes must be an array of one or more",
-                 id="no-shapes"),
-    pytest.param(_set("shapes", []), FOREHEAD, "shapes must be an array of one or more",
+    pytest.param(_set("midline", "yes"), FOREHEAD, "midline",
+                 "must be true or false, not a string", id="midline-type"),
+    pytest.param(_drop("shapes"), "area #1", "shapes", "is missing", id="no-shapes"),
+    pytest.param(_set("shapes", []), FOREHEAD, "shapes", "must list at least one table",
                  id="empty-shapes"),
-    pytest.param(_set("shapes", {"cx": 1}), FOREHEAD, "shapes must be an array of one or more",
-                 id="shapes-table"),
-    pytest.param(_set("shapes", [3]), FOREHEAD,
-                 "shapes[1] must be a table {cx, cy, rx, ry}, not an integer", id="shape-type"),
-    pytest.param(_shape(rx=-4), FOREHEAD, "shapes[2]: rx and ry must be positive, not -4 and 4",
+    pytest.param(_set("shapes", {"cx": 1}), FOREHEAD, "shapes",
+                 "must be an array of tables, not a table", id="shapes-table"),
+    pytest.param(_set("shapes", [3]), FOREHEAD, "shapes[1]", "must be a table, not an integer",
+                 id="shape-type"),
+    pytest.param(_shape(rx=-4), FOREHEAD, "shapes[2].rx", "must be more than 0, not -4",
                  id="negative-radius"),
-    pytest.param(_shape(ry=0), FOREHEAD, "shapes[2]: rx and ry must be positive, not 4 and 0",
+    pytest.param(_shape(ry=0), FOREHEAD, "shapes[2].ry", "must be more than 0, not 0",
                  id="zero-radius"),
-    pytest.param(_shape(cy=None), FOREHEAD, "shapes[2]: cy is missing", id="no-cy"),
-    pytest.param(_shape(cx="100"), FOREHEAD, "shapes[2]: cx must be a number, not a string",
+    pytest.param(_shape(cy=None), FOREHEAD, "shapes[2].cy", "is missing", id="no-cy"),
+    pytest.param(_shape(cx="100"), FOREHEAD, "shapes[2].cx", "must be a number, not a string",
                  id="string-number"),
-    pytest.param(_shape(angle=True), FOREHEAD,
-                 "shapes[2]: angle must be a number, not a boolean", id="bool-number"),
-    pytest.param(_shape(rx=float("inf")), FOREHEAD,
-                 "shapes[2]: rx must be a finite number, not inf", id="infinite"),
-    pytest.param(_shape(cy=float("nan")), FOREHEAD,
-                 "shapes[2]: cy must be a finite number, not nan", id="nan"),
-    pytest.param(_shape(colour="red"), FOREHEAD, "shapes[2]: unknown field 'colour'",
+    pytest.param(_shape(angle=True), FOREHEAD, "shapes[2].angle",
+                 "must be a number, not a boolean", id="bool-number"),
+    pytest.param(_shape(rx=float("inf")), FOREHEAD, "shapes[2].rx",
+                 "must be a finite number, not inf", id="infinite"),
+    pytest.param(_shape(cy=float("nan")), FOREHEAD, "shapes[2].cy",
+                 "must be a finite number, not nan", id="nan"),
+    pytest.param(_shape(colour="red"), FOREHEAD, None, "unknown field 'shapes[2].colour'",
                  id="extra-shape-field"),
-    pytest.param(_shape(cx=2), FOREHEAD,
-                 "shapes[2]: the ellipse at (2, 100) reaches outside the anterior view "
+    pytest.param(_shape(cx=2), FOREHEAD, "shapes[2]",
+                 "is an ellipse at (2, 100) that reaches outside the anterior view "
                  "(0 0 500 1000)", id="outside-left"),
-    pytest.param(_shape(cy=-10), FOREHEAD, "reaches outside the anterior view",
+    pytest.param(_shape(cy=-10), FOREHEAD, "shapes[2]", "reaches outside the anterior view",
                  id="outside-top"),
-    pytest.param(_shape(cy=998), FOREHEAD, "reaches outside the anterior view",
+    pytest.param(_shape(cy=998), FOREHEAD, "shapes[2]", "reaches outside the anterior view",
                  id="outside-bottom"),
-    pytest.param(_shape(cy=500, rx=2, ry=120, angle=90), FOREHEAD,
-                 "the ellipse at (100, 500) reaches outside", id="outside-when-rotated"),
-    pytest.param(_shape(cx=260), FOREHEAD,
-                 "shapes[2]: the file describes the patient's right side, which the anterior "
-                 "view draws on the viewer's left (x < 250); cx is 260", id="anterior-wrong-side"),
-    pytest.param(_set("midline", True), FOREHEAD, "shapes[1]: a midline shape must cross x = 250",
-                 id="midline-off-centre"),
+    pytest.param(_shape(cy=500, rx=2, ry=120, angle=90), FOREHEAD, "shapes[2]",
+                 "is an ellipse at (100, 500) that reaches outside", id="outside-when-rotated"),
+    pytest.param(_shape(cx=260), FOREHEAD, "shapes[2].cx",
+                 "is 260, but the file describes the patient's right side, which the anterior "
+                 "view draws on the viewer's left (x < 250)", id="anterior-wrong-side"),
+    pytest.param(_set("midline", True), FOREHEAD, "shapes[1]",
+                 "must cross x = 250 (the area is midline)", id="midline-off-centre"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("change", "entry", "problem"), BROKEN_AREAS)
-def test_broken_area_is_named(
-    tmp_path: Path, change: Callable[[Area], None], entry: str, problem: str
+@pytest.mark.parametrize(("change", "entry", "field", "problem"), BROKEN_AREAS)
+def test_broken_area_names_file_entry_and_field(
+    tmp_path: Path, change: Callable[[Area], None], entry: str, field: str | None, problem: str
 ) -> None:
     areas = valid_areas()
     change(areas[0])
@@ -421,10 +419,10 @@ def test_broken_area_is_named(
     error = info.value
     assert isinstance(error, ClinicError)
     assert error.path == path
-    assert error.entry == entry
-    assert error.line is None
+    assert (error.entry, error.field, error.line) == (entry, field, None)
     assert problem in error.problem
-    assert str(error).startswith(f"referred_areas.toml, entry {entry!r}: ")
+    where = f"referred_areas.toml, entry {entry!r}: "
+    assert str(error).startswith(where if field is None else f"{where}{field} ")
 
 
 def test_posterior_shapes_must_be_on_the_viewers_right(tmp_path: Path) -> None:
@@ -433,8 +431,11 @@ def test_posterior_shapes_must_be_on_the_viewers_right(tmp_path: Path) -> None:
                      "shapes": [{"cx": 210, "cy": 800, "rx": 20, "ry": 60}]})  # fmt: skip
     with pytest.raises(ReferredAreasError) as info:
         load_referred_areas(write_areas(tmp_path, areas))
-    assert info.value.entry == "area #2 (calf, posterior)"
-    assert "the posterior view draws on the viewer's right (x > 250); cx is 210" in str(info.value)
+    assert (info.value.entry, info.value.field) == ("area #2 (calf, posterior)", "shapes[1].cx")
+    assert (
+        "is 210, but the file describes the patient's right side, which the posterior view "
+        "draws on the viewer's right (x > 250)" in str(info.value)
+    )
 
 
 def test_lateral_view_has_its_own_box_and_no_midline(tmp_path: Path) -> None:
@@ -449,7 +450,8 @@ def test_lateral_view_has_its_own_box_and_no_midline(tmp_path: Path) -> None:
     with pytest.raises(ReferredAreasError) as info:
         load_referred_areas(write_areas(tmp_path, areas))
     assert info.value.entry == f"area #{len(areas)} (throat, lateral)"
-    assert "midline applies to the anterior and posterior views only" in info.value.problem
+    assert "midline applies to the anterior and posterior views only" in str(info.value)
+    assert info.value.field == "midline"
 
 
 def test_duplicate_placement(tmp_path: Path) -> None:
@@ -507,7 +509,7 @@ def test_entry_that_is_not_a_table(tmp_path: Path) -> None:
 
 def test_date_value_is_named_as_such(tmp_path: Path) -> None:
     path = tmp_path / "referred_areas.toml"
-    path.write_text('[[area]]\ntag = "calf"\nview = 2024-01-01\n', encoding="utf-8")
+    path.write_text('[[area]]\ntag = "calf"\nview = 2024-01-01\nshapes = []\n', encoding="utf-8")
     with pytest.raises(ReferredAreasError, match="view must be a string, not a date/time"):
         load_referred_areas(path)
 

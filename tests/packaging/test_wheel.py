@@ -28,7 +28,7 @@ import pytest
 from pypdf import PdfReader
 
 from clinic_app.domain.enums import Language
-from clinic_app.domain.handout import default_texts
+from clinic_app.domain.handout_texts import default_texts
 from tests.conftest import missing_service
 
 pytestmark = pytest.mark.packaging

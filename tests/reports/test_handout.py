@@ -13,7 +13,9 @@ from pypdf import PdfReader
 
 from clinic_app.domain.catalog import View, default_catalog
 from clinic_app.domain.enums import Language, Side, Technique
-from clinic_app.domain.handout import ALWAYS, Block, compose, default_texts, select_blocks
+from clinic_app.domain.handout import Block
+from clinic_app.domain.handout_compose import ALWAYS, compose, select_blocks
+from clinic_app.domain.handout_texts import default_texts
 from clinic_app.reports.base import MissingGlyphError
 from clinic_app.reports.figure import body_figure_png, figure_panels
 from clinic_app.reports.handout import render_handout

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Language, Side, Technique
-from clinic_app.domain.handout import HandoutData, HandoutSite, default_texts
+from clinic_app.domain.handout import HandoutData, HandoutSite
+from clinic_app.domain.handout_texts import default_texts
 from clinic_app.reports.figure import body_figure_image, figure_aspect, figure_panels
 from clinic_app.reports.handout import render_handout
 from clinic_app.reports.handout_layout import LARGE, NORMAL

@@ -17,7 +17,9 @@ from clinic_app.domain.catalog import View, default_catalog
 from clinic_app.domain.enums import EncounterStatus, Language, Side, Technique
 from clinic_app.domain.errors import NotFoundError, ValidationError
 from clinic_app.domain.formulary import DrugClass
-from clinic_app.domain.handout import Block, default_texts, select_blocks
+from clinic_app.domain.handout import Block
+from clinic_app.domain.handout_compose import select_blocks
+from clinic_app.domain.handout_texts import default_texts
 from clinic_app.models import AuditEvent, Encounter
 from clinic_app.services.documents import DocumentService
 from clinic_app.services.dto import (
