@@ -86,7 +86,7 @@ class Permissions:
                 "Your account holds no role (it may have been deactivated), so you cannot "
                 f"{self.words(action)}."
             )
-        held = ", ".join(role_label(role) for role in sorted(roles))
+        held = ", ".join(role_label(role) for role in Role if role in roles)
         return (
             f"Your role ({held}) does not allow you to {self.words(action)}. "
             "Nothing was read or changed."

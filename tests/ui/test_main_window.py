@@ -352,8 +352,8 @@ def test_a_user_who_is_not_a_provider_chooses_one(
     from clinic_app.domain.enums import Role
 
     nurse = add_user(services, "nurse1", "Nina Park", Role.NURSE, "RN")
+    make_patient()  # registered at the front desk
     sign_in_as(services, nurse)
-    make_patient()
     window.refresh()
     prompts.answer("ask_choice", lambda prompt: prompt.options[0])
     window.new_encounter_action.trigger()
