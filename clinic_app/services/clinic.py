@@ -190,8 +190,9 @@ class ClinicService(Service):
             if user is None or not valid:
                 raise ValidationError("password", "Username or password is wrong.")
             result = user_view(user)
-        # The roles come from the database, now; what they allow is checked on every call.
-        self._actor.sign_in(result.id, result.roles)
+        # The roles come from the database, now (a deactivated account has none); what they
+        # allow is checked on every call.
+        self._actor.sign_in(result.id, result.roles if result.active else frozenset())
         return result
 
     def current_user(self) -> UserView | None:
