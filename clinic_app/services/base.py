@@ -161,10 +161,19 @@ class Service:
     def _deny(self, action: str) -> NoReturn:
         """Audit the refusal of ``action`` in its own transaction, then refuse."""
         log.info("permission denied: %s for user %s", action, self._actor.user_id)
-        with self._tx() as session:
-            # The entity of a denial is the action refused (no row was read, so no id).
-            self._audit(session, DENIED, action, None)
-        raise PermissionDenied(action, default_permissions().refusal(self._actor.granted, action))
+        refusal = PermissionDenied(
+            action, default_permissions().refusal(self._actor.granted, action)
+        )
+        try:
+            with self._tx() as session:
+                # The entity of a denial is the action refused (no row was read, so no id).
+                self._audit(session, DENIED, action, None)
+        except ClinicError as exc:
+            # Refused all the same: a database that cannot take the audit row must not turn
+            # a refusal into a different error.
+            log.warning("the refusal of %s could not be audited: %s", action, type(exc).__name__)
+            raise refusal from exc
+        raise refusal
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
