@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, update
@@ -11,9 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Language, Role, Side
-from clinic_app.domain.errors import PermissionDenied, ValidationError
+from clinic_app.domain.errors import PermissionDenied, StorageError, ValidationError
 from clinic_app.models import AuditEvent, User
 from clinic_app.services.base import DENIED
+from clinic_app.services.container import build_services
 from clinic_app.services.dto import (
     ClinicProfileData,
     DoseInput,
@@ -23,6 +26,8 @@ from clinic_app.services.dto import (
     SiteInput,
     UserView,
 )
+from clinic_app.storage.engine import make_engine, make_sessionmaker
+from clinic_app.storage.location import sqlite_url
 from tests.complete_documentation import complete_form
 from tests.conftest import Services
 from tests.factories import (
@@ -225,3 +230,22 @@ def test_providers_are_the_accounts_holding_the_role(clinic: Clinic) -> None:
     assert names == ["Ana Ruiz", "Lucía Santos"]
     with pytest.raises(ValidationError, match="at least one role"):
         add_user(clinic.s, "nobody", "No Role", frozenset())
+
+
+def test_a_refusal_stays_a_refusal_when_the_audit_row_cannot_be_written(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "clinic.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    engine = make_engine(sqlite_url(path))
+    services = build_services(make_sessionmaker(engine), "test", is_sqlite=True)
+    set_up_clinic(services)
+    add_user(services, "desk", "Fran Desk", Role.FRONT_DESK)
+    engine.dispose()
+    read_only = make_engine(f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true")
+    services = build_services(make_sessionmaker(read_only), "test", is_sqlite=True)
+    services.clinic.authenticate("desk", PASSWORD)
+    with pytest.raises(PermissionDenied, match="start an encounter") as caught:
+        services.encounters.create(1, 1)
+    assert isinstance(caught.value.__cause__, StorageError)  # the audit row could not be kept
+    read_only.dispose()
