@@ -90,9 +90,12 @@ def existing_database(url: str) -> Iterator[AppServices]:
             raise ClinicError(
                 f"{describe_url(url)} is not at the current schema; run `clinic-app db upgrade`."
             )
-        yield build_services(
+        services = build_services(
             make_sessionmaker(engine), describe_url(url), is_sqlite=path is not None
         )
+        # No one signs in here (yet): the permission matrix's command-line actions only.
+        services.actor.command_line = True
+        yield services
 
 
 def upgrade_database(url: str) -> migrate.UpgradeResult:

@@ -34,15 +34,15 @@ def set_up_clinic(
     username: str = "admin",
     display_name: str = "Ana Ruiz",
     credentials: str = "MD",
-    is_provider: bool = False,
     npi: str = "",
 ) -> UserView:
-    """First-run setup: the clinic's profile and its administrator, who is then signed in."""
+    """First-run setup: the clinic's profile and its administrator (also a provider, as the
+    setup screen makes them), who is then signed in."""
     if isinstance(profile, str):
         profile = ClinicProfileData(name=profile)
     _profile, admin = services.clinic.initialize(
         profile,
-        NewUser(username, display_name, PASSWORD, Role.ADMIN, credentials, is_provider, npi),
+        NewUser(username, display_name, PASSWORD, frozenset({Role.ADMIN}), credentials, npi),
     )
     return admin
 
@@ -51,16 +51,25 @@ def add_user(
     services: HasClinic,
     username: str,
     display_name: str,
-    role: Role = Role.PROVIDER,
+    role: Role | frozenset[Role] = Role.PROVIDER,
     credentials: str = "",
     *,
-    is_provider: bool = False,
     npi: str = "",
 ) -> UserView:
-    """Another account, created by the signed-in administrator (password :data:`PASSWORD`)."""
+    """Another account, created by the signed-in administrator (password :data:`PASSWORD`).
+
+    ``role`` is one role or a set of them.
+    """
+    roles = frozenset({role}) if isinstance(role, Role) else role
     return services.clinic.create_user(
-        NewUser(username, display_name, PASSWORD, role, credentials, is_provider, npi)
+        NewUser(username, display_name, PASSWORD, roles, credentials, npi)
     )
+
+
+def sign_in_as(services: HasClinic, user: UserView) -> UserView:
+    """Sign ``user`` in on these services (password :data:`PASSWORD`): the roles come from
+    the database, as at the sign-in screen."""
+    return services.clinic.authenticate(user.username, PASSWORD)
 
 
 def register_patient(

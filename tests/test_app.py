@@ -47,7 +47,7 @@ def test_open_services_creates_and_upgrades_the_default_database(tmp_path: Path)
     assert db.exists()
     assert services.is_sqlite
     assert services.clinic.needs_setup()
-    assert services.patients.count() == 0
+    assert services.clinic.is_empty()
     services.close()
 
 

@@ -42,7 +42,7 @@ def seeded(tmp_path: Path) -> tuple[Path, int]:
     actor = Actor()
     _, admin = ClinicService(sessions, actor).initialize(
         ClinicProfileData(name="Riverside Pain Clinic", phone="(555) 010-2000"),
-        NewUser("doc", "Ana Ruiz", "correct horse battery", Role.ADMIN, "MD"),
+        NewUser("doc", "Ana Ruiz", "correct horse battery", frozenset({Role.ADMIN}), "MD"),
     )
     patient = PatientService(sessions, actor).create(
         PatientInput("P1", "Zoë", "O'Brien", date(1980, 2, 3), preferred_language=Language.SPANISH)
@@ -71,7 +71,9 @@ def text_of(path: Path) -> str:
 def print_log(db: Path, encounter_id: int) -> list[tuple[Language, int]]:
     engine = make_engine(sqlite_url(db))
     try:
-        log = DocumentService(make_sessionmaker(engine)).print_log(encounter_id)
+        log = DocumentService(make_sessionmaker(engine), Actor(command_line=True)).print_log(
+            encounter_id
+        )
         return [(r.language, r.copies) for r in log]
     finally:
         engine.dispose()

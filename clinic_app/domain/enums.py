@@ -10,7 +10,8 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """What a user account may do (enforced in a later issue)."""
+    """A role a user account holds (one or more); what each may do is the permission matrix
+    (:mod:`clinic_app.domain.access`, ``resources/access/permissions.toml``)."""
 
     PROVIDER = "provider"
     NURSE = "nurse"

@@ -38,3 +38,15 @@ class ConflictError(ClinicError):
 
 class StorageError(ClinicError):
     """The database could not be used: locked, full, unreachable, or newer than this app."""
+
+
+class PermissionDenied(ClinicError):  # noqa: N818 (the name the services and tests use)
+    """The signed-in user's roles do not allow the action (nothing was read or changed).
+
+    Attributes:
+        action: the action refused (``"encounter.sign"``).
+    """
+
+    def __init__(self, action: str, message: str) -> None:
+        super().__init__(message)
+        self.action = action

@@ -2,7 +2,7 @@
 
 from clinic_app.models.audit import AuditEvent, HandoutPrint
 from clinic_app.models.base import Base
-from clinic_app.models.clinic import ClinicProfile, User
+from clinic_app.models.clinic import ClinicProfile, User, UserRole
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
 from clinic_app.models.medication import Medication, MedicationLot
 from clinic_app.models.patient import Patient
@@ -20,4 +20,5 @@ __all__ = [
     "Patient",
     "SiteDose",
     "User",
+    "UserRole",
 ]

@@ -6,8 +6,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Enum, Integer, LargeBinary, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic_app.domain.enums import Language, Role
 from clinic_app.models.base import Base, ExactDecimal, UTCDateTime, utcnow
@@ -65,7 +75,11 @@ class ClinicProfile(Base):
 
 
 class User(Base):
-    """Someone who signs in: provider, nurse, front desk or administrator."""
+    """Someone who signs in, holding one or more roles: provider, nurse, front desk, admin.
+
+    What each role may do is the permission matrix (:mod:`clinic_app.domain.access`); an
+    administrator who also sees patients (the first user made at setup) holds both roles.
+    """
 
     __tablename__ = "app_user"
 
@@ -75,9 +89,32 @@ class User(Base):
     credentials: Mapped[str] = mapped_column(String(40), default="")
     # National Provider Identifier (10 digits) for providers; "" when not one.
     npi: Mapped[str] = mapped_column(String(10), default="", server_default=text("''"))
-    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
-    # An administrator who also sees patients (the first user made at setup) is both.
-    is_provider: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The roles the account holds (a deactivated account keeps them but may use none)."""
+        return frozenset(row.role for row in self.role_rows)
+
+    @roles.setter
+    def roles(self, roles: frozenset[Role]) -> None:
+        """Hold exactly ``roles`` (the rows of roles kept stay as they are)."""
+        kept = [row for row in self.role_rows if row.role in roles]
+        held = {row.role for row in kept}
+        self.role_rows = kept + [UserRole(role=role) for role in sorted(roles - held)]
+
+
+class UserRole(Base):
+    """One role a user holds (a user holds each role at most once)."""
+
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), primary_key=True)

@@ -34,8 +34,7 @@ def user_view(u: User) -> UserView:
         username=u.username,
         display_name=u.display_name,
         credentials=u.credentials,
-        role=u.role,
-        is_provider=u.is_provider,
+        roles=u.roles,
         active=u.active,
         npi=u.npi or "",
     )
@@ -61,6 +60,16 @@ def check_npi(value: str) -> str:
     return npi
 
 
+def check_roles(roles: frozenset[Role]) -> frozenset[Role]:
+    """At least one role, each a :class:`Role`."""
+    chosen = frozenset(roles)
+    if not chosen:
+        raise ValidationError("roles", "Choose at least one role.")
+    if not all(isinstance(role, Role) for role in chosen):
+        raise ValidationError("roles", "Unknown role.")
+    return chosen
+
+
 def clean_user(data: NewUser) -> dict[str, object]:
     username = v.clean_text(
         "username", data.username, label="Username", required=True, max_length=64
@@ -77,8 +86,7 @@ def clean_user(data: NewUser) -> dict[str, object]:
         "credentials": v.clean_text(
             "credentials", data.credentials, label="Credentials", max_length=40
         ),
-        "role": data.role,
+        "roles": check_roles(data.roles),
         "npi": check_npi(data.npi),
-        "is_provider": data.is_provider or data.role == Role.PROVIDER,
         "password_hash": hash_password(data.password),
     }

@@ -8,13 +8,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from clinic_app.domain.access import default_permissions
 from clinic_app.domain.catalog import Catalog, default_catalog
-from clinic_app.domain.errors import ClinicError, ConflictError, StorageError
+from clinic_app.domain.enums import Role
+from clinic_app.domain.errors import ClinicError, ConflictError, PermissionDenied, StorageError
 from clinic_app.models import AuditEvent
 from clinic_app.models.base import utcnow
 
@@ -24,13 +27,38 @@ log = logging.getLogger(__name__)
 FROZEN_MARKER = "signed record is frozen"
 #: What the user reads instead.
 SIGNED_FROZEN_TEXT = "This visit is signed; corrections are added as addenda. Nothing was changed."
+#: The audit action of a refused call (its entity_type names the action refused).
+DENIED = "permission.denied"
 
 
 @dataclass(slots=True)
 class Actor:
-    """Who is using this workstation; set once signed in (``None`` during first-run setup)."""
+    """Who is using this workstation: set at sign-in (or setup) from the database.
+
+    Attributes:
+        user_id: the signed-in account, ``None`` before setup or sign-in.
+        roles: the roles the account held when it signed in (none for a deactivated one);
+            what they allow is the permission matrix (:mod:`clinic_app.domain.access`).
+        command_line: a headless document command with no one signed in (it may do only the
+            matrix's ``command_line`` actions).
+    """
 
     user_id: int | None = None
+    roles: frozenset[Role] = frozenset()
+    command_line: bool = False
+
+    def sign_in(self, user_id: int, roles: frozenset[Role]) -> None:
+        self.user_id = user_id
+        self.roles = frozenset(roles)
+
+    def sign_out(self) -> None:
+        self.user_id = None
+        self.roles = frozenset()
+
+    @property
+    def granted(self) -> frozenset[Role] | None:
+        """The roles to check against the matrix; ``None`` while no one is signed in."""
+        return None if self.user_id is None else self.roles
 
 
 def storage_error_from(exc: DBAPIError) -> ClinicError:
@@ -111,12 +139,41 @@ class Service:
     def _permit(self, action: str) -> None:
         """The one place a use case asks whether the person at the keyboard may do ``action``.
 
-        Called first by every public method, with the name its audit row uses (``area.verb``;
-        reads use their own names such as ``encounter.read``). Today anyone who reached a
-        screen may do what it offers, and the few checks that exist (only a provider signs)
-        sit in the methods; a permission table kept as data will answer here instead.
+        Called first by every public method, before any row is read, with the name its audit
+        row uses (``area.verb``; reads use their own names such as ``encounter.read``). The
+        permission matrix (:mod:`clinic_app.domain.access`, deny by default) answers from the
+        actor's roles; with no one signed in only the matrix's ``signed_out`` actions pass
+        (first-run setup, which refuses once a clinic exists; signing in).
+
+        Raises:
+            PermissionDenied: the roles do not allow it. A "permission.denied" audit row
+                naming the action is written first, in its own short transaction; the
+                action's own transaction never starts.
         """
-        del action
+        if not self._may(action):
+            self._deny(action)
+
+    def _may(self, action: str) -> bool:
+        """Whether the actor's roles allow ``action`` (for a finer check inside a method)."""
+        actor = self._actor
+        return default_permissions().allows(actor.granted, action, command_line=actor.command_line)
+
+    def _deny(self, action: str) -> NoReturn:
+        """Audit the refusal of ``action`` in its own transaction, then refuse."""
+        log.info("permission denied: %s for user %s", action, self._actor.user_id)
+        refusal = PermissionDenied(
+            action, default_permissions().refusal(self._actor.granted, action)
+        )
+        try:
+            with self._tx() as session:
+                # The entity of a denial is the action refused (no row was read, so no id).
+                self._audit(session, DENIED, action, None)
+        except ClinicError as exc:
+            # Refused all the same: a database that cannot take the audit row must not turn
+            # a refusal into a different error.
+            log.warning("the refusal of %s could not be audited: %s", action, type(exc).__name__)
+            raise refusal from exc
+        raise refusal
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:

@@ -13,7 +13,7 @@ from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.domain.rules import default_rules
-from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User
+from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User, UserRole
 from clinic_app.models.base import utcnow
 from clinic_app.services import rows
 from clinic_app.services.accounts import clean_user, password_matches, user_view
@@ -101,9 +101,9 @@ class ClinicService(Service):
             has_profile = session.scalar(select(func.count(ClinicProfile.id))) or 0
             admins = (
                 session.scalar(
-                    select(func.count(User.id)).where(
-                        User.role == Role.ADMIN, User.active.is_(True)
-                    )
+                    select(func.count(User.id))
+                    .join(UserRole)
+                    .where(UserRole.role == Role.ADMIN, User.active.is_(True))
                 )
                 or 0
             )
@@ -125,7 +125,7 @@ class ClinicService(Service):
         self._permit("clinic.setup")
         profile_values = _clean_profile(profile)
         user_values = clean_user(admin)
-        user_values.update(role=Role.ADMIN, is_provider=True)
+        user_values.update(roles=frozenset({Role.ADMIN, Role.PROVIDER}))
         with self._tx() as session:
             if session.scalar(select(func.count(ClinicProfile.id))):
                 raise ConflictError("This database is already set up.")
@@ -137,7 +137,7 @@ class ClinicService(Service):
             self._audit(session, "clinic.setup", "clinic_profile", clinic.id, user_id=user.id)
             result = profile_view(clinic), user_view(user)
         # Only once committed: a failed setup must not leave a phantom user signed in.
-        self._actor.user_id = result[1].id
+        self._actor.sign_in(result[1].id, result[1].roles)
         return result
 
     def profile(self) -> ClinicProfileView | None:
@@ -175,7 +175,7 @@ class ClinicService(Service):
         self._permit("user.list")
         query = select(User).where(User.active.is_(True)).order_by(User.display_name)
         if providers_only:
-            query = query.where(User.is_provider.is_(True))
+            query = query.where(User.role_rows.any(UserRole.role == Role.PROVIDER))
         with self._tx() as session:
             return [user_view(u) for u in session.scalars(query)]
 
@@ -190,7 +190,9 @@ class ClinicService(Service):
             if user is None or not valid:
                 raise ValidationError("password", "Username or password is wrong.")
             result = user_view(user)
-        self._actor.user_id = result.id
+        # The roles come from the database, now (a deactivated account has none); what they
+        # allow is checked on every call.
+        self._actor.sign_in(result.id, result.roles if result.active else frozenset())
         return result
 
     def current_user(self) -> UserView | None:
@@ -286,8 +288,9 @@ class ClinicService(Service):
                     "reason", "Type why the clinic lowers this check to a warning."
                 )
         with self._tx() as session:
+            # Only an administrator gets here (the permission matrix); the name is recorded.
             user = session.get(User, self._actor.user_id) if self._actor.user_id else None
-            if user is None or not user.active or user.role is not Role.ADMIN:
+            if user is None or not user.active:
                 raise ConflictError("Only an administrator can change how a check is enforced.")
             clinic = rows.clinic_profile(session)
             if clinic is None:

@@ -226,8 +226,8 @@ class DemoSeeder(Service):
                 credentials=c,
                 npi=fake_npi(rng),
                 password_hash=hashed,
-                role=Role.ADMIN if i == 0 else Role.PROVIDER,
-                is_provider=True,
+                # The first provider also keeps the clinic (users, lots): admin too.
+                roles=frozenset({Role.ADMIN, Role.PROVIDER} if i == 0 else {Role.PROVIDER}),
             )
             for i, (u, n, c) in enumerate(PROVIDERS)
         ]
@@ -235,12 +235,13 @@ class DemoSeeder(Service):
             username=FRONT_DESK[0],
             display_name=FRONT_DESK[1],
             password_hash=hashed,
-            role=Role.FRONT_DESK,
+            roles=frozenset({Role.FRONT_DESK}),
         )
         session.add_all([*providers, desk])
         session.flush()
-        self._actor.user_id = providers[0].id
-        return [user_view(p) for p in providers]
+        views = [user_view(p) for p in providers]
+        self._actor.sign_in(views[0].id, views[0].roles)
+        return views
 
     def _lots(self, rng: random.Random) -> Stock:
         """Deliveries of every stocked product over the demo's two years, through the service."""
@@ -348,7 +349,8 @@ class DemoSeeder(Service):
             patient.preferred_language,
         )  # fmt: skip
         charted = chart_visit(rng, story, facts, slot, memory, self._stock)
-        self._actor.user_id = provider.id  # the provider charts and signs their own visit
+        # The provider charts and signs their own visit.
+        self._actor.sign_in(provider.id, provider.roles)
         view = self._encounters.create(patient.id, provider.id, performed_at=performed)
         view = self._encounters.save_draft(view.id, view.version, charted.form, charted.sites)
         self._counts["encounters"] += 1

@@ -71,12 +71,13 @@ class RuleSettingView:
 
 @dataclass(frozen=True, slots=True)
 class NewUser:
+    """A new account: ``roles`` holds one or more roles (what each allows is the matrix)."""
+
     username: str
     display_name: str
     password: str
-    role: Role
+    roles: frozenset[Role]
     credentials: str = ""
-    is_provider: bool = False
     npi: str = ""
 
 
@@ -86,10 +87,18 @@ class UserView:
     username: str
     display_name: str
     credentials: str
-    role: Role
-    is_provider: bool
+    roles: frozenset[Role]
     active: bool
     npi: str = ""
+
+    @property
+    def is_provider(self) -> bool:
+        """Holds the provider role (may be chosen as an encounter's provider)."""
+        return Role.PROVIDER in self.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
 
     @property
     def label(self) -> str:

@@ -18,6 +18,18 @@ from clinic_app.services import rows
 from clinic_app.services.base import Service
 from clinic_app.services.dto import PatientInput, PatientView
 
+#: The permission a change of the patient's clinical fields needs, besides patient.update.
+CLINICAL = "patient.clinical"
+#: The clinical fields of the patient form (weight, allergies, safety flags) and their blank
+#: values: what the checks rely on, so only roles that record vitals and screening set them.
+CLINICAL_FIELDS: dict[str, object] = {
+    "weight_kg": None,
+    "weight_measured_on": None,
+    "allergies": "",
+    "anticoagulant": False,
+    "diabetes": False,
+    "pregnant_or_breastfeeding": False,
+}
 #: What a save from a form loaded before another workstation's save is told.
 STALE_FORM = (
     "This patient was changed on another workstation since you opened the "
@@ -128,9 +140,15 @@ class PatientService(Service):
             raise ConflictError(f"MRN {mrn} already belongs to another patient.", field="mrn")
 
     def create(self, data: PatientInput, today: date | None = None) -> PatientView:
-        """Register a new patient; refuses a duplicate MRN (case-insensitive)."""
+        """Register a new patient; refuses a duplicate MRN (case-insensitive).
+
+        Weight, allergies and safety flags need the ``patient.clinical`` permission
+        (front desk registers demographics only).
+        """
         self._permit("patient.create")
         values = self._clean(data, today or clock.today())
+        if any(values[key] != blank for key, blank in CLINICAL_FIELDS.items()):
+            self._permit(CLINICAL)
         with self._tx() as session:
             self._check_mrn_free(session, str(values["mrn"]), None)
             patient = Patient(**values)
@@ -151,20 +169,26 @@ class PatientService(Service):
 
         ``expected_version`` is the version the form was loaded from; when another
         workstation saved in between, the edit is refused instead of overwriting theirs.
+        A change of weight, allergies or a safety flag needs the ``patient.clinical``
+        permission: without it (front desk) the whole edit is refused, audited, and nothing
+        is saved.
         """
         self._permit("patient.update")
         values = self._clean(data, today or clock.today())
+        may_chart = self._may(CLINICAL)
         with self._tx() as session:
             patient = rows.load_patient(session, patient_id)
             if patient.voided_at is not None:
                 raise ConflictError("This patient was voided and cannot be edited.")
             rows.check_version(patient.version, expected_version, STALE_FORM)
-            self._check_mrn_free(session, str(values["mrn"]), patient_id)
-            for key, value in values.items():
-                setattr(patient, key, value)
-            self._audit(session, "patient.update", "patient", patient.id, patient.id)
-            session.flush()
-            return patient_view(patient)
+            if may_chart or all(getattr(patient, key) == values[key] for key in CLINICAL_FIELDS):
+                self._check_mrn_free(session, str(values["mrn"]), patient_id)
+                for key, value in values.items():
+                    setattr(patient, key, value)
+                self._audit(session, "patient.update", "patient", patient.id, patient.id)
+                session.flush()
+                return patient_view(patient)
+        self._deny(CLINICAL)
 
     def void(self, patient_id: int, reason: str) -> PatientView:
         """Hide a patient registered in error; the row and its history stay."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from clinic_app.domain.enums import EncounterStatus
+from clinic_app.domain.enums import EncounterStatus, Role
 from clinic_app.domain.errors import ConflictError, NotFoundError
 from clinic_app.models import ClinicProfile, Encounter, InjectionSite, Medication, Patient, User
 
@@ -43,7 +43,7 @@ def load_patient(session: Session, patient_id: int, *, active: bool = False) -> 
 def active_provider(session: Session, user_id: int | None) -> User | None:
     """The user if it is an active provider, else ``None`` (each caller words the refusal)."""
     user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active or not user.is_provider:
+    if user is None or not user.active or Role.PROVIDER not in user.roles:
         return None
     return user
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app import __version__
-from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
@@ -194,7 +193,7 @@ class MainWindow(QMainWindow):
         self.panel.set_clinic_zone(profile.timezone if profile else "")
         self.database_label.setText(f"Database: {self._services.database_label}")
         self.user_label.setText(f"Signed in: {user.label}" if user else "Not signed in")
-        self.clinic_settings_action.setEnabled(user is not None and user.role == Role.ADMIN)
+        self.clinic_settings_action.setEnabled(user is not None and user.is_admin)
         self.run_search()
 
     def run_search(self, keep_id: int | None = None) -> None:

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain import clock
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import ConflictError, ValidationError
+from clinic_app.domain.errors import ConflictError, PermissionDenied, ValidationError
 from clinic_app.models import ClinicProfile
 from tests.conftest import Services
-from tests.factories import add_user
+from tests.factories import add_user, sign_in_as
 from tests.storage.test_frozen_records import Visit, make_visit, sign_in_orm
 
 
@@ -70,13 +70,15 @@ def test_only_a_signed_encounter_takes_an_addendum(
 
 def test_only_a_provider_adds_an_addendum(services: Services, visit: Visit) -> None:
     desk = add_user(services, "desk", "Fran Desk", Role.FRONT_DESK)
-    services.actor.user_id = desk.id
-    with pytest.raises(ConflictError, match="provider"):
+    admin = services.clinic.current_user()
+    sign_in_as(services, desk)
+    with pytest.raises(PermissionDenied, match="add an addendum"):
         services.encounters.add_addendum(visit.encounter_id, "Not mine to add.")
-    services.actor.user_id = None
-    with pytest.raises(ConflictError, match="provider"):
+    services.actor.sign_out()
+    with pytest.raises(PermissionDenied, match="Sign in"):
         services.encounters.add_addendum(visit.encounter_id, "Nobody signed in.")
-    services.actor.user_id = visit.provider_id
+    assert admin is not None
+    sign_in_as(services, admin)
     assert services.encounters.get(visit.encounter_id).addenda == ()
 
 

@@ -11,7 +11,7 @@ import pytest
 from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Role, Side, Technique
-from clinic_app.domain.errors import ConflictError, ValidationError
+from clinic_app.domain.errors import ConflictError, PermissionDenied, ValidationError
 from clinic_app.domain.rules import Severity
 from clinic_app.services.dto import (
     DoseInput,
@@ -155,8 +155,10 @@ def test_coding_summary_counts_billing_muscles(services: Services) -> None:
 
 def test_only_a_provider_can_sign(services: Services) -> None:
     r = make(services)
-    desk = r.s.clinic.create_user(NewUser("desk", "Fran Desk", "front desk pass", Role.FRONT_DESK))
+    r.s.clinic.create_user(
+        NewUser("desk", "Fran Desk", "front desk pass", frozenset({Role.FRONT_DESK}))
+    )
     enc = r.s.encounters.create(r.patient_id, r.provider_id)
-    r.s.actor.user_id = desk.id
-    with pytest.raises(ConflictError, match="provider"):
+    r.s.clinic.authenticate("desk", "front desk pass")
+    with pytest.raises(PermissionDenied, match=r"front desk.*sign a procedure note"):
         r.s.checks.sign(enc.id, enc.version, SCREENED, [], {})

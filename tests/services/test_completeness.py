@@ -13,7 +13,7 @@ import pytest
 from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Role, Side
-from clinic_app.domain.errors import ConflictError, ValidationError
+from clinic_app.domain.errors import PermissionDenied, ValidationError
 from clinic_app.domain.rules import Severity
 from clinic_app.services.dto import (
     DoseInput,
@@ -178,11 +178,11 @@ def test_lowering_is_refused_for_other_rules_and_without_a_reason(
 
 def test_only_an_administrator_lowers_a_rule(services: Services) -> None:
     c = clinic(services)
-    doc = c.s.clinic.create_user(
-        NewUser("pat", "Pat Provider", "correct horse battery", Role.PROVIDER, "DO")
+    c.s.clinic.create_user(
+        NewUser("pat", "Pat Provider", "correct horse battery", frozenset({Role.PROVIDER}), "DO")
     )
-    c.s.actor.user_id = doc.id
-    with pytest.raises(ConflictError, match="administrator"):
+    c.s.clinic.authenticate("pat", "correct horse battery")
+    with pytest.raises(PermissionDenied, match=r"provider.*change how a check is enforced"):
         c.s.clinic.set_rule_override("documentation.consent", "Consent on paper")
     assert all(not r.lowered for r in c.s.clinic.rule_settings())
 

@@ -8,14 +8,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ConflictError
 from clinic_app.domain.formulary import default_formulary
+from clinic_app.models import Patient, User
 from clinic_app.services.accounts import check_npi
 from clinic_app.services.clinic import ClinicService
-from clinic_app.services.demo import fake_npi, pick_name, seed_demo
+from clinic_app.services.demo import DEMO_PASSWORD, fake_npi, pick_name, seed_demo
 from clinic_app.services.demo_charting import Memory, PatientFacts, chart_visit, override_reason
 from clinic_app.services.demo_names import POOLS
 from clinic_app.services.demo_phrases import REASONS
@@ -24,13 +26,13 @@ from clinic_app.services.demo_story import STOCKED, make_story, schedule
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from tests.conftest import Services
-from tests.factories import register_patient
 
 TODAY = date(2026, 11, 23)
 
 
 def test_demo_cannot_be_seeded_twice(db: sessionmaker[Session], services: Services) -> None:
     seed_demo(db, patients=2, seed=11, today=TODAY)
+    services.clinic.authenticate("demo.admin", DEMO_PASSWORD)
     first = [(p.mrn, p.family_name) for p in services.patients.search("")]
     assert len(first) == 2
     with pytest.raises(ConflictError, match="already holds data"):
@@ -41,10 +43,21 @@ def test_demo_cannot_be_seeded_twice(db: sessionmaker[Session], services: Servic
 def test_demo_refuses_a_database_with_only_a_patient(
     db: sessionmaker[Session], services: Services
 ) -> None:
-    register_patient(services, "R1", "Real", "Person", date(1970, 1, 1))
+    # Only an account can register a patient; this one is written directly, as an import
+    # from another system would.
+    with db.begin() as session:
+        session.add(
+            Patient(
+                mrn="R1", given_name="Real", family_name="Person", given_key="real",
+                family_key="person", date_of_birth=date(1970, 1, 1),
+            )
+        )  # fmt: skip
+    assert not services.clinic.is_empty()
     with pytest.raises(ConflictError):
         seed_demo(db, patients=5)
-    assert services.patients.count() == 1
+    with db() as session:
+        assert session.scalar(select(func.count(Patient.id))) == 1
+        assert session.scalar(select(func.count(User.id))) == 0
 
 
 # ---------------------------------------------------------------- pure parts

@@ -20,7 +20,7 @@ from clinic_app.domain.rules.data import default_rules
 from clinic_app.models import MedicationLot
 from clinic_app.services.accounts import check_npi
 from clinic_app.services.container import build_services
-from clinic_app.services.demo import DEMO_TIMEZONE, DemoSummary, seed_demo
+from clinic_app.services.demo import DEMO_PASSWORD, DEMO_TIMEZONE, DemoSummary, seed_demo
 from clinic_app.services.dto import EncounterView
 from clinic_app.services.notes import NoteService
 from clinic_app.storage.engine import make_engine, make_sessionmaker
@@ -64,7 +64,9 @@ def demo(
 
 def _seeded(sessions: sessionmaker[Session]) -> Demo:
     summary = seed_demo(sessions, patients=10, seed=7, today=TODAY)
-    return Demo(sessions, build_services(sessions, "demo", is_sqlite=False), summary)
+    services = build_services(sessions, "demo", is_sqlite=False)
+    services.clinic.authenticate("demo.admin", DEMO_PASSWORD)  # administrator and provider
+    return Demo(sessions, services, summary)
 
 
 def test_demo_clinic_on_each_backend(demo: Demo) -> None:

@@ -115,11 +115,24 @@ def test_clinic_time_zone_and_provider_npi(chart: Chart) -> None:
         chart.s.clinic.update_profile(ClinicProfileData(name="X", timezone="Mars/Base"))
     assert err.value.field == "timezone"
     user = chart.s.clinic.create_user(
-        NewUser("drlee", "Dr Lee", "another long passphrase", Role.PROVIDER, "DO", npi="1234567893")
+        NewUser(
+            "drlee",
+            "Dr Lee",
+            "another long passphrase",
+            frozenset({Role.PROVIDER}),
+            "DO",
+            npi="1234567893",
+        )
     )
     assert user.npi == "1234567893"
     with pytest.raises(ValidationError) as err:
         chart.s.clinic.create_user(
-            NewUser("drkim", "Dr Kim", "another long passphrase", Role.PROVIDER, npi="1234567890")
+            NewUser(
+                "drkim",
+                "Dr Kim",
+                "another long passphrase",
+                frozenset({Role.PROVIDER}),
+                npi="1234567890",
+            )
         )
     assert "check digit" in str(err.value)

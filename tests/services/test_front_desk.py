@@ -112,7 +112,7 @@ def test_filter_by_provider_and_voided_patients_are_left_out(
     services: Services, db: sessionmaker[Session]
 ) -> None:
     c = setup_clinic(services, db)
-    other = add_user(services, "lee", "Sam Lee", Role.PROVIDER, "DO", is_provider=True)
+    other = add_user(services, "lee", "Sam Lee", Role.PROVIDER, "DO")
     mine = procedure(c, local(DAY, 9), mrn="A1")
     theirs = procedure(c, local(DAY, 10), mrn="B1", provider_id=other.id)
     voided = procedure(c, local(DAY, 11), mrn="V1")

@@ -11,12 +11,26 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.enums import Language, Sex
-from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from clinic_app.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
 from clinic_app.models import AuditEvent, Patient
+from clinic_app.services.container import build_services
 from clinic_app.services.dto import PatientInput
 from tests.conftest import Services
+from tests.factories import set_up_clinic
 
 TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def services(services: Services) -> Services:
+    """Signed in as the clinic's first user (administrator and provider), as after setup."""
+    set_up_clinic(services)
+    return services
 
 
 def person(
@@ -65,12 +79,14 @@ def test_duplicate_mrn_is_refused_case_insensitively(services: Services) -> None
 def test_bad_input_saves_nothing(
     services: Services, db: sessionmaker[Session], change: dict[str, object], field: str
 ) -> None:
+    with db() as s:
+        setup_rows = s.scalar(select(func.max(AuditEvent.id)))
     with pytest.raises(ValidationError) as err:
         services.patients.create(replace(person(), **change), today=TODAY)  # type: ignore[arg-type]
     assert err.value.field == field
     with db() as s:
         assert s.scalar(select(func.count(Patient.id))) == 0
-        assert s.scalar(select(func.count(AuditEvent.id))) == 0
+        assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.id > setup_rows)) == 0
 
 
 def test_update_and_audit(services: Services, db: sessionmaker[Session]) -> None:
@@ -81,7 +97,13 @@ def test_update_and_audit(services: Services, db: sessionmaker[Session]) -> None
     assert edited.family_name == "Ruiz García"
     assert edited.diabetes
     with db() as s:
-        actions = list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+        actions = list(
+            s.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.like("patient.%"))
+                .order_by(AuditEvent.id)
+            )
+        )
     assert actions == ["patient.create", "patient.update"]
 
 
@@ -180,20 +202,28 @@ def test_a_stale_edit_is_refused(services: Services) -> None:
     assert services.patients.get(p.id).phone == "555-1111"
 
 
-def test_current_user_and_setup_actor(services: Services) -> None:
+def test_current_user_and_setup_actor(db: sessionmaker[Session], backend: str) -> None:
     from clinic_app.domain.enums import Role
     from clinic_app.services.dto import ClinicProfileData, NewUser
 
+    services = build_services(db, "test", is_sqlite=backend == "sqlite")
     assert services.clinic.current_user() is None
     _, admin = services.clinic.initialize(
-        ClinicProfileData(name="C"), NewUser("boss", "Ana Ruiz", "x" * 12, Role.ADMIN)
+        ClinicProfileData(name="C"), NewUser("boss", "Ana Ruiz", "x" * 12, frozenset({Role.ADMIN}))
     )
     assert services.clinic.current_user() == admin
+    assert admin.roles == {Role.ADMIN, Role.PROVIDER}  # the first user also sees patients
+    again = (
+        ClinicProfileData(name="C2"),
+        NewUser("boss2", "Bo Li", "y" * 12, frozenset({Role.ADMIN})),
+    )
+    with pytest.raises(PermissionDenied, match="set up a new clinic"):
+        services.clinic.initialize(*again)  # setup is for no one signed in...
+    services.actor.sign_out()
     with pytest.raises(ConflictError, match="already set up"):
-        services.clinic.initialize(
-            ClinicProfileData(name="C2"), NewUser("boss2", "Bo Li", "y" * 12, Role.ADMIN)
-        )
-    assert services.clinic.current_user() == admin
+        services.clinic.initialize(*again)  # ...and only while no clinic exists
+    assert services.clinic.current_user() is None
+    assert services.clinic.authenticate("boss", "x" * 12) == admin
 
 
 def test_the_weight_day_comes_from_the_app_clock(services: Services, set_now) -> None:

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.errors import StorageError
+from clinic_app.services.container import build_services
 from clinic_app.services.dto import PatientInput
 from clinic_app.services.patients import PatientService
 from clinic_app.storage import migrate
@@ -25,6 +27,18 @@ from clinic_app.storage.location import (
     sqlite_path,
     sqlite_url,
 )
+from tests.factories import PASSWORD, set_up_clinic
+
+
+def signed_in_patients(sessions: sessionmaker[Session]) -> PatientService:
+    """The patient service with the clinic's first user signed in (setting the clinic up on
+    an empty database)."""
+    services = build_services(sessions, "test", is_sqlite=True)
+    if services.clinic.needs_setup():
+        set_up_clinic(services)
+    else:
+        services.clinic.authenticate("admin", PASSWORD)
+    return services.patients
 
 
 def test_every_pooled_sqlite_connection_has_the_safety_pragmas(tmp_path: Path) -> None:
@@ -94,7 +108,7 @@ def test_locked_database_gives_a_clear_error_and_saves_nothing(tmp_path: Path) -
     path = tmp_path / "locked.sqlite3"
     engine = make_engine(sqlite_url(path), busy_timeout_ms=100)
     migrate.upgrade(engine)
-    patients = PatientService(make_sessionmaker(engine))
+    patients = signed_in_patients(make_sessionmaker(engine))
     holder = sqlite3.connect(path, timeout=0)  # another workstation in the middle of a save
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -114,9 +128,10 @@ def test_read_only_database_gives_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "ro.sqlite3"
     engine = make_engine(sqlite_url(path))
     migrate.upgrade(engine)
+    signed_in_patients(make_sessionmaker(engine))  # the clinic and its user exist
     engine.dispose()
     ro = make_engine(f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true")
-    patients = PatientService(make_sessionmaker(ro))
+    patients = signed_in_patients(make_sessionmaker(ro))
     with pytest.raises(StorageError, match="read-only"):
         patients.create(PatientInput("R1", "Read", "Only", date(1970, 1, 1)))
     ro.dispose()
@@ -126,7 +141,7 @@ def test_full_disk_gives_a_clear_error_and_saves_nothing(tmp_path: Path) -> None
     path = tmp_path / "full.sqlite3"
     engine = make_engine(sqlite_url(path))
     migrate.upgrade(engine)
-    patients = PatientService(make_sessionmaker(engine))
+    patients = signed_in_patients(make_sessionmaker(engine))
     patients.create(PatientInput("F0", "Before", "Full", date(1970, 1, 1)))
 
     # SQLite reports a capped file exactly as a full disk: "database or disk is full".

@@ -81,9 +81,7 @@ def admin_password() -> str:
 @pytest.fixture
 def admin(fresh_services: AppServices) -> UserView:
     """The first administrator, created by setup (and so signed in)."""
-    return set_up_clinic(
-        fresh_services, "Riverside Pain Clinic", username="aruiz", is_provider=True
-    )
+    return set_up_clinic(fresh_services, "Riverside Pain Clinic", username="aruiz")
 
 
 @pytest.fixture

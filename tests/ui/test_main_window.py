@@ -19,7 +19,7 @@ from clinic_app.ui.main_window import DEMO_BANNER_TEXT, SEARCH_PLACEHOLDER, Main
 from clinic_app.ui.patients.dialog import PatientDialog
 from clinic_app.ui.patients.panel import NO_HISTORY_TEXT
 from clinic_app.ui.patients.table_model import PatientTableModel
-from tests.factories import add_user
+from tests.factories import add_user, sign_in_as
 from tests.ui.prompts import Prompts
 
 # Showing a dialog or an editor over the window makes the offscreen platform plugin say it
@@ -352,8 +352,8 @@ def test_a_user_who_is_not_a_provider_chooses_one(
     from clinic_app.domain.enums import Role
 
     nurse = add_user(services, "nurse1", "Nina Park", Role.NURSE, "RN")
-    services.actor.user_id = nurse.id
-    make_patient()
+    make_patient()  # registered at the front desk
+    sign_in_as(services, nurse)
     window.refresh()
     prompts.answer("ask_choice", lambda prompt: prompt.options[0])
     window.new_encounter_action.trigger()
@@ -511,9 +511,9 @@ def test_encounter_errors_are_reported(
     assert window.encounters.open(9999) is None
     assert warnings == ["Could not open the encounter: No encounter with id 9999."]
     nurse = add_user(services, "nurse1", "Nina Park", Role.NURSE, "RN")
-    services.actor.user_id = nurse.id
+    sign_in_as(services, nurse)
     with ui_engine.begin() as conn:
-        conn.execute(text("UPDATE app_user SET is_provider = :no"), {"no": False})
+        conn.execute(text("DELETE FROM user_role WHERE role = 'provider'"))
     window.new_encounter_action.trigger()
     assert warnings[-1].startswith("No provider: No active provider account exists")
     assert window.encounters.editors() == []

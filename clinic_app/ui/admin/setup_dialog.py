@@ -168,9 +168,8 @@ class SetupDialog(ClinicBoxMixin, QDialog):
             username=self.username.text(),
             display_name=self.full_name.text(),
             password=self.password.text(),
-            role=Role.ADMIN,
+            roles=frozenset({Role.ADMIN, Role.PROVIDER}),
             credentials=self.credentials.currentText(),
-            is_provider=True,
             npi=self.npi.text(),
         )
 

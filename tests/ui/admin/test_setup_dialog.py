@@ -68,7 +68,7 @@ def test_setup_creates_clinic_and_signed_in_admin(qtbot, dialog, fresh_services)
         "María Gómez",
         "DO",
     )
-    assert admin.role == Role.ADMIN
+    assert admin.roles == {Role.ADMIN, Role.PROVIDER}
     assert admin.is_provider
     assert dialog.admin == admin
     assert fresh_services.actor.user_id == admin.id

@@ -416,5 +416,5 @@ def test_a_refused_addendum_keeps_the_dialog_open_with_the_reason(
     dialog.on_save()
     assert dialog.isVisible()
     assert "Not added" in dialog.status.text()
-    assert "provider" in dialog.status.text()
+    assert "Sign in" in dialog.status.text()
     assert dialog.save_button.text() == SAVE_ADDENDUM_TEXT
