@@ -178,9 +178,7 @@ class ChainReport:
         return self.problem is None
 
 
-def verify_chain(
-    key: bytes, rows: Sequence[StoredRow], head: StoredHead | None
-) -> ChainReport:
+def verify_chain(key: bytes, rows: Sequence[StoredRow], head: StoredHead | None) -> ChainReport:
     """Check every row (in id order) and the head; report the first problem found."""
     return _Walk(key, rows, head).run()
 

@@ -129,10 +129,7 @@ def append(session: Session, seal: AuditSeal, facts: chain.AuditFacts) -> AuditE
     head = session.get(AuditChainHead, HEAD_ID, with_for_update=True)
     if head is None:
         head = _new_head(session)
-    if head.seq == 0:
-        prev = chain.genesis_hmac(key, _legacy(session))
-    else:
-        prev = head.last_hmac
+    prev = chain.genesis_hmac(key, _legacy(session)) if head.seq == 0 else head.last_hmac
     sealed = chain.seal_entry(key, facts, head.seq + 1, prev)
     if head.key_id and head.key_id != sealed.key_id:
         log.warning(

@@ -37,9 +37,7 @@ def facts(n: int, action: str = "encounter.read") -> AuditFacts:
     )
 
 
-def chain(
-    sealed: int, legacy: int = 0, key: bytes = KEY
-) -> tuple[list[StoredRow], StoredHead]:
+def chain(sealed: int, legacy: int = 0, key: bytes = KEY) -> tuple[list[StoredRow], StoredHead]:
     """``legacy`` unsealed rows then ``sealed`` sealed ones (ids from 1), and their head."""
     rows = [StoredRow(i + 1, facts(i), None) for i in range(legacy)]
     prev = genesis_hmac(key, [(r.id, r.facts) for r in rows])
@@ -223,7 +221,10 @@ def test_the_seal_covers_every_fact_the_number_and_the_link() -> None:
             ("workstation", "other"),
         )
     ]
-    changed += [entry_hmac(KEY, facts(1), 2, "a" * 64), entry_hmac(OTHER_KEY, facts(1), 1, "a" * 64)]
+    changed += [
+        entry_hmac(KEY, facts(1), 2, "a" * 64),
+        entry_hmac(OTHER_KEY, facts(1), 1, "a" * 64),
+    ]
     changed.append(entry_hmac(KEY, facts(1), 1, "b" * 64))
     assert base not in changed
     assert len(set(changed)) == len(changed)
@@ -236,7 +237,7 @@ def test_the_same_instant_in_another_zone_seals_the_same() -> None:
 
 
 def test_a_naive_time_is_refused() -> None:
-    naive = dataclasses.replace(facts(1), at=datetime(2026, 1, 1))  # noqa: DTZ001
+    naive = dataclasses.replace(facts(1), at=datetime(2026, 1, 1))
     with pytest.raises(ValueError, match="time zone"):
         entry_hmac(KEY, naive, 1, "")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import stat
 import sys
@@ -84,7 +85,7 @@ def test_every_row_is_sealed_into_one_gapless_chain(
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
         head = session.get(AuditChainHead, 1)
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
-    assert all(b.prev_hmac == a.hmac for a, b in zip(rows, rows[1:], strict=False))
+    assert all(b.prev_hmac == a.hmac for a, b in itertools.pairwise(rows))
     assert head is not None
     assert (head.seq, head.last_hmac) == (len(rows), rows[-1].hmac)
     assert {r.workstation for r in rows} == {workstation_label()}
@@ -92,7 +93,9 @@ def test_every_row_is_sealed_into_one_gapless_chain(
 
 
 def test_rows_name_the_key_that_sealed_them(db: sessionmaker[Session], backend: str) -> None:
-    first = build_services(db, "t", is_sqlite=backend == "sqlite", seal=AuditSeal(lambda: b"1" * 32))
+    first = build_services(
+        db, "t", is_sqlite=backend == "sqlite", seal=AuditSeal(lambda: b"1" * 32)
+    )
     set_up_clinic(first)
     second = build_services(
         db, "t", is_sqlite=backend == "sqlite", seal=AuditSeal(lambda: b"2" * 32, "desk-2")
@@ -128,8 +131,10 @@ def test_audit_rows_hold_ids_and_actions_never_secrets(
         assert re.fullmatch(r"[a-z_]+\.[a-z_]+", row.action)
         assert re.fullmatch(r"[a-z_]+", row.entity_type)
         assert row.workstation == workstation_label()
-        assert row.key_id and re.fullmatch(r"[0-9a-f]{16}", row.key_id)
-        assert row.hmac and re.fullmatch(r"[0-9a-f]{64}", row.hmac)
+        assert row.key_id
+        assert re.fullmatch(r"[0-9a-f]{16}", row.key_id)
+        assert row.hmac
+        assert re.fullmatch(r"[0-9a-f]{64}", row.hmac)
         text = repr([getattr(row, c) for c in sorted(columns)])
         for secret in (PASSWORD, "wrong", "Zebulon", "Quixotic", "argon2", *hashes):
             assert secret not in text
