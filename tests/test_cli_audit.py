@@ -81,9 +81,21 @@ def test_verify_fails_on_a_cut_tail(demo: Path, capsys: pytest.CaptureFixture[st
 def test_verify_with_another_key_fails(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv(KEY_ENV, str(tmp_path / "new.key"))
+    other = tmp_path / "other.key"
+    other.write_text("cd" * 32)
+    monkeypatch.setenv(KEY_ENV, str(other))
     assert main(["audit", "verify", "--db", str(demo)]) == 1
     assert "sealed with another key" in capsys.readouterr().err
+
+
+def test_verify_without_the_key_says_so_and_makes_none(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere" / "audit.key"
+    monkeypatch.setenv(KEY_ENV, str(missing))
+    assert main(["audit", "verify", "--db", str(demo)]) == 2
+    assert f"No audit key at {missing}" in capsys.readouterr().err
+    assert not missing.exists()
 
 
 def test_verify_needs_an_existing_database(

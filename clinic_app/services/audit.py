@@ -14,11 +14,12 @@ class AuditService(Service):
         """Check every audit row's seal, the links between them and the chain head.
 
         Reads the whole trail in one transaction (a consistent snapshot); names the first
-        row that is wrong. Read-only: writes no audit row. See
+        row that is wrong. Read-only: writes no audit row and never makes a key (a missing
+        key file raises :class:`~clinic_app.domain.errors.StorageError`). See
         :mod:`clinic_app.services.audit_chain` for what this can and cannot detect.
         """
         self._permit("audit.verify")
-        key = self._seal.key()
+        key = audit_chain.checking_key(self._seal)
         with self._tx() as session:
             rows = audit_chain.stored_rows(session)
             head = audit_chain.stored_head(session)

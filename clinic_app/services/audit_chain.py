@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,8 +86,6 @@ class KeyFile:
         return key
 
     def _create(self) -> bytes:
-        import secrets
-
         key = secrets.token_bytes(chain.KEY_BYTES)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -113,6 +112,17 @@ class AuditSeal:
 def installation_seal(folder: Path | None = None) -> AuditSeal:
     """The seal of this installation: the key file in ``folder`` (default config folder)."""
     return AuditSeal(KeyFile(default_key_path(folder)))
+
+
+def checking_key(seal: AuditSeal) -> bytes:
+    """The key to verify with: an existing key file only (checking never makes a new key,
+    which would seal this workstation's next rows with a key the trail does not know)."""
+    if isinstance(seal.key, KeyFile) and not seal.key.path.exists():
+        raise StorageError(
+            f"No audit key at {seal.key.path}: verifying needs the installation key that "
+            f"sealed the trail (copy it there, or set {KEY_ENV} to its path)."
+        )
+    return seal.key()
 
 
 def append(session: Session, seal: AuditSeal, facts: chain.AuditFacts) -> AuditEvent:
