@@ -22,13 +22,20 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.favourites import default_favourites
 from clinic_app.domain.formulary import default_formulary
 from clinic_app.domain.referred import default_referred_areas
+from clinic_app.services.audit_chain import AuditSeal, installation_seal
 from clinic_app.services.container import AppServices, build_services
 from clinic_app.services.demo import DemoSummary, seed_demo
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker
-from clinic_app.storage.location import describe_url, sqlite_path
+from clinic_app.storage.location import config_dir, describe_url, sqlite_path
 
 log = logging.getLogger(__name__)
+
+
+def audit_seal() -> AuditSeal:
+    """This installation's audit seal: the key file in the per-user config folder (or where
+    ``CLINIC_APP_AUDIT_KEY`` points), made on first use; never inside the database."""
+    return installation_seal(config_dir())
 
 
 def open_services(url: str) -> AppServices:
@@ -60,6 +67,7 @@ def open_services(url: str) -> AppServices:
         describe_url(url),
         is_sqlite=sqlite_path(url) is not None,
         close=engine.dispose,
+        seal=audit_seal(),
     )
 
 
@@ -91,7 +99,10 @@ def existing_database(url: str) -> Iterator[AppServices]:
                 f"{describe_url(url)} is not at the current schema; run `clinic-app db upgrade`."
             )
         services = build_services(
-            make_sessionmaker(engine), describe_url(url), is_sqlite=path is not None
+            make_sessionmaker(engine),
+            describe_url(url),
+            is_sqlite=path is not None,
+            seal=audit_seal(),
         )
         # No one signs in here (yet): the permission matrix's command-line actions only.
         services.actor.command_line = True

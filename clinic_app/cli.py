@@ -63,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--patients", type=int, default=220, help="how many patients (default 220)")
     seed.add_argument("--seed", type=int, default=20261123, help="random seed (default fixed)")
 
+    audit = sub.add_parser("audit", help="the audit trail: check that it is intact")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_sub.add_parser(
+        "verify", help="check every audit row's seal and the chain; name the first bad row"
+    )
+    verify.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
+
     db = sub.add_parser("db", help="database schema: upgrade or show the current revision")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     for name, text in (
@@ -170,6 +177,24 @@ def _handout(url: str, encounter_id: int, out: Path, lang: str | None, large: bo
     return 0
 
 
+def _audit_verify(url: str) -> int:
+    """Check the audit chain: exit code 0 when intact, 1 naming the first bad row."""
+    from clinic_app.app import existing_database
+
+    with existing_database(url) as services:
+        report = services.audit.verify()
+    if report.ok:
+        print(f"{describe_url(url)}: {report.message}")
+        return 0
+    where = f" at row {report.row_id}" if report.row_id is not None else ""
+    print(
+        f"{describe_url(url)}: AUDIT TRAIL BROKEN ({report.problem}{where}). "
+        f"{report.message} ({report.sealed} sealed entries read.)",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def _db_command(url: str, action: str) -> int:
     from clinic_app.app import schema_state, upgrade_database
 
@@ -214,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         url = resolve_database_url(getattr(args, "action_db", None) or args.db)
         if args.command == "db":
             return _db_command(url, args.db_command)
+        if args.command == "audit":
+            return _audit_verify(url)
         if args.command == "handout":
             return _handout(url, args.encounter_id, args.out, args.lang, args.large_print)
         if args.command == "note":

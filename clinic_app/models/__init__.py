@@ -1,6 +1,6 @@
 """SQLAlchemy ORM models: one MetaData, imported here so Alembic sees every table."""
 
-from clinic_app.models.audit import AuditEvent, HandoutPrint
+from clinic_app.models.audit import AuditChainHead, AuditEvent, HandoutPrint
 from clinic_app.models.base import Base
 from clinic_app.models.clinic import ClinicProfile, User, UserRole
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
@@ -9,6 +9,7 @@ from clinic_app.models.patient import Patient
 
 __all__ = [
     "Addendum",
+    "AuditChainHead",
     "AuditEvent",
     "Base",
     "ClinicProfile",

@@ -13,7 +13,15 @@ from clinic_app.models.clinic import str_enum
 
 
 class AuditEvent(Base):
-    """One user action on clinical data. Holds ids, never names or clinical text."""
+    """One user action on clinical data. Holds ids, never names or clinical text.
+
+    Append-only (migration 0007's triggers refuse UPDATE and DELETE) and sealed into a hash
+    chain (:mod:`clinic_app.domain.audit_chain`): ``seq``, ``key_id``, ``prev_hmac`` and
+    ``hmac`` are ``None`` only on rows written before the chain existed.
+
+    Attributes:
+        workstation: a short host label of the computer that wrote the row.
+    """
 
     __tablename__ = "audit_event"
 
@@ -24,6 +32,30 @@ class AuditEvent(Base):
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
     entity_type: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[int | None] = mapped_column(Integer)
+    workstation: Mapped[str | None] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    prev_hmac: Mapped[str | None] = mapped_column(String(64))
+    hmac: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The last sealed audit entry's number and seal, itself sealed: one row (id 1).
+
+    Kept apart from ``audit_event`` so that cutting entries off the end of that table is
+    seen; its triggers refuse DELETE and any UPDATE that does not advance ``seq`` by one.
+    Appending locks this row (``SELECT ... FOR UPDATE`` on PostgreSQL), which serialises
+    the writers of the chain.
+    """
+
+    __tablename__ = "audit_chain_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    last_hmac: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    hmac: Mapped[str] = mapped_column(String(64))
 
 
 class HandoutPrint(Base):

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from clinic_app.domain.access import default_permissions
+from clinic_app.domain.audit_chain import AuditFacts
 from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ClinicError, ConflictError, PermissionDenied, StorageError
-from clinic_app.models import AuditEvent
 from clinic_app.models.base import utcnow
+from clinic_app.services import audit_chain
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,9 @@ class Service:
     Read-only methods permit too, and write no audit row.
 
     ``clock`` gives the time a user action records (when a note is signed); the app uses the
-    real UTC clock, the demo seeder one set to each historical visit.
+    real UTC clock, the demo seeder one set to each historical visit. ``seal`` seals the
+    audit rows (the composition root passes the installation's; by default the key file in
+    the per-user config folder).
     """
 
     def __init__(
@@ -126,10 +129,12 @@ class Service:
         actor: Actor | None = None,
         *,
         clock: Callable[[], datetime] = utcnow,
+        seal: audit_chain.AuditSeal | None = None,
     ) -> None:
         self._sessions = sessions
         self._actor = actor or Actor()
         self._clock = clock
+        self._seal = seal or audit_chain.installation_seal()
 
     @functools.cached_property
     def _catalog(self) -> Catalog:
@@ -200,13 +205,18 @@ class Service:
         *,
         user_id: int | None = None,
     ) -> None:
-        """Record an action in the same transaction as the change it describes."""
-        session.add(
-            AuditEvent(
-                user_id=user_id or self._actor.user_id,
-                action=action,
-                entity_type=entity_type,
-                entity_id=entity_id,
-                patient_id=patient_id,
-            )
+        """Record an action in the same transaction as the change it describes.
+
+        The row is sealed into the audit chain (:func:`clinic_app.services.audit_chain.append`),
+        which locks the chain head until this transaction ends.
+        """
+        facts = AuditFacts(
+            at=utcnow(),
+            user_id=user_id or self._actor.user_id,
+            action=action,
+            patient_id=patient_id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            workstation=self._seal.workstation,
         )
+        audit_chain.append(session, self._seal, facts)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_app.services.audit import AuditService
+from clinic_app.services.audit_chain import AuditSeal, installation_seal
 from clinic_app.services.base import Actor
 from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
@@ -31,6 +33,7 @@ class AppServices:
         notes: the procedure note.
         database_label: where the data lives, safe to show (no password).
         is_sqlite: True for the embedded single-file database.
+        audit: the audit trail's check (the administrator's).
         close: releases the database connections (call once, when the app quits).
     """
 
@@ -41,6 +44,7 @@ class AppServices:
     checks: ChecksService
     notes: NoteService
     documents: DocumentService
+    audit: AuditService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -52,16 +56,21 @@ def build_services(
     *,
     is_sqlite: bool,
     close: Callable[[], None] = _nothing,
+    seal: AuditSeal | None = None,
 ) -> AppServices:
+    """One set of services sharing ``sessions``, one actor and one audit ``seal`` (by default
+    the installation key in the per-user config folder)."""
     actor = Actor()
+    seal = seal or installation_seal()
     return AppServices(
         actor=actor,
-        clinic=ClinicService(sessions, actor),
-        patients=PatientService(sessions, actor),
-        encounters=EncounterService(sessions, actor),
-        checks=ChecksService(sessions, actor),
-        notes=NoteService(sessions, actor),
-        documents=DocumentService(sessions, actor),
+        clinic=ClinicService(sessions, actor, seal=seal),
+        patients=PatientService(sessions, actor, seal=seal),
+        encounters=EncounterService(sessions, actor, seal=seal),
+        checks=ChecksService(sessions, actor, seal=seal),
+        notes=NoteService(sessions, actor, seal=seal),
+        documents=DocumentService(sessions, actor, seal=seal),
+        audit=AuditService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

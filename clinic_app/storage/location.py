@@ -16,6 +16,7 @@ APP_NAME = "clinic_app"
 APP_AUTHOR = "clinic_app"
 DB_ENV = "CLINIC_APP_DB"
 DATA_DIR_ENV = "CLINIC_APP_DATA_DIR"
+CONFIG_DIR_ENV = "CLINIC_APP_CONFIG_DIR"
 DEFAULT_DB_FILENAME = "clinic.sqlite3"
 SUPPORTED_DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql+psycopg", "postgresql"}
 
@@ -31,6 +32,20 @@ def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     if override:
         return Path(override).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The per-user configuration folder (``CLINIC_APP_CONFIG_DIR`` overrides it).
+
+    Linux: ~/.config/clinic_app; macOS: ~/Library/Application Support/clinic_app;
+    Windows: %LOCALAPPDATA%\\clinic_app\\clinic_app. Secrets kept outside the database (the
+    audit key) live here.
+    """
+    env = os.environ if environ is None else environ
+    override = env.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
 
 
 def sqlite_url(path: Path) -> str:

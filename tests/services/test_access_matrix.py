@@ -75,6 +75,7 @@ METHODS: dict[tuple[str, str], str] = {
     ("documents", "procedures_on"): "front_desk.procedures",
     ("documents", "print_log"): "handout.read",
     ("demo", "seed"): "demo.seed",
+    ("audit", "verify"): "audit.verify",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -117,7 +118,7 @@ def public_methods() -> set[tuple[str, str]]:
 
 def test_the_services_are_found() -> None:
     assert set(service_classes()) == {
-        "clinic", "patients", "encounters", "checks", "notes", "documents", "demo",
+        "clinic", "patients", "encounters", "checks", "notes", "documents", "audit", "demo",
     }  # fmt: skip
 
 
