@@ -90,6 +90,8 @@ class UserView:
     is_provider: bool
     active: bool
     npi: str = ""
+    #: Set by an administrator's password reset: choose a new password before anything else.
+    must_change_password: bool = False
 
     @property
     def label(self) -> str:

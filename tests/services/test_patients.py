@@ -186,12 +186,14 @@ def test_current_user_and_setup_actor(services: Services) -> None:
 
     assert services.clinic.current_user() is None
     _, admin = services.clinic.initialize(
-        ClinicProfileData(name="C"), NewUser("boss", "Ana Ruiz", "x" * 12, Role.ADMIN)
+        ClinicProfileData(name="C"),
+        NewUser("boss", "Ana Ruiz", "boss picks a passphrase", Role.ADMIN),
     )
     assert services.clinic.current_user() == admin
     with pytest.raises(ConflictError, match="already set up"):
         services.clinic.initialize(
-            ClinicProfileData(name="C2"), NewUser("boss2", "Bo Li", "y" * 12, Role.ADMIN)
+            ClinicProfileData(name="C2"),
+            NewUser("boss2", "Bo Li", "bo li picks another one", Role.ADMIN),
         )
     assert services.clinic.current_user() == admin
 

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QLabel
 
 from clinic_app.domain.errors import StorageError
+from clinic_app.domain.sign_in import WRONG
 from clinic_app.ui.admin.sign_in_dialog import SignInDialog
 
 
@@ -28,7 +29,7 @@ def test_wrong_password_clears_and_focuses_the_password(qtbot, dialog, services)
     with qtbot.assertNotEmitted(dialog.signed_in), qtbot.assertNotEmitted(dialog.finished):
         dialog.accept()
 
-    assert dialog.errors.message("password") == "Username or password is wrong."
+    assert dialog.errors.message("password") == WRONG
     assert dialog.password.text() == ""
     assert dialog.username.text() == "aruiz"
     assert dialog.focusWidget() is dialog.password
