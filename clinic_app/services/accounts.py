@@ -68,7 +68,8 @@ def verify_password(stored_hash: str | None, typed: str) -> Verified:
     form of the typed password (:func:`clinic_app.domain.passwords.verification_forms`), so
     the time taken does not tell whether the username exists.
     """
-    target = stored_hash if stored_hash is not None else _dummy_hash()
+    dummy = _dummy_hash()  # made on the first call whoever signs in, so that one is alike too
+    target = stored_hash if stored_hash is not None else dummy
     for index, form in enumerate(passwords.verification_forms(typed)):
         if _verify(target, form) and stored_hash is not None:
             return Verified(True, index > 0 or _hasher.check_needs_rehash(stored_hash))

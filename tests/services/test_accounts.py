@@ -6,6 +6,8 @@ On SQLite and PostgreSQL alike; the clock is the app's, set per test (no sleepin
 from __future__ import annotations
 
 import contextlib
+import statistics
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -140,6 +142,19 @@ def test_one_real_argon2_verification_whether_or_not_the_username_exists(
     before = spy.verified
     assert refused(clinic, "admin", PASSWORD).endswith(WAIT_30)
     assert spy.verified - before == 1, "a waiting account"
+
+
+def test_an_unknown_username_takes_about_as_long_as_a_known_one(clinic: Services) -> None:
+    """Loose on purpose (a shared CI machine is noisy); before issue 10 the ratio was ~300."""
+    spent: dict[str, list[float]] = {"known": [], "unknown": []}
+    for i in range(7):  # interleaved, so a slow spell of the machine hits both alike
+        for kind, username in (("known", "nnurse"), ("unknown", f"ghost{i}")):
+            start = time.perf_counter()
+            with contextlib.suppress(ValidationError):
+                clinic.clinic.authenticate(username, "a wrong password here")
+            spent[kind].append(time.perf_counter() - start)
+    ratio = statistics.median(spent["unknown"]) / statistics.median(spent["known"])
+    assert 1 / 3 < ratio < 3
 
 
 def test_every_failure_is_audited_without_what_was_typed(
