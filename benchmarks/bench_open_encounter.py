@@ -47,7 +47,7 @@ def main() -> int:
         services = open_services(sqlite_url(Path(tmp) / "bench.sqlite3"))
         _, admin = services.clinic.initialize(
             ClinicProfileData(name="Bench clinic"),
-            NewUser("bench", "Bench User", "bench-password", frozenset({Role.ADMIN}), "MD"),
+            NewUser("bench", "Bench User", "bench user password", frozenset({Role.ADMIN}), "MD"),
         )
         patient = services.patients.create(PatientInput("B1", "Bea", "Bench", date(1970, 1, 1)))
         lido = next(m.id for m in services.clinic.medications() if m.code == "lidocaine_1")

@@ -24,7 +24,7 @@ def test_seed_demo_fills_an_empty_database(
     out = capsys.readouterr().out
     assert "25 patients" in out
     assert "visits signed through the checks" in out
-    assert "demo-password" in out
+    assert "demo-clinic-password" in out
     engine = make_engine(sqlite_url(db))
     with make_sessionmaker(engine)() as s:
         assert s.scalar(select(func.count(Patient.id))) == 25

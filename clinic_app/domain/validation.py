@@ -22,8 +22,9 @@ MAX_SITE_VOLUME_ML = Decimal("20")
 #: Oldest plausible patient, in years.
 MAX_AGE_YEARS = 125
 PAIN_MIN, PAIN_MAX = 0, 10
-#: Shortest password accepted for an account (NIST SP 800-63B asks for at least 8).
-MIN_PASSWORD_LENGTH = 10
+#: Longest username; usernames use only USERNAME_CHARACTERS (no look-alike letters).
+MAX_USERNAME_LENGTH = 64
+USERNAME_CHARACTERS = "letters a–z, digits 0–9 and . _ -"
 MAX_NAME_LENGTH = 100
 MAX_MRN_LENGTH = 32
 #: Needle gauges in use for TPI and dry needling (tpi-reference §4: 21-27 G; 30-34 G for
@@ -34,6 +35,7 @@ NEEDLE_LENGTH_RANGE_IN = (Decimal("0.25"), Decimal("7"))
 
 _PLAIN_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
 _MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*$")
+_USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 # Letters that NFKD does not split into base + accent but that people type without it.
 _FOLD_EXTRA = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
@@ -97,6 +99,33 @@ def clean_mrn(value: str | None) -> str:
             "mrn", f"MRN may contain only letters, digits and - _ / . (got {text!r})."
         )
     return text
+
+
+def clean_username(value: str | None) -> str:
+    """A username: ASCII letters (stored lower-case), digits and . _ -, starting alphanumeric.
+
+    Only ASCII, so that no two usernames look alike on screen: a Cyrillic "а" in "аdmin"
+    would otherwise make a second "admin". Compared case-insensitively, so stored lower-case.
+    """
+    text = clean_text(
+        "username", value, label="Username", required=True, max_length=MAX_USERNAME_LENGTH
+    )
+    foreign = next((ch for ch in text if not (ch.isascii() and ch.isprintable())), None)
+    if foreign is not None:
+        raise ValidationError(
+            "username",
+            f"Username may use only {USERNAME_CHARACTERS}; “{foreign}” "
+            f"({unicodedata.name(foreign, 'an unnamed character').lower()}) is not one of "
+            "them. Retype it on an English keyboard layout.",
+        )
+    name = text.lower()
+    if not _USERNAME_PATTERN.match(name):
+        raise ValidationError(
+            "username",
+            f"Username may use only {USERNAME_CHARACTERS}, and starts with a letter or a digit "
+            f"(got {text!r}).",
+        )
+    return name
 
 
 def check_birth_date(value: date | None, today: date) -> date:

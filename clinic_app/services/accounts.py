@@ -1,14 +1,28 @@
-"""User accounts: password hashes, the NPI check, a new user's cleaned values, the view."""
+"""User accounts: password hashes, sign-in checks, the NPI check, a new user's values, the view.
+
+The rules themselves are domain code: :mod:`clinic_app.domain.passwords` (what a new password
+must be) and :mod:`clinic_app.domain.sign_in` (waits after wrong passwords, what a refusal
+says). This module applies them to ``app_user`` rows for :class:`ClinicService`.
+"""
 
 from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+from collections import OrderedDict
+from datetime import datetime
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from clinic_app.domain import passwords
+from clinic_app.domain import sign_in as policy
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ValidationError
-from clinic_app.domain.validation import MIN_PASSWORD_LENGTH
 from clinic_app.models import User
 from clinic_app.services.dto import NewUser, UserView
 
@@ -17,15 +31,139 @@ _hasher = PasswordHasher()
 
 
 def hash_password(password: str) -> str:
-    """An argon2id hash of ``password``."""
-    return _hasher.hash(password)
+    """An argon2id hash of ``password`` in its normalised (NFKC) form."""
+    return _hasher.hash(passwords.normalize(password))
 
 
-def password_matches(stored_hash: str, password: str) -> bool:
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no typed password matches, made like real ones: unknown usernames check it."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def _verify(stored_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+class Verified(NamedTuple):
+    """What checking a typed password against a hash found.
+
+    Attributes:
+        matches: the password is right.
+        rehash: the hash should be replaced (made from the un-normalised form, or with
+            older argon2 parameters).
+    """
+
+    matches: bool
+    rehash: bool
+
+
+def verify_password(stored_hash: str | None, typed: str) -> Verified:
+    """Check ``typed`` against ``stored_hash``; ``None`` checks a dummy hash instead.
+
+    The argon2 work is the same whether or not there is a real hash: one verification per
+    form of the typed password (:func:`clinic_app.domain.passwords.verification_forms`), so
+    the time taken does not tell whether the username exists.
+    """
+    dummy = _dummy_hash()  # made on the first call whoever signs in, so that one is alike too
+    target = stored_hash if stored_hash is not None else dummy
+    for index, form in enumerate(passwords.verification_forms(typed)):
+        if _verify(target, form) and stored_hash is not None:
+            return Verified(True, index > 0 or _hasher.check_needs_rehash(stored_hash))
+    return Verified(False, False)
+
+
+class UnknownNames:
+    """Wrong-password counts for usernames that do not exist, so they wait like real ones.
+
+    Without it, "try again in 30 s" after the fifth try would tell that a username exists.
+    Kept in this process's memory only, under a keyed hash (the typed names are never
+    stored); at most ``limit`` names, the oldest forgotten first.
+    """
+
+    def __init__(self, limit: int = 1024) -> None:
+        self._key = secrets.token_bytes(32)
+        self._limit = limit
+        self._entries: OrderedDict[bytes, tuple[int, datetime | None]] = OrderedDict()
+
+    def _id(self, name: str) -> bytes:
+        return hmac.new(self._key, name.encode("utf-8"), hashlib.sha256).digest()
+
+    def get(self, name: str) -> tuple[int, datetime | None]:
+        return self._entries.get(self._id(name), (0, None))
+
+    def put(self, name: str, failures: int, waits_until: datetime | None) -> None:
+        key = self._id(name)
+        self._entries[key] = (failures, waits_until)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._limit:
+            self._entries.popitem(last=False)
+
+
+class SignInResult(NamedTuple):
+    """One sign-in attempt: the row found (or None) and whether it is signed in.
+
+    Attributes:
+        user: the account of that username, right password or not; None when unknown.
+        accepted: the password was right, the account active and not waiting.
+        refusal: what to tell the person when not accepted.
+    """
+
+    user: User | None
+    accepted: bool
+    refusal: str
+
+
+def attempt_sign_in(
+    user: User | None, typed: str, now: datetime, unknown: UnknownNames, name: str
+) -> SignInResult:
+    """Check a sign-in and update the account's wrong-password count and wait.
+
+    Always one argon2 verification (per form of ``typed``), whether the username is unknown,
+    the account inactive or waiting, so neither time nor message tells them apart.
+    """
+    verified = verify_password(user.password_hash if user else None, typed)
+    if user is None:
+        failures, until = unknown.get(name)
+        outcome = policy.after_attempt(failures, until, now, password_ok=False)
+        unknown.put(name, outcome.failures, outcome.waits_until)
+    else:
+        ok = verified.matches and user.active
+        outcome = policy.after_attempt(user.failed_attempts, user.locked_until, now, password_ok=ok)
+        user.failed_attempts, user.locked_until = outcome.failures, outcome.waits_until
+        if outcome.accepted and verified.rehash:
+            user.password_hash = hash_password(typed)
+    return SignInResult(user, outcome.accepted, outcome.refusal(now))
+
+
+def replace_password(
+    user: User, current: str, new: str, clinic_name: str, now: datetime
+) -> str | None:
+    """Give ``user`` the password ``new`` if ``current`` is right; else what to tell them.
+
+    Raises :class:`ValidationError` on ``new_password`` when the new one breaks a rule (then
+    nothing is counted). A wrong current password counts like a wrong sign-in.
+    """
+    context = password_context(user.username, user.display_name, clinic_name)
+    try:
+        new_form = passwords.check_new_password(new, context)
+    except ValidationError as exc:
+        raise ValidationError("new_password", exc.message) from None
+    if new_form == passwords.normalize(current):
+        raise ValidationError("new_password", "The new password must differ from the current one.")
+    verified = verify_password(user.password_hash, current)
+    outcome = policy.after_attempt(
+        user.failed_attempts, user.locked_until, now, password_ok=verified.matches
+    )
+    user.failed_attempts, user.locked_until = outcome.failures, outcome.waits_until
+    if not outcome.accepted:
+        return policy.current_password_refusal(policy.seconds_left(outcome.waits_until, now))
+    user.password_hash = hash_password(new_form)
+    user.must_change_password = False
+    return None
 
 
 def user_view(u: User) -> UserView:
@@ -37,6 +175,7 @@ def user_view(u: User) -> UserView:
         roles=u.roles,
         active=u.active,
         npi=u.npi or "",
+        must_change_password=bool(u.must_change_password),
     )
 
 
@@ -70,23 +209,25 @@ def check_roles(roles: frozenset[Role]) -> frozenset[Role]:
     return chosen
 
 
-def clean_user(data: NewUser) -> dict[str, object]:
-    username = v.clean_text(
-        "username", data.username, label="Username", required=True, max_length=64
-    ).lower()
-    if not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise ValidationError("username", "Username may use letters, digits, '.', '_' and '-'.")
-    if len(data.password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            "password", f"Password must be at least {MIN_PASSWORD_LENGTH} characters."
-        )
+def password_context(username: str, display_name: str, clinic_name: str) -> dict[str, str]:
+    """The words a user's password must not be, by what they are (for the message)."""
+    return {"username": username, "user's name": display_name, "clinic's name": clinic_name}
+
+
+def clean_user(data: NewUser, *, clinic_name: str) -> dict[str, object]:
+    """A new account's column values; the password checked against the rules and hashed."""
+    username = v.clean_username(data.username)
+    display_name = v.clean_name("display_name", data.display_name, label="Full name")
+    password = passwords.check_new_password(
+        data.password, password_context(username, display_name, clinic_name)
+    )
     return {
         "username": username,
-        "display_name": v.clean_name("display_name", data.display_name, label="Full name"),
+        "display_name": display_name,
         "credentials": v.clean_text(
             "credentials", data.credentials, label="Credentials", max_length=40
         ),
         "roles": check_roles(data.roles),
         "npi": check_npi(data.npi),
-        "password_hash": hash_password(data.password),
+        "password_hash": hash_password(password),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,7 +17,13 @@ from clinic_app.domain.rules import default_rules
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User, UserRole
 from clinic_app.models.base import utcnow
 from clinic_app.services import rows
-from clinic_app.services.accounts import clean_user, password_matches, user_view
+from clinic_app.services.accounts import (
+    UnknownNames,
+    attempt_sign_in,
+    clean_user,
+    replace_password,
+    user_view,
+)
 from clinic_app.services.base import Service
 from clinic_app.services.dto import (
     ClinicProfileData,
@@ -124,7 +131,7 @@ class ClinicService(Service):
         """First run: the clinic profile, the first administrator-provider, the formulary."""
         self._permit("clinic.setup")
         profile_values = _clean_profile(profile)
-        user_values = clean_user(admin)
+        user_values = clean_user(admin, clinic_name=str(profile_values["name"]))
         user_values.update(roles=frozenset({Role.ADMIN, Role.PROVIDER}))
         with self._tx() as session:
             if session.scalar(select(func.count(ClinicProfile.id))):
@@ -161,8 +168,9 @@ class ClinicService(Service):
 
     def create_user(self, data: NewUser) -> UserView:
         self._permit("user.create")
-        values = clean_user(data)
         with self._tx() as session:
+            clinic = rows.clinic_profile(session)
+            values = clean_user(data, clinic_name=clinic.name if clinic else "")
             if session.scalar(select(User.id).where(User.username == values["username"])):
                 raise ConflictError(f"Username {values['username']} is taken.")
             user = User(**values)
@@ -179,21 +187,62 @@ class ClinicService(Service):
         with self._tx() as session:
             return [user_view(u) for u in session.scalars(query)]
 
+    @functools.cached_property
+    def _unknown_names(self) -> UnknownNames:
+        """Wrong-password counts for usernames that do not exist (this process only)."""
+        return UnknownNames()
+
     def authenticate(self, username: str, password: str) -> UserView:
-        """The active user with this username and password; a vague error otherwise."""
+        """The active user with this username and password; one vague refusal otherwise.
+
+        After five wrong passwords in a row the account waits (30 s, doubling, at most
+        15 min; :mod:`clinic_app.domain.sign_in`); a success starts the count again. Every
+        failure writes an ``auth.failed`` audit row (with the account's id when the username
+        exists, never what was typed). An unknown username, a wrong password, an inactive
+        and a waiting account get the same message after the same argon2 work.
+        """
         self._permit("user.sign_in")
+        name = username.strip().lower()
+        now = self._clock()
         with self._tx() as session:
-            user = session.scalar(select(User).where(User.username == username.strip().lower()))
-            valid = (
-                user is not None and user.active and password_matches(user.password_hash, password)
-            )
-            if user is None or not valid:
-                raise ValidationError("password", "Username or password is wrong.")
-            result = user_view(user)
+            user = session.scalar(select(User).where(User.username == name))
+            result = attempt_sign_in(user, password, now, self._unknown_names, name)
+            user_id = result.user.id if result.user else None
+            view = user_view(result.user) if result.user and result.accepted else None
+            action = "auth.sign_in" if view else "auth.failed"
+            self._audit(session, action, "user", user_id, user_id=user_id)
+        if view is None:
+            raise ValidationError("password", result.refusal)
         # The roles come from the database, now (a deactivated account has none); what they
         # allow is checked on every call.
-        self._actor.sign_in(result.id, result.roles if result.active else frozenset())
-        return result
+        self._actor.sign_in(view.id, view.roles if view.active else frozenset())
+        return view
+
+    def change_own_password(self, current: str, new: str) -> UserView:
+        """The signed-in user replaces their password; the current one is required.
+
+        The new one follows :func:`clinic_app.domain.passwords.check_new_password` (not the
+        username, the user's or the clinic's name) and must differ from the current one. A
+        wrong current password counts as a wrong sign-in (same waits, audited).
+        """
+        self._permit("user.change_own_password")
+        if self._actor.user_id is None:
+            raise ConflictError("Sign in first to change your password.")
+        now = self._clock()
+        with self._tx() as session:
+            user = session.get(User, self._actor.user_id)
+            if user is None or not user.active:
+                raise ConflictError("This account is no longer active.")
+            clinic = rows.clinic_profile(session)
+            refusal = replace_password(user, current, new, clinic.name if clinic else "", now)
+            if refusal is None:
+                self._audit(session, "user.password_change", "user", user.id)
+                view = user_view(user)
+            else:
+                self._audit(session, "auth.failed", "user", user.id, user_id=user.id)
+        if refusal is not None:
+            raise ValidationError("current_password", refusal)
+        return view
 
     def current_user(self) -> UserView | None:
         """Who is signed in on this workstation, or None before setup or sign-in."""

@@ -51,7 +51,7 @@ from clinic_app.services.formulary import seed_formulary
 from clinic_app.services.patients import PatientService
 
 #: Printed by the CLI so that ``make demo`` can sign in. Demo databases only.
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-clinic-password"
 DEMO_TIMEZONE = "America/Chicago"
 #: How far back the demo's visits go.
 HISTORY_DAYS = 730

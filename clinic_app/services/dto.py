@@ -90,6 +90,8 @@ class UserView:
     roles: frozenset[Role]
     active: bool
     npi: str = ""
+    #: Set by an administrator's password reset: choose a new password before anything else.
+    must_change_password: bool = False
 
     @property
     def is_provider(self) -> bool:

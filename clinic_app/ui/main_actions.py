@@ -20,6 +20,7 @@ class MainSlots(Protocol):
     def on_find(self) -> None: ...
     def on_front_desk(self) -> None: ...
     def on_clinic_settings(self) -> None: ...
+    def on_change_password(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -37,6 +38,7 @@ class MainActions:
     quit: QAction
     front_desk: QAction
     clinic_settings: QAction
+    change_password: QAction
     about: QAction
 
 
@@ -78,6 +80,9 @@ def build_main_actions(
         None,
         "Edit the clinic's details, handout defaults and logo (administrators)",
     )
+    change_password = make_action(
+        window, "C&hange password…", slots.on_change_password, None, "Choose a new password"
+    )
     about = make_action(window, "&About clinic_app", slots.on_about, None, "Version and database")
     build_menus(
         window,
@@ -88,6 +93,7 @@ def build_main_actions(
                     front_desk,
                     None,
                     clinic_settings,
+                    change_password,
                     None,
                     refresh,
                     None,
@@ -130,5 +136,6 @@ def build_main_actions(
         quit=quit,
         front_desk=front_desk,
         clinic_settings=clinic_settings,
+        change_password=change_password,
         about=about,
     )

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from clinic_app import __version__
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
+from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.chrome import add_status_fields
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         new_patient_action, edit_patient_action, void_patient_action, refresh_action,
         find_action, quit_action, about_action, new_encounter_action, repeat_visit_action,
         front_desk_action (Ctrl+D, opens the front-desk window), clinic_settings_action
-        (administrators only): the window's commands.
+        (administrators only), change_password_action: the window's commands.
         count_label, database_label, user_label: the status-bar fields.
     """
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.quit_action = actions.quit
         self.front_desk_action = actions.front_desk
         self.clinic_settings_action = actions.clinic_settings
+        self.change_password_action = actions.change_password
         self.about_action = actions.about
         self._build_central()
         self._build_status_bar()
@@ -341,6 +343,12 @@ class MainWindow(QMainWindow):
 
     def on_clinic_settings_finished(self, _result: int) -> None:
         self._settings_dialog = None
+
+    def on_change_password(self) -> None:
+        """Let the signed-in user choose a new password (window-modal)."""
+        dialog = ChangePasswordDialog(self._services, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def on_about(self) -> None:
         messages.about(

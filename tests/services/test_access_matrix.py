@@ -75,6 +75,7 @@ METHODS: dict[tuple[str, str], str] = {
     ("documents", "procedures_on"): "front_desk.procedures",
     ("documents", "print_log"): "handout.read",
     ("demo", "seed"): "demo.seed",
+    ("clinic", "change_own_password"): "user.change_own_password",
     ("audit", "verify"): "audit.verify",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would

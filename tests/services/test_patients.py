@@ -209,13 +209,14 @@ def test_current_user_and_setup_actor(db: sessionmaker[Session], backend: str) -
     services = build_services(db, "test", is_sqlite=backend == "sqlite")
     assert services.clinic.current_user() is None
     _, admin = services.clinic.initialize(
-        ClinicProfileData(name="C"), NewUser("boss", "Ana Ruiz", "x" * 12, frozenset({Role.ADMIN}))
+        ClinicProfileData(name="C"),
+        NewUser("boss", "Ana Ruiz", "boss picks a passphrase", frozenset({Role.ADMIN})),
     )
     assert services.clinic.current_user() == admin
     assert admin.roles == {Role.ADMIN, Role.PROVIDER}  # the first user also sees patients
     again = (
         ClinicProfileData(name="C2"),
-        NewUser("boss2", "Bo Li", "y" * 12, frozenset({Role.ADMIN})),
+        NewUser("boss2", "Bo Li", "bo li picks another one", frozenset({Role.ADMIN})),
     )
     with pytest.raises(PermissionDenied, match="set up a new clinic"):
         services.clinic.initialize(*again)  # setup is for no one signed in...
@@ -223,7 +224,7 @@ def test_current_user_and_setup_actor(db: sessionmaker[Session], backend: str) -
     with pytest.raises(ConflictError, match="already set up"):
         services.clinic.initialize(*again)  # ...and only while no clinic exists
     assert services.clinic.current_user() is None
-    assert services.clinic.authenticate("boss", "x" * 12) == admin
+    assert services.clinic.authenticate("boss", "boss picks a passphrase") == admin
 
 
 def test_the_weight_day_comes_from_the_app_clock(services: Services, set_now) -> None:

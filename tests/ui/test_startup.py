@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QDialog
+from sqlalchemy import text
 
 from clinic_app.ui import startup
+from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.admin.setup_dialog import SetupDialog
 from clinic_app.ui.admin.sign_in_dialog import SignInDialog
 from clinic_app.ui.main_window import MainWindow
@@ -67,6 +69,63 @@ def test_later_runs_sign_in(monkeypatch, fresh_services, admin, admin_password):
     patch_exec(monkeypatch, SignInDialog, FakeExec(sign_in))
     assert startup.run_startup(fresh_services) is True
     assert fresh_services.actor.user_id == admin.id
+
+
+def flag_must_change(ui_engine, username: str) -> None:
+    """As an administrator's password reset will: the user must choose a new password."""
+    with ui_engine.begin() as conn:
+        conn.execute(
+            text("UPDATE app_user SET must_change_password = :yes WHERE username = :name"),
+            {"yes": True, "name": username},
+        )
+
+
+@pytest.mark.parametrize("completes", [True, False])
+def test_a_reset_password_must_be_changed_right_after_sign_in(
+    monkeypatch, fresh_services, admin, admin_password, ui_engine, prompts, completes
+):
+    fresh_services.actor.user_id = None
+    flag_must_change(ui_engine, "aruiz")
+
+    def sign_in(d: SignInDialog) -> None:
+        d.username.setText("aruiz")
+        d.password.setText(admin_password)
+        d.accept()
+
+    def change(d: ChangePasswordDialog) -> None:
+        assert d.required
+        if not completes:
+            d.reject()
+            return
+        prompts.answer("inform")
+        d.current.setText(admin_password)
+        d.new.setText("my own new passphrase")
+        d.confirm.setText("my own new passphrase")
+        d.accept()
+
+    changes = FakeExec(change)
+    patch_exec(monkeypatch, SignInDialog, FakeExec(sign_in))
+    patch_exec(monkeypatch, ChangePasswordDialog, changes)
+    assert startup.run_startup(fresh_services) is completes
+    assert len(changes.dialogs) == 1
+    me = fresh_services.clinic.current_user()
+    assert me is not None
+    assert me.must_change_password is not completes
+
+
+def test_no_password_change_without_the_flag(monkeypatch, fresh_services, admin, admin_password):
+    fresh_services.actor.user_id = None
+
+    def sign_in(d: SignInDialog) -> None:
+        d.username.setText("aruiz")
+        d.password.setText(admin_password)
+        d.accept()
+
+    changes = FakeExec()
+    patch_exec(monkeypatch, SignInDialog, FakeExec(sign_in))
+    patch_exec(monkeypatch, ChangePasswordDialog, changes)
+    assert startup.run_startup(fresh_services) is True
+    assert changes.dialogs == []
 
 
 def test_create_main_window(qtbot, services):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ClinicError
-from clinic_app.domain.validation import MIN_PASSWORD_LENGTH
+from clinic_app.domain.passwords import MIN_PASSWORD_LENGTH
 from clinic_app.services.dto import ClinicProfileData, ClinicProfileView, NewUser, UserView
 from clinic_app.ui.admin.clinic_fields import (
     ClinicBoxMixin,

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 class SignInDialog(QDialog):
     """Asks for a username and password and checks them with ``services.clinic``.
 
-    A wrong password leaves the dialog open with a message; the password field is
-    cleared and focused, the username kept.
+    A refused sign-in leaves the dialog open with the service's message (after five wrong
+    passwords in a row it says how long the account waits); the password field is cleared
+    and focused, the username kept.
 
     Signals:
         signed_in(UserView): the user was authenticated (and is now the actor).

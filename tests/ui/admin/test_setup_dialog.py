@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
 from clinic_app.domain.enums import Language, Role
+from clinic_app.domain.passwords import MIN_PASSWORD_LENGTH
 from clinic_app.ui.admin.setup_dialog import SetupDialog
 
 GOOD_PASSWORD = "long enough pass"
@@ -101,7 +102,7 @@ def test_short_password_is_refused_on_the_password_field(qtbot, dialog, fresh_se
     with qtbot.assertNotEmitted(dialog.finished):
         dialog.accept()
 
-    assert "at least 10 characters" in dialog.errors.message("password")
+    assert f"at least {MIN_PASSWORD_LENGTH} characters" in dialog.errors.message("password")
     assert dialog.errors.invalid_fields() == ["password"]
     assert dialog.focusWidget() is dialog.password
     assert typed(dialog) == before

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from PySide6.QtWidgets import QDialog, QLabel
 
 from clinic_app.domain.errors import StorageError
+from clinic_app.domain.sign_in import WRONG
 from clinic_app.ui.admin.sign_in_dialog import SignInDialog
 
 
@@ -28,7 +31,7 @@ def test_wrong_password_clears_and_focuses_the_password(qtbot, dialog, services)
     with qtbot.assertNotEmitted(dialog.signed_in), qtbot.assertNotEmitted(dialog.finished):
         dialog.accept()
 
-    assert dialog.errors.message("password") == "Username or password is wrong."
+    assert dialog.errors.message("password") == WRONG
     assert dialog.password.text() == ""
     assert dialog.username.text() == "aruiz"
     assert dialog.focusWidget() is dialog.password
@@ -59,3 +62,38 @@ def test_database_failure_is_shown_and_keeps_the_input(
         dialog.accept()
     assert dialog.errors.general_message() == "The database cannot be reached."
     assert dialog.password.text() == admin_password
+
+
+def test_wrong_passwords_make_the_account_wait_and_the_dialog_says_so(
+    qtbot, dialog, services, admin, admin_password, set_now
+):
+    start = datetime(2026, 12, 7, 8, 30, tzinfo=UTC)
+    set_now(start)
+
+    def attempt(username: str, password: str) -> str:
+        dialog.username.setText(username)
+        dialog.password.setText(password)
+        with qtbot.assertNotEmitted(dialog.signed_in), qtbot.assertNotEmitted(dialog.finished):
+            dialog.accept()
+        assert dialog.password.text() == ""
+        return dialog.errors.message("password")
+
+    known = [attempt("aruiz", "a wrong guess") for _ in range(5)]
+    unknown = [attempt("nosuchuser", "a wrong guess") for _ in range(5)]
+    assert known[:4] == [WRONG] * 4
+    assert known[4] == (
+        "Wrong username or password, or too many wrong passwords in a row: this account "
+        "can be tried again in 30 s."
+    )
+    assert unknown == known  # nothing tells which username exists
+    # Even the right password waits; the dialog stays open.
+    set_now(start + timedelta(seconds=20))
+    assert attempt("aruiz", admin_password).endswith("tried again in 10 s.")
+    assert services.actor.user_id is None
+    set_now(start + timedelta(seconds=30))
+    dialog.username.setText("aruiz")
+    dialog.password.setText(admin_password)
+    with qtbot.waitSignal(dialog.signed_in) as signed_in:
+        dialog.accept()
+    assert signed_in.args[0].id == admin.id
+    assert dialog.result() == QDialog.DialogCode.Accepted
