@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import ConflictError, ValidationError
+from clinic_app.domain.errors import ConflictError, PermissionDenied, ValidationError
 from clinic_app.domain.sign_in import WRONG
 from clinic_app.models import AuditEvent, User
 from clinic_app.services import accounts
@@ -240,7 +240,7 @@ def test_a_wrong_current_password_counts_as_a_wrong_sign_in(
 
 
 def test_changing_a_password_needs_someone_signed_in(clinic: Services) -> None:
-    with pytest.raises(ConflictError, match="Sign in first"):
+    with pytest.raises(PermissionDenied, match="Sign in first"):
         clinic.clinic.change_own_password(PASSWORD, "a brand new passphrase")
 
 

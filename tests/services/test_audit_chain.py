@@ -100,7 +100,7 @@ def test_rows_name_the_key_that_sealed_them(db: sessionmaker[Session], backend: 
     second = build_services(
         db, "t", is_sqlite=backend == "sqlite", seal=AuditSeal(lambda: b"2" * 32, "desk-2")
     )
-    second.actor.user_id = first.actor.user_id
+    second.actor.sign_in(first.actor.user_id or 0, first.actor.roles)
     register_patient(second)
     report = first.audit.verify()
     assert report.problem is not None

@@ -56,6 +56,7 @@ def services_on(engine: Engine) -> AppServices:
 
 def test_pre_chain_rows_are_kept_and_counted(old_database: Engine) -> None:
     services = services_on(old_database)
+    services.actor.command_line = True  # as `clinic-app audit verify`: no clinic set up yet
     report = services.audit.verify()
     assert report.ok
     assert (report.sealed, report.legacy) == (0, 2)
@@ -136,7 +137,7 @@ def test_two_workstations_appending_at_once_do_not_fork_the_chain(pg_schema: Eng
     second = build_services(
         sessions, "pg", is_sqlite=False, seal=AuditSeal(lambda: b"k" * 32, "desk-2")
     )
-    second.actor.user_id = first.actor.user_id
+    second.actor.sign_in(first.actor.user_id or 0, first.actor.roles)
     # Workstation 1 holds the chain head (its transaction is open); workstation 2's
     # append must wait for it, then continue from what workstation 1 wrote.
     blocker = sessions()

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import StorageError
 from clinic_app.services.container import build_services
 from clinic_app.services.dto import PatientInput
@@ -131,9 +132,12 @@ def test_read_only_database_gives_a_clear_error(tmp_path: Path) -> None:
     signed_in_patients(make_sessionmaker(engine))  # the clinic and its user exist
     engine.dispose()
     ro = make_engine(f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true")
-    patients = signed_in_patients(make_sessionmaker(ro))
+    services = build_services(make_sessionmaker(ro), "test", is_sqlite=True)
+    with pytest.raises(StorageError, match="read-only"):  # signing in is audited: a write
+        services.clinic.authenticate("admin", PASSWORD)
+    services.actor.sign_in(1, frozenset({Role.ADMIN, Role.PROVIDER}))  # signed in before
     with pytest.raises(StorageError, match="read-only"):
-        patients.create(PatientInput("R1", "Read", "Only", date(1970, 1, 1)))
+        services.patients.create(PatientInput("R1", "Read", "Only", date(1970, 1, 1)))
     ro.dispose()
 
 
