@@ -155,3 +155,10 @@ def load_permissions(path: Traversable | None = None) -> Permissions:
 def default_permissions() -> Permissions:
     """The shipped permission matrix, loaded once per process."""
     return load_permissions()
+
+
+def may(roles: Collection[Role] | None, action: str) -> bool:
+    """Whether someone holding ``roles`` (``None``: no one signed in) may do ``action``
+    under the shipped matrix: what the screens ask before they offer a command, so they
+    show each role only what the services would allow."""
+    return default_permissions().allows(roles, action)

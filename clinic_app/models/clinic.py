@@ -68,6 +68,8 @@ class ClinicProfile(Base):
     weight_max_age_days: Mapped[int] = mapped_column(Integer, default=180)
     # IANA time zone of the clinic ("America/Chicago"); "" = this computer's zone.
     timezone: Mapped[str] = mapped_column(String(64), default="")
+    # Minutes without keyboard or mouse input before every window locks (migration 0009).
+    idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default=text("10"))
     # Clinic choices on rules that allow it: {rule_id: {"severity": "warning", "reason": ...}}.
     rule_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

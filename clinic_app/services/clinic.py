@@ -36,6 +36,11 @@ from clinic_app.services.dto import (
 )
 from clinic_app.services.formulary import medication_view, seed_formulary
 
+#: The idle lock's range in minutes. There is no "never": issue 10 §3 makes the lock a rule
+#: for every clinic (HIPAA 164.312(a)(2)(iii), automatic logoff), and two hours is the most
+#: a shared workstation may show a chart to whoever walks by.
+IDLE_LOCK_MIN, IDLE_LOCK_MAX = 1, 120
+
 
 def profile_view(p: ClinicProfile) -> ClinicProfileView:
     return ClinicProfileView(
@@ -51,6 +56,7 @@ def profile_view(p: ClinicProfile) -> ClinicProfileView:
         logo_png=p.logo_png,
         timezone=p.timezone or "",
         is_demo=p.is_demo,
+        idle_lock_minutes=p.idle_lock_minutes,
     )
 
 
@@ -66,6 +72,11 @@ def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
         )
     if not 0 <= data.follow_up_weeks <= 52:
         raise ValidationError("follow_up_weeks", "Follow-up must be 0 to 52 weeks.")
+    if not IDLE_LOCK_MIN <= data.idle_lock_minutes <= IDLE_LOCK_MAX:
+        raise ValidationError(
+            "idle_lock_minutes",
+            f"Lock after {IDLE_LOCK_MIN} to {IDLE_LOCK_MAX} minutes without input.",
+        )
     return {
         "name": v.clean_text("name", data.name, label="Clinic name", required=True, max_length=200),
         "address": v.clean_text(
@@ -81,6 +92,7 @@ def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
         "follow_up_weeks": data.follow_up_weeks,
         "logo_png": data.logo_png,
         "timezone": check_timezone(data.timezone),
+        "idle_lock_minutes": data.idle_lock_minutes,
     }
 
 
@@ -241,6 +253,40 @@ class ClinicService(Service):
         if refusal is not None:
             raise ValidationError("current_password", refusal)
         return view
+
+    def record_lock(self) -> None:
+        """The workstation locked (idle time or Ctrl+L): one ``auth.lock`` audit row."""
+        self._permit("user.lock")
+        with self._tx() as session:
+            self._audit(session, "auth.lock", "user", self._actor.user_id)
+
+    def unlock(self, password: str) -> UserView:
+        """The signed-in user unlocks with their password.
+
+        Checked like a sign-in (the same waits after wrong passwords, one ``auth.failed``
+        row per failure); a success writes ``auth.unlock``. The roles are read again, so a
+        user deactivated while the screen was locked cannot unlock.
+        """
+        self._permit("user.unlock")
+        now = self._clock()
+        with self._tx() as session:
+            user = session.get(User, self._actor.user_id)
+            name = user.username if user else ""
+            result = attempt_sign_in(user, password, now, self._unknown_names, name)
+            view = user_view(user) if user and result.accepted else None
+            action = "auth.unlock" if view else "auth.failed"
+            self._audit(session, action, "user", self._actor.user_id)
+        if view is None:
+            raise ValidationError("password", result.refusal)
+        self._actor.sign_in(view.id, view.roles if view.active else frozenset())
+        return view
+
+    def sign_out(self) -> None:
+        """The signed-in user leaves this workstation: ``auth.sign_out``, then no one."""
+        self._permit("user.sign_out")
+        with self._tx() as session:
+            self._audit(session, "auth.sign_out", "user", self._actor.user_id)
+        self._actor.sign_out()
 
     def current_user(self) -> UserView | None:
         """Who is signed in on this workstation, or None before setup or sign-in."""

@@ -38,6 +38,8 @@ class ClinicProfileData:
     logo_png: bytes | None = None
     #: IANA zone name ("America/Chicago"); "" = this computer's zone.
     timezone: str = ""
+    #: Minutes without keyboard or mouse input before every window locks (1 to 120).
+    idle_lock_minutes: int = 10
 
 
 @dataclass(frozen=True, slots=True)

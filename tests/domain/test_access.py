@@ -12,6 +12,7 @@ from clinic_app.domain.access import (
     PermissionsError,
     default_permissions,
     load_permissions,
+    may,
     role_label,
 )
 from clinic_app.domain.enums import Role
@@ -182,3 +183,12 @@ def test_a_broken_file_is_refused_with_its_place(
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PermissionsError, match="file not found"):
         load_permissions(tmp_path / "nowhere.toml")
+
+
+def test_may_answers_from_the_shipped_matrix() -> None:
+    assert may({Role.PROVIDER}, "encounter.sign")
+    assert not may({Role.NURSE}, "encounter.sign")
+    assert not may({Role.FRONT_DESK}, "patient.clinical")
+    assert may({Role.FRONT_DESK, Role.NURSE}, "patient.clinical")
+    assert not may(None, "patient.search")
+    assert may(None, "user.sign_in")
