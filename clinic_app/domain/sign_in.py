@@ -27,6 +27,12 @@ LONGEST_WAIT = timedelta(minutes=15)
 
 WRONG = "Wrong username or password."
 
+#: The idle lock's range in minutes (clinic setting, default 10). There is no "never":
+#: issue 10 §3 makes the lock a rule for every clinic (HIPAA 45 CFR 164.312(a)(2)(iii),
+#: automatic logoff), and two hours is the most a shared workstation may keep a chart on
+#: screen for whoever walks by.
+IDLE_LOCK_MIN, IDLE_LOCK_MAX, IDLE_LOCK_DEFAULT = 1, 120, 10
+
 
 def wait_after(failures: int) -> timedelta:
     """How long an account waits after ``failures`` wrong passwords in a row (0 for few)."""

@@ -14,6 +14,7 @@ from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.domain.rules import default_rules
+from clinic_app.domain.sign_in import IDLE_LOCK_MAX, IDLE_LOCK_MIN
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User, UserRole
 from clinic_app.models.base import utcnow
 from clinic_app.services import rows
@@ -35,11 +36,6 @@ from clinic_app.services.dto import (
     UserView,
 )
 from clinic_app.services.formulary import medication_view, seed_formulary
-
-#: The idle lock's range in minutes. There is no "never": issue 10 §3 makes the lock a rule
-#: for every clinic (HIPAA 164.312(a)(2)(iii), automatic logoff), and two hours is the most
-#: a shared workstation may show a chart to whoever walks by.
-IDLE_LOCK_MIN, IDLE_LOCK_MAX = 1, 120
 
 
 def profile_view(p: ClinicProfile) -> ClinicProfileView:

@@ -4,6 +4,7 @@ and open their encounters."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app import __version__
+from clinic_app.domain.access import may
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
@@ -26,11 +28,13 @@ from clinic_app.ui.common.chrome import add_status_fields
 from clinic_app.ui.common.messages import ask_void_reason, show_error
 from clinic_app.ui.encounter.windows import EncounterWindows
 from clinic_app.ui.front_desk.window import FrontDeskWindow
+from clinic_app.ui.lock.controller import SessionLock
 from clinic_app.ui.main_actions import build_main_actions
 from clinic_app.ui.patients.dialog import PatientDialog
 from clinic_app.ui.patients.list_view import SEARCH_PLACEHOLDER as SEARCH_PLACEHOLDER
 from clinic_app.ui.patients.list_view import PatientList
 from clinic_app.ui.patients.panel import PatientPanel
+from clinic_app.ui.role_view import NO_PATIENTS_TEXT, PATIENT_COMMANDS, show_commands
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -82,7 +86,13 @@ class MainWindow(QMainWindow):
     search_finished = Signal(int)
     clinic_settings_saved = Signal(object)
 
-    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: AppServices,
+        parent: QWidget | None = None,
+        *,
+        idle_clock: Callable[[], float] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._dialog: PatientDialog | None = None
@@ -116,6 +126,10 @@ class MainWindow(QMainWindow):
         self.clinic_settings_action = actions.clinic_settings
         self.change_password_action = actions.change_password
         self.about_action = actions.about
+        # Ctrl+L and sign-out; idle_clock lets tests move the idle time without waiting.
+        self.session_lock = SessionLock(services, self, clock=idle_clock)
+        file_menu = self.menuBar().actions()[0].menu()
+        file_menu.insertActions(self.refresh_action, self.session_lock.actions())
         self._build_central()
         self._build_status_bar()
         self.refresh()
@@ -140,7 +154,7 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
 
         self.panel = PatientPanel()
-        self.panel.encounter_activated.connect(self.encounters.open)
+        self.panel.encounter_activated.connect(self.on_encounter_activated)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setAccessibleName("Patient list and details")
         splitter.setChildrenCollapsible(False)
@@ -156,6 +170,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.demo_banner)
         layout.addWidget(self.search_box)
         layout.addWidget(splitter, 1)
+        self.no_patients_label = QLabel(NO_PATIENTS_TEXT)
+        self.no_patients_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_patients_label.setWordWrap(True)
+        self.no_patients_label.hide()
+        layout.addWidget(self.no_patients_label, 1)
+        self._splitter = splitter
         self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
@@ -195,8 +215,29 @@ class MainWindow(QMainWindow):
         self.panel.set_clinic_zone(profile.timezone if profile else "")
         self.database_label.setText(f"Database: {self._services.database_label}")
         self.user_label.setText(f"Signed in: {user.label}" if user else "Not signed in")
-        self.clinic_settings_action.setEnabled(user is not None and user.is_admin)
-        self.run_search()
+        granted = self._services.actor.granted
+        show_commands(self, granted)
+        sees_patients = may(granted, "patient.search")
+        for widget in (self.search_box, self._splitter):
+            widget.setVisible(sees_patients)
+        self.no_patients_label.setVisible(not sees_patients)
+        if sees_patients:
+            self.run_search()
+        else:
+            self.clear_patient_data()
+            self.count_label.clear()
+
+    def clear_patient_data(self) -> str:
+        """Empty the list, the summary and the search box (locked, or no patient role);
+        returns the search text it held."""
+        self.search_timer.stop()
+        text = self.search_box.text()
+        self.patient_list.set_search_text_quietly("")
+        self.patient_list.show_rows([], None)
+        self.panel.set_patient(None)
+        for action in PATIENT_COMMANDS:
+            getattr(self, action).setEnabled(False)
+        return text
 
     def run_search(self, keep_id: int | None = None) -> None:
         """Search now with the box's text and refill the list."""
@@ -228,13 +269,9 @@ class MainWindow(QMainWindow):
 
     def on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         has_patient = current.isValid()
-        for action in (
-            self.edit_patient_action,
-            self.void_patient_action,
-            self.new_encounter_action,
-            self.repeat_visit_action,
-        ):
-            action.setEnabled(has_patient)
+        for name in PATIENT_COMMANDS:
+            action = getattr(self, name)
+            action.setEnabled(has_patient and action.isVisible())
         if not has_patient:
             self.panel.set_patient(None)
             return
@@ -256,10 +293,21 @@ class MainWindow(QMainWindow):
     def on_row_activated(self, _index: QModelIndex) -> None:
         self.on_edit_patient()
 
+    def on_encounter_activated(self, encounter_id: int) -> None:
+        """A visit double-clicked in the history: opened only for roles that read visits."""
+        if may(self._services.actor.granted, "encounter.read"):
+            self.encounters.open(encounter_id)
+        else:
+            self.statusBar().showMessage(
+                "Your role does not open visits; the front desk prints their notes.", 6000
+            )
+
     def on_new_patient(self) -> None:
         self._open_patient_dialog(None)
 
     def on_edit_patient(self) -> None:
+        if not self.edit_patient_action.isVisible():
+            return
         patient_id = self.current_patient_id()
         if patient_id is None:
             return
@@ -338,6 +386,7 @@ class MainWindow(QMainWindow):
 
     def on_clinic_settings_saved(self, profile: ClinicProfileView) -> None:
         self.refresh()
+        self.session_lock.read_settings()
         self.statusBar().showMessage("Saved the clinic settings.", 5000)
         self.clinic_settings_saved.emit(profile)
 
@@ -399,4 +448,6 @@ class MainWindow(QMainWindow):
             return
         if self._front_desk is not None:
             self._front_desk.close()
+        self.session_lock.monitor.stop()
+        self.session_lock.screen.close()
         super().closeEvent(event)

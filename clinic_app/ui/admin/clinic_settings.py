@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.sign_in import IDLE_LOCK_DEFAULT, IDLE_LOCK_MAX, IDLE_LOCK_MIN
 from clinic_app.services.dto import ClinicProfileData, ClinicProfileView
-from clinic_app.ui.admin.clinic_fields import ClinicBoxMixin, form_row
+from clinic_app.ui.admin.clinic_fields import ClinicBoxMixin, form_layout, form_row, spin_field
 from clinic_app.ui.admin.rule_settings import DocumentationRulesBox
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.forms import FORM_STYLE, FormErrors
@@ -105,6 +106,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self._clinic_box())
         layout.addWidget(self._handout_box())
+        layout.addWidget(self._lock_box())
         self._add_documentation_checks(layout)
         layout.addWidget(general)
         layout.addWidget(buttons)
@@ -152,6 +154,24 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         self._show_logo()
         return box
 
+    def _lock_box(self) -> QGroupBox:
+        self.idle_lock_minutes = spin_field(
+            "Lock after minutes without input", IDLE_LOCK_MIN, IDLE_LOCK_MAX, IDLE_LOCK_DEFAULT, " minutes"
+        )
+        self.idle_lock_minutes.setToolTip(
+            "Every window hides its patient data after this long without keyboard or mouse "
+            "input; Ctrl+L locks at once. Unlocking needs the user's password."
+        )
+        box = QGroupBox("Workstation")
+        form = form_layout(box)
+        form_row(
+            form,
+            "Loc&k after:",
+            self.errors.wrap("idle_lock_minutes", self.idle_lock_minutes),
+            self.idle_lock_minutes,
+        )
+        return box
+
     def _add_documentation_checks(self, layout: QVBoxLayout) -> None:
         """Which completeness checks block signing (saved on their own, not by Save)."""
         self.documentation_checks = DocumentationRulesBox(self._services)
@@ -169,6 +189,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         self.activity_hours.setValue(p.activity_restriction_hours)
         self.follow_up_weeks.setValue(p.follow_up_weeks)
         self.set_timezone(p.timezone)
+        self.idle_lock_minutes.setValue(p.idle_lock_minutes)
         self._logo_png = p.logo_png
         self._show_logo()
 
@@ -200,6 +221,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             self.follow_up_weeks.value(),
             self._logo_png,
             self.timezone_text(),
+            self.idle_lock_minutes.value(),
         )
 
     def form_input(self) -> ClinicProfileData:
@@ -215,6 +237,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             follow_up_weeks=self.follow_up_weeks.value(),
             logo_png=self._logo_png,
             timezone=self.timezone_text(),
+            idle_lock_minutes=self.idle_lock_minutes.value(),
         )
 
     # ------------------------------------------------------------------ slots

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
+from clinic_app.domain.access import may
 from clinic_app.domain.rules import Assessment
 from clinic_app.services.dto import EncounterView, LotView, RepeatedVisit
 from clinic_app.ui.common.chrome import add_status_fields
@@ -92,10 +93,13 @@ class EncounterEditor(QMainWindow):
         medications = services.clinic.medications()
         self._patient_name = patient.display_name
         self._form_dirty = False
+        self._handing_over = False
+        granted = services.actor.granted  # what the screen offers; the services decide
+        self.may_chart = may(granted, "encounter.save")
         self.session = EncounterSession(services, encounter, self.snapshot, self)
         self.live_checks = LiveChecks(self._assess_job, self.session.jobs, self)
         past_draft = self.is_draft and self.session.performed_on < self.session.clinic_today()
-        self.read_only = not self.is_draft or past_draft
+        self.read_only = not self.is_draft or past_draft or not self.may_chart
         self.setObjectName("encounterEditor")
         self.setAccessibleName("Encounter editor")
         self.setStyleSheet(PARTS_STYLE)
@@ -118,13 +122,15 @@ class EncounterEditor(QMainWindow):
         self.conflict_bar = ConflictBar(self.session, self.message_bar, self)
 
         self._build_actions()
+        self.sign_action.setVisible(may(granted, "encounter.sign"))
+        self.addendum_action.setVisible(may(granted, "encounter.addendum"))
         self._build_layout()
         self._take(encounter)
         self._load(encounter)
         self._connect()
         if not self.is_draft:
             self._lock_signed(encounter)
-        elif past_draft:
+        elif past_draft or not self.may_chart:
             self._lock_past_draft()
         if repeated is not None:
             show_repeat_banner(self.banner, repeated, encounter.clinic_timezone)
@@ -232,15 +238,18 @@ class EncounterEditor(QMainWindow):
         freeze_inputs(self.form)  # every field, including ones the form grows later
         signed = signed_line(encounter, self.session.signer_name(encounter))
         self.form.signature.set_signature(signed, encounter.overrides)
-        show_signed_banner(self.banner, signed, (ADD_ADDENDUM_TEXT, self.on_add_addendum))
+        may_add = self.addendum_action.isVisible()
+        add = (ADD_ADDENDUM_TEXT, self.on_add_addendum) if may_add else None
+        show_signed_banner(self.banner, signed, add)
         self.save_label.setText("Signed — read-only")
-        self.addendum_action.setEnabled(True)
+        self.addendum_action.setEnabled(may_add)
         self.addenda.show(encounter)
 
     def _lock_past_draft(self) -> None:
         self._set_editable(False)
-        show_past_draft_banner(self.banner, self.session.performed_on, self.on_edit_draft)
-        self.save_label.setText("Past draft — read-only")
+        edit = self.on_edit_draft if self.may_chart else None
+        show_past_draft_banner(self.banner, self.session.performed_on, edit)
+        self.save_label.setText("Past draft — read-only" if edit else "Read-only for your role")
 
     # ------------------------------------------------------------------ public API
     @property
@@ -323,7 +332,7 @@ class EncounterEditor(QMainWindow):
     # ------------------------------------------------------------------ slots
     def on_edit_draft(self) -> None:
         """Unlock a past draft for editing (the banner's "Edit draft" button)."""
-        if not self.is_draft:
+        if not self.is_draft or not self.may_chart:
             return
         self._set_editable(True)
         self.banner.hide()
@@ -343,7 +352,7 @@ class EncounterEditor(QMainWindow):
 
     def on_sign(self) -> SignDialog | None:
         """Run the checks on what the window shows and open the sign dialog (not blocking)."""
-        if self.read_only or not self.is_draft:
+        if self.read_only or not self.is_draft or not self.sign_action.isVisible():
             return None
         assessment = self.live_checks.run_now()
         if assessment is None:
@@ -391,15 +400,23 @@ class EncounterEditor(QMainWindow):
         self.message_bar.show_message(message, "info")
         self.statusBar().showMessage(message, 6000)
 
+    def hand_over(self) -> None:
+        """Close because another user signed in at the lock screen: no prompt, and no
+        housekeeping under their name (the lock saved the edits; the draft stays in the
+        database for its author)."""
+        self._handing_over = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.stop_timers()
         self.session.finish_pending()  # a save under way ends first: nothing is lost
-        if not self.read_only and not self.conflict_bar.may_close():
+        asks = not self.read_only and not self._handing_over
+        if asks and not self.conflict_bar.may_close():
             event.ignore()
             if self.session.dirty:  # still open with unsaved edits: keep autosaving
                 self.session.content_changed()
             return
         self.live_checks.stop()  # a closed window checks nothing (its data may be gone)
-        self.session.close()
+        self.session.close(keep_draft=self._handing_over)
         event.accept()
         self.encounter_closed.emit(self.encounter_id)

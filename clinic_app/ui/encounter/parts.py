@@ -296,24 +296,29 @@ def make_body_map(chart: ChartModel, stack: QUndoStack) -> BodyMapWidget | BodyM
 EDIT_DRAFT_TEXT = "Edit draft"
 
 
-def show_signed_banner(bar: MessageBar, signed: str, action: BarAction) -> None:
-    """A signed encounter: read-only, with the way to add an addendum (``action``)."""
+def show_signed_banner(bar: MessageBar, signed: str, action: BarAction | None) -> None:
+    """A signed encounter: read-only, with the way to add an addendum (``action``; None
+    for a role that may not add one)."""
     bar.show_message(
         f"{signed}: this encounter is read-only. Corrections are added as an "
         "addendum, never by editing the signed record.",
         "locked",
-        [action],
+        [action] if action else [],
         closable=False,
     )
 
 
-def show_past_draft_banner(bar: MessageBar, day: date, edit: Callable[[], object]) -> None:
-    """A draft of an earlier day, opened read-only until "Edit draft"."""
+def show_past_draft_banner(
+    bar: MessageBar, day: date, edit: Callable[[], object] | None
+) -> None:
+    """A draft of an earlier day, opened read-only until "Edit draft" (``edit``; None for
+    a role that may not chart)."""
+    finish = f" Choose “{EDIT_DRAFT_TEXT}” to finish it." if edit else ""
     bar.show_message(
         f"Unsigned draft from {day.isoformat()}: opened read-only so a "
-        f"past visit is not changed by accident. Choose “{EDIT_DRAFT_TEXT}” to finish it.",
+        f"past visit is not changed by accident.{finish}",
         "locked",
-        [(EDIT_DRAFT_TEXT, edit)],
+        [(EDIT_DRAFT_TEXT, edit)] if edit else [],
         closable=False,
     )
 

@@ -252,11 +252,13 @@ class EncounterSession(QObject):
         """Wait for every queued call (a save under way) before the window closes."""
         self.jobs.wait_idle()
 
-    def close(self) -> None:
-        """The window closes: delete a draft opened by mistake, then stop the worker."""
+    def close(self, *, keep_draft: bool = False) -> None:
+        """The window closes: delete a draft opened by mistake (unless ``keep_draft``: it
+        is handed over to another user), then stop the worker."""
         self.stop_timers()
         if not self.jobs.closed:
-            self.discard_if_untouched()
+            if not keep_draft:
+                self.discard_if_untouched()
             self.jobs.shutdown()
 
     def _on_save_done(self, view: EncounterView, edits: int) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain.access import may
 from clinic_app.domain.enums import Language, Sex
 from clinic_app.domain.errors import ClinicError, ConflictError, ValidationError
 from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
@@ -85,6 +86,11 @@ class PatientDialog(QDialog):
 
         if patient is not None:
             self._load(patient)
+        #: Weight, allergies and safety flags may be changed (the matrix's patient.clinical);
+        #: for other roles (front desk) they are shown read-only, and the service refuses.
+        self.may_chart = may(services.actor.granted, "patient.clinical")
+        if not self.may_chart:
+            self._freeze_clinical_fields()
         self._initial = self.snapshot()
         self.mrn.setFocus()
 
@@ -172,6 +178,26 @@ class PatientDialog(QDialog):
             label = QLabel(caption)
             label.setBuddy(buddy)
             form.addRow(label, field)
+
+    def clinical_fields(self) -> list[QWidget]:
+        """The fields of clinical data (what ``patient.clinical`` guards)."""
+        return [
+            self.weight_kg,
+            self.weight_measured_on,
+            self.allergies,
+            self.anticoagulant,
+            self.diabetes,
+            self.pregnant,
+        ]
+
+    def _freeze_clinical_fields(self) -> None:
+        tip = "Recorded by a nurse or provider; your role shows it read-only."
+        for field in self.clinical_fields():
+            if isinstance(field, (QLineEdit, QPlainTextEdit)):
+                field.setReadOnly(True)
+            else:
+                field.setEnabled(False)
+            field.setToolTip(tip)
 
     def _load(self, p: PatientView) -> None:
         self.mrn.setText(p.mrn)

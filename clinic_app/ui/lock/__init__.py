@@ -1,0 +1,1 @@
+"""The idle lock and sign-out: the lock screen and what locking does to every window."""
