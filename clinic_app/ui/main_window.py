@@ -12,6 +12,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         # Ctrl+L and sign-out; idle_clock lets tests move the idle time without waiting.
         self.session_lock = SessionLock(services, self, clock=idle_clock)
         file_menu = self.menuBar().actions()[0].menu()
+        assert isinstance(file_menu, QMenu)
         file_menu.insertActions(self.refresh_action, self.session_lock.actions())
         self._build_central()
         self._build_status_bar()
@@ -206,7 +208,8 @@ class MainWindow(QMainWindow):
         try:
             profile = self._services.clinic.profile()
             user = self._services.clinic.current_user()
-            self._total = self._services.patients.count()
+            if may(self._services.actor.granted, "patient.count"):
+                self._total = self._services.patients.count()
         except ClinicError as exc:
             show_error(self, "Could not load the clinic", exc)
             return

@@ -70,9 +70,7 @@ def test_sign_out_is_audited_and_leaves_no_one_signed_in(
 
 
 @pytest.mark.parametrize(("minutes", "ok"), [(0, False), (1, True), (120, True), (121, False)])
-def test_the_idle_lock_minutes_are_1_to_120(
-    services: Services, minutes: int, ok: bool
-) -> None:
+def test_the_idle_lock_minutes_are_1_to_120(services: Services, minutes: int, ok: bool) -> None:
     set_up_clinic(services, "Riverside Pain Clinic")
     data = ClinicProfileData(name="Riverside Pain Clinic", idle_lock_minutes=minutes)
     if ok:
@@ -86,4 +84,5 @@ def test_the_idle_lock_minutes_are_1_to_120(
 def test_a_new_clinic_locks_after_10_minutes(services: Services) -> None:
     set_up_clinic(services, "Riverside Pain Clinic")
     profile = services.clinic.profile()
-    assert profile is not None and profile.idle_lock_minutes == 10
+    assert profile is not None
+    assert profile.idle_lock_minutes == 10

@@ -156,7 +156,11 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
 
     def _lock_box(self) -> QGroupBox:
         self.idle_lock_minutes = spin_field(
-            "Lock after minutes without input", IDLE_LOCK_MIN, IDLE_LOCK_MAX, IDLE_LOCK_DEFAULT, " minutes"
+            "Lock after minutes without input",
+            IDLE_LOCK_MIN,
+            IDLE_LOCK_MAX,
+            IDLE_LOCK_DEFAULT,
+            " minutes",
         )
         self.idle_lock_minutes.setToolTip(
             "Every window hides its patient data after this long without keyboard or mouse "

@@ -308,9 +308,7 @@ def show_signed_banner(bar: MessageBar, signed: str, action: BarAction | None) -
     )
 
 
-def show_past_draft_banner(
-    bar: MessageBar, day: date, edit: Callable[[], object] | None
-) -> None:
+def show_past_draft_banner(bar: MessageBar, day: date, edit: Callable[[], object] | None) -> None:
     """A draft of an earlier day, opened read-only until "Edit draft" (``edit``; None for
     a role that may not chart)."""
     finish = f" Choose “{EDIT_DRAFT_TEXT}” to finish it." if edit else ""

@@ -33,7 +33,7 @@ QLabel#lockHeading { font-size: 20pt; font-weight: bold; color: #263238; }
 
 
 class LockScreen(QWidget):
-    """"Locked for Ana Ruiz, MD": the password to unlock, or another user signs in.
+    """ "Locked for Ana Ruiz, MD": the password to unlock, or another user signs in.
 
     Two modes: *unlock* (the locked user's password) and *someone else* (a username and a
     password; also the only mode once nobody is signed in, after a sign-out).
