@@ -282,6 +282,16 @@ def front_desk_shot(services: AppServices, out: Path) -> None:
     window.close()
 
 
+def lock_screen_shot(window: MainWindow, out: Path, password: str) -> None:
+    """Ctrl+L over the patient list: every window hidden, the lock screen asks for the
+    password; then unlocked again."""
+    lock = window.session_lock
+    lock.lock()
+    save(lock.screen, out / "lock-screen.png", 1000, 620)
+    if not lock.unlock(password):
+        raise SystemExit("could not unlock after the lock-screen picture")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -313,6 +323,7 @@ def main() -> int:
         window.run_search()
         window.table.selectRow(0)
         save(window, args.out / "main-window-search.png", 1280, 800)
+        lock_screen_shot(window, args.out, DEMO_PASSWORD)
         patient = window.current_patient()
         window.close()
         assert patient is not None

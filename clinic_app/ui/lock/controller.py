@@ -109,7 +109,7 @@ class SessionLock(QObject):
         self.screen.show_unlock(self._user.label if self._user else "")
         if self._user is None:
             self.screen.show_sign_in(can_go_back=False)
-        self.screen.show()
+        self.screen.showMaximized()  # covers the desktop the windows were on
         self.screen.raise_()
         self.screen.activateWindow()
         for editor in self._window.encounters.editors():
