@@ -256,3 +256,13 @@ def test_the_clinic_setting_sets_the_idle_time(qtbot, window, services, idle_clo
     idle_clock.now += 120
     with qtbot.waitSignal(lock.locked):
         assert lock.monitor.check()
+
+
+def test_ctrl_l_in_an_editor_locks(qtbot, window, patient):
+    editor = window.encounters.new_encounter(patient.id)
+    assert editor is not None
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    with qtbot.waitSignal(window.session_lock.locked):
+        qtbot.keyClick(editor.form.icd10, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not editor.isVisible()
