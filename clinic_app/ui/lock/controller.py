@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from clinic_app.domain.errors import ClinicError, ValidationError
 from clinic_app.domain.sign_in import IDLE_LOCK_DEFAULT
@@ -29,7 +29,19 @@ from clinic_app.ui.lock.screen import LOCKED_TITLE, LockScreen
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
-    from clinic_app.ui.main_window import MainWindow
+    from clinic_app.ui.encounter.windows import EncounterWindows
+    from clinic_app.ui.patients.list_view import PatientList
+
+
+class LockedWindow(Protocol):
+    """What the lock needs of the main window (which sits above it, so is not imported)."""
+
+    encounters: EncounterWindows
+    patient_list: PatientList
+
+    def clear_patient_data(self) -> str: ...
+    def refresh(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +66,14 @@ class SessionLock(QObject):
     def __init__(
         self,
         services: AppServices,
-        window: MainWindow,
+        window: QMainWindow,
         *,
         clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(window)
         self._services = services
         self._window = window
+        self._main = cast("LockedWindow", window)  # the main window's own API
         self._hidden: list[tuple[QWidget, str]] = []
         self._user: UserView | None = None
         self._search = ""
@@ -105,14 +118,14 @@ class SessionLock(QObject):
         except ClinicError:
             self._user = None
         self._hide_windows()
-        self._search = self._window.clear_patient_data()
+        self._search = self._main.clear_patient_data()
         self.screen.show_unlock(self._user.label if self._user else "")
         if self._user is None:
             self.screen.show_sign_in(can_go_back=False)
         self.screen.showMaximized()  # covers the desktop the windows were on
         self.screen.raise_()
         self.screen.activateWindow()
-        for editor in self._window.encounters.editors():
+        for editor in self._main.encounters.editors():
             if not editor.read_only:
                 editor.session.stop_timers()
                 editor.session.save_and_wait()  # nothing typed is lost while locked
@@ -183,13 +196,13 @@ class SessionLock(QObject):
         if not same_user:
             self._hand_over()
         self._user = user
-        self._window.patient_list.set_search_text_quietly(self._search if same_user else "")
+        self._main.patient_list.set_search_text_quietly(self._search if same_user else "")
         self._search = ""
         hidden, self._hidden = self._hidden, []
         for widget, title in hidden:
             widget.setWindowTitle(title)
             widget.show()
-        self._window.refresh()  # the list again, with what this user's roles allow
+        self._main.refresh()  # the list again, with what this user's roles allow
         self.read_settings()
         self.screen.hide()
         self._window.activateWindow()
@@ -198,7 +211,7 @@ class SessionLock(QObject):
 
     def _hand_over(self) -> None:
         """Another user: close the first user's windows; only the main window stays."""
-        editors = set(self._window.encounters.editors())
+        editors = set(self._main.encounters.editors())
         kept: list[tuple[QWidget, str]] = []
         for widget, title in self._hidden:
             if widget is self._window:
