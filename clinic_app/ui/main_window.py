@@ -21,6 +21,7 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
+from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.chrome import add_status_fields
 from clinic_app.ui.common.messages import ask_void_reason, show_error
@@ -116,6 +117,8 @@ class MainWindow(QMainWindow):
         self.clinic_settings_action = actions.clinic_settings
         self.change_password_action = actions.change_password
         self.about_action = actions.about
+        self.users_action = actions.users  # File → Users… (administrators)
+        self.users_dialog: UsersDialog | None = None
         self._build_central()
         self._build_status_bar()
         self.refresh()
@@ -196,6 +199,7 @@ class MainWindow(QMainWindow):
         self.database_label.setText(f"Database: {self._services.database_label}")
         self.user_label.setText(f"Signed in: {user.label}" if user else "Not signed in")
         self.clinic_settings_action.setEnabled(user is not None and user.is_admin)
+        self.users_action.setEnabled(user is not None and user.is_admin)
         self.run_search()
 
     def run_search(self, keep_id: int | None = None) -> None:
@@ -349,6 +353,14 @@ class MainWindow(QMainWindow):
         dialog = ChangePasswordDialog(self._services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def on_users(self) -> None:
+        """Open the Users window (administrators; the services refuse anyone else anyway)."""
+        if self.users_action.isEnabled():
+            dialog = UsersDialog(self._services, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.users_dialog = dialog
+            dialog.open()
 
     def on_about(self) -> None:
         messages.about(
