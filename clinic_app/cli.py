@@ -22,9 +22,43 @@ from clinic_app.cli_sign_in import (
 )
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
-from clinic_app.storage.location import describe_url, resolve_database_url, sqlite_path
+from clinic_app.storage.location import describe_url, log_dir, resolve_database_url, sqlite_path
 
 log = logging.getLogger("clinic_app")
+
+
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+LOG_FILE = "clinic_app.log"
+_file_handler: logging.Handler | None = None
+
+
+def log_to_file() -> Path | None:
+    """Also write the app's log to ``clinic_app.log`` in the per-user log folder (kept to
+    five files of 1 MB); returns its path, or None when the folder cannot be made."""
+    global _file_handler
+    from logging.handlers import RotatingFileHandler
+
+    path = log_dir() / LOG_FILE
+    app_log = logging.getLogger("clinic_app")
+    app_log.setLevel(logging.INFO)
+    if isinstance(_file_handler, RotatingFileHandler) and _file_handler.baseFilename == str(
+        path.absolute()
+    ):
+        return path
+    if _file_handler is not None:
+        app_log.removeHandler(_file_handler)
+        _file_handler.close()
+        _file_handler = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=4, encoding="utf-8")
+    except OSError as exc:
+        log.warning("cannot write the log file in %s: %s", path.parent, exc.strerror)
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s " + LOG_FORMAT))
+    app_log.addHandler(handler)
+    _file_handler = handler
+    return path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -234,7 +268,8 @@ def _db_command(url: str, action: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``clinic-app`` and ``python -m clinic_app``; returns the exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    log_to_file()
     logging.getLogger("alembic").setLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     try:
