@@ -24,6 +24,11 @@ INTRO = (
 )
 
 
+def sentence(words: str) -> str:
+    """``words`` with a capital first letter (and the rest as written: "NPI" stays)."""
+    return words[:1].upper() + words[1:]
+
+
 class PermissionsView(QWidget):
     """A table of actions (rows, in words) by roles (columns), and each role's rationale.
 
@@ -57,7 +62,7 @@ class PermissionsView(QWidget):
         self.table.setAccessibleName("Permission matrix")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setVerticalHeaderLabels([matrix.words(a).capitalize() for a in actions])
+        self.table.setVerticalHeaderLabels([sentence(matrix.words(a)) for a in actions])
         for column, role in enumerate(roles):
             heading = QTableWidgetItem(role_label(role).capitalize())
             heading.setToolTip(matrix.roles[role].rationale)
@@ -84,5 +89,5 @@ class PermissionsView(QWidget):
         """Whether the row for the action ``words`` has a tick under ``role``."""
         rows = range(self.table.rowCount())
         labels = [item.text() if (item := self.table.verticalHeaderItem(r)) else "" for r in rows]
-        cell = self.table.item(labels.index(words.capitalize()), list(Role).index(role))
+        cell = self.table.item(labels.index(sentence(words)), list(Role).index(role))
         return cell is not None and cell.text() == ALLOWED
