@@ -14,11 +14,51 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clinic_app import __version__
+from clinic_app.cli_sign_in import (
+    Credentials,
+    read_credentials,
+    sign_in_arguments,
+    signed_in_database,
+)
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
-from clinic_app.storage.location import describe_url, resolve_database_url, sqlite_path
+from clinic_app.storage.location import describe_url, log_dir, resolve_database_url, sqlite_path
 
 log = logging.getLogger("clinic_app")
+
+
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+LOG_FILE = "clinic_app.log"
+_file_handler: logging.Handler | None = None
+
+
+def log_to_file() -> Path | None:
+    """Also write the app's log to ``clinic_app.log`` in the per-user log folder (kept to
+    five files of 1 MB); returns its path, or None when the folder cannot be made."""
+    global _file_handler
+    from logging.handlers import RotatingFileHandler
+
+    path = log_dir() / LOG_FILE
+    app_log = logging.getLogger("clinic_app")
+    app_log.setLevel(logging.INFO)
+    if isinstance(_file_handler, RotatingFileHandler) and _file_handler.baseFilename == str(
+        path.absolute()
+    ):
+        return path
+    if _file_handler is not None:
+        app_log.removeHandler(_file_handler)
+        _file_handler.close()
+        _file_handler = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=4, encoding="utf-8")
+    except OSError as exc:
+        log.warning("cannot write the log file in %s: %s", path.parent, exc.strerror)
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s " + LOG_FORMAT))
+    app_log.addHandler(handler)
+    _file_handler = handler
+    return path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,10 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     handout.add_argument("--large-print", action="store_true", help="large print (body text 17 pt)")
     handout.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
+    sign_in_arguments(handout)
     note = sub.add_parser("note", help="save an encounter's procedure note as PDF")
     note.add_argument("encounter_id", type=int, metavar="ENCOUNTER_ID")
     note.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="PDF to write")
     note.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
+    sign_in_arguments(note)
 
     seed = sub.add_parser("seed-demo", help="fill an EMPTY database with a synthetic demo clinic")
     seed.add_argument(
@@ -145,25 +187,23 @@ def _umask() -> int:
     return mask
 
 
-def _note(url: str, encounter_id: int, out: Path) -> int:
+def _note(url: str, encounter_id: int, out: Path, who: Credentials) -> int:
     """Save an encounter's procedure note as PDF (a draft carries a DRAFT mark)."""
-    from clinic_app.app import existing_database
-
     out = _check_out_path(out)
-    with existing_database(url) as services:
-        signed = services.encounters.get(encounter_id).status.value == "signed"
+    with signed_in_database(url, who) as services:
+        signed = services.notes.note_data(encounter_id).signed_by is not None
         _write_atomically(out, services.notes.render_note(encounter_id))
     draft = "" if signed else " (not signed: marked DRAFT)"
     print(f"Procedure note for encounter {encounter_id} written to {out}{draft}.")
     return 0
 
 
-def _handout(url: str, encounter_id: int, out: Path, lang: str | None, large: bool) -> int:
-    """Save one handout as PDF and log it as a print (one copy, no signed-in user)."""
-    from clinic_app.app import existing_database
-
+def _handout(
+    url: str, encounter_id: int, out: Path, lang: str | None, large: bool, who: Credentials
+) -> int:
+    """Save one handout as PDF and log it as a print (one copy, by the signed-in user)."""
     out = _check_out_path(out)
-    with existing_database(url) as services:
+    with signed_in_database(url, who) as services:
         documents = services.documents
         info = documents.handout_info(encounter_id)
         language = Language(lang) if lang else info.default_language
@@ -228,7 +268,8 @@ def _db_command(url: str, action: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``clinic-app`` and ``python -m clinic_app``; returns the exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    log_to_file()
     logging.getLogger("alembic").setLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     try:
@@ -242,9 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "audit":
             return _audit_verify(url)
         if args.command == "handout":
-            return _handout(url, args.encounter_id, args.out, args.lang, args.large_print)
+            who = read_credentials(args.user, password_stdin=args.password_stdin)
+            return _handout(url, args.encounter_id, args.out, args.lang, args.large_print, who)
         if args.command == "note":
-            return _note(url, args.encounter_id, args.out)
+            who = read_credentials(args.user, password_stdin=args.password_stdin)
+            return _note(url, args.encounter_id, args.out, who)
     except ClinicError as exc:
         print(f"clinic-app: {exc}", file=sys.stderr)
         return 2

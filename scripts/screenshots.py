@@ -45,6 +45,7 @@ from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.migrate import upgrade
 from clinic_app.ui.admin.setup_dialog import SetupDialog
+from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.common.fonts import install_fonts
 from clinic_app.ui.common.jobs import wait_all_idle
 from clinic_app.ui.encounter.editor import EncounterEditor
@@ -292,6 +293,15 @@ def lock_screen_shot(window: MainWindow, out: Path, password: str) -> None:
         raise SystemExit("could not unlock after the lock-screen picture")
 
 
+def users_shots(services: AppServices, out: Path) -> None:
+    """File → Users… as the demo's administrator: the accounts, then the permission matrix."""
+    dialog = UsersDialog(services)
+    save(dialog, out / "users.png", 1000, 560)
+    dialog.tabs.setCurrentIndex(1)
+    save(dialog, out / "users-permissions.png", 1000, 900)
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -333,6 +343,7 @@ def main() -> int:
         handout_shots(demo, args.out, showcase)
         front_desk_shot(demo, args.out)
         signed_editor_shot(demo, args.out, showcase)
+        users_shots(demo, args.out)  # the first provider is the demo's administrator too
         demo.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -64,6 +64,7 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLINIC_APP_DATA_DIR", str(tmp_path / "appdata"))
     monkeypatch.delenv("CLINIC_APP_DB", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("CLINIC_APP_LOG_DIR", str(tmp_path / "logs"))
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from clinic_app.domain.enums import Role
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.dto import ClinicProfileData, NewUser, PatientInput, PatientView, UserView
 from clinic_app.services.patients import PatientService
+from clinic_app.services.users import UserService
 
 PASSWORD = "correct horse battery"
 
@@ -20,6 +21,11 @@ PASSWORD = "correct horse battery"
 class HasClinic(Protocol):
     @property
     def clinic(self) -> ClinicService: ...
+
+
+class HasUsers(HasClinic, Protocol):
+    @property
+    def users(self) -> UserService: ...
 
 
 class HasPatients(Protocol):
@@ -48,7 +54,7 @@ def set_up_clinic(
 
 
 def add_user(
-    services: HasClinic,
+    services: HasUsers,
     username: str,
     display_name: str,
     role: Role | frozenset[Role] = Role.PROVIDER,
@@ -61,7 +67,7 @@ def add_user(
     ``role`` is one role or a set of them.
     """
     roles = frozenset({role}) if isinstance(role, Role) else role
-    return services.clinic.create_user(
+    return services.users.create_user(
         NewUser(username, display_name, PASSWORD, roles, credentials, npi)
     )
 

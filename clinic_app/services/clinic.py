@@ -174,19 +174,6 @@ class ClinicService(Service):
             session.flush()
             return profile_view(clinic)
 
-    def create_user(self, data: NewUser) -> UserView:
-        self._permit("user.create")
-        with self._tx() as session:
-            clinic = rows.clinic_profile(session)
-            values = clean_user(data, clinic_name=clinic.name if clinic else "")
-            if session.scalar(select(User.id).where(User.username == values["username"])):
-                raise ConflictError(f"Username {values['username']} is taken.")
-            user = User(**values)
-            session.add(user)
-            session.flush()
-            self._audit(session, "user.create", "user", user.id)
-            return user_view(user)
-
     def users(self, *, providers_only: bool = False) -> list[UserView]:
         self._permit("user.list")
         query = select(User).where(User.active.is_(True)).order_by(User.display_name)

@@ -16,6 +16,7 @@ from clinic_app.services.documents import DocumentService
 from clinic_app.services.encounters import EncounterService
 from clinic_app.services.notes import NoteService
 from clinic_app.services.patients import PatientService
+from clinic_app.services.users import UserService
 
 
 def _nothing() -> None:
@@ -34,6 +35,7 @@ class AppServices:
         database_label: where the data lives, safe to show (no password).
         is_sqlite: True for the embedded single-file database.
         audit: the audit trail's check (the administrator's).
+        users: the administrator's user accounts.
         close: releases the database connections (call once, when the app quits).
     """
 
@@ -45,6 +47,7 @@ class AppServices:
     notes: NoteService
     documents: DocumentService
     audit: AuditService
+    users: UserService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -71,6 +74,7 @@ def build_services(
         notes=NoteService(sessions, actor, seal=seal),
         documents=DocumentService(sessions, actor, seal=seal),
         audit=AuditService(sessions, actor, seal=seal),
+        users=UserService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

@@ -393,3 +393,20 @@ class RepeatedVisit:
     previous_at: datetime
     changes: tuple[str, ...]
     changed_sites: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UserChanges:
+    """An administrator's edit of an account (the username and password are not edited here).
+
+    Attributes:
+        display_name: the person's full name.
+        roles: one or more roles.
+        credentials: "MD", "RN"... ("" for none).
+        npi: the National Provider Identifier, 10 digits, or "" (optional, checked when given).
+    """
+
+    display_name: str
+    roles: frozenset[Role]
+    credentials: str = ""
+    npi: str = ""

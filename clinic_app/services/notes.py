@@ -294,33 +294,41 @@ class NoteService(Service):
         """
         self._permit("encounter.note")
         with self._tx() as session:
-            e = rows.load_encounter(session, encounter_id)
-            signed = e.status is EncounterStatus.SIGNED
-            seal: report.NoteSeal | None = None
-            if signed and e.signed_snapshot is not None:
-                snap: Mapping[str, Any] = e.signed_snapshot
-                intact = seal_matches(snap, e.signed_digest)
-                seal = report.NoteSeal(e.signed_digest or "", intact)
-            else:
-                snap = self._live_snapshot(session, e)
-                if signed and e.signed_digest:
-                    # A digest without its snapshot: the sealed content was removed.
-                    seal = report.NoteSeal(e.signed_digest, False)
-            addenda = self._addenda(session, e.id)
-            prints = self._prints(session, e.id)
-            try:
-                return note_from_snapshot(snap, seal=seal, addenda=addenda, prints=prints)
-            except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
-                if seal is None or seal.intact:
-                    raise
-                # Altered past reading: print today's record under the ALTERED mark.
-                live = self._live_snapshot(session, e)
-                return note_from_snapshot(live, seal=seal, addenda=addenda, prints=prints)
+            return self._note_data(session, encounter_id)
 
     def render_note(self, encounter_id: int) -> bytes:
-        """The procedure note as PDF bytes."""
+        """The procedure note as PDF bytes: a copy that can leave the building, so it is
+        audited ("encounter.note", with the patient)."""
         self._permit("encounter.note")
-        return render_note(self.note_data(encounter_id))
+        with self._tx() as session:
+            data = self._note_data(session, encounter_id)
+            patient_id = rows.load_encounter(session, encounter_id).patient_id
+            self._audit(session, "encounter.note", "encounter", encounter_id, patient_id)
+        return render_note(data)
+
+    def _note_data(self, session: Session, encounter_id: int) -> report.NoteData:
+        e = rows.load_encounter(session, encounter_id)
+        signed = e.status is EncounterStatus.SIGNED
+        seal: report.NoteSeal | None = None
+        if signed and e.signed_snapshot is not None:
+            snap: Mapping[str, Any] = e.signed_snapshot
+            intact = seal_matches(snap, e.signed_digest)
+            seal = report.NoteSeal(e.signed_digest or "", intact)
+        else:
+            snap = self._live_snapshot(session, e)
+            if signed and e.signed_digest:
+                # A digest without its snapshot: the sealed content was removed.
+                seal = report.NoteSeal(e.signed_digest, False)
+        addenda = self._addenda(session, e.id)
+        prints = self._prints(session, e.id)
+        try:
+            return note_from_snapshot(snap, seal=seal, addenda=addenda, prints=prints)
+        except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
+            if seal is None or seal.intact:
+                raise
+            # Altered past reading: print today's record under the ALTERED mark.
+            live = self._live_snapshot(session, e)
+            return note_from_snapshot(live, seal=seal, addenda=addenda, prints=prints)
 
     # ------------------------------------------------------------------ live parts
     def _live_snapshot(self, session: Session, e: Encounter) -> dict[str, Any]:

@@ -48,6 +48,20 @@ def config_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
 
 
+def log_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The per-user log folder (``CLINIC_APP_LOG_DIR`` overrides it).
+
+    Linux: ~/.local/state/clinic_app/log; macOS: ~/Library/Logs/clinic_app; Windows:
+    %LOCALAPPDATA%\\clinic_app\\clinic_app\\Logs. The log holds no patient names and no
+    passwords: only actions, record ids and error classes.
+    """
+    env = os.environ if environ is None else environ
+    override = env.get("CLINIC_APP_LOG_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+
+
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of an SQLite file (absolute, so the working folder never matters)."""
     return f"sqlite:///{path.expanduser().resolve().as_posix()}"

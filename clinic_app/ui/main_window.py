@@ -24,6 +24,7 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
+from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.chrome import add_status_fields
 from clinic_app.ui.common.messages import ask_void_reason, show_error
@@ -132,6 +133,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().actions()[0].menu()
         assert isinstance(file_menu, QMenu)
         file_menu.insertActions(self.refresh_action, self.session_lock.actions())
+        self.users_action = actions.users  # File → Users… (administrators)
+        self.users_dialog: UsersDialog | None = None
         self._build_central()
         self._build_status_bar()
         self.refresh()
@@ -401,6 +404,14 @@ class MainWindow(QMainWindow):
         dialog = ChangePasswordDialog(self._services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def on_users(self) -> None:
+        """Open the Users window (administrators; the services refuse anyone else anyway)."""
+        if self.users_action.isEnabled():
+            dialog = UsersDialog(self._services, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.users_dialog = dialog
+            dialog.open()
 
     def on_about(self) -> None:
         messages.about(

@@ -25,6 +25,7 @@ MAIN_COMMANDS: Final = {
     "front_desk_action": "front_desk.procedures",
     "clinic_settings_action": "clinic.update",
     "change_password_action": "user.change_own_password",
+    "users_action": "user.accounts",
     "find_action": "patient.search",
     "refresh_action": "patient.search",
 }

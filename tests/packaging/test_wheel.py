@@ -29,6 +29,8 @@ from pypdf import PdfReader
 
 from clinic_app.domain.enums import Language
 from clinic_app.domain.handout_texts import default_texts
+from clinic_app.services.demo import DEMO_PASSWORD
+from clinic_app.services.demo_names import PROVIDERS
 from tests.conftest import missing_service
 
 pytestmark = pytest.mark.packaging
@@ -39,12 +41,20 @@ SOURCES = ("pyproject.toml", "README.md", "clinic_app", "resources")
 TIMEOUT = 600
 
 
-def run(command: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None) -> str:
-    """Run ``command``; its output, or a failure showing everything it printed."""
+def run(
+    command: Sequence[str | Path],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    *,
+    stdin: str | None = None,
+) -> str:
+    """Run ``command`` (``stdin`` typed in); its output, or a failure showing everything it
+    printed."""
     done = subprocess.run(
         [str(part) for part in command],
         cwd=cwd,
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
@@ -179,7 +189,15 @@ def test_clinic_app_handout_runs_installed(
     clinic_app = venv / "bin" / "clinic-app"
     run([clinic_app, "seed-demo", "--db", db, "--patients", "1"], work, env)
     out = work / "handout.pdf"
-    printed = run([clinic_app, "handout", "1", "--out", out, "--lang", "en", "--db", db], work, env)
+    # The command reads patient data, so a user signs in: the demo's first provider, with the
+    # password on standard input.
+    sign_in = ["--user", PROVIDERS[0][0], "--password-stdin"]
+    printed = run(
+        [clinic_app, "handout", "1", "--out", out, "--lang", "en", "--db", db, *sign_in],
+        work,
+        env,
+        stdin=DEMO_PASSWORD + "\n",
+    )
     assert f"written to {out}" in printed
     reader = PdfReader(io.BytesIO(out.read_bytes()))
     text = " ".join(page.extract_text() or "" for page in reader.pages)

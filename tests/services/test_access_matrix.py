@@ -40,7 +40,6 @@ METHODS: dict[tuple[str, str], str] = {
     ("clinic", "initialize"): "clinic.setup",
     ("clinic", "profile"): "clinic.read",
     ("clinic", "update_profile"): "clinic.update",
-    ("clinic", "create_user"): "user.create",
     ("clinic", "users"): "user.list",
     ("clinic", "authenticate"): "user.sign_in",
     ("clinic", "current_user"): "user.read",
@@ -80,6 +79,12 @@ METHODS: dict[tuple[str, str], str] = {
     ("clinic", "record_lock"): "user.lock",
     ("clinic", "unlock"): "user.unlock",
     ("clinic", "sign_out"): "user.sign_out",
+    ("users", "accounts"): "user.accounts",
+    ("users", "create_user"): "user.create",
+    ("users", "update_user"): "user.update",
+    ("users", "reset_password"): "user.reset_password",
+    ("users", "deactivate"): "user.deactivate",
+    ("users", "reactivate"): "user.reactivate",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -122,7 +127,8 @@ def public_methods() -> set[tuple[str, str]]:
 
 def test_the_services_are_found() -> None:
     assert set(service_classes()) == {
-        "clinic", "patients", "encounters", "checks", "notes", "documents", "audit", "demo",
+        "clinic", "patients", "encounters", "checks", "notes", "documents", "audit", "users",
+        "demo",
     }  # fmt: skip
 
 

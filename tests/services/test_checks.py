@@ -155,7 +155,7 @@ def test_coding_summary_counts_billing_muscles(services: Services) -> None:
 
 def test_only_a_provider_can_sign(services: Services) -> None:
     r = make(services)
-    r.s.clinic.create_user(
+    r.s.users.create_user(
         NewUser("desk", "Fran Desk", "front desk pass", frozenset({Role.FRONT_DESK}))
     )
     enc = r.s.encounters.create(r.patient_id, r.provider_id)

@@ -178,7 +178,7 @@ def test_lowering_is_refused_for_other_rules_and_without_a_reason(
 
 def test_only_an_administrator_lowers_a_rule(services: Services) -> None:
     c = clinic(services)
-    c.s.clinic.create_user(
+    c.s.users.create_user(
         NewUser("pat", "Pat Provider", "correct horse battery", frozenset({Role.PROVIDER}), "DO")
     )
     c.s.clinic.authenticate("pat", "correct horse battery")

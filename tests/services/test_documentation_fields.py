@@ -114,7 +114,7 @@ def test_clinic_time_zone_and_provider_npi(chart: Chart) -> None:
     with pytest.raises(ValidationError) as err:
         chart.s.clinic.update_profile(ClinicProfileData(name="X", timezone="Mars/Base"))
     assert err.value.field == "timezone"
-    user = chart.s.clinic.create_user(
+    user = chart.s.users.create_user(
         NewUser(
             "drlee",
             "Dr Lee",
@@ -126,7 +126,7 @@ def test_clinic_time_zone_and_provider_npi(chart: Chart) -> None:
     )
     assert user.npi == "1234567893"
     with pytest.raises(ValidationError) as err:
-        chart.s.clinic.create_user(
+        chart.s.users.create_user(
             NewUser(
                 "drkim",
                 "Dr Kim",

@@ -110,6 +110,24 @@ def confirm_discard(parent: QWidget | None) -> bool:
     )
 
 
+def confirm_deactivate_user(parent: QWidget | None, user_label: str) -> bool:
+    """Ask before deactivating an account; True only when the user chooses Yes."""
+    return _question(
+        "confirm_deactivate_user",
+        parent,
+        "Deactivate user",
+        f"Deactivate {user_label}?\n\nThey can no longer sign in. Their account and everything "
+        "they recorded are kept, and an administrator can reactivate it.",
+        Button.Yes | Button.Cancel,
+        Button.Cancel,
+        _is_yes,
+    )
+
+
+def _is_yes(answer: Button) -> bool:
+    return answer == Button.Yes
+
+
 def confirm_reload_theirs(parent: QWidget | None) -> bool:
     """Ask before dropping this window's edits for the other workstation's version."""
     return _question(

@@ -1,0 +1,183 @@
+"""User administration: the administrator's accounts screen (issue 10 §1).
+
+Every method is an administrator's action (the permission matrix allows ``user.*`` to the
+admin role only). Accounts are never deleted: a deactivated account keeps its rows, which the
+audit trail and signed notes point to. The clinic always keeps one active administrator:
+the last one can be neither deactivated nor stripped of the admin role. That rule is
+checked inside the transaction that makes the change, after locking every active
+administrator's row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite lets one writer at a
+time), so two administrators removing each other at the same moment cannot both succeed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clinic_app.domain import passwords
+from clinic_app.domain import validation as v
+from clinic_app.domain.enums import Role
+from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from clinic_app.models import User, UserRole
+from clinic_app.services import rows
+from clinic_app.services.accounts import (
+    check_npi,
+    check_roles,
+    clean_user,
+    hash_password,
+    password_context,
+    user_view,
+)
+from clinic_app.services.base import Service
+from clinic_app.services.dto import NewUser, UserChanges, UserView
+
+#: What the last administrator's account refuses (deactivation or losing the role).
+LAST_ADMIN_TEXT = (
+    "{name} is the clinic's last active administrator. Give another active account the "
+    "administrator role first; nothing was changed."
+)
+SELF_DEACTIVATE_TEXT = (
+    "You cannot deactivate your own account while signed in with it; another administrator "
+    "can. Nothing was changed."
+)
+
+
+def _clinic_name(session: Session) -> str:
+    clinic = rows.clinic_profile(session)
+    return clinic.name if clinic else ""
+
+
+def _load_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise NotFoundError(f"No user with id {user_id}.")
+    return user
+
+
+def _locked_active_admins(session: Session) -> set[int]:
+    """The active administrators' ids, their rows locked until the transaction ends.
+
+    Locked in id order, so two transactions wait for each other instead of deadlocking; a
+    row another transaction changed meanwhile is read again (PostgreSQL re-checks the WHERE
+    clause), so a just-deactivated administrator is not counted.
+    """
+    query = (
+        select(User.id)
+        .join(UserRole)
+        .where(UserRole.role == Role.ADMIN, User.active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
+    )
+    return set(session.scalars(query))
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse when ``user`` is the only active administrator left."""
+    if _locked_active_admins(session) == {user.id}:
+        raise ConflictError(LAST_ADMIN_TEXT.format(name=user.display_name))
+
+
+class UserService(Service):
+    """The administrator's user accounts: list, create, edit, reset, deactivate, reactivate."""
+
+    def accounts(self) -> list[UserView]:
+        """Every account, active or not: active ones first, then by name."""
+        self._permit("user.accounts")
+        with self._tx() as session:
+            found = session.scalars(
+                select(User).order_by(User.active.desc(), User.display_name, User.id)
+            )
+            return [user_view(u) for u in found]
+
+    def create_user(self, data: NewUser) -> UserView:
+        """A new active account with ``data``'s roles.
+
+        The username follows :func:`clinic_app.domain.validation.clean_username`, the password
+        :func:`clinic_app.domain.passwords.check_new_password`; an NPI is optional (a provider
+        without one still charts; it is printed on notes when given) and must be valid when
+        given.
+        """
+        self._permit("user.create")
+        with self._tx() as session:
+            values = clean_user(data, clinic_name=_clinic_name(session))
+            if session.scalar(select(User.id).where(User.username == values["username"])):
+                raise ValidationError("username", f"Username {values['username']} is taken.")
+            user = User(**values)
+            session.add(user)
+            session.flush()
+            self._audit(session, "user.create", "user", user.id)
+            return user_view(user)
+
+    def update_user(self, user_id: int, changes: UserChanges) -> UserView:
+        """Change an account's name, roles, credentials and NPI.
+
+        Raises:
+            ConflictError: it would take the admin role from the last active administrator.
+        """
+        self._permit("user.update")
+        display_name = v.clean_name("display_name", changes.display_name, label="Full name")
+        credentials = v.clean_text(
+            "credentials", changes.credentials, label="Credentials", max_length=40
+        )
+        npi = check_npi(changes.npi)
+        roles = check_roles(changes.roles)
+        with self._tx() as session:
+            user = _load_user(session, user_id)
+            if Role.ADMIN in user.roles and Role.ADMIN not in roles and user.active:
+                _keep_an_admin(session, user)
+            user.display_name, user.credentials, user.npi = display_name, credentials, npi
+            user.roles = roles
+            session.flush()
+            self._audit(session, "user.update", "user", user.id)
+            view = user_view(user)
+        if view.id == self._actor.user_id:
+            # What this workstation may do follows the edit at once (it may be less).
+            self._actor.sign_in(view.id, view.roles)
+        return view
+
+    def reset_password(self, user_id: int, temporary: str) -> UserView:
+        """Give an account a temporary password, which it must replace at next sign-in.
+
+        The temporary password follows the same rules as any new password (never the
+        user's name or username, nor the clinic's name). The waits after wrong passwords are
+        cleared. The audit row names the account, never the password.
+        """
+        self._permit("user.reset_password")
+        with self._tx() as session:
+            user = _load_user(session, user_id)
+            context = password_context(user.username, user.display_name, _clinic_name(session))
+            password = passwords.check_new_password(temporary, context)
+            user.password_hash = hash_password(password)
+            user.must_change_password = True
+            user.failed_attempts, user.locked_until = 0, None
+            self._audit(session, "user.reset_password", "user", user.id)
+            return user_view(user)
+
+    def deactivate(self, user_id: int) -> UserView:
+        """Stop an account from signing in (its records stay; it can be reactivated).
+
+        Raises:
+            ConflictError: it is the last active administrator, or the signed-in account.
+        """
+        self._permit("user.deactivate")
+        with self._tx() as session:
+            user = _load_user(session, user_id)
+            if user.active:
+                if Role.ADMIN in user.roles:
+                    _keep_an_admin(session, user)
+                if user.id == self._actor.user_id:
+                    raise ConflictError(SELF_DEACTIVATE_TEXT)
+                user.active = False
+                self._audit(session, "user.deactivate", "user", user.id)
+            return user_view(user)
+
+    def reactivate(self, user_id: int) -> UserView:
+        """Let a deactivated account sign in again (with its old password; waits cleared)."""
+        self._permit("user.reactivate")
+        with self._tx() as session:
+            user = _load_user(session, user_id)
+            if not user.active:
+                user.active = True
+                user.failed_attempts, user.locked_until = 0, None
+                self._audit(session, "user.reactivate", "user", user.id)
+            return user_view(user)
