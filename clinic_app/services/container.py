@@ -13,6 +13,7 @@ from clinic_app.services.base import Actor
 from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.documents import DocumentService
+from clinic_app.services.emergency import EmergencyAccessService
 from clinic_app.services.encounters import EncounterService
 from clinic_app.services.notes import NoteService
 from clinic_app.services.patients import PatientService
@@ -33,7 +34,8 @@ class AppServices:
         notes: the procedure note.
         database_label: where the data lives, safe to show (no password).
         is_sqlite: True for the embedded single-file database.
-        audit: the audit trail's check (the administrator's).
+        audit: the audit trail's check and report (the administrator's).
+        emergency: emergency access to a chart outside one's role ("break the glass").
         close: releases the database connections (call once, when the app quits).
     """
 
@@ -45,6 +47,7 @@ class AppServices:
     notes: NoteService
     documents: DocumentService
     audit: AuditService
+    emergency: EmergencyAccessService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -71,6 +74,7 @@ def build_services(
         notes=NoteService(sessions, actor, seal=seal),
         documents=DocumentService(sessions, actor, seal=seal),
         audit=AuditService(sessions, actor, seal=seal),
+        emergency=EmergencyAccessService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

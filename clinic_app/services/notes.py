@@ -292,9 +292,11 @@ class NoteService(Service):
         A signed encounter prints what was signed — its stored snapshot, checked against its
         seal — never today's patient row; a draft prints the record as it is now.
         """
-        self._permit("encounter.note")
+        self._permit("encounter.note", encounter_id=encounter_id)
         with self._tx() as session:
             e = rows.load_encounter(session, encounter_id)
+            # Reading the note is opening the chart: one audit row per note built.
+            self._audit(session, "encounter.note", "encounter", e.id, e.patient_id)
             signed = e.status is EncounterStatus.SIGNED
             seal: report.NoteSeal | None = None
             if signed and e.signed_snapshot is not None:
@@ -319,7 +321,7 @@ class NoteService(Service):
 
     def render_note(self, encounter_id: int) -> bytes:
         """The procedure note as PDF bytes."""
-        self._permit("encounter.note")
+        self._permit("encounter.note", encounter_id=encounter_id)
         return render_note(self.note_data(encounter_id))
 
     # ------------------------------------------------------------------ live parts
