@@ -19,7 +19,12 @@ ACTION: Final = "emergency.access"
 #: How long a grant lasts after it is given.
 GRANT_DURATION: Final = timedelta(hours=1)
 #: What a grant allows on its patient: reading the chart, never changing it.
-READS: Final = frozenset({"patient.read", "encounter.history", "encounter.read", "encounter.note"})
+READS: Final = frozenset(
+    {"patient.read", "encounter.history", "encounter.read", "encounter.note", "encounter.assess"}
+)
+#: Reads of no patient's data that the chart screen needs to show a chart (the formulary's
+#: names): allowed while the user holds any active grant.
+SUPPORT_READS: Final = frozenset({"medication.list"})
 #: The shortest reason accepted: a word or two, not a single key press.
 MIN_REASON_LENGTH: Final = 10
 MAX_REASON_LENGTH: Final = 500
@@ -50,5 +55,6 @@ def grant_expiry(granted_at: datetime) -> datetime:
 
 
 def grant_covers(action: str) -> bool:
-    """Whether an emergency grant allows ``action`` (a read of the chart)."""
-    return action in READS
+    """Whether an emergency grant allows ``action`` (a read of the chart, or of what the
+    chart screen needs besides it)."""
+    return action in READS or action in SUPPORT_READS

@@ -92,7 +92,7 @@ def _order(query: AuditQuery) -> list[Any]:
     return [column.asc().nulls_last(), tie.asc()]
 
 
-def _select(query: AuditQuery, zone: str) -> Select[Any]:
+def _select(query: AuditQuery, zone: str) -> Select[AuditEvent, str, str, str, str, str, bool]:
     reason = aliased(EmergencyAccess)
     statement = (
         select(

@@ -166,7 +166,7 @@ class Service:
         if self._may(action):
             return
         user_id = self._actor.user_id
-        if user_id is not None and (patient_id is not None or encounter_id is not None):
+        if user_id is not None and grants.may_lift(action):
             with self._tx() as session:
                 if grants.allows(session, user_id, action, patient_id, encounter_id):
                     return

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clinic_app.domain.emergency import grant_covers
+from clinic_app.domain.emergency import SUPPORT_READS, grant_covers
 from clinic_app.models import EmergencyAccess, Encounter
 from clinic_app.models.base import utcnow
 
@@ -37,15 +37,26 @@ def allows(
 ) -> bool:
     """Whether a grant of ``user_id`` covers ``action`` on this patient (or encounter's).
 
-    The encounter's patient is looked up only when the user holds some active grant.
+    The encounter's patient is looked up only when the user holds some active grant. A
+    support read (:data:`~clinic_app.domain.emergency.SUPPORT_READS`, no patient's data)
+    needs any active grant.
     """
     if not grant_covers(action):
         return False
     granted = active_patients(session, user_id)
     if not granted:
         return False
+    if action in SUPPORT_READS:
+        return True
+    if patient_id is None and encounter_id is None:
+        return False
     if patient_id is None:
         patient_id = session.scalar(
             select(Encounter.patient_id).where(Encounter.id == encounter_id)
         )
     return patient_id in granted
+
+
+def may_lift(action: str) -> bool:
+    """Whether an emergency grant could allow ``action`` at all (else no query is made)."""
+    return grant_covers(action)

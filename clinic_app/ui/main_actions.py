@@ -21,6 +21,7 @@ class MainSlots(Protocol):
     def on_front_desk(self) -> None: ...
     def on_clinic_settings(self) -> None: ...
     def on_change_password(self) -> None: ...
+    def on_audit_trail(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -40,6 +41,7 @@ class MainActions:
     clinic_settings: QAction
     change_password: QAction
     about: QAction
+    audit_trail: QAction
 
 
 def build_main_actions(
@@ -83,6 +85,9 @@ def build_main_actions(
     change_password = make_action(
         window, "C&hange password…", slots.on_change_password, None, "Choose a new password"
     )
+    audit_trail = make_action(
+        window, "&Audit trail…", slots.on_audit_trail, None, "Who did what (administrators)"
+    )
     about = make_action(window, "&About clinic_app", slots.on_about, None, "Version and database")
     build_menus(
         window,
@@ -93,6 +98,7 @@ def build_main_actions(
                     front_desk,
                     None,
                     clinic_settings,
+                    audit_trail,
                     change_password,
                     None,
                     refresh,
@@ -138,4 +144,5 @@ def build_main_actions(
         clinic_settings=clinic_settings,
         change_password=change_password,
         about=about,
+        audit_trail=audit_trail,
     )

@@ -34,3 +34,4 @@ def test_a_grant_lasts_an_hour_and_covers_chart_reads_only() -> None:
     assert emergency.grant_covers("patient.read")
     assert not emergency.grant_covers("encounter.save")
     assert not emergency.grant_covers("patient.clinical")
+    assert emergency.grant_covers("medication.list")  # the formulary, no patient's data

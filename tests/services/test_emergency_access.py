@@ -49,6 +49,8 @@ def test_front_desk_opens_an_encounter_of_one_patient_only_after_a_reason(
     sign_in(services, "desk")
     with pytest.raises(PermissionDenied):
         services.encounters.get(clinic["e1"])
+    with pytest.raises(PermissionDenied):  # no grant, no formulary for the front desk
+        services.clinic.medications()
     with pytest.raises(ValidationError, match="required"):
         services.emergency.break_glass(clinic["p1"], "  ")
     with pytest.raises(ValidationError, match="at least"):
@@ -62,8 +64,12 @@ def test_front_desk_opens_an_encounter_of_one_patient_only_after_a_reason(
     assert grant.expires_at == NOON + GRANT_DURATION
     assert services.encounters.get(clinic["e1"]).patient_id == clinic["p1"]
     assert services.notes.note_data(clinic["e1"]) is not None
+    assert services.checks.assess_saved(clinic["e1"]) is not None
+    assert services.clinic.medications()  # what the chart screen shows besides the chart
     with pytest.raises(PermissionDenied):  # another patient's chart stays closed
         services.encounters.get(clinic["e2"])
+    with pytest.raises(PermissionDenied):
+        services.checks.assess_saved(clinic["e2"])
     with pytest.raises(PermissionDenied):  # reading, never charting
         services.encounters.save_draft(clinic["e1"], 1, EncounterInput(), [])
     with db() as session:
