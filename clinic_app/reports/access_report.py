@@ -1,4 +1,4 @@
-"""A patient's "who looked at my chart" report as PDF (issue 10 §4; HIPAA 45 CFR 164.528).
+"""A patient's "who looked at my chart" report as PDF (issue 10 §4).
 
 :func:`render_access_report` takes an :class:`AccessReportData` (plain values, already worded
 by the audit service: times in the clinic's zone, actions in words) and returns PDF bytes.

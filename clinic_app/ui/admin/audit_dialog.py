@@ -50,6 +50,13 @@ def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose mnemonic (Alt+letter) focuses ``buddy``."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 def _day(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
@@ -104,13 +111,13 @@ class AuditDialog(QDialog):
         dates.addWidget(QLabel("to"))
         dates.addWidget(self.end_edit)
         dates.addStretch(1)
-        filters.addRow("&Days (clinic time):", dates)
-        filters.addRow("&User:", self.user_combo)
+        filters.addRow(_label("&Days (clinic time):", self.start_edit), dates)
+        filters.addRow(_label("&User:", self.user_combo), self.user_combo)
         patient = QHBoxLayout()
         patient.addWidget(self.patient_edit, 1)
         patient.addWidget(self.patient_combo, 2)
-        filters.addRow("&Patient:", patient)
-        filters.addRow("&Action:", self.action_combo)
+        filters.addRow(_label("&Patient:", self.patient_edit), patient)
+        filters.addRow(_label("&Action:", self.action_combo), self.action_combo)
 
         self.model = AuditTableModel(self)
         self.table = QTableView()
@@ -120,8 +127,9 @@ class AuditDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)  # asks once for the indicator's order: unheard
