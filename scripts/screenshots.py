@@ -39,11 +39,12 @@ from clinic_app.domain.enums import (
 )
 from clinic_app.services.container import AppServices
 from clinic_app.services.demo import DEMO_PASSWORD, DEMO_TIMEZONE, seed_demo
-from clinic_app.services.demo_names import PROVIDERS
+from clinic_app.services.demo_names import FRONT_DESK, PROVIDERS
 from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.migrate import upgrade
+from clinic_app.ui.admin.audit_dialog import AuditDialog
 from clinic_app.ui.admin.setup_dialog import SetupDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.common.fonts import install_fonts
@@ -302,6 +303,18 @@ def users_shots(services: AppServices, out: Path) -> None:
     dialog.close()
 
 
+def audit_shot(services: AppServices, out: Path, patient_id: int, encounter_id: int) -> None:
+    """The administrator's audit trail, with a front-desk emergency access flagged."""
+    services.clinic.authenticate(FRONT_DESK[0], DEMO_PASSWORD)
+    services.emergency.break_glass(patient_id, "Patient unwell in the waiting room, checking")
+    services.encounters.get(encounter_id)
+    services.clinic.authenticate(PROVIDERS[0][0], DEMO_PASSWORD)
+    dialog = AuditDialog(services)
+    dialog.table.selectRow(1)  # a read under the emergency access: the report is for its patient
+    save(dialog, out / "audit-trail.png", 1280, 720)
+    dialog.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -344,6 +357,7 @@ def main() -> int:
         front_desk_shot(demo, args.out)
         signed_editor_shot(demo, args.out, showcase)
         users_shots(demo, args.out)  # the first provider is the demo's administrator too
+        audit_shot(demo, args.out, patient.id, showcase)
         demo.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

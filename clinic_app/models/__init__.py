@@ -3,6 +3,7 @@
 from clinic_app.models.audit import AuditChainHead, AuditEvent, HandoutPrint
 from clinic_app.models.base import Base
 from clinic_app.models.clinic import ClinicProfile, User, UserRole
+from clinic_app.models.emergency import EmergencyAccess
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
 from clinic_app.models.medication import Medication, MedicationLot
 from clinic_app.models.patient import Patient
@@ -13,6 +14,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ClinicProfile",
+    "EmergencyAccess",
     "Encounter",
     "HandoutPrint",
     "InjectionSite",

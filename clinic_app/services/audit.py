@@ -1,14 +1,34 @@
-"""The audit trail as an administrator sees it: is the chain intact?"""
+"""The audit trail as an administrator sees it: is the chain intact, and who did what?"""
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
+
 from clinic_app.domain.audit_chain import ChainReport, verify_chain
-from clinic_app.services import audit_chain
+from clinic_app.domain.clock import format_clinic_time
+from clinic_app.models import AuditEvent, ClinicProfile, User
+from clinic_app.models.base import utcnow
+from clinic_app.reports.access_report import AccessLine, AccessReportData, render_access_report
+from clinic_app.services import audit_chain, audit_report, rows
 from clinic_app.services.base import Service
+from clinic_app.services.dto import AuditEntry, AuditPage, AuditPerson, AuditQuery
+
+
+def period_words(start: date | None, end: date | None) -> str:
+    """ "2026-03-01 to 2026-03-31", "from 2026-03-01", "until …" or "all dates"."""
+    if start and end:
+        return f"{start.isoformat()} to {end.isoformat()}"
+    if start:
+        return f"from {start.isoformat()}"
+    if end:
+        return f"until {end.isoformat()}"
+    return "all dates"
 
 
 class AuditService(Service):
-    """Checks of the audit trail (the audit screen's report comes later)."""
+    """The administrator's audit screen: the chain check, the report, its exports."""
 
     def verify(self) -> ChainReport:
         """Check every audit row's seal, the links between them and the chain head.
@@ -24,3 +44,106 @@ class AuditService(Service):
             rows = audit_chain.stored_rows(session)
             head = audit_chain.stored_head(session)
         return verify_chain(key, rows, head)
+
+    def report(self, query: AuditQuery) -> AuditPage:
+        """One page of audit rows matching ``query``, names resolved, and the total.
+
+        Dates are the clinic's local days (converted to UTC ranges). Read-only.
+
+        Raises:
+            ValidationError: an unknown sort column, a reversed range or a bad page.
+        """
+        self._permit("audit.report")
+        audit_report.check_query(query)
+        with self._tx() as session:
+            zone = rows.clinic_zone(session)
+            entries = audit_report.entries(session, query, zone)
+            return AuditPage(tuple(entries), audit_report.count(session, query, zone))
+
+    def export_csv(self, query: AuditQuery) -> str:
+        """Every row matching ``query``'s filters (not just a page) as CSV text.
+
+        The export is audited ("audit.export"): the file holds names.
+        """
+        self._permit("audit.report")
+        whole = AuditQuery(
+            query.start, query.end, query.user_id, query.patient_id, query.action,
+            query.sort, query.descending, limit=None,
+        )  # fmt: skip
+        audit_report.check_query(whole)
+        with self._tx() as session:
+            zone = rows.clinic_zone(session)
+            entries = audit_report.entries(session, whole, zone)
+            self._audit(session, "audit.export", "audit_event", None, query.patient_id)
+            return audit_report.to_csv(entries)
+
+    def people(self) -> list[AuditPerson]:
+        """Every account, active or not, by name (the screen's user filter)."""
+        self._permit("audit.report")
+        with self._tx() as session:
+            found = session.execute(
+                select(User.id, User.display_name, User.username).order_by(User.display_name)
+            )
+            return [AuditPerson(uid, f"{name} ({username})") for uid, name, username in found]
+
+    def actions(self) -> list[str]:
+        """The actions the trail holds, sorted (the screen's action filter)."""
+        self._permit("audit.report")
+        with self._tx() as session:
+            return sorted(session.scalars(select(AuditEvent.action).distinct()))
+
+    def find_patients(self, text: str) -> list[AuditPerson]:
+        """Patients (voided too) whose MRN or name starts with ``text`` (the patient filter).
+
+        Read-only and not a chart open: it shows names and MRNs only.
+        """
+        self._permit("audit.report")
+        with self._tx() as session:
+            return [
+                AuditPerson(pid, label) for pid, label in audit_report.find_patients(session, text)
+            ]
+
+    def access_report_data(
+        self, patient_id: int, start: date | None = None, end: date | None = None
+    ) -> AccessReportData:
+        """The patient's "who looked at my chart" report: every row about them, oldest first.
+
+        Audited ("audit.access_report", with the patient).
+
+        Raises:
+            NotFoundError: no such patient.
+            ValidationError: a reversed range.
+        """
+        self._permit("audit.report")
+        query = AuditQuery(start, end, patient_id=patient_id, descending=False, limit=None)
+        audit_report.check_query(query)
+        with self._tx() as session:
+            patient = rows.load_patient(session, patient_id)
+            clinic = session.scalar(select(ClinicProfile).limit(1))
+            zone = rows.clinic_zone(session)
+            lines = tuple(self._line(entry) for entry in audit_report.entries(session, query, zone))
+            self._audit(session, "audit.access_report", "patient", patient.id, patient.id)
+            return AccessReportData(
+                clinic_name=clinic.name if clinic else "",
+                clinic_address=clinic.address if clinic else "",
+                clinic_phone=clinic.phone if clinic else "",
+                patient_name=f"{patient.given_name} {patient.family_name}",
+                patient_mrn=patient.mrn,
+                date_of_birth=patient.date_of_birth.isoformat(),
+                period=period_words(start, end),
+                made_at=format_clinic_time(utcnow(), zone),
+                lines=lines,
+            )
+
+    def access_report(
+        self, patient_id: int, start: date | None = None, end: date | None = None
+    ) -> bytes:
+        """The access report as PDF bytes (see :meth:`access_report_data`)."""
+        self._permit("audit.report")
+        return render_access_report(self.access_report_data(patient_id, start, end))
+
+    @staticmethod
+    def _line(entry: AuditEntry) -> AccessLine:
+        return AccessLine(
+            entry.local, entry.user_name, entry.user_roles, entry.what, entry.emergency
+        )

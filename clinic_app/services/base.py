@@ -20,7 +20,7 @@ from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ClinicError, ConflictError, PermissionDenied, StorageError
 from clinic_app.models.base import utcnow
-from clinic_app.services import audit_chain
+from clinic_app.services import audit_chain, grants
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,9 @@ class Service:
         """The muscle catalog the app ships (read once per process)."""
         return default_catalog()
 
-    def _permit(self, action: str) -> None:
+    def _permit(
+        self, action: str, patient_id: int | None = None, *, encounter_id: int | None = None
+    ) -> None:
         """The one place a use case asks whether the person at the keyboard may do ``action``.
 
         Called first by every public method, before any row is read, with the name its audit
@@ -150,13 +152,25 @@ class Service:
         actor's roles; with no one signed in only the matrix's ``signed_out`` actions pass
         (first-run setup, which refuses once a clinic exists; signing in).
 
+        A read of one patient's chart names the patient (``patient_id``, or the
+        ``encounter_id`` it belongs to): an emergency access the actor was granted for that
+        patient (:mod:`clinic_app.services.emergency`) then allows the reads it covers even
+        when the roles do not. Only a refused call with an active grant reads the encounter's
+        patient; without a grant no patient row is read.
+
         Raises:
             PermissionDenied: the roles do not allow it. A "permission.denied" audit row
                 naming the action is written first, in its own short transaction; the
                 action's own transaction never starts.
         """
-        if not self._may(action):
-            self._deny(action)
+        if self._may(action):
+            return
+        user_id = self._actor.user_id
+        if user_id is not None and grants.may_lift(action):
+            with self._tx() as session:
+                if grants.allows(session, user_id, action, patient_id, encounter_id):
+                    return
+        self._deny(action)
 
     def _may(self, action: str) -> bool:
         """Whether the actor's roles allow ``action`` (for a finer check inside a method)."""

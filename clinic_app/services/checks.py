@@ -31,14 +31,14 @@ class ChecksService(Service):
         self, encounter_id: int, form: EncounterInput, sites: Sequence[SiteDraft]
     ) -> Assessment:
         """The checks for what the editor shows now, saved or not (read-only)."""
-        self._permit("encounter.assess")
+        self._permit("encounter.assess", encounter_id=encounter_id)
         with self._tx() as session:
             e = rows.load_encounter(session, encounter_id)
             return assess_content(session, e, form, sites, self._catalog)
 
     def assess_saved(self, encounter_id: int) -> Assessment:
         """The checks for the encounter as stored (for the note and the handout)."""
-        self._permit("encounter.assess")
+        self._permit("encounter.assess", encounter_id=encounter_id)
         with self._tx() as session:
             e = rows.load_encounter(session, encounter_id)
             view = encounter_view(session, e, self._catalog)

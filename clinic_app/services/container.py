@@ -13,6 +13,7 @@ from clinic_app.services.base import Actor
 from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.documents import DocumentService
+from clinic_app.services.emergency import EmergencyAccessService
 from clinic_app.services.encounters import EncounterService
 from clinic_app.services.notes import NoteService
 from clinic_app.services.patients import PatientService
@@ -34,7 +35,8 @@ class AppServices:
         notes: the procedure note.
         database_label: where the data lives, safe to show (no password).
         is_sqlite: True for the embedded single-file database.
-        audit: the audit trail's check (the administrator's).
+        audit: the audit trail's check and report (the administrator's).
+        emergency: emergency access to a chart outside one's role ("break the glass").
         users: the administrator's user accounts.
         close: releases the database connections (call once, when the app quits).
     """
@@ -48,6 +50,7 @@ class AppServices:
     documents: DocumentService
     audit: AuditService
     users: UserService
+    emergency: EmergencyAccessService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -75,6 +78,7 @@ def build_services(
         documents=DocumentService(sessions, actor, seal=seal),
         audit=AuditService(sessions, actor, seal=seal),
         users=UserService(sessions, actor, seal=seal),
+        emergency=EmergencyAccessService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

@@ -148,9 +148,10 @@ class DocumentService(Service):
         """
         self._permit("handout.read")
         with self._tx() as session:
-            return handout_of(
-                session, rows.load_encounter(session, encounter_id), language, large_print
-            )
+            encounter = rows.load_encounter(session, encounter_id)
+            # The handout shows the chart's content: reading it is a chart open.
+            self._audit(session, "handout.read", "encounter", encounter.id, encounter.patient_id)
+            return handout_of(session, encounter, language, large_print)
 
     def render_handout(
         self,

@@ -410,3 +410,97 @@ class UserChanges:
     roles: frozenset[Role]
     credentials: str = ""
     npi: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyGrant:
+    """An emergency access just granted: the user may read this patient's chart until then.
+
+    Attributes:
+        id: the grant's row (the audit row's entity).
+        patient_id: the patient whose chart it opens.
+        expires_at: when it stops allowing reads (UTC).
+    """
+
+    id: int
+    patient_id: int
+    expires_at: datetime
+
+
+#: The columns the audit report sorts by.
+AUDIT_SORTS = ("at", "user", "action", "patient", "workstation")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """What the audit screen asks for: filters, order and one page.
+
+    Attributes:
+        start: the first clinic-local day shown (inclusive), ``None`` for no lower bound.
+        end: the last clinic-local day shown (inclusive), ``None`` for no upper bound.
+        user_id: only this user's rows.
+        patient_id: only rows about this patient.
+        action: only this action ("patient.read").
+        sort: one of :data:`AUDIT_SORTS`; ties keep the trail's order.
+        descending: newest (or Z) first.
+        limit: at most this many rows (a page); ``None`` for all (the CSV export).
+        offset: rows skipped before the page.
+    """
+
+    start: date | None = None
+    end: date | None = None
+    user_id: int | None = None
+    patient_id: int | None = None
+    action: str | None = None
+    sort: str = "at"
+    descending: bool = True
+    limit: int | None = 200
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit row as the administrator reads it (names resolved for the screen only).
+
+    Attributes:
+        at: when (UTC); ``local`` the same instant in the clinic's zone, as text.
+        user_name: the account's display name ("" for none, e.g. a failed unknown name).
+        user_roles: the account's roles now, in words ("provider, admin").
+        what: the action in words.
+        emergency: an emergency access, or a chart read made under one.
+        reason: the reason typed for an emergency access ("" otherwise).
+    """
+
+    id: int
+    seq: int | None
+    at: datetime
+    local: str
+    user_id: int | None
+    user_name: str
+    user_roles: str
+    action: str
+    what: str
+    patient_id: int | None
+    patient_name: str
+    patient_mrn: str
+    entity_type: str
+    entity_id: int | None
+    workstation: str
+    emergency: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """A page of the audit report and how many rows match in all."""
+
+    entries: tuple[AuditEntry, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPerson:
+    """A user or a patient to filter the audit report by: id and what the screen shows."""
+
+    id: int
+    label: str

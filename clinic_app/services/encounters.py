@@ -63,11 +63,12 @@ class EncounterService(Service):
             return encounter_view(session, e, self._catalog)
 
     def get(self, encounter_id: int) -> EncounterView:
-        self._permit("encounter.read")
+        """Open an encounter (the editor): audited as a chart open ("encounter.read")."""
+        self._permit("encounter.read", encounter_id=encounter_id)
         with self._tx() as session:
-            return encounter_view(
-                session, rows.load_encounter(session, encounter_id), self._catalog
-            )
+            e = rows.load_encounter(session, encounter_id)
+            self._audit(session, "encounter.read", "encounter", e.id, e.patient_id)
+            return encounter_view(session, e, self._catalog)
 
     def save_draft(
         self, encounter_id: int, version: int, form: EncounterInput, sites: Sequence[SiteDraft]
@@ -167,7 +168,7 @@ class EncounterService(Service):
 
     def history(self, patient_id: int) -> list[EncounterSummary]:
         """The patient's encounters, newest first, with the muscles injected."""
-        self._permit("encounter.history")
+        self._permit("encounter.history", patient_id)
         with self._tx() as session:
             encounters = session.scalars(
                 select(Encounter)

@@ -292,14 +292,18 @@ class NoteService(Service):
         A signed encounter prints what was signed — its stored snapshot, checked against its
         seal — never today's patient row; a draft prints the record as it is now.
         """
-        self._permit("encounter.note")
+        self._permit("encounter.note", encounter_id=encounter_id)
         with self._tx() as session:
-            return self._note_data(session, encounter_id)
+            data = self._note_data(session, encounter_id)
+            # Reading the note is opening the chart: one audit row per note built.
+            patient_id = rows.load_encounter(session, encounter_id).patient_id
+            self._audit(session, "encounter.note", "encounter", encounter_id, patient_id)
+            return data
 
     def render_note(self, encounter_id: int) -> bytes:
         """The procedure note as PDF bytes: a copy that can leave the building, so it is
         audited ("encounter.note", with the patient)."""
-        self._permit("encounter.note")
+        self._permit("encounter.note", encounter_id=encounter_id)
         with self._tx() as session:
             data = self._note_data(session, encounter_id)
             patient_id = rows.load_encounter(session, encounter_id).patient_id

@@ -206,9 +206,12 @@ class PatientService(Service):
             return patient_view(patient)
 
     def get(self, patient_id: int) -> PatientView:
-        self._permit("patient.read")
+        """Open a patient's record: audited as a chart open ("patient.read")."""
+        self._permit("patient.read", patient_id)
         with self._tx() as session:
-            return patient_view(rows.load_patient(session, patient_id))
+            patient = rows.load_patient(session, patient_id)
+            self._audit(session, "patient.read", "patient", patient.id, patient.id)
+            return patient_view(patient)
 
     def count(self) -> int:
         """Patients not voided."""

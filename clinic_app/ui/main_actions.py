@@ -22,6 +22,7 @@ class MainSlots(Protocol):
     def on_clinic_settings(self) -> None: ...
     def on_change_password(self) -> None: ...
     def on_users(self) -> None: ...
+    def on_audit_trail(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -42,6 +43,7 @@ class MainActions:
     change_password: QAction
     about: QAction
     users: QAction
+    audit_trail: QAction
 
 
 def build_main_actions(
@@ -85,6 +87,9 @@ def build_main_actions(
     change_password = make_action(
         window, "C&hange password…", slots.on_change_password, None, "Choose a new password"
     )
+    audit_trail = make_action(
+        window, "&Audit trail…", slots.on_audit_trail, None, "Who did what (administrators)"
+    )
     about = make_action(window, "&About clinic_app", slots.on_about, None, "Version and database")
     users = make_action(
         window, "&Users…", slots.on_users, None, "User accounts and roles (administrators)"
@@ -99,6 +104,7 @@ def build_main_actions(
                     None,
                     clinic_settings,
                     users,
+                    audit_trail,
                     change_password,
                     None,
                     refresh,
@@ -145,4 +151,5 @@ def build_main_actions(
         change_password=change_password,
         about=about,
         users=users,
+        audit_trail=audit_trail,
     )

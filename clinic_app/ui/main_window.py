@@ -22,11 +22,13 @@ from clinic_app import __version__
 from clinic_app.domain.access import may
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
+from clinic_app.ui.admin.audit_dialog import AuditDialog
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.chrome import add_status_fields
+from clinic_app.ui.common.emergency import open_chart
 from clinic_app.ui.common.messages import ask_void_reason, show_error
 from clinic_app.ui.encounter.windows import EncounterWindows
 from clinic_app.ui.front_desk.window import FrontDeskWindow
@@ -135,6 +137,7 @@ class MainWindow(QMainWindow):
         file_menu.insertActions(self.refresh_action, self.session_lock.actions())
         self.users_action = actions.users  # File → Users… (administrators)
         self.users_dialog: UsersDialog | None = None
+        self.audit_trail_action = actions.audit_trail
         self._build_central()
         self._build_status_bar()
         self.refresh()
@@ -317,13 +320,17 @@ class MainWindow(QMainWindow):
         patient_id = self.current_patient_id()
         if patient_id is None:
             return
+        services = self._services
         try:
             # Fresh from the database: another workstation may have changed it.
-            patient = self._services.patients.get(patient_id)
+            patient = open_chart(
+                self, services, patient_id, lambda: services.patients.get(patient_id)
+            )
         except ClinicError as exc:
             show_error(self, "Could not open the patient", exc)
             return
-        self._open_patient_dialog(patient)
+        if patient is not None:
+            self._open_patient_dialog(patient)
 
     def on_void_patient(self) -> None:
         patient = self.current_patient()
@@ -398,6 +405,14 @@ class MainWindow(QMainWindow):
 
     def on_clinic_settings_finished(self, _result: int) -> None:
         self._settings_dialog = None
+
+    def on_audit_trail(self) -> None:
+        """Open the audit trail window (administrators only; the action is off for others)."""
+        if not self.audit_trail_action.isEnabled():
+            return
+        dialog = AuditDialog(self._services, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def on_change_password(self) -> None:
         """Let the signed-in user choose a new password (window-modal)."""

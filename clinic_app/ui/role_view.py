@@ -26,6 +26,7 @@ MAIN_COMMANDS: Final = {
     "clinic_settings_action": "clinic.update",
     "change_password_action": "user.change_own_password",
     "users_action": "user.accounts",
+    "audit_trail_action": "audit.report",
     "find_action": "patient.search",
     "refresh_action": "patient.search",
 }

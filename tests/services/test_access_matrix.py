@@ -85,6 +85,14 @@ METHODS: dict[tuple[str, str], str] = {
     ("users", "reset_password"): "user.reset_password",
     ("users", "deactivate"): "user.deactivate",
     ("users", "reactivate"): "user.reactivate",
+    ("audit", "report"): "audit.report",
+    ("audit", "export_csv"): "audit.report",
+    ("audit", "people"): "audit.report",
+    ("audit", "actions"): "audit.report",
+    ("audit", "find_patients"): "audit.report",
+    ("audit", "access_report_data"): "audit.report",
+    ("audit", "access_report"): "audit.report",
+    ("emergency", "break_glass"): "emergency.access",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -128,6 +136,7 @@ def public_methods() -> set[tuple[str, str]]:
 def test_the_services_are_found() -> None:
     assert set(service_classes()) == {
         "clinic", "patients", "encounters", "checks", "notes", "documents", "audit", "users",
+        "emergency",
         "demo",
     }  # fmt: skip
 
@@ -144,14 +153,26 @@ def test_the_matrix_declares_exactly_the_actions_the_services_ask_about() -> Non
 
 @pytest.mark.parametrize(("attribute", "name"), sorted(METHODS))
 def test_each_method_asks_first(attribute: str, name: str) -> None:
-    """The first statement (after the docstring) is ``self._permit("<its action>")``."""
+    """The first statement (after the docstring) is ``self._permit("<its action>")``.
+
+    A chart read may also name its patient or encounter (``self._permit("patient.read",
+    patient_id)``), so that an emergency access grant for that patient can allow it: only
+    the method's own parameters may follow the action.
+    """
     function = getattr(service_classes()[attribute], name)
     tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     body = tree.body[0].body  # type: ignore[attr-defined]
     if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]
     first = body[0]
-    assert ast.unparse(first) == f"self._permit({METHODS[attribute, name]!r})"
+    assert isinstance(first, ast.Expr)
+    assert isinstance(first.value, ast.Call)
+    call = first.value
+    assert ast.unparse(call.func) == "self._permit"
+    assert [ast.unparse(a) for a in call.args[:1]] == [repr(METHODS[attribute, name])]
+    parameters = set(inspect.signature(function).parameters) - {"self"}
+    named = [*call.args[1:], *(k.value for k in call.keywords)]
+    assert all(isinstance(a, ast.Name) and a.id in parameters for a in named)
 
 
 # ---------------------------------------------------------------- calling every method

@@ -237,6 +237,18 @@ def ask_rule_lowering_reason(parent: QWidget | None, check: str) -> str | None:
     )
 
 
+def ask_emergency_reason(parent: QWidget | None, refusal: str) -> str | None:
+    """Offer emergency access after ``refusal``; the reason typed, ``None`` on cancel."""
+    return _text(
+        "ask_emergency_reason",
+        parent,
+        "Emergency access",
+        f"{refusal}\n\nIn an emergency you may open this patient's chart for reading for "
+        "the next hour. Your name, the time and your reason go into the audit trail and "
+        "the administrator's report.\nWhy do you need this chart now? (required)",
+    )
+
+
 def ask_choice(
     parent: QWidget | None, title: str, prompt: str, choices: Sequence[str]
 ) -> str | None:

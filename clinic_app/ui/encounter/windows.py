@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from clinic_app.domain.errors import ClinicError
 from clinic_app.ui.common.chrome import make_action
+from clinic_app.ui.common.emergency import open_chart
 from clinic_app.ui.common.messages import ask_choice, show_error
 from clinic_app.ui.encounter.editor import EncounterEditor
 
@@ -73,12 +74,18 @@ class EncounterWindows(QObject):
             existing.raise_()
             existing.activateWindow()
             return existing
+        services, window = self._services, self._window
         try:
-            editor = EncounterEditor(self._services, encounter_id, self._window)
+            editor = open_chart(
+                window,
+                services,
+                self._current_patient(),
+                lambda: EncounterEditor(services, encounter_id, window),
+            )
         except ClinicError as exc:
             show_error(self._window, "Could not open the encounter", exc)
             return None
-        return self._show(editor)
+        return None if editor is None else self._show(editor)
 
     def new_encounter(self, patient_id: int) -> EncounterEditor | None:
         """Start an empty draft for the patient, with the provider doing it."""
