@@ -22,6 +22,7 @@ from clinic_app.cli_sign_in import (
 )
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
+from clinic_app.reports.note import render_note
 from clinic_app.storage.location import describe_url, log_dir, resolve_database_url, sqlite_path
 
 log = logging.getLogger("clinic_app")
@@ -191,8 +192,9 @@ def _note(url: str, encounter_id: int, out: Path, who: Credentials) -> int:
     """Save an encounter's procedure note as PDF (a draft carries a DRAFT mark)."""
     out = _check_out_path(out)
     with signed_in_database(url, who) as services:
-        signed = services.notes.note_data(encounter_id).signed_by is not None
-        _write_atomically(out, services.notes.render_note(encounter_id))
+        data = services.notes.note_data(encounter_id)  # audited once, as "encounter.note"
+        signed = data.signed_by is not None
+        _write_atomically(out, render_note(data))
     draft = "" if signed else " (not signed: marked DRAFT)"
     print(f"Procedure note for encounter {encounter_id} written to {out}{draft}.")
     return 0

@@ -252,7 +252,8 @@ def test_documents_are_audited_under_the_signed_in_user(tmp_path: Path) -> None:
         ("auth.sign_in", doc, None),
         ("encounter.note", doc, patient),
         ("auth.sign_in", desk, None),
-        ("handout.print", desk, patient),
+        ("handout.read", desk, patient),  # the handout was made from the chart...
+        ("handout.print", desk, patient),  # ...and printed
     ]
 
 

@@ -118,7 +118,12 @@ def test_an_administrator_without_a_clinical_role_sees_no_patients(qtbot, servic
     assert not window.search_box.isVisible()
     assert window.model.rowCount() == 0
     visible = {name for name in MAIN_COMMANDS if getattr(window, name).isVisible()}
-    assert visible == {"clinic_settings_action", "change_password_action", "users_action"}
+    assert visible == {
+        "clinic_settings_action",
+        "change_password_action",
+        "users_action",
+        "audit_trail_action",
+    }
     with pytest.raises(PermissionDenied):
         services.patients.search("Roles")
 
