@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -98,6 +98,13 @@ def storage_error_from(exc: DBAPIError) -> ClinicError:
             "network or the server and try again."
         )
     return StorageError("The database refused the change. Nothing was saved.")
+
+
+class _SignedIn:
+    """The default of ``Service._audit(user_id=...)``: the user signed in now."""
+
+
+SIGNED_IN: Final = _SignedIn()
 
 
 class Service:
@@ -217,16 +224,20 @@ class Service:
         entity_id: int | None,
         patient_id: int | None = None,
         *,
-        user_id: int | None = None,
+        user_id: int | _SignedIn | None = SIGNED_IN,
     ) -> None:
         """Record an action in the same transaction as the change it describes.
+
+        ``user_id`` is who did it: by default the signed-in user; an explicit id or ``None``
+        for an attempt by no known account (a failed sign-in under an unknown name is never
+        credited to whoever is signed in on the workstation).
 
         The row is sealed into the audit chain (:func:`clinic_app.services.audit_chain.append`),
         which locks the chain head until this transaction ends.
         """
         facts = AuditFacts(
             at=utcnow(),
-            user_id=user_id or self._actor.user_id,
+            user_id=self._actor.user_id if isinstance(user_id, _SignedIn) else user_id,
             action=action,
             patient_id=patient_id,
             entity_type=entity_type,

@@ -176,6 +176,17 @@ def test_every_failure_is_audited_without_what_was_typed(
             assert not any("secret" in v or "ghost" in v or PASSWORD in v for v in values)
 
 
+def test_a_failed_sign_in_is_never_credited_to_whoever_is_signed_in(
+    clinic: Services, db: sessionmaker[Session]
+) -> None:
+    nurse = row(db, "nnurse")
+    clinic.clinic.authenticate("nnurse", PASSWORD)  # the nurse is signed in on this desk...
+    start = len(audit(db))
+    refused(clinic, "ghost-user", "secret typed wrong")  # ...when someone tries a name
+    assert audit(db)[start:] == [("auth.failed", None, "user", None)]
+    assert clinic.actor.user_id == nurse.id
+
+
 def test_a_flagged_user_is_told_to_change_the_password(
     clinic: Services, db: sessionmaker[Session]
 ) -> None:
