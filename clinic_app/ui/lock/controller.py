@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 from clinic_app.domain.errors import ClinicError, ValidationError
 from clinic_app.domain.sign_in import IDLE_LOCK_DEFAULT
 from clinic_app.services.dto import UserView
+from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.common.chrome import make_action
 from clinic_app.ui.common.idle import IdleMonitor
 from clinic_app.ui.lock.screen import LOCKED_TITLE, LockScreen
@@ -188,9 +189,29 @@ class SessionLock(QObject):
         except ClinicError as exc:
             self.screen.show_error(str(exc))
             return False
+        if user.must_change_password and not self._change_password(user):
+            return False
         same = self._user is not None and user.id == self._user.id
         self._restore(user, same_user=same)
         return True
+
+    def _change_password(self, user: UserView) -> bool:
+        """A reset password is replaced before anything else, as at start-up; declining
+        signs the user out again and the screen stays locked."""
+        dialog = ChangePasswordDialog(self._services, self.screen, required=True)
+        try:
+            changed = dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            dialog.deleteLater()
+        if changed:
+            return True
+        try:
+            self._services.clinic.sign_out()
+        except ClinicError as exc:
+            log.warning("the sign-out could not be audited: %s", type(exc).__name__)
+            self._services.actor.sign_out()
+        self.screen.show_error(f"{user.display_name} must choose a new password to continue.")
+        return False
 
     def _restore(self, user: UserView, *, same_user: bool) -> None:
         if not same_user:

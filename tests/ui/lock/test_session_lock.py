@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.enums import Role
 from clinic_app.domain.sign_in import WRONG
 from clinic_app.services.dto import PatientView
+from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.lock.screen import LOCKED_TITLE
 from clinic_app.ui.main_window import MainWindow
@@ -266,3 +267,41 @@ def test_ctrl_l_in_an_editor_locks(qtbot, window, patient):
     with qtbot.waitSignal(window.session_lock.locked):
         qtbot.keyClick(editor.form.icd10, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert not editor.isVisible()
+
+
+@pytest.mark.parametrize("completes", [True, False])
+def test_a_reset_password_is_changed_before_the_lock_screen_lets_the_user_in(
+    qtbot, monkeypatch, window, services, prompts, completes
+):
+    nurse = add_user(services, "nnurse", "Nora Nurse", Role.NURSE)
+    services.users.reset_password(nurse.id, "temporary passphrase 41")
+    shown: list[ChangePasswordDialog] = []
+
+    def change(dialog: ChangePasswordDialog) -> int:
+        shown.append(dialog)
+        assert dialog.required
+        if not completes:
+            dialog.reject()
+            return int(dialog.result())
+        prompts.answer("inform")
+        dialog.current.setText("temporary passphrase 41")
+        dialog.new.setText("nora chooses her own words")
+        dialog.confirm.setText("nora chooses her own words")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(ChangePasswordDialog, "exec", change)
+    lock = window.session_lock
+    lock.lock_action.trigger()
+    lock.screen.someone_else_button.click()
+    qtbot.keyClicks(lock.screen.username, "nnurse")
+    qtbot.keyClicks(lock.screen.password, "temporary passphrase 41")
+    lock.screen.unlock_button.click()
+    assert len(shown) == 1
+    assert lock.is_locked is not completes
+    if completes:
+        assert window.user_label.text() == "Signed in: Nora Nurse"
+        assert services.clinic.authenticate("nnurse", "nora chooses her own words").id == nurse.id
+    else:
+        assert services.actor.user_id is None  # signed out again; the screen stays locked
+        assert lock.screen.isVisible()
