@@ -22,10 +22,9 @@ from clinic_app import __version__
 from clinic_app.domain.access import may
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
-from clinic_app.ui.admin.audit_dialog import AuditDialog
-from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
+from clinic_app.ui.admin.windows import AdminWindows
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.chrome import add_status_fields
 from clinic_app.ui.common.emergency import open_chart
@@ -101,7 +100,6 @@ class MainWindow(QMainWindow):
         self._services = services
         self._dialog: PatientDialog | None = None
         self._front_desk: FrontDeskWindow | None = None
-        self._settings_dialog: ClinicSettingsDialog | None = None
         self._total = 0
         self.setObjectName("mainWindow")
         self.setAccessibleName("clinic_app main window")
@@ -113,6 +111,8 @@ class MainWindow(QMainWindow):
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.run_search)
         self.encounters = EncounterWindows(services, self, self.current_patient_id)
+        self.admin = AdminWindows(services, self)
+        self.admin.clinic_settings_saved.connect(self.on_clinic_settings_saved)
         self.encounters.encounter_changed.connect(self.on_encounter_changed)
         self.new_encounter_action = self.encounters.new_encounter_action
         self.repeat_visit_action = self.encounters.repeat_visit_action
@@ -136,7 +136,6 @@ class MainWindow(QMainWindow):
         assert isinstance(file_menu, QMenu)
         file_menu.insertActions(self.refresh_action, self.session_lock.actions())
         self.users_action = actions.users  # File → Users… (administrators)
-        self.users_dialog: UsersDialog | None = None
         self.audit_trail_action = actions.audit_trail
         self._build_central()
         self._build_status_bar()
@@ -380,22 +379,17 @@ class MainWindow(QMainWindow):
     @property
     def clinic_settings_dialog(self) -> ClinicSettingsDialog | None:
         """The clinic settings dialog currently open over this window, if any."""
-        return self._settings_dialog
+        return self.admin.clinic_settings_dialog
+
+    @property
+    def users_dialog(self) -> UsersDialog | None:
+        """The Users window last opened over this window, if any."""
+        return self.admin.users_dialog
 
     def on_clinic_settings(self) -> None:
-        """Open the clinic settings (administrators only; the action is off for others)."""
-        if not self.clinic_settings_action.isEnabled():
-            return
-        if self._settings_dialog is not None:
-            self._settings_dialog.raise_()
-            self._settings_dialog.activateWindow()
-            return
-        dialog = ClinicSettingsDialog(self._services, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.profile_saved.connect(self.on_clinic_settings_saved)
-        dialog.finished.connect(self.on_clinic_settings_finished)
-        self._settings_dialog = dialog
-        dialog.open()
+        """Open the clinic settings (the command follows the permission matrix)."""
+        if self.clinic_settings_action.isEnabled():
+            self.admin.open_clinic_settings()
 
     def on_clinic_settings_saved(self, profile: ClinicProfileView) -> None:
         self.refresh()
@@ -403,30 +397,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Saved the clinic settings.", 5000)
         self.clinic_settings_saved.emit(profile)
 
-    def on_clinic_settings_finished(self, _result: int) -> None:
-        self._settings_dialog = None
-
     def on_audit_trail(self) -> None:
-        """Open the audit trail window (administrators only; the action is off for others)."""
-        if not self.audit_trail_action.isEnabled():
-            return
-        dialog = AuditDialog(self._services, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        if self.audit_trail_action.isEnabled():
+            self.admin.open_audit_trail()
 
     def on_change_password(self) -> None:
-        """Let the signed-in user choose a new password (window-modal)."""
-        dialog = ChangePasswordDialog(self._services, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        self.admin.open_change_password()
 
     def on_users(self) -> None:
-        """Open the Users window (administrators; the services refuse anyone else anyway)."""
         if self.users_action.isEnabled():
-            dialog = UsersDialog(self._services, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.users_dialog = dialog
-            dialog.open()
+            self.admin.open_users()
 
     def on_about(self) -> None:
         messages.about(
