@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.services.audit import AuditService
 from clinic_app.services.audit_chain import AuditSeal, installation_seal
 from clinic_app.services.base import Actor
+from clinic_app.services.changes import ChangeFeed, track_changes
 from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.documents import DocumentService
@@ -39,6 +40,7 @@ class AppServices:
         emergency: emergency access to a chart outside one's role ("break the glass").
         users: the administrator's user accounts.
         close: releases the database connections (call once, when the app quits).
+        changes: what other workstations commit (the screens' live refresh).
     """
 
     actor: Actor
@@ -54,6 +56,7 @@ class AppServices:
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
+    changes: ChangeFeed = field(default_factory=lambda: ChangeFeed(None))
 
 
 def build_services(
@@ -68,6 +71,7 @@ def build_services(
     the installation key in the per-user config folder)."""
     actor = Actor()
     seal = seal or installation_seal()
+    track_changes(sessions)  # every commit tells the other workstations what it changed
     return AppServices(
         actor=actor,
         clinic=ClinicService(sessions, actor, seal=seal),
@@ -82,4 +86,5 @@ def build_services(
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,
+        changes=ChangeFeed(sessions),
     )
