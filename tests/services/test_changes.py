@@ -115,9 +115,9 @@ def test_each_table_announces_its_topic(tables: set[str], topics: set[Topic]) ->
 
 
 def test_a_patient_registered_at_one_desk_is_heard_at_the_other(
-    desks: tuple[AppServices, AppServices], watcher: TopicWatcher, backend: str
+    desks: tuple[AppServices, AppServices], watcher: TopicWatcher
 ) -> None:
-    first, second = desks
+    _first, second = desks
     set_up_clinic(second)
     drain(watcher)
     register_patient(second, "RACE-1")
