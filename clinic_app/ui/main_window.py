@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from clinic_app import __version__
 from clinic_app.domain.access import may
 from clinic_app.domain.errors import ClinicError
+from clinic_app.services.changes import Topic
 from clinic_app.services.dto import ClinicProfileView, PatientView
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
@@ -29,6 +30,7 @@ from clinic_app.ui.common import messages
 from clinic_app.ui.common.chrome import add_status_fields
 from clinic_app.ui.common.emergency import open_chart
 from clinic_app.ui.common.messages import ask_void_reason, show_error
+from clinic_app.ui.common.refresh import ChangeListener, LiveRefresh
 from clinic_app.ui.encounter.windows import EncounterWindows
 from clinic_app.ui.front_desk.window import FrontDeskWindow
 from clinic_app.ui.lock.controller import SessionLock
@@ -67,6 +69,8 @@ class MainWindow(QMainWindow):
         search_finished(int): the list was refilled with this many patients.
         clinic_settings_saved(ClinicProfileView): the clinic profile was edited and the
             title and banner show it.
+        live_reloaded(int): the list (this many patients) and the selected patient's summary
+            were brought up to date after another workstation's change.
 
     Attributes:
         patient_list: the search box over the patient table; ``search_box``, ``model``
@@ -80,6 +84,8 @@ class MainWindow(QMainWindow):
         front_desk_action (Ctrl+D, opens the front-desk window), clinic_settings_action
         (administrators only), change_password_action: the window's commands.
         count_label, database_label, user_label: the status-bar fields.
+        changes: hears other workstations' commits (shared with the front desk); ``live``
+            reloads the list and the summary from it at quiet moments.
     """
 
     patient_selected = Signal(int)
@@ -88,6 +94,7 @@ class MainWindow(QMainWindow):
     history_refreshed = Signal(int)
     search_finished = Signal(int)
     clinic_settings_saved = Signal(object)
+    live_reloaded = Signal(int)
 
     def __init__(
         self,
@@ -139,6 +146,17 @@ class MainWindow(QMainWindow):
         self.audit_trail_action = actions.audit_trail
         self._build_central()
         self._build_status_bar()
+        self._restoring = False
+        self.changes = ChangeListener(services.changes, self)
+        self.live = LiveRefresh(
+            self.changes,
+            (Topic.PATIENTS, Topic.ENCOUNTERS),
+            self.reload_live,
+            visible=lambda: self.isVisible() and not self.session_lock.is_locked,
+            busy=self.search_timer.isActive,  # a search of fresh rows is about to run
+            parent=self,
+        )
+        self.session_lock.unlocked.connect(lambda _user: self.live.poke())
         self.refresh()
         self.search_box.setFocus()
 
@@ -275,7 +293,50 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
+    def reload_live(self, _topics: frozenset[Topic] = frozenset()) -> None:
+        """Bring the list and the selected patient's summary up to date after another
+        workstation's change, in place (see :meth:`PatientList.reload_rows`). A failure is a
+        status-bar line, never a dialog; a role that may not search is never asked (a refused
+        call would write an audit row, itself a change)."""
+        granted = self._services.actor.granted
+        if not may(granted, "patient.search"):
+            return
+        patient_id = self.current_patient_id()
+        history = None
+        try:
+            rows = self._services.patients.search(self.search_box.text(), limit=SEARCH_LIMIT)
+            if patient_id is not None and may(granted, "encounter.history"):
+                history = self._services.encounters.history(patient_id)
+            if may(granted, "patient.count"):
+                self._total = self._services.patients.count()
+        except ClinicError as exc:
+            self.statusBar().showMessage(f"The list could not be brought up to date: {exc}", 8000)
+            return
+        self._restoring = True
+        try:
+            kept = self.patient_list.reload_rows(rows)
+        finally:
+            self._restoring = False
+        if kept is False:
+            self.on_current_row_changed(QModelIndex(), QModelIndex())
+            self.statusBar().showMessage(
+                "The selected patient is no longer listed (changed on another workstation).",
+                8000,
+            )
+        patient = self.current_patient()
+        if patient is not None and history is not None:
+            self.panel.update_patient(patient, history)
+        self._update_count(len(rows))
+        self.live_reloaded.emit(len(rows))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.changes.start()
+        self.live.poke()  # what was heard while hidden or locked
+
     def on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restoring:
+            return  # a live reload puts the same patient back (see reload_live)
         has_patient = current.isValid()
         for name in PATIENT_COMMANDS:
             action = getattr(self, name)
@@ -369,7 +430,7 @@ class MainWindow(QMainWindow):
     def on_front_desk(self) -> None:
         """Open (or bring forward, refreshed) the front-desk window."""
         if self._front_desk is None:
-            self._front_desk = FrontDeskWindow(self._services)
+            self._front_desk = FrontDeskWindow(self._services, changes=self.changes)
         else:
             self._front_desk.refresh()
         self._front_desk.show()
@@ -459,4 +520,5 @@ class MainWindow(QMainWindow):
             self._front_desk.close()
         self.session_lock.monitor.stop()
         self.session_lock.screen.close()
+        self.changes.stop()
         super().closeEvent(event)

@@ -134,3 +134,14 @@ def prompts() -> Iterator[Prompts]:
     yield answers
     messages.set_answerer(previous)
     answers.verify()
+
+
+@pytest.fixture
+def other_desk(ui_engine: Engine, backend: str, admin: UserView) -> Iterator[AppServices]:
+    """Another workstation on the same database: its own engine (its own connections), the
+    administrator signed in there too."""
+    engine = make_engine(ui_engine.url.render_as_string(hide_password=False))
+    desk = build_services(make_sessionmaker(engine), "desk 2", is_sqlite=backend == "sqlite")
+    desk.clinic.authenticate(admin.username, ADMIN_PASSWORD)
+    yield desk
+    engine.dispose()

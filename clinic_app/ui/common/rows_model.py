@@ -30,6 +30,10 @@ class RowsTableModel(QAbstractTableModel, Generic[Row]):
         self._rows = list(rows)
         self.endResetModel()
 
+    def rows(self) -> list[Row]:
+        """Every row shown, in order (a copy)."""
+        return list(self._rows)
+
     def row_at(self, row: int) -> Row:
         """The value shown in ``row``.
 

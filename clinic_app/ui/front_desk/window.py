@@ -6,11 +6,12 @@ action; the window keeps only plain rows and ids between events.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
@@ -30,12 +31,16 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain import clock
+from clinic_app.domain.access import may
 from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
+from clinic_app.services.changes import Topic
+from clinic_app.services.documents import ProcedureRow
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.jobs import JobQueue
 from clinic_app.ui.common.print_support import PrintError, load_pdf
+from clinic_app.ui.common.refresh import ChangeListener, LiveRefresh, ViewState
 from clinic_app.ui.front_desk.filters import DayFilters
 from clinic_app.ui.front_desk.models import (
     EncounterIdRole,
@@ -60,14 +65,26 @@ class FrontDeskWindow(QMainWindow):
         preview_ready(int): the handout of this encounter is shown.
         handout_printed(int): this encounter's handout was printed or saved and logged.
         batch_finished(int): "print all unprinted" printed this many handouts.
+        live_reloaded(int): the list was brought up to date after another workstation's
+            change (this many procedures), with the selection and the scroll kept.
+
+    Attributes:
+        changes: hears other workstations' commits (the main window's, or its own).
     """
 
     procedures_loaded = Signal(int)
     preview_ready = Signal(int)
     handout_printed = Signal(int)
     batch_finished = Signal(int)
+    live_reloaded = Signal(int)
 
-    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: AppServices,
+        parent: QWidget | None = None,
+        *,
+        changes: ChangeListener | None = None,
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._encounter_id: int | None = None
@@ -84,6 +101,16 @@ class FrontDeskWindow(QMainWindow):
         self.setAccessibleName("Front desk")
         self.resize(1280, 800)
         self._build()
+        self._own_changes = changes is None
+        self.changes = changes or ChangeListener(services.changes, self)
+        self.live = LiveRefresh(
+            self.changes,
+            (Topic.ENCOUNTERS, Topic.PRINTS, Topic.PATIENTS, Topic.USERS),
+            self.reload_live,
+            visible=self.isVisible,
+            parent=self,
+        )
+        self._restoring = False
         self.refresh()
 
     # ------------------------------------------------------------------ building
@@ -228,7 +255,60 @@ class FrontDeskWindow(QMainWindow):
         self.table.selectRow(row)
         self.table.setCurrentIndex(self.model.index(row, 0))
 
+    def reload_live(self, _topics: frozenset[Topic] = frozenset()) -> None:
+        """Bring the list up to date after another workstation's change, keeping the selected
+        procedure and the rows in sight where they are; the handout is drawn again only when
+        its own procedure changed. A failure is a status-bar line, never a dialog."""
+        if not may(self._services.actor.granted, "front_desk.procedures"):
+            return  # signed out: a refused call would only write audit rows
+        try:
+            rows = self._services.documents.procedures_on(
+                self.day,
+                provider_id=self.provider_combo.currentData(),
+                status=self.status_combo.currentData(),
+            )
+        except ClinicError as exc:
+            self.statusBar().showMessage(f"The list could not be brought up to date: {exc}", 8000)
+            return
+        before = {r.encounter_id: r for r in self.model.rows()}
+        if rows != list(before.values()):
+            state = ViewState.capture(self.table, EncounterIdRole)
+            self._restoring = True
+            try:
+                self.model.set_rows(rows)
+                kept = state.restore(self.table, EncounterIdRole)
+            finally:
+                self._restoring = False
+            shown = self._encounter_id
+            now = next((r for r in rows if r.encounter_id == shown), None)
+            if not kept:
+                self._show(None)
+            elif now is not None and now != before.get(shown):
+                self._follow(before[shown], now)
+        self.live_reloaded.emit(len(rows))
+
+    def _follow(self, old: ProcedureRow, new: ProcedureRow) -> None:
+        """The shown procedure changed elsewhere: a new print only adds to the log; any other
+        change (signed, sites, the patient's name) shows the handout anew."""
+        if replace(old, printed=new.printed, last_printed_at=new.last_printed_at) != new:
+            self._show(new.encounter_id)
+            return
+        try:
+            info = self._services.documents.handout_info(new.encounter_id)
+        except ClinicError as exc:
+            self.statusBar().showMessage(f"The print log could not be read: {exc}", 8000)
+            return
+        self.log_model.set_rows(info.prints)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._own_changes:
+            self.changes.start()
+        self.live.poke()  # what was heard while hidden
+
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restoring:
+            return  # a live reload puts the same procedure back
         self._show(int(current.data(EncounterIdRole)) if current.isValid() else None)
 
     def _show(self, encounter_id: int | None) -> None:
@@ -381,6 +461,8 @@ class FrontDeskWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._preview_request += 1  # a preview still rendering is not wanted any more
         self._jobs.shutdown()
+        if self._own_changes:
+            self.changes.stop()
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ messages

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.services.dto import PatientView
+from clinic_app.ui.common.refresh import ViewState
 from clinic_app.ui.patients.table_model import PatientIdRole, PatientTableModel, SortRole
 
 SEARCH_PLACEHOLDER = "Search by name, MRN or date of birth (YYYY-MM-DD)"
@@ -101,6 +102,20 @@ class PatientList(QWidget):
             self.table.setCurrentIndex(self.proxy.index(0, 0))
             return True
         return False
+
+    def reload_rows(self, rows: list[PatientView]) -> bool | None:
+        """Fresh rows of the same search, shown in place: the same patient stays current and
+        the row at the top stays at the top (nothing moves under the mouse).
+
+        Returns:
+            None when nothing changed (the table is not touched), True when the current
+            patient is still current, False when they left the list (nothing is current).
+        """
+        if rows == self.model.patients():
+            return None
+        state = ViewState.capture(self.table, PatientIdRole)
+        self.model.set_rows(rows)
+        return state.restore(self.table, PatientIdRole)
 
     def set_search_text_quietly(self, text: str) -> None:
         """Put ``text`` in the search box without starting a search."""

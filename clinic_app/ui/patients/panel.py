@@ -24,6 +24,7 @@ from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.domain.rules.data import default_rules
 from clinic_app.services.dto import EncounterSummary, PatientView
 from clinic_app.ui.common.labels import age_in_years, alerts_of
+from clinic_app.ui.common.refresh import ViewState
 from clinic_app.ui.patients.history_model import EncounterHistoryModel
 
 NO_PATIENT_TEXT = "Select a patient to see their details and encounter history."
@@ -201,6 +202,16 @@ class PatientPanel(QWidget):
         self.history_model.set_rows(history)
         self._history_pages.setCurrentWidget(self.history_view if history else self._no_history)
         self._pages.setCurrentIndex(1)
+
+    def update_patient(self, patient: PatientView, history: Sequence[EncounterSummary]) -> bool:
+        """Fresh values of the patient shown (another workstation changed them), keeping the
+        selected visit; False when nothing changed (nothing is touched)."""
+        if patient == self._patient and list(history) == self.history_model.rows():
+            return False
+        state = ViewState.capture(self.history_view, EncounterHistoryModel.EncounterIdRole)
+        self.set_patient(patient, history)
+        state.restore(self.history_view, EncounterHistoryModel.EncounterIdRole)
+        return True
 
     def on_history_activated(self, index: QModelIndex) -> None:
         if index.isValid():
