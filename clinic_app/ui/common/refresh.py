@@ -234,7 +234,7 @@ class ViewState:
         Returns:
             True when the current record is still listed (False: nothing is current).
         """
-        rows = {}
+        rows: dict[object, int] = {}
         model = table.model()
         for row in range(model.rowCount()):
             rows.setdefault(model.index(row, 0).data(id_role), row)

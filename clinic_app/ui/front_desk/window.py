@@ -280,11 +280,12 @@ class FrontDeskWindow(QMainWindow):
             finally:
                 self._restoring = False
             shown = self._encounter_id
+            old = before.get(shown) if shown is not None else None
             now = next((r for r in rows if r.encounter_id == shown), None)
             if not kept:
                 self._show(None)
-            elif now is not None and now != before.get(shown):
-                self._follow(before[shown], now)
+            elif old is not None and now is not None and now != old:
+                self._follow(old, now)
         self.live_reloaded.emit(len(rows))
 
     def _follow(self, old: ProcedureRow, new: ProcedureRow) -> None:
