@@ -28,7 +28,7 @@ from clinic_app.services.container import AppServices, build_services
 from clinic_app.services.dto import PatientView, UserView
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
-from clinic_app.ui.common import messages
+from clinic_app.ui.common import messages, refresh
 from tests.conftest import BACKENDS, all_tables
 from tests.factories import PASSWORD, register_patient, set_up_clinic
 from tests.ui.prompts import Prompts
@@ -145,3 +145,10 @@ def other_desk(ui_engine: Engine, backend: str, admin: UserView) -> Iterator[App
     desk.clinic.authenticate(admin.username, ADMIN_PASSWORD)
     yield desk
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _stop_listeners() -> Iterator[None]:
+    """No window's change listener outlives its test (a test never hears another's)."""
+    yield
+    refresh.stop_all()

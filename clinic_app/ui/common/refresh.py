@@ -14,6 +14,7 @@ the row at the top of the view where they were across a reload.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 from collections.abc import Callable, Collection
@@ -135,6 +136,9 @@ def _watch_application() -> None:
     if app is not None:
         _watching = True
         app.aboutToQuit.connect(stop_all)
+
+
+atexit.register(stop_all)  # a thread still running at exit would abort the interpreter
 
 
 class LiveRefresh(QObject):
