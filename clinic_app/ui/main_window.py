@@ -320,8 +320,7 @@ class MainWindow(QMainWindow):
         if kept is False:
             self.on_current_row_changed(QModelIndex(), QModelIndex())
             self.statusBar().showMessage(
-                "The selected patient is no longer listed (changed on another workstation).",
-                8000,
+                "Patient no longer listed: changed on another workstation.", 8000
             )
         patient = self.current_patient()
         if patient is not None and history is not None:
