@@ -116,9 +116,9 @@ def windows_network_reason(path: str, drive_type: Callable[[str], int]) -> str |
     """
     if is_unc_path(path):
         return "a network (UNC) path"
-    drive = PureWindowsPath(path).drive
+    drive = PureWindowsPath(path).drive.upper()
     if len(drive) == 2 and drive[1] == ":" and drive_type(drive + "\\") == DRIVE_REMOTE:
-        return f"the mapped network drive {drive.upper()}"
+        return f"the mapped network drive {drive}"
     return None
 
 
