@@ -68,3 +68,21 @@ def test_an_unreachable_server_shows_one_dialog(qtbot: QtBot, prompts: Prompts) 
     assert shown.title == TITLE
     assert "cannot be reached" in shown.text
     assert "secret-pw" not in shown.text
+
+
+def test_a_database_failing_at_the_first_dialog_shows_one_dialog(
+    qtbot: QtBot, prompts: Prompts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinic_app.domain.errors import StorageError
+    from clinic_app.services.clinic import ClinicService
+
+    def unreachable(self: ClinicService) -> bool:
+        raise StorageError("The database cannot be reached. Check the network.")
+
+    # The file opens; the first read (which dialog to show) meets a database gone away.
+    monkeypatch.setattr(ClinicService, "needs_setup", unreachable)
+    prompts.answer("fatal")
+    assert app.run_gui(url_of(tmp_path / "clinic.sqlite3")) == 2
+    (shown,) = prompts.shown
+    assert shown.title == "clinic_app cannot start"
+    assert shown.text == "The database cannot be reached. Check the network."
