@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from clinic_app.domain.bodymap import default_bodymap
 from clinic_app.domain.catalog import default_catalog
@@ -76,7 +77,8 @@ def open_services(url: str) -> AppServices:
 def _check_file(url: str, *, must_exist: bool = False) -> None:
     """Refuse an SQLite file that cannot be opened safely (see :mod:`.storage.opening`)."""
     path = sqlite_path(url)
-    if path is not None:
+    # An SQLite URI (``?uri=true``) names its own open mode: SQLite checks it.
+    if path is not None and not make_url(url).query.get("uri"):
         opening.check_sqlite_file(path, must_exist=must_exist)
 
 
