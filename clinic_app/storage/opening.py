@@ -136,10 +136,28 @@ def _header_problem(path: Path, header: bytes, size: int) -> DatabaseOpenError |
     change_counter, pages = struct.unpack(">II", header[24:32])
     (valid_for,) = struct.unpack(">I", header[92:96])
     # The page count in the header is only trusted when written by the same change
-    # (SQLite's file format, §1.3.7); then a shorter file lost its end.
-    if valid_for == change_counter and pages and size < pages * page_size:
+    # (SQLite's file format, §1.3.7); then a shorter file lost its end, unless a -wal or
+    # -journal file beside it still holds pages that SQLite's recovery writes back after a
+    # crash in the middle of a checkpoint or a transaction.
+    if (
+        valid_for == change_counter
+        and pages
+        and size < pages * page_size
+        and not _pending_pages(path)
+    ):
         return damaged(path, f"the file is cut short: {size} of {pages * page_size} bytes")
     return None
+
+
+def _pending_pages(path: Path) -> bool:
+    """True when a non-empty -wal or -journal file lies beside the database."""
+    for suffix in ("-wal", "-journal"):
+        try:
+            if path.with_name(path.name + suffix).stat().st_size > 0:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _nearest_existing(path: Path) -> Path:

@@ -64,6 +64,19 @@ def test_a_wal_file_beside_a_truncated_database_does_not_hide_the_cut(
         opening.check_sqlite_file(path)
 
 
+@pytest.mark.parametrize("suffix", ["-wal", "-journal"])
+def test_pages_waiting_in_a_wal_or_journal_leave_the_length_to_sqlite(
+    suffix: str, sqlite_template: Path, tmp_path: Path
+) -> None:
+    # After a crash mid-checkpoint the main file can be shorter than its header says while
+    # the -wal file still holds the pages: SQLite's recovery completes it, so it is not
+    # called damaged here.
+    path = tmp_path / "c.sqlite3"
+    path.write_bytes(sqlite_template.read_bytes()[:8192])
+    (tmp_path / f"c.sqlite3{suffix}").write_bytes(b"\0" * 32)
+    opening.check_sqlite_file(path)
+
+
 def sqlite_error(code: int, name: str) -> sqlite3.Error:
     """An SQLite error as Python 3.11's sqlite3 raises it: with its result code and name."""
     exc = sqlite3.DatabaseError(name)
