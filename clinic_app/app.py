@@ -15,17 +15,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from clinic_app.domain.bodymap import default_bodymap
 from clinic_app.domain.catalog import default_catalog
-from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.errors import ClinicError, DatabaseOpenError
 from clinic_app.domain.favourites import default_favourites
 from clinic_app.domain.formulary import default_formulary
 from clinic_app.domain.referred import default_referred_areas
 from clinic_app.services.audit_chain import AuditSeal, installation_seal
 from clinic_app.services.container import AppServices, build_services
 from clinic_app.services.demo import DemoSummary, seed_demo
-from clinic_app.storage import migrate
+from clinic_app.storage import migrate, opening
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import config_dir, describe_url, sqlite_path
 
@@ -52,12 +53,14 @@ def open_services(url: str) -> AppServices:
     default_favourites()
     default_bodymap()
     default_referred_areas()
-    engine = make_engine(url)
-    try:
-        result = migrate.upgrade(engine)
-    except BaseException:
-        engine.dispose()
-        raise
+    _check_file(url)
+    with opening.translate_open_errors(url):
+        engine = make_engine(url)
+        try:
+            result = migrate.upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
     if result.backup is not None:
         log.info(
             "schema upgraded from %s; previous file kept as %s", result.before, result.backup.name
@@ -71,9 +74,21 @@ def open_services(url: str) -> AppServices:
     )
 
 
+def _check_file(url: str, *, must_exist: bool = False) -> None:
+    """Refuse an SQLite file that cannot be opened safely (see :mod:`.storage.opening`)."""
+    path = sqlite_path(url)
+    # An SQLite URI (``?uri=true``) names its own open mode: SQLite checks it.
+    if path is not None and not make_url(url).query.get("uri"):
+        opening.check_sqlite_file(path, must_exist=must_exist)
+
+
 @contextmanager
-def _engine(url: str) -> Iterator[Engine]:
-    engine = make_engine(url)
+def _engine(url: str, *, must_exist: bool = False) -> Iterator[Engine]:
+    """An engine on ``url``, after the file checks; open failures become
+    :class:`DatabaseOpenError` (only those met while making it: callers translate theirs)."""
+    _check_file(url, must_exist=must_exist)
+    with opening.translate_open_errors(url):
+        engine = make_engine(url)
     try:
         yield engine
     finally:
@@ -88,13 +103,17 @@ def existing_database(url: str) -> Iterator[AppServices]:
     Never creates or upgrades a database: a typo in a path must not leave an empty file.
 
     Raises:
-        ClinicError: no such SQLite file, or the schema is not the current one.
+        DatabaseOpenError: no such SQLite file, a file or server that cannot be opened, or a
+            database written by a newer version.
+        ClinicError: the schema is older than this version's (`clinic-app db upgrade`).
     """
     path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise ClinicError(f"No database at {path}.")
-    with _engine(url) as engine:
-        if migrate.current_revision(engine) != migrate.head_revision():
+    with _engine(url, must_exist=True) as engine:
+        current = migrate.current_revision(engine)
+        head = migrate.head_revision()
+        if current is not None and not migrate.is_known_revision(current):
+            raise opening.newer_version(opening.where(url), current, head)
+        if current != head:
             raise ClinicError(
                 f"{describe_url(url)} is not at the current schema; run `clinic-app db upgrade`."
             )
@@ -111,7 +130,7 @@ def existing_database(url: str) -> Iterator[AppServices]:
 
 def upgrade_database(url: str) -> migrate.UpgradeResult:
     """Create the database if needed and migrate it to the newest schema."""
-    with _engine(url) as engine:
+    with _engine(url) as engine, opening.translate_open_errors(url):
         return migrate.upgrade(engine)
 
 
@@ -143,15 +162,29 @@ def seed_demo_database(
 ) -> DemoSummary:
     """Migrate the (empty) database at ``url`` and fill it with the synthetic demo clinic."""
     with _engine(url) as engine:
-        migrate.upgrade(engine)
+        with opening.translate_open_errors(url):
+            migrate.upgrade(engine)
         return seed_demo(make_sessionmaker(engine), patients=patients, seed=seed, progress=progress)
+
+
+def start_failure_text(exc: ClinicError) -> tuple[str, str]:
+    """The title and text of the dialog that says why the app cannot start."""
+    if isinstance(exc, DatabaseOpenError):
+        return "The database cannot be opened", f"{exc.what}\n\n{exc.advice}"
+    return "clinic_app cannot start", str(exc)
+
+
+def _cannot_start(exc: ClinicError) -> None:
+    from clinic_app.ui.common import messages
+
+    print(f"clinic-app: {exc}", file=sys.stderr)
+    messages.fatal(*start_failure_text(exc))
 
 
 def run_gui(url: str) -> int:
     """Start the Qt application on ``url``; returns the process exit code."""
     from PySide6.QtWidgets import QApplication
 
-    from clinic_app.ui.common import messages
     from clinic_app.ui.common.fonts import install_fonts
     from clinic_app.ui.startup import create_main_window, run_startup
 
@@ -164,11 +197,15 @@ def run_gui(url: str) -> int:
     try:
         services = open_services(url)
     except ClinicError as exc:
-        print(f"clinic-app: {exc}", file=sys.stderr)
-        messages.fatal("clinic_app cannot start", str(exc))
+        _cannot_start(exc)
         return 2
     try:
-        if not run_startup(services):
+        try:
+            signed_in = run_startup(services)
+        except ClinicError as exc:  # the database failed while the first dialog read it
+            _cannot_start(exc)
+            return 2
+        if not signed_in:
             return 0
         window = create_main_window(services)
         window.show()

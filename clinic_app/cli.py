@@ -62,6 +62,24 @@ def log_to_file() -> Path | None:
     return path
 
 
+#: The largest record id: ids are 32-bit integers on PostgreSQL (and SQLite stores 64).
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(text: str) -> int:
+    """An encounter id from the command line: a whole number from 1 to :data:`MAX_RECORD_ID`
+    (a larger one would overflow the database driver instead of saying "no such record")."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_RECORD_ID:
+        raise argparse.ArgumentTypeError(
+            f"{text} is not a record id (ids run from 1 to {MAX_RECORD_ID})"
+        )
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clinic-app",
@@ -79,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     handout = sub.add_parser("handout", help="save an encounter's aftercare handout as PDF")
-    handout.add_argument("encounter_id", type=int, metavar="ENCOUNTER_ID")
+    handout.add_argument("encounter_id", type=record_id, metavar="ENCOUNTER_ID")
     handout.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="PDF to write")
     handout.add_argument(
         "--lang",
@@ -90,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     handout.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
     sign_in_arguments(handout)
     note = sub.add_parser("note", help="save an encounter's procedure note as PDF")
-    note.add_argument("encounter_id", type=int, metavar="ENCOUNTER_ID")
+    note.add_argument("encounter_id", type=record_id, metavar="ENCOUNTER_ID")
     note.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="PDF to write")
     note.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
     sign_in_arguments(note)
@@ -279,7 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.patients < 1:
                 raise ClinicError("--patients must be at least 1.")
             return _seed_demo(resolve_database_url(args.seed_db), args.patients, args.seed)
-        url = resolve_database_url(getattr(args, "action_db", None) or args.db)
+        action_db = getattr(args, "action_db", None)
+        url = resolve_database_url(args.db if action_db is None else action_db)
         if args.command == "db":
             return _db_command(url, args.db_command)
         if args.command == "audit":

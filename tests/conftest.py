@@ -2,7 +2,9 @@
 
 PostgreSQL runs when ``CLINIC_APP_TEST_PG_URL`` (or the default local URL) answers. With
 ``CI=true`` an unreachable server fails the run instead of skipping, so CI can never go
-green without having exercised PostgreSQL.
+green without having exercised PostgreSQL; the CUPS, poppler and qpdf tests do the same
+through the one helper in ``tests/system_services.py``. The run ends with how many tests
+were skipped and how to enable them.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +29,15 @@ from clinic_app.services.container import AppServices, build_services
 from clinic_app.storage import migrate
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
+from tests.system_services import (
+    POSTGRESQL,
+    in_ci,
+    missing_service,
+    skip_summary,
+    system_tool,
+)
+
+__all__ = ["in_ci", "missing_service", "system_tool"]  # the helpers tests import from here
 
 DEFAULT_PG_URL = "postgresql+psycopg://clinic:clinic@127.0.0.1:5432/clinic_test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -42,10 +53,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pg_url() -> str:
     return os.environ.get("CLINIC_APP_TEST_PG_URL", DEFAULT_PG_URL)
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +86,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _first_line(exc: BaseException | None) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 @pytest.fixture(scope="session")
 def pg_engine() -> Iterator[Engine]:
     """The PostgreSQL test database, emptied and migrated once per run."""
@@ -88,10 +100,11 @@ def pg_engine() -> Iterator[Engine]:
             conn.execute(text("select 1"))
     except OperationalError as exc:
         engine.dispose()
-        message = f"PostgreSQL at {pg_url()} is unreachable: {exc.orig}"
-        if in_ci():
-            pytest.fail(message + " (CI=true: PostgreSQL tests must run)")
-        pytest.skip(message)
+        where = make_url(pg_url()).render_as_string(hide_password=True)
+        missing_service(
+            f"the server at {where} is unreachable ({_first_line(exc.orig)})",
+            service=POSTGRESQL,
+        )
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP SCHEMA public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
@@ -142,20 +155,15 @@ def all_tables() -> list[str]:
     return sorted(Base.metadata.tables)
 
 
-def system_tool(name: str, package: str) -> str:
-    """The path of a Debian tool a test needs (poppler, qpdf...).
-
-    Without it the test is skipped with the install hint, so ``make test`` passes on a machine
-    with only Python; under ``CI=true`` (where ``.ci/run`` installs it) a missing tool fails.
-    """
-    path = shutil.which(name)
-    if path is None:
-        missing_service(f"{name} is missing: install it with `sudo apt-get install {package}`")
-    return path
-
-
-def missing_service(message: str) -> NoReturn:
-    """Skip a test whose system service is absent; fail instead under ``CI=true``."""
-    if in_ci():
-        pytest.fail(message + " (CI=true: .ci/run installs and starts it)")
-    pytest.skip(message)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """End the run with how many tests were skipped, per service, and how to run them."""
+    reasons = [
+        report.longrepr[2]
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple)
+    ]
+    lines = skip_summary(reasons)
+    if lines:
+        terminalreporter.section("skipped tests", sep="-")
+        for line in lines:
+            terminalreporter.write_line(line)

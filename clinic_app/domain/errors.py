@@ -50,3 +50,22 @@ class PermissionDenied(ClinicError):  # noqa: N818 (the name the services and te
     def __init__(self, action: str, message: str) -> None:
         super().__init__(message)
         self.action = action
+
+
+class DatabaseOpenError(StorageError):
+    """The database cannot be opened: what is wrong, and what the person can do about it.
+
+    Raised by :mod:`clinic_app.storage.opening` (the one place that classifies open failures);
+    the command line prints it as one line, the GUI shows it in one dialog.
+
+    Attributes:
+        problem: a short key (``"not_a_database"``, ``"read_only"``, ``"newer_version"``...).
+        what: what is wrong, naming the file or server (never a password).
+        advice: what to do (restore a backup, check permissions, update the app...).
+    """
+
+    def __init__(self, problem: str, what: str, advice: str) -> None:
+        super().__init__(f"{what} {advice}")
+        self.problem = problem
+        self.what = what
+        self.advice = advice

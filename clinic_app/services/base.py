@@ -90,6 +90,10 @@ def storage_error_from(exc: DBAPIError) -> ClinicError:
             "The disk holding the database is full. Nothing was saved; free "
             "some space and try again."
         )
+    if "malformed" in text or "not a database" in text:
+        return StorageError(
+            "The database file is damaged. Nothing was saved; restore the clinic's latest backup."
+        )
     if "readonly" in text or "read-only" in text:
         return StorageError("The database file is read-only for this user. Nothing was saved.")
     if isinstance(exc, OperationalError):

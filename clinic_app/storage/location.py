@@ -73,9 +73,19 @@ def resolve_database_url(
     """Pick the database: ``--db`` first, then ``CLINIC_APP_DB``, then the default file.
 
     A bare file path is accepted as an SQLite database. ``postgresql://`` is read as
-    ``postgresql+psycopg://`` so that the one supported driver is used.
+    ``postgresql+psycopg://`` so that the one supported driver is used. An empty ``--db``
+    is refused rather than read as "the default database" (an unset shell variable in
+    ``--db "$DB"`` must not open the real one); an empty ``CLINIC_APP_DB`` counts as unset.
+
+    Raises:
+        StorageError: an empty ``--db``, a malformed URL or an unsupported driver.
     """
     env = os.environ if environ is None else environ
+    if cli_value is not None and not cli_value.strip():
+        raise StorageError(
+            "--db is empty: give an SQLite file path or a postgresql+psycopg:// URL, or leave "
+            f"--db out to use ${DB_ENV} or the default database."
+        )
     raw = cli_value or env.get(DB_ENV) or ""
     if not raw:
         return sqlite_url(data_dir(env) / DEFAULT_DB_FILENAME)

@@ -12,10 +12,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from clinic_app.domain import clock
 from clinic_app.domain.errors import StorageError
+from clinic_app.storage import opening
 from clinic_app.storage.location import sqlite_path
 
 log = logging.getLogger(__name__)
@@ -60,12 +61,13 @@ def is_known_revision(revision: str) -> bool:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision stamped in the database, ``None`` when it was never migrated."""
-    try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
-    except OperationalError as exc:
-        raise StorageError(f"Cannot read the database: {exc.orig}") from exc
+    """The revision stamped in the database, ``None`` when it was never migrated.
+
+    Raises:
+        DatabaseOpenError: the database cannot be opened or read (see :mod:`.opening`).
+    """
+    with opening.translate_open_errors(engine.url), engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
 
 
 def _has_tables(engine: Engine) -> bool:
@@ -135,10 +137,7 @@ def upgrade(engine: Engine) -> UpgradeResult:
     if before == head:
         return UpgradeResult(before, head, None)
     if before is not None and not is_known_revision(before):
-        raise StorageError(
-            f"The database is at schema revision {before}, which this version of clinic_app "
-            "does not know: it was written by a newer version. Update the app."
-        )
+        raise opening.newer_version(opening.where(engine.url), before, head)
     backup: Path | None = None
     db_file = sqlite_path(engine.url)
     if db_file is not None and db_file.exists() and (before is not None or _has_tables(engine)):
@@ -147,6 +146,9 @@ def upgrade(engine: Engine) -> UpgradeResult:
     try:
         run_migrations(engine, "head")
     except DBAPIError as exc:
+        problem = opening.classify(exc, engine.url)
+        if problem is not None and problem.problem in opening.ENVIRONMENT_PROBLEMS:
+            raise problem from None  # a read-only or full disk, not a faulty migration
         raise StorageError(f"The database upgrade failed and was rolled back: {exc.orig}") from exc
     log.info("database schema upgraded from %s to %s", before, head)
     return UpgradeResult(before, head, backup)

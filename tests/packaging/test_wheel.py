@@ -31,7 +31,7 @@ from clinic_app.domain.enums import Language
 from clinic_app.domain.handout_texts import default_texts
 from clinic_app.services.demo import DEMO_PASSWORD
 from clinic_app.services.demo_names import PROVIDERS
-from tests.conftest import missing_service
+from tests.system_services import BUILD, missing_service
 
 pytestmark = pytest.mark.packaging
 
@@ -82,7 +82,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if setuptools_version() < (77,):
         missing_service(
             "setuptools >= 77 is missing from the test environment: "
-            "install the test extras with `pip install -c constraints.txt -e '.[test]'`"
+            "install the test extras with `pip install -c constraints.txt -e '.[test]'`",
+            service=BUILD,
         )
     source = tmp_path_factory.mktemp("source")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")

@@ -25,6 +25,7 @@ from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from tests.conftest import pg_url
 from tests.factories import register_patient, set_up_clinic
+from tests.system_services import POSTGRESQL, missing_service
 
 SEAL = AuditSeal(lambda: b"k" * 32, "desk-1")
 
@@ -103,7 +104,7 @@ def pg_schema() -> Iterator[Engine]:
             conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     except Exception as exc:
         engine.dispose()
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
+        missing_service(f"PostgreSQL unreachable ({type(exc).__name__})", service=POSTGRESQL)
     migrate.run_migrations(engine, "head")
     yield engine
     with engine.begin() as conn:

@@ -32,8 +32,8 @@ from clinic_app.ui.common.print_support import load_pdf, printer_named, render_p
 from clinic_app.ui.front_desk.models import doc_name
 from clinic_app.ui.front_desk.printing import PRINTER_KEY
 from clinic_app.ui.front_desk.window import FrontDeskWindow
-from tests.conftest import missing_service
 from tests.services.test_documents import site
+from tests.system_services import CUPS, missing_service
 
 QUEUE = "PDF"
 INSTALL_HINT = (
@@ -63,10 +63,11 @@ def queue() -> str:
             ["lpstat", "-p", QUEUE], capture_output=True, text=True, timeout=10, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        missing_service(f"lpstat not available ({exc}); this test {INSTALL_HINT}")
+        missing_service(f"lpstat is not available ({exc.__class__.__name__})", service=CUPS)
     if result.returncode != 0:
         missing_service(
-            f"lpstat -p {QUEUE} failed ({result.stderr.strip()}); this test {INSTALL_HINT}"
+            f"no print queue {QUEUE} (lpstat -p {QUEUE}: {result.stderr.strip()})",
+            service=CUPS,
         )
     return QUEUE
 
