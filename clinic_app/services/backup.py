@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from clinic_app import __version__
 from clinic_app.domain import clock
 from clinic_app.domain.backup_schedule import to_delete
-from clinic_app.domain.errors import StorageError
+from clinic_app.domain.errors import ConflictError, StorageError
 from clinic_app.models import User
 from clinic_app.services import backup_settings
 from clinic_app.services.base import Service
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 AUTOMATIC_PREFIX = "clinic-auto-"
 MANUAL_PREFIX = "clinic-"
+AUDIT_ATTEMPTS = 5
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:
@@ -98,12 +100,42 @@ def suggested_name(now: datetime, prefix: str = MANUAL_PREFIX) -> str:
     return f"{prefix}{now.strftime('%Y%m%dT%H%M%SZ')}{SUFFIX}"
 
 
+def _write_lock_first(session: Session) -> None:
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and not getattr(raw, "in_transaction", True):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 class BackupService(Service):
     """Back up now, restore, the automatic daily backup."""
 
     def _engine(self) -> Engine:
         bind = self._sessions.kw["bind"]
         return bind if isinstance(bind, Engine) else bind.engine
+
+    def _record(self, action: str, *, system: bool = False) -> None:
+        """The audit row of a finished backup or restore, in its own short transaction.
+
+        An audit-only transaction on SQLite would read the chain head before its first
+        write (pysqlite begins the transaction at the first INSERT), so a save committed in
+        between by another workstation could make it collide on the entry number: it takes
+        the write lock first (BEGIN IMMEDIATE), and a collision left is retried.
+        The restored database may not know the account that restored it: then no user.
+        """
+        for attempt in range(AUDIT_ATTEMPTS):
+            try:
+                with self._tx() as session:
+                    _write_lock_first(session)
+                    user_id = None if system else self._actor.user_id
+                    if user_id is not None and session.get(User, user_id) is None:
+                        user_id = None
+                    self._audit(session, action, "backup", None, user_id=user_id)
+                return
+            except ConflictError:
+                if attempt == AUDIT_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def back_up(self, out: Path, progress: Progress | None = None) -> BackupSummary:
         """Write a consistent copy of the database to ``out`` (audited ``backup.create``).
@@ -116,8 +148,7 @@ class BackupService(Service):
         manifest = take_backup(
             self._engine(), out, app_version=__version__, progress=progress or _quiet
         )
-        with self._tx() as session:
-            self._audit(session, "backup.create", "backup", None)
+        self._record("backup.create")
         backup_settings.record_success(manifest.created, out)
         log.info("backup written (%d rows)", manifest.rows)
         return BackupSummary.of(out, manifest, time.monotonic() - started)
@@ -139,8 +170,7 @@ class BackupService(Service):
         manifest = take_backup(
             self._engine(), out, app_version=__version__, progress=progress or _quiet
         )
-        with self._tx() as session:
-            self._audit(session, "backup.automatic", "backup", None, user_id=None)
+        self._record("backup.automatic", system=True)
         backup_settings.record_success(manifest.created, out)
         names = [p.name for p in folder.glob(f"{AUTOMATIC_PREFIX}*{SUFFIX}")]
         for name in to_delete(names, keep):
@@ -172,7 +202,6 @@ class BackupService(Service):
         """
         self._permit("backup.restore")
         started = time.monotonic()
-        user_id = self._actor.user_id
         result = restore_backup(
             self._engine(),
             path,
@@ -180,12 +209,7 @@ class BackupService(Service):
             app_version=__version__,
             progress=progress or _quiet,
         )
-        with self._tx() as session:
-            # The restored database may not know the account that restored it.
-            known = session.scalar(select(User.id).where(User.id == user_id)) is not None
-            self._audit(
-                session, "backup.restore", "backup", None, user_id=user_id if known else None
-            )
+        self._record("backup.restore")
         seconds = time.monotonic() - started
         return RestoreSummary(
             BackupSummary.of(path, result.manifest),

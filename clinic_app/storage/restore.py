@@ -254,6 +254,11 @@ def _restore_sqlite(engine: Engine, work: Path, safety: Path | None) -> None:
     path = sqlite_path(engine.url)
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
+    if safety is not None and safety.is_dir():
+        # The current file could not be read as a database (its files are kept as found in
+        # ``safety``): the backup goes into a new file in its place.
+        for extra in ("", "-wal", "-shm"):
+            path.with_name(path.name + extra).unlink(missing_ok=True)
     src = sqlite3.connect(work)
     dst = sqlite3.connect(path, timeout=10)
     try:
