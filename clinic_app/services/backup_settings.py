@@ -82,7 +82,8 @@ def save_settings(settings: BackupSettings, path: Path | None = None) -> None:
     """Write the settings (atomically: a crash leaves the old file)."""
     path = path or settings_path()
     body = {
-        "folder": str(settings.folder),
+        # The default folder is not written down: it follows CLINIC_APP_DATA_DIR.
+        "folder": "" if settings.folder == default_folder() else str(settings.folder),
         "keep": settings.keep,
         "automatic": settings.automatic,
         "last_backup_at": settings.last_backup_at.isoformat() if settings.last_backup_at else None,

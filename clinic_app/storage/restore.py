@@ -44,6 +44,7 @@ from clinic_app.storage.backup import (
     take_backup,
 )
 from clinic_app.storage.backup_content import Content, app_tables, file_digest, measure
+from clinic_app.storage.engine import make_engine
 from clinic_app.storage.location import sqlite_path
 
 
@@ -314,3 +315,49 @@ def _reset_sequence(conn: Connection, table: str) -> None:
             text(f'SELECT setval(:s, COALESCE((SELECT max(id) FROM "{table}"), 0) + 1, false)'),
             {"s": sequence},
         )
+
+
+def damaged_reason(path: Path) -> str | None:
+    """Why the SQLite file at ``path`` cannot be used (missing, not a database, damaged), or
+    ``None`` when it opens and passes SQLite's quick check."""
+    if not path.exists():
+        return "does not exist"
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if header and header != SQLITE_MAGIC:
+        return "is not a database"
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"cannot be opened ({exc})"
+    return None if result == "ok" else f"is damaged ({result})"
+
+
+def restore_into(
+    url: str,
+    backup: Path,
+    *,
+    safety_dir: Path,
+    app_version: str,
+    progress: Progress = no_progress,
+    check_only: bool = False,
+) -> RestoreResult | None:
+    """Restore onto the database at ``url`` with an engine of its own (the command line's
+    restore over a database nobody can sign in to); ``check_only`` only verifies."""
+    if check_only:
+        verify_backup(backup)
+        return None
+    engine = make_engine(url)
+    try:
+        return restore_backup(
+            engine, backup, safety_dir=safety_dir, app_version=app_version, progress=progress
+        )
+    finally:
+        engine.dispose()
