@@ -70,11 +70,11 @@ def load_settings(path: Path | None = None) -> BackupSettings:
 
 
 def check_settings(settings: BackupSettings) -> BackupSettings:
-    """Refuse a number to keep outside 1..365 or an empty folder."""
+    """Refuse a number to keep outside 1..365 or a folder that is not a full path."""
     if not 1 <= settings.keep <= MAX_KEEP:
         raise ValidationError("keep", f"Keep between 1 and {MAX_KEEP} backups.")
-    if not str(settings.folder).strip():
-        raise ValidationError("folder", "Choose a folder for the backups.")
+    if not settings.folder.is_absolute():
+        raise ValidationError("folder", "Choose a folder for the backups (a full path).")
     return settings
 
 

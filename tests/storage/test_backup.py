@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,15 @@ from clinic_app.storage.backup_content import measure
 from clinic_app.storage.engine import make_engine
 from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.restore import restore_backup, verify_backup
+from tests.backup_databases import MakeDatabase, fresh_databases, services_on
 from tests.factories import register_patient, set_up_clinic
-from tests.storage.conftest import MakeDatabase, services_on
+
+
+@pytest.fixture
+def databases(backend: str, tmp_path: Path, sqlite_template: Path) -> Iterator[MakeDatabase]:
+    with fresh_databases(backend, tmp_path, sqlite_template) as make:
+        yield make
+
 
 WRITERS = 4
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,14 @@ import pytest
 from clinic_app.storage.backup import MANIFEST_TABLE, BackupRefusedError, take_backup
 from clinic_app.storage.backup_content import file_digest, measure
 from clinic_app.storage.restore import restore_backup, verify_backup
+from tests.backup_databases import MakeDatabase, fresh_databases, services_on
 from tests.factories import register_patient, set_up_clinic
-from tests.storage.conftest import MakeDatabase, services_on
+
+
+@pytest.fixture
+def databases(backend: str, tmp_path: Path, sqlite_template: Path) -> Iterator[MakeDatabase]:
+    with fresh_databases(backend, tmp_path, sqlite_template) as make:
+        yield make
 
 
 def _rewrite(path: Path, sql: str, *, reseal: bool, **manifest_changes: object) -> None:

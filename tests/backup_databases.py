@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,10 @@ def _pg_admin() -> Engine:
     return create_engine(make_url(pg_url()), isolation_level="AUTOCOMMIT")
 
 
-@pytest.fixture
-def databases(backend: str, tmp_path: Path, sqlite_template: Path) -> Iterator[MakeDatabase]:
-    """Fresh migrated databases with real commits, on the test's backend."""
+@contextmanager
+def fresh_databases(backend: str, tmp_path: Path, sqlite_template: Path) -> Iterator[MakeDatabase]:
+    """Fresh migrated databases with real commits, on the test's backend (a test module's
+    ``databases`` fixture wraps this)."""
     made: list[str] = []
     engines: list[Engine] = []
 
