@@ -61,5 +61,5 @@ def status(last: datetime | None, now: datetime, *, enabled: bool) -> BackupStat
     age = max(now - last, timedelta(0))
     words = f"Last backup {_age_words(age)}"
     if age > WARN_AFTER:
-        return BackupStatus(f"⚠ {words}: back up now (File → Back up now…)", True)
+        return BackupStatus(f"⚠ {words}", True)
     return BackupStatus(words, False)

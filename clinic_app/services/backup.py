@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -176,6 +176,29 @@ class BackupService(Service):
         for name in to_delete(names, keep):
             (folder / name).unlink(missing_ok=True)
         return BackupSummary.of(out, manifest, time.monotonic() - started)
+
+    def configure(self, settings: backup_settings.BackupSettings) -> backup_settings.BackupSettings:
+        """Save this workstation's backup folder, number kept and automatic switch
+        (audited ``backup.settings``; the last-backup fields are kept as they are).
+
+        Raises:
+            ValidationError: a number kept outside 1..365, or a folder that is not a full path.
+        """
+        self._permit("backup.create")
+        current = backup_settings.load_settings()
+        checked = backup_settings.check_settings(settings)
+        saved = replace(
+            checked,
+            last_backup_at=current.last_backup_at,
+            last_backup_file=current.last_backup_file,
+        )
+        try:
+            backup_settings.save_settings(saved)
+        except OSError as exc:
+            raise StorageError(f"Cannot save the backup settings: {exc.strerror}.") from exc
+        with self._tx() as session:
+            self._audit(session, "backup.settings", "backup", None)
+        return saved
 
     def inspect(self, path: Path) -> BackupSummary:
         """Check a backup file (integrity, manifest, checksum, row counts, schema) and say

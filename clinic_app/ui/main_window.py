@@ -22,6 +22,7 @@ from clinic_app import __version__
 from clinic_app.domain.access import may
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import ClinicProfileView, PatientView
+from clinic_app.ui.admin.backup import BackupController
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.admin.windows import AdminWindows
@@ -139,6 +140,12 @@ class MainWindow(QMainWindow):
         self.audit_trail_action = actions.audit_trail
         self._build_central()
         self._build_status_bar()
+        # File → Back up now…, Restore from backup…, Backup settings…; "Last backup" field.
+        self.backups = BackupController(services, self, before_restore=self.encounters.close_all)
+        file_menu.insertActions(self.refresh_action, self.backups.actions())
+        self.back_up_action, self.restore_action, self.backup_settings_action = (
+            self.backups.actions()
+        )
         self.refresh()
         self.search_box.setFocus()
 

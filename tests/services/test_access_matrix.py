@@ -96,6 +96,7 @@ METHODS: dict[tuple[str, str], str] = {
     ("backups", "back_up"): "backup.create",
     ("backups", "automatic_backup"): "backup.automatic",
     ("backups", "inspect"): "backup.restore",
+    ("backups", "configure"): "backup.create",
     ("backups", "restore"): "backup.restore",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
