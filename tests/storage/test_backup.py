@@ -188,3 +188,51 @@ def test_an_sqlite_database_too_damaged_to_back_up_is_kept_as_found(
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
     engine.dispose()
+
+
+def test_a_backup_from_an_older_schema_is_upgraded_on_the_way_in(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from clinic_app.storage import migrate
+    from clinic_app.storage.backup import _seal
+
+    old = tmp_path / "old.sqlite3"
+    old_engine = make_engine(sqlite_url(old))
+    migrate.run_migrations(old_engine, "0009")
+    with old_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO patient (mrn, given_name, family_name, given_key, family_key, "
+            "date_of_birth, sex, preferred_language, phone, allergies, anticoagulant, diabetes, "
+            "pregnant_or_breastfeeding, notes, created_at, updated_at, void_reason, version) "
+            "VALUES ('OLD-1', 'Ana', 'Old', 'ana', 'old', '1980-01-01', 'female', 'en', '', '', "
+            "0, 0, 0, '', '2025-01-01 00:00:00', '2025-01-01 00:00:00', '', 1)"
+        )
+    old_engine.dispose()
+    backup = tmp_path / "old.clinic-backup"
+    source = sqlite3.connect(old)
+    copy = sqlite3.connect(backup)
+    source.backup(copy)
+    copy.execute("PRAGMA journal_mode = DELETE")
+    copy.close()
+    source.close()
+    _seal(backup, make_engine(sqlite_url(old)), datetime(2025, 1, 2, tzinfo=UTC), "0.0.9", _quiet)
+    assert verify_backup(backup).schema_revision == "0009"
+
+    live = tmp_path / "live.sqlite3"
+    shutil.copyfile(sqlite_template, live)
+    engine = make_engine(sqlite_url(live))
+    result = restore_backup(engine, backup, safety_dir=tmp_path / "safety", app_version="t")
+
+    assert result.upgraded_from == "0009"
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT mrn FROM patient").scalars().all() == ["OLD-1"]
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == (
+            migrate.head_revision()
+        )
+    engine.dispose()
+
+
+def _quiet(_stage: str, _done: int, _total: int) -> None:
+    return None
