@@ -197,7 +197,9 @@ def _copy_sqlite(engine: Engine, work: Path, progress: Progress) -> datetime:
     source = sqlite_path(engine.url)
     if source is None or not source.exists():
         raise StorageError(f"No database at {source}.")
-    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    # Opened read-write (only ever read): a read-only connection to a WAL database cannot
+    # always create the shared-memory file it needs when no one else has it open.
+    src = sqlite3.connect(source, isolation_level=None)
     try:
         src.execute("PRAGMA busy_timeout = 5000")
         # One read transaction for the whole copy: every step sees the same snapshot, and

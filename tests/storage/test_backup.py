@@ -144,11 +144,12 @@ def test_restore_replaces_the_data_and_keeps_a_verified_safety_copy(
     engine.dispose()
 
 
+@pytest.mark.parametrize(
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 def test_restore_on_postgresql_is_refused_while_another_session_is_connected(
-    databases: MakeDatabase, tmp_path: Path, backend: str
+    databases: MakeDatabase, tmp_path: Path
 ) -> None:
-    if backend == "sqlite":
-        pytest.skip("SQLite has no sessions to count; see the README's Backups section")
     services = _write_patient_rows(databases("live"), 2)
     engine = services.backups._engine()
     backup = tmp_path / "two.clinic-backup"
