@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from clinic_app import __version__
+from clinic_app import __version__, cli_backup
 from clinic_app.cli_sign_in import (
     Credentials,
     read_credentials,
@@ -130,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
         "verify", help="check every audit row's seal and the chain; name the first bad row"
     )
     verify.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
+
+    cli_backup.add_commands(sub)
 
     db = sub.add_parser("db", help="database schema: upgrade or show the current revision")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -306,6 +308,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "handout":
             who = read_credentials(args.user, password_stdin=args.password_stdin)
             return _handout(url, args.encounter_id, args.out, args.lang, args.large_print, who)
+        if args.command == "backup":
+            return cli_backup.run_backup(url, args)
+        if args.command == "restore":
+            return cli_backup.run_restore(url, args)
         if args.command == "note":
             who = read_credentials(args.user, password_stdin=args.password_stdin)
             return _note(url, args.encounter_id, args.out, who)

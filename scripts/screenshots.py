@@ -37,6 +37,7 @@ from clinic_app.domain.enums import (
     Tolerance,
     TwitchResponse,
 )
+from clinic_app.services import backup_settings
 from clinic_app.services.container import AppServices
 from clinic_app.services.demo import DEMO_PASSWORD, DEMO_TIMEZONE, seed_demo
 from clinic_app.services.demo_names import FRONT_DESK, PROVIDERS
@@ -45,6 +46,7 @@ from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.storage.migrate import upgrade
 from clinic_app.ui.admin.audit_dialog import AuditDialog
+from clinic_app.ui.admin.backup_settings_dialog import BackupSettingsDialog
 from clinic_app.ui.admin.setup_dialog import SetupDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.common.fonts import install_fonts
@@ -315,6 +317,22 @@ def audit_shot(services: AppServices, out: Path, patient_id: int, encounter_id: 
     dialog.close()
 
 
+def backup_shots(services: AppServices, out: Path, folder: Path) -> None:
+    """The status bar's backup field warning after three days, and File → Backup settings…"""
+    backup_settings.record_success(
+        SCREENSHOT_TIME - timedelta(days=3), folder / "clinic-auto-20261120T163000Z.clinic-backup"
+    )
+    window = MainWindow(services)
+    window.backups.timer.stop()  # no automatic backup while the pictures are taken
+    save(window, out / "main-window-backup-warning.png", 1280, 800)
+    dialog = BackupSettingsDialog(services, window)
+    save(dialog, out / "backup-settings.png")
+    dialog.close()
+    window.close()
+    # The other pictures show a clinic backed up this morning.
+    services.backups.back_up(folder / "clinic-20261123T120000Z.clinic-backup")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -331,6 +349,9 @@ def main() -> int:
     folder = Path(tempfile.gettempdir()) / "clinic_app-screenshots"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
+    # Backup settings, the last backup and the audit key stay in the throwaway folder.
+    os.environ["CLINIC_APP_CONFIG_DIR"] = str(folder / "config")
+    os.environ["CLINIC_APP_DATA_DIR"] = str(folder / "data")
     try:
         fresh = open_services(sqlite_url(folder / "new.sqlite3"))
         setup = SetupDialog(fresh)
@@ -340,6 +361,7 @@ def main() -> int:
 
         demo = open_services(demo_database(folder))
         user = demo.clinic.authenticate(PROVIDERS[0][0], DEMO_PASSWORD)
+        backup_shots(demo, args.out, folder)
         window = MainWindow(demo)
         save(window, args.out / "main-window-demo.png", 1280, 800)
         window.search_box.setText("garc")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.services.audit import AuditService
 from clinic_app.services.audit_chain import AuditSeal, installation_seal
+from clinic_app.services.backup import BackupService
 from clinic_app.services.base import Actor
 from clinic_app.services.changes import ChangeFeed, track_changes
 from clinic_app.services.checks import ChecksService
@@ -39,6 +40,7 @@ class AppServices:
         audit: the audit trail's check and report (the administrator's).
         emergency: emergency access to a chart outside one's role ("break the glass").
         users: the administrator's user accounts.
+        backups: back up now, restore, the automatic daily backup.
         close: releases the database connections (call once, when the app quits).
         changes: what other workstations commit (the screens' live refresh).
     """
@@ -53,6 +55,7 @@ class AppServices:
     audit: AuditService
     users: UserService
     emergency: EmergencyAccessService
+    backups: BackupService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -83,6 +86,7 @@ def build_services(
         audit=AuditService(sessions, actor, seal=seal),
         users=UserService(sessions, actor, seal=seal),
         emergency=EmergencyAccessService(sessions, actor, seal=seal),
+        backups=BackupService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

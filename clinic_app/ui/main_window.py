@@ -23,6 +23,7 @@ from clinic_app.domain.access import may
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.changes import Topic
 from clinic_app.services.dto import ClinicProfileView, PatientView
+from clinic_app.ui.admin.backup import BackupController
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.admin.windows import AdminWindows
@@ -157,6 +158,12 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.session_lock.unlocked.connect(lambda _user: self.live.poke())
+        # File → Back up now…, Restore from backup…, Backup settings…; "Last backup" field.
+        self.backups = BackupController(services, self, before_restore=self.encounters.close_all)
+        file_menu.insertActions(self.refresh_action, self.backups.actions())
+        self.back_up_action, self.restore_action, self.backup_settings_action = (
+            self.backups.actions()
+        )
         self.refresh()
         self.search_box.setFocus()
 

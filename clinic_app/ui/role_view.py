@@ -29,6 +29,9 @@ MAIN_COMMANDS: Final = {
     "audit_trail_action": "audit.report",
     "find_action": "patient.search",
     "refresh_action": "patient.search",
+    "back_up_action": "backup.create",
+    "restore_action": "backup.restore",
+    "backup_settings_action": "backup.create",
 }
 #: Commands that act on the selected patient (enabled only while one is selected).
 PATIENT_COMMANDS: Final = (

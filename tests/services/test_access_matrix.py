@@ -93,6 +93,11 @@ METHODS: dict[tuple[str, str], str] = {
     ("audit", "access_report_data"): "audit.report",
     ("audit", "access_report"): "audit.report",
     ("emergency", "break_glass"): "emergency.access",
+    ("backups", "back_up"): "backup.create",
+    ("backups", "automatic_backup"): "backup.automatic",
+    ("backups", "inspect"): "backup.restore",
+    ("backups", "configure"): "backup.create",
+    ("backups", "restore"): "backup.restore",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -137,6 +142,7 @@ def test_the_services_are_found() -> None:
     assert set(service_classes()) == {
         "clinic", "patients", "encounters", "checks", "notes", "documents", "audit", "users",
         "emergency",
+        "backups",
         "demo",
     }  # fmt: skip
 

@@ -124,6 +124,21 @@ def confirm_deactivate_user(parent: QWidget | None, user_label: str) -> bool:
     )
 
 
+def confirm_restore(parent: QWidget | None, what: str) -> bool:
+    """Ask before replacing the whole database with a backup; True only for Yes."""
+    return _question(
+        "confirm_restore",
+        parent,
+        "Restore from backup?",
+        f"{what}\n\nEvery record in the database will be replaced by the backup's. A copy "
+        "of the database as it is now is kept first. Other workstations must close the app. "
+        "clinic_app closes when the restore is done; start it again.",
+        Button.Yes | Button.Cancel,
+        Button.Cancel,
+        _is_yes,
+    )
+
+
 def _is_yes(answer: Button) -> bool:
     return answer == Button.Yes
 
@@ -281,6 +296,15 @@ def ask_save_file(parent: QWidget | None, title: str, suggested: str, file_filte
         return path
 
     return _ask(Prompt("ask_save_file", title, suggested), show)
+
+
+def ask_folder(parent: QWidget | None, title: str, start: str) -> str:
+    """A folder, starting at ``start``; "" when the user cancels."""
+
+    def show() -> str:
+        return QFileDialog.getExistingDirectory(parent, title, start)
+
+    return _ask(Prompt("ask_folder", title, start), show)
 
 
 def ask_printer(parent: QWidget | None, title: str, printer: QPrinter) -> QPrinter | None:

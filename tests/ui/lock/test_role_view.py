@@ -123,6 +123,9 @@ def test_an_administrator_without_a_clinical_role_sees_no_patients(qtbot, servic
         "change_password_action",
         "users_action",
         "audit_trail_action",
+        "back_up_action",
+        "restore_action",
+        "backup_settings_action",
     }
     with pytest.raises(PermissionDenied):
         services.patients.search("Roles")
