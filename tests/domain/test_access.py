@@ -106,6 +106,7 @@ def test_each_role_may_do_its_work_and_nothing_else(
 def test_with_no_one_signed_in_only_setup_and_sign_in_pass(shipped: Permissions) -> None:
     assert shipped.signed_out == {
         "clinic.read", "clinic.setup", "user.sign_in", "user.read", "demo.seed",
+        "encounter.discard_abandoned",
     }  # fmt: skip
     assert shipped.allows(None, "clinic.setup")
     assert not shipped.allows(None, "patient.read")

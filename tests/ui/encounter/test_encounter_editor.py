@@ -481,7 +481,8 @@ def test_a_draft_removed_elsewhere_can_still_be_saved_as_a_new_one(
 ):
     empty = services.encounters.create(chart.patient.id, chart.provider.id)
     editor = open_editor(empty.id)
-    assert services.encounters.discard_if_empty(empty.id)  # closed untouched elsewhere
+    # closed untouched elsewhere
+    assert services.encounters.discard_if_empty(empty.id, expected_version=empty.version)
     with qtbot.waitSignal(editor.save_failed):
         editor.form.pain_before.setValue(3)
     bar = editor.message_bar
