@@ -299,9 +299,7 @@ def test_a_refused_value_is_shown_on_its_field_and_every_other_entry_stays(
 
 
 @pytest.mark.service_behaviour
-def test_a_persian_name_with_a_zero_width_non_joiner_is_saved_as_typed(
-    qtbot, new_dialog, services
-):
+def test_a_persian_name_with_a_zero_width_non_joiner_is_saved_as_typed(qtbot, new_dialog, services):
     name = "می\u200cخواهم"  # the non-joiner is a letter of the script
     fill(new_dialog, given_name=name, family_name="رضایی")
     with qtbot.waitSignal(new_dialog.patient_saved) as saved:
