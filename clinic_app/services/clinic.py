@@ -38,6 +38,12 @@ from clinic_app.services.dto import (
 )
 from clinic_app.services.formulary import medication_view, seed_formulary
 
+#: What a save from a settings dialog opened before another administrator's save is told.
+STALE_PROFILE = (
+    "The clinic settings were changed on another workstation since you opened them. "
+    "Close the dialog and open it again; your changes were not saved."
+)
+
 
 def profile_view(p: ClinicProfile) -> ClinicProfileView:
     return ClinicProfileView(
@@ -54,6 +60,7 @@ def profile_view(p: ClinicProfile) -> ClinicProfileView:
         timezone=p.timezone or "",
         is_demo=p.is_demo,
         idle_lock_minutes=p.idle_lock_minutes,
+        version=p.version,
     )
 
 
@@ -167,13 +174,19 @@ class ClinicService(Service):
             clinic = rows.clinic_profile(session)
             return profile_view(clinic) if clinic else None
 
-    def update_profile(self, data: ClinicProfileData) -> ClinicProfileView:
+    def update_profile(
+        self, data: ClinicProfileData, *, expected_version: int
+    ) -> ClinicProfileView:
+        """Save the clinic settings; ``expected_version`` is the version the dialog loaded
+        (required): settings saved elsewhere since are not overwritten."""
         self._permit("clinic.update")
+        version = f.check_id("expected_version", expected_version, label="The settings' version")
         values = _clean_profile(data)
         with self._tx() as session:
             clinic = rows.clinic_profile(session)
             if clinic is None:
                 raise NotFoundError("The clinic is not set up yet.")
+            rows.check_version(clinic.version, version, STALE_PROFILE)
             for key, value in values.items():
                 setattr(clinic, key, value)
             self._audit(session, "clinic.update", "clinic_profile", clinic.id)

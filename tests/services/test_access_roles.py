@@ -189,7 +189,9 @@ def test_an_administrator_edits_the_clinic_profile_and_sees_no_chart(clinic: Cli
     clinic.user(Role.ADMIN)
     profile = clinic.s.clinic.profile()
     assert profile is not None
-    updated = clinic.s.clinic.update_profile(ClinicProfileData(name="Renamed Clinic"))
+    updated = clinic.s.clinic.update_profile(
+        ClinicProfileData(name="Renamed Clinic"), expected_version=profile.version
+    )
     assert updated.name == "Renamed Clinic"
     with pytest.raises(PermissionDenied, match="search the patient list"):
         clinic.s.patients.search("")
@@ -200,7 +202,7 @@ def test_a_provider_edits_the_clinic_profile_only_when_also_an_administrator(
 ) -> None:
     clinic.user(Role.PROVIDER)
     with pytest.raises(PermissionDenied, match=r"Your role \(provider\).*clinic's profile"):
-        clinic.s.clinic.update_profile(ClinicProfileData(name="Mine Now"))
+        clinic.s.clinic.update_profile(ClinicProfileData(name="Mine Now"), expected_version=1)
     with pytest.raises(PermissionDenied, match="create a user account"):
         add_user(clinic.s, "another", "Another One", Role.ADMIN)
     profile = clinic.s.clinic.profile()
@@ -209,7 +211,10 @@ def test_a_provider_edits_the_clinic_profile_only_when_also_an_administrator(
     sign_in_as(clinic.s, clinic.admin)
     both = clinic.user(frozenset({Role.PROVIDER, Role.ADMIN}))
     assert both.roles == {Role.PROVIDER, Role.ADMIN}
-    assert clinic.s.clinic.update_profile(ClinicProfileData(name="Both Roles")).name == "Both Roles"
+    updated = clinic.s.clinic.update_profile(
+        ClinicProfileData(name="Both Roles"), expected_version=profile.version
+    )
+    assert updated.name == "Both Roles"
     assert clinic.denials() == ["clinic.update", "user.create"]
 
 

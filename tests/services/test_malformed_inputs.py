@@ -106,7 +106,9 @@ def _dose(**changes: Any) -> Callable[[Ctx], object]:
 
 
 def _profile(**changes: Any) -> Callable[[Ctx], object]:
-    return lambda c: c.s.clinic.update_profile(c.profile(**changes))
+    return lambda c: c.s.clinic.update_profile(
+        c.profile(**changes), expected_version=c.s.clinic.profile().version
+    )
 
 
 BIDI = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: makes "gnirts" read "string"
@@ -399,6 +401,12 @@ CORPUS: list[tuple[str, Callable[[Ctx], object], str, str]] = [
     ("idle lock 0", _profile(idle_lock_minutes=0), "idle_lock_minutes", "lock"),
     ("time zone unknown", _profile(timezone="Mars/Olympus"), "timezone", "time zone"),
     ("time zone number", _profile(timezone=5), "timezone", "time zone"),
+    (
+        "settings without version",
+        lambda c: c.s.clinic.update_profile(c.profile(), expected_version=None),
+        "expected_version",
+        "version",
+    ),
     ("clinic name empty", _profile(name=""), "name", "clinic name"),
     ("clinic name 201", _profile(name="c" * 201), "name", "clinic name"),
     (

@@ -7,6 +7,7 @@ stands. No method may skip the check: the version has no default.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,7 +18,8 @@ import pytest
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ConflictError, NotFoundError
 from clinic_app.services.checks import ChecksService
-from clinic_app.services.dto import EncounterInput, EncounterView, PatientView
+from clinic_app.services.clinic import ClinicService
+from clinic_app.services.dto import ClinicProfileData, EncounterInput, EncounterView, PatientView
 from clinic_app.services.encounters import EncounterService
 from clinic_app.services.patients import PatientService
 from tests.complete_documentation import complete_form
@@ -33,6 +35,7 @@ VERSIONED = [
     (EncounterService, "save_draft", "version"),
     (EncounterService, "discard_if_empty", "expected_version"),
     (ChecksService, "sign", "version"),
+    (ClinicService, "update_profile", "expected_version"),
 ]
 
 
@@ -84,6 +87,20 @@ def test_a_stale_void_is_refused(desk: Desk) -> None:
     with pytest.raises(ConflictError, match="another workstation"):
         s.patients.void(mine.id, "Registered twice", expected_version=mine.version)
     assert not s.patients.get(mine.id).voided
+
+
+def test_stale_clinic_settings_are_refused(desk: Desk) -> None:
+    mine = desk.s.clinic.profile()
+    assert mine is not None
+    fields = {f.name: getattr(mine, f.name) for f in dataclasses.fields(ClinicProfileData)}
+    theirs = desk.s.clinic.update_profile(
+        ClinicProfileData(**{**fields, "phone": "555-0101"}), expected_version=mine.version
+    )
+    with pytest.raises(ConflictError, match="another workstation"):
+        desk.s.clinic.update_profile(
+            ClinicProfileData(**{**fields, "name": "Renamed"}), expected_version=mine.version
+        )
+    assert desk.s.clinic.profile() == theirs
 
 
 def _colleague_saves(desk: Desk) -> EncounterView:

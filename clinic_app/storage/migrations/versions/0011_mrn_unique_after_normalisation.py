@@ -1,4 +1,5 @@
-"""one record per MRN: patient.mrn_key (NFC, trimmed, case-folded) under a unique constraint
+"""one record per MRN: patient.mrn_key (NFC, trimmed, case-folded) under a unique constraint;
+a version counter on the clinic profile
 
 Revision ID: 0011
 Revises: 0010
@@ -10,6 +11,9 @@ both (issue 11 §2). The key is computed here in Python, the same way on SQLite 
 PostgreSQL (their lower() and Unicode rules differ). Patients already sharing a key are
 listed (MRN and patient id, never a name) and the upgrade stops before changing anything:
 merging two charts is a clinical decision, not something a migration may guess.
+
+``clinic_profile.version`` is the optimistic lock every other edited record already has, so
+a settings dialog saved from a stale copy is refused instead of overwriting (§2).
 """
 
 import unicodedata
@@ -71,9 +75,16 @@ def upgrade() -> None:
     with op.batch_alter_table('patient', schema=None) as batch_op:
         batch_op.alter_column('mrn_key', existing_type=sa.String(length=64), nullable=False)
         batch_op.create_unique_constraint(batch_op.f('uq_patient_mrn_key'), ['mrn_key'])
+    with op.batch_alter_table('clinic_profile', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), nullable=True))
+    op.execute(sa.text("UPDATE clinic_profile SET version = 1"))
+    with op.batch_alter_table('clinic_profile', schema=None) as batch_op:
+        batch_op.alter_column('version', existing_type=sa.Integer(), nullable=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('clinic_profile', schema=None) as batch_op:
+        batch_op.drop_column('version')
     with op.batch_alter_table('patient', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_patient_mrn_key'), type_='unique')
         batch_op.drop_column('mrn_key')
