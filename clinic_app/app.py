@@ -26,6 +26,7 @@ from clinic_app.domain.referred import default_referred_areas
 from clinic_app.services.audit_chain import AuditSeal, installation_seal
 from clinic_app.services.container import AppServices, build_services
 from clinic_app.services.demo import DemoSummary, seed_demo
+from clinic_app.services.encounters import clean_after_crash
 from clinic_app.storage import migrate, opening
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import config_dir, describe_url, sqlite_path
@@ -65,13 +66,15 @@ def open_services(url: str) -> AppServices:
         log.info(
             "schema upgraded from %s; previous file kept as %s", result.before, result.backup.name
         )
-    return build_services(
+    services = build_services(
         make_sessionmaker(engine),
         describe_url(url),
         is_sqlite=sqlite_path(url) is not None,
         close=engine.dispose,
         seal=audit_seal(),
     )
+    clean_after_crash(services.encounters)
+    return services
 
 
 def _check_file(url: str, *, must_exist: bool = False) -> None:

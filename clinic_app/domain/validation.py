@@ -13,9 +13,16 @@ from datetime import date
 from decimal import Decimal
 
 from clinic_app.domain.errors import ValidationError
+from clinic_app.domain.quantities import plain_decimal
 
 #: Heaviest weight accepted (kg); above this a typing slip is far likelier than a patient.
 MAX_WEIGHT_KG = Decimal("400")
+#: Lightest weight accepted (kg): below this a slip (grams typed as kilograms, a lost digit) is
+#: far likelier than a patient, and a dose limit computed from it would be meaningless.
+MIN_WEIGHT_KG = Decimal("1")
+#: Resolution of a weight: what a clinic scale shows (0.01 kg). A weight is stored exactly as
+#: typed, never rounded; more decimals are refused.
+WEIGHT_STEP_KG = Decimal("0.01")
 #: Largest single-site volume accepted at all (mL). Typical TPI volumes are 1-2 mL per point
 #: (tpi-reference §4); the clinical warning above 10 mL belongs to the rules engine.
 MAX_SITE_VOLUME_ML = Decimal("20")
@@ -40,14 +47,33 @@ _USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _FOLD_EXTRA = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
 )
+#: Zero-width non-joiner and joiner: invisible, but ordinary letters of Persian, Urdu and the
+#: Indic scripts ("می‌خواهم" needs the non-joiner), so they are allowed between two letters.
+JOINERS = frozenset({"\u200c", "\u200d"})
+_DROP_JOINERS = str.maketrans(dict.fromkeys(JOINERS))
 
 
 def has_control_characters(text: str) -> bool:
-    """True when ``text`` holds a control, format or separator character other than a space."""
+    """True when ``text`` holds a control, format or separator character other than a space.
+
+    The joiners (:data:`JOINERS`) are letters of some scripts, not controls; bidi overrides,
+    marks and every other invisible format character still count.
+    """
     for ch in text:
         category = unicodedata.category(ch)
-        if category in {"Cc", "Cf", "Zl", "Zp"}:
+        if category in {"Cc", "Cf", "Zl", "Zp"} and ch not in JOINERS:
             return True
+    return False
+
+
+def _stray_joiner(text: str) -> bool:
+    """True when a joiner does not sit between two visible characters (nothing to join)."""
+    for i, ch in enumerate(text):
+        if ch in JOINERS:
+            before = text[i - 1] if i > 0 else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if before.isspace() or after.isspace() or before in JOINERS or after in JOINERS:
+                return True
     return False
 
 
@@ -70,21 +96,27 @@ def clean_text(
         max_length: refuse anything longer.
         multiline: allow line breaks and tabs (notes).
     """
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(field, f"{label} must be text.")
     text = unicodedata.normalize("NFC", value or "").strip()
+    if len(text) > max_length:
+        raise ValidationError(field, f"{label} is longer than {max_length} characters.")
     if required and not text:
         raise ValidationError(field, f"{label} is required.")
     probe = text.replace("\n", "").replace("\r", "").replace("\t", "") if multiline else text
-    if has_control_characters(probe):
+    if has_control_characters(probe) or _stray_joiner(probe):
         raise ValidationError(
             field, f"{label} contains an invisible control character; retype it without pasting."
         )
-    if len(text) > max_length:
-        raise ValidationError(field, f"{label} is longer than {max_length} characters.")
     return text
 
 
 def clean_name(field: str, value: str | None, *, label: str) -> str:
-    """A person's given or family name: required, NFC, single line, no digits-only."""
+    """A person's given or family name: required, NFC, single line, no digits-only.
+
+    The zero-width joiners Persian and the Indic scripts write are kept; bidi overrides and
+    other invisible controls are refused (:func:`has_control_characters`).
+    """
     text = clean_text(field, value, label=label, required=True, max_length=MAX_NAME_LENGTH)
     if not any(ch.isalpha() for ch in text):
         raise ValidationError(field, f"{label} must contain at least one letter.")
@@ -99,6 +131,15 @@ def clean_mrn(value: str | None) -> str:
             "mrn", f"MRN may contain only letters, digits and - _ / . (got {text!r})."
         )
     return text
+
+
+def mrn_key(mrn: str) -> str:
+    """The form under which two MRNs are the same record: NFC, trimmed, case-folded.
+
+    The database holds it in ``patient.mrn_key`` under a unique constraint, so "racexx" and
+    "RACEXX" typed at the same instant on two desks cannot both be stored.
+    """
+    return unicodedata.normalize("NFC", mrn.strip()).casefold()
 
 
 def clean_username(value: str | None) -> str:
@@ -148,8 +189,11 @@ def parse_decimal(field: str, value: Decimal | str | int | None, *, label: str) 
     """Parse a number typed by a user into an exact Decimal (``None`` or blank stays ``None``)."""
     if value is None:
         return None
-    if isinstance(value, float):
-        raise TypeError("floats are never accepted for clinical quantities")
+    if isinstance(value, float | bool) or not isinstance(value, Decimal | str | int):
+        # A float has already lost the digits typed (0.1 is 0.1000000000000000055...).
+        raise ValidationError(
+            field, f"{label} must be an exact decimal number, typed as text (got {value!r})."
+        )
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValidationError(field, f"{label} must be a finite number.")
@@ -164,17 +208,26 @@ def parse_decimal(field: str, value: Decimal | str | int | None, *, label: str) 
 
 
 def check_weight(value: Decimal | str | int | None) -> Decimal | None:
-    """Body weight in kg: optional, but when given more than 0 and at most 400."""
+    """Body weight in kg: optional; when given, 1 to 400 kg with at most two decimals.
+
+    Stored exactly as typed ("72.46" stays 72.46): a weight is never rounded, since a dose
+    limit is computed from it.
+    """
     weight = parse_decimal("weight_kg", value, label="Weight")
     if weight is None:
         return None
-    if weight <= 0 or weight > MAX_WEIGHT_KG:
+    if weight < MIN_WEIGHT_KG or weight > MAX_WEIGHT_KG:
         raise ValidationError(
             "weight_kg",
-            f"Weight {weight} kg is not plausible: enter a value above 0 and "
-            f"at most {MAX_WEIGHT_KG} kg.",
+            f"Weight {weight} kg is not plausible: enter a value from {MIN_WEIGHT_KG} "
+            f"to {MAX_WEIGHT_KG} kg.",
         )
-    return weight.quantize(Decimal("0.1"))
+    if weight != weight.quantize(WEIGHT_STEP_KG):
+        raise ValidationError(
+            "weight_kg",
+            f"Weight {weight} kg has more decimals than a scale shows; use at most two.",
+        )
+    return plain_decimal(weight)
 
 
 def check_pain(field: str, value: int | None, *, label: str) -> int | None:
@@ -255,6 +308,6 @@ def search_key(text: str) -> str:
 
     "Nguyễn" and "NGUYEN" both become "nguyen"; "Łukasz" becomes "lukasz".
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_DROP_JOINERS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.translate(_FOLD_EXTRA).split())

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from clinic_app.domain.enums import Language, Sex
+from clinic_app.domain.validation import mrn_key
 from clinic_app.models.base import Base, ExactDecimal, UTCDateTime, utcnow
 from clinic_app.models.clinic import str_enum
 
@@ -17,13 +18,17 @@ class Patient(Base):
     """A person who receives injections.
 
     ``given_key`` and ``family_key`` hold the names folded for search (lower case, no
-    accents), so "nguyen" finds "Nguyễn" with an index on any backend.
+    accents), so "nguyen" finds "Nguyễn" with an index on any backend. ``mrn_key`` is the MRN
+    NFC-normalised, trimmed and case-folded, kept in step with ``mrn`` on every assignment:
+    its unique constraint makes "racexx" and "RACEXX" one record on every backend, however
+    close together two workstations register them (migration 0011).
     """
 
     __tablename__ = "patient"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mrn: Mapped[str] = mapped_column(String(32), unique=True)
+    mrn_key: Mapped[str] = mapped_column(String(64), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
     given_key: Mapped[str] = mapped_column(String(100), index=True)
@@ -52,3 +57,8 @@ class Patient(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy
+
+    @validates("mrn")
+    def _keep_mrn_key(self, _key: str, value: str) -> str:
+        self.mrn_key = mrn_key(value)
+        return value

@@ -218,7 +218,9 @@ class Service:
                 "was not saved."
             ) from None
         except DBAPIError as exc:
-            raise storage_error_from(exc) from exc
+            # "from None": a driver message can quote the failing row (PostgreSQL's DETAIL
+            # "Failing row contains (...)"), so it must not ride along in a traceback.
+            raise storage_error_from(exc) from None
 
     def _audit(
         self,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import EncounterStatus
 from clinic_app.domain.errors import ConflictError, ValidationError
@@ -32,6 +33,7 @@ class ChecksService(Service):
     ) -> Assessment:
         """The checks for what the editor shows now, saved or not (read-only)."""
         self._permit("encounter.assess", encounter_id=encounter_id)
+        encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
         with self._tx() as session:
             e = rows.load_encounter(session, encounter_id)
             return assess_content(session, e, form, sites, self._catalog)
@@ -39,6 +41,7 @@ class ChecksService(Service):
     def assess_saved(self, encounter_id: int) -> Assessment:
         """The checks for the encounter as stored (for the note and the handout)."""
         self._permit("encounter.assess", encounter_id=encounter_id)
+        encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
         with self._tx() as session:
             e = rows.load_encounter(session, encounter_id)
             view = encounter_view(session, e, self._catalog)
@@ -61,11 +64,15 @@ class ChecksService(Service):
         finding's rule id to the provider's words, which go into the note.
         """
         self._permit("encounter.sign")
+        encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
+        version = f.check_id("version", version, label="The editor's version")
+        if not isinstance(reasons, Mapping) or not all(isinstance(key, str) for key in reasons):
+            raise ValidationError("reasons", "Override reasons must be given per check.")
+        values, site_rows = checked_content(form, sites, self._catalog)
         signer_id = self._actor.user_id
         with self._tx() as session:
             if rows.active_provider(session, signer_id) is None:
                 raise ConflictError("Only a signed-in provider can sign a procedure note.")
-            values, site_rows = checked_content(form, sites, self._catalog)
             e = rows.load_encounter(session, encounter_id, for_edit=True)
             rows.check_version(e.version, version, STALE_DRAFT)
             write_content(session, e, values, site_rows)

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 
 from clinic_app.domain import clock
+from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
-from clinic_app.domain.enums import Role
+from clinic_app.domain.enums import Language, Role
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.domain.rules import default_rules
 from clinic_app.domain.sign_in import IDLE_LOCK_MAX, IDLE_LOCK_MIN
@@ -37,6 +38,12 @@ from clinic_app.services.dto import (
 )
 from clinic_app.services.formulary import medication_view, seed_formulary
 
+#: What a save from a settings dialog opened before another administrator's save is told.
+STALE_PROFILE = (
+    "The clinic settings were changed on another workstation since you opened them. "
+    "Close the dialog and open it again; your changes were not saved."
+)
+
 
 def profile_view(p: ClinicProfile) -> ClinicProfileView:
     return ClinicProfileView(
@@ -53,26 +60,28 @@ def profile_view(p: ClinicProfile) -> ClinicProfileView:
         timezone=p.timezone or "",
         is_demo=p.is_demo,
         idle_lock_minutes=p.idle_lock_minutes,
+        version=p.version,
     )
 
 
 def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
+    if not isinstance(data, ClinicProfileData):
+        raise ValidationError("profile", "The clinic's details are missing.")
     fever = v.parse_decimal("fever_threshold_c", data.fever_threshold_c, label="Fever threshold")
     if fever is None or not Decimal("37.5") <= fever <= Decimal("39.5"):
         raise ValidationError(
             "fever_threshold_c", "Fever threshold must be between 37.5 and 39.5 °C."
         )
-    if not 0 <= data.activity_restriction_hours <= 336:
+    if fever != fever.quantize(Decimal("0.1")):
         raise ValidationError(
-            "activity_restriction_hours", "Activity restriction must be 0 to 336 hours."
+            "fever_threshold_c", "Fever threshold takes at most one decimal (38.5 °C)."
         )
-    if not 0 <= data.follow_up_weeks <= 52:
-        raise ValidationError("follow_up_weeks", "Follow-up must be 0 to 52 weeks.")
-    if not IDLE_LOCK_MIN <= data.idle_lock_minutes <= IDLE_LOCK_MAX:
-        raise ValidationError(
-            "idle_lock_minutes",
-            f"Lock after {IDLE_LOCK_MIN} to {IDLE_LOCK_MAX} minutes without input.",
-        )
+    for name, label, low, high in (
+        ("activity_restriction_hours", "Activity restriction (hours)", 0, 336),
+        ("follow_up_weeks", "Follow-up (weeks)", 0, 52),
+        ("idle_lock_minutes", "Lock after (minutes without input)", IDLE_LOCK_MIN, IDLE_LOCK_MAX),
+    ):
+        f.check_int(name, getattr(data, name), label=label, low=low, high=high)
     return {
         "name": v.clean_text("name", data.name, label="Clinic name", required=True, max_length=200),
         "address": v.clean_text(
@@ -82,11 +91,13 @@ def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
         "after_hours_phone": v.clean_text(
             "after_hours_phone", data.after_hours_phone, label="After-hours phone", max_length=40
         ),
-        "default_language": data.default_language,
+        "default_language": f.check_enum(
+            "default_language", data.default_language, Language, label="Default language"
+        ),
         "fever_threshold_c": fever,
         "activity_restriction_hours": data.activity_restriction_hours,
         "follow_up_weeks": data.follow_up_weeks,
-        "logo_png": data.logo_png,
+        "logo_png": f.check_logo(data.logo_png),
         "timezone": check_timezone(data.timezone),
         "idle_lock_minutes": data.idle_lock_minutes,
     }
@@ -94,12 +105,14 @@ def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
 
 def check_timezone(name: str) -> str:
     """An IANA zone name the system knows, or "" for this computer's zone."""
-    name = (name or "").strip()
+    name = (f.check_text_type("timezone", name, label="Time zone") or "").strip()
     if not name:
         return ""
+    if len(name) > 64:
+        raise ValidationError("timezone", "Time zone is not a known zone (too long).")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValidationError(
             "timezone", f"{name!r} is not a known time zone (e.g. America/Chicago)."
         ) from None
@@ -161,13 +174,19 @@ class ClinicService(Service):
             clinic = rows.clinic_profile(session)
             return profile_view(clinic) if clinic else None
 
-    def update_profile(self, data: ClinicProfileData) -> ClinicProfileView:
+    def update_profile(
+        self, data: ClinicProfileData, *, expected_version: int
+    ) -> ClinicProfileView:
+        """Save the clinic settings; ``expected_version`` is the version the dialog loaded
+        (required): settings saved elsewhere since are not overwritten."""
         self._permit("clinic.update")
+        version = f.check_id("expected_version", expected_version, label="The settings' version")
         values = _clean_profile(data)
         with self._tx() as session:
             clinic = rows.clinic_profile(session)
             if clinic is None:
                 raise NotFoundError("The clinic is not set up yet.")
+            rows.check_version(clinic.version, version, STALE_PROFILE)
             for key, value in values.items():
                 setattr(clinic, key, value)
             self._audit(session, "clinic.update", "clinic_profile", clinic.id)
@@ -292,9 +311,12 @@ class ClinicService(Service):
 
     def add_lot(self, medication_id: int, lot_number: str, expires_on: date) -> LotView:
         self._permit("medication.add_lot")
+        medication_id = f.check_id("medication_id", medication_id, label="Medication")
         lot_text = v.clean_text(
             "lot_number", lot_number, label="Lot number", required=True, max_length=64
         )
+        if f.check_date("expires_on", expires_on, label="Expiry date") is None:
+            raise ValidationError("expires_on", "Expiry date is required.")
         with self._tx() as session:
             if session.get(Medication, medication_id) is None:
                 raise NotFoundError(f"No medication with id {medication_id}.")
@@ -309,7 +331,8 @@ class ClinicService(Service):
     def usable_lots(self, medication_id: int, on: date | None = None) -> list[LotView]:
         """Lots of a medication that have not expired on ``on`` (today by default)."""
         self._permit("medication.list")
-        day = on or clock.today()
+        medication_id = f.check_id("medication_id", medication_id, label="Medication")
+        day = f.check_date("on", on, label="Day") or clock.today()
         with self._tx() as session:
             lots = session.scalars(
                 select(MedicationLot)
@@ -353,6 +376,7 @@ class ClinicService(Service):
         empty reason. The change is audited; it applies to the next checks everywhere.
         """
         self._permit("clinic.rule_override")
+        rule_id = f.check_text_type("rule_id", rule_id, label="Rule") or ""
         spec = default_rules().rules.get(rule_id)
         if spec is None or not spec.clinic_may_lower:
             raise ValidationError("rule_id", f"The rule {rule_id!r} cannot be lowered by a clinic.")

@@ -46,6 +46,8 @@ class ClinicProfileData:
 class ClinicProfileView(ClinicProfileData):
     id: int = 0
     is_demo: bool = False
+    #: The version read: pass it back to ``ClinicService.update_profile``.
+    version: int = 0
 
 
 @dataclass(frozen=True, slots=True)

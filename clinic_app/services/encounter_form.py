@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
+from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
-from clinic_app.domain.enums import Language
+from clinic_app.domain.enums import Language, SkinPrep, Tolerance
 from clinic_app.domain.errors import ValidationError
 from clinic_app.models import Encounter
 from clinic_app.services.dto import EncounterInput
@@ -17,8 +18,16 @@ ICD10_PATTERN = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 
 
 def clean_form(data: EncounterInput) -> dict[str, object]:
+    """The form's values checked one by one (ValidationError naming the first bad field)."""
+    if not isinstance(data, EncounterInput):
+        raise ValidationError("form", "The encounter form's values are missing.")
+    raw_codes = data.icd10_codes
+    if isinstance(raw_codes, str | bytes) or not isinstance(raw_codes, tuple | list):
+        raise ValidationError("icd10_codes", "ICD-10 codes must be a list of codes.")
+    if len(raw_codes) > MAX_ICD10_CODES * 2:
+        raise ValidationError("icd10_codes", f"At most {MAX_ICD10_CODES} ICD-10 codes.")
     codes: list[str] = []
-    for raw in data.icd10_codes:
+    for raw in raw_codes:
         code = v.clean_text("icd10_codes", raw, label="ICD-10 code", max_length=8).upper()
         if code and not ICD10_PATTERN.match(code):
             raise ValidationError(
@@ -35,20 +44,28 @@ def clean_form(data: EncounterInput) -> dict[str, object]:
             "indication", data.indication, label="Indication", multiline=True
         ),
         "icd10_codes": codes,
-        "screening": dict(data.screening),
-        "consent_obtained": bool(data.consent_obtained),
-        "time_out_done": bool(data.time_out_done),
-        "skin_prep": data.skin_prep,
+        "screening": f.check_screening(data.screening),
+        "consent_obtained": f.check_bool(
+            "consent_obtained", data.consent_obtained, label="Consent obtained"
+        ),
+        "time_out_done": f.check_bool("time_out_done", data.time_out_done, label="Time-out done"),
+        "skin_prep": f.check_optional_enum(
+            "skin_prep", data.skin_prep, SkinPrep, label="Skin prep"
+        ),
         "pain_before": v.check_pain("pain_before", data.pain_before, label="Pain before"),
         "pain_after": v.check_pain("pain_after", data.pain_after, label="Pain after"),
-        "tolerance": data.tolerance,
+        "tolerance": f.check_optional_enum(
+            "tolerance", data.tolerance, Tolerance, label="Tolerance"
+        ),
         "complications": v.clean_text(
             "complications", data.complications, label="Complications", multiline=True
         ),
         "follow_up_plan": v.clean_text(
             "follow_up_plan", data.follow_up_plan, label="Follow-up plan", multiline=True
         ),
-        "needle_intact": None if data.needle_intact is None else bool(data.needle_intact),
+        "needle_intact": f.check_optional_bool(
+            "needle_intact", data.needle_intact, label="Needle intact"
+        ),
         "disposition": v.clean_text(
             "disposition", data.disposition, label="Disposition", multiline=True, max_length=2000
         ),
@@ -89,11 +106,7 @@ def clean_form(data: EncounterInput) -> dict[str, object]:
 
 
 def _check_date(field_name: str, value: object, label: str) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise ValidationError(field_name, f"{label} must be a calendar date.")
-    return value
+    return f.check_date(field_name, value, label=label)
 
 
 def _clean_handout_note(notes: object) -> dict[str, str]:
@@ -103,7 +116,7 @@ def _clean_handout_note(notes: object) -> dict[str, str]:
     known = {lang.value for lang in Language}
     cleaned: dict[str, str] = {}
     for code, text in notes.items():
-        if code not in known:
+        if not isinstance(code, str) or code not in known:
             raise ValidationError("handout_note", f"No handout language {code!r}.")
         value = v.clean_text(
             "handout_note",

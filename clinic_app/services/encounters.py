@@ -6,16 +6,18 @@ Checks and signing live in :mod:`clinic_app.services.checks`, the procedure note
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
 from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import EncounterStatus, Side
-from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from clinic_app.domain.errors import ClinicError, ConflictError, NotFoundError, ValidationError
 from clinic_app.models import Addendum, Encounter, User
 from clinic_app.models.base import utcnow
 from clinic_app.services import repeat, rows
@@ -32,12 +34,40 @@ from clinic_app.services.dto import (
 from clinic_app.services.encounter_form import form_of
 from clinic_app.services.encounter_views import addendum_view, encounter_view, muscle_name
 
+log = logging.getLogger(__name__)
+
 MAX_ADDENDUM_LENGTH = 4000
+#: A draft with nothing charted and untouched this long was left by a crash between "new
+#: encounter" and its first save (an open editor saves within seconds of any edit). A clinic
+#: day, so that a colleague's just-opened, still-empty draft is never taken from under them.
+ABANDONED_AFTER = timedelta(hours=12)
 
 
 def _sides_label(sides: set[Side]) -> str:
     """ "L", "R" or "L+R": how a chart abbreviates the patient's side."""
     return "+".join(label for side, label in ((Side.LEFT, "L"), (Side.RIGHT, "R")) if side in sides)
+
+
+def clean_after_crash(encounters: EncounterService) -> int:
+    """At start-up, delete the empty drafts a crash left; a failure never stops the start."""
+    try:
+        deleted = encounters.discard_abandoned_drafts()
+    except ClinicError as exc:
+        log.warning("empty drafts left by a crash were not cleaned: %s", type(exc).__name__)
+        return 0
+    if deleted:
+        log.info("deleted %d empty draft(s) left by a crash", deleted)
+    return deleted
+
+
+def _untouched(e: Encounter) -> bool:
+    """A draft with nothing charted: no site, no form entry, no addendum."""
+    return (
+        e.status == EncounterStatus.DRAFT
+        and not e.sites
+        and form_of(e) == EncounterInput()
+        and not e.addenda
+    )
 
 
 class EncounterService(Service):
@@ -48,6 +78,9 @@ class EncounterService(Service):
     ) -> EncounterView:
         """Open a new draft encounter for a patient."""
         self._permit("encounter.create")
+        patient_id = f.check_id("patient_id", patient_id, label="Patient")
+        provider_id = f.check_id("provider_id", provider_id, label="Provider")
+        performed_at = f.check_moment("performed_at", performed_at, label="Time of the visit")
         with self._tx() as session:
             rows.load_patient(session, patient_id, active=True)
             if rows.active_provider(session, provider_id) is None:
@@ -65,6 +98,7 @@ class EncounterService(Service):
     def get(self, encounter_id: int) -> EncounterView:
         """Open an encounter (the editor): audited as a chart open ("encounter.read")."""
         self._permit("encounter.read", encounter_id=encounter_id)
+        encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
         with self._tx() as session:
             e = rows.load_encounter(session, encounter_id)
             self._audit(session, "encounter.read", "encounter", e.id, e.patient_id)
@@ -79,6 +113,8 @@ class EncounterService(Service):
         loaded or saved; a save from a stale copy is refused (nothing is written).
         """
         self._permit("encounter.save")
+        encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
+        version = f.check_id("version", version, label="The editor's version")
         values, site_rows = checked_content(form, sites, self._catalog)
         with self._tx() as session:
             e = rows.load_encounter(session, encounter_id, for_edit=True)
@@ -97,6 +133,9 @@ class EncounterService(Service):
         are not (they belong to today). Lots that have expired are cleared and reported.
         """
         self._permit("encounter.repeat")
+        patient_id = f.check_id("patient_id", patient_id, label="Patient")
+        provider_id = f.check_id("provider_id", provider_id, label="Provider")
+        today = f.check_date("today", today, label="Today")
         with self._tx() as session:
             zone = rows.clinic_zone(session)
             day = today or clinic_day(utcnow(), zone)
@@ -119,25 +158,47 @@ class EncounterService(Service):
                 tuple(changed_sites),
             )
 
-    def discard_if_empty(self, encounter_id: int) -> bool:
+    def discard_if_empty(self, encounter_id: int, *, expected_version: int) -> bool:
         """Delete a draft nobody charted anything in (opened by mistake); True if deleted.
 
         A draft with any site or any form entry is kept: nothing typed is ever thrown away.
+        ``expected_version`` is the version the editor holds: a draft saved elsewhere since
+        is kept (False).
         """
         self._permit("encounter.discard")
+        encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
+        version = f.check_id("expected_version", expected_version, label="The editor's version")
         with self._tx() as session:
             e = rows.load_encounter(session, encounter_id)
-            untouched = (
-                e.status == EncounterStatus.DRAFT
-                and not e.sites
-                and form_of(e) == EncounterInput()
-                and not e.addenda
-            )
-            if not untouched:
+            if e.version != version or not _untouched(e):
                 return False
             self._audit(session, "encounter.discard", "encounter", e.id, e.patient_id)
             session.delete(e)
             return True
+
+    def discard_abandoned_drafts(self) -> int:
+        """At start-up: delete the empty drafts a crash left behind; how many were deleted.
+
+        "New encounter" commits the draft before the editor's first save, so an app killed
+        in between leaves a draft with nothing charted. Such a draft untouched for
+        :data:`ABANDONED_AFTER` is deleted, one "encounter.discard" audit row each; any
+        draft holding a site, a form entry or an addendum is kept.
+        """
+        self._permit("encounter.discard_abandoned")
+        cutoff = self._clock() - ABANDONED_AFTER
+        with self._tx() as session:
+            stale = session.scalars(
+                select(Encounter)
+                .where(Encounter.status == EncounterStatus.DRAFT, Encounter.updated_at < cutoff)
+                .options(selectinload(Encounter.sites), selectinload(Encounter.addenda))
+            ).all()
+            deleted = 0
+            for e in stale:
+                if _untouched(e):
+                    self._audit(session, "encounter.discard", "encounter", e.id, e.patient_id)
+                    session.delete(e)
+                    deleted += 1
+            return deleted
 
     def add_addendum(self, encounter_id: int, text: str) -> AddendumView:
         """Add a correction to a signed encounter, signed by the provider signed in now.
@@ -146,6 +207,7 @@ class EncounterService(Service):
         the addendum is shown and printed after it with its author and time.
         """
         self._permit("encounter.addendum")
+        encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
         cleaned = v.clean_text(
             "text", text, label="Addendum", multiline=True, max_length=MAX_ADDENDUM_LENGTH
         )
@@ -169,6 +231,7 @@ class EncounterService(Service):
     def history(self, patient_id: int) -> list[EncounterSummary]:
         """The patient's encounters, newest first, with the muscles injected."""
         self._permit("encounter.history", patient_id)
+        patient_id = f.check_id("patient_id", patient_id, label="Patient")
         with self._tx() as session:
             encounters = session.scalars(
                 select(Encounter)

@@ -6,10 +6,13 @@ import re
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from clinic_app.domain import clock
+from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
+from clinic_app.domain.enums import Language, Sex
 from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.rules.data import default_rules
 from clinic_app.models import Patient
@@ -35,6 +38,10 @@ STALE_FORM = (
     "This patient was changed on another workstation since you opened the "
     "form. Close it and open the patient again; your edit was not saved."
 )
+#: Longest text the patient search takes: a name, an MRN or a date is far shorter.
+MAX_SEARCH_LENGTH = 200
+#: Most rows one search returns.
+MAX_SEARCH_ROWS = 1000
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -85,14 +92,26 @@ def _word_prefix(column: InstrumentedAttribute[str], token: str) -> ColumnElemen
     return or_(column.like(f"{t}%", escape="\\"), column.like(f"% {t}%", escape="\\"))
 
 
+def _mrn_taken(mrn: str) -> ConflictError:
+    return ConflictError(
+        f"MRN {mrn} already belongs to another patient (MRNs are compared without regard "
+        "to case). Nothing was saved.",
+        field="mrn",
+    )
+
+
 class PatientService(Service):
     """Use cases of the patient list and the patient form."""
 
     def _clean(self, data: PatientInput, today: date) -> dict[str, object]:
+        if not isinstance(data, PatientInput):
+            raise ValidationError("patient", "The patient form's values are missing.")
         given = v.clean_name("given_name", data.given_name, label="Given name")
         family = v.clean_name("family_name", data.family_name, label="Family name")
         weight = v.check_weight(data.weight_kg)
-        measured = data.weight_measured_on
+        measured = f.check_date(
+            "weight_measured_on", data.weight_measured_on, label="The weight's date"
+        )
         if weight is not None and measured is None:
             measured = today
         if measured is not None and measured > today:
@@ -103,18 +122,28 @@ class PatientService(Service):
             "family_name": family,
             "given_key": v.search_key(given),
             "family_key": v.search_key(family),
-            "date_of_birth": v.check_birth_date(data.date_of_birth, today),
-            "sex": data.sex,
+            "date_of_birth": v.check_birth_date(
+                f.check_date("date_of_birth", data.date_of_birth, label="Date of birth"), today
+            ),
+            "sex": f.check_enum("sex", data.sex, Sex, label="Sex"),
             "weight_kg": weight,
             "weight_measured_on": measured if weight is not None else None,
-            "preferred_language": data.preferred_language,
+            "preferred_language": f.check_enum(
+                "preferred_language", data.preferred_language, Language, label="Language"
+            ),
             "phone": v.clean_text("phone", data.phone, label="Phone", max_length=40),
             "allergies": v.clean_text(
                 "allergies", data.allergies, label="Allergies", multiline=True
             ),
-            "anticoagulant": bool(data.anticoagulant),
-            "diabetes": bool(data.diabetes),
-            "pregnant_or_breastfeeding": bool(data.pregnant_or_breastfeeding),
+            "anticoagulant": f.check_bool(
+                "anticoagulant", data.anticoagulant, label="Anticoagulant"
+            ),
+            "diabetes": f.check_bool("diabetes", data.diabetes, label="Diabetes"),
+            "pregnant_or_breastfeeding": f.check_bool(
+                "pregnant_or_breastfeeding",
+                data.pregnant_or_breastfeeding,
+                label="Pregnant or breastfeeding",
+            ),
             "notes": v.clean_text(
                 "notes", data.notes, label="Notes", multiline=True, max_length=20000
             ),
@@ -123,7 +152,8 @@ class PatientService(Service):
 
     @staticmethod
     def _payer(value: str) -> str:
-        payer = (value or "none").strip().lower()
+        text = f.check_text_type("payer", value, label="Payer profile")
+        payer = (text or "none").strip().lower()
         known = set(default_rules().payers)
         if payer not in known:
             raise ValidationError(
@@ -133,11 +163,25 @@ class PatientService(Service):
         return payer
 
     def _check_mrn_free(self, session: Session, mrn: str, patient_id: int | None) -> None:
-        query = select(Patient.id).where(func.lower(Patient.mrn) == mrn.lower())
+        query = select(Patient.id).where(Patient.mrn_key == v.mrn_key(mrn))
         if patient_id is not None:
             query = query.where(Patient.id != patient_id)
         if session.scalar(query) is not None:
-            raise ConflictError(f"MRN {mrn} already belongs to another patient.", field="mrn")
+            raise _mrn_taken(mrn)
+
+    @staticmethod
+    def _flush_mrn(session: Session, mrn: str) -> None:
+        """Write now; a workstation that stored the same MRN key meanwhile wins the race.
+
+        The check above reads before writing, so two desks can both pass it; the unique
+        constraint on ``patient.mrn_key`` then refuses the second, told in the same words.
+        """
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            if "mrn" in str(exc.orig).lower():
+                raise _mrn_taken(mrn) from None
+            raise
 
     def create(self, data: PatientInput, today: date | None = None) -> PatientView:
         """Register a new patient; refuses a duplicate MRN (case-insensitive).
@@ -153,7 +197,7 @@ class PatientService(Service):
             self._check_mrn_free(session, str(values["mrn"]), None)
             patient = Patient(**values)
             session.add(patient)
-            session.flush()
+            self._flush_mrn(session, str(values["mrn"]))
             self._audit(session, "patient.create", "patient", patient.id, patient.id)
             return patient_view(patient)
 
@@ -163,41 +207,52 @@ class PatientService(Service):
         data: PatientInput,
         today: date | None = None,
         *,
-        expected_version: int | None = None,
+        expected_version: int,
     ) -> PatientView:
         """Save the edited form of an existing, non-voided patient.
 
-        ``expected_version`` is the version the form was loaded from; when another
-        workstation saved in between, the edit is refused instead of overwriting theirs.
+        ``expected_version`` is the version the form was loaded from (required: there is no
+        way to skip the check); when another workstation saved in between, the edit is
+        refused instead of overwriting theirs.
         A change of weight, allergies or a safety flag needs the ``patient.clinical``
         permission: without it (front desk) the whole edit is refused, audited, and nothing
         is saved.
         """
         self._permit("patient.update")
+        patient_id = f.check_id("patient_id", patient_id, label="Patient")
+        version = f.check_id("expected_version", expected_version, label="The form's version")
         values = self._clean(data, today or clock.today())
         may_chart = self._may(CLINICAL)
         with self._tx() as session:
             patient = rows.load_patient(session, patient_id)
             if patient.voided_at is not None:
                 raise ConflictError("This patient was voided and cannot be edited.")
-            rows.check_version(patient.version, expected_version, STALE_FORM)
+            rows.check_version(patient.version, version, STALE_FORM)
             if may_chart or all(getattr(patient, key) == values[key] for key in CLINICAL_FIELDS):
                 self._check_mrn_free(session, str(values["mrn"]), patient_id)
                 for key, value in values.items():
                     setattr(patient, key, value)
+                self._flush_mrn(session, str(values["mrn"]))
                 self._audit(session, "patient.update", "patient", patient.id, patient.id)
                 session.flush()
                 return patient_view(patient)
         self._deny(CLINICAL)
 
-    def void(self, patient_id: int, reason: str) -> PatientView:
-        """Hide a patient registered in error; the row and its history stay."""
+    def void(self, patient_id: int, reason: str, *, expected_version: int) -> PatientView:
+        """Hide a patient registered in error; the row and its history stay.
+
+        ``expected_version`` is the version the screen showed: a patient edited elsewhere
+        since is not voided on the strength of an old view.
+        """
         self._permit("patient.void")
+        patient_id = f.check_id("patient_id", patient_id, label="Patient")
+        version = f.check_id("expected_version", expected_version, label="The record's version")
         text = v.clean_text("void_reason", reason, label="Reason", required=True, multiline=True)
         with self._tx() as session:
             patient = rows.load_patient(session, patient_id)
             if patient.voided_at is not None:
                 raise ConflictError("This patient is already voided.")
+            rows.check_version(patient.version, version, STALE_FORM)
             patient.voided_at = utcnow()
             patient.voided_by_id = self._actor.user_id
             patient.void_reason = text
@@ -208,6 +263,7 @@ class PatientService(Service):
     def get(self, patient_id: int) -> PatientView:
         """Open a patient's record: audited as a chart open ("patient.read")."""
         self._permit("patient.read", patient_id)
+        patient_id = f.check_id("patient_id", patient_id, label="Patient")
         with self._tx() as session:
             patient = rows.load_patient(session, patient_id)
             self._audit(session, "patient.read", "patient", patient.id, patient.id)
@@ -232,10 +288,13 @@ class PatientService(Service):
         "Family, Given" works too. An empty query lists patients alphabetically.
         """
         self._permit("patient.search")
+        typed = v.clean_text("search", text, label="Search text", max_length=MAX_SEARCH_LENGTH)
+        limit = f.check_int("limit", limit, label="Rows shown", low=1, high=MAX_SEARCH_ROWS)
+        include_voided = f.check_bool("include_voided", include_voided, label="Include voided")
         query = select(Patient)
         if not include_voided:
             query = query.where(Patient.voided_at.is_(None))
-        raw = " ".join(text.split())
+        raw = " ".join(typed.split())
         if raw:
             query = query.where(self._match(raw))
         query = query.order_by(Patient.family_key, Patient.given_key, Patient.id).limit(limit)

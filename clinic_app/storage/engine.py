@@ -89,11 +89,22 @@ def make_engine(
         path = sqlite_path(parsed)
         if path is not None and not parsed.query.get("uri"):
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
+        engine = create_engine(
+            parsed,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"timeout": busy_timeout_ms / 1000},
+        )
         _install_sqlite_pragmas(engine, busy_timeout_ms)
         return engine
+    # hide_parameters: statement parameters hold patient data; keep them out of every
+    # exception text and log line.
     return create_engine(
-        parsed, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 10}
+        parsed,
+        echo=echo,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10},
     )
 
 

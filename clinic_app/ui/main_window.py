@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
         if reason is None:
             return
         try:
-            self._services.patients.void(patient.id, reason)
+            self._services.patients.void(patient.id, reason, expected_version=patient.version)
         except ClinicError as exc:
             show_error(self, "Could not void the patient", exc)
             return

@@ -86,12 +86,19 @@ def test_implausible_weights_are_refused(bad: str) -> None:
 
 def test_weights_are_exact_decimals() -> None:
     assert v.check_weight("72,5") == Decimal("72.5")
-    assert v.check_weight("400") == Decimal("400.0")
-    assert v.check_weight(Decimal("66.65")) == Decimal("66.6")  # banker's rounding to 0.1
+    assert v.check_weight("400") == Decimal("400")
+    # Stored exactly as typed, never rounded (issue 11 §3).
+    assert str(v.check_weight(Decimal("66.65"))) == "66.65"
+    assert str(v.check_weight("72.46")) == "72.46"
     assert v.check_weight("") is None
     assert v.check_weight(None) is None
-    with pytest.raises(TypeError):
+    with pytest.raises(ValidationError, match="exact decimal") as err:
         v.check_weight(72.5)  # type: ignore[arg-type]
+    assert err.value.field == "weight_kg"
+    for slip in ("0.04", "0.5", "72.456"):
+        with pytest.raises(ValidationError) as err:
+            v.check_weight(slip)
+        assert err.value.field == "weight_kg"
 
 
 @pytest.mark.parametrize(

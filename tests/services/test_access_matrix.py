@@ -59,6 +59,7 @@ METHODS: dict[tuple[str, str], str] = {
     ("encounters", "save_draft"): "encounter.save",
     ("encounters", "repeat_last_visit"): "encounter.repeat",
     ("encounters", "discard_if_empty"): "encounter.discard",
+    ("encounters", "discard_abandoned_drafts"): "encounter.discard_abandoned",
     ("encounters", "add_addendum"): "encounter.addendum",
     ("encounters", "history"): "encounter.history",
     ("encounters", "count"): "encounter.count",
@@ -184,21 +185,27 @@ def test_each_method_asks_first(attribute: str, name: str) -> None:
 # ---------------------------------------------------------------- calling every method
 
 
-def dummy_arguments(function: Callable[..., Any]) -> list[Any]:
+def dummy_arguments(function: Callable[..., Any]) -> tuple[list[Any], dict[str, Any]]:
     """A value for each required parameter of a bound method: an id nothing has, an empty
-    text, else None."""
+    text, else None; positional ones in a list, keyword-only ones (``expected_version``)
+    in a dict."""
     values: list[Any] = []
+    keywords: dict[str, Any] = {}
     for parameter in inspect.signature(function).parameters.values():
         if parameter.default is not inspect.Parameter.empty:
             continue
         annotation = str(parameter.annotation)
         if annotation == "int":
-            values.append(MISSING_ID)
+            value: Any = MISSING_ID
         elif annotation == "str":
-            values.append("")
+            value = ""
         else:
-            values.append(None)
-    return values
+            value = None
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            keywords[parameter.name] = value
+        else:
+            values.append(value)
+    return values, keywords
 
 
 def engine_of(db: sessionmaker[Session]) -> Engine | Connection:
@@ -276,15 +283,15 @@ def test_every_method_refuses_before_reading_or_passes_the_check(
     denied = allowed = 0
     for (attribute, name), action in sorted(METHODS.items()):
         method = getattr(targets[attribute], name)
-        arguments = dummy_arguments(method)
-        inspect.signature(method).bind(*arguments)  # they fit: the call reaches the check
+        arguments, keywords = dummy_arguments(method)
+        inspect.signature(method).bind(*arguments, **keywords)  # they fit: the call reaches it
         may = permissions.allows(roles, action, command_line=who == "command_line")
         before = audit_rows(db)
         actor = services.actor.user_id, services.actor.roles
         refused: PermissionDenied | None = None
         with statements(db) as sent:
             try:
-                method(*arguments)
+                method(*arguments, **keywords)
             except PermissionDenied as exc:
                 refused = exc
             except Exception:  # past the check, the dummy arguments may fail

@@ -114,7 +114,9 @@ def test_a_nurse_prepares_a_draft_but_cannot_sign_it(clinic: Clinic) -> None:
 def test_a_nurse_records_vitals_and_safety_flags(clinic: Clinic) -> None:
     clinic.user(Role.NURSE)
     edited = clinic.s.patients.update(
-        clinic.patient.id, replace(clinic.patient.to_input(), weight_kg="70", anticoagulant=True)
+        clinic.patient.id,
+        replace(clinic.patient.to_input(), weight_kg="70", anticoagulant=True),
+        expected_version=clinic.patient.version,
     )
     assert edited.anticoagulant
     with pytest.raises(PermissionDenied, match="register a patient"):
@@ -125,7 +127,9 @@ def test_the_front_desk_registers_and_edits_demographics(clinic: Clinic) -> None
     clinic.user(Role.FRONT_DESK)
     new = register_patient(clinic.s, "F1", "Rosa", "Díaz", date(1990, 5, 6), phone="555-0101")
     edited = clinic.s.patients.update(
-        new.id, replace(new.to_input(), phone="555-0199", preferred_language=Language.SPANISH)
+        new.id,
+        replace(new.to_input(), phone="555-0199", preferred_language=Language.SPANISH),
+        expected_version=new.version,
     )
     assert (edited.phone, edited.preferred_language) == ("555-0199", Language.SPANISH)
     found = clinic.s.patients.search("rosa")
@@ -148,7 +152,11 @@ def test_the_front_desk_cannot_change_a_clinical_flag(clinic: Clinic) -> None:
     assert denial.user_id == desk.id
     for field, value in (("allergies", "latex"), ("weight_kg", "80"), ("diabetes", True)):
         with pytest.raises(PermissionDenied):
-            clinic.s.patients.update(before.id, replace(before.to_input(), **{field: value}))
+            clinic.s.patients.update(
+                before.id,
+                replace(before.to_input(), **{field: value}),
+                expected_version=before.version,
+            )
     # Registering a patient with a safety flag already set is refused the same way.
     with pytest.raises(PermissionDenied, match="safety flags"):
         register_patient(clinic.s, "F2", "Lee", "Kim", pregnant_or_breastfeeding=True)
@@ -181,7 +189,9 @@ def test_an_administrator_edits_the_clinic_profile_and_sees_no_chart(clinic: Cli
     clinic.user(Role.ADMIN)
     profile = clinic.s.clinic.profile()
     assert profile is not None
-    updated = clinic.s.clinic.update_profile(ClinicProfileData(name="Renamed Clinic"))
+    updated = clinic.s.clinic.update_profile(
+        ClinicProfileData(name="Renamed Clinic"), expected_version=profile.version
+    )
     assert updated.name == "Renamed Clinic"
     with pytest.raises(PermissionDenied, match="search the patient list"):
         clinic.s.patients.search("")
@@ -192,7 +202,7 @@ def test_a_provider_edits_the_clinic_profile_only_when_also_an_administrator(
 ) -> None:
     clinic.user(Role.PROVIDER)
     with pytest.raises(PermissionDenied, match=r"Your role \(provider\).*clinic's profile"):
-        clinic.s.clinic.update_profile(ClinicProfileData(name="Mine Now"))
+        clinic.s.clinic.update_profile(ClinicProfileData(name="Mine Now"), expected_version=1)
     with pytest.raises(PermissionDenied, match="create a user account"):
         add_user(clinic.s, "another", "Another One", Role.ADMIN)
     profile = clinic.s.clinic.profile()
@@ -201,7 +211,10 @@ def test_a_provider_edits_the_clinic_profile_only_when_also_an_administrator(
     sign_in_as(clinic.s, clinic.admin)
     both = clinic.user(frozenset({Role.PROVIDER, Role.ADMIN}))
     assert both.roles == {Role.PROVIDER, Role.ADMIN}
-    assert clinic.s.clinic.update_profile(ClinicProfileData(name="Both Roles")).name == "Both Roles"
+    updated = clinic.s.clinic.update_profile(
+        ClinicProfileData(name="Both Roles"), expected_version=profile.version
+    )
+    assert updated.name == "Both Roles"
     assert clinic.denials() == ["clinic.update", "user.create"]
 
 
@@ -215,7 +228,9 @@ def test_the_roles_come_from_the_database_at_sign_in(clinic: Clinic) -> None:
     assert signed_in.roles == {Role.FRONT_DESK, Role.NURSE}
     assert clinic.s.actor.roles == {Role.FRONT_DESK, Role.NURSE}
     clinic.s.patients.update(  # now a nurse too: may record the weight
-        clinic.patient.id, replace(clinic.patient.to_input(), weight_kg="71")
+        clinic.patient.id,
+        replace(clinic.patient.to_input(), weight_kg="71"),
+        expected_version=clinic.patient.version,
     )
     with clinic.db.begin() as session:
         session.execute(update(User).where(User.id == desk.id).values(active=False))

@@ -108,11 +108,14 @@ def test_lot_reason_is_dropped_when_a_lot_is_recorded(chart: Chart) -> None:
 
 def test_clinic_time_zone_and_provider_npi(chart: Chart) -> None:
     profile = chart.s.clinic.update_profile(
-        ClinicProfileData(name="Test Pain Clinic", timezone="America/Chicago")
+        ClinicProfileData(name="Test Pain Clinic", timezone="America/Chicago"),
+        expected_version=chart.s.clinic.profile().version,
     )
     assert profile.timezone == "America/Chicago"
     with pytest.raises(ValidationError) as err:
-        chart.s.clinic.update_profile(ClinicProfileData(name="X", timezone="Mars/Base"))
+        chart.s.clinic.update_profile(
+            ClinicProfileData(name="X", timezone="Mars/Base"), expected_version=profile.version
+        )
     assert err.value.field == "timezone"
     user = chart.s.users.create_user(
         NewUser(

@@ -373,15 +373,17 @@ def test_repeat_skips_an_empty_draft_and_prefers_the_signed_visit(
 
 def test_an_untouched_draft_can_be_discarded_but_nothing_charted_is(chart: Chart) -> None:
     empty = chart.s.encounters.create(chart.patient_id, chart.provider_id)
-    assert chart.s.encounters.discard_if_empty(empty.id)
+    assert chart.s.encounters.discard_if_empty(empty.id, expected_version=empty.version)
     with pytest.raises(NotFoundError):
         chart.s.encounters.get(empty.id)
     typed = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     save(chart, typed.id, form=EncounterInput(indication="x"))
-    assert not chart.s.encounters.discard_if_empty(typed.id)
+    latest = chart.s.encounters.get(typed.id).version
+    assert not chart.s.encounters.discard_if_empty(typed.id, expected_version=latest)
     charted = chart.s.encounters.create(chart.patient_id, chart.provider_id)
     save(chart, charted.id, site())
-    assert not chart.s.encounters.discard_if_empty(charted.id)
+    latest = chart.s.encounters.get(charted.id).version
+    assert not chart.s.encounters.discard_if_empty(charted.id, expected_version=latest)
 
 
 def test_doses_on_dry_needling_and_float_volumes_are_refused(chart: Chart) -> None:

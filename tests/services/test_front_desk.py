@@ -118,7 +118,8 @@ def test_filter_by_provider_and_voided_patients_are_left_out(
     voided = procedure(c, local(DAY, 11), mrn="V1")
     assert voided in [r.encounter_id for r in c.docs.procedures_on(DAY)]
     info = c.docs.handout_info(voided)
-    services.patients.void(info.patient_id, "Registered twice")
+    version = services.patients.get(info.patient_id).version
+    services.patients.void(info.patient_id, "Registered twice", expected_version=version)
 
     assert [r.encounter_id for r in c.docs.procedures_on(DAY)] == [mine, theirs]
     only = c.docs.procedures_on(DAY, provider_id=other.id)

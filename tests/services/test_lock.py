@@ -74,10 +74,14 @@ def test_the_idle_lock_minutes_are_1_to_120(services: Services, minutes: int, ok
     set_up_clinic(services, "Riverside Pain Clinic")
     data = ClinicProfileData(name="Riverside Pain Clinic", idle_lock_minutes=minutes)
     if ok:
-        assert services.clinic.update_profile(data).idle_lock_minutes == minutes
+        version = services.clinic.profile().version
+        assert (
+            services.clinic.update_profile(data, expected_version=version).idle_lock_minutes
+            == minutes
+        )
     else:
         with pytest.raises(ValidationError) as caught:
-            services.clinic.update_profile(data)
+            services.clinic.update_profile(data, expected_version=1)
         assert caught.value.field == "idle_lock_minutes"
 
 

@@ -92,7 +92,10 @@ def test_bad_input_saves_nothing(
 def test_update_and_audit(services: Services, db: sessionmaker[Session]) -> None:
     p = services.patients.create(person(), today=TODAY)
     edited = services.patients.update(
-        p.id, replace(p.to_input(), family_name="Ruiz García", diabetes=True), today=TODAY
+        p.id,
+        replace(p.to_input(), family_name="Ruiz García", diabetes=True),
+        today=TODAY,
+        expected_version=p.version,
     )
     assert edited.family_name == "Ruiz García"
     assert edited.diabetes
@@ -111,22 +114,24 @@ def test_update_cannot_take_another_patients_mrn(services: Services) -> None:
     services.patients.create(person(mrn="A1"), today=TODAY)
     b = services.patients.create(person(mrn="B1"), today=TODAY)
     with pytest.raises(ConflictError):
-        services.patients.update(b.id, replace(b.to_input(), mrn="a1"), today=TODAY)
+        services.patients.update(
+            b.id, replace(b.to_input(), mrn="a1"), today=TODAY, expected_version=b.version
+        )
     assert services.patients.get(b.id).mrn == "B1"
 
 
 def test_void_hides_but_keeps(services: Services) -> None:
     p = services.patients.create(person(), today=TODAY)
     with pytest.raises(ValidationError, match="Reason"):
-        services.patients.void(p.id, "  ")
-    services.patients.void(p.id, "registered twice")
+        services.patients.void(p.id, "  ", expected_version=p.version)
+    services.patients.void(p.id, "registered twice", expected_version=p.version)
     assert services.patients.search("ruiz") == []
     assert [x.id for x in services.patients.search("ruiz", include_voided=True)] == [p.id]
     assert services.patients.get(p.id).voided
     with pytest.raises(ConflictError):
-        services.patients.void(p.id, "again")
+        services.patients.void(p.id, "again", expected_version=p.version + 1)
     with pytest.raises(ConflictError):
-        services.patients.update(p.id, p.to_input(), today=TODAY)
+        services.patients.update(p.id, p.to_input(), today=TODAY, expected_version=p.version + 1)
     assert services.patients.count() == 0
 
 

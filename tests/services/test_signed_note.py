@@ -246,6 +246,7 @@ def test_the_note_of_a_signed_visit_keeps_the_weight_as_of_the_visit(
         s.patient_id,
         replace(patient.to_input(), weight_kg="95", weight_measured_on=date(2026, 1, 10)),
         today=date(2026, 1, 10),
+        expected_version=patient.version,
     )
     data = s.notes.note_data(s.encounter_id)
     assert data.weight == "80 kg (measured 2025-03-01)"

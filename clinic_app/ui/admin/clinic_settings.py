@@ -112,6 +112,8 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         layout.addWidget(buttons)
 
         profile = services.clinic.profile()
+        #: The version the form was loaded from (the service refuses a stale save).
+        self._version = profile.version if profile is not None else 0
         if profile is not None:
             self._load(profile)
         self._initial = self.snapshot()
@@ -270,11 +272,14 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         """Save; stays open with the field marked when the service refuses."""
         self.errors.clear()
         try:
-            saved = self._services.clinic.update_profile(self.form_input())
+            saved = self._services.clinic.update_profile(
+                self.form_input(), expected_version=self._version
+            )
         except ClinicError as exc:
             self.errors.show_exception(exc)
             return
         self._saved = saved
+        self._version = saved.version
         self._initial = self.snapshot()
         self.profile_saved.emit(saved)
         super().accept()

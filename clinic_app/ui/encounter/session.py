@@ -349,7 +349,7 @@ class EncounterSession(QObject):
                 return encounters.save_draft(new.id, new.version, form, list(sites))
             except ClinicError:
                 with contextlib.suppress(ClinicError):  # leave no empty draft behind
-                    encounters.discard_if_empty(new.id)
+                    encounters.discard_if_empty(new.id, expected_version=new.version)
                 raise
 
         view: EncounterView = self.jobs.call(save_as_new, progress="Saving…")
@@ -379,8 +379,11 @@ class EncounterSession(QObject):
         if not self.is_draft or self.in_conflict:  # theirs is not ours to delete
             return
         encounters, encounter_id = self._services.encounters, self.encounter_id
+        version = self.view.version
         with contextlib.suppress(ClinicError):  # closing must not fail over housekeeping
-            self.jobs.call(lambda: encounters.discard_if_empty(encounter_id))
+            self.jobs.call(
+                lambda: encounters.discard_if_empty(encounter_id, expected_version=version)
+            )
 
     # ------------------------------------------------------------------ helpers
     def _say_conflict(self, problem: str = "") -> None:

@@ -37,7 +37,8 @@ def profiled(services):
             fever_threshold_c=Decimal("38.5"),
             activity_restriction_hours=24,
             follow_up_weeks=4,
-        )
+        ),
+        expected_version=services.clinic.profile().version,
     )
     return services
 
@@ -105,6 +106,21 @@ def test_refused_value_marks_field_and_keeps_typing(qtbot, dialog, profiled):
     assert profiled.clinic.profile().phone == "555-0100"
 
 
+@pytest.mark.service_behaviour
+def test_settings_saved_elsewhere_meanwhile_are_not_overwritten(qtbot, dialog, profiled):
+    """Issue 11 §2: the dialog passes the version it loaded; a stale save is refused."""
+    current = profiled.clinic.profile()
+    theirs = profiled.clinic.update_profile(
+        ClinicProfileData(name=current.name, phone="555-0999"), expected_version=current.version
+    )
+    dialog.address.setPlainText("2 Hill St")
+    with qtbot.assert_not_emitted(dialog.profile_saved):
+        dialog.accept()
+    assert "changed on another workstation" in dialog.errors.general_message()
+    assert dialog.address.toPlainText() == "2 Hill St"  # what was typed stays
+    assert profiled.clinic.profile() == theirs
+
+
 def test_choosing_a_logo_stores_png_within_600_by_200(qtbot, dialog, profiled, prompts, tmp_path):
     choose_file(prompts, image_file(tmp_path / "logo.png", 1200, 300))
     qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)
@@ -152,7 +168,8 @@ def test_remove_logo(qtbot, profiled, prompts, tmp_path):
     profiled.clinic.update_profile(
         ClinicProfileData(
             name=current.name, fever_threshold_c=current.fever_threshold_c, logo_png=png
-        )
+        ),
+        expected_version=current.version,
     )
     d = ClinicSettingsDialog(profiled)
     qtbot.addWidget(d)

@@ -16,7 +16,13 @@ from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
 from clinic_app.domain import clock
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Language, Side
-from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
+from clinic_app.services.dto import (
+    ClinicProfileData,
+    DoseInput,
+    EncounterInput,
+    SiteDraft,
+    SiteInput,
+)
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
 from clinic_app.ui.admin.rule_settings import DocumentationRulesBox
 from clinic_app.ui.encounter.editor import EncounterEditor
@@ -261,7 +267,8 @@ def test_relief_is_asked_only_at_a_repeat_visit(qtbot, open_editor, services, ad
 @pytest.mark.service_behaviour
 def test_new_form_fields_round_trip_through_autosave(qtbot, open_editor, services, admin, visit):
     services.clinic.update_profile(
-        services.clinic.profile().__class__(name="Clinic", follow_up_weeks=5)
+        ClinicProfileData(name="Clinic", follow_up_weeks=5),
+        expected_version=services.clinic.profile().version,
     )
     later = services.encounters.create(
         visit.patient_id, admin.id, clock.now() + timedelta(minutes=5)

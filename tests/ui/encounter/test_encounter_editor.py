@@ -481,7 +481,8 @@ def test_a_draft_removed_elsewhere_can_still_be_saved_as_a_new_one(
 ):
     empty = services.encounters.create(chart.patient.id, chart.provider.id)
     editor = open_editor(empty.id)
-    assert services.encounters.discard_if_empty(empty.id)  # closed untouched elsewhere
+    # closed untouched elsewhere
+    assert services.encounters.discard_if_empty(empty.id, expected_version=empty.version)
     with qtbot.waitSignal(editor.save_failed):
         editor.form.pain_before.setValue(3)
     bar = editor.message_bar
@@ -1069,3 +1070,20 @@ def test_checks_that_cannot_run_say_so(qtbot, monkeypatch, open_editor, services
     editor.sign_action.trigger()
     assert editor.sign_dialog is None
     assert "checks could not run" in editor.message_bar.text()
+
+
+def test_a_refused_form_value_is_explained_and_every_entry_stays(qtbot, open_editor, chart):
+    """Issue 11 §3: the service's message names the field; nothing typed is lost."""
+    editor = open_editor(chart.encounter_id)
+    sites = editor.model.rowCount()
+    editor.form.pain_before.setValue(6)
+    too_long = "Trigger point " + "x" * 2000
+    with qtbot.waitSignal(editor.save_failed):
+        editor.form.indication.setPlainText(too_long)
+    assert "Indication is longer than 2000 characters" in editor.message_bar.text()
+    assert editor.form.indication.toPlainText() == too_long
+    assert editor.form.form_input().pain_before == 6
+    assert editor.model.rowCount() == sites > 0
+    with qtbot.waitSignal(editor.encounter_saved):
+        editor.form.indication.setPlainText("Trigger points, upper trapezius")
+    assert editor.message_bar.isHidden()

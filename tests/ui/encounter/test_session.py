@@ -133,7 +133,9 @@ def test_save_as_a_new_draft_switches_the_session(qtbot, services, session, cont
 
 
 def test_a_draft_removed_elsewhere_is_a_removed_conflict(qtbot, services, session, content):
-    services.encounters.discard_if_empty(session.encounter_id)  # closed untouched elsewhere
+    services.encounters.discard_if_empty(  # closed untouched elsewhere
+        session.encounter_id, expected_version=session.view.version
+    )
     session.content_changed()
     with qtbot.waitSignal(session.save_failed):
         session.save_now()

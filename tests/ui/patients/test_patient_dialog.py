@@ -152,7 +152,7 @@ def test_edit_loads_the_patient_and_updates_it(qtbot, services, make_patient):
     assert (dialog.given_name.text(), dialog.date_of_birth.text(), dialog.weight_kg.text()) == (
         "Lars",
         "1970-05-17",
-        "80.0",
+        "80",  # stored exactly as typed, never rounded (issue 11)
     )
     assert not dialog.is_dirty()
 
@@ -273,3 +273,43 @@ def test_a_payer_the_rule_book_no_longer_has_is_kept(qtbot, services, make_patie
     assert dialog.payer.currentData() == "acme"
     assert dialog.payer.currentText() == "acme (not in the rule book)"
     assert not dialog.is_dirty()
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        ("weight_kg", "0.04", "not plausible"),
+        ("weight_kg", "72.456", "at most two"),
+        ("family_name", "Evil\u202egnirts", "invisible control character"),
+        ("given_name", "x" * 101, "longer than 100"),
+    ],
+)
+def test_a_refused_value_is_shown_on_its_field_and_every_other_entry_stays(
+    qtbot, new_dialog, services, field, text, message
+):
+    """Issue 11 §3: the service's message names the field; nothing typed is lost."""
+    fill(new_dialog, **{field: text})
+    before = new_dialog.snapshot()
+    with qtbot.assertNotEmitted(new_dialog.finished):
+        new_dialog.accept()
+    assert message in new_dialog.errors.message(field)
+    assert new_dialog.errors.invalid_fields() == [field]
+    assert new_dialog.snapshot() == before
+    assert services.patients.count() == 0
+
+
+@pytest.mark.service_behaviour
+def test_a_persian_name_with_a_zero_width_non_joiner_is_saved_as_typed(qtbot, new_dialog, services):
+    name = "می\u200cخواهم"  # the non-joiner is a letter of the script
+    fill(new_dialog, given_name=name, family_name="رضایی")
+    with qtbot.waitSignal(new_dialog.patient_saved) as saved:
+        new_dialog.accept()
+    assert services.patients.get(saved.args[0].id).given_name == name
+
+
+@pytest.mark.service_behaviour
+def test_a_weight_is_stored_exactly_as_typed(qtbot, new_dialog, services):
+    fill(new_dialog, weight_kg="72.46")
+    with qtbot.waitSignal(new_dialog.patient_saved) as saved:
+        new_dialog.accept()
+    assert str(services.patients.get(saved.args[0].id).weight_kg) == "72.46"
