@@ -9,6 +9,7 @@ to that file as JSON (for docs/reliability.md).
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import platform
@@ -19,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +87,16 @@ def machine() -> dict[str, object]:
                 break
     except OSError:
         pass
+    servers = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))
+    postgres = ""
+    if servers:
+        result = subprocess.run(
+            [servers[-1], "--version"], capture_output=True, text=True, check=False
+        )
+        postgres = result.stdout.strip()
     return {
+        "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "postgresql": postgres,
         "cpu": cpu,
         "cores": os.cpu_count(),
         "system": platform.platform(),
