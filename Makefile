@@ -40,6 +40,16 @@ test: $(STAMP)
 		--cov-report=term-missing:skip-covered --cov-fail-under=100
 	$(if $(QT_OK),,@echo "$(QT_SKIP)")
 
+# The long run of tests/reliability (several minutes; `make test` runs a short one): 60 SIGKILLs
+# mid-save per backend, 4 writers x 300 writes per backend, a full disk, 6 PostgreSQL outages.
+# Its figures are printed and written to build/reliability-figures.json (docs/reliability.md).
+.PHONY: reliability
+reliability: $(STAMP)
+	mkdir -p build
+	CLINIC_APP_RELIABILITY=long CLINIC_APP_RELIABILITY_FIGURES=build/reliability-figures.json \
+		QT_QPA_PLATFORM=offscreen $(PY) -m pytest -o faulthandler_timeout=3600 -m reliability \
+		tests/reliability
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check clinic_app tests scripts $(wildcard benchmarks)
 	$(VENV)/bin/mypy

@@ -45,6 +45,9 @@ def main(argv: list[str]) -> int:
         # Runs the installed app in its own processes (with Qt): the full run covers it.
         "--ignore",
         str(root / "tests" / "packaging" / "test_wheel.py"),
+        # Writer processes and servers, minutes of them in the long run: the full run has them.
+        "--ignore",
+        str(root / "tests" / "reliability"),
         str(root / "tests"),
         *argv,
     ]

@@ -109,5 +109,24 @@ def make_engine(
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit, so services can build DTOs from them."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    """Sessions that keep loaded values after commit, so services can build DTOs from them.
+
+    On SQLite each session's transaction starts with ``BEGIN IMMEDIATE`` (see
+    :func:`_sqlite_begin_immediate`).
+    """
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    if engine.dialect.name == "sqlite":
+        event.listen(sessions, "after_begin", _sqlite_begin_immediate)
+    return sessions
+
+
+def _sqlite_begin_immediate(_session: Session, _transaction: Any, connection: Any) -> None:
+    # Python's sqlite3 module opens a transaction only at the first INSERT/UPDATE/DELETE, so
+    # what a service read before writing (the version it checks, the audit chain head it
+    # extends) was read outside its transaction: two writers could both extend the same head
+    # and the second was refused as "That would duplicate or break a link to another record"
+    # (tests/reliability/test_concurrent_writers.py). BEGIN IMMEDIATE takes the write lock
+    # first, waiting up to the busy timeout, so each call reads and writes one consistent
+    # state and writers queue instead of failing. Readers outside services are not blocked
+    # (WAL).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
