@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,7 +67,8 @@ def build_services(
     """One set of services sharing ``sessions``, one actor and one audit ``seal`` (by default
     the installation key in the per-user config folder)."""
     actor = Actor()
-    seal = seal or installation_seal()
+    # The workstation's audit anchor files this database under its label.
+    seal = replace(seal or installation_seal(), database=database_label)
     return AppServices(
         actor=actor,
         clinic=ClinicService(sessions, actor, seal=seal),

@@ -93,6 +93,8 @@ METHODS: dict[tuple[str, str], str] = {
     ("audit", "access_report_data"): "audit.report",
     ("audit", "access_report"): "audit.report",
     ("emergency", "break_glass"): "emergency.access",
+    ("audit", "export_key"): "audit.key_export",
+    ("audit", "import_key"): "audit.key_import",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
