@@ -81,9 +81,7 @@ def add_user(
     if first_sign_in:
         return user
     with services.users._sessions.begin() as session:
-        session.execute(
-            update(User).where(User.id == user.id).values(must_change_password=False)
-        )
+        session.execute(update(User).where(User.id == user.id).values(must_change_password=False))
     return dataclasses.replace(user, must_change_password=False)
 
 

@@ -186,10 +186,10 @@ class DemoSeeder(Service):
             seed_formulary(session)
         self._visit_clock = _VisitClock()
         self._stock = self._lots(rng)
-        as_then = {"clock": self._visit_clock, "seal": self._seal}
-        self._patients = PatientService(self._sessions, self._actor, **as_then)
-        self._encounters = EncounterService(self._sessions, self._actor, **as_then)
-        self._checks = ChecksService(self._sessions, self._actor, **as_then)
+        then, seal = self._visit_clock, self._seal
+        self._patients = PatientService(self._sessions, self._actor, clock=then, seal=seal)
+        self._encounters = EncounterService(self._sessions, self._actor, clock=then, seal=seal)
+        self._checks = ChecksService(self._sessions, self._actor, clock=then, seal=seal)
         self._counts: Counter[str] = Counter()
         self._overrides: Counter[str] = Counter()
         for number in range(1, patients + 1):

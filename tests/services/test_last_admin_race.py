@@ -73,7 +73,9 @@ def test_two_admins_deactivating_each_other_leave_one_active(
         barrier = threading.Barrier(2, timeout=30)
         outcomes: list[object] = [None, None]
 
-        def deactivate(index: int) -> None:
+        def deactivate(
+            index: int, barrier: threading.Barrier = barrier, outcomes: list[object] = outcomes
+        ) -> None:
             barrier.wait()
             try:
                 outcomes[index] = desks[index].users.deactivate(targets[index])

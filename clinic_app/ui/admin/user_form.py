@@ -132,9 +132,7 @@ class UserFormDialog(QDialog):
 
         layout = QVBoxLayout(self)
         if user is None:
-            advice = QLabel(
-                ADVICE + " " + FIRST_PASSWORD_TEXT
-            )
+            advice = QLabel(ADVICE + " " + FIRST_PASSWORD_TEXT)
             advice.setAccessibleName("First password")
             advice.setWordWrap(True)
             advice.setTextFormat(Qt.TextFormat.PlainText)
