@@ -65,7 +65,10 @@ class AnchorFile:
     def put(self, database: str, anchor: Anchor) -> None:
         entries = self._read()
         entries[database] = asdict(anchor)
-        write_private(self.path, json.dumps(entries, indent=1, sort_keys=True) + "\n")
+        # No fsync per audited action: an anchor lost to a power cut is an older, still
+        # valid one (the entry it names is still in the trail).
+        text = json.dumps(entries, indent=1, sort_keys=True) + "\n"
+        write_private(self.path, text, durable=False)
 
     def _read(self) -> dict[str, dict[str, object]]:
         try:

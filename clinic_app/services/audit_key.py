@@ -68,8 +68,9 @@ def parse_key(text: str, where: str) -> bytes:
     return key
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` owner-only (0600), replacing it atomically."""
+def write_private(path: Path, text: str, *, durable: bool = True) -> None:
+    """Write ``text`` to ``path`` owner-only (0600), replacing it atomically (``durable``:
+    on disk before this returns)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     temp = Path(temp_name)
@@ -77,7 +78,8 @@ def write_private(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp, 0o600)
         os.replace(temp, path)
     except BaseException:
