@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clinic_app import __version__, cli_backup
+from clinic_app.cli_audit import add_key_commands, export_key, import_key
 from clinic_app.cli_sign_in import (
     Credentials,
     read_credentials,
@@ -124,12 +125,15 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--patients", type=int, default=220, help="how many patients (default 220)")
     seed.add_argument("--seed", type=int, default=20261123, help="random seed (default fixed)")
 
-    audit = sub.add_parser("audit", help="the audit trail: check that it is intact")
+    audit = sub.add_parser(
+        "audit", help="the audit trail: check that it is intact; copy its key to a workstation"
+    )
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = audit_sub.add_parser(
         "verify", help="check every audit row's seal and the chain; name the first bad row"
     )
     verify.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
+    add_key_commands(audit_sub)
 
     cli_backup.add_commands(sub)
 
@@ -304,7 +308,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return _db_command(url, args.db_command)
         if args.command == "audit":
-            return _audit_verify(url)
+            if args.audit_command == "verify":
+                return _audit_verify(url)
+            who = read_credentials(args.user, password_stdin=args.password_stdin)
+            if args.audit_command == "export-key":
+                return export_key(url, args.out, who)
+            return import_key(url, args.key_file, who)
         if args.command == "handout":
             who = read_credentials(args.user, password_stdin=args.password_stdin)
             return _handout(url, args.encounter_id, args.out, args.lang, args.large_print, who)

@@ -72,6 +72,7 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CLINIC_APP_DB", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("CLINIC_APP_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("CLINIC_APP_KEYRING", "off")  # never the developer's real keyring
 
 
 @pytest.fixture(scope="session")

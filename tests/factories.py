@@ -6,10 +6,14 @@ test's starting point is one a user could have reached.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any, Protocol
 
+from sqlalchemy import update
+
 from clinic_app.domain.enums import Role
+from clinic_app.models import User
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.dto import ClinicProfileData, NewUser, PatientInput, PatientView, UserView
 from clinic_app.services.patients import PatientService
@@ -61,15 +65,24 @@ def add_user(
     credentials: str = "",
     *,
     npi: str = "",
+    first_sign_in: bool = False,
 ) -> UserView:
     """Another account, created by the signed-in administrator (password :data:`PASSWORD`).
 
-    ``role`` is one role or a set of them.
+    ``role`` is one role or a set of them. A new account must replace its first password
+    at its first sign-in; unless ``first_sign_in``, the account is returned as after that
+    (its flag cleared in the database directly, so that no sign-in, password change or
+    audit row of the user's stands between the test and what it is about).
     """
     roles = frozenset({role}) if isinstance(role, Role) else role
-    return services.users.create_user(
+    user = services.users.create_user(
         NewUser(username, display_name, PASSWORD, roles, credentials, npi)
     )
+    if first_sign_in:
+        return user
+    with services.users._sessions.begin() as session:
+        session.execute(update(User).where(User.id == user.id).values(must_change_password=False))
+    return dataclasses.replace(user, must_change_password=False)
 
 
 def sign_in_as(services: HasClinic, user: UserView) -> UserView:

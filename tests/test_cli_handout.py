@@ -67,6 +67,8 @@ def seeded(tmp_path: Path) -> tuple[Path, int]:
         ("keeper", "Kim Keeper", Role.ADMIN),
     ):
         users.create_user(NewUser(username, name, PASSWORD, frozenset({role})))
+    with sessions.begin() as session:  # as after each one's first sign-in in the app
+        session.execute(text("UPDATE app_user SET must_change_password = false"))
     encounters = EncounterService(sessions, actor)
     enc = encounters.create(patient.id, admin.id)
     figure = default_bodymap()[FigureView.for_site(View.POSTERIOR, Side.RIGHT)]

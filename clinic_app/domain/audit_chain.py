@@ -151,6 +151,9 @@ class Problem(StrEnum):
     OTHER_KEY = "sealed with another key"
     LEGACY_CHANGED = "pre-chain rows changed"
     HEAD = "chain head changed"
+    #: The entry a workstation last wrote or checked is gone (checked by the services
+    #: against the anchor kept next to the key: the tables were emptied or cut back).
+    ANCHOR = "emptied or cut back"
 
 
 @dataclass(frozen=True, slots=True)

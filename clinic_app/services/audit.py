@@ -6,12 +6,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from clinic_app.domain.audit_chain import ChainReport, verify_chain
+from clinic_app.domain.audit_chain import ChainReport, Problem, key_id, verify_chain
 from clinic_app.domain.clock import format_clinic_time
+from clinic_app.domain.errors import StorageError, ValidationError
 from clinic_app.models import AuditEvent, ClinicProfile, User
 from clinic_app.models.base import utcnow
 from clinic_app.reports.access_report import AccessLine, AccessReportData, render_access_report
-from clinic_app.services import audit_chain, audit_report, rows
+from clinic_app.services import audit_chain, audit_key, audit_report, rows
 from clinic_app.services.base import Service
 from clinic_app.services.dto import AuditEntry, AuditPage, AuditPerson, AuditQuery
 
@@ -43,7 +44,61 @@ class AuditService(Service):
         with self._tx() as session:
             rows = audit_chain.stored_rows(session)
             head = audit_chain.stored_head(session)
-        return verify_chain(key, rows, head)
+        report = verify_chain(key, rows, head)
+        if not report.ok:
+            return report
+        # An intact chain must still reach the last entry this workstation wrote or saw.
+        problem = audit_chain.check_anchor(self._seal, rows)
+        if problem is None:
+            return report
+        return ChainReport(Problem.ANCHOR, None, problem, report.sealed, report.legacy)
+
+    def export_key(self) -> str:
+        """The installation key as hex, for ``clinic-app audit export-key`` (audited).
+
+        Only a key that sealed this database's trail is handed out (a new trail's key is
+        this workstation's own).
+
+        Raises:
+            StorageError: this workstation has no key, or not the trail's.
+        """
+        self._permit("audit.key_export")
+        key = audit_chain.checking_key(self._seal)
+        with self._tx() as session:
+            audit_chain.trail_key(self._seal, audit_chain.stored_head(session))
+            self._audit(session, "audit.key_export", "audit_event", None)
+        return key.hex()
+
+    def import_key(self, text: str) -> str:
+        """Keep the key ``text`` (hex) as this workstation's from now on; its public id back.
+
+        Refused unless it is the key that sealed this database's trail (a brand-new trail
+        takes any key). A different key held before is kept aside in a file next to the
+        anchor, never lost. Audited ("audit.key_import"), sealed with the new key.
+
+        Raises:
+            ValidationError: not a key, or not this trail's.
+        """
+        self._permit("audit.key_import")
+        try:
+            key = audit_key.parse_key(text, "the imported file")
+        except StorageError as exc:
+            raise ValidationError("key", str(exc)) from None
+        store = self._seal.key
+        if not isinstance(store, audit_key.KeyStore):
+            raise ValidationError("key", "This installation's key is given by its caller.")
+        with self._tx() as session:
+            head = audit_chain.stored_head(session)
+            if head is not None and head.seq and head.key_id != key_id(key):
+                raise ValidationError(
+                    "key",
+                    f"This is key {key_id(key)}, but this database's audit trail is sealed "
+                    f"with key {head.key_id}: export the key from a workstation that works "
+                    "with this database.",
+                )
+            store.store(key)
+            self._audit(session, "audit.key_import", "audit_event", None)
+        return key_id(key)
 
     def report(self, query: AuditQuery) -> AuditPage:
         """One page of audit rows matching ``query``, names resolved, and the total.

@@ -128,8 +128,9 @@ class Service:
 
     Read-only methods permit too, and write no audit row.
 
-    ``clock`` gives the time a user action records (when a note is signed); the app uses the
-    real UTC clock, the demo seeder one set to each historical visit. ``seal`` seals the
+    ``clock`` gives the time a user action records (when a note is signed, and every audit
+    row's time); the app uses the real UTC clock, the demo seeder one set to each historical
+    visit. ``seal`` seals the
     audit rows (the composition root passes the installation's; by default the key file in
     the per-user config folder).
     """
@@ -242,7 +243,7 @@ class Service:
         which locks the chain head until this transaction ends.
         """
         facts = AuditFacts(
-            at=utcnow(),
+            at=self._clock(),  # the app's real clock; the demo seeder's historical one
             user_id=self._actor.user_id if isinstance(user_id, _SignedIn) else user_id,
             action=action,
             patient_id=patient_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,7 +73,8 @@ def build_services(
     """One set of services sharing ``sessions``, one actor and one audit ``seal`` (by default
     the installation key in the per-user config folder)."""
     actor = Actor()
-    seal = seal or installation_seal()
+    # The workstation's audit anchor files this database under its label.
+    seal = replace(seal or installation_seal(), database=database_label)
     track_changes(sessions)  # every commit tells the other workstations what it changed
     return AppServices(
         actor=actor,

@@ -83,7 +83,8 @@ class DemoSummary:
 
 
 class _VisitClock:
-    """The signing service's clock: the time a demo provider signs the visit."""
+    """The demo's clock: when the action being written happened (a registration, a visit,
+    its signing, a delivery), so its audit row carries that historical time."""
 
     def __init__(self) -> None:
         self.at = utcnow()
@@ -161,8 +162,13 @@ class DemoSeeder(Service):
         # One transaction for the whole clinic (measured ~20% faster than a commit per call
         # on SQLite, and a failure leaves the database empty); each call is still the service
         # method the editor uses.
+        # No anchor while seeding: the shared transaction may still roll back, and an anchor
+        # moved by the services' inner "commits" would then name rows that never existed.
+        seal = replace(self._seal, anchor=None)
         with one_transaction(self._sessions) as sessions:
-            return DemoSeeder(sessions, self._actor)._seed(patients, seed, today, progress)
+            return DemoSeeder(sessions, self._actor, seal=seal)._seed(
+                patients, seed, today, progress
+            )
 
     def _seed(
         self,
@@ -178,11 +184,12 @@ class DemoSeeder(Service):
         with self._tx() as session:
             providers = self._users(session, rng)
             seed_formulary(session)
+        self._visit_clock = _VisitClock()
         self._stock = self._lots(rng)
-        self._sign_clock = _VisitClock()
-        self._patients = PatientService(self._sessions, self._actor)
-        self._encounters = EncounterService(self._sessions, self._actor)
-        self._checks = ChecksService(self._sessions, self._actor, clock=self._sign_clock)
+        then, seal = self._visit_clock, self._seal
+        self._patients = PatientService(self._sessions, self._actor, clock=then, seal=seal)
+        self._encounters = EncounterService(self._sessions, self._actor, clock=then, seal=seal)
+        self._checks = ChecksService(self._sessions, self._actor, clock=then, seal=seal)
         self._counts: Counter[str] = Counter()
         self._overrides: Counter[str] = Counter()
         for number in range(1, patients + 1):
@@ -192,6 +199,7 @@ class DemoSeeder(Service):
                     f"{number}/{patients} patients, {self._counts['signed']} visits signed "
                     f"({self._counts['overridden']} with a typed reason)"
                 )
+        self._visit_clock.at = self._now
         with self._tx() as session:
             self._audit(session, "demo.seed", "clinic_profile", None)
         c = self._counts
@@ -245,7 +253,9 @@ class DemoSeeder(Service):
 
     def _lots(self, rng: random.Random) -> Stock:
         """Deliveries of every stocked product over the demo's two years, through the service."""
-        clinic = ClinicService(self._sessions, self._actor)
+        clinic = ClinicService(
+            self._sessions, self._actor, clock=self._visit_clock, seal=self._seal
+        )
         with self._tx() as session:
             ids = {m.code: m.id for m in session.scalars(select(Medication))}
         first = self._day - timedelta(days=HISTORY_DAYS)
@@ -253,6 +263,7 @@ class DemoSeeder(Service):
         for code in STOCKED:
             lots[code] = []
             for number, received, expires in lot_deliveries(rng, code, first, self._day):
+                self._visit_clock.at = self._local(received, time(8, 0))
                 view = clinic.add_lot(ids[code], number, expires)
                 lots[code].append(StockLot(view.id, number, received, expires))
         entries = {e.code: e for e in default_formulary()}
@@ -268,6 +279,8 @@ class DemoSeeder(Service):
         slots = schedule(rng, start, self._day, medicare=medicare)
         weight = Decimal(rng.randint(480, 1250)) / 10 if rng.random() > 0.05 else None
         first_day = slots[0].day if slots else self._day
+        # Registered at the front desk on the morning of the first visit.
+        self._visit_clock.at = self._local(first_day, time(7, 45))
         patient = self._patients.create(
             PatientInput(
                 mrn=f"D{100000 + number}",
@@ -297,6 +310,7 @@ class DemoSeeder(Service):
             performed = self._clinic_time(rng, slot.day)
             if performed > self._now - timedelta(minutes=15):
                 continue  # later today: not seen yet
+            self._visit_clock.at = performed
             patient = self._reweigh(rng, patient, slot.day)
             self._visit(rng, patient, provider, story, slot, performed, memory)
         in_chair = self._counts.get("in_chair", 0)
@@ -313,9 +327,14 @@ class DemoSeeder(Service):
                 if now_today
                 else self._clinic_time(rng, self._day)
             )
+            self._visit_clock.at = at
             self._encounters.create(patient.id, provider.id, performed_at=at)
             self._counts["encounters"] += 1
             self._counts["in_chair"] = in_chair + 1
+
+    def _local(self, day: date, at: time) -> datetime:
+        """``at`` on ``day`` in the clinic's zone, in UTC, never later than now."""
+        return min(datetime.combine(day, at, tzinfo=self._zone).astimezone(UTC), self._now)
 
     def _clinic_time(self, rng: random.Random, day: date) -> datetime:
         """A clinic-hours appointment on ``day`` (8:00 to 16:45 in the clinic's zone), in UTC."""
@@ -371,7 +390,7 @@ class DemoSeeder(Service):
                 self._counts["unworded"] += 1
             reasons[finding.rule] = reason
             self._overrides[finding.rule] += 1
-        self._sign_clock.at = min(performed + timedelta(minutes=rng.randint(10, 40)), self._now)
+        self._visit_clock.at = min(performed + timedelta(minutes=rng.randint(10, 40)), self._now)
         self._checks.sign(view.id, view.version, charted.form, charted.sites, reasons)
         self._counts["signed"] += 1
         self._counts["overridden"] += bool(reasons)

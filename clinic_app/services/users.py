@@ -5,13 +5,14 @@ admin role only). Accounts are never deleted: a deactivated account keeps its ro
 audit trail and signed notes point to. The clinic always keeps one active administrator:
 the last one can be neither deactivated nor stripped of the admin role. That rule is
 checked inside the transaction that makes the change, after locking every active
-administrator's row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite lets one writer at a
-time), so two administrators removing each other at the same moment cannot both succeed.
+administrator's row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite by taking the
+database's one write lock first), so two administrators removing each other at the same
+moment cannot both succeed (``tests/services/test_last_admin_race.py``).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from clinic_app.domain import passwords
@@ -61,6 +62,12 @@ def _locked_active_admins(session: Session) -> set[int]:
     row another transaction changed meanwhile is read again (PostgreSQL re-checks the WHERE
     clause), so a just-deactivated administrator is not counted.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        # pysqlite runs a SELECT outside any transaction (it begins one before the first
+        # write only), so two connections could both count two administrators. A write
+        # first takes SQLite's single write lock for this transaction (the other waits for
+        # it), and the count below is then the latest committed one.
+        session.execute(update(User).where(User.id == -1).values(active=User.active))
     query = (
         select(User.id)
         .join(UserRole)
@@ -71,9 +78,9 @@ def _locked_active_admins(session: Session) -> set[int]:
     return set(session.scalars(query))
 
 
-def _keep_an_admin(session: Session, user: User) -> None:
-    """Refuse when ``user`` is the only active administrator left."""
-    if _locked_active_admins(session) == {user.id}:
+def _keep_an_admin(admins: set[int], user: User) -> None:
+    """Refuse when ``user`` is the only active administrator left (``admins``, locked)."""
+    if admins == {user.id}:
         raise ConflictError(LAST_ADMIN_TEXT.format(name=user.display_name))
 
 
@@ -90,7 +97,8 @@ class UserService(Service):
             return [user_view(u) for u in found]
 
     def create_user(self, data: NewUser) -> UserView:
-        """A new active account with ``data``'s roles.
+        """A new active account with ``data``'s roles, which must choose its own password at
+        first sign-in (the one given here is the administrator's first, temporary one).
 
         The username follows :func:`clinic_app.domain.validation.clean_username`, the password
         :func:`clinic_app.domain.passwords.check_new_password`; an NPI is optional (a provider
@@ -102,7 +110,9 @@ class UserService(Service):
             values = clean_user(data, clinic_name=_clinic_name(session))
             if session.scalar(select(User.id).where(User.username == values["username"])):
                 raise ValidationError("username", f"Username {values['username']} is taken.")
-            user = User(**values)
+            # The administrator chose (and knows) this password: the user replaces it with
+            # one only they know at first sign-in, as after a reset.
+            user = User(**values, must_change_password=True)
             session.add(user)
             session.flush()
             self._audit(session, "user.create", "user", user.id)
@@ -122,9 +132,12 @@ class UserService(Service):
         npi = check_npi(changes.npi)
         roles = check_roles(changes.roles)
         with self._tx() as session:
+            # The administrators' rows first, then the account's: every transaction takes
+            # the locks in the same order, so two of them wait instead of deadlocking.
+            admins = _locked_active_admins(session)
             user = _load_user(session, user_id)
             if Role.ADMIN in user.roles and Role.ADMIN not in roles and user.active:
-                _keep_an_admin(session, user)
+                _keep_an_admin(admins, user)
             user.display_name, user.credentials, user.npi = display_name, credentials, npi
             user.roles = roles
             session.flush()
@@ -161,10 +174,11 @@ class UserService(Service):
         """
         self._permit("user.deactivate")
         with self._tx() as session:
+            admins = _locked_active_admins(session)  # before the account's row (see above)
             user = _load_user(session, user_id)
             if user.active:
                 if Role.ADMIN in user.roles:
-                    _keep_an_admin(session, user)
+                    _keep_an_admin(admins, user)
                 if user.id == self._actor.user_id:
                     raise ConflictError(SELF_DEACTIVATE_TEXT)
                 user.active = False

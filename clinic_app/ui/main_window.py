@@ -222,6 +222,11 @@ class MainWindow(QMainWindow):
         """The patient form currently open over this window, if any."""
         return self._dialog
 
+    def show_patient_dialog(self, dialog: PatientDialog) -> None:
+        """Show again a patient form the lock kept for its user (see ui/lock/controller.py)."""
+        self._dialog = dialog
+        dialog.open()
+
     def current_patient_id(self) -> int | None:
         """The id of the selected patient, if any."""
         return self.patient_list.current_patient_id()

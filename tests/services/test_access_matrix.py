@@ -99,6 +99,8 @@ METHODS: dict[tuple[str, str], str] = {
     ("backups", "inspect"): "backup.restore",
     ("backups", "configure"): "backup.create",
     ("backups", "restore"): "backup.restore",
+    ("audit", "export_key"): "audit.key_export",
+    ("audit", "import_key"): "audit.key_import",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).

@@ -52,7 +52,7 @@ def test_a_key_made_by_another_process_meanwhile_is_used(tmp_path: Path) -> None
 def test_a_damaged_key_file_refuses_to_seal(tmp_path: Path, content: str) -> None:
     path = tmp_path / "audit.key"
     path.write_text(content)
-    with pytest.raises(StorageError, match="audit key file"):
+    with pytest.raises(StorageError, match="audit key in the file"):
         KeyFile(path)()
 
 
@@ -92,7 +92,10 @@ def test_every_row_is_sealed_into_one_gapless_chain(
     assert services.audit.verify().ok
 
 
-def test_rows_name_the_key_that_sealed_them(db: sessionmaker[Session], backend: str) -> None:
+def test_a_workstation_with_another_key_adds_nothing(
+    db: sessionmaker[Session], backend: str
+) -> None:
+    """A second workstation whose key did not seal the trail refuses, naming what to do."""
     first = build_services(
         db, "t", is_sqlite=backend == "sqlite", seal=AuditSeal(lambda: b"1" * 32)
     )
@@ -101,11 +104,16 @@ def test_rows_name_the_key_that_sealed_them(db: sessionmaker[Session], backend: 
         db, "t", is_sqlite=backend == "sqlite", seal=AuditSeal(lambda: b"2" * 32, "desk-2")
     )
     second.actor.sign_in(first.actor.user_id or 0, first.actor.roles)
-    register_patient(second)
-    report = first.audit.verify()
-    assert report.problem is not None
-    assert "desk-2" in report.message
-    assert key_id(b"2" * 32) in report.message
+    with pytest.raises(StorageError) as refused:
+        register_patient(second)
+    message = str(refused.value)
+    assert key_id(b"2" * 32) in message
+    assert key_id(b"1" * 32) in message
+    assert "audit export-key --out FILE" in message
+    assert "audit import-key FILE" in message
+    assert "Nothing was saved" in message
+    assert first.patients.count() == 0  # the patient went with the refused transaction
+    assert first.audit.verify().ok
 
 
 def test_audit_rows_hold_ids_and_actions_never_secrets(
@@ -141,9 +149,10 @@ def test_audit_rows_hold_ids_and_actions_never_secrets(
 
 
 def test_a_trail_whose_tables_were_emptied_starts_again(
-    services: Services, db: sessionmaker[Session]
+    services: Services, db: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    """What an administrator's TRUNCATE of both tables leaves (the UI tests do it)."""
+    """What an administrator's TRUNCATE of both tables leaves (the UI tests do it): a
+    workstation that never saw the trail (no anchor) sees a fresh, intact one."""
     from sqlalchemy import text
 
     set_up_clinic(services)
@@ -156,9 +165,12 @@ def test_a_trail_whose_tables_were_emptied_starts_again(
             session.execute(text("TRUNCATE audit_event, audit_chain_head"))
         session.execute(text("DELETE FROM audit_event"))
         session.execute(text("DELETE FROM audit_chain_head"))
-    assert services.audit.verify().ok
-    register_patient(services)
-    report = services.audit.verify()
+    key = KeyFile(default_key_path())()
+    fresh = build_services(db, "t", is_sqlite=services.is_sqlite, seal=AuditSeal(lambda: key))
+    fresh.actor.sign_in(services.actor.user_id or 0, services.actor.roles)
+    assert fresh.audit.verify().ok
+    register_patient(fresh)
+    report = fresh.audit.verify()
     assert report.ok
     assert report.sealed == 1
 

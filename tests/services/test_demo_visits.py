@@ -7,18 +7,20 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.enums import EncounterStatus, Technique
 from clinic_app.domain.rules.data import default_rules
-from clinic_app.models import MedicationLot
+from clinic_app.models import AuditEvent, Encounter, MedicationLot, Patient
 from clinic_app.services.accounts import check_npi
+from clinic_app.services.audit_key import KEY_ENV
 from clinic_app.services.container import build_services
 from clinic_app.services.demo import DEMO_PASSWORD, DEMO_TIMEZONE, DemoSummary, seed_demo
 from clinic_app.services.dto import EncounterView
@@ -43,12 +45,15 @@ class Demo:
 def demo(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Demo]:
+    # One audit key for the whole module (each test has its own config folder otherwise,
+    # and a workstation without the trail's key adds no audit row).
+    key = tmp_path_factory.mktemp("key") / "audit.key"
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         engine = make_engine(sqlite_url(path))
         sessions = make_sessionmaker(engine)
-        yield _seeded(sessions)
+        yield _seeded(sessions, key)
         engine.dispose()
         return
     connection = request.getfixturevalue("pg_engine").connect()
@@ -56,15 +61,18 @@ def demo(
     yield _seeded(
         sessionmaker(
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
+        ),
+        key,
     )
     outer.rollback()
     connection.close()
 
 
-def _seeded(sessions: sessionmaker[Session]) -> Demo:
-    summary = seed_demo(sessions, patients=10, seed=7, today=TODAY)
-    services = build_services(sessions, "demo", is_sqlite=False)
+def _seeded(sessions: sessionmaker[Session], key: Path) -> Demo:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(KEY_ENV, str(key))
+        summary = seed_demo(sessions, patients=10, seed=7, today=TODAY)
+        services = build_services(sessions, "demo", is_sqlite=False)
     services.clinic.authenticate("demo.admin", DEMO_PASSWORD)  # administrator and provider
     return Demo(sessions, services, summary)
 
@@ -188,7 +196,7 @@ def test_demo_notes_show_each_typed_reason(demo: Demo) -> None:
     visits = _signed_visits(services)
     with_reason = next(v for v in visits if v.overrides)
     without = next(v for v in visits if not v.overrides)
-    notes = NoteService(db, services.actor)
+    notes = NoteService(db, services.actor, seal=services.audit._seal)  # this module's key
     text = "".join(
         page.extract_text()
         for page in PdfReader(io.BytesIO(notes.render_note(with_reason.id))).pages
@@ -222,3 +230,43 @@ def test_demo_markers_sit_on_the_muscle_they_name(demo: Demo) -> None:
                 assert hit is region, (site.muscle_code, site.side)
                 checked += 1
     assert checked > 20
+
+
+def test_demo_audit_rows_carry_the_time_of_what_they_describe(demo: Demo) -> None:
+    """A visit from last year is audited last year, not on the day the demo was seeded."""
+    with demo.db() as session:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.action.in_(("encounter.create", "encounter.sign")))
+        ).all()
+        performed = dict(session.execute(select(Encounter.id, Encounter.performed_at)).all())
+        signed_at = dict(session.execute(select(Encounter.id, Encounter.signed_at)).all())
+        registered = dict(
+            session.execute(
+                select(Patient.id, AuditEvent.at)
+                .join(Patient, Patient.id == AuditEvent.entity_id)
+                .where(AuditEvent.action == "patient.create")
+            ).all()
+        )
+        first_visit = dict(
+            session.execute(
+                select(Encounter.patient_id, func.min(Encounter.performed_at)).group_by(
+                    Encounter.patient_id
+                )
+            ).all()
+        )
+    creates = [r for r in rows if r.action == "encounter.create"]
+    signs = [r for r in rows if r.action == "encounter.sign"]
+    assert len(creates) == demo.summary.encounters
+    assert len(signs) == demo.summary.signed
+    for row in creates:
+        assert row.at == performed[row.entity_id]
+    for row in signs:
+        assert row.at == signed_at[row.entity_id]
+    seeded_on = datetime.combine(TODAY, time(0), tzinfo=UTC) - timedelta(days=2)
+    assert min(r.at for r in rows) < seeded_on - timedelta(days=300)
+    assert len(registered) == 10
+    for patient_id, first in first_visit.items():
+        # Registered at the front desk on the morning of the first visit.
+        assert first - timedelta(hours=12) < registered[patient_id] <= first
+    report = demo.services.audit.verify()
+    assert report.ok, report.message

@@ -33,6 +33,11 @@ if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
 
 NPI_HINT = "10 digits; optional, printed on the notes a provider signs"
+#: What the administrator is told about the password they type for a new account.
+FIRST_PASSWORD_TEXT = (
+    "This is a first, temporary password: tell the person in private. At their first "
+    "sign-in they must choose their own, which no one else knows."
+)
 
 
 def _password(name: str) -> QLineEdit:
@@ -127,10 +132,8 @@ class UserFormDialog(QDialog):
 
         layout = QVBoxLayout(self)
         if user is None:
-            advice = QLabel(
-                ADVICE + " Tell the person their password in private; they can change it "
-                "with File → Change password…."
-            )
+            advice = QLabel(ADVICE + " " + FIRST_PASSWORD_TEXT)
+            advice.setAccessibleName("First password")
             advice.setWordWrap(True)
             advice.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(advice)

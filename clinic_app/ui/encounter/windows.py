@@ -65,6 +65,16 @@ class EncounterWindows(QObject):
         """The editors open now."""
         return list(self._editors.values())
 
+    def set_aside(self, editor: EncounterEditor) -> None:
+        """Forget ``editor`` without closing it: the lock keeps it hidden for its user while
+        someone else works (it is no longer among :meth:`editors`)."""
+        if self._editors.get(editor.encounter_id) is editor:
+            del self._editors[editor.encounter_id]
+
+    def take_back(self, editor: EncounterEditor) -> None:
+        """An editor set aside comes back: its user signed in again."""
+        self._editors.setdefault(editor.encounter_id, editor)
+
     def open(self, encounter_id: int) -> EncounterEditor | None:
         """Show an existing encounter (read-only when signed)."""
         existing = self._editors.get(encounter_id)

@@ -7,7 +7,11 @@ save runs as the locked user). Unlocking with the same user's password shows the
 they were. When someone else signs in, the first user's editors are closed without any
 prompt or housekeeping under the new user's name (their drafts stay in the database for
 them), their dialogs are dismissed, and the main window shows what the new user's roles
-allow. A sign-out is a lock whose screen asks who signs in next.
+allow. What could not be saved is kept for the first user instead: a patient form with
+unsaved edits, and an editor whose save failed at lock time, stay hidden in memory on this
+workstation (never shown to the other user, out of the main window's list of editors) and
+come back as they were when the first user signs in again. A sign-out is a lock whose
+screen asks who signs in next.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from clinic_app.services.dto import UserView
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.common.chrome import make_action
 from clinic_app.ui.common.idle import IdleMonitor
+from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.lock.screen import LOCKED_TITLE, LockScreen
+from clinic_app.ui.patients.dialog import PatientDialog
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -42,6 +48,7 @@ class LockedWindow(Protocol):
 
     def clear_patient_data(self) -> str: ...
     def refresh(self) -> None: ...
+    def show_patient_dialog(self, dialog: PatientDialog) -> None: ...
 
 
 log = logging.getLogger(__name__)
@@ -76,6 +83,8 @@ class SessionLock(QObject):
         self._window = window
         self._main = cast("LockedWindow", window)  # the main window's own API
         self._hidden: list[tuple[QWidget, str]] = []
+        # Per user id: their windows with unsaved work, hidden while someone else works.
+        self._kept: dict[int, list[tuple[QWidget, str]]] = {}
         self._user: UserView | None = None
         self._search = ""
         kwargs = {} if clock is None else {"clock": clock}
@@ -129,6 +138,7 @@ class SessionLock(QObject):
         for editor in self._main.encounters.editors():
             if not editor.read_only:
                 editor.session.stop_timers()
+                editor.live_checks.stop()  # no check runs as whoever signs in next
                 editor.session.save_and_wait()  # nothing typed is lost while locked
         if self._user is not None:
             try:
@@ -216,13 +226,23 @@ class SessionLock(QObject):
     def _restore(self, user: UserView, *, same_user: bool) -> None:
         if not same_user:
             self._hand_over()
+            self._take_back(user)
         self._user = user
         self._main.patient_list.set_search_text_quietly(self._search if same_user else "")
         self._search = ""
         hidden, self._hidden = self._hidden, []
         for widget, title in hidden:
             widget.setWindowTitle(title)
-            widget.show()
+            if isinstance(widget, PatientDialog):
+                self._main.show_patient_dialog(widget)
+            else:
+                widget.show()
+        for editor in self._main.encounters.editors():
+            if editor.read_only:
+                continue
+            editor.live_checks.schedule()  # stopped by the lock
+            if editor.session.dirty:
+                editor.session.content_changed()  # autosave again what the lock could not
         self._main.refresh()  # the list again, with what this user's roles allow
         self.read_settings()
         self.screen.hide()
@@ -231,23 +251,45 @@ class SessionLock(QObject):
         self.unlocked.emit(user)
 
     def _hand_over(self) -> None:
-        """Another user: close the first user's windows; only the main window stays."""
-        editors = set(self._main.encounters.editors())
-        kept: list[tuple[QWidget, str]] = []
+        """Another user: close the first user's windows; only the main window stays.
+
+        Unsaved work is set aside for the first user instead (see the module)."""
+        first = self._user.id if self._user is not None else None
+        windows = self._main.encounters
+        editors = set(windows.editors())
+        shown: list[tuple[QWidget, str]] = []
+        aside: list[tuple[QWidget, str]] = []
         for widget, title in self._hidden:
             if widget is self._window:
-                kept.append((widget, title))
+                shown.append((widget, title))
             elif widget in editors:
-                continue  # closed below
+                continue  # below
+            elif first is not None and isinstance(widget, PatientDialog) and widget.is_dirty():
+                aside.append((widget, title))
             elif isinstance(widget, QDialog):
                 widget.setWindowTitle(title)
                 widget.done(QDialog.DialogCode.Rejected)
             else:
                 widget.setWindowTitle(title)
                 widget.close()
+        titles = dict(self._hidden)
         for editor in editors:
-            editor.hand_over()
-        self._hidden = kept
+            if first is not None and not editor.read_only and editor.session.dirty:
+                windows.set_aside(editor)  # the save failed: its edits live only here
+                aside.append((editor, titles.get(editor, editor.windowTitle())))
+            else:
+                editor.hand_over()
+        if first is not None and aside:
+            self._kept.setdefault(first, []).extend(aside)
+            log.info("unsaved work of user %s kept for them while another user works", first)
+        self._hidden = shown
+
+    def _take_back(self, user: UserView) -> None:
+        """``user``'s work set aside at an earlier hand-over comes back with their windows."""
+        for widget, title in self._kept.pop(user.id, []):
+            if isinstance(widget, EncounterEditor):
+                self._main.encounters.take_back(widget)
+            self._hidden.append((widget, title))
 
     def actions(self) -> list[QAction]:
         return [self.lock_action, self.sign_out_action]

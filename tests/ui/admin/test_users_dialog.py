@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from clinic_app.domain.access import default_permissions
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import PermissionDenied, ValidationError
-from clinic_app.ui.admin.user_form import ResetPasswordDialog, UserFormDialog
+from clinic_app.ui.admin.user_form import (
+    FIRST_PASSWORD_TEXT,
+    ResetPasswordDialog,
+    UserFormDialog,
+)
 from clinic_app.ui.admin.users_dialog import COLUMNS, UsersDialog
 from clinic_app.ui.main_window import MainWindow
 from tests.factories import add_user, sign_in_as
@@ -62,9 +66,13 @@ def test_an_admin_creates_a_nurse_and_a_front_desk_user(qtbot, dialog, services)
     assert cell(dialog, "npark", "Credentials") == "RN"
     assert cell(dialog, "fdesk", "Roles") == "front desk"
     assert cell(dialog, "fdesk", "Active") == "yes"
+    # The administrator typed a first password: each must choose their own at first sign-in.
+    assert cell(dialog, "fdesk", "Must change password") == "yes"
+    assert cell(dialog, "npark", "Must change password") == "yes"
     assert dialog.selected().username == "fdesk"  # the new account is selected
     # Each signs in and holds exactly the role given.
     services.actor.sign_out()
+    assert services.clinic.authenticate("npark", NURSE_PASSWORD).must_change_password
     assert services.clinic.authenticate("npark", NURSE_PASSWORD).roles == {Role.NURSE}
     assert services.clinic.authenticate("fdesk", NURSE_PASSWORD).roles == {Role.FRONT_DESK}
     with pytest.raises(PermissionDenied):
@@ -224,3 +232,11 @@ def test_the_menu_entry_is_for_administrators(qtbot, services) -> None:
     sign_in_as(services, nurse)
     window.refresh()
     assert not window.users_action.isEnabled()
+
+
+def test_the_new_user_form_says_the_first_password_is_temporary(qtbot, dialog) -> None:
+    form = new_user(qtbot, dialog, "npark", "Nina Park", {Role.NURSE})
+    advice = form.findChild(QLabel, "", Qt.FindChildOption.FindChildrenRecursively)
+    texts = [label.text() for label in form.findChildren(QLabel)]
+    assert advice is not None
+    assert any(FIRST_PASSWORD_TEXT in text for text in texts)

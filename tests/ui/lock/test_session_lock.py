@@ -27,6 +27,8 @@ from clinic_app.domain.enums import Role
 from clinic_app.domain.sign_in import WRONG
 from clinic_app.services.dto import PatientView
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
+from clinic_app.ui.admin.user_form import UserFormDialog
+from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.lock.screen import LOCKED_TITLE
 from clinic_app.ui.main_window import MainWindow
@@ -305,3 +307,45 @@ def test_a_reset_password_is_changed_before_the_lock_screen_lets_the_user_in(
     else:
         assert services.actor.user_id is None  # signed out again; the screen stays locked
         assert lock.screen.isVisible()
+
+
+def test_a_user_created_in_the_users_window_chooses_a_password_at_first_sign_in(
+    qtbot, monkeypatch, window, services, prompts
+):
+    """Made through the GUI, the account must replace its first password before getting in."""
+    users = UsersDialog(services)
+    qtbot.addWidget(users)
+    users.new_button.click()
+    form = users.form
+    assert isinstance(form, UserFormDialog)
+    form.username.setText("npark")
+    form.full_name.setText("Nina Park")
+    form.role_boxes[Role.NURSE].setChecked(True)
+    form.password.setText("first words from the admin")
+    form.confirm.setText("first words from the admin")
+    with qtbot.waitSignal(users.users_changed):
+        form.accept()
+    shown: list[ChangePasswordDialog] = []
+
+    def change(dialog: ChangePasswordDialog) -> int:
+        shown.append(dialog)
+        assert dialog.required
+        prompts.answer("inform")
+        dialog.current.setText("first words from the admin")
+        dialog.new.setText("nina keeps her own words")
+        dialog.confirm.setText("nina keeps her own words")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(ChangePasswordDialog, "exec", change)
+    lock = window.session_lock
+    lock.lock_action.trigger()
+    lock.screen.someone_else_button.click()
+    qtbot.keyClicks(lock.screen.username, "npark")
+    qtbot.keyClicks(lock.screen.password, "first words from the admin")
+    lock.screen.unlock_button.click()
+    assert len(shown) == 1
+    assert not lock.is_locked
+    assert window.user_label.text() == "Signed in: Nina Park"
+    again = services.clinic.authenticate("npark", "nina keeps her own words")
+    assert not again.must_change_password
