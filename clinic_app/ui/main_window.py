@@ -159,7 +159,8 @@ class MainWindow(QMainWindow):
         )
         self.session_lock.unlocked.connect(lambda _user: self.live.poke())
         # File → Back up now…, Restore from backup…, Backup settings…; "Last backup" field.
-        self.backups = BackupController(services, self, before_restore=self.encounters.close_all)
+        self.backups = BackupController(services, self, before_restore=self._before_restore)
+        self.backups.restore_refused.connect(self.changes.start)
         file_menu.insertActions(self.refresh_action, self.backups.actions())
         self.back_up_action, self.restore_action, self.backup_settings_action = (
             self.backups.actions()
@@ -521,6 +522,14 @@ class MainWindow(QMainWindow):
         elif self.search_box.text().strip():
             text = f"{shown} found · {self._total} {noun}"
         self.count_label.setText(text)
+
+    def _before_restore(self) -> bool:
+        # The live-refresh connection would count as another session on PostgreSQL (and
+        # hold the SQLite file open): it stops first and starts again if the restore fails.
+        if not self.encounters.close_all():
+            return False
+        self.changes.stop()
+        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Each open encounter asks about its own unsaved edits first.

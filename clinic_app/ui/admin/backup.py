@@ -51,6 +51,7 @@ class BackupController(QObject):
         backup_finished(BackupSummary): a backup (by hand or automatic) was written.
         backup_failed(str): a backup failed; the text says why.
         restore_finished(RestoreSummary): a restore is done (the window closes next).
+        restore_refused(): a restore that had begun was refused; nothing was changed.
 
     Attributes:
         back_up_action, restore_action, settings_action: the File menu's commands.
@@ -63,6 +64,7 @@ class BackupController(QObject):
     backup_finished = Signal(object)
     backup_failed = Signal(str)
     restore_finished = Signal(object)
+    restore_refused = Signal()
 
     def __init__(
         self,
@@ -268,6 +270,7 @@ class BackupController(QObject):
 
     def _on_restore_error(self, exc: Exception) -> None:
         self._stop()
+        self.restore_refused.emit()
         if not isinstance(exc, ClinicError):
             raise exc
         messages.show_error(self._window, "Restore refused", exc)

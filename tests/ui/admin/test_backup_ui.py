@@ -108,6 +108,7 @@ def test_the_administrator_sees_the_backup_commands(window):
         assert text in texts
 
 
+@pytest.mark.service_behaviour  # on PostgreSQL the window's own live-refresh connection stops first
 def test_restore_checks_confirms_restores_and_closes_the_window(
     qtbot, window, services, make_patient, prompts, tmp_path
 ):
@@ -115,6 +116,7 @@ def test_restore_checks_confirms_restores_and_closes_the_window(
     saved = services.backups.back_up(tmp_path / "before.clinic-backup")
     make_patient(mrn="AFTER-1")
     window.show()
+    qtbot.waitUntil(lambda: window.changes.running)
     prompts.answer("ask_open_file", str(saved.path))
     asked: list[str] = []
     prompts.answer("confirm_restore", lambda prompt: asked.append(prompt.text) or True)
@@ -141,6 +143,24 @@ def test_a_foreign_file_is_refused_with_a_message(window, services, prompts, tmp
     window.restore_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "not a clinic_app backup" in shown[0]
+
+
+def test_a_restore_refused_after_confirmation_starts_the_live_refresh_again(
+    qtbot, window, services, make_patient, prompts, tmp_path
+):
+    make_patient(mrn="KEEP-1")
+    saved = services.backups.back_up(tmp_path / "before.clinic-backup")
+    window.show()
+    qtbot.waitUntil(lambda: window.changes.running)
+    prompts.answer("ask_open_file", str(saved.path))
+    prompts.answer("confirm_restore", lambda prompt: (saved.path.write_bytes(b"gone"), True)[1])
+    shown: list[str] = []
+    prompts.answer("show_error", lambda prompt: shown.append(prompt.text))
+    with qtbot.waitSignal(window.backups.restore_refused, timeout=30_000):
+        window.restore_action.trigger()
+    assert shown
+    assert window.changes.running
+    assert window.isVisible()
 
 
 def test_backup_settings_are_saved_for_this_workstation(qtbot, window, prompts, tmp_path):
