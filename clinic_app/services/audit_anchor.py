@@ -8,8 +8,10 @@ the last entry this workstation wrote or verified (its row id, number and seal).
 
 The anchor only moves forward along an intact chain: a workstation that finds its anchored
 entry missing keeps the old anchor (and so the evidence) until an administrator has looked.
-Restoring the database from an older backup also moves the trail back: verify then names
-the anchor file; delete it (or that database's entry) once the restore is known to be why.
+Restoring the database from an older backup also moves the trail back: the restoring
+workstation drops its own entry (the restore is audited and anchors anew); on the others
+verify names the anchor file: delete it (or that database's entry) once the restore is
+known to be why.
 """
 
 from __future__ import annotations
@@ -69,6 +71,13 @@ class AnchorFile:
         # valid one (the entry it names is still in the trail).
         text = json.dumps(entries, indent=1, sort_keys=True) + "\n"
         write_private(self.path, text, durable=False)
+
+    def forget(self, database: str) -> None:
+        """Drop ``database``'s anchor (after a deliberate restore moved its trail back)."""
+        entries = self._read()
+        if entries.pop(database, None) is not None:
+            text = json.dumps(entries, indent=1, sort_keys=True) + "\n"
+            write_private(self.path, text, durable=True)
 
     def _read(self) -> dict[str, dict[str, object]]:
         try:

@@ -232,6 +232,10 @@ class BackupService(Service):
             app_version=__version__,
             progress=progress or _quiet,
         )
+        # The restored trail ends before this workstation's anchor: the restore is the
+        # administrator's deliberate, audited act, so the anchor starts again from its row.
+        if self._seal.anchor is not None:
+            self._seal.anchor.forget(self._seal.database)
         self._record("backup.restore")
         seconds = time.monotonic() - started
         return RestoreSummary(

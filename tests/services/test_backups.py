@@ -99,3 +99,24 @@ def test_settings_round_trip_and_limits(tmp_path: Path) -> None:
         check_settings(BackupSettings(tmp_path, keep=0))
     with pytest.raises(ValidationError, match="folder"):
         check_settings(BackupSettings(Path(""), keep=3))
+
+
+def test_after_restoring_an_older_backup_this_workstation_verifies_the_trail(
+    databases: MakeDatabase, tmp_path: Path
+) -> None:
+    """The restore moves the trail back; the restoring workstation's anchor follows it, so
+    its own ``audit verify`` passes (other workstations' anchors name the cut: see README)."""
+    services, engine = services_on(databases("live"))
+    set_up_clinic(services)
+    register_patient(services, "OLD-1")
+    summary = services.backups.back_up(tmp_path / "older.clinic-backup")
+    for n in range(3):
+        register_patient(services, f"NEW-{n}")  # audit rows the backup does not hold
+    services.actor.command_line = True
+    assert services.audit.verify().ok
+    services.actor.command_line = False
+    services.backups.restore(summary.path, tmp_path / "safety")
+    services.actor.command_line = True
+    report = services.audit.verify()
+    assert report.ok, report.message
+    engine.dispose()
