@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 #: The environment variable naming the user when ``--user`` is not given.
 USER_VARIABLE = "CLINIC_APP_USER"
 MUST_CHANGE_TEXT = (
-    "your password was reset by an administrator: sign in to the app and choose a new one first."
+    "your password is temporary (a new account, or reset by an administrator): sign in to "
+    "the app and choose your own first."
 )
 
 

@@ -43,6 +43,8 @@ def clinic(tmp_path: Path, patients: int = 2) -> Path:
     UserService(sessions, actor).create_user(
         NewUser("desk", "Fran Desk", PASSWORD, frozenset({Role.FRONT_DESK}))
     )
+    with engine.begin() as conn:  # as after the desk's first sign-in and own password
+        conn.exec_driver_sql("UPDATE app_user SET must_change_password = 0")
     for i in range(patients):
         PatientService(sessions, actor).create(
             PatientInput(f"P{i}", "Zoë", f"N{i}", date(1980, 1, 1))

@@ -327,5 +327,5 @@ def test_a_reset_password_must_be_changed_in_the_app_first(
     out = tmp_path / "h.pdf"
     args = ["handout", str(eid), "--out", str(out), "--db", str(db)]
     assert main([*args, "--user", "desk", "--password-stdin"]) == 2
-    assert "choose a new one first" in capsys.readouterr().err
+    assert "choose your own first" in capsys.readouterr().err
     assert not out.exists()

@@ -82,7 +82,7 @@ def test_a_patient_voided_elsewhere_leaves_nothing_selected_never_another_patien
 ) -> None:
     maria = window.current_patient()
     assert maria is not None
-    other_desk.patients.void(maria.id, "Registered twice")
+    other_desk.patients.void(maria.id, "Registered twice", expected_version=maria.version)
     qtbot.waitUntil(lambda: len(listed(window)) == 2, timeout=PROMISE_MS)
     assert window.current_patient_id() is None
     assert window.panel.patient is None
