@@ -528,3 +528,9 @@ def test_a_weight_is_stored_exactly_as_typed(services: Services, typed: str, sto
     set_up_clinic(services)
     saved = register_patient(services, weight_kg=typed, today=TODAY)
     assert str(services.patients.get(saved.id).weight_kg) == stored
+
+
+def test_a_pasted_search_with_tabs_and_line_breaks_still_searches(services: Services) -> None:
+    set_up_clinic(services)
+    saved = register_patient(services, "A-77", "Ana", "Smith", today=TODAY)
+    assert [p.id for p in services.patients.search("smith\tana\n")] == [saved.id]
