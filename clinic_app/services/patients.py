@@ -288,7 +288,10 @@ class PatientService(Service):
         "Family, Given" works too. An empty query lists patients alphabetically.
         """
         self._permit("patient.search")
-        typed = v.clean_text("search", text, label="Search text", max_length=MAX_SEARCH_LENGTH)
+        # Tabs and line breaks (a pasted cell) are spaces here; other controls are refused.
+        typed = v.clean_text(
+            "search", text, label="Search text", max_length=MAX_SEARCH_LENGTH, multiline=True
+        )
         limit = f.check_int("limit", limit, label="Rows shown", low=1, high=MAX_SEARCH_ROWS)
         include_voided = f.check_bool("include_voided", include_voided, label="Include voided")
         query = select(Patient)

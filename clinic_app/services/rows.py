@@ -1,7 +1,8 @@
 """Loading the rows a use case works on, the same way in every service.
 
 Each function reads inside the caller's transaction and raises the error a user can read
-(``NotFoundError``, ``ConflictError``) instead of handing back ``None``; the services are
+(``NotFoundError``, ``ConflictError``, a ``ValidationError`` for an id no row can have, such
+as 10**20, which SQLite cannot even bind) instead of handing back ``None``; the services are
 siblings that share these, not subclasses that inherit them.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from clinic_app.domain import fields
 from clinic_app.domain.enums import EncounterStatus, Role
 from clinic_app.domain.errors import ConflictError, NotFoundError
 from clinic_app.models import ClinicProfile, Encounter, InjectionSite, Medication, Patient, User
@@ -19,6 +21,7 @@ SIGNED_READ_ONLY = "This encounter is signed; add an addendum instead of editing
 
 def load_encounter(session: Session, encounter_id: int, *, for_edit: bool = False) -> Encounter:
     """The encounter with its sites and doses; ``for_edit`` refuses a signed one."""
+    fields.check_id("encounter_id", encounter_id, label="Encounter")
     encounter = session.scalars(
         select(Encounter)
         .where(Encounter.id == encounter_id)
@@ -33,6 +36,7 @@ def load_encounter(session: Session, encounter_id: int, *, for_edit: bool = Fals
 
 def load_patient(session: Session, patient_id: int, *, active: bool = False) -> Patient:
     """The patient; ``active`` also refuses a voided one (as if it did not exist)."""
+    fields.check_id("patient_id", patient_id, label="Patient")
     patient = session.get(Patient, patient_id)
     if patient is None or (active and patient.voided_at is not None):
         kind = "active patient" if active else "patient"

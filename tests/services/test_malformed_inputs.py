@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.catalog import View
-from clinic_app.domain.enums import Side, Technique
+from clinic_app.domain.enums import Language, Side, Technique
 from clinic_app.domain.errors import ValidationError
 from clinic_app.domain.fields import MAX_LOGO_BYTES, PNG_SIGNATURE
 from clinic_app.models import AuditEvent, Base
@@ -382,6 +382,32 @@ CORPUS: list[tuple[str, Callable[[Ctx], object], str, str]] = [
         "addendum",
     ),
     ("addendum number", lambda c: c.s.encounters.add_addendum(c.encounter.id, 5), "text", "add"),
+    # ---- documents and emergency access (the id checked where every service loads rows)
+    (
+        "handout huge id",
+        lambda c: c.s.documents.handout_data(10**20),
+        "encounter_id",
+        "encounter",
+    ),
+    ("note id text", lambda c: c.s.notes.note_data("12"), "encounter_id", "encounter"),
+    (
+        "print language fr",
+        lambda c: c.s.documents.record_print(c.encounter.id, "fr"),
+        "language",
+        "language",
+    ),
+    (
+        "print 0 copies",
+        lambda c: c.s.documents.record_print(c.encounter.id, Language.ENGLISH, 0),
+        "copies",
+        "copies",
+    ),
+    (
+        "emergency huge id",
+        lambda c: c.s.emergency.break_glass(10**20, "Unconscious patient in the waiting room"),
+        "patient_id",
+        "patient",
+    ),
     # ---- clinic profile, lots, rules
     ("logo 30 MB", _profile(logo_png=PNG_SIGNATURE + b"\x00" * (30 << 20)), "logo_png", "logo"),
     ("logo just too big", _profile(logo_png=b"\x00" * (MAX_LOGO_BYTES + 1)), "logo_png", "logo"),
@@ -502,3 +528,9 @@ def test_a_weight_is_stored_exactly_as_typed(services: Services, typed: str, sto
     set_up_clinic(services)
     saved = register_patient(services, weight_kg=typed, today=TODAY)
     assert str(services.patients.get(saved.id).weight_kg) == stored
+
+
+def test_a_pasted_search_with_tabs_and_line_breaks_still_searches(services: Services) -> None:
+    set_up_clinic(services)
+    saved = register_patient(services, "A-77", "Ana", "Smith", today=TODAY)
+    assert [p.id for p in services.patients.search("smith\tana\n")] == [saved.id]

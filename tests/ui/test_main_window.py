@@ -139,6 +139,14 @@ def test_search_by_birth_date_and_mrn(qtbot, window, make_patient):
         assert listed_names(window) == expected
 
 
+def test_a_huge_search_says_it_is_too_long(window, warnings, make_patient):
+    """Issue 11 §3: 100,000 characters get "too long", never "cannot be reached"."""
+    make_patient(family_name="Smith")
+    window.search_box.setText("x" * 100_000)
+    window.run_search()
+    assert warnings == ["Search failed: Search text is longer than 200 characters."]
+
+
 def test_selecting_shows_summary_and_empty_history(qtbot, window, make_patient):
     patient = make_patient(
         family_name="Kowalski", given_name="Łukasz", allergies="Latex", diabetes=True
