@@ -146,9 +146,22 @@ def upgrade(engine: Engine) -> UpgradeResult:
     try:
         run_migrations(engine, "head")
     except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # PostgreSQL: insufficient privilege
+            raise StorageError(
+                f"The database's schema is {before or 'empty'} but this app needs {head}, and "
+                "this account may not change the schema. Ask the administrator to run "
+                "`clinic-app db upgrade` as the database's owner (see README: Several "
+                "workstations on PostgreSQL)."
+            ) from None
         problem = opening.classify(exc, engine.url)
         if problem is not None and problem.problem in opening.ENVIRONMENT_PROBLEMS:
             raise problem from None  # a read-only or full disk, not a faulty migration
-        raise StorageError(f"The database upgrade failed and was rolled back: {exc.orig}") from exc
+        # The driver's own text may quote a row (patient data): only its kind is shown.
+        log.error("schema upgrade failed: %s", type(exc.orig).__name__)
+        raise StorageError(
+            "The database upgrade failed and was rolled back "
+            f"({type(exc.orig).__name__}); nothing was changed. Restore or keep the previous "
+            "version of the app and report this."
+        ) from None
     log.info("database schema upgraded from %s to %s", before, head)
     return UpgradeResult(before, head, backup)

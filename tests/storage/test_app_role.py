@@ -153,3 +153,28 @@ def test_the_application_role_cannot_rewrite_the_trail_or_the_schema(
         )
     finally:
         engine.dispose()
+
+
+def test_an_older_schema_tells_the_application_role_to_ask_the_owner(
+    pg_engine: Engine, app_role: AppRole
+) -> None:
+    """The app role may not upgrade: one plain message naming the owner's command, not the
+    driver's text (which can quote a row)."""
+    from clinic_app.domain.errors import StorageError
+    from clinic_app.storage import migrate
+
+    head = migrate.head_revision()
+    with pg_engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+    engine = make_engine(app_role.url)
+    try:
+        with pytest.raises(StorageError) as refused:
+            migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+        with pg_engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :h"), {"h": head})
+    message = str(refused.value)
+    assert "may not change the schema" in message
+    assert "clinic-app db upgrade" in message
+    assert refused.value.__cause__ is None
