@@ -34,6 +34,9 @@ MAX_USERNAME_LENGTH = 64
 USERNAME_CHARACTERS = "letters a–z, digits 0–9 and . _ -"
 MAX_NAME_LENGTH = 100
 MAX_MRN_LENGTH = 32
+#: Longest text a patient search takes (the patient list, the audit screen's patient filter):
+#: a name, an MRN or a date is far shorter.
+MAX_SEARCH_LENGTH = 200
 #: Needle gauges in use for TPI and dry needling (tpi-reference §4: 21-27 G; 30-34 G for
 #: acupuncture-style dry needling filaments).
 NEEDLE_GAUGE_RANGE = (18, 34)
@@ -301,6 +304,15 @@ def check_figure_point(x: float, y: float) -> tuple[float, float]:
         if not isinstance(v, int | float) or not 0.0 <= float(v) <= 1.0:
             raise ValidationError("point", f"Point {name}={v!r} is outside the figure (0 to 1).")
     return float(x), float(y)
+
+
+def clean_search(value: str | None) -> str:
+    """What a patient search was given, checked: text of at most :data:`MAX_SEARCH_LENGTH`
+    characters; tabs and line breaks (a pasted cell) are spaces, other controls refused."""
+    typed = clean_text(
+        "search", value, label="Search text", max_length=MAX_SEARCH_LENGTH, multiline=True
+    )
+    return " ".join(typed.split())
 
 
 def search_key(text: str) -> str:

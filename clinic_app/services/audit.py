@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from clinic_app.domain import validation as v
 from clinic_app.domain.audit_chain import ChainReport, Problem, key_id, verify_chain
 from clinic_app.domain.clock import format_clinic_time
 from clinic_app.domain.errors import StorageError, ValidationError
@@ -150,9 +151,11 @@ class AuditService(Service):
     def find_patients(self, text: str) -> list[AuditPerson]:
         """Patients (voided too) whose MRN or name starts with ``text`` (the patient filter).
 
-        Read-only and not a chart open: it shows names and MRNs only.
+        Read-only and not a chart open: it shows names and MRNs only. The text has the
+        patient search's limits (:func:`clinic_app.domain.validation.clean_search`).
         """
         self._permit("audit.report")
+        text = v.clean_search(text)
         with self._tx() as session:
             return [
                 AuditPerson(pid, label) for pid, label in audit_report.find_patients(session, text)

@@ -38,8 +38,6 @@ STALE_FORM = (
     "This patient was changed on another workstation since you opened the "
     "form. Close it and open the patient again; your edit was not saved."
 )
-#: Longest text the patient search takes: a name, an MRN or a date is far shorter.
-MAX_SEARCH_LENGTH = 200
 #: Most rows one search returns.
 MAX_SEARCH_ROWS = 1000
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -289,15 +287,12 @@ class PatientService(Service):
         """
         self._permit("patient.search")
         # Tabs and line breaks (a pasted cell) are spaces here; other controls are refused.
-        typed = v.clean_text(
-            "search", text, label="Search text", max_length=MAX_SEARCH_LENGTH, multiline=True
-        )
+        raw = v.clean_search(text)
         limit = f.check_int("limit", limit, label="Rows shown", low=1, high=MAX_SEARCH_ROWS)
         include_voided = f.check_bool("include_voided", include_voided, label="Include voided")
         query = select(Patient)
         if not include_voided:
             query = query.where(Patient.voided_at.is_(None))
-        raw = " ".join(typed.split())
         if raw:
             query = query.where(self._match(raw))
         query = query.order_by(Patient.family_key, Patient.given_key, Patient.id).limit(limit)

@@ -31,6 +31,15 @@ def test_search_key_folds_case_accents_and_spacing(raw: str, key: str) -> None:
     assert v.search_key(raw) == key
 
 
+def test_a_search_is_single_spaced_and_limited() -> None:
+    assert v.clean_search(" smith\tana\n") == "smith ana"
+    assert v.clean_search(None) == ""
+    assert v.clean_search("x" * v.MAX_SEARCH_LENGTH) == "x" * v.MAX_SEARCH_LENGTH
+    with pytest.raises(ValidationError, match="longer than 200") as err:
+        v.clean_search("x" * (v.MAX_SEARCH_LENGTH + 1))
+    assert err.value.field == "search"
+
+
 def test_names_are_nfc_and_single_spaced() -> None:
     decomposed = "Nguye\u0302\u0303n"  # e + circumflex + tilde, as some keyboards send it
     assert v.clean_name("family_name", decomposed, label="Family name") == "Nguyễn"

@@ -149,6 +149,22 @@ def test_the_patient_finder_for_the_filter(services: Services, trail: dict[str, 
     assert [p.label for p in services.audit.find_patients("kim")] == ["Kim, Bo (MRN M2)"]
     assert [p.id for p in services.audit.find_patients("m1")] == [trail["lee"]]
     assert services.audit.find_patients("  ") == []
+
+
+def test_the_patient_finder_has_the_patient_search_s_limit_and_message(
+    services: Services, trail: dict[str, int]
+) -> None:
+    """Issue 11 §3: a 100,000-character filter is refused in words, as in the patient list."""
+    assert [p.id for p in services.audit.find_patients("lee\t")] == [trail["lee"]]
+    with pytest.raises(ValidationError) as from_audit:
+        services.audit.find_patients("x" * 100_000)
+    with pytest.raises(ValidationError) as from_patients:
+        services.patients.search("x" * 100_000)
+    assert (from_audit.value.field, str(from_audit.value)) == (
+        from_patients.value.field,
+        str(from_patients.value),
+    )
+    assert "longer than 200 characters" in str(from_audit.value)
     assert "nurse" in services.audit.actions() or "patient.read" in services.audit.actions()
     assert "Nia Nurse (nurse)" in [p.label for p in services.audit.people()]
 
