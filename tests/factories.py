@@ -85,6 +85,11 @@ def add_user(
     return dataclasses.replace(user, must_change_password=False)
 
 
+def account_version(services: HasUsers, user_id: int) -> int:
+    """The account's version now, as the signed-in administrator's Users window lists it."""
+    return next(u.version for u in services.users.accounts() if u.id == user_id)
+
+
 def sign_in_as(services: HasClinic, user: UserView) -> UserView:
     """Sign ``user`` in on these services (password :data:`PASSWORD`): the roles come from
     the database, as at the sign-in screen."""

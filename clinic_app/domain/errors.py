@@ -36,6 +36,12 @@ class ConflictError(ClinicError):
         self.field = field
 
 
+class StaleVersionError(ConflictError):
+    """A change made from a copy read before someone else's change (issue 11 §2): the record
+    is not the version the screen loaded. Nothing was changed; a screen shows the record as
+    it is now."""
+
+
 class StorageError(ClinicError):
     """The database could not be used: locked, full, unreachable, or newer than this app."""
 

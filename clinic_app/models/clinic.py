@@ -19,6 +19,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import flag_modified
 
 from clinic_app.domain.enums import Language, Role
 from clinic_app.models.base import Base, ExactDecimal, UTCDateTime, utcnow
@@ -111,6 +112,12 @@ class User(Base):
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
     )
+    # Optimistic lock (migration 0012): every UPDATE of the row bumps it and checks the
+    # version read, so an administrator's change from a stale copy of the account is refused.
+    # A change of roles only (rows of user_role) bumps it too: see ``touch``.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -123,6 +130,12 @@ class User(Base):
         kept = [row for row in self.role_rows if row.role in roles]
         held = {row.role for row in kept}
         self.role_rows = kept + [UserRole(role=role) for role in sorted(roles - held)]
+
+    def touch(self) -> None:
+        """Make the next flush UPDATE this row (bumping ``version``) even when only rows of
+        other tables changed (the roles): the account as a whole is what an administrator
+        read."""
+        flag_modified(self, "display_name")
 
 
 class UserRole(Base):

@@ -17,6 +17,9 @@ from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Table, update
+from sqlalchemy.orm import object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clinic_app.domain import passwords
 from clinic_app.domain import sign_in as policy
@@ -133,10 +136,37 @@ def attempt_sign_in(
     else:
         ok = verified.matches and user.active
         outcome = policy.after_attempt(user.failed_attempts, user.locked_until, now, password_ok=ok)
-        user.failed_attempts, user.locked_until = outcome.failures, outcome.waits_until
+        values: dict[str, object] = {
+            "failed_attempts": outcome.failures,
+            "locked_until": outcome.waits_until,
+        }
         if outcome.accepted and verified.rehash:
-            user.password_hash = hash_password(typed)
+            values["password_hash"] = hash_password(typed)
+        _record_sign_in(user, values)
     return SignInResult(user, outcome.accepted, outcome.refusal(now))
+
+
+def _record_sign_in(user: User, values: dict[str, object]) -> None:
+    """Write a sign-in's bookkeeping (wrong-password count, wait, a rehash of the same
+    password) without moving the account's version.
+
+    The version is what an administrator's Users window checks its copy against (migration
+    0012); a person mistyping their password, or a deactivated one trying to sign in, has
+    not changed the account, and must not make the administrator's next change fail as
+    "changed meanwhile". So these columns bypass the ORM's version counter (a plain UPDATE
+    of the table), and the loaded object is told the stored values. The caller holds the
+    row's lock (``FOR UPDATE``), so two attempts at once still count twice.
+    """
+    changed = {key: value for key, value in values.items() if getattr(user, key) != value}
+    if not changed:
+        return
+    session = object_session(user)
+    assert session is not None  # loaded by the caller's transaction
+    table = User.__table__
+    assert isinstance(table, Table)
+    session.execute(update(table).where(table.c.id == user.id).values(**changed))
+    for key, value in changed.items():
+        set_committed_value(user, key, value)
 
 
 def replace_password(
@@ -158,9 +188,14 @@ def replace_password(
     outcome = policy.after_attempt(
         user.failed_attempts, user.locked_until, now, password_ok=verified.matches
     )
-    user.failed_attempts, user.locked_until = outcome.failures, outcome.waits_until
     if not outcome.accepted:
+        # A wrong current password is counted like a wrong sign-in: bookkeeping only.
+        _record_sign_in(
+            user, {"failed_attempts": outcome.failures, "locked_until": outcome.waits_until}
+        )
         return policy.current_password_refusal(policy.seconds_left(outcome.waits_until, now))
+    # A new password is a change of the account: its version moves with it.
+    user.failed_attempts, user.locked_until = outcome.failures, outcome.waits_until
     user.password_hash = hash_password(new_form)
     user.must_change_password = False
     return None
@@ -176,6 +211,7 @@ def user_view(u: User) -> UserView:
         active=u.active,
         npi=u.npi or "",
         must_change_password=bool(u.must_change_password),
+        version=u.version,
     )
 
 

@@ -18,7 +18,13 @@ from clinic_app.domain.access import default_permissions
 from clinic_app.domain.audit_chain import AuditFacts
 from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import ClinicError, ConflictError, PermissionDenied, StorageError
+from clinic_app.domain.errors import (
+    ClinicError,
+    ConflictError,
+    PermissionDenied,
+    StaleVersionError,
+    StorageError,
+)
 from clinic_app.models.base import utcnow
 from clinic_app.services import audit_chain, grants
 
@@ -213,7 +219,7 @@ class Service:
             with self._sessions.begin() as session:
                 yield session
         except StaleDataError:
-            raise ConflictError(
+            raise StaleVersionError(
                 "This record was changed on another workstation since you "
                 "opened it. Reopen it to see the latest version; your edit "
                 "was not saved."

@@ -51,12 +51,15 @@ class ChecksService(Service):
     def sign(
         self,
         encounter_id: int,
-        version: int,
+        expected_version: int,
         form: EncounterInput,
         sites: Sequence[SiteDraft],
         reasons: Mapping[str, str],
     ) -> EncounterView:
         """Save the editor's content, then sign it.
+
+        ``expected_version`` is the one the editor last loaded or saved: signing a stale
+        copy is refused.
 
         The content is saved first (its own transaction and audit row, as a save from the
         editor), so a refused signature loses nothing. Signing is refused while any check
@@ -65,7 +68,7 @@ class ChecksService(Service):
         """
         self._permit("encounter.sign")
         encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
-        version = f.check_id("version", version, label="The editor's version")
+        version = f.check_id("expected_version", expected_version, label="The editor's version")
         if not isinstance(reasons, Mapping) or not all(isinstance(key, str) for key in reasons):
             raise ValidationError("reasons", "Override reasons must be given per check.")
         values, site_rows = checked_content(form, sites, self._catalog)

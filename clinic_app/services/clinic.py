@@ -14,11 +14,10 @@ from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Language, Role
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
-from clinic_app.domain.rules import default_rules
 from clinic_app.domain.sign_in import IDLE_LOCK_MAX, IDLE_LOCK_MIN
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User, UserRole
-from clinic_app.models.base import utcnow
 from clinic_app.services import rows
+from clinic_app.services import rule_settings as overrides
 from clinic_app.services.accounts import (
     UnknownNames,
     attempt_sign_in,
@@ -33,7 +32,7 @@ from clinic_app.services.dto import (
     LotView,
     MedicationView,
     NewUser,
-    RuleSettingView,
+    RuleSettings,
     UserView,
 )
 from clinic_app.services.formulary import medication_view, seed_formulary
@@ -219,7 +218,9 @@ class ClinicService(Service):
         name = username.strip().lower()
         now = self._clock()
         with self._tx() as session:
-            user = session.scalar(select(User).where(User.username == name))
+            # Locked: the attempt counts are written back, and the row's version moves with
+            # them; two attempts at once wait for each other instead of one being refused.
+            user = session.scalar(select(User).where(User.username == name).with_for_update())
             result = attempt_sign_in(user, password, now, self._unknown_names, name)
             user_id = result.user.id if result.user else None
             view = user_view(result.user) if result.user and result.accepted else None
@@ -242,7 +243,7 @@ class ClinicService(Service):
         self._permit("user.change_own_password")  # refused while no one is signed in
         now = self._clock()
         with self._tx() as session:
-            user = session.get(User, self._actor.user_id)
+            user = session.get(User, self._actor.user_id, with_for_update=True)
             if user is None or not user.active:
                 raise ConflictError("This account is no longer active.")
             clinic = rows.clinic_profile(session)
@@ -272,7 +273,7 @@ class ClinicService(Service):
         self._permit("user.unlock")
         now = self._clock()
         with self._tx() as session:
-            user = session.get(User, self._actor.user_id)
+            user = session.get(User, self._actor.user_id, with_for_update=True)
             name = user.username if user else ""
             result = attempt_sign_in(user, password, now, self._unknown_names, name)
             view = user_view(user) if user and result.accepted else None
@@ -345,48 +346,27 @@ class ClinicService(Service):
             return [LotView(x.id, x.medication_id, x.lot_number, x.expires_on) for x in lots]
 
     # ------------------------------------------------------------------ rule overrides
-    def rule_settings(self) -> list[RuleSettingView]:
-        """The rules a clinic may lower (documentation completeness), with the clinic's choice."""
+    def rule_settings(self) -> RuleSettings:
+        """The rules a clinic may lower (documentation completeness), with the clinic's
+        choice, and the clinic profile's version they were read at."""
         self._permit("clinic.read")
         with self._tx() as session:
-            clinic = rows.clinic_profile(session)
-            stored = dict(clinic.rule_overrides or {}) if clinic else {}
-        result = []
-        for spec in default_rules().lowerable():
-            raw = stored.get(spec.id)
-            entry: dict[str, object] = raw if isinstance(raw, dict) else {}
-            lowered = entry.get("severity") == "warning"
-            result.append(
-                RuleSettingView(
-                    rule_id=spec.id,
-                    title=spec.title,
-                    source=spec.source or "",
-                    severity="warning" if lowered else spec.severity.value,
-                    reason=str(entry.get("reason", "")) if lowered else "",
-                    by=str(entry.get("by", "")) if lowered else "",
-                    at=str(entry.get("at", "")) if lowered else "",
-                )
-            )
-        return result
+            return overrides.rule_settings(rows.clinic_profile(session))
 
-    def set_rule_override(self, rule_id: str, reason: str | None) -> list[RuleSettingView]:
+    def set_rule_override(
+        self, rule_id: str, reason: str | None, *, expected_version: int
+    ) -> RuleSettings:
         """Lower ``rule_id`` to a warning with the clinic's ``reason``, or restore it (None).
 
-        Administrators only. Refused for a rule whose data does not allow lowering and for an
+        Administrators only. ``expected_version`` is the clinic profile's version the
+        settings were read at (required): a change made meanwhile on another workstation is
+        not overwritten. Refused for a rule whose data does not allow lowering and for an
         empty reason. The change is audited; it applies to the next checks everywhere.
+        Returns the settings as stored, at the profile's new version.
         """
         self._permit("clinic.rule_override")
-        rule_id = f.check_text_type("rule_id", rule_id, label="Rule") or ""
-        spec = default_rules().rules.get(rule_id)
-        if spec is None or not spec.clinic_may_lower:
-            raise ValidationError("rule_id", f"The rule {rule_id!r} cannot be lowered by a clinic.")
-        text = None
-        if reason is not None:
-            text = v.clean_text("reason", reason, label="Reason", multiline=True, max_length=500)
-            if not text:
-                raise ValidationError(
-                    "reason", "Type why the clinic lowers this check to a warning."
-                )
+        version = f.check_id("expected_version", expected_version, label="The settings' version")
+        rule_id, text = overrides.checked_override(rule_id, reason)
         with self._tx() as session:
             # Only an administrator gets here (the permission matrix); the name is recorded.
             user = session.get(User, self._actor.user_id) if self._actor.user_id else None
@@ -395,18 +375,8 @@ class ClinicService(Service):
             clinic = rows.clinic_profile(session)
             if clinic is None:
                 raise NotFoundError("The clinic is not set up yet.")
-            overrides = dict(clinic.rule_overrides or {})
-            if text is None:
-                overrides.pop(rule_id, None)
-                action = "clinic.rule_restore"
-            else:
-                overrides[rule_id] = {
-                    "severity": "warning",
-                    "reason": text,
-                    "by": user.username,
-                    "at": utcnow().isoformat(),
-                }
-                action = "clinic.rule_lower"
-            clinic.rule_overrides = overrides  # a new dict: JSON columns track assignment
+            rows.check_version(clinic.version, version, overrides.STALE_RULES)
+            action = overrides.apply_override(clinic, rule_id, text, user.username)
             self._audit(session, action, "clinic_profile", clinic.id)
-        return self.rule_settings()
+            session.flush()  # the new version
+            return overrides.rule_settings(clinic)

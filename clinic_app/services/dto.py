@@ -74,6 +74,20 @@ class RuleSettingView:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """The rules a clinic may lower, as read together with the clinic profile's version.
+
+    Attributes:
+        version: the clinic profile's version these were read at (0 before setup): pass it
+            back to ``ClinicService.set_rule_override`` as ``expected_version``.
+        rules: one entry per rule, in the rule data's order.
+    """
+
+    version: int
+    rules: tuple[RuleSettingView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class NewUser:
     """A new account: ``roles`` holds one or more roles (what each allows is the matrix)."""
 
@@ -96,6 +110,9 @@ class UserView:
     npi: str = ""
     #: Set by an administrator's password reset: choose a new password before anything else.
     must_change_password: bool = False
+    #: The row's version when read (migration 0012): a change passes it back as
+    #: ``expected_version``, so a change made meanwhile elsewhere is not overwritten.
+    version: int = 1
 
     @property
     def is_provider(self) -> bool:

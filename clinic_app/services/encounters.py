@@ -105,16 +105,21 @@ class EncounterService(Service):
             return encounter_view(session, e, self._catalog)
 
     def save_draft(
-        self, encounter_id: int, version: int, form: EncounterInput, sites: Sequence[SiteDraft]
+        self,
+        encounter_id: int,
+        expected_version: int,
+        form: EncounterInput,
+        sites: Sequence[SiteDraft],
     ) -> EncounterView:
         """Save the whole editor in one transaction: the form and every site with its doses.
 
-        Sites are numbered 1..n in the order given. ``version`` is the one the editor last
-        loaded or saved; a save from a stale copy is refused (nothing is written).
+        Sites are numbered 1..n in the order given. ``expected_version`` is the one the
+        editor last loaded or saved (second, as the editor has always passed it); a save
+        from a stale copy is refused (nothing is written).
         """
         self._permit("encounter.save")
         encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
-        version = f.check_id("version", version, label="The editor's version")
+        version = f.check_id("expected_version", expected_version, label="The editor's version")
         values, site_rows = checked_content(form, sites, self._catalog)
         with self._tx() as session:
             e = rows.load_encounter(session, encounter_id, for_edit=True)

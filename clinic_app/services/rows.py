@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from clinic_app.domain import fields
 from clinic_app.domain.enums import EncounterStatus, Role
-from clinic_app.domain.errors import ConflictError, NotFoundError
+from clinic_app.domain.errors import ConflictError, NotFoundError, StaleVersionError
 from clinic_app.models import ClinicProfile, Encounter, InjectionSite, Medication, Patient, User
 
 SIGNED_READ_ONLY = "This encounter is signed; add an addendum instead of editing."
@@ -58,7 +58,7 @@ def check_version(found: int, expected: int | None, message: str) -> None:
     ``None`` means the caller did not load one (nothing to compare).
     """
     if expected is not None and found != expected:
-        raise ConflictError(message)
+        raise StaleVersionError(message)
 
 
 def clinic_profile(session: Session) -> ClinicProfile | None:

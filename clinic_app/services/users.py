@@ -8,6 +8,10 @@ checked inside the transaction that makes the change, after locking every active
 administrator's row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite by taking the
 database's one write lock first), so two administrators removing each other at the same
 moment cannot both succeed (``tests/services/test_last_admin_race.py``).
+
+Every method that changes an existing account takes ``expected_version``, the version of the
+account the window listed (issue 11 §2): a change made meanwhile on another workstation is
+not overwritten. ``create_user`` makes a new row (nothing to be stale against).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from clinic_app.domain import fields as f
 from clinic_app.domain import passwords
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Role
@@ -37,6 +42,14 @@ LAST_ADMIN_TEXT = (
     "{name} is the clinic's last active administrator. Give another active account the "
     "administrator role first; nothing was changed."
 )
+#: What a change made from a stale copy of an account is told. The version moves with every
+#: change of the account: another administrator's, and the user choosing their own password
+#: (not with a sign-in's wrong-password count: ``accounts._record_sign_in``).
+STALE_ACCOUNT_TEXT = (
+    "Another administrator changed {name}'s account (or the user chose a new password) "
+    "since the list was loaded. Nothing was changed; look at the account as it is now and "
+    "try again."
+)
 SELF_DEACTIVATE_TEXT = (
     "You cannot deactivate your own account while signed in with it; another administrator "
     "can. Nothing was changed."
@@ -48,11 +61,19 @@ def _clinic_name(session: Session) -> str:
     return clinic.name if clinic else ""
 
 
-def _load_user(session: Session, user_id: int) -> User:
+def _load_user(session: Session, user_id: int, expected_version: int) -> User:
+    """The account, its row locked, if it is still the version the caller read."""
     user = session.get(User, user_id, with_for_update=True)
     if user is None:
         raise NotFoundError(f"No user with id {user_id}.")
+    rows.check_version(
+        user.version, expected_version, STALE_ACCOUNT_TEXT.format(name=user.display_name)
+    )
     return user
+
+
+def _checked_version(expected_version: int) -> int:
+    return f.check_id("expected_version", expected_version, label="The account's version")
 
 
 def _locked_active_admins(session: Session) -> set[int]:
@@ -118,13 +139,16 @@ class UserService(Service):
             self._audit(session, "user.create", "user", user.id)
             return user_view(user)
 
-    def update_user(self, user_id: int, changes: UserChanges) -> UserView:
+    def update_user(self, user_id: int, changes: UserChanges, *, expected_version: int) -> UserView:
         """Change an account's name, roles, credentials and NPI.
 
         Raises:
-            ConflictError: it would take the admin role from the last active administrator.
+            ConflictError: the account changed since ``expected_version`` was read, or it
+                would take the admin role from the last active administrator.
         """
         self._permit("user.update")
+        user_id = f.check_id("user_id", user_id, label="User")
+        version = _checked_version(expected_version)
         display_name = v.clean_name("display_name", changes.display_name, label="Full name")
         credentials = v.clean_text(
             "credentials", changes.credentials, label="Credentials", max_length=40
@@ -135,11 +159,13 @@ class UserService(Service):
             # The administrators' rows first, then the account's: every transaction takes
             # the locks in the same order, so two of them wait instead of deadlocking.
             admins = _locked_active_admins(session)
-            user = _load_user(session, user_id)
+            user = _load_user(session, user_id, version)
             if Role.ADMIN in user.roles and Role.ADMIN not in roles and user.active:
                 _keep_an_admin(admins, user)
             user.display_name, user.credentials, user.npi = display_name, credentials, npi
-            user.roles = roles
+            if user.roles != roles:
+                user.roles = roles
+                user.touch()  # only user_role rows change: the account's version moves too
             session.flush()
             self._audit(session, "user.update", "user", user.id)
             view = user_view(user)
@@ -148,7 +174,7 @@ class UserService(Service):
             self._actor.sign_in(view.id, view.roles)
         return view
 
-    def reset_password(self, user_id: int, temporary: str) -> UserView:
+    def reset_password(self, user_id: int, temporary: str, *, expected_version: int) -> UserView:
         """Give an account a temporary password, which it must replace at next sign-in.
 
         The temporary password follows the same rules as any new password (never the
@@ -156,8 +182,10 @@ class UserService(Service):
         cleared. The audit row names the account, never the password.
         """
         self._permit("user.reset_password")
+        user_id = f.check_id("user_id", user_id, label="User")
+        version = _checked_version(expected_version)
         with self._tx() as session:
-            user = _load_user(session, user_id)
+            user = _load_user(session, user_id, version)
             context = password_context(user.username, user.display_name, _clinic_name(session))
             password = passwords.check_new_password(temporary, context)
             user.password_hash = hash_password(password)
@@ -166,16 +194,19 @@ class UserService(Service):
             self._audit(session, "user.reset_password", "user", user.id)
             return user_view(user)
 
-    def deactivate(self, user_id: int) -> UserView:
+    def deactivate(self, user_id: int, *, expected_version: int) -> UserView:
         """Stop an account from signing in (its records stay; it can be reactivated).
 
         Raises:
-            ConflictError: it is the last active administrator, or the signed-in account.
+            ConflictError: the account changed since ``expected_version`` was read, it is
+                the last active administrator, or the signed-in account.
         """
         self._permit("user.deactivate")
+        user_id = f.check_id("user_id", user_id, label="User")
+        version = _checked_version(expected_version)
         with self._tx() as session:
             admins = _locked_active_admins(session)  # before the account's row (see above)
-            user = _load_user(session, user_id)
+            user = _load_user(session, user_id, version)
             if user.active:
                 if Role.ADMIN in user.roles:
                     _keep_an_admin(admins, user)
@@ -185,11 +216,17 @@ class UserService(Service):
                 self._audit(session, "user.deactivate", "user", user.id)
             return user_view(user)
 
-    def reactivate(self, user_id: int) -> UserView:
-        """Let a deactivated account sign in again (with its old password; waits cleared)."""
+    def reactivate(self, user_id: int, *, expected_version: int) -> UserView:
+        """Let a deactivated account sign in again (with its old password; waits cleared).
+
+        Raises:
+            ConflictError: the account changed since ``expected_version`` was read.
+        """
         self._permit("user.reactivate")
+        user_id = f.check_id("user_id", user_id, label="User")
+        version = _checked_version(expected_version)
         with self._tx() as session:
-            user = _load_user(session, user_id)
+            user = _load_user(session, user_id, version)
             if not user.active:
                 user.active = True
                 user.failed_attempts, user.locked_until = 0, None

@@ -122,10 +122,17 @@ def test_a_product_with_lots_needs_its_lot_or_a_typed_reason(services: Services)
 # ---------------------------------------------------------------- the clinic lowers a rule
 
 
+def settings_version(c: Clinic) -> int:
+    """The clinic profile's version, as the settings dialog reads it with the checks."""
+    return int(c.s.clinic.rule_settings().version)
+
+
 def test_a_lowered_rule_warns_and_needs_a_typed_reason_at_signing(services: Services) -> None:
     c = clinic(services)
-    settings = c.s.clinic.set_rule_override("documentation.time_out", "Solo practice")
-    row = next(r for r in settings if r.rule_id == "documentation.time_out")
+    settings = c.s.clinic.set_rule_override(
+        "documentation.time_out", "Solo practice", expected_version=settings_version(c)
+    )
+    row = next(r for r in settings.rules if r.rule_id == "documentation.time_out")
     assert (row.severity, row.reason, row.by, row.lowered) == (
         "warning",
         "Solo practice",
@@ -150,9 +157,14 @@ def test_a_lowered_rule_warns_and_needs_a_typed_reason_at_signing(services: Serv
 
 def test_restoring_a_rule_makes_it_block_again(services: Services) -> None:
     c = clinic(services)
-    c.s.clinic.set_rule_override("documentation.consent", "Consent on paper")
-    settings = c.s.clinic.set_rule_override("documentation.consent", None)
-    row = next(r for r in settings if r.rule_id == "documentation.consent")
+    lowered = c.s.clinic.set_rule_override(
+        "documentation.consent", "Consent on paper", expected_version=settings_version(c)
+    )
+    settings = c.s.clinic.set_rule_override(
+        "documentation.consent", None, expected_version=lowered.version
+    )
+    assert settings.version == lowered.version + 1
+    row = next(r for r in settings.rules if r.rule_id == "documentation.consent")
     assert (row.severity, row.reason, row.lowered) == ("block", "", False)
     enc = c.s.encounters.create(c.patient_id, c.admin_id)
     form = complete_form(EncounterInput(screening=SCREENING), consent_obtained=False)
@@ -170,10 +182,10 @@ def test_lowering_is_refused_for_other_rules_and_without_a_reason(
 ) -> None:
     c = clinic(services)
     with pytest.raises(ValidationError) as refused:
-        c.s.clinic.set_rule_override(rule, reason)
+        c.s.clinic.set_rule_override(rule, reason, expected_version=settings_version(c))
     assert refused.value.field == field
     assert words in refused.value.message
-    assert all(not r.lowered for r in c.s.clinic.rule_settings())
+    assert all(not r.lowered for r in c.s.clinic.rule_settings().rules)
 
 
 def test_only_an_administrator_lowers_a_rule(services: Services) -> None:
@@ -183,8 +195,10 @@ def test_only_an_administrator_lowers_a_rule(services: Services) -> None:
     )
     c.s.clinic.authenticate("pat", "correct horse battery")
     with pytest.raises(PermissionDenied, match=r"provider.*change how a check is enforced"):
-        c.s.clinic.set_rule_override("documentation.consent", "Consent on paper")
-    assert all(not r.lowered for r in c.s.clinic.rule_settings())
+        c.s.clinic.set_rule_override(
+            "documentation.consent", "Consent on paper", expected_version=1
+        )
+    assert all(not r.lowered for r in c.s.clinic.rule_settings().rules)
 
 
 # ---------------------------------------------------------------- relief between visits

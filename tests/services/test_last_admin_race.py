@@ -22,6 +22,7 @@ from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import ClinicError, ConflictError, StorageError
 from clinic_app.models import User
 from clinic_app.services.container import AppServices, build_services
+from clinic_app.services.dto import UserView
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from tests.conftest import BACKENDS, all_tables
@@ -57,6 +58,14 @@ def active_admins(sessions: sessionmaker[Session]) -> list[int]:
         return [u.id for u in users if Role.ADMIN in u.roles]
 
 
+def version_of(sessions: sessionmaker[Session], user_id: int) -> int:
+    """The account's version now (what each desk's Users window listed)."""
+    with sessions() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        return user.version
+
+
 def test_two_admins_deactivating_each_other_leave_one_active(
     committed: sessionmaker[Session],
 ) -> None:
@@ -72,13 +81,19 @@ def test_two_admins_deactivating_each_other_leave_one_active(
         assert active_admins(committed) == [first.id, second.id]
         barrier = threading.Barrier(2, timeout=30)
         outcomes: list[object] = [None, None]
+        versions = [version_of(committed, target) for target in targets]
 
         def deactivate(
-            index: int, barrier: threading.Barrier = barrier, outcomes: list[object] = outcomes
+            index: int,
+            barrier: threading.Barrier = barrier,
+            outcomes: list[object] = outcomes,
+            versions: list[int] = versions,
         ) -> None:
             barrier.wait()
             try:
-                outcomes[index] = desks[index].users.deactivate(targets[index])
+                outcomes[index] = desks[index].users.deactivate(
+                    targets[index], expected_version=versions[index]
+                )
             except ClinicError as exc:
                 outcomes[index] = exc
 
@@ -104,5 +119,7 @@ def test_two_admins_deactivating_each_other_leave_one_active(
         # Exactly the winner's account is still an active administrator; it brings the
         # other back for the next round.
         assert active_admins(committed) == [[first.id, second.id][winner]]
-        desks[winner].users.reactivate(targets[winner])
+        won = outcomes[winner]
+        assert isinstance(won, UserView)
+        desks[winner].users.reactivate(targets[winner], expected_version=won.version)
     assert setup.audit.verify().ok

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.catalog import View
-from clinic_app.domain.enums import Language, Side, Technique
+from clinic_app.domain.enums import Language, Role, Side, Technique
 from clinic_app.domain.errors import ValidationError
 from clinic_app.domain.fields import MAX_LOGO_BYTES, PNG_SIGNATURE
 from clinic_app.models import AuditEvent, Base
@@ -34,6 +34,7 @@ from clinic_app.services.dto import (
     PatientView,
     SiteDraft,
     SiteInput,
+    UserChanges,
 )
 from tests.conftest import Services
 from tests.factories import medication_ids, register_patient, set_up_clinic
@@ -258,7 +259,7 @@ CORPUS: list[tuple[str, Callable[[Ctx], object], str, str]] = [
     (
         "save without version",
         lambda c: c.s.encounters.save_draft(c.encounter.id, None, EncounterInput(), []),
-        "version",
+        "expected_version",
         "version",
     ),
     (
@@ -375,7 +376,7 @@ CORPUS: list[tuple[str, Callable[[Ctx], object], str, str]] = [
     (
         "sign without version",
         lambda c: c.s.checks.sign(c.encounter.id, None, EncounterInput(), [], {}),
-        "version",
+        "expected_version",
         "version",
     ),
     (
@@ -453,9 +454,61 @@ CORPUS: list[tuple[str, Callable[[Ctx], object], str, str]] = [
     ),
     (
         "rule id a list",
-        lambda c: c.s.clinic.set_rule_override(["x"], "because"),
+        lambda c: c.s.clinic.set_rule_override(["x"], "because", expected_version=1),
         "rule_id",
         "rule",
+    ),
+    (
+        "rule override without version",
+        lambda c: c.s.clinic.set_rule_override(
+            "documentation.consent", "On paper", expected_version=None
+        ),
+        "expected_version",
+        "version",
+    ),
+    (
+        "rule override version text",
+        lambda c: c.s.clinic.set_rule_override(
+            "documentation.consent", "On paper", expected_version="1"
+        ),
+        "expected_version",
+        "version",
+    ),
+    (
+        "user edit without version",
+        lambda c: c.s.users.update_user(
+            c.provider_id, UserChanges("Ana Ruiz", frozenset({Role.ADMIN})), expected_version=None
+        ),
+        "expected_version",
+        "version",
+    ),
+    (
+        "user edit id text",
+        lambda c: c.s.users.update_user(
+            "1", UserChanges("Ana Ruiz", frozenset({Role.ADMIN})), expected_version=1
+        ),
+        "user_id",
+        "user",
+    ),
+    (
+        "password reset without version",
+        lambda c: c.s.users.reset_password(
+            c.provider_id, "lantern orchard pebble", expected_version=None
+        ),
+        "expected_version",
+        "version",
+    ),
+    (
+        "deactivate version 0",
+        lambda c: c.s.users.deactivate(c.provider_id, expected_version=0),
+        "expected_version",
+        "version",
+    ),
+    (
+        "reactivate version huge",
+        lambda c: c.s.users.reactivate(c.provider_id, expected_version=10**20),
+        "expected_version",
+        "version",
     ),
 ]
 

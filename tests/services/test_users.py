@@ -14,7 +14,7 @@ from clinic_app.domain.errors import ConflictError, PermissionDenied, Validation
 from clinic_app.models import AuditEvent, User
 from clinic_app.services.dto import NewUser, UserChanges
 from tests.conftest import Services
-from tests.factories import PASSWORD, add_user, set_up_clinic, sign_in_as
+from tests.factories import PASSWORD, account_version, add_user, set_up_clinic, sign_in_as
 
 TEMPORARY = "lantern orchard pebble"
 
@@ -37,7 +37,7 @@ def audit_actions(db: sessionmaker[Session]) -> list[tuple[str, int | None]]:
 def test_accounts_lists_everyone_with_roles_and_state(clinic: Services) -> None:
     nurse = add_user(clinic, "nnurse", "Nora Nurse", Role.NURSE, "RN")
     desk = add_user(clinic, "fdesk", "Fran Desk", Role.FRONT_DESK)
-    clinic.users.deactivate(desk.id)
+    clinic.users.deactivate(desk.id, expected_version=desk.version)
     listed = clinic.users.accounts()
     assert [u.username for u in listed] == ["admin", "nnurse", "fdesk"]  # active first
     by_name = {u.username: u for u in listed}
@@ -83,12 +83,15 @@ def test_update_changes_name_roles_credentials_and_npi(
     changed = clinic.users.update_user(
         nurse.id,
         UserChanges("Nora Park", frozenset({Role.NURSE, Role.FRONT_DESK}), "LPN", ""),
+        expected_version=nurse.version,
     )
     assert (changed.display_name, changed.credentials) == ("Nora Park", "LPN")
     assert changed.roles == {Role.NURSE, Role.FRONT_DESK}
     assert ("user.update", nurse.id) in audit_actions(db)
     with pytest.raises(ValidationError) as err:
-        clinic.users.update_user(nurse.id, UserChanges("Nora Park", frozenset()))
+        clinic.users.update_user(
+            nurse.id, UserChanges("Nora Park", frozenset()), expected_version=changed.version
+        )
     assert err.value.field == "roles"
 
 
@@ -97,8 +100,10 @@ def test_reset_password_makes_the_user_choose_a_new_one(
 ) -> None:
     nurse = add_user(clinic, "nnurse", "Nora Nurse", Role.NURSE, "RN")
     with pytest.raises(ValidationError, match="must not be the clinic's name"):
-        clinic.users.reset_password(nurse.id, "Riverside Pain Clinic")
-    reset = clinic.users.reset_password(nurse.id, TEMPORARY)
+        clinic.users.reset_password(
+            nurse.id, "Riverside Pain Clinic", expected_version=nurse.version
+        )
+    reset = clinic.users.reset_password(nurse.id, TEMPORARY, expected_version=nurse.version)
     assert reset.must_change_password
     with pytest.raises(ValidationError):
         clinic.clinic.authenticate("nnurse", PASSWORD)  # the old password is gone
@@ -121,11 +126,13 @@ def test_deactivate_and_reactivate_never_delete(
     clinic: Services, db: sessionmaker[Session]
 ) -> None:
     nurse = add_user(clinic, "nnurse", "Nora Nurse", Role.NURSE, "RN")
-    assert clinic.users.deactivate(nurse.id).active is False
+    assert clinic.users.deactivate(nurse.id, expected_version=nurse.version).active is False
     with pytest.raises(ValidationError):
         clinic.clinic.authenticate("nnurse", PASSWORD)
     clinic.clinic.authenticate("admin", PASSWORD)
-    assert clinic.users.reactivate(nurse.id).active is True
+    # The refused sign-in counted a wrong attempt: the account's version moved on.
+    version = account_version(clinic, nurse.id)
+    assert clinic.users.reactivate(nurse.id, expected_version=version).active is True
     assert clinic.clinic.authenticate("nnurse", PASSWORD).roles == {Role.NURSE}
     with db() as session:
         assert session.scalar(select(User.id).where(User.username == "nnurse")) == nurse.id
@@ -138,19 +145,26 @@ def test_the_last_active_administrator_stays(clinic: Services) -> None:
     admin = clinic.clinic.current_user()
     assert admin is not None
     with pytest.raises(ConflictError, match="last active administrator"):
-        clinic.users.deactivate(admin.id)
+        clinic.users.deactivate(admin.id, expected_version=admin.version)
     with pytest.raises(ConflictError, match="last active administrator"):
-        clinic.users.update_user(admin.id, UserChanges("Ana Ruiz", frozenset({Role.PROVIDER})))
+        clinic.users.update_user(
+            admin.id,
+            UserChanges("Ana Ruiz", frozenset({Role.PROVIDER})),
+            expected_version=admin.version,
+        )
     second = add_user(clinic, "admin2", "Bo Admin", Role.ADMIN)
     # With a second administrator, the first may give up the role (and may do less at once).
-    clinic.users.deactivate(second.id)
+    off = clinic.users.deactivate(second.id, expected_version=second.version)
     with pytest.raises(ConflictError, match="last active administrator"):
-        clinic.users.deactivate(admin.id)  # an inactive administrator does not count
-    clinic.users.reactivate(second.id)
+        # an inactive administrator does not count
+        clinic.users.deactivate(admin.id, expected_version=admin.version)
+    clinic.users.reactivate(second.id, expected_version=off.version)
     with pytest.raises(ConflictError, match="your own account"):
-        clinic.users.deactivate(admin.id)
+        clinic.users.deactivate(admin.id, expected_version=admin.version)
     changed = clinic.users.update_user(
-        admin.id, UserChanges("Ana Ruiz", frozenset({Role.PROVIDER}), "MD")
+        admin.id,
+        UserChanges("Ana Ruiz", frozenset({Role.PROVIDER}), "MD"),
+        expected_version=admin.version,
     )
     assert changed.roles == {Role.PROVIDER}
     assert clinic.actor.roles == {Role.PROVIDER}
@@ -180,7 +194,7 @@ def test_the_administrator_count_locks_the_rows_it_counts(
     then counts again (PostgreSQL row locks; SQLite has one writer at a time)."""
     second = add_user(clinic, "admin2", "Bo Admin", Role.ADMIN)
     with statements(db) as sent:
-        clinic.users.deactivate(second.id)
+        clinic.users.deactivate(second.id, expected_version=second.version)
     counted = [s for s in sent if "user_role" in s and "FOR UPDATE" in s.upper()]
     assert len(counted) == (1 if backend == "postgresql" else 0)
 
@@ -191,9 +205,11 @@ def test_only_an_administrator_manages_accounts(clinic: Services, role: Role) ->
     sign_in_as(clinic, other)
     for call in (
         lambda: clinic.users.accounts(),
-        lambda: clinic.users.reset_password(other.id, TEMPORARY),
-        lambda: clinic.users.deactivate(other.id),
-        lambda: clinic.users.update_user(other.id, UserChanges("X Y", frozenset({Role.ADMIN}))),
+        lambda: clinic.users.reset_password(other.id, TEMPORARY, expected_version=other.version),
+        lambda: clinic.users.deactivate(other.id, expected_version=other.version),
+        lambda: clinic.users.update_user(
+            other.id, UserChanges("X Y", frozenset({Role.ADMIN})), expected_version=other.version
+        ),
         lambda: clinic.users.create_user(
             NewUser("sneaky", "Sneaky Admin", TEMPORARY, frozenset({Role.ADMIN}))
         ),

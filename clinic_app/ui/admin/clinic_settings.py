@@ -181,6 +181,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
     def _add_documentation_checks(self, layout: QVBoxLayout) -> None:
         """Which completeness checks block signing (saved on their own, not by Save)."""
         self.documentation_checks = DocumentationRulesBox(self._services)
+        self.documentation_checks.version_changed.connect(self.on_rules_saved)
         layout.addWidget(self.documentation_checks)
 
     def _load(self, p: ClinicProfileView) -> None:
@@ -266,6 +267,16 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         self.errors.clear()
         self._logo_png = None
         self._show_logo()
+
+    def on_rules_saved(self, before: int, after: int) -> None:
+        """A check was lowered or restored from this dialog: the profile's version moved.
+
+        The form's copy follows only when it was that same version (nothing else changed
+        the settings meanwhile), so Save still refuses a form that another workstation's
+        save made stale.
+        """
+        if self._version == before:
+            self._version = after
 
     # ------------------------------------------------------------------ QDialog
     def accept(self) -> None:

@@ -4,6 +4,11 @@ Every documentation-completeness rule blocks signing as shipped; an administrato
 one to a warning with a typed reason (``ClinicService.set_rule_override``), and restore it.
 Each change is saved at once (it is its own audited action), independent of the dialog's
 Save button, and the list shows the stored state afterwards.
+
+The choices live on the clinic profile, so each change passes the profile's version the list
+was read at (issue 11 §2). When another workstation saved the clinic settings meanwhile, the
+change is refused: a message says so, the list shows the checks as they are now, and the
+reason typed is kept for the next try (the prompt opens with it).
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain.errors import ClinicError
-from clinic_app.services.dto import RuleSettingView
+from clinic_app.domain.errors import ClinicError, StaleVersionError
+from clinic_app.services.dto import RuleSettings, RuleSettingView
 from clinic_app.ui.common import messages
 
 if TYPE_CHECKING:
@@ -34,6 +39,8 @@ INTRO = (
     "warning, with a reason; the provider then types a reason at signing."
 )
 SEVERITY_WORDS = {"block": "Blocks signing", "warning": "Warning (lowered)"}
+#: Added to a stale refusal in the status line.
+KEPT_REASON = "Your reason is kept: choose “Lower to a warning…” again to use it."
 
 
 class DocumentationRulesBox(QGroupBox):
@@ -41,6 +48,9 @@ class DocumentationRulesBox(QGroupBox):
 
     Signals:
         changed(): a check was lowered or restored (already saved).
+        version_changed(int, int): that save moved the clinic profile's version from the
+            first to the second (the settings dialog's own copy follows when it was the
+            first).
 
     Attributes:
         tree: one row per check (title, severity, reason). lower_button, restore_button:
@@ -48,12 +58,17 @@ class DocumentationRulesBox(QGroupBox):
     """
 
     changed = Signal()
+    version_changed = Signal(int, int)
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__("Documentation checks", parent)
         self.setAccessibleName("Documentation checks")
         self._services = services
         self._rows: list[RuleSettingView] = []
+        #: The clinic profile's version the list was read at.
+        self._version = 0
+        #: Reasons typed for a change that was refused as stale, by rule id.
+        self._kept: dict[str, str] = {}
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -86,11 +101,20 @@ class DocumentationRulesBox(QGroupBox):
     # ------------------------------------------------------------------ state
     def reload(self) -> None:
         try:
-            rows = self._services.clinic.rule_settings()
+            settings = self._services.clinic.rule_settings()
         except ClinicError as exc:
             self.status.setText(f"Could not read the checks: {exc}")
-            rows = []
-        self._show(rows)
+            settings = RuleSettings(0, ())
+        self._show(settings)
+
+    @property
+    def version(self) -> int:
+        """The clinic profile's version the list was read at."""
+        return self._version
+
+    def kept_reason(self, rule_id: str) -> str:
+        """The reason typed for ``rule_id`` whose change was refused as stale ("" if none)."""
+        return self._kept.get(rule_id, "")
 
     def rows(self) -> list[RuleSettingView]:
         return list(self._rows)
@@ -113,7 +137,7 @@ class DocumentationRulesBox(QGroupBox):
         rule = self.current_rule()
         if rule is None:
             return
-        reason = messages.ask_rule_lowering_reason(self, rule.title)
+        reason = messages.ask_rule_lowering_reason(self, rule.title, self.kept_reason(rule.rule_id))
         if reason is None:
             return
         self._apply(rule, reason)
@@ -125,21 +149,36 @@ class DocumentationRulesBox(QGroupBox):
 
     # ------------------------------------------------------------------ helpers
     def _apply(self, rule: RuleSettingView, reason: str | None) -> None:
+        before = self._version
         try:
-            rows = self._services.clinic.set_rule_override(rule.rule_id, reason)
+            settings = self._services.clinic.set_rule_override(
+                rule.rule_id, reason, expected_version=before
+            )
+        except StaleVersionError as exc:
+            if reason is not None:
+                self._kept[rule.rule_id] = reason
+            messages.show_error(self, "Changed on another workstation", exc)
+            self.reload()
+            self.select_rule(rule.rule_id)
+            kept = f" {KEPT_REASON}" if reason is not None else ""
+            self.status.setText(f"Not changed: {exc}{kept}")
+            return
         except ClinicError as exc:
             self.status.setText(f"Not changed: {exc}")
             return
-        self._show(rows)
+        self._kept.pop(rule.rule_id, None)
+        self._show(settings)
         self.select_rule(rule.rule_id)
+        self.version_changed.emit(before, settings.version)
         done = "lowered to a warning" if reason is not None else "blocks signing again"
         self.status.setText(f"Saved: “{rule.title}” {done}.")
         self.changed.emit()
 
-    def _show(self, rows: list[RuleSettingView]) -> None:
-        self._rows = rows
+    def _show(self, settings: RuleSettings) -> None:
+        self._rows = list(settings.rules)
+        self._version = settings.version
         self.tree.clear()
-        for row in rows:
+        for row in self._rows:
             item = QTreeWidgetItem(
                 [row.title, SEVERITY_WORDS.get(row.severity, row.severity), row.reason]
             )

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.access import default_permissions, role_label
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import ClinicError, ValidationError
+from clinic_app.domain.errors import ClinicError, StaleVersionError, ValidationError
 from clinic_app.domain.passwords import MIN_PASSWORD_LENGTH
 from clinic_app.services.dto import NewUser, UserChanges, UserView
 from clinic_app.ui.admin.change_password_dialog import ADVICE
@@ -33,6 +33,11 @@ if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
 
 NPI_HINT = "10 digits; optional, printed on the notes a provider signs"
+#: Added under a stale refusal: the list behind was reloaded, the form keeps what was typed.
+STALE_ADVICE = (
+    "The list of users now shows the account as it is. What you typed is still here: "
+    "Cancel, open the account again, and make your change there."
+)
 #: What the administrator is told about the password they type for a new account.
 FIRST_PASSWORD_TEXT = (
     "This is a first, temporary password: tell the person in private. At their first "
@@ -58,12 +63,21 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     return buttons
 
 
+def _show_stale(errors: FormErrors, exc: StaleVersionError) -> None:
+    errors.show("", f"{exc} {STALE_ADVICE}")
+
+
 class UserFormDialog(QDialog):
     """A new account (username and password too) or an existing one's name, roles,
     credentials and NPI. A refused value stays on screen with the message on its field.
 
+    The edit passes the account's version as listed; when another workstation changed the
+    account meanwhile the save is refused, the form says so and keeps what was typed, and
+    ``stale`` asks the Users window to reload.
+
     Signals:
         saved(UserView): the account was created or changed.
+        stale(int): the account (this id) changed elsewhere; nothing was saved.
 
     Attributes:
         username, full_name, credentials, npi, password, confirm: the fields (no username
@@ -73,6 +87,7 @@ class UserFormDialog(QDialog):
     """
 
     saved = Signal(object)
+    stale = Signal(int)
 
     def __init__(
         self, services: AppServices, user: UserView | None = None, parent: QWidget | None = None
@@ -182,7 +197,12 @@ class UserFormDialog(QDialog):
                         credentials=self.credentials.currentText(),
                         npi=self.npi.text(),
                     ),
+                    expected_version=self._user.version,
                 )
+        except StaleVersionError as exc:
+            _show_stale(self.errors, exc)
+            self.stale.emit(self._user.id if self._user else 0)
+            return
         except ClinicError as exc:
             self.errors.show_exception(exc)
             return
@@ -198,6 +218,8 @@ class ResetPasswordDialog(QDialog):
 
     Signals:
         password_reset(UserView): the password was reset.
+        stale(int): the account (this id) changed elsewhere since it was listed; nothing
+            was changed (the form says so and keeps what was typed).
 
     Attributes:
         password, confirm: the temporary password, typed twice.
@@ -205,6 +227,7 @@ class ResetPasswordDialog(QDialog):
     """
 
     password_reset = Signal(object)
+    stale = Signal(int)
 
     def __init__(self, services: AppServices, user: UserView, parent: QWidget | None = None):
         super().__init__(parent)
@@ -247,7 +270,13 @@ class ResetPasswordDialog(QDialog):
             self.errors.show("confirm_password", "The two passwords differ; type it again.")
             return
         try:
-            user = self._services.users.reset_password(self._user.id, self.password.text())
+            user = self._services.users.reset_password(
+                self._user.id, self.password.text(), expected_version=self._user.version
+            )
+        except StaleVersionError as exc:
+            _show_stale(self.errors, exc)
+            self.stale.emit(self._user.id)
+            return
         except ClinicError as exc:
             self.errors.show_exception(exc)
             return

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.access import role_label
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.errors import ClinicError, StaleVersionError
 from clinic_app.services.dto import UserView
 from clinic_app.ui.admin.permissions_view import PermissionsView
 from clinic_app.ui.admin.user_form import ResetPasswordDialog, UserFormDialog
@@ -174,6 +174,10 @@ class UsersDialog(QDialog):
         self.refresh(select_id=user.id)
         self.users_changed.emit()
 
+    def on_stale(self, user_id: int) -> None:
+        """Another workstation changed the account: show it as it is now."""
+        self.refresh(select_id=user_id)
+
     def on_new(self) -> None:
         form = UserFormDialog(self._services, None, self)
         form.saved.connect(self.on_saved)
@@ -185,6 +189,7 @@ class UsersDialog(QDialog):
             return
         form = UserFormDialog(self._services, user, self)
         form.saved.connect(self.on_saved)
+        form.stale.connect(self.on_stale)
         self._open(form)
 
     def on_reset_password(self) -> None:
@@ -193,10 +198,15 @@ class UsersDialog(QDialog):
             return
         form = ResetPasswordDialog(self._services, user, self)
         form.password_reset.connect(self.on_saved)
+        form.stale.connect(self.on_stale)
         self._open(form)
 
     def on_toggle_active(self) -> None:
-        """Deactivate the selected account (after asking) or reactivate it."""
+        """Deactivate the selected account (after asking) or reactivate it.
+
+        Refused when the account changed on another workstation since the list was loaded:
+        the message says so and the list shows the account as it is now.
+        """
         user = self.selected()
         if user is None:
             return
@@ -204,9 +214,13 @@ class UsersDialog(QDialog):
             if user.active:
                 if not messages.confirm_deactivate_user(self, user.label):
                     return
-                changed = self._services.users.deactivate(user.id)
+                changed = self._services.users.deactivate(user.id, expected_version=user.version)
             else:
-                changed = self._services.users.reactivate(user.id)
+                changed = self._services.users.reactivate(user.id, expected_version=user.version)
+        except StaleVersionError as exc:
+            messages.show_error(self, "Changed on another workstation", exc)
+            self.refresh(select_id=user.id)
+            return
         except ClinicError as exc:
             title = "Cannot deactivate" if user.active else "Cannot reactivate"
             messages.show_error(self, title, exc)

@@ -30,6 +30,8 @@ class Prompt:
     title: str
     text: str
     options: tuple[str, ...] = ()
+    #: What a typed-answer prompt starts with (text the user typed before, kept).
+    default: str = ""
 
 
 Answerer = Callable[[Prompt], Any]
@@ -211,12 +213,14 @@ def ask_conflict_close(parent: QWidget | None, save_text: str, discard_text: str
 
 
 # ---------------------------------------------------------------------- typed answers
-def _text(name: str, parent: QWidget | None, title: str, prompt: str) -> str | None:
+def _text(
+    name: str, parent: QWidget | None, title: str, prompt: str, default: str = ""
+) -> str | None:
     def show() -> str | None:
-        text, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Normal, "")
+        text, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Normal, default)
         return text if ok else None
 
-    return _ask(Prompt(name, title, prompt), show)
+    return _ask(Prompt(name, title, prompt, default=default), show)
 
 
 def ask_void_reason(parent: QWidget | None, patient_label: str) -> str | None:
@@ -241,14 +245,18 @@ def ask_lot_missing_reason(parent: QWidget | None, lot_of: str) -> str | None:
     )
 
 
-def ask_rule_lowering_reason(parent: QWidget | None, check: str) -> str | None:
-    """Ask why the clinic lowers a documentation check to a warning; ``None`` on cancel."""
+def ask_rule_lowering_reason(parent: QWidget | None, check: str, typed: str = "") -> str | None:
+    """Ask why the clinic lowers a documentation check to a warning; ``None`` on cancel.
+
+    ``typed`` fills the answer in: a reason typed before whose change was not saved.
+    """
     return _text(
         "ask_rule_lowering_reason",
         parent,
         "Lower a check to a warning",
         f"“{check}” will no longer block signing; providers then type a reason when they "
         "sign without it.\nWhy does the clinic lower this check? (required)",
+        typed,
     )
 
 

@@ -121,6 +121,70 @@ def test_settings_saved_elsewhere_meanwhile_are_not_overwritten(qtbot, dialog, p
     assert profiled.clinic.profile() == theirs
 
 
+def test_a_check_lowered_in_the_dialog_does_not_make_its_own_save_stale(
+    qtbot, dialog, profiled, prompts
+):
+    """The checks live on the profile: lowering one moves its version, and the dialog's
+    copy follows, so the Save after it is not refused as "changed elsewhere"."""
+    box = dialog.documentation_checks
+    dialog.phone.setText("555-0142")
+    prompts.answer("ask_rule_lowering_reason", "Consent kept on paper")
+    box.select_rule("documentation.consent")
+    with qtbot.waitSignal(box.version_changed) as moved:
+        box.lower_button.click()
+    assert moved.args == [box.version - 1, box.version]
+    with qtbot.waitSignal(dialog.profile_saved):
+        dialog.accept()
+    stored = profiled.clinic.profile()
+    assert stored.phone == "555-0142"
+    assert stored.version == box.version + 1
+    lowered = {r.rule_id for r in profiled.clinic.rule_settings().rules if r.lowered}
+    assert lowered == {"documentation.consent"}
+
+
+@pytest.mark.service_behaviour
+def test_a_check_changed_from_a_stale_dialog_is_refused_and_keeps_the_reason(
+    qtbot, dialog, profiled, prompts
+):
+    """Issue 11 §2: another administrator saved the settings after this dialog opened."""
+    box = dialog.documentation_checks
+    dialog.address.setPlainText("2 Hill St")  # typed in the form meanwhile
+    current = profiled.clinic.profile()
+    theirs = profiled.clinic.update_profile(
+        ClinicProfileData(name=current.name, phone="555-0999"), expected_version=current.version
+    )
+    reason = "Consent kept on paper in the front office"
+    prompts.answer("ask_rule_lowering_reason", reason)
+    prompts.answer("show_error")
+    box.select_rule("documentation.consent")
+    with qtbot.assert_not_emitted(box.changed):
+        box.lower_button.click()
+    assert prompts.titles()[-1] == "Changed on another workstation"
+    assert "changed on another workstation" in prompts.shown[-1].text
+    assert box.status.text().startswith("Not changed: The clinic settings were changed")
+    assert "Your reason is kept" in box.status.text()
+    assert not any(r.lowered for r in profiled.clinic.rule_settings().rules)
+    assert profiled.clinic.profile() == theirs
+    # The list now shows the stored state (and its version); the typed reason comes back.
+    assert box.version == theirs.version
+    assert box.current_rule().rule_id == "documentation.consent"
+    assert box.kept_reason("documentation.consent") == reason
+    prompts.answer("ask_rule_lowering_reason", lambda prompt: prompt.default)
+    with qtbot.waitSignal(box.changed):
+        box.lower_button.click()
+    assert prompts.shown[-1].default == reason
+    stored = {r.rule_id: r for r in profiled.clinic.rule_settings().rules}
+    assert stored["documentation.consent"].reason == reason
+    assert box.kept_reason("documentation.consent") == ""
+    # The form itself is still older than the other administrator's save: Save refuses it
+    # and what was typed stays.
+    with qtbot.assert_not_emitted(dialog.profile_saved):
+        dialog.accept()
+    assert "changed on another workstation" in dialog.errors.general_message()
+    assert dialog.address.toPlainText() == "2 Hill St"
+    assert profiled.clinic.profile().phone == "555-0999"
+
+
 def test_choosing_a_logo_stores_png_within_600_by_200(qtbot, dialog, profiled, prompts, tmp_path):
     choose_file(prompts, image_file(tmp_path / "logo.png", 1200, 300))
     qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QLabel
 from clinic_app.domain.access import default_permissions
 from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import PermissionDenied, ValidationError
+from clinic_app.services.dto import UserChanges
 from clinic_app.ui.admin.user_form import (
     FIRST_PASSWORD_TEXT,
     ResetPasswordDialog,
@@ -240,3 +241,79 @@ def test_the_new_user_form_says_the_first_password_is_temporary(qtbot, dialog) -
     texts = [label.text() for label in form.findChildren(QLabel)]
     assert advice is not None
     assert any(FIRST_PASSWORD_TEXT in text for text in texts)
+
+
+# ---------------------------------------------------------------- another administrator
+
+
+def _listed(services, dialog: UsersDialog, username: str):
+    """The account as the window listed it, and another administrator's change of it."""
+    add_user(services, "npark", "Nina Park", Role.NURSE, "RN")
+    dialog.refresh()
+    dialog.select_user(username)
+    listed = dialog.selected()
+    theirs = services.users.update_user(
+        listed.id,
+        UserChanges("Nina Park-Lee", frozenset({Role.NURSE}), "RN"),
+        expected_version=listed.version,
+    )
+    return listed, theirs
+
+
+def test_an_edit_of_an_account_changed_meanwhile_is_refused_and_the_list_reloads(
+    qtbot, dialog, services
+) -> None:
+    listed, theirs = _listed(services, dialog, "npark")
+    assert cell(dialog, "npark", "Name") == "Nina Park"  # the window's older copy
+    dialog.edit_button.click()
+    form = dialog.form
+    assert isinstance(form, UserFormDialog)
+    form.credentials.setCurrentText("LPN")
+    with qtbot.assert_not_emitted(form.saved), qtbot.waitSignal(form.stale):
+        form.accept()
+    assert "Another administrator changed Nina Park-Lee's account" in form.errors.message("")
+    assert "What you typed is still here" in form.errors.message("")
+    assert form.isVisible()
+    assert form.credentials.currentText() == "LPN"  # kept
+    assert cell(dialog, "npark", "Name") == "Nina Park-Lee"  # reloaded behind the form
+    assert dialog.selected().version == theirs.version
+    stored = next(u for u in services.users.accounts() if u.id == listed.id)
+    assert (stored.display_name, stored.credentials) == ("Nina Park-Lee", "RN")
+
+
+def test_a_password_reset_of_an_account_changed_meanwhile_is_refused(
+    qtbot, dialog, services
+) -> None:
+    _listed_copy, theirs = _listed(services, dialog, "npark")
+    dialog.reset_button.click()
+    reset = dialog.form
+    assert isinstance(reset, ResetPasswordDialog)
+    reset.password.setText(TEMPORARY)
+    reset.confirm.setText(TEMPORARY)
+    with qtbot.assert_not_emitted(reset.password_reset), qtbot.waitSignal(reset.stale):
+        reset.accept()
+    assert "Another administrator changed" in reset.errors.message("")
+    assert reset.password.text() == TEMPORARY
+    assert cell(dialog, "npark", "Name") == "Nina Park-Lee"
+    assert cell(dialog, "npark", "Must change password") == ""  # not reset
+    assert dialog.selected().version == theirs.version
+
+
+def test_deactivating_an_account_changed_meanwhile_is_refused_and_the_list_reloads(
+    qtbot, dialog, services, prompts
+) -> None:
+    _listed(services, dialog, "npark")
+    prompts.answer("confirm_deactivate_user", True)
+    prompts.answer("show_error")
+    with qtbot.assert_not_emitted(dialog.users_changed):
+        dialog.active_button.click()
+    assert prompts.titles()[-1] == "Changed on another workstation"
+    assert "Nothing was changed" in prompts.shown[-1].text
+    assert cell(dialog, "npark", "Active") == "yes"
+    assert cell(dialog, "npark", "Name") == "Nina Park-Lee"
+    assert dialog.selected().username == "npark"
+    # Now the window holds the account as it is: the same click works.
+    prompts.answer("confirm_deactivate_user", True)
+    with qtbot.waitSignal(dialog.users_changed):
+        dialog.active_button.click()
+    assert cell(dialog, "npark", "Active") == "no"

@@ -346,13 +346,13 @@ def test_the_clinic_settings_lower_and_restore_a_check(qtbot, services, prompts)
         box.lower_button.click()
     item = box.tree.currentItem()
     assert (item.text(1), item.text(2)) == ("Warning (lowered)", "Consent kept on paper")
-    stored = {r.rule_id: r for r in services.clinic.rule_settings()}
+    stored = {r.rule_id: r for r in services.clinic.rule_settings().rules}
     assert stored["documentation.consent"].lowered
     assert not dialog.is_dirty()  # saved on its own, not by the dialog's Save
     with qtbot.waitSignal(box.changed):
         box.restore_button.click()
     assert box.tree.currentItem().text(1) == "Blocks signing"
-    assert not any(r.lowered for r in services.clinic.rule_settings())
+    assert not any(r.lowered for r in services.clinic.rule_settings().rules)
 
 
 def test_a_refused_lowering_says_why(qtbot, services, prompts):
@@ -369,7 +369,11 @@ def test_a_refused_lowering_says_why(qtbot, services, prompts):
 
 
 def test_the_editor_signs_only_once_the_note_is_complete(qtbot, open_editor, services, visit):
-    services.clinic.set_rule_override("documentation.needle_intact", "Filaments are single use")
+    services.clinic.set_rule_override(
+        "documentation.needle_intact",
+        "Filaments are single use",
+        expected_version=services.clinic.rule_settings().version,
+    )
     editor = open_editor(visit.encounter_id)
     assessed(qtbot, editor, "documentation.consent")
     editor.sign_action.trigger()

@@ -276,7 +276,9 @@ def test_a_reset_password_is_changed_before_the_lock_screen_lets_the_user_in(
     qtbot, monkeypatch, window, services, prompts, completes
 ):
     nurse = add_user(services, "nnurse", "Nora Nurse", Role.NURSE)
-    services.users.reset_password(nurse.id, "temporary passphrase 41")
+    services.users.reset_password(
+        nurse.id, "temporary passphrase 41", expected_version=nurse.version
+    )
     shown: list[ChangePasswordDialog] = []
 
     def change(dialog: ChangePasswordDialog) -> int:
