@@ -39,7 +39,9 @@ INTRO = (
     "warning, with a reason; the provider then types a reason at signing."
 )
 SEVERITY_WORDS = {"block": "Blocks signing", "warning": "Warning (lowered)"}
-#: Added to a stale refusal in the status line.
+#: The status line after a stale refusal (the message box said what happened).
+STALE_STATUS = "Not changed: the clinic settings were changed on another workstation."
+#: Added to it when a reason was typed.
 KEPT_REASON = "Your reason is kept: choose “Lower to a warning…” again to use it."
 
 
@@ -161,7 +163,7 @@ class DocumentationRulesBox(QGroupBox):
             self.reload()
             self.select_rule(rule.rule_id)
             kept = f" {KEPT_REASON}" if reason is not None else ""
-            self.status.setText(f"Not changed: {exc}{kept}")
+            self.status.setText(f"{STALE_STATUS}{kept}")
             return
         except ClinicError as exc:
             self.status.setText(f"Not changed: {exc}")

@@ -34,10 +34,7 @@ if TYPE_CHECKING:
 
 NPI_HINT = "10 digits; optional, printed on the notes a provider signs"
 #: Added under a stale refusal: the list behind was reloaded, the form keeps what was typed.
-STALE_ADVICE = (
-    "The list of users now shows the account as it is. What you typed is still here: "
-    "Cancel, open the account again, and make your change there."
-)
+STALE_ADVICE = "What you typed is still here; Cancel and open the account again to redo it."
 #: What the administrator is told about the password they type for a new account.
 FIRST_PASSWORD_TEXT = (
     "This is a first, temporary password: tell the person in private. At their first "
@@ -63,8 +60,9 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     return buttons
 
 
-def _show_stale(errors: FormErrors, exc: StaleVersionError) -> None:
+def _show_stale(dialog: QDialog, errors: FormErrors, exc: StaleVersionError) -> None:
     errors.show("", f"{exc} {STALE_ADVICE}")
+    dialog.adjustSize()  # room for the longer message
 
 
 class UserFormDialog(QDialog):
@@ -200,7 +198,7 @@ class UserFormDialog(QDialog):
                     expected_version=self._user.version,
                 )
         except StaleVersionError as exc:
-            _show_stale(self.errors, exc)
+            _show_stale(self, self.errors, exc)
             self.stale.emit(self._user.id if self._user else 0)
             return
         except ClinicError as exc:
@@ -274,7 +272,7 @@ class ResetPasswordDialog(QDialog):
                 self._user.id, self.password.text(), expected_version=self._user.version
             )
         except StaleVersionError as exc:
-            _show_stale(self.errors, exc)
+            _show_stale(self, self.errors, exc)
             self.stale.emit(self._user.id)
             return
         except ClinicError as exc:

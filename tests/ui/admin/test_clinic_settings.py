@@ -161,7 +161,7 @@ def test_a_check_changed_from_a_stale_dialog_is_refused_and_keeps_the_reason(
         box.lower_button.click()
     assert prompts.titles()[-1] == "Changed on another workstation"
     assert "changed on another workstation" in prompts.shown[-1].text
-    assert box.status.text().startswith("Not changed: The clinic settings were changed")
+    assert box.status.text().startswith("Not changed: the clinic settings were changed")
     assert "Your reason is kept" in box.status.text()
     assert not any(r.lowered for r in profiled.clinic.rule_settings().rules)
     assert profiled.clinic.profile() == theirs
