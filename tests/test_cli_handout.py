@@ -322,7 +322,9 @@ def test_a_reset_password_must_be_changed_in_the_app_first(
     engine = make_engine(sqlite_url(db))
     sessions, actor = make_sessionmaker(engine), Actor()
     ClinicService(sessions, actor).authenticate("doc", PASSWORD)
-    UserService(sessions, actor).reset_password(user_id(db, "desk"), PASSWORD)
+    users = UserService(sessions, actor)
+    desk = next(u for u in users.accounts() if u.username == "desk")
+    users.reset_password(desk.id, PASSWORD, expected_version=desk.version)
     engine.dispose()
     out = tmp_path / "h.pdf"
     args = ["handout", str(eid), "--out", str(out), "--db", str(db)]
