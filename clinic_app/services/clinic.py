@@ -239,6 +239,11 @@ class ClinicService(Service):
         The new one follows :func:`clinic_app.domain.passwords.check_new_password` (not the
         username, the user's or the clinic's name) and must differ from the current one. A
         wrong current password counts as a wrong sign-in (same waits, audited).
+
+        No ``expected_version`` (issue 11 §2 exempts it): the user changes their own account,
+        proved by the current password, not a copy read earlier; an administrator's reset
+        meanwhile makes that password wrong, so the stale case is refused anyway. A success
+        moves the account's version, so an administrator's older copy is then stale.
         """
         self._permit("user.change_own_password")  # refused while no one is signed in
         now = self._clock()
