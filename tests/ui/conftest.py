@@ -14,6 +14,7 @@ business, which is why these fixtures may use ``clinic_app.storage`` and SQLAlch
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -28,7 +29,7 @@ from clinic_app.services.container import AppServices, build_services
 from clinic_app.services.dto import PatientView, UserView
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
-from clinic_app.ui.common import messages, refresh
+from clinic_app.ui.common import jobs, messages, refresh
 from tests.conftest import BACKENDS, all_tables
 from tests.factories import PASSWORD, register_patient, set_up_clinic
 from tests.ui.prompts import Prompts
@@ -149,6 +150,11 @@ def other_desk(ui_engine: Engine, backend: str, admin: UserView) -> Iterator[App
 
 @pytest.fixture(autouse=True)
 def _stop_listeners() -> Iterator[None]:
-    """No window's change listener outlives its test (a test never hears another's)."""
+    """No window's change listener or worker thread outlives its test (a test never hears
+    another's), and the test's cyclic garbage (Qt wrappers) is collected here, while no
+    worker runs: a CI run once crashed in a collection that started inside a later test's
+    event loop while that test's worker was reading the database."""
     yield
     refresh.stop_all()
+    jobs.shutdown_all()
+    gc.collect()
