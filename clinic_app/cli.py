@@ -151,8 +151,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _seed_demo(url: str, patients: int, seed: int) -> int:
     from clinic_app.app import seed_demo_database
-    from clinic_app.services.demo import DEMO_PASSWORD
-    from clinic_app.services.demo_names import PROVIDERS
+    from clinic_app.services.demo_names import DEMO_PASSWORD, PROVIDERS
 
     summary = seed_demo_database(
         url,

@@ -42,7 +42,7 @@ from clinic_app.services.base import Actor, Service
 from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.demo_charting import Memory, PatientFacts, chart_visit, override_reason
-from clinic_app.services.demo_names import FRONT_DESK, POOLS, PROVIDERS, WEIGHTS
+from clinic_app.services.demo_names import DEMO_PASSWORD, FRONT_DESK, POOLS, PROVIDERS, WEIGHTS
 from clinic_app.services.demo_stock import Stock, StockLot, lot_deliveries
 from clinic_app.services.demo_story import STOCKED, Slot, Story, make_story, schedule
 from clinic_app.services.dto import PatientInput, PatientView, UserView
@@ -50,8 +50,6 @@ from clinic_app.services.encounters import EncounterService
 from clinic_app.services.formulary import seed_formulary
 from clinic_app.services.patients import PatientService
 
-#: Printed by the CLI so that ``make demo`` can sign in. Demo databases only.
-DEMO_PASSWORD = "demo-clinic-password"
 DEMO_TIMEZONE = "America/Chicago"
 #: How far back the demo's visits go.
 HISTORY_DAYS = 730

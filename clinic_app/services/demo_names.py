@@ -162,3 +162,19 @@ PROVIDERS: tuple[tuple[str, str, str], ...] = (
     ("pa.kim", "Jae Kim", "PA"),
 )
 FRONT_DESK: tuple[str, str] = ("frontdesk", "Pat Rivera")
+
+#: Every demo account's password. Demo databases only: the CLI prints it after seeding and the
+#: sign-in dialog of a database marked as a demo shows it.
+DEMO_PASSWORD = "demo-clinic-password"
+
+
+def demo_sign_in_hint() -> str:
+    """What the sign-in dialog of a demo database says about its accounts (one line each)."""
+    admin, provider = PROVIDERS[0][0], PROVIDERS[1][0]
+    return (
+        "Demo database: these accounts are for trying the app.\n"
+        f"{admin}: provider and administrator\n"
+        f"{provider}: provider\n"
+        f"{FRONT_DESK[0]}: front desk\n"
+        f"Password for all of them: {DEMO_PASSWORD}"
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_app.domain.clock import clinic_zone, to_clinic_time
@@ -212,7 +212,8 @@ class DocumentService(Service):
     def procedures_on(
         self, day: date, *, provider_id: int | None = None, status: str | None = None
     ) -> list[ProcedureRow]:
-        """The encounters performed on the local ``day``, in time order (voided patients left out).
+        """The encounters performed on the local ``day``, in time order (voided patients and
+        drafts without a site left out).
 
         Args:
             provider_id: only this provider's encounters.
@@ -245,6 +246,9 @@ class DocumentService(Service):
             .join(Patient, Patient.id == Encounter.patient_id)
             .outerjoin(User, User.id == Encounter.provider_id)
             .where(Patient.voided_at.is_(None))
+            # A draft with no site yet has nothing to hand out (a visit just opened, or one
+            # abandoned): it would only crowd the list. Signed visits always show.
+            .where(or_(Encounter.status == EncounterStatus.SIGNED, sites > 0))
             .order_by(Encounter.performed_at, Encounter.id)
         )
         if provider_id is not None:

@@ -29,8 +29,7 @@ from pypdf import PdfReader
 
 from clinic_app.domain.enums import Language
 from clinic_app.domain.handout_texts import default_texts
-from clinic_app.services.demo import DEMO_PASSWORD
-from clinic_app.services.demo_names import PROVIDERS
+from clinic_app.services.demo_names import DEMO_PASSWORD, PROVIDERS
 from tests.system_services import BUILD, missing_service
 
 pytestmark = pytest.mark.packaging
@@ -215,7 +214,7 @@ GUI_START = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
 
     from clinic_app.app import open_services
-    from clinic_app.services.demo import DEMO_PASSWORD
+    from clinic_app.services.demo_names import DEMO_PASSWORD
     from clinic_app.services.demo_names import PROVIDERS
     from clinic_app.ui.common.fonts import install_fonts
     from clinic_app.ui.startup import create_main_window

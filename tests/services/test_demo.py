@@ -17,9 +17,9 @@ from clinic_app.domain.formulary import default_formulary
 from clinic_app.models import Patient, User
 from clinic_app.services.accounts import check_npi
 from clinic_app.services.clinic import ClinicService
-from clinic_app.services.demo import DEMO_PASSWORD, fake_npi, pick_name, seed_demo
+from clinic_app.services.demo import fake_npi, pick_name, seed_demo
 from clinic_app.services.demo_charting import Memory, PatientFacts, chart_visit, override_reason
-from clinic_app.services.demo_names import POOLS
+from clinic_app.services.demo_names import DEMO_PASSWORD, POOLS
 from clinic_app.services.demo_phrases import REASONS
 from clinic_app.services.demo_stock import Stock, StockLot, lot_deliveries
 from clinic_app.services.demo_story import STOCKED, make_story, schedule

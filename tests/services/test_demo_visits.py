@@ -22,7 +22,8 @@ from clinic_app.models import AuditEvent, Encounter, MedicationLot, Patient
 from clinic_app.services.accounts import check_npi
 from clinic_app.services.audit_key import KEY_ENV
 from clinic_app.services.container import build_services
-from clinic_app.services.demo import DEMO_PASSWORD, DEMO_TIMEZONE, DemoSummary, seed_demo
+from clinic_app.services.demo import DEMO_TIMEZONE, DemoSummary, seed_demo
+from clinic_app.services.demo_names import DEMO_PASSWORD
 from clinic_app.services.dto import EncounterView
 from clinic_app.services.notes import NoteService
 from clinic_app.storage.engine import make_engine, make_sessionmaker

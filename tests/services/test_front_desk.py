@@ -131,3 +131,30 @@ def test_local_day_bounds_span_one_local_day() -> None:
     assert None not in (start.tzinfo, end.tzinfo)
     assert (start.date(), start.time()) == (DAY, time())
     assert (end.date(), end.time()) == (DAY + timedelta(days=1), time())
+
+
+def test_drafts_without_a_site_are_left_out_until_a_site_is_charted(
+    services: Services, db: sessionmaker[Session]
+) -> None:
+    c = setup_clinic(services, db)
+    charted = procedure(c, local(DAY, 9), mrn="C1")
+    patient = register_patient(c.s, "E1", "Eli", "Empty", date(1980, 5, 6))
+    empty = c.s.encounters.create(patient.id, c.provider_id, performed_at=local(DAY, 10))
+
+    assert [r.encounter_id for r in c.docs.procedures_on(DAY)] == [charted]
+    assert [r.encounter_id for r in c.docs.procedures_on(DAY, status="not_printed")] == [charted]
+
+    c.s.encounters.save_draft(
+        empty.id, empty.version, EncounterInput(), [site("infraspinatus", Side.LEFT)]
+    )
+    assert [r.encounter_id for r in c.docs.procedures_on(DAY)] == [charted, empty.id]
+
+
+def test_a_signed_visit_is_listed_whatever_its_sites(
+    services: Services, db: sessionmaker[Session]
+) -> None:
+    c = setup_clinic(services, db)
+    patient = register_patient(c.s, "S9", "Sol", "Signed", date(1980, 5, 6))
+    enc = c.s.encounters.create(patient.id, c.provider_id, performed_at=local(DAY, 10))
+    sign(db, enc.id)  # a signed visit never drops out of the day's list
+    assert [r.encounter_id for r in c.docs.procedures_on(DAY)] == [enc.id]

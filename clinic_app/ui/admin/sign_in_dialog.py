@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.errors import ClinicError, ValidationError
+from clinic_app.services.demo_names import demo_sign_in_hint
 from clinic_app.services.dto import UserView
 from clinic_app.ui.common.forms import FORM_STYLE, FormErrors
 
@@ -88,6 +89,17 @@ class SignInDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
+        #: The demo accounts, shown on a database marked as a demo only (else None).
+        self.demo_hint: QLabel | None = None
+        if profile is not None and profile.is_demo:
+            self.demo_hint = QLabel(demo_sign_in_hint())
+            self.demo_hint.setTextFormat(Qt.TextFormat.PlainText)
+            self.demo_hint.setAccessibleName("Demo accounts")
+            self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.demo_hint.setStyleSheet(
+                "QLabel { background: #fff8e1; border: 1px solid #e0c46c; padding: 6px; }"
+            )
+            layout.addWidget(self.demo_hint)
         layout.addLayout(form)
         layout.addWidget(general)
         layout.addWidget(buttons)

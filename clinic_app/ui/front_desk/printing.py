@@ -30,6 +30,20 @@ if TYPE_CHECKING:
 SETTINGS_ORG = "clinic_app"
 SETTINGS_APP = "clinic_app"
 PRINTER_KEY = "front_desk/printer"
+NOT_PRINTED_YET = (
+    "This handout has not been printed yet. Use Print… to choose the printer the first time."
+)
+
+
+def reprint_tip(printer: str, printed_before: bool) -> str:
+    """The Reprint button's tooltip: what it does, or why it is not available."""
+    if not printed_before:
+        return NOT_PRINTED_YET
+    if not printer:
+        return "No printer used from the front desk yet: use Print… once."
+    return f"Print this handout again on {printer}"
+
+
 RENDERING_TEXT = "Rendering the handout…"
 
 
@@ -105,7 +119,22 @@ class HandoutPrinting(QObject):
         return printer is not None and self.print_to(printer)
 
     def reprint_selected(self) -> bool:
-        """One click: print the shown handout again on the remembered printer."""
+        """One click: print the shown handout again on the remembered printer.
+
+        Only a handout printed before is reprinted (the print log says so, read afresh: another
+        desk may have printed it meanwhile); the first print goes through the print dialog.
+        """
+        shown = self._current()
+        if shown is None:
+            return False
+        try:
+            printed_before = bool(self._services.documents.handout_info(shown.encounter_id).prints)
+        except ClinicError as exc:
+            self._warn("Handout not printed", str(exc))
+            return False
+        if not printed_before:
+            self._warn("Nothing to reprint", NOT_PRINTED_YET)
+            return False
         printer = printer_named(self.remembered_printer())
         if printer is None:
             self._warn("Printer not found", "The last printer used is not installed any more.")

@@ -48,7 +48,12 @@ from clinic_app.ui.front_desk.models import (
     ProcedureTableModel,
     language_name,
 )
-from clinic_app.ui.front_desk.printing import RENDERING_TEXT, HandoutPrinting, ShownHandout
+from clinic_app.ui.front_desk.printing import (
+    RENDERING_TEXT,
+    HandoutPrinting,
+    ShownHandout,
+    reprint_tip,
+)
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -398,7 +403,10 @@ class FrontDeskWindow(QMainWindow):
         ready = self._pdf is not None
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
-        self.reprint_button.setEnabled(ready and bool(self.remembered_printer()))
+        printer = self.remembered_printer()
+        printed_before = self.log_model.rowCount() > 0
+        self.reprint_button.setEnabled(ready and bool(printer) and printed_before)
+        self.reprint_button.setToolTip(reprint_tip(printer, printed_before))
         self.language_combo.setEnabled(self._encounter_id is not None)
         self.large_print_check.setEnabled(self._encounter_id is not None)
 

@@ -97,3 +97,23 @@ def test_wrong_passwords_make_the_account_wait_and_the_dialog_says_so(
         dialog.accept()
     assert signed_in.args[0].id == admin.id
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_a_demo_database_shows_the_demo_accounts(qtbot, services, set_demo):
+    set_demo(True)
+    services.actor.user_id = None
+    demo = SignInDialog(services)
+    qtbot.addWidget(demo)
+    assert demo.demo_hint is not None
+    hint = demo.demo_hint.text()
+    assert "demo-clinic-password" in hint
+    assert "demo.admin" in hint
+    assert "frontdesk" in hint
+    assert demo.demo_hint in demo.findChildren(QLabel)
+
+
+def test_a_real_clinic_database_shows_no_demo_accounts(dialog):
+    assert dialog.demo_hint is None
+    texts = " ".join(lbl.text() for lbl in dialog.findChildren(QLabel))
+    assert "demo-clinic-password" not in texts
+    assert "Demo database" not in texts

@@ -262,3 +262,35 @@ def test_previews_render_off_the_gui_thread_and_only_the_newest_is_shown(
     assert window.preview_page_count >= 1
     assert threading.main_thread().name not in rendered_on
     assert window.statusBar().currentMessage() == ""
+
+
+def test_reprint_is_offered_only_for_a_handout_printed_before(
+    qtbot: QtBot, window: FrontDeskWindow, services: AppServices, day: list[int], prompts: Prompts
+) -> None:
+    from clinic_app.ui.front_desk.printing import NOT_PRINTED_YET, PRINTER_KEY
+
+    settings = window.printing._settings()
+    settings.setValue(PRINTER_KEY, "Front desk laser")  # a printer was used before today
+    try:
+        with qtbot.waitSignal(window.preview_ready):
+            window.select_encounter(0)
+        assert window.print_button.isEnabled()
+        assert not window.reprint_button.isEnabled()
+        assert window.reprint_button.toolTip() == NOT_PRINTED_YET
+        # The service's print log decides, not the button: a direct call is refused too.
+        prompts.answer("warn", lambda p: p.text)
+        assert window.reprint_selected() is False
+        assert prompts.shown[-1].title == "Nothing to reprint"
+        assert services.documents.print_log(day[0]) == []
+
+        services.documents.record_print(day[0], Language.ENGLISH)  # printed at another desk
+        with qtbot.waitSignal(window.preview_ready):
+            window.refresh()
+        assert window.reprint_button.isEnabled()
+        assert "Front desk laser" in window.reprint_button.toolTip()
+        # The other procedure of the day was never printed: no reprint there.
+        with qtbot.waitSignal(window.preview_ready):
+            window.select_encounter(1)
+        assert not window.reprint_button.isEnabled()
+    finally:
+        settings.remove(PRINTER_KEY)

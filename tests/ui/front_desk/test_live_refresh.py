@@ -95,3 +95,18 @@ def test_a_hidden_front_desk_catches_up_when_shown(
     with qtbot.waitSignal(window.live_reloaded):
         window.show()
     assert str(cell(window, 0, HANDOUT)).startswith("Printed")
+
+
+@pytest.mark.service_behaviour
+def test_a_visit_signed_on_this_workstation_shows_too(
+    qtbot: QtBot, desk: tuple[FrontDeskWindow, list[int]], services: AppServices, backend: str
+) -> None:
+    """The provider signs in the editor of the same workstation (same services, same engine)
+    while the front desk is open: the list follows as it does for other workstations."""
+    window, day = desk
+    newcomer = register_patient(services, "HERE-1", "Ada", "Byrne", weight_kg="61")
+    signed = sign_a_visit(services, newcomer)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=PROMISE_MS)
+    assert window.model.index(2, 0).data(EncounterIdRole) == signed
+    assert cell(window, 2, SIGNED) == "Signed"
+    assert window.encounter_id == day[1]  # the selection stays
