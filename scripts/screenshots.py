@@ -39,8 +39,8 @@ from clinic_app.domain.enums import (
 )
 from clinic_app.services import backup_settings
 from clinic_app.services.container import AppServices
-from clinic_app.services.demo import DEMO_PASSWORD, DEMO_TIMEZONE, seed_demo
-from clinic_app.services.demo_names import FRONT_DESK, PROVIDERS
+from clinic_app.services.demo import DEMO_TIMEZONE, seed_demo
+from clinic_app.services.demo_names import DEMO_PASSWORD, FRONT_DESK, PROVIDERS
 from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
@@ -48,6 +48,7 @@ from clinic_app.storage.migrate import upgrade
 from clinic_app.ui.admin.audit_dialog import AuditDialog
 from clinic_app.ui.admin.backup_settings_dialog import BackupSettingsDialog
 from clinic_app.ui.admin.setup_dialog import SetupDialog
+from clinic_app.ui.admin.sign_in_dialog import SignInDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.common.fonts import install_fonts
 from clinic_app.ui.common.jobs import wait_all_idle
@@ -360,6 +361,9 @@ def main() -> int:
         fresh.close()
 
         demo = open_services(demo_database(folder))
+        sign_in = SignInDialog(demo)  # a demo database lists its accounts
+        save(sign_in, args.out / "sign-in-demo.png")
+        sign_in.close()
         user = demo.clinic.authenticate(PROVIDERS[0][0], DEMO_PASSWORD)
         backup_shots(demo, args.out, folder)
         window = MainWindow(demo)
