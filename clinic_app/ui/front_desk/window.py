@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,7 +37,6 @@ from clinic_app.services.changes import Topic
 from clinic_app.services.documents import ProcedureRow
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.jobs import JobQueue
-from clinic_app.ui.common.print_support import PrintError, load_pdf
 from clinic_app.ui.common.refresh import ChangeListener, LiveRefresh, ViewState
 from clinic_app.ui.front_desk.filters import DayFilters
 from clinic_app.ui.front_desk.models import (
@@ -48,12 +45,8 @@ from clinic_app.ui.front_desk.models import (
     ProcedureTableModel,
     language_name,
 )
-from clinic_app.ui.front_desk.printing import (
-    RENDERING_TEXT,
-    HandoutPrinting,
-    ShownHandout,
-    reprint_tip,
-)
+from clinic_app.ui.front_desk.preview import HandoutPreview
+from clinic_app.ui.front_desk.printing import HandoutPrinting, ShownHandout, reprint_tip
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -93,10 +86,11 @@ class FrontDeskWindow(QMainWindow):
         super().__init__(parent)
         self._services = services
         self._encounter_id: int | None = None
-        self._pdf: bytes | None = None
-        self._document: QPdfDocument | None = None
-        self._preview_request = 0
         self._jobs = self._new_jobs()
+        self.handout = HandoutPreview(services, self.jobs, self)
+        self.handout.shown.connect(self.preview_ready)
+        self.handout.failed.connect(lambda text: self._warn("Handout not shown", text))
+        self.handout.changed.connect(self._update_buttons)
         self.printing = HandoutPrinting(services, self.jobs, self._shown_handout, self)
         self.printing.handout_printed.connect(self._on_printed)
         self.printing.batch_finished.connect(self._on_batch_finished)
@@ -185,11 +179,7 @@ class FrontDeskWindow(QMainWindow):
         actions.addStretch(1)
         for button in (self.print_button, self.reprint_button, self.save_button):
             actions.addWidget(button)
-        self._blank = QPdfDocument(self)
-        self.preview = QPdfView()
-        self.preview.setAccessibleName("Handout preview")
-        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
-        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.preview = self.handout.view
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -221,7 +211,7 @@ class FrontDeskWindow(QMainWindow):
 
     @property
     def preview_page_count(self) -> int:
-        return self._document.pageCount() if self._document is not None else 0
+        return self.handout.page_count
 
     def language(self) -> Language:
         return Language(self.language_combo.currentData())
@@ -322,7 +312,7 @@ class FrontDeskWindow(QMainWindow):
         self._encounter_id = encounter_id
         if encounter_id is None:
             self.log_model.set_rows([])
-            self._set_preview(None)
+            self.handout.clear()
             self.status_label.clear()
             self._update_buttons()
             return
@@ -346,61 +336,17 @@ class FrontDeskWindow(QMainWindow):
 
     # ------------------------------------------------------------------ preview
     def _load_preview(self, *, keep: bool) -> None:
-        """Render the handout on the worker; only the newest request is shown.
-
-        ``keep``: the same encounter's preview stays in sight meanwhile (not printable).
-        """
-        if self._encounter_id is None:
-            return
-        self._preview_request += 1
-        request, encounter_id = self._preview_request, self._encounter_id
-        language, large = self.language(), self.large_print_check.isChecked()
-        documents = self._services.documents
-        if keep:
-            self._pdf = None  # nothing to print until the new one is shown
-            self._update_buttons()
-        else:
-            self._set_preview(None)
-        self.jobs().submit(
-            lambda: documents.render_handout(encounter_id, language=language, large_print=large),
-            lambda pdf: self._show_pdf(request, encounter_id, pdf),
-            lambda exc: self._preview_failed(request, exc),
-            progress=RENDERING_TEXT,
-        )
-
-    def _show_pdf(self, request: int, encounter_id: int, pdf: bytes) -> None:
-        if request != self._preview_request:
-            return  # an older request: a newer preview is on its way
-        try:
-            document = load_pdf(pdf, self)
-        except PrintError as exc:
-            self._preview_failed(request, exc)
-            return
-        self._pdf = pdf
-        self._set_preview(document)
-        self.preview_ready.emit(encounter_id)
-
-    def _preview_failed(self, request: int, exc: Exception) -> None:
-        if request != self._preview_request:
-            return
-        if not isinstance(exc, (ClinicError, PrintError)):
-            raise exc
-        self._set_preview(None)
-        self._warn("Handout not shown", str(exc))
-
-    def _set_preview(self, document: QPdfDocument | None) -> None:
-        old = self._document
-        self._document = document
-        # An empty document rather than None: QPdfView warns on a null document.
-        self.preview.setDocument(document or self._blank)
-        if document is None:
-            self._pdf = None
-        if old is not None:
-            old.deleteLater()
-        self._update_buttons()
+        """Render the shown encounter's handout in the chosen language and size."""
+        if self._encounter_id is not None:
+            self.handout.load(
+                self._encounter_id,
+                self.language(),
+                self.large_print_check.isChecked(),
+                keep=keep,
+            )
 
     def _update_buttons(self) -> None:
-        ready = self._pdf is not None
+        ready = self.handout.pdf is not None
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
         printer = self.remembered_printer()
@@ -415,7 +361,10 @@ class FrontDeskWindow(QMainWindow):
         if self._encounter_id is None:
             return None
         return ShownHandout(
-            self._encounter_id, self.language(), self.large_print_check.isChecked(), self._pdf
+            self._encounter_id,
+            self.language(),
+            self.large_print_check.isChecked(),
+            self.handout.pdf,
         )
 
     def remembered_printer(self) -> str:
@@ -468,7 +417,7 @@ class FrontDeskWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._preview_request += 1  # a preview still rendering is not wanted any more
+        self.handout.cancel()
         self._jobs.shutdown()
         if self._own_changes:
             self.changes.stop()
