@@ -121,7 +121,8 @@ def _fill(
     start: float,
 ) -> Built:
     with engine.begin() as conn:
-        medication = conn.scalar(select(Medication.id).where(Medication.code == "lidocaine_1"))
+        codes = dict(conn.execute(select(Medication.code, Medication.id)).all())
+    medication, steroid = codes["lidocaine_1"], codes["triamcinolone_40"]
     figure = default_bodymap()[next(iter(default_bodymap().figures))]
     regions = [r for r in figure.regions if r.layer is Layer.SUPERFICIAL]
     points = [
@@ -237,6 +238,19 @@ def _fill(
                 "lot_missing_reason": "Synthetic data",
             }
             for s in sites
+        ]
+        # Every fifth visit adds 10 mg of triamcinolone at its first site (the steroid rules).
+        doses += [
+            {
+                "site_id": ss[0]["id"],
+                "medication_id": steroid,
+                "volume_ml": Decimal("0.25"),
+                "dose": Decimal("10"),
+                "dose_unit": DoseUnit.MG,
+                "lot_missing_reason": "Synthetic data",
+            }
+            for e, ss in chunk
+            if e["id"] % 5 == 0
         ]
         with engine.begin() as conn:
             conn.execute(insert(encounter_table), encounters)
