@@ -6,7 +6,7 @@ then the rules. The database is a seeded synthetic clinic (:mod:`benchmarks.synt
 1,000 patients with 50 visits each (3.5 sites each, lidocaine; every fifth visit adds a
 steroid), kept under ``build/bench/``. The draft charts four sites on the patient in the middle.
 
-Run: .venv/bin/python -m benchmarks.bench_checks [--no-record] [--rebuild]
+Run: .venv/bin/python -m benchmarks.bench_checks [--record] [--rebuild]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_search import CACHE, percentile
-from benchmarks.machine import describe_machine, record
+from benchmarks.machine import describe_machine, record, recording
 from benchmarks.synthetic import ADMIN_PASSWORD, build
 from clinic_app.app import open_services
 from clinic_app.services.dto import EncounterInput
@@ -32,7 +32,7 @@ TARGET_P95_MS = 10.0
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-record", action="store_true", help="print only")
+    parser.add_argument("--record", action="store_true", help="write the results")
     parser.add_argument("--rebuild", action="store_true", help="make the database again")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -69,7 +69,7 @@ def main() -> int:
     )
     print(line)
     print(describe_machine())
-    if not args.no_record:
+    if recording():
         record("checks", line)
     return 0
 

@@ -12,9 +12,9 @@ PostgreSQL is measured too with ``--pg URL`` (an empty database it may fill; its
 dropped and made again) or ``CLINIC_APP_BENCH_PG_URL``.
 
 Run: .venv/bin/python -m benchmarks.bench_search [--size small|medium|clinic ...]
-     [--no-record] [--rebuild] [--pg URL]
+     [--record] [--rebuild] [--pg URL]
 Writes benchmarks/results/search.json (the figures of this run) and a line per size and
-backend to benchmarks/results.md, unless --no-record.
+backend to benchmarks/results.md, with --record.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.machine import describe_machine, record
+from benchmarks.machine import describe_machine, record, recording
 from benchmarks.synthetic import ADMIN_PASSWORD, SIZES, Built, build
 from clinic_app.app import open_services
 from clinic_app.storage.location import sqlite_url
@@ -131,7 +131,7 @@ def _progress(text: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", choices=sorted(SIZES), help="repeatable")
-    parser.add_argument("--no-record", action="store_true", help="print only")
+    parser.add_argument("--record", action="store_true", help="write the results")
     parser.add_argument("--rebuild", action="store_true", help="make the databases again")
     parser.add_argument("--pg", default=os.environ.get("CLINIC_APP_BENCH_PG_URL", ""))
     args = parser.parse_args()
@@ -159,10 +159,10 @@ def main() -> int:
                     f"    {kind:14} {q['text']!r:14} {q['rows']:4} rows  median "
                     f"{q['median_ms']:6.2f} ms  p95 {q['p95_ms']:6.2f} ms"
                 )
-            if not args.no_record:
+            if recording():
                 record("patient-search", line)
     print(describe_machine())
-    if not args.no_record:
+    if recording():
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {RESULTS.relative_to(ROOT)}")

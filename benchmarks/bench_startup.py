@@ -15,7 +15,7 @@ synthetic clinic (1,000 patients, :mod:`benchmarks.synthetic`) under ``build/ben
 ``--db URL``.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_startup [--runs 10]
-     [--no-record] [--db URL]
+     [--record] [--db URL]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any
 
 from benchmarks.bench_search import RESULTS as SEARCH_RESULTS
 from benchmarks.bench_search import percentile, sqlite_database
-from benchmarks.machine import describe_machine, record
+from benchmarks.machine import describe_machine, record, recording
 from benchmarks.synthetic import ADMIN_PASSWORD
 
 RESULTS = SEARCH_RESULTS.with_name("startup.json")
@@ -111,7 +111,7 @@ def main() -> int:
     parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--db", default="")
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--no-record", action="store_true", help="print only")
+    parser.add_argument("--record", action="store_true", help="write the results")
     args = parser.parse_args()
     url = args.db or sqlite_database("small", rebuild=False)
     if args.child:
@@ -142,7 +142,7 @@ def main() -> int:
     for line in lines:
         print(line)
     print(describe_machine())
-    if not args.no_record:
+    if recording():
         for line in lines:
             record("start-up", line)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
