@@ -71,10 +71,19 @@ bodymap: $(STAMP)
 
 # The speed benchmarks (benchmarks/README.md): each prints its figures against its target and
 # appends them, with this machine's description, to benchmarks/results.md.
+# `make bench` (the small synthetic clinic, 1,000 patients) or `make bench SIZE=medium|clinic`
+# (10,000 / 100,000 patients; the clinic size takes several minutes to build once, kept under
+# build/bench/). Results are printed; `make bench RECORD=1` also writes them into
+# benchmarks/results.md and benchmarks/results/*.json. With CLINIC_APP_BENCH_PG_URL set to an
+# empty PostgreSQL database the search is measured there too.
+SIZE ?= small
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.bench_bodymap
-	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.bench_open_encounter
-	$(PY) -m benchmarks.bench_handout
+	CLINIC_APP_BENCH_RECORD=$(RECORD) QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.bench_bodymap
+	CLINIC_APP_BENCH_RECORD=$(RECORD) QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.bench_open_encounter
+	CLINIC_APP_BENCH_RECORD=$(RECORD) $(PY) -m benchmarks.bench_handout
+	CLINIC_APP_BENCH_RECORD=$(RECORD) $(PY) -m benchmarks.bench_search --size $(SIZE)
+	CLINIC_APP_BENCH_RECORD=$(RECORD) $(PY) -m benchmarks.bench_checks
+	CLINIC_APP_BENCH_RECORD=$(RECORD) QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.bench_startup
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache

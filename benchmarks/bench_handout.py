@@ -5,13 +5,12 @@ Targets (issue 5 §4): one handout (two pages with the figure) in under 50 ms me
 ``render_handout(data)``: the figure drawn from the data with Pillow, the story laid out
 by reportlab and the PDF bytes written. The first render of the process (font loading,
 body-map geometry) is timed and reported on its own, not counted in the median.
-Run: .venv/bin/python -m benchmarks.bench_handout  (``--no-record`` to only print)
+Run: .venv/bin/python -m benchmarks.bench_handout  (``--record``: into results.md)
 """
 
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 
 from benchmarks.machine import describe_machine, record
@@ -29,8 +28,7 @@ def _pages(pdf: bytes) -> int:
     return pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page ")
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+def main() -> int:
     data = neck_steroid_diabetic(Language.ENGLISH)
 
     start = time.perf_counter()
@@ -75,9 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     print(single)
     print(batch)
     print(describe_machine())
-    if "--no-record" not in args:
-        record("handout-single", single)
-        record("handout-batch", batch)
+    record("handout-single", single)
+    record("handout-batch", batch)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,8 +27,17 @@ def describe_machine() -> str:
     )
 
 
+def recording() -> bool:
+    """Whether this run writes its results into the repository: only when asked, with
+    ``--record`` on the command line or ``CLINIC_APP_BENCH_RECORD=1`` (``make bench RECORD=1``).
+    Otherwise a benchmark only prints."""
+    return "--record" in sys.argv[1:] or os.environ.get("CLINIC_APP_BENCH_RECORD") == "1"
+
+
 def record(name: str, line: str) -> None:
-    """Append a dated result with the machine it ran on to results.md."""
+    """Append a dated result with the machine it ran on to results.md (when :func:`recording`)."""
+    if not recording():
+        return
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     with RESULTS.open("a", encoding="utf-8") as out:
         out.write(f"- {stamp} · **{name}** · {line} · {describe_machine()}\n")

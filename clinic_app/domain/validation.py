@@ -315,6 +315,12 @@ def clean_search(value: str | None) -> str:
     return " ".join(typed.split())
 
 
+def search_tokens(key: str) -> set[str]:
+    """The words of a folded name (see :func:`search_key`) that search matches by prefix:
+    each word as it stands ("garcia lopez" gives both words), at most 100 characters each."""
+    return {word[:100] for word in key.split() if word}
+
+
 def search_key(text: str) -> str:
     """Fold a name for searching: case-, accent- and spacing-insensitive.
 

@@ -6,7 +6,7 @@ from clinic_app.models.clinic import ClinicProfile, User, UserRole
 from clinic_app.models.emergency import EmergencyAccess
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
 from clinic_app.models.medication import Medication, MedicationLot
-from clinic_app.models.patient import Patient
+from clinic_app.models.patient import Patient, PatientSearchToken
 
 __all__ = [
     "Addendum",
@@ -21,6 +21,7 @@ __all__ = [
     "Medication",
     "MedicationLot",
     "Patient",
+    "PatientSearchToken",
     "SiteDose",
     "User",
     "UserRole",

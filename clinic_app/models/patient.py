@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from clinic_app.domain.enums import Language, Sex
-from clinic_app.domain.validation import mrn_key
+from clinic_app.domain.validation import mrn_key, search_tokens
 from clinic_app.models.base import Base, ExactDecimal, UTCDateTime, utcnow
 from clinic_app.models.clinic import str_enum
 
@@ -57,8 +58,78 @@ class Patient(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy
+    __table_args__ = (
+        # The alphabetical list (an empty search) reads the first rows of this index, no sort.
+        Index("ix_patient_family_given_id", "family_key", "given_key", "id"),
+    )
+
+    search_tokens: Mapped[list[PatientSearchToken]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan"
+    )
 
     @validates("mrn")
     def _keep_mrn_key(self, _key: str, value: str) -> str:
         self.mrn_key = mrn_key(value)
         return value
+
+
+#: Byte order on PostgreSQL (``COLLATE "C"``), as SQLite compares: a prefix is then the range
+#: ``token >= prefix AND token < next(prefix)`` on the index, in any locale.
+_TOKEN = String(100).with_variant(String(100, collation="C"), "postgresql")
+
+
+class PatientSearchToken(Base):
+    """One searchable word of a patient, folded as stored (see :func:`search_tokens`).
+
+    ``kind`` is ``"n"`` for a word of the given or family name and ``"m"`` for the whole MRN
+    key. Search asks for a token range per word typed, so no query scans the patient table
+    (issue 13). Kept in step with the patient by :func:`_keep_search_tokens` on every flush
+    that adds a patient or changes a name or the MRN.
+    """
+
+    __tablename__ = "patient_search_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(1))
+    token: Mapped[str] = mapped_column(_TOKEN)
+
+    patient: Mapped[Patient] = relationship(back_populates="search_tokens")
+
+    __table_args__ = (
+        Index("ix_patient_search_token_lookup", "kind", "token", "patient_id"),
+        Index("ix_patient_search_token_patient", "patient_id"),
+    )
+
+
+def wanted_tokens(patient: Patient) -> set[tuple[str, str]]:
+    """The (kind, token) pairs ``patient`` should have."""
+    names = search_tokens(f"{patient.given_key or ''} {patient.family_key or ''}")
+    wanted = {("n", t) for t in names}
+    if patient.mrn_key:
+        wanted.add(("m", patient.mrn_key))
+    return wanted
+
+
+_TOKEN_SOURCES = ("given_key", "family_key", "mrn_key")
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_search_tokens(session: Session, _context: Any, _instances: Any) -> None:
+    """Add and remove the search tokens of every new patient and of every patient whose name or
+    MRN changed, in the same flush (so in the same transaction) as the change itself."""
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, Patient):
+            continue
+        state = inspect(obj)
+        if not state.pending and not any(
+            state.attrs[name].history.has_changes() for name in _TOKEN_SOURCES
+        ):
+            continue
+        wanted = wanted_tokens(obj)
+        have = {(t.kind, t.token): t for t in obj.search_tokens}
+        for key, row in have.items():
+            if key not in wanted:
+                obj.search_tokens.remove(row)
+        for kind, token in sorted(wanted - have.keys()):
+            obj.search_tokens.append(PatientSearchToken(kind=kind, token=token))

@@ -12,10 +12,11 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from clinic_app.domain import validation as v
 from clinic_app.domain.catalog import Catalog
+from clinic_app.domain.enums import Side
 from clinic_app.domain.rules import (
     Assessment,
     ClinicPolicy,
@@ -28,7 +29,7 @@ from clinic_app.domain.rules import (
     assess,
 )
 from clinic_app.domain.screening import parse_screening
-from clinic_app.models import Encounter, InjectionSite, Medication, MedicationLot
+from clinic_app.models import Encounter, InjectionSite, Medication, MedicationLot, SiteDose
 from clinic_app.services import rows
 from clinic_app.services.dto import EncounterInput, SiteDraft
 
@@ -108,37 +109,57 @@ def _site_facts(session: Session, sites: Sequence[SiteDraft]) -> tuple[SiteFact,
 
 
 def _history(session: Session, e: Encounter) -> tuple[PriorSession, ...]:
-    meds = _medications(session)
-    earlier = session.scalars(
-        select(Encounter)
-        .where(
-            Encounter.patient_id == e.patient_id,
-            Encounter.id != e.id,
-            Encounter.performed_at < e.performed_at,
-            Encounter.sites.any(),
-        )
-        .options(selectinload(Encounter.sites).selectinload(InjectionSite.doses))
+    """The patient's earlier sessions as three column queries: no ORM objects, no formulary
+    load (a steroid's factor comes with its dose row), however long the history is."""
+    earlier = (
+        Encounter.patient_id == e.patient_id,
+        Encounter.id != e.id,
+        Encounter.performed_at < e.performed_at,
     )
-    sessions = []
-    for prior in earlier:
-        steroid = Decimal(0)
-        for site in prior.sites:
-            for dose in site.doses:
-                factor = meds[dose.medication_id].triamcinolone_equivalent_factor
-                if factor is not None:
-                    steroid += dose.dose * factor
-        sessions.append(
-            PriorSession(
-                performed_on=prior.performed_at.astimezone().date(),
-                sites=frozenset((s.muscle_code, s.side) for s in prior.sites),
-                steroid_tri_equivalent_mg=steroid,
-                pain_before=prior.pain_before,
-                pain_after=prior.pain_after,
-                reported_relief_percent=prior.prior_relief_percent,
-                reported_relief_weeks=prior.prior_relief_weeks,
-            )
+    sites: dict[int, set[tuple[str, Side]]] = {}
+    found = session.execute(
+        select(InjectionSite.encounter_id, InjectionSite.muscle_code, InjectionSite.side)
+        .join(Encounter, Encounter.id == InjectionSite.encounter_id)
+        .where(*earlier)
+    )
+    for encounter_id, muscle, side in found:
+        sites.setdefault(encounter_id, set()).add((muscle, side))
+    if not sites:
+        return ()
+    steroid: dict[int, Decimal] = {}
+    given = session.execute(
+        select(
+            InjectionSite.encounter_id, SiteDose.dose, Medication.triamcinolone_equivalent_factor
         )
-    return tuple(sessions)
+        .join(SiteDose, SiteDose.site_id == InjectionSite.id)
+        .join(Medication, Medication.id == SiteDose.medication_id)
+        .join(Encounter, Encounter.id == InjectionSite.encounter_id)
+        .where(*earlier, Medication.triamcinolone_equivalent_factor.is_not(None))
+    )
+    for encounter_id, dose, factor in given:
+        steroid[encounter_id] = steroid.get(encounter_id, Decimal(0)) + dose * (factor or 0)
+    visits = session.execute(
+        select(
+            Encounter.id,
+            Encounter.performed_at,
+            Encounter.pain_before,
+            Encounter.pain_after,
+            Encounter.prior_relief_percent,
+            Encounter.prior_relief_weeks,
+        ).where(Encounter.id.in_(sites))
+    )
+    return tuple(
+        PriorSession(
+            performed_on=visit.performed_at.astimezone().date(),
+            sites=frozenset(sites[visit.id]),
+            steroid_tri_equivalent_mg=steroid.get(visit.id, Decimal(0)),
+            pain_before=visit.pain_before,
+            pain_after=visit.pain_after,
+            reported_relief_percent=visit.prior_relief_percent,
+            reported_relief_weeks=visit.prior_relief_weeks,
+        )
+        for visit in visits
+    )
 
 
 def _policy(session: Session) -> ClinicPolicy:

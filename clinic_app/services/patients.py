@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from clinic_app.domain import clock
 from clinic_app.domain import fields as f
@@ -15,7 +15,7 @@ from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Language, Sex
 from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.rules.data import default_rules
-from clinic_app.models import Patient
+from clinic_app.models import Patient, PatientSearchToken
 from clinic_app.models.base import utcnow
 from clinic_app.services import rows
 from clinic_app.services.base import Service
@@ -80,14 +80,14 @@ def parse_date_query(text: str) -> date | None:
     return None
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _word_prefix(column: InstrumentedAttribute[str], token: str) -> ColumnElement[bool]:
-    """``token`` starts the column or any word in it ("lopez" matches "garcia lopez")."""
-    t = _escape_like(token)
-    return or_(column.like(f"{t}%", escape="\\"), column.like(f"% {t}%", escape="\\"))
+def _token_range(kind: str, prefix: str) -> Select[int]:
+    """The patients with a search token of ``kind`` starting with ``prefix``: the index range
+    ``[prefix, prefix with its last character incremented)``, byte-wise on every backend."""
+    query = select(PatientSearchToken.patient_id).where(PatientSearchToken.kind == kind)
+    if not prefix:
+        return query.where(PatientSearchToken.token >= "")
+    upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
+    return query.where(PatientSearchToken.token >= prefix, PatientSearchToken.token < upper)
 
 
 def _mrn_taken(mrn: str) -> ConflictError:
@@ -304,14 +304,11 @@ class PatientService(Service):
         born = parse_date_query(raw)
         if born is not None:
             return Patient.date_of_birth == born
-        mrn = func.lower(Patient.mrn).like(f"{_escape_like(raw.lower())}%", escape="\\")
+        # Each typed word must start a word of the given or family name; or the whole text
+        # starts the MRN. Both are token ranges on an index (no scan of the patient table).
+        mrn = Patient.id.in_(_token_range("m", v.mrn_key(raw)))
         tokens = [t for t in v.search_key(raw.replace(",", " ")).split() if t]
         if not tokens:
             return mrn
-        name = and_(
-            *[
-                or_(_word_prefix(Patient.family_key, t), _word_prefix(Patient.given_key, t))
-                for t in tokens
-            ]
-        )
+        name = and_(*[Patient.id.in_(_token_range("n", t[:100])) for t in tokens])
         return or_(mrn, name)

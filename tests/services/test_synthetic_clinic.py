@@ -1,0 +1,74 @@
+"""The benchmarks' synthetic clinic: reproducible, complete, and searchable like a real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from benchmarks.synthetic import ADMIN_PASSWORD, build
+from clinic_app.app import open_services
+from clinic_app.models import Patient
+from clinic_app.models.patient import wanted_tokens
+from clinic_app.storage.engine import make_engine
+from clinic_app.storage.location import sqlite_url
+
+
+def _rows(url: str) -> list[tuple[object, ...]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(
+                conn.execute(
+                    text(
+                        "select p.mrn, p.given_name, p.family_name, p.date_of_birth, "
+                        "count(distinct e.id), count(s.id) from patient p "
+                        "join encounter e on e.patient_id = p.id "
+                        "join injection_site s on s.encounter_id = e.id "
+                        "group by p.id order by p.id"
+                    )
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def test_the_same_seed_builds_the_same_clinic(tmp_path: Path) -> None:
+    first = build(sqlite_url(tmp_path / "a.sqlite3"), 40, visits_per_patient=3, seed=7)
+    build(sqlite_url(tmp_path / "b.sqlite3"), 40, visits_per_patient=3, seed=7)
+    other = build(sqlite_url(tmp_path / "c.sqlite3"), 40, visits_per_patient=3, seed=8)
+    a = _rows(sqlite_url(tmp_path / "a.sqlite3"))
+    assert a == _rows(sqlite_url(tmp_path / "b.sqlite3"))
+    assert a != _rows(sqlite_url(tmp_path / "c.sqlite3"))
+    assert (first.patients, first.encounters) == (40, 120)
+    assert first.sites == sum(int(str(r[5])) for r in a)
+    assert all(r[4] == 3 for r in a)
+    assert other.patients == 40
+
+
+def test_its_patients_are_found_by_the_app_as_they_are_stored(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "s.sqlite3")
+    build(url, 25, visits_per_patient=1)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        tokens = {
+            (pid, kind, token)
+            for pid, kind, token in conn.execute(
+                text("select patient_id, kind, token from patient_search_token")
+            )
+        }
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        patients = list(session.scalars(select(Patient)))
+        wanted = {(p.id, kind, token) for p in patients for kind, token in wanted_tokens(p)}
+    engine.dispose()
+    assert tokens == wanted  # the bulk writer keeps the tokens the models would keep
+    services = open_services(url)
+    try:
+        services.clinic.authenticate("bench", ADMIN_PASSWORD)
+        some = patients[7]
+        assert [p.id for p in services.patients.search(some.mrn)] == [some.id]
+        assert some.id in {p.id for p in services.patients.search(some.family_name[:3])}
+    finally:
+        services.close()
