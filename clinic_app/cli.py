@@ -23,7 +23,6 @@ from clinic_app.cli_sign_in import (
 )
 from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
-from clinic_app.reports.note import render_note
 from clinic_app.storage.location import describe_url, log_dir, resolve_database_url, sqlite_path
 
 log = logging.getLogger("clinic_app")
@@ -217,6 +216,8 @@ def _note(url: str, encounter_id: int, out: Path, who: Credentials) -> int:
     with signed_in_database(url, who) as services:
         data = services.notes.note_data(encounter_id)  # audited once, as "encounter.note"
         signed = data.signed_by is not None
+        from clinic_app.reports.note import render_note  # reportlab only for this command
+
         _write_atomically(out, render_note(data))
     draft = "" if signed else " (not signed: marked DRAFT)"
     print(f"Procedure note for encounter {encounter_id} written to {out}{draft}.")

@@ -12,7 +12,7 @@ from clinic_app.domain.clock import format_clinic_time
 from clinic_app.domain.errors import StorageError, ValidationError
 from clinic_app.models import AuditEvent, ClinicProfile, User
 from clinic_app.models.base import utcnow
-from clinic_app.reports.access_report import AccessLine, AccessReportData, render_access_report
+from clinic_app.reports.access_data import AccessLine, AccessReportData
 from clinic_app.services import audit_chain, audit_key, audit_report, rows
 from clinic_app.services.base import Service
 from clinic_app.services.dto import AuditEntry, AuditPage, AuditPerson, AuditQuery
@@ -198,6 +198,8 @@ class AuditService(Service):
     ) -> bytes:
         """The access report as PDF bytes (see :meth:`access_report_data`)."""
         self._permit("audit.report")
+        from clinic_app.reports.access_report import render_access_report  # reportlab now
+
         return render_access_report(self.access_report_data(patient_id, start, end))
 
     @staticmethod

@@ -26,7 +26,6 @@ from clinic_app.models import (
     Patient,
     User,
 )
-from clinic_app.reports.handout import render_handout
 from clinic_app.services import rows
 from clinic_app.services.base import Service
 from clinic_app.services.handout_content import handout_of, provider_label
@@ -163,7 +162,10 @@ class DocumentService(Service):
         """The handout as PDF bytes (drafts too: see :meth:`handout_info` for the status)."""
         self._permit("handout.read")
         data = self.handout_data(encounter_id, language=language, large_print=large_print)
-        # Drawn after the transaction: rendering is slow and needs no database.
+        # Drawn after the transaction: rendering is slow and needs no database. reportlab is
+        # imported on the first handout, not at start-up.
+        from clinic_app.reports.handout import render_handout
+
         return render_handout(data)
 
     def handout_info(self, encounter_id: int) -> HandoutInfo:

@@ -47,7 +47,6 @@ from clinic_app.domain.quantities import format_quantity, plain_decimal
 from clinic_app.domain.screening import answer_of
 from clinic_app.models import Addendum, Encounter, HandoutPrint, User
 from clinic_app.reports import note_data as report
-from clinic_app.reports.note import render_note
 from clinic_app.services import rows
 from clinic_app.services.assessment import assess_content
 from clinic_app.services.base import Service
@@ -308,6 +307,8 @@ class NoteService(Service):
             data = self._note_data(session, encounter_id)
             patient_id = rows.load_encounter(session, encounter_id).patient_id
             self._audit(session, "encounter.note", "encounter", encounter_id, patient_id)
+        from clinic_app.reports.note import render_note  # reportlab on first use
+
         return render_note(data)
 
     def _note_data(self, session: Session, encounter_id: int) -> report.NoteData:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from clinic_app.domain import clock
@@ -19,8 +18,14 @@ from clinic_app.domain.errors import StorageError
 from clinic_app.storage import opening
 from clinic_app.storage.location import sqlite_path
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Alembic (a quarter of a second to import) is loaded only when the schema must change: a
+# database already at the newest revision is recognised from the migration files' names.
+_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,8 @@ class UpgradeResult:
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic config pointing at the packaged migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url:
@@ -47,8 +54,37 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+@cache
+def newest_file_revision() -> str:
+    """The newest revision by the migration files' names (``0016_….py`` is "0016"), read
+    without Alembic; a test proves it is Alembic's head."""
+    found = [
+        m.group(1)
+        for p in (MIGRATIONS_DIR / "versions").iterdir()
+        if (m := _REVISION_FILE.match(p.name))
+    ]
+    return max(found)
+
+
+def stamped_revision(engine: Engine) -> str | None:
+    """The revision stamped in the database, read with one plain query (``None`` when it was
+    never migrated).
+
+    Raises:
+        DatabaseOpenError: the database cannot be opened or read (see :mod:`.opening`).
+    """
+    with opening.translate_open_errors(engine.url), engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        found = list(versions)
+    return found[0] if len(found) == 1 else None
+
+
 def head_revision() -> str:
     """The newest revision this version of the app knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the migrations folder has no revisions"
     return head
@@ -56,6 +92,8 @@ def head_revision() -> str:
 
 def is_known_revision(revision: str) -> bool:
     """True when this version of the app has a migration with that id."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return revision in {rev.revision for rev in script.walk_revisions()}
 
@@ -66,6 +104,8 @@ def current_revision(engine: Engine) -> str | None:
     Raises:
         DatabaseOpenError: the database cannot be opened or read (see :mod:`.opening`).
     """
+    from alembic.runtime.migration import MigrationContext
+
     with opening.translate_open_errors(engine.url), engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -102,6 +142,8 @@ def run_migrations(engine: Engine, target: str) -> None:
     rebuild (outside the transaction, where the pragma takes effect), every reference is
     checked before the commit, and the pool turns them back on for the next user.
     """
+    from alembic import command
+
     cfg = alembic_config()
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -130,8 +172,12 @@ def upgrade(engine: Engine) -> UpgradeResult:
     """Bring the database to the newest schema.
 
     An existing SQLite database is copied next to itself first, so a failed upgrade loses
-    nothing. A database from a newer app version is refused rather than touched.
+    nothing. A database from a newer app version is refused rather than touched. A database
+    already at the newest revision is recognised without loading Alembic (start-up time).
     """
+    stamped = stamped_revision(engine)
+    if stamped is not None and stamped == newest_file_revision():
+        return UpgradeResult(stamped, stamped, None)
     head = head_revision()
     before = current_revision(engine)
     if before == head:
