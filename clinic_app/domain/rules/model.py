@@ -175,12 +175,22 @@ class EncounterFact:
 
 
 @dataclass(frozen=True, slots=True)
+class SeverityChoice:
+    """A clinic's severity for one rule and its typed reason (clinic_profile.rule_overrides)."""
+
+    severity: Severity
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClinicPolicy:
     """Clinic-set numbers (clinic policy, not evidence; tpi-reference.md §4).
 
     Attributes:
         lowered: rules the clinic lowered from a block to a warning, with the clinic's reason
             (only rules whose data allows it, ``clinic_may_lower``; others are ignored).
+        severities: the clinic's severity per rule id, raised or lowered (never below the
+            rule's floor; a choice below it is ignored). Wins over ``lowered``.
     """
 
     steroid_window_days: int = 90
@@ -188,6 +198,7 @@ class ClinicPolicy:
     weight_max_age_days: int = 180
     max_volume_per_site_ml: Decimal = Decimal("10")
     lowered: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    severities: Mapping[str, SeverityChoice] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)
