@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -352,36 +353,53 @@ class ClinicService(Service):
 
     # ------------------------------------------------------------------ rule overrides
     def rule_settings(self) -> RuleSettings:
-        """The rules a clinic may lower (documentation completeness), with the clinic's
-        choice, and the clinic profile's version they were read at."""
+        """Every rule with the clinic's severity and standard reasons, and the clinic
+        profile's version they were read at."""
         self._permit("clinic.read")
         with self._tx() as session:
             return overrides.rule_settings(rows.clinic_profile(session))
 
     def set_rule_override(
-        self, rule_id: str, reason: str | None, *, expected_version: int
+        self,
+        rule_id: str,
+        reason: str | None,
+        *,
+        expected_version: int,
+        severity: str | None = None,
     ) -> RuleSettings:
-        """Lower ``rule_id`` to a warning with the clinic's ``reason``, or restore it (None).
+        """Set ``rule_id`` to ``severity`` for the clinic with its ``reason``, or restore the
+        shipped severity (``reason`` None).
 
-        Administrators only. ``expected_version`` is the clinic profile's version the
-        settings were read at (required): a change made meanwhile on another workstation is
-        not overwritten. Refused for a rule whose data does not allow lowering and for an
-        empty reason. The change is audited; it applies to the next checks everywhere.
-        Returns the settings as stored, at the profile's new version.
+        ``severity`` "block", "warning" or "info"; None = "warning" (lowering a documentation
+        check). Raising is always allowed; lowering never goes below the floor of the rule
+        data (a dose block cannot be lowered). Administrators only. ``expected_version`` is
+        the clinic profile's version the settings were read at (required): a change made
+        meanwhile on another workstation is not overwritten. Refused for an empty reason.
+        The change is audited; it applies to the next checks everywhere. Returns the
+        settings as stored, at the profile's new version.
         """
         self._permit("clinic.rule_override")
         version = f.check_id("expected_version", expected_version, label="The settings' version")
-        rule_id, text = overrides.checked_override(rule_id, reason)
+        rule_id, chosen, text = overrides.checked_override(rule_id, reason, severity)
         with self._tx() as session:
-            # Only an administrator gets here (the permission matrix); the name is recorded.
-            user = session.get(User, self._actor.user_id) if self._actor.user_id else None
-            if user is None or not user.active:
-                raise ConflictError("Only an administrator can change how a check is enforced.")
-            clinic = rows.clinic_profile(session)
-            if clinic is None:
-                raise NotFoundError("The clinic is not set up yet.")
-            rows.check_version(clinic.version, version, overrides.STALE_RULES)
-            action = overrides.apply_override(clinic, rule_id, text, user.username)
+            clinic, user = overrides.rule_target(session, self._actor.user_id, version)
+            action = overrides.apply_override(clinic, rule_id, chosen, text, user.username)
             self._audit(session, action, "clinic_profile", clinic.id)
             session.flush()  # the new version
+            return overrides.rule_settings(clinic)
+
+    def set_rule_reasons(
+        self, rule_id: str, picks: Sequence[str] | None, *, expected_version: int
+    ) -> RuleSettings:
+        """Replace the standard typed reasons offered for ``rule_id`` at signing (``None``:
+        back to the shipped ones). Administrators only; versioned and audited like
+        :meth:`set_rule_override`. Empty and repeated texts are dropped."""
+        self._permit("clinic.rule_override")
+        version = f.check_id("expected_version", expected_version, label="The settings' version")
+        rule_id, cleaned = overrides.checked_picks(rule_id, picks)
+        with self._tx() as session:
+            clinic, user = overrides.rule_target(session, self._actor.user_id, version)
+            action = overrides.apply_picks(clinic, rule_id, cleaned, user.username)
+            self._audit(session, action, "clinic_profile", clinic.id)
+            session.flush()
             return overrides.rule_settings(clinic)

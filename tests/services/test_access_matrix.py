@@ -48,6 +48,7 @@ METHODS: dict[tuple[str, str], str] = {
     ("clinic", "usable_lots"): "medication.list",
     ("clinic", "rule_settings"): "clinic.read",
     ("clinic", "set_rule_override"): "clinic.rule_override",
+    ("clinic", "set_rule_reasons"): "clinic.rule_override",
     ("patients", "create"): "patient.create",
     ("patients", "update"): "patient.update",
     ("patients", "void"): "patient.void",

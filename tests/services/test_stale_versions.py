@@ -85,6 +85,7 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("clinic", "usable_lots"): READ,
     ("clinic", "rule_settings"): READ,
     ("clinic", "set_rule_override"): Versioned(),
+    ("clinic", "set_rule_reasons"): Versioned(),
     ("clinic", "change_own_password"): Exempt(
         "the user's own password, proved by the current one (a reset meanwhile makes it "
         "wrong); it moves the account's version"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -83,17 +84,22 @@ def assess(
 
 
 def _at_clinic_severity(finding: Finding, policy: ClinicPolicy, book: RuleBook) -> Finding:
-    """``finding`` at the severity the clinic chose for its rule (raised or lowered)."""
+    """``finding`` at the severity the clinic chose for its rule (raised or lowered), with
+    the standard reasons to pick from when it needs a typed one."""
     spec = book.rules.get(finding.rule)
     if spec is None:  # dose.<drug>_max reports under its drug's id; its spec never lowers
         return finding
     choice = policy.severities.get(finding.rule)
     if choice is None and finding.rule in policy.lowered:
         choice = SeverityChoice(Severity.WARNING, policy.lowered[finding.rule])
-    return apply_severity(
+    finding = apply_severity(
         finding,
         choice,
         shipped=spec.severity,
         floor=spec.lowest,
         shipped_needs_reason=spec.needs_reason,
     )
+    if not finding.needs_reason:
+        return finding
+    picks = policy.reason_picks.get(finding.rule, book.reasons.get(finding.rule, ()))
+    return dataclasses.replace(finding, picks=picks)
