@@ -3,8 +3,8 @@
 :class:`SignDialog` lists the blocks (signing is then impossible, and it says why), each
 warning that needs a typed reason with its reason field and a quick pick of the clinic's
 standard reasons (a pick fills the field with its text; "Other…" leaves it for free text), and
-the other findings for information. Sign calls the function it was given (the encounter session's ``sign``); a
-refusal keeps the dialog open with the service's message.
+the other findings for information. Sign calls the function it was given (the encounter
+session's ``sign``); a refusal keeps the dialog open with the service's message.
 """
 
 from __future__ import annotations
