@@ -14,7 +14,12 @@ from clinic_app.domain import clock
 from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Language, Role
-from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from clinic_app.domain.errors import (
+    ConflictError,
+    FieldChecks,
+    NotFoundError,
+    ValidationError,
+)
 from clinic_app.domain.sign_in import IDLE_LOCK_MAX, IDLE_LOCK_MIN
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User, UserRole
 from clinic_app.services import rows
@@ -64,10 +69,8 @@ def profile_view(p: ClinicProfile) -> ClinicProfileView:
     )
 
 
-def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
-    if not isinstance(data, ClinicProfileData):
-        raise ValidationError("profile", "The clinic's details are missing.")
-    fever = v.parse_decimal("fever_threshold_c", data.fever_threshold_c, label="Fever threshold")
+def _fever(value: Decimal | str | int | None) -> Decimal:
+    fever = v.parse_decimal("fever_threshold_c", value, label="Fever threshold")
     if fever is None or not Decimal("37.5") <= fever <= Decimal("39.5"):
         raise ValidationError(
             "fever_threshold_c", "Fever threshold must be between 37.5 and 39.5 °C."
@@ -76,31 +79,51 @@ def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
         raise ValidationError(
             "fever_threshold_c", "Fever threshold takes at most one decimal (38.5 °C)."
         )
+    return fever
+
+
+def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
+    """The profile's column values; every field at fault is reported at once, in the order
+    of the settings form (InvalidFieldsError)."""
+    if not isinstance(data, ClinicProfileData):
+        raise ValidationError("profile", "The clinic's details are missing.")
+    c = FieldChecks()
+    values: dict[str, object] = {
+        "name": c.run(
+            v.clean_text, "name", data.name, label="Clinic name", required=True, max_length=200
+        ),
+        "address": c.run(
+            v.clean_text, "address", data.address, label="Address", multiline=True, max_length=500
+        ),
+        "phone": c.run(v.clean_text, "phone", data.phone, label="Phone", max_length=40),
+        "after_hours_phone": c.run(
+            v.clean_text,
+            "after_hours_phone",
+            data.after_hours_phone,
+            label="After-hours phone",
+            max_length=40,
+        ),
+        "timezone": c.run(check_timezone, data.timezone),
+        "default_language": c.run(
+            f.check_enum,
+            "default_language",
+            data.default_language,
+            Language,
+            label="Default language",
+        ),
+        "fever_threshold_c": c.run(_fever, data.fever_threshold_c),
+        "logo_png": c.run(f.check_logo, data.logo_png),
+    }
     for name, label, low, high in (
         ("activity_restriction_hours", "Activity restriction (hours)", 0, 336),
         ("follow_up_weeks", "Follow-up (weeks)", 0, 52),
         ("idle_lock_minutes", "Lock after (minutes without input)", IDLE_LOCK_MIN, IDLE_LOCK_MAX),
     ):
-        f.check_int(name, getattr(data, name), label=label, low=low, high=high)
-    return {
-        "name": v.clean_text("name", data.name, label="Clinic name", required=True, max_length=200),
-        "address": v.clean_text(
-            "address", data.address, label="Address", multiline=True, max_length=500
-        ),
-        "phone": v.clean_text("phone", data.phone, label="Phone", max_length=40),
-        "after_hours_phone": v.clean_text(
-            "after_hours_phone", data.after_hours_phone, label="After-hours phone", max_length=40
-        ),
-        "default_language": f.check_enum(
-            "default_language", data.default_language, Language, label="Default language"
-        ),
-        "fever_threshold_c": fever,
-        "activity_restriction_hours": data.activity_restriction_hours,
-        "follow_up_weeks": data.follow_up_weeks,
-        "logo_png": f.check_logo(data.logo_png),
-        "timezone": check_timezone(data.timezone),
-        "idle_lock_minutes": data.idle_lock_minutes,
-    }
+        values[name] = c.run(
+            f.check_int, name, getattr(data, name), label=label, low=low, high=high
+        )
+    c.done()
+    return values
 
 
 def check_timezone(name: str) -> str:
@@ -151,8 +174,15 @@ class ClinicService(Service):
     ) -> tuple[ClinicProfileView, UserView]:
         """First run: the clinic profile, the first administrator-provider, the formulary."""
         self._permit("clinic.setup")
-        profile_values = _clean_profile(profile)
-        user_values = clean_user(admin, clinic_name=str(profile_values["name"]))
+        # Both halves of the setup form are checked before either is refused: every problem
+        # is shown at once, clinic fields first (the form's order).
+        c = FieldChecks()
+        profile_values = c.run(_clean_profile, profile)
+        name = profile_values["name"] if profile_values else getattr(profile, "name", "")
+        user_values = c.run(clean_user, admin, clinic_name=str(name))
+        c.done()
+        assert profile_values is not None  # done() raised otherwise
+        assert user_values is not None
         user_values.update(roles=frozenset({Role.ADMIN, Role.PROVIDER}))
         with self._tx() as session:
             if session.scalar(select(func.count(ClinicProfile.id))):

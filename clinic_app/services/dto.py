@@ -111,6 +111,9 @@ class NewUser:
     roles: frozenset[Role]
     credentials: str = ""
     npi: str = ""
+    #: The password typed again on the form; when given, it must match (checked with the
+    #: other fields, so every problem is shown at once). None: not asked.
+    password_confirm: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

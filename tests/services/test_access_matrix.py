@@ -53,6 +53,7 @@ METHODS: dict[tuple[str, str], str] = {
     ("patients", "update"): "patient.update",
     ("patients", "void"): "patient.void",
     ("patients", "get"): "patient.read",
+    ("patients", "check"): "patient.read",
     ("patients", "count"): "patient.count",
     ("patients", "search"): "patient.search",
     ("encounters", "create"): "encounter.create",

@@ -97,6 +97,7 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("patients", "update"): Versioned(),
     ("patients", "void"): Versioned(),
     ("patients", "get"): READ,
+    ("patients", "check"): Exempt("checks the form's values; reads and writes nothing"),
     ("patients", "count"): READ,
     ("patients", "search"): READ,
     ("encounters", "create"): NEW_ROW,
