@@ -156,10 +156,11 @@ def kind_title(rule: str) -> str:
 
 
 def group_text(findings: Sequence[Finding]) -> str:
-    """ "Pneumothorax risk at the site: sites 1, 2, 3 (3)"."""
+    """ "Pneumothorax risk at the site: sites 1, 2, 3 (3)": the count is of the sites named,
+    or of the notes when they name none."""
     numbers = sorted({n for f in findings for n in f.sites})
     where = f": {sites_text(numbers).lower()}" if numbers else ""
-    return f"{kind_title(findings[0].rule)}{where} ({len(findings)})"
+    return f"{kind_title(findings[0].rule)}{where} ({len(numbers) or len(findings)})"
 
 
 class InfoGroup(QFrame):
@@ -185,8 +186,8 @@ class InfoGroup(QFrame):
         self.setStyleSheet(
             f"QFrame#infoGroup {{ background: {BADGE_BACKGROUNDS[Severity.INFO]}; "
             f"border-left: 4px solid {colour}; border-radius: 2px; }}"
-            "QFrame#infoGroup QToolButton { color: black; background: transparent; "
-            "border: none; text-align: left; }"
+            f"QFrame#infoGroup QToolButton {{ color: {colour}; font-weight: bold; "
+            "background: transparent; border: none; text-align: left; }"
         )
         self.header = QToolButton()
         self.header.setCheckable(True)

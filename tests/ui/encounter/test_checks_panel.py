@@ -21,6 +21,7 @@ from clinic_app.ui.encounter.checks_panel import (
     safety_site_numbers,
     summary_text,
 )
+from clinic_app.ui.encounter.finding_rows import group_text
 from clinic_app.ui.encounter.sites.text import limit_total, limits_html
 
 NO_CODES = CodingSummary((), (), (), coder_review=False)
@@ -279,3 +280,10 @@ def test_an_expanded_kind_shows_each_note_clickable_and_stays_open(qtbot, panel)
     qtbot.mouseClick(panel.groups[0].header, Qt.MouseButton.LeftButton)
     panel.set_assessment(assessment(lung(1), lung(4)))
     assert not panel.groups[0].expanded
+
+
+def test_the_count_is_of_sites_or_of_notes_without_sites():
+    both = Finding("site.pneumothorax", Severity.INFO, "Lung.", "ref", (1, 2))
+    assert group_text([both, lung(3)]) == "Pneumothorax risk at the site: sites 1, 2, 3 (3)"
+    plain = Finding("screening.keloid", Severity.INFO, "Keloid.", "ref")
+    assert group_text([plain, plain]).endswith(" (2)")
