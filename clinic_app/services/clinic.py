@@ -5,22 +5,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
 from clinic_app.domain import clock
 from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
-from clinic_app.domain.enums import Language, Role
+from clinic_app.domain.enums import Role
 from clinic_app.domain.errors import (
     ConflictError,
     FieldChecks,
     NotFoundError,
     ValidationError,
 )
-from clinic_app.domain.sign_in import IDLE_LOCK_MAX, IDLE_LOCK_MIN
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User, UserRole
 from clinic_app.services import rows
 from clinic_app.services import rule_settings as overrides
@@ -32,6 +29,7 @@ from clinic_app.services.accounts import (
     user_view,
 )
 from clinic_app.services.base import Service
+from clinic_app.services.clinic_profile import clean_profile, profile_view
 from clinic_app.services.dto import (
     ClinicProfileData,
     ClinicProfileView,
@@ -48,98 +46,6 @@ STALE_PROFILE = (
     "The clinic settings were changed on another workstation since you opened them. "
     "Close the dialog and open it again; your changes were not saved."
 )
-
-
-def profile_view(p: ClinicProfile) -> ClinicProfileView:
-    return ClinicProfileView(
-        id=p.id,
-        name=p.name,
-        address=p.address,
-        phone=p.phone,
-        after_hours_phone=p.after_hours_phone,
-        default_language=p.default_language,
-        fever_threshold_c=p.fever_threshold_c,
-        activity_restriction_hours=p.activity_restriction_hours,
-        follow_up_weeks=p.follow_up_weeks,
-        logo_png=p.logo_png,
-        timezone=p.timezone or "",
-        is_demo=p.is_demo,
-        idle_lock_minutes=p.idle_lock_minutes,
-        version=p.version,
-    )
-
-
-def _fever(value: Decimal | str | int | None) -> Decimal:
-    fever = v.parse_decimal("fever_threshold_c", value, label="Fever threshold")
-    if fever is None or not Decimal("37.5") <= fever <= Decimal("39.5"):
-        raise ValidationError(
-            "fever_threshold_c", "Fever threshold must be between 37.5 and 39.5 °C."
-        )
-    if fever != fever.quantize(Decimal("0.1")):
-        raise ValidationError(
-            "fever_threshold_c", "Fever threshold takes at most one decimal (38.5 °C)."
-        )
-    return fever
-
-
-def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
-    """The profile's column values; every field at fault is reported at once, in the order
-    of the settings form (InvalidFieldsError)."""
-    if not isinstance(data, ClinicProfileData):
-        raise ValidationError("profile", "The clinic's details are missing.")
-    c = FieldChecks()
-    values: dict[str, object] = {
-        "name": c.run(
-            v.clean_text, "name", data.name, label="Clinic name", required=True, max_length=200
-        ),
-        "address": c.run(
-            v.clean_text, "address", data.address, label="Address", multiline=True, max_length=500
-        ),
-        "phone": c.run(v.clean_text, "phone", data.phone, label="Phone", max_length=40),
-        "after_hours_phone": c.run(
-            v.clean_text,
-            "after_hours_phone",
-            data.after_hours_phone,
-            label="After-hours phone",
-            max_length=40,
-        ),
-        "timezone": c.run(check_timezone, data.timezone),
-        "default_language": c.run(
-            f.check_enum,
-            "default_language",
-            data.default_language,
-            Language,
-            label="Default language",
-        ),
-        "fever_threshold_c": c.run(_fever, data.fever_threshold_c),
-        "logo_png": c.run(f.check_logo, data.logo_png),
-    }
-    for name, label, low, high in (
-        ("activity_restriction_hours", "Activity restriction (hours)", 0, 336),
-        ("follow_up_weeks", "Follow-up (weeks)", 0, 52),
-        ("idle_lock_minutes", "Lock after (minutes without input)", IDLE_LOCK_MIN, IDLE_LOCK_MAX),
-    ):
-        values[name] = c.run(
-            f.check_int, name, getattr(data, name), label=label, low=low, high=high
-        )
-    c.done()
-    return values
-
-
-def check_timezone(name: str) -> str:
-    """An IANA zone name the system knows, or "" for this computer's zone."""
-    name = (f.check_text_type("timezone", name, label="Time zone") or "").strip()
-    if not name:
-        return ""
-    if len(name) > 64:
-        raise ValidationError("timezone", "Time zone is not a known zone (too long).")
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValidationError(
-            "timezone", f"{name!r} is not a known time zone (e.g. America/Chicago)."
-        ) from None
-    return name
 
 
 class ClinicService(Service):
@@ -177,7 +83,7 @@ class ClinicService(Service):
         # Both halves of the setup form are checked before either is refused: every problem
         # is shown at once, clinic fields first (the form's order).
         c = FieldChecks()
-        profile_values = c.run(_clean_profile, profile)
+        profile_values = c.run(clean_profile, profile)
         name = profile_values["name"] if profile_values else getattr(profile, "name", "")
         user_values = c.run(clean_user, admin, clinic_name=str(name))
         c.done()
@@ -211,7 +117,7 @@ class ClinicService(Service):
         (required): settings saved elsewhere since are not overwritten."""
         self._permit("clinic.update")
         version = f.check_id("expected_version", expected_version, label="The settings' version")
-        values = _clean_profile(data)
+        values = clean_profile(data)
         with self._tx() as session:
             clinic = rows.clinic_profile(session)
             if clinic is None:
