@@ -242,6 +242,8 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     assessment = services.checks.assess_draft(
         editor.encounter_id, editor.form.form_input(), editor.chart.drafts()
     )
+    editor.form.checks.set_assessment(assessment)  # INFO notes of one kind on one line
+    save(editor.form.checks, out / "checks-panel.png", 520)
     dialog = SignDialog(assessment, lambda _reasons: services.encounters.get(encounter_id), editor)
     save(dialog, out / "sign-dialog.png")
     dialog.close()

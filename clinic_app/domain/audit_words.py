@@ -45,6 +45,8 @@ WORDS: Final[dict[str, str]] = {
     "clinic.update": "Changed the clinic's profile",
     "clinic.rule_lower": "Lowered a check's enforcement",
     "clinic.rule_restore": "Restored a check's enforcement",
+    "clinic.rule_raise": "Raised a check's enforcement",
+    "clinic.rule_reasons": "Changed a check's standard reasons",
     "medication.add_lot": "Added a medication lot",
     "demo.seed": "Filled the database with demo data",
     "audit.export": "Exported the audit trail",

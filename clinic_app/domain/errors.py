@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
 
 class ClinicError(Exception):
     """Base of all errors meant to be shown to a user as they are."""
@@ -18,6 +24,65 @@ class ValidationError(ClinicError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class InvalidFieldsError(ValidationError):
+    """Several fields at fault at once, in the order of the form's fields (issue 12 §8).
+
+    A form shows every problem in one go instead of one per submit. ``field`` and
+    ``message`` are the first problem's (so code that handles one ValidationError still
+    works); the text lists them all.
+
+    Attributes:
+        errors: one ValidationError per problem, in field order.
+    """
+
+    errors: tuple[ValidationError, ...]
+
+    def __init__(self, errors: Iterable[ValidationError]) -> None:
+        flat: list[ValidationError] = []
+        for error in errors:
+            flat.extend(error.errors if isinstance(error, InvalidFieldsError) else [error])
+        if not flat:
+            raise ValueError("InvalidFieldsError needs at least one error")
+        super().__init__(flat[0].field, flat[0].message)
+        self.args = (" ".join(e.message for e in flat),)
+        self.errors = tuple(flat)
+
+
+class FieldChecks:
+    """Runs a form's checks in field order and keeps every ValidationError, not the first.
+
+    ``run(check, *args)`` returns the check's result, or None when it refused the value (the
+    error is kept); :meth:`done` then raises them together (one error as itself, several as
+    :class:`InvalidFieldsError`).
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationError] = []
+
+    def run(self, check: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
+        try:
+            return check(*args, **kwargs)
+        except InvalidFieldsError as exc:
+            self.errors.extend(exc.errors)
+        except ValidationError as exc:
+            self.errors.append(exc)
+        return None
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.append(ValidationError(field, message))
+
+    def failed(self, field: str) -> bool:
+        """True when ``field`` already has a problem."""
+        return any(e.field == field for e in self.errors)
+
+    def done(self) -> None:
+        """Raise what was kept: nothing, the one error, or all of them."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InvalidFieldsError(self.errors)
 
 
 class NotFoundError(ClinicError):

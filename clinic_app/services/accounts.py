@@ -25,7 +25,7 @@ from clinic_app.domain import passwords
 from clinic_app.domain import sign_in as policy
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import ValidationError
+from clinic_app.domain.errors import FieldChecks, ValidationError
 from clinic_app.models import User
 from clinic_app.services.dto import NewUser, UserView
 
@@ -251,19 +251,32 @@ def password_context(username: str, display_name: str, clinic_name: str) -> dict
 
 
 def clean_user(data: NewUser, *, clinic_name: str) -> dict[str, object]:
-    """A new account's column values; the password checked against the rules and hashed."""
-    username = v.clean_username(data.username)
-    display_name = v.clean_name("display_name", data.display_name, label="Full name")
-    password = passwords.check_new_password(
-        data.password, password_context(username, display_name, clinic_name)
+    """A new account's column values; the password checked against the rules and hashed.
+
+    Every field at fault is reported at once (InvalidFieldsError), in the order of the user form;
+    ``data.password_confirm``, when given, must repeat the password.
+    """
+    c = FieldChecks()
+    username = c.run(v.clean_username, data.username)
+    display_name = c.run(v.clean_name, "display_name", data.display_name, label="Full name")
+    credentials = c.run(
+        v.clean_text, "credentials", data.credentials, label="Credentials", max_length=40
     )
+    npi = c.run(check_npi, data.npi)
+    roles = c.run(check_roles, data.roles)
+    context = password_context(
+        username or str(data.username or ""), display_name or "", clinic_name
+    )
+    password = c.run(passwords.check_new_password, data.password, context)
+    if data.password_confirm is not None and data.password_confirm != data.password:
+        c.add("password_confirm", "The two passwords differ; type the same password twice.")
+    c.done()
+    assert password is not None  # done() raised otherwise
     return {
         "username": username,
         "display_name": display_name,
-        "credentials": v.clean_text(
-            "credentials", data.credentials, label="Credentials", max_length=40
-        ),
-        "roles": check_roles(data.roles),
-        "npi": check_npi(data.npi),
+        "credentials": credentials,
+        "roles": roles,
+        "npi": npi,
         "password_hash": hash_password(password),
     }

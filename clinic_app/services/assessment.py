@@ -32,6 +32,7 @@ from clinic_app.domain.screening import parse_screening
 from clinic_app.models import Encounter, InjectionSite, Medication, MedicationLot, SiteDose
 from clinic_app.services import rows
 from clinic_app.services.dto import EncounterInput, SiteDraft
+from clinic_app.services.rule_settings import clinic_choices
 
 
 def _answers(screening: Mapping[str, object]) -> dict[str, bool | None]:
@@ -50,17 +51,6 @@ def documentation_of(form: EncounterInput) -> Documentation:
         needle_intact_recorded=form.needle_intact is not None,
         disposition=form.disposition,
     )
-
-
-def lowered_rules(overrides: Mapping[str, object] | None) -> dict[str, str]:
-    """The clinic's lowered rules (clinic_profile.rule_overrides) as rule id -> reason."""
-    lowered: dict[str, str] = {}
-    for rule_id, entry in (overrides or {}).items():
-        if isinstance(entry, Mapping) and entry.get("severity") == "warning":
-            reason = str(entry.get("reason") or "").strip()
-            if reason:
-                lowered[rule_id] = reason
-    return lowered
 
 
 def _medications(session: Session) -> dict[int, Medication]:
@@ -166,9 +156,11 @@ def _policy(session: Session) -> ClinicPolicy:
     clinic = rows.clinic_profile(session)
     if clinic is None:
         return ClinicPolicy()
+    severities, picks = clinic_choices(clinic.rule_overrides)
     return ClinicPolicy(
         weight_max_age_days=clinic.weight_max_age_days,
-        lowered=lowered_rules(clinic.rule_overrides),
+        severities=severities,
+        reason_picks=picks,
     )
 
 

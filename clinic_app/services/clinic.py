@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
 from clinic_app.domain import clock
 from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
-from clinic_app.domain.enums import Language, Role
-from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
-from clinic_app.domain.sign_in import IDLE_LOCK_MAX, IDLE_LOCK_MIN
+from clinic_app.domain.enums import Role
+from clinic_app.domain.errors import (
+    ConflictError,
+    FieldChecks,
+    NotFoundError,
+    ValidationError,
+)
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User, UserRole
 from clinic_app.services import rows
 from clinic_app.services import rule_settings as overrides
@@ -26,6 +29,7 @@ from clinic_app.services.accounts import (
     user_view,
 )
 from clinic_app.services.base import Service
+from clinic_app.services.clinic_profile import clean_profile, profile_view
 from clinic_app.services.dto import (
     ClinicProfileData,
     ClinicProfileView,
@@ -42,80 +46,6 @@ STALE_PROFILE = (
     "The clinic settings were changed on another workstation since you opened them. "
     "Close the dialog and open it again; your changes were not saved."
 )
-
-
-def profile_view(p: ClinicProfile) -> ClinicProfileView:
-    return ClinicProfileView(
-        id=p.id,
-        name=p.name,
-        address=p.address,
-        phone=p.phone,
-        after_hours_phone=p.after_hours_phone,
-        default_language=p.default_language,
-        fever_threshold_c=p.fever_threshold_c,
-        activity_restriction_hours=p.activity_restriction_hours,
-        follow_up_weeks=p.follow_up_weeks,
-        logo_png=p.logo_png,
-        timezone=p.timezone or "",
-        is_demo=p.is_demo,
-        idle_lock_minutes=p.idle_lock_minutes,
-        version=p.version,
-    )
-
-
-def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
-    if not isinstance(data, ClinicProfileData):
-        raise ValidationError("profile", "The clinic's details are missing.")
-    fever = v.parse_decimal("fever_threshold_c", data.fever_threshold_c, label="Fever threshold")
-    if fever is None or not Decimal("37.5") <= fever <= Decimal("39.5"):
-        raise ValidationError(
-            "fever_threshold_c", "Fever threshold must be between 37.5 and 39.5 °C."
-        )
-    if fever != fever.quantize(Decimal("0.1")):
-        raise ValidationError(
-            "fever_threshold_c", "Fever threshold takes at most one decimal (38.5 °C)."
-        )
-    for name, label, low, high in (
-        ("activity_restriction_hours", "Activity restriction (hours)", 0, 336),
-        ("follow_up_weeks", "Follow-up (weeks)", 0, 52),
-        ("idle_lock_minutes", "Lock after (minutes without input)", IDLE_LOCK_MIN, IDLE_LOCK_MAX),
-    ):
-        f.check_int(name, getattr(data, name), label=label, low=low, high=high)
-    return {
-        "name": v.clean_text("name", data.name, label="Clinic name", required=True, max_length=200),
-        "address": v.clean_text(
-            "address", data.address, label="Address", multiline=True, max_length=500
-        ),
-        "phone": v.clean_text("phone", data.phone, label="Phone", max_length=40),
-        "after_hours_phone": v.clean_text(
-            "after_hours_phone", data.after_hours_phone, label="After-hours phone", max_length=40
-        ),
-        "default_language": f.check_enum(
-            "default_language", data.default_language, Language, label="Default language"
-        ),
-        "fever_threshold_c": fever,
-        "activity_restriction_hours": data.activity_restriction_hours,
-        "follow_up_weeks": data.follow_up_weeks,
-        "logo_png": f.check_logo(data.logo_png),
-        "timezone": check_timezone(data.timezone),
-        "idle_lock_minutes": data.idle_lock_minutes,
-    }
-
-
-def check_timezone(name: str) -> str:
-    """An IANA zone name the system knows, or "" for this computer's zone."""
-    name = (f.check_text_type("timezone", name, label="Time zone") or "").strip()
-    if not name:
-        return ""
-    if len(name) > 64:
-        raise ValidationError("timezone", "Time zone is not a known zone (too long).")
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValidationError(
-            "timezone", f"{name!r} is not a known time zone (e.g. America/Chicago)."
-        ) from None
-    return name
 
 
 class ClinicService(Service):
@@ -150,8 +80,15 @@ class ClinicService(Service):
     ) -> tuple[ClinicProfileView, UserView]:
         """First run: the clinic profile, the first administrator-provider, the formulary."""
         self._permit("clinic.setup")
-        profile_values = _clean_profile(profile)
-        user_values = clean_user(admin, clinic_name=str(profile_values["name"]))
+        # Both halves of the setup form are checked before either is refused: every problem
+        # is shown at once, clinic fields first (the form's order).
+        c = FieldChecks()
+        profile_values = c.run(clean_profile, profile)
+        name = profile_values["name"] if profile_values else getattr(profile, "name", "")
+        user_values = c.run(clean_user, admin, clinic_name=str(name))
+        c.done()
+        assert profile_values is not None  # done() raised otherwise
+        assert user_values is not None
         user_values.update(roles=frozenset({Role.ADMIN, Role.PROVIDER}))
         with self._tx() as session:
             if session.scalar(select(func.count(ClinicProfile.id))):
@@ -180,7 +117,7 @@ class ClinicService(Service):
         (required): settings saved elsewhere since are not overwritten."""
         self._permit("clinic.update")
         version = f.check_id("expected_version", expected_version, label="The settings' version")
-        values = _clean_profile(data)
+        values = clean_profile(data)
         with self._tx() as session:
             clinic = rows.clinic_profile(session)
             if clinic is None:
@@ -352,36 +289,53 @@ class ClinicService(Service):
 
     # ------------------------------------------------------------------ rule overrides
     def rule_settings(self) -> RuleSettings:
-        """The rules a clinic may lower (documentation completeness), with the clinic's
-        choice, and the clinic profile's version they were read at."""
+        """Every rule with the clinic's severity and standard reasons, and the clinic
+        profile's version they were read at."""
         self._permit("clinic.read")
         with self._tx() as session:
             return overrides.rule_settings(rows.clinic_profile(session))
 
     def set_rule_override(
-        self, rule_id: str, reason: str | None, *, expected_version: int
+        self,
+        rule_id: str,
+        reason: str | None,
+        *,
+        expected_version: int,
+        severity: str | None = None,
     ) -> RuleSettings:
-        """Lower ``rule_id`` to a warning with the clinic's ``reason``, or restore it (None).
+        """Set ``rule_id`` to ``severity`` for the clinic with its ``reason``, or restore the
+        shipped severity (``reason`` None).
 
-        Administrators only. ``expected_version`` is the clinic profile's version the
-        settings were read at (required): a change made meanwhile on another workstation is
-        not overwritten. Refused for a rule whose data does not allow lowering and for an
-        empty reason. The change is audited; it applies to the next checks everywhere.
-        Returns the settings as stored, at the profile's new version.
+        ``severity`` "block", "warning" or "info"; None = "warning" (lowering a documentation
+        check). Raising is always allowed; lowering never goes below the floor of the rule
+        data (a dose block cannot be lowered). Administrators only. ``expected_version`` is
+        the clinic profile's version the settings were read at (required): a change made
+        meanwhile on another workstation is not overwritten. Refused for an empty reason.
+        The change is audited; it applies to the next checks everywhere. Returns the
+        settings as stored, at the profile's new version.
         """
         self._permit("clinic.rule_override")
         version = f.check_id("expected_version", expected_version, label="The settings' version")
-        rule_id, text = overrides.checked_override(rule_id, reason)
+        rule_id, chosen, text = overrides.checked_override(rule_id, reason, severity)
         with self._tx() as session:
-            # Only an administrator gets here (the permission matrix); the name is recorded.
-            user = session.get(User, self._actor.user_id) if self._actor.user_id else None
-            if user is None or not user.active:
-                raise ConflictError("Only an administrator can change how a check is enforced.")
-            clinic = rows.clinic_profile(session)
-            if clinic is None:
-                raise NotFoundError("The clinic is not set up yet.")
-            rows.check_version(clinic.version, version, overrides.STALE_RULES)
-            action = overrides.apply_override(clinic, rule_id, text, user.username)
+            clinic, user = overrides.rule_target(session, self._actor.user_id, version)
+            action = overrides.apply_override(clinic, rule_id, chosen, text, user.username)
             self._audit(session, action, "clinic_profile", clinic.id)
             session.flush()  # the new version
+            return overrides.rule_settings(clinic)
+
+    def set_rule_reasons(
+        self, rule_id: str, picks: Sequence[str] | None, *, expected_version: int
+    ) -> RuleSettings:
+        """Replace the standard typed reasons offered for ``rule_id`` at signing (``None``:
+        back to the shipped ones). Administrators only; versioned and audited like
+        :meth:`set_rule_override`. Empty and repeated texts are dropped."""
+        self._permit("clinic.rule_override")
+        version = f.check_id("expected_version", expected_version, label="The settings' version")
+        rule_id, cleaned = overrides.checked_picks(rule_id, picks)
+        with self._tx() as session:
+            clinic, user = overrides.rule_target(session, self._actor.user_id, version)
+            action = overrides.apply_picks(clinic, rule_id, cleaned, user.username)
+            self._audit(session, action, "clinic_profile", clinic.id)
+            session.flush()
             return overrides.rule_settings(clinic)

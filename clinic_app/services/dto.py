@@ -52,12 +52,15 @@ class ClinicProfileView(ClinicProfileData):
 
 @dataclass(frozen=True, slots=True)
 class RuleSettingView:
-    """A rule the clinic may lower from a block to a warning, and whether it did.
+    """A rule with the severity the clinic set for it and its standard typed reasons.
 
     Attributes:
-        severity: "block" (as shipped) or "warning" (lowered by the clinic).
-        reason / by / at: the clinic's typed reason, who lowered it and when (ISO, UTC);
-            "" while the rule is a block.
+        severity: "block", "warning" or "info": as shipped, or as the clinic set it.
+        reason / by / at: the clinic's typed reason, who changed the severity and when (ISO,
+            UTC); "" while the rule is as shipped.
+        shipped: the severity the rule data gives. choices: the severities the clinic may
+            set, most severe first (never below the data's floor).
+        picks: the standard reasons offered at signing (the clinic's when ``custom_picks``).
     """
 
     rule_id: str
@@ -67,15 +70,26 @@ class RuleSettingView:
     reason: str = ""
     by: str = ""
     at: str = ""
+    shipped: str = "block"
+    choices: tuple[str, ...] = ()
+    picks: tuple[str, ...] = ()
+    custom_picks: bool = False
 
     @property
     def lowered(self) -> bool:
-        return self.severity == "warning"
+        """The clinic set a lower severity than shipped."""
+        order = ("block", "warning", "info")
+        return order.index(self.severity) > order.index(self.shipped)
+
+    @property
+    def changed(self) -> bool:
+        """The clinic set another severity than shipped (raised or lowered)."""
+        return self.severity != self.shipped
 
 
 @dataclass(frozen=True, slots=True)
 class RuleSettings:
-    """The rules a clinic may lower, as read together with the clinic profile's version.
+    """Every rule with the clinic's choices, as read together with the clinic profile's version.
 
     Attributes:
         version: the clinic profile's version these were read at (0 before setup): pass it
@@ -97,6 +111,9 @@ class NewUser:
     roles: frozenset[Role]
     credentials: str = ""
     npi: str = ""
+    #: The password typed again on the form; when given, it must match (checked with the
+    #: other fields, so every problem is shown at once). None: not asked.
+    password_confirm: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

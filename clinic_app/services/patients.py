@@ -13,7 +13,7 @@ from clinic_app.domain import clock
 from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Language, Sex
-from clinic_app.domain.errors import ConflictError, ValidationError
+from clinic_app.domain.errors import ConflictError, FieldChecks, ValidationError
 from clinic_app.domain.rules.data import default_rules
 from clinic_app.models import Patient, PatientSearchToken
 from clinic_app.models.base import utcnow
@@ -102,51 +102,63 @@ class PatientService(Service):
     """Use cases of the patient list and the patient form."""
 
     def _clean(self, data: PatientInput, today: date) -> dict[str, object]:
+        """The row's values; every field at fault is reported at once (InvalidFieldsError), in the
+        order of the patient form."""
         if not isinstance(data, PatientInput):
             raise ValidationError("patient", "The patient form's values are missing.")
-        given = v.clean_name("given_name", data.given_name, label="Given name")
-        family = v.clean_name("family_name", data.family_name, label="Family name")
-        weight = v.check_weight(data.weight_kg)
-        measured = f.check_date(
-            "weight_measured_on", data.weight_measured_on, label="The weight's date"
+        c = FieldChecks()
+        mrn = c.run(v.clean_mrn, data.mrn)
+        given = c.run(v.clean_name, "given_name", data.given_name, label="Given name")
+        family = c.run(v.clean_name, "family_name", data.family_name, label="Family name")
+        birth = c.run(f.check_date, "date_of_birth", data.date_of_birth, label="Date of birth")
+        born = c.run(v.check_birth_date, birth, today) if not c.failed("date_of_birth") else None
+        sex = c.run(f.check_enum, "sex", data.sex, Sex, label="Sex")
+        weight = c.run(v.check_weight, data.weight_kg)
+        measured = c.run(
+            f.check_date, "weight_measured_on", data.weight_measured_on, label="The weight's date"
         )
         if weight is not None and measured is None:
             measured = today
         if measured is not None and measured > today:
-            raise ValidationError("weight_measured_on", "The weight's date is in the future.")
-        return {
-            "mrn": v.clean_mrn(data.mrn),
+            c.add("weight_measured_on", "The weight's date is in the future.")
+        values: dict[str, object] = {
+            "mrn": mrn,
             "given_name": given,
             "family_name": family,
-            "given_key": v.search_key(given),
-            "family_key": v.search_key(family),
-            "date_of_birth": v.check_birth_date(
-                f.check_date("date_of_birth", data.date_of_birth, label="Date of birth"), today
-            ),
-            "sex": f.check_enum("sex", data.sex, Sex, label="Sex"),
+            "date_of_birth": born,
+            "sex": sex,
             "weight_kg": weight,
             "weight_measured_on": measured if weight is not None else None,
-            "preferred_language": f.check_enum(
-                "preferred_language", data.preferred_language, Language, label="Language"
+            "preferred_language": c.run(
+                f.check_enum,
+                "preferred_language",
+                data.preferred_language,
+                Language,
+                label="Language",
             ),
-            "phone": v.clean_text("phone", data.phone, label="Phone", max_length=40),
-            "allergies": v.clean_text(
-                "allergies", data.allergies, label="Allergies", multiline=True
+            "phone": c.run(v.clean_text, "phone", data.phone, label="Phone", max_length=40),
+            "payer": c.run(self._payer, data.payer),
+            "allergies": c.run(
+                v.clean_text, "allergies", data.allergies, label="Allergies", multiline=True
             ),
-            "anticoagulant": f.check_bool(
-                "anticoagulant", data.anticoagulant, label="Anticoagulant"
+            "anticoagulant": c.run(
+                f.check_bool, "anticoagulant", data.anticoagulant, label="Anticoagulant"
             ),
-            "diabetes": f.check_bool("diabetes", data.diabetes, label="Diabetes"),
-            "pregnant_or_breastfeeding": f.check_bool(
+            "diabetes": c.run(f.check_bool, "diabetes", data.diabetes, label="Diabetes"),
+            "pregnant_or_breastfeeding": c.run(
+                f.check_bool,
                 "pregnant_or_breastfeeding",
                 data.pregnant_or_breastfeeding,
                 label="Pregnant or breastfeeding",
             ),
-            "notes": v.clean_text(
-                "notes", data.notes, label="Notes", multiline=True, max_length=20000
+            "notes": c.run(
+                v.clean_text, "notes", data.notes, label="Notes", multiline=True, max_length=20000
             ),
-            "payer": self._payer(data.payer),
         }
+        c.done()
+        values["given_key"] = v.search_key(str(given))
+        values["family_key"] = v.search_key(str(family))
+        return values
 
     @staticmethod
     def _payer(value: str) -> str:
@@ -198,6 +210,15 @@ class PatientService(Service):
             self._flush_mrn(session, str(values["mrn"]))
             self._audit(session, "patient.create", "patient", patient.id, patient.id)
             return patient_view(patient)
+
+    def check(self, data: PatientInput, today: date | None = None) -> None:
+        """Check the form's values without saving: raises what ``create`` would refuse.
+
+        For a form that found problems of its own (a date that is not a date) and shows them
+        together with the service's, in one go. Reads and writes nothing.
+        """
+        self._permit("patient.read")
+        self._clean(data, today or clock.today())
 
     def update(
         self,

@@ -284,3 +284,9 @@ def test_handout_data_prints_the_shipped_clinic_values() -> None:
 def test_medicine_names_in_each_language() -> None:
     assert default_texts(ES).drug_name("lidocaine") == "lidocaína"
     assert default_texts(EN).drug_name("Some  ne\u0301w drug") == "Some néw drug"
+
+
+def test_the_neck_visit_keeps_the_911_lung_box() -> None:
+    """Issue 12: trapezius + levator no longer warn at signing; the handout still warns."""
+    both = data(site("trapezius_upper", INJ, LIDO), site("levator_scapulae", DN, side=Side.LEFT))
+    assert "collapsed lung" in text_of(sections(both)[Block.EMERGENCY])

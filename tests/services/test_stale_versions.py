@@ -85,6 +85,7 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("clinic", "usable_lots"): READ,
     ("clinic", "rule_settings"): READ,
     ("clinic", "set_rule_override"): Versioned(),
+    ("clinic", "set_rule_reasons"): Versioned(),
     ("clinic", "change_own_password"): Exempt(
         "the user's own password, proved by the current one (a reset meanwhile makes it "
         "wrong); it moves the account's version"
@@ -96,6 +97,7 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("patients", "update"): Versioned(),
     ("patients", "void"): Versioned(),
     ("patients", "get"): READ,
+    ("patients", "check"): Exempt("checks the form's values; reads and writes nothing"),
     ("patients", "count"): READ,
     ("patients", "search"): READ,
     ("encounters", "create"): NEW_ROW,

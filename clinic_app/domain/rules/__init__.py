@@ -9,6 +9,7 @@ the catalog. No Qt, no database.
 """
 
 from clinic_app.domain.rules._toml import RulesDataError
+from clinic_app.domain.rules.choices import ChestWall, allowed_severities
 from clinic_app.domain.rules.data import (
     DOCUMENTATION_RULES,
     AllergyTerms,
@@ -35,6 +36,7 @@ from clinic_app.domain.rules.model import (
     PatientFact,
     PriorSession,
     Severity,
+    SeverityChoice,
     SiteFact,
 )
 from clinic_app.domain.rules.tables import CptBand, Icd10Entry, Icd10Table, PayerProfile
@@ -45,6 +47,7 @@ __all__ = [
     "TARGETS",
     "AllergyTerms",
     "Assessment",
+    "ChestWall",
     "ClinicPolicy",
     "CodeLine",
     "CodingSummary",
@@ -65,7 +68,9 @@ __all__ = [
     "RulesDataError",
     "ScreeningQuestion",
     "Severity",
+    "SeverityChoice",
     "SiteFact",
+    "allowed_severities",
     "assess",
     "default_rules",
     "default_rules_dir",

@@ -27,7 +27,14 @@ from clinic_app.domain.rules._toml import (
     entries,
     read_document,
 )
-from clinic_app.domain.rules.model import Finding, Severity
+from clinic_app.domain.rules.choices import (
+    REASON_FILE,
+    ChestWall,
+    allowed_severities,
+    read_chest_wall,
+    read_reasons,
+)
+from clinic_app.domain.rules.model import SEVERITY_ORDER, Finding, Severity
 from clinic_app.domain.rules.tables import (
     CptBand,
     Icd10Table,
@@ -101,6 +108,7 @@ class RuleSpec:
     Attributes:
         source: None for payer rules, whose source is the payer profile's.
         clinic_may_lower: a block the clinic may lower to a warning (with a typed reason).
+        floor: the lowest severity a clinic may set (None = the shipped severity).
     """
 
     id: str
@@ -109,6 +117,17 @@ class RuleSpec:
     source: str | None
     title: str
     clinic_may_lower: bool = False
+    floor: Severity | None = None
+
+    @property
+    def lowest(self) -> Severity:
+        """The lowest severity a clinic may set for this rule."""
+        return self.floor or self.severity
+
+    @property
+    def choices(self) -> tuple[Severity, ...]:
+        """The severities a clinic may choose, most severe first."""
+        return allowed_severities(self.lowest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +169,10 @@ class RuleBook:
     cpt: tuple[CptBand, ...]
     hcpcs: Mapping[str, str]
     icd10: Icd10Table
+    #: The muscles site.bilateral_chest_wall counts ([chest_wall] in rules.toml).
+    chest_wall: ChestWall
+    #: Standard typed reasons by rule id (reasons.toml), offered at signing.
+    reasons: Mapping[str, tuple[str, ...]]
 
     def finding(
         self,
@@ -188,16 +211,23 @@ def _spec(table: Table, rule_id: str, *, with_source: bool = True) -> RuleSpec:
     may_lower = table.has("clinic_may_lower") and table.flag("clinic_may_lower")
     if may_lower and severity is not Severity.BLOCK:
         raise table.error("clinic_may_lower applies only to a block")
-    return RuleSpec(rule_id, severity, needs_reason, source, title, may_lower)
+    floor = Severity.WARNING if may_lower else None
+    if table.has("floor"):
+        if may_lower:
+            raise table.error("and clinic_may_lower must not both be given", "floor")
+        floor = table.choice("floor", Severity)
+        if SEVERITY_ORDER[floor] < SEVERITY_ORDER[severity]:
+            raise table.error("must not be above the severity", "floor")
+    return RuleSpec(rule_id, severity, needs_reason, source, title, may_lower, floor)
 
 
-def _read_rule_file(path: Traversable) -> dict[str, RuleSpec]:
-    document = read_document(path, {"rule"})
+def _read_rule_file(path: Traversable) -> tuple[dict[str, RuleSpec], ChestWall]:
+    document = read_document(path, {"rule", "chest_wall"})
     specs: dict[str, RuleSpec] = {}
     for table in entries(document, "rule", "rule", code_key="id"):
         payer = table.label in PAYER_RULES
         required = ("id", "severity", "needs_reason", *(() if payer else ("source",)))
-        table.fields(required, ("title", "source", "clinic_may_lower"))
+        table.fields(required, ("title", "source", "clinic_may_lower", "floor"))
         rule_id = table.label or ""
         if rule_id not in GENERAL_RULES | PAYER_RULES:
             raise table.error("unknown rule id (the engine has no such rule)")
@@ -207,7 +237,11 @@ def _read_rule_file(path: Traversable) -> dict[str, RuleSpec]:
     missing = sorted((GENERAL_RULES | PAYER_RULES) - set(specs))
     if missing:
         raise document.error(f"rule {', '.join(missing)} missing")
-    return specs
+    if "chest_wall" not in document.raw:
+        raise document.error("the [chest_wall] table is missing")
+    chest = document.table("chest_wall")
+    chest.label, chest.prefix = "chest_wall", ""
+    return specs, read_chest_wall(chest)
 
 
 _QUESTION_RULE_FIELDS: Final = ("rule", "fires_when", "message", *_SPEC_FIELDS)
@@ -283,14 +317,15 @@ def default_rules_dir() -> Traversable:
 
 
 def load_rules(directory: Traversable | None = None) -> RuleBook:
-    """Read and check the five rule files in ``directory`` (the shipped ones by default).
+    """Read and check the six rule files in ``directory`` (the shipped ones by default).
 
     Raises:
         RulesDataError: a file is missing or unreadable, is not TOML, or an entry breaks a rule.
     """
     directory = default_rules_dir() if directory is None else directory
-    specs = _read_rule_file(directory / RULE_FILE)
+    specs, chest_wall = _read_rule_file(directory / RULE_FILE)
     questions, allergy = _read_screening(directory / SCREENING_FILE, specs)
+    reasons = read_reasons(directory / REASON_FILE, specs)
     cpt, hcpcs = read_coding(directory / "coding.toml")
     return RuleBook(
         rules=MappingProxyType(specs),
@@ -300,6 +335,8 @@ def load_rules(directory: Traversable | None = None) -> RuleBook:
         cpt=cpt,
         hcpcs=hcpcs,
         icd10=read_icd10(directory / "icd10.toml"),
+        chest_wall=chest_wall,
+        reasons=reasons,
     )
 
 

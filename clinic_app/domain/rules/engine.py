@@ -19,6 +19,7 @@ from clinic_app.domain.rules import (
     site_safety,
     steroids,
 )
+from clinic_app.domain.rules.choices import apply_severity
 from clinic_app.domain.rules.context import build_context
 from clinic_app.domain.rules.data import RuleBook, default_rules
 from clinic_app.domain.rules.model import (
@@ -30,6 +31,7 @@ from clinic_app.domain.rules.model import (
     PatientFact,
     PriorSession,
     Severity,
+    SeverityChoice,
 )
 
 DEFAULT_POLICY: Final = ClinicPolicy()
@@ -76,20 +78,28 @@ def assess(
         *coding_findings,
         *documentation.check(ctx),
     ]
-    findings = [_lowered(f, policy, ctx.book) for f in findings]
+    findings = [_at_clinic_severity(f, policy, ctx.book) for f in findings]
     findings.sort(key=lambda finding: SEVERITY_ORDER[finding.severity])
     return Assessment(tuple(findings), totals, summary)
 
 
-def _lowered(finding: Finding, policy: ClinicPolicy, book: RuleBook) -> Finding:
-    """``finding`` as a warning needing a typed reason, when the clinic lowered its rule."""
-    reason = policy.lowered.get(finding.rule, "").strip()
+def _at_clinic_severity(finding: Finding, policy: ClinicPolicy, book: RuleBook) -> Finding:
+    """``finding`` at the severity the clinic chose for its rule (raised or lowered), with
+    the standard reasons to pick from when it needs a typed one."""
     spec = book.rules.get(finding.rule)
-    if not reason or spec is None or not spec.clinic_may_lower:
+    if spec is None:  # dose.<drug>_max reports under its drug's id; its spec never lowers
         return finding
-    return dataclasses.replace(
+    choice = policy.severities.get(finding.rule)
+    if choice is None and finding.rule in policy.lowered:
+        choice = SeverityChoice(Severity.WARNING, policy.lowered[finding.rule])
+    finding = apply_severity(
         finding,
-        severity=Severity.WARNING,
-        needs_reason=True,
-        message=f"{finding.message} (Lowered to a warning by the clinic: {reason})",
+        choice,
+        shipped=spec.severity,
+        floor=spec.lowest,
+        shipped_needs_reason=spec.needs_reason,
     )
+    if not finding.needs_reason:
+        return finding
+    picks = policy.reason_picks.get(finding.rule, book.reasons.get(finding.rule, ()))
+    return dataclasses.replace(finding, picks=picks)

@@ -47,6 +47,7 @@ class Finding:
         needs_reason: a warning the provider may override only with a typed reason.
         target: the form field the finding is about (one of :data:`TARGETS`: ``"consent"``,
             ``"lot"``...), for editors that take the cursor there; "" when none.
+        picks: standard typed reasons offered at signing (only when ``needs_reason``).
     """
 
     rule: str
@@ -56,6 +57,7 @@ class Finding:
     sites: tuple[int, ...] = ()
     needs_reason: bool = False
     target: str = ""
+    picks: tuple[str, ...] = ()
 
 
 #: Form fields a finding may point at (Finding.target). "lot" points at the lot cell of the
@@ -175,12 +177,24 @@ class EncounterFact:
 
 
 @dataclass(frozen=True, slots=True)
+class SeverityChoice:
+    """A clinic's severity for one rule and its typed reason (clinic_profile.rule_overrides)."""
+
+    severity: Severity
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClinicPolicy:
     """Clinic-set numbers (clinic policy, not evidence; tpi-reference.md §4).
 
     Attributes:
         lowered: rules the clinic lowered from a block to a warning, with the clinic's reason
             (only rules whose data allows it, ``clinic_may_lower``; others are ignored).
+        severities: the clinic's severity per rule id, raised or lowered (never below the
+            rule's floor; a choice below it is ignored). Wins over ``lowered``.
+        reason_picks: the clinic's standard typed reasons per rule id, replacing the shipped
+            ones (reasons.toml).
     """
 
     steroid_window_days: int = 90
@@ -188,6 +202,10 @@ class ClinicPolicy:
     weight_max_age_days: int = 180
     max_volume_per_site_ml: Decimal = Decimal("10")
     lowered: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    severities: Mapping[str, SeverityChoice] = field(default_factory=lambda: MappingProxyType({}))
+    reason_picks: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 @dataclass(frozen=True, slots=True)

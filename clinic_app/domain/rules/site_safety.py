@@ -1,4 +1,4 @@
-"""Site safety (tpi-reference.md §2, §6): danger structures, both sides of the chest, lots.
+"""Site safety (tpi-reference.md §2, §6): danger structures, both sides of the chest wall, lots.
 
 The muscle flags come from the catalog (pneumothorax_risk, nearby_structures). A lot expiring
 on the day of the procedure is still in date; the day after, it blocks.
@@ -55,9 +55,15 @@ def _danger(ctx: Context) -> list[Finding]:
 
 
 def _both_sides(ctx: Context) -> list[Finding]:
+    """Muscles over the thoracic cage on both sides ([chest_wall] in rules.toml).
+
+    Neck and lung-apex muscles (upper trapezius, levator scapulae, scalenes) are not counted:
+    they raise the per-site pneumothorax note and the handout's 911 box instead (issue 12 §6).
+    """
+    chest_wall = ctx.book.chest_wall.muscles
     sides: dict[Side, list[int]] = defaultdict(list)
     for site, muscle in ctx.known:
-        if muscle.pneumothorax_risk:
+        if muscle.code in chest_wall:
             sides[site.side].append(site.number)
     if len(sides) < 2:
         return []

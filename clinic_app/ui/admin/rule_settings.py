@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.errors import ClinicError, StaleVersionError
+from clinic_app.domain.rules import DOCUMENTATION_RULES
 from clinic_app.services.dto import RuleSettings, RuleSettingView
+from clinic_app.ui.admin.rule_severity import RuleSeverityDialog
 from clinic_app.ui.common import messages
 
 if TYPE_CHECKING:
@@ -56,7 +58,9 @@ class DocumentationRulesBox(QGroupBox):
 
     Attributes:
         tree: one row per check (title, severity, reason). lower_button, restore_button:
-            act on the selected check. status: the last refusal or confirmation.
+            act on the selected check. all_button: opens every check's severity and
+            standard reasons (:class:`RuleSeverityDialog`, kept as ``all_checks``).
+            status: the last refusal or confirmation.
     """
 
     changed = Signal()
@@ -86,6 +90,9 @@ class DocumentationRulesBox(QGroupBox):
         self.lower_button.clicked.connect(self.on_lower)
         self.restore_button = QPushButton("Make it &block again")
         self.restore_button.clicked.connect(self.on_restore)
+        self.all_button = QPushButton("All checks and &standard reasons…")
+        self.all_button.clicked.connect(self.on_all_checks)
+        self.all_checks: RuleSeverityDialog | None = None
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Documentation checks status")
@@ -93,6 +100,7 @@ class DocumentationRulesBox(QGroupBox):
         buttons.addWidget(self.lower_button)
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.all_button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.tree)
@@ -149,6 +157,17 @@ class DocumentationRulesBox(QGroupBox):
         if rule is not None:
             self._apply(rule, None)
 
+    def on_all_checks(self) -> None:
+        """Every check's severity and standard reasons, in a window of their own."""
+        self.all_checks = RuleSeverityDialog(self._services, self)
+        self.all_checks.box.version_changed.connect(self._on_all_saved)
+        self.all_checks.open()
+
+    def _on_all_saved(self, before: int, after: int) -> None:
+        self.reload()
+        self.version_changed.emit(before, after)
+        self.changed.emit()
+
     # ------------------------------------------------------------------ helpers
     def _apply(self, rule: RuleSettingView, reason: str | None) -> None:
         before = self._version
@@ -177,7 +196,7 @@ class DocumentationRulesBox(QGroupBox):
         self.changed.emit()
 
     def _show(self, settings: RuleSettings) -> None:
-        self._rows = list(settings.rules)
+        self._rows = [r for r in settings.rules if r.rule_id in DOCUMENTATION_RULES]
         self._version = settings.version
         self.tree.clear()
         for row in self._rows:

@@ -47,9 +47,9 @@ CREDENTIALS = ("MD", "DO", "NP", "PA-C", "PA", "RN", "DPT", "DC", "LAc")
 class SetupDialog(ClinicBoxMixin, QDialog):
     """Creates the clinic profile and the first administrator-provider.
 
-    OK calls ``services.clinic.initialize``; on a refused value the field at fault is
-    marked and everything typed stays. After success the new administrator is the
-    signed-in actor.
+    OK calls ``services.clinic.initialize``; on refused values every field at fault is
+    marked at once, in the form's order, and everything typed stays. After success the new
+    administrator is the signed-in actor.
 
     Signals:
         setup_completed(UserView): the clinic and its administrator were created.
@@ -171,18 +171,14 @@ class SetupDialog(ClinicBoxMixin, QDialog):
             roles=frozenset({Role.ADMIN, Role.PROVIDER}),
             credentials=self.credentials.currentText(),
             npi=self.npi.text(),
+            password_confirm=self.password_confirm.text(),
         )
 
     # ------------------------------------------------------------------ QDialog
     def accept(self) -> None:
         """Create the clinic; stays open with the field marked when a value is refused."""
         self.errors.clear()
-        if self.password.text() != self.password_confirm.text():
-            self.errors.show(
-                "password_confirm", "The two passwords differ; type the same password twice."
-            )
-            return
-        try:
+        try:  # every problem of both halves comes back at once, in the form's order
             self._profile, self._admin = self._services.clinic.initialize(
                 self.profile_input(), self.admin_input()
             )

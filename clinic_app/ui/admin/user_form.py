@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.access import default_permissions, role_label
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import ClinicError, StaleVersionError, ValidationError
+from clinic_app.domain.errors import ClinicError, StaleVersionError
 from clinic_app.domain.passwords import MIN_PASSWORD_LENGTH
 from clinic_app.services.dto import NewUser, UserChanges, UserView
 from clinic_app.ui.admin.change_password_dialog import ADVICE
@@ -136,7 +136,7 @@ class UserFormDialog(QDialog):
         if user is None:
             rows += [
                 ("Pass&word:", "password", self.password, None),
-                ("Con&firm password:", "confirm_password", self.confirm, None),
+                ("Con&firm password:", "password_confirm", self.confirm, None),
             ]
         for caption, name, field, shown in rows:
             label = QLabel(caption)
@@ -171,11 +171,8 @@ class UserFormDialog(QDialog):
         self.errors.clear()
         try:
             if self._user is None:
-                if self.password.text() != self.confirm.text():
-                    self.confirm.clear()
-                    raise ValidationError(
-                        "confirm_password", "The two passwords differ; type it again."
-                    )
+                # The service checks every field, the repeated password too, and reports
+                # every problem at once (issue 12 §8).
                 user = self._services.users.create_user(
                     NewUser(
                         username=self.username.text(),
@@ -184,6 +181,7 @@ class UserFormDialog(QDialog):
                         roles=self.chosen_roles(),
                         credentials=self.credentials.currentText(),
                         npi=self.npi.text(),
+                        password_confirm=self.confirm.text(),
                     )
                 )
             else:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain import clock
-from clinic_app.domain.errors import ClinicError, ValidationError
+from clinic_app.domain.errors import ClinicError, InvalidFieldsError, ValidationError
 
 #: Added to every form: a field at fault gets a red border, its message reads in dark red.
 FORM_STYLE = """
@@ -169,11 +169,17 @@ class FormErrors:
     a red border (``invalid`` property, styled by :data:`FORM_STYLE`), its message as its
     accessible description, and the keyboard focus. Errors no field claims go to the
     general label at the bottom of the form.
+
+    Several problems (:class:`InvalidFieldsError`, or a form's own checks plus the service's)
+    are shown all at once, each under its field, in the order of the form's fields; the
+    first field at fault gets the focus (issue 12 §8).
     """
 
     def __init__(self, general: QLabel) -> None:
         self._general = general
         self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+        #: Field names in the order the form shows them (default: registration order).
+        self._order: list[str] = []
         _style_error_label(general)
 
     def wrap(self, name: str, widget: QWidget, shown: QWidget | None = None) -> QWidget:
@@ -198,32 +204,76 @@ class FormErrors:
     def add(self, name: str, widget: QWidget, label: QLabel) -> None:
         """Register a field whose error label the caller placed itself."""
         self._fields[name] = (widget, label)
+        self._order.append(name)
 
     def share(self, name: str, widget: QWidget, other: str) -> None:
         """Register ``widget`` as field ``name``, using field ``other``'s error label."""
         self._fields[name] = (widget, self._fields[other][1])
+        self._order.append(name)
 
-    def show(self, field: str, message: str) -> None:
+    def set_order(self, names: list[str]) -> None:
+        """The fields in the order the form shows them, when that is not registration order;
+        fields left out keep their registration order after these."""
+        self._order = [*names, *(n for n in self._order if n not in names)]
+
+    def show(self, field: str, message: str, *, focus: bool = True) -> None:
         """Mark ``field`` (or the general label, for a field not on this form)."""
         entry = self._fields.get(field)
         if entry is None:
-            self._general.setText(message)
+            shown = self.general_message()
+            self._general.setText(f"{shown}\n{message}" if shown else message)
             self._general.show()
             return
         widget, label = entry
         target = widget.focusProxy() or widget
         _set_invalid(target, True)
-        target.setAccessibleDescription(message)
-        label.setText(message)
+        shown = label.text() if not label.isHidden() else ""
+        text = f"{shown}\n{message}" if shown and message not in shown else message
+        target.setAccessibleDescription(text)
+        label.setText(text)
         label.show()
-        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        if focus:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def show_exception(self, exc: ClinicError, field: str | None = None) -> None:
-        """Show ``exc``: on its own field, on ``field``, or in the general label."""
-        if isinstance(exc, ValidationError):
-            self.show(exc.field, exc.message)
+    def show_all(self, errors: list[ValidationError]) -> None:
+        """Show every error under its field at once, in the form's field order (one message
+        per field: the first given); the first field at fault gets the focus."""
+        position = {name: i for i, name in enumerate(self._order)}
+        kept: dict[str, ValidationError] = {}
+        for error in errors:
+            kept.setdefault(error.field, error)
+        ordered = sorted(kept.values(), key=lambda e: position.get(e.field, len(position)))
+        for error in reversed(ordered):  # the focus ends on the first
+            self.show(error.field, error.message)
+
+    def show_exception(
+        self,
+        exc: ClinicError,
+        field: str | None = None,
+        *,
+        also: list[ValidationError] | None = None,
+    ) -> None:
+        """Show ``exc``: on its own field(s), on ``field``, or in the general label.
+
+        ``also``: problems the form found itself, shown with the service's at once.
+        """
+        errors = list(also or [])
+        if isinstance(exc, InvalidFieldsError):
+            errors += exc.errors
+        elif isinstance(exc, ValidationError):
+            errors.append(exc)
         else:
-            self.show(field or "", str(exc))
+            errors.append(ValidationError(field or "", str(exc)))
+        self.show_all(errors)
+
+    def messages(self) -> list[tuple[str, str]]:
+        """(field, message) of every field showing a message now, in the form's order."""
+        shown = []
+        for name in self._order:
+            widget, label = self._fields[name]
+            if (widget.focusProxy() or widget).property("invalid") is True:
+                shown.append((name, label.text()))
+        return shown
 
     def clear(self) -> None:
         """Remove every mark and message."""

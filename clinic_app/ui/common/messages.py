@@ -260,6 +260,35 @@ def ask_rule_lowering_reason(parent: QWidget | None, check: str, typed: str = ""
     )
 
 
+def ask_rule_change_reason(
+    parent: QWidget | None, check: str, severity: str, typed: str = ""
+) -> str | None:
+    """Ask why the clinic sets a check to ``severity`` (words); ``None`` on cancel."""
+    return _text(
+        "ask_rule_change_reason",
+        parent,
+        "Change how a check is enforced",
+        f"“{check}” becomes: {severity}.\nWhy does the clinic change this check? (required, "
+        "recorded in the audit trail)",
+        typed,
+    )
+
+
+def ask_rule_picks(parent: QWidget | None, check: str, picks: str) -> str | None:
+    """The standard reasons for a check, one per line; ``None`` on cancel."""
+    title = "Standard reasons"
+    prompt = (
+        f"Standard reasons offered at signing for “{check}”, one per line.\n"
+        "Leave it empty to go back to the reasons shipped with the app."
+    )
+
+    def show() -> str | None:
+        text, ok = QInputDialog.getMultiLineText(parent, title, prompt, picks)
+        return text if ok else None
+
+    return _ask(Prompt("ask_rule_picks", title, prompt, default=picks), show)
+
+
 def ask_emergency_reason(parent: QWidget | None, refusal: str) -> str | None:
     """Offer emergency access after ``refusal``; the reason typed, ``None`` on cancel."""
     return _text(

@@ -8,15 +8,40 @@ its findings and :class:`CodesBox` its codes. The panel and the box only get pla
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from html import escape
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from clinic_app.domain.rules import Assessment, CodingSummary, Finding, Severity
 from clinic_app.ui.common.jobs import JobQueue
+from clinic_app.ui.encounter.finding_rows import (
+    BADGE_BACKGROUNDS,
+    BADGES,
+    TARGET_TIPS,
+    FindingRow,
+    InfoGroup,
+    make_label,
+    sites_text,
+)
+
+__all__ = [
+    "BADGES",
+    "BADGE_BACKGROUNDS",
+    "CHECKS_EMPTY_TEXT",
+    "CODER_REVIEW_TEXT",
+    "NO_PROBLEMS_TEXT",
+    "TARGET_TIPS",
+    "ChecksPanel",
+    "CodesBox",
+    "FindingRow",
+    "InfoGroup",
+    "LiveChecks",
+    "safety_site_numbers",
+    "sites_text",
+    "summary_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -24,17 +49,6 @@ log = logging.getLogger(__name__)
 CHECKS_DEBOUNCE_MS = 250
 CHECKS_EMPTY_TEXT = "Dose and safety checks appear here as you chart."
 NO_PROBLEMS_TEXT = "No problems found"
-#: Badge word and colours per severity: the word carries the meaning, the colour helps.
-BADGES: dict[Severity, tuple[str, str]] = {
-    Severity.BLOCK: ("BLOCK", "#b71c1c"),
-    Severity.WARNING: ("WARNING", "#8a4b00"),
-    Severity.INFO: ("INFO", "#1f5fa8"),
-}
-BADGE_BACKGROUNDS: dict[Severity, str] = {
-    Severity.BLOCK: "#fdecea",
-    Severity.WARNING: "#fff4d6",
-    Severity.INFO: "#e8f0fb",
-}
 CODER_REVIEW_TEXT = "Coder review: injection and dry needling in one session"
 SAFETY_PREFIX = "site."
 
@@ -71,128 +85,27 @@ def safety_site_numbers(findings: Iterable[Finding]) -> set[int]:
     return {n for f in findings if f.rule.startswith(SAFETY_PREFIX) for n in f.sites}
 
 
-def sites_text(numbers: Sequence[int]) -> str:
-    if not numbers:
-        return ""
-    label = "Site" if len(numbers) == 1 else "Sites"
-    return f"{label} {', '.join(str(n) for n in numbers)}"
-
-
-def _label(text: str = "", name: str = "", *, rich: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if name:
-        label.setAccessibleName(name)
-    return label
-
-
-#: What a click on a finding with a target does, for its tooltip.
-TARGET_TIPS = {
-    "consent": "Go to “Consent obtained”",
-    "time_out": "Go to “Time-out done”",
-    "skin_prep": "Go to Skin prep",
-    "pain_before": "Go to Pain before",
-    "pain_after": "Go to Pain after",
-    "indication": "Go to Indication",
-    "icd10": "Go to the ICD-10 codes",
-    "needle_intact": "Go to “Needle intact after removal”",
-    "disposition": "Go to Disposition",
-    "prior_relief": "Go to “Relief since last session”",
-}
-
-
-class FindingRow(QFrame):
-    """One finding: severity badge, message, source; clickable when it names sites or a field.
-
-    Signals:
-        activated(int): the first site number named (clicked, or Enter/Space), for findings
-            without a target.
-        target_activated(str, int): the finding's target field and its first site number
-            (0 when none), for findings that point at a field (``Finding.target``).
-    """
-
-    activated = Signal(int)
-    target_activated = Signal(str, int)
-
-    def __init__(self, finding: Finding, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.finding = finding
-        self.setObjectName("findingRow")
-        word, colour = BADGES[finding.severity]
-        self.setStyleSheet(
-            f"QFrame#findingRow {{ background: {BADGE_BACKGROUNDS[finding.severity]}; "
-            f"border-left: 4px solid {colour}; border-radius: 2px; }}"
-            "QFrame#findingRow QLabel { color: black; background: transparent; }"
-        )
-        self.badge = _label(word, "Severity")
-        self.badge.setWordWrap(False)
-        self.badge.setStyleSheet(
-            f"QLabel {{ background: {colour}; color: white; font-weight: bold; "
-            "border-radius: 3px; padding: 1px 5px; }"
-        )
-        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message = _label(finding.message, "Finding")
-        self.sites = _label(sites_text(finding.sites), "Sites")
-        self.sites.setWordWrap(False)
-        self.sites.setVisible(bool(finding.sites))
-        self.source = _label(finding.source, "Source")
-        self.source.setStyleSheet("QLabel { color: #555; font-size: 8pt; }")
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.message, 1)
-        top.addWidget(self.sites, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.setSpacing(2)
-        layout.addLayout(top)
-        layout.addWidget(self.source)
-        self.setAccessibleName(f"{word}: {finding.message}")
-        if finding.target == "lot" and finding.sites:
-            tip = f"Go to the lot of site {finding.sites[0]}"
-        elif finding.target:
-            tip = TARGET_TIPS.get(finding.target, "Go to the field")
-        elif finding.sites:
-            tip = f"Select site {finding.sites[0]}"
+def _kinds(findings: Iterable[Finding]) -> list[list[Finding]]:
+    """Findings in order, INFO notes of one rule together (at the first one's place)."""
+    kinds: list[list[Finding]] = []
+    info: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.severity is not Severity.INFO:
+            kinds.append([finding])
+        elif finding.rule in info:
+            info[finding.rule].append(finding)
         else:
-            tip = ""
-        if tip:
-            self.setCursor(Qt.CursorShape.PointingHandCursor)
-            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            self.setToolTip(tip)
-
-    @property
-    def clickable(self) -> bool:
-        return bool(self.finding.target or self.finding.sites)
-
-    def activate(self) -> None:
-        """What a click does: go to the finding's field, or select its site."""
-        f = self.finding
-        if f.target:
-            self.target_activated.emit(f.target, f.sites[0] if f.sites else 0)
-        elif f.sites:
-            self.activated.emit(f.sites[0])
-
-    def text(self) -> str:
-        parts = [self.badge.text(), self.message.text(), self.sites.text(), self.source.text()]
-        return " ".join(p for p in parts if p)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.clickable:
-            self.activate()
-        super().mouseReleaseEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
-        if event.key() in keys and self.clickable:
-            self.activate()
-            return
-        super().keyPressEvent(event)
+            info[finding.rule] = [finding]
+            kinds.append(info[finding.rule])
+    return kinds
 
 
 class ChecksPanel(QGroupBox):
     """The "Checks" group: a summary line, then one row per finding (most severe first).
+
+    Blocks and warnings each get their own row; several INFO notes of one rule collapse into
+    one line with their sites and count (:class:`InfoGroup`), expanded on a click. What the
+    user expanded stays expanded when the checks run again.
 
     Signals:
         site_activated(int): a finding's first site number was clicked.
@@ -200,7 +113,8 @@ class ChecksPanel(QGroupBox):
             (``Finding.target``) and its first site number (0 when none).
 
     Attributes:
-        summary: the summary (or error) line. rows: the finding rows shown.
+        summary: the summary (or error) line. rows: every finding's row (those in a
+            collapsed group are hidden). groups: the collapsed INFO kinds.
     """
 
     site_activated = Signal(int)
@@ -210,10 +124,14 @@ class ChecksPanel(QGroupBox):
         super().__init__("Checks", parent)
         self.setObjectName("checksBox")
         self.setAccessibleName("Checks")
-        self.summary = _label(CHECKS_EMPTY_TEXT, "Checks summary")
+        self.summary = make_label(CHECKS_EMPTY_TEXT, "Checks summary")
         self.summary.setObjectName("checksText")
         self.summary.setProperty("empty", True)
         self.rows: list[FindingRow] = []
+        self.groups: list[InfoGroup] = []
+        self._widgets: list[QWidget] = []
+        #: INFO kinds (rule ids) the user expanded.
+        self._expanded: set[str] = set()
         self._layout = QVBoxLayout(self)
         self._layout.setSpacing(4)
         self._layout.addWidget(self.summary)
@@ -226,12 +144,22 @@ class ChecksPanel(QGroupBox):
             summary_text(assessment, signed=signed), "error" if assessment.blocks else ""
         )
         self._clear_rows()
-        for finding in assessment.findings:
-            row = FindingRow(finding)
-            row.activated.connect(self.site_activated)
-            row.target_activated.connect(self.target_activated)
-            self._layout.addWidget(row)
-            self.rows.append(row)
+        for kind in _kinds(assessment.findings):
+            widget: QWidget
+            if len(kind) == 1:
+                widget = FindingRow(kind[0])
+                rows = [widget]
+            else:
+                widget = InfoGroup(kind, expanded=kind[0].rule in self._expanded)
+                widget.expanded_changed.connect(self._on_expanded)
+                rows = widget.rows
+                self.groups.append(widget)
+            for row in rows:
+                row.activated.connect(self.site_activated)
+                row.target_activated.connect(self.target_activated)
+            self.rows += rows
+            self._layout.addWidget(widget)
+            self._widgets.append(widget)
 
     def set_error(self, message: str) -> None:
         """The checks could not run: say so instead of showing stale findings."""
@@ -243,7 +171,7 @@ class ChecksPanel(QGroupBox):
 
     def text(self) -> str:
         """Everything the panel says, one line per row (for tests and screen readers)."""
-        return "\n".join([self.summary.text(), *(row.text() for row in self.rows)])
+        return "\n".join([self.summary.text(), *(_text(w) for w in self._widgets)])
 
     def _set_summary(self, text: str, kind: str) -> None:
         self.summary.setText(text)
@@ -252,12 +180,22 @@ class ChecksPanel(QGroupBox):
         colour = "#b71c1c" if kind else "palette(window-text)"
         self.summary.setStyleSheet(f"QLabel {{ font-weight: {weight}; color: {colour}; }}")
 
+    def _on_expanded(self, rule: str, expanded: bool) -> None:
+        if expanded:
+            self._expanded.add(rule)
+        else:
+            self._expanded.discard(rule)
+
     def _clear_rows(self) -> None:
-        for row in self.rows:
-            self._layout.removeWidget(row)
-            row.hide()
-            row.deleteLater()
-        self.rows = []
+        for widget in self._widgets:
+            self._layout.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self.rows, self.groups, self._widgets = [], [], []
+
+
+def _text(widget: QWidget) -> str:
+    return widget.text() if isinstance(widget, (FindingRow, InfoGroup)) else ""
 
 
 class CodesBox(QGroupBox):
@@ -270,7 +208,7 @@ class CodesBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Codes", parent)
         self.setAccessibleName("Codes")
-        self.label = _label("No codes yet.", "Codes summary", rich=True)
+        self.label = make_label("No codes yet.", "Codes summary", rich=True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)

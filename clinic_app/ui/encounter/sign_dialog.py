@@ -1,9 +1,10 @@
 """Signing an encounter: what stands in the way, the override reasons, the signature shown.
 
 :class:`SignDialog` lists the blocks (signing is then impossible, and it says why), each
-warning that needs a typed reason with its reason field, and the other findings for
-information. Sign calls the function it was given (the encounter session's ``sign``); a
-refusal keeps the dialog open with the service's message.
+warning that needs a typed reason with its reason field and a quick pick of the clinic's
+standard reasons (a pick fills the field with its text; "Other…" leaves it for free text), and
+the other findings for information. Sign calls the function it was given (the encounter
+session's ``sign``); a refusal keeps the dialog open with the service's message.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
@@ -33,6 +35,8 @@ SIGN_TEXT = "Sign"
 BLOCKED_TEXT = "Signing is refused until every block below is resolved in the encounter."
 REASONS_TEXT = "Type a reason for each warning below to sign despite it."
 READY_TEXT = "Nothing stands in the way: signing makes the encounter read-only."
+PICK_PROMPT = "Standard reason…"
+OTHER_TEXT = "Other… (type below)"
 
 
 def signed_line(view: EncounterView, signer: str) -> str:
@@ -60,6 +64,8 @@ class SignDialog(QDialog):
     Attributes:
         status: why Sign is (not) possible, or the service's refusal.
         reasons: the reason field per rule id of each warning that needs one.
+        picks: the quick pick per rule id, for the warnings whose rule has standard reasons
+            (first item the prompt, last "Other…").
         sign_button: Sign; enabled only without blocks and with every reason filled.
         signed: the signed encounter, once signing succeeded.
     """
@@ -78,6 +84,7 @@ class SignDialog(QDialog):
         self._blocked = bool(assessment.blocks)
         self.signed: EncounterView | None = None
         self.reasons: dict[str, QLineEdit] = {}
+        self.picks: dict[str, QComboBox] = {}
         layout = QVBoxLayout(self)
         self.status = _label("", "Signing status")
         self.status.setStyleSheet("QLabel { font-weight: bold; }")
@@ -95,6 +102,10 @@ class SignDialog(QDialog):
                 edit.setAccessibleName(f"Reason: {finding.message}")
                 edit.setPlaceholderText("Reason to go ahead (goes into the signed note)")
                 edit.textChanged.connect(self._update)
+                if finding.picks and finding.rule not in self.picks:
+                    combo = self._pick_box(finding, edit)
+                    box_layout.addWidget(combo)
+                    self.picks[finding.rule] = combo
                 box_layout.addWidget(edit)
                 self.reasons.setdefault(finding.rule, edit)
             layout.addWidget(box)
@@ -112,6 +123,27 @@ class SignDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._update()
+
+    @staticmethod
+    def _pick_box(finding: Finding, edit: QLineEdit) -> QComboBox:
+        """The quick pick: choosing a standard reason types it into ``edit``."""
+        combo = QComboBox()
+        combo.setAccessibleName(f"Standard reason: {finding.message}")
+        combo.addItem(PICK_PROMPT)
+        combo.addItems(list(finding.picks))
+        combo.addItem(OTHER_TEXT)
+        last = combo.count() - 1
+
+        def chosen(index: int) -> None:
+            if 0 < index < last:
+                edit.setText(combo.itemText(index))
+            elif index == last:
+                if edit.text() in finding.picks:
+                    edit.clear()
+                edit.setFocus()
+
+        combo.currentIndexChanged.connect(chosen)
+        return combo
 
     @staticmethod
     def _group(title: str, findings: tuple[Finding, ...]) -> QGroupBox:

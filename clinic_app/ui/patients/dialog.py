@@ -174,6 +174,8 @@ class PatientDialog(QDialog):
             ("Health:", checks, self.anticoagulant),
             ("&Notes:", e.wrap("notes", self.notes), self.notes),
         ]
+        # The weight is registered before the MRN; problems are listed in the rows' order.
+        e.set_order(["mrn", "given_name", "family_name", "date_of_birth", "weight_kg"])
         for caption, field, buddy in rows:
             label = QLabel(caption)
             label.setBuddy(buddy)
@@ -259,21 +261,23 @@ class PatientDialog(QDialog):
             self.payer.currentData(),
         )
 
-    def form_input(self) -> PatientInput:
+    def form_input(self, problems: list[ValidationError] | None = None) -> PatientInput:
         """What the form holds, for the service to check.
 
         Raises:
-            ValidationError: a date that is not a date.
+            ValidationError: a date that is not a date (when ``problems`` is None; else the
+                problem is added to it and the date left out, so the other fields are still
+                checked and every problem is shown at once).
         """
         return PatientInput(
             mrn=self.mrn.text(),
             given_name=self.given_name.text(),
             family_name=self.family_name.text(),
-            date_of_birth=_date_of(self.date_of_birth, "date_of_birth", "Date of birth"),
+            date_of_birth=_date_of(self.date_of_birth, "date_of_birth", "Date of birth", problems),
             sex=self.sex.currentData(),
             weight_kg=self.weight_kg.text(),
             weight_measured_on=_date_of(
-                self.weight_measured_on, "weight_measured_on", "The weight's date"
+                self.weight_measured_on, "weight_measured_on", "The weight's date", problems
             ),
             preferred_language=self.preferred_language.currentData(),
             phone=self.phone.text(),
@@ -299,8 +303,13 @@ class PatientDialog(QDialog):
     def accept(self) -> None:
         """Save; stays open with the field marked when the service refuses."""
         self.errors.clear()
+        problems: list[ValidationError] = []
         try:
-            data = self.form_input()
+            data = self.form_input(problems)
+            if problems:  # the form's own; the service checks the rest, nothing is saved
+                self._services.patients.check(data)
+                self.errors.show_all(problems)
+                return
             if self._original is None:
                 saved = self._services.patients.create(data)
             else:
@@ -308,7 +317,7 @@ class PatientDialog(QDialog):
                     self._original.id, data, expected_version=self._original.version
                 )
         except ValidationError as exc:
-            self.errors.show_exception(exc)
+            self.errors.show_exception(exc, also=problems)
             return
         except ConflictError as exc:
             self.errors.show_exception(exc, exc.field)
@@ -344,10 +353,16 @@ def _text_box(accessible_name: str, placeholder: str = "") -> QPlainTextEdit:
     return box
 
 
-def _date_of(field: DateField, name: str, label: str) -> date | None:
+def _date_of(
+    field: DateField, name: str, label: str, problems: list[ValidationError] | None = None
+) -> date | None:
     try:
         return field.date()
     except ValueError:
-        raise ValidationError(
+        error = ValidationError(
             name, f"{label} {field.text().strip()!r} is not a date; enter it as YYYY-MM-DD."
-        ) from None
+        )
+        if problems is None:
+            raise error from None
+        problems.append(error)
+        return None

@@ -19,7 +19,7 @@ from clinic_app.domain.rules import (
 )
 from clinic_app.domain.rules.data import DOCUMENTATION_RULES, GENERAL_RULES, PAYER_RULES
 
-FILES = ("rules.toml", "screening.toml", "payers.toml", "coding.toml", "icd10.toml")
+FILES = ("reasons.toml", "rules.toml", "screening.toml", "payers.toml", "coding.toml", "icd10.toml")
 
 
 @pytest.fixture

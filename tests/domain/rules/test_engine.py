@@ -31,8 +31,8 @@ def test_a_clean_encounter_has_no_findings() -> None:
 
 def test_findings_are_ordered_block_warning_info() -> None:
     sites = (
-        site(1, "trapezius_upper", L, INJ, dose("lidocaine_1", "1", TODAY - timedelta(days=1))),
-        site(2, "trapezius_upper", R),
+        site(1, "rhomboids", L, INJ, dose("lidocaine_1", "1", TODAY - timedelta(days=1))),
+        site(2, "rhomboids", R),
     )
     result = run(
         encounter(*sites, screening={"infection": True}, icd10=("M79.1",)),

@@ -9,7 +9,7 @@ import pytest
 
 from clinic_app.domain.catalog import Catalog, default_catalog
 from clinic_app.domain.enums import Side
-from clinic_app.domain.rules import Severity, assess
+from clinic_app.domain.rules import Severity, assess, default_rules
 
 from .helpers import (
     INJ,
@@ -56,8 +56,13 @@ def test_a_lung_muscle_without_listed_structures_names_the_lung() -> None:
 @pytest.mark.parametrize(
     ("places", "warns"),
     [
-        ((("trapezius_upper", L), ("trapezius_upper", R)), True),  # the double-pneumothorax case
         ((("rhomboids", L), ("serratus_anterior", R)), True),
+        ((("trapezius_middle", L), ("thoracic_paraspinals", R)), True),
+        ((("pectoralis_major", R), ("latissimus_dorsi", L)), True),
+        # neck / lung apex: a per-site note and the handout, not a bilateral warning (issue 12)
+        ((("trapezius_upper", R), ("levator_scapulae", L)), False),
+        ((("trapezius_upper", L), ("trapezius_upper", R)), False),
+        ((("scalenes", L), ("rhomboids", R)), False),
         ((("trapezius_upper", L), ("rhomboids", L)), False),
         ((("trapezius_upper", L), ("deltoid", R)), False),
         ((("piriformis", L), ("piriformis", R)), False),
@@ -72,7 +77,7 @@ def test_both_sides_of_the_chest_wall_warn(
 
 
 def test_both_sides_message() -> None:
-    sites = (site(1, "trapezius_upper", L), site(2, "rhomboids", L), site(3, "trapezius_upper", R))
+    sites = (site(1, "trapezius_lower", L), site(2, "rhomboids", L), site(3, "rhomboids", R))
     finding = only(run(encounter(*sites)), "site.bilateral_chest_wall")
     assert finding.message == (
         "Muscles over the lung are needled on both sides in one session (left: sites 1 and 2; "
@@ -133,3 +138,35 @@ def test_injection_without_a_drug_and_dry_needling_with_one_warn() -> None:
     )
     assert result.can_sign
     assert [line.code for line in result.coding.cpt] == ["20552", "20560"]
+
+
+def test_trapezius_upper_and_levator_are_notes_only() -> None:
+    """The neck visit of issue 12: no typed reason, two INFO notes (and the handout box)."""
+    result = run(encounter(site(1, "trapezius_upper", R), site(2, "levator_scapulae", L)))
+    assert not result.reasons_needed
+    assert [(f.rule, f.severity) for f in result.findings] == [
+        ("site.pneumothorax", Severity.INFO),
+        ("site.pneumothorax", Severity.INFO),
+    ]
+
+
+def test_the_chest_wall_list_is_data_with_a_source() -> None:
+    """Every listed muscle is in the catalog, over the lung, and no neck muscle is listed."""
+    chest = default_rules().chest_wall
+    catalog = default_catalog()
+    assert chest.source.startswith("SA dry-needling safety guideline")
+    for code in chest.muscles:
+        assert catalog.get(code).pneumothorax_risk, code
+    assert {"trapezius_upper", "levator_scapulae", "scalenes"}.isdisjoint(chest.muscles)
+    lung = {m.code for m in catalog if m.pneumothorax_risk}
+    assert lung - chest.muscles == {"trapezius_upper", "levator_scapulae", "scalenes"}
+
+
+def test_a_custom_chest_wall_list_is_used() -> None:
+    book = default_rules()
+    custom = dataclasses.replace(
+        book, chest_wall=dataclasses.replace(book.chest_wall, muscles=frozenset({"deltoid"}))
+    )
+    both = encounter(site(1, "deltoid", L), site(2, "deltoid", R))
+    result = assess(both, patient(), rules=custom)
+    assert "site.bilateral_chest_wall" in rules(result)

@@ -155,3 +155,18 @@ def test_an_npi_with_a_wrong_check_digit_marks_the_field_and_keeps_the_form(
     assert dialog.npi.text() == "1234567890"
     assert typed(dialog) == before
     assert fresh_services.clinic.needs_setup()
+
+
+def test_every_problem_is_shown_at_once_in_field_order(qtbot, dialog, fresh_services):
+    """Issue 12 §8: one submit names all three problems, each under its field."""
+    fill(dialog, confirm=GOOD_PASSWORD + "x")
+    dialog.clinic_name.clear()
+    dialog.npi.setText("1234567890")  # wrong check digit
+    with qtbot.assertNotEmitted(dialog.finished):
+        dialog.accept()
+    shown = dialog.errors.messages()
+    assert [field for field, _ in shown] == ["name", "npi", "password_confirm"]
+    assert shown[0][1] == "Clinic name is required."
+    assert "differ" in shown[2][1]
+    assert dialog.focusWidget() is dialog.clinic_name
+    assert fresh_services.clinic.needs_setup()

@@ -92,7 +92,7 @@ def test_refused_values_show_on_their_field(qtbot, dialog) -> None:
     form.password.setText(NURSE_PASSWORD)
     form.confirm.setText(NURSE_PASSWORD + "x")
     form.accept()
-    assert "differ" in form.errors.message("confirm_password")
+    assert "differ" in form.errors.message("password_confirm")
     form.password.setText(NURSE_PASSWORD)
     form.confirm.setText(NURSE_PASSWORD)
     form.role_boxes[Role.NURSE].setChecked(False)
@@ -317,3 +317,19 @@ def test_deactivating_an_account_changed_meanwhile_is_refused_and_the_list_reloa
     with qtbot.waitSignal(dialog.users_changed):
         dialog.active_button.click()
     assert cell(dialog, "npark", "Active") == "no"
+
+
+def test_every_problem_is_shown_at_once_in_field_order(qtbot, dialog, services) -> None:
+    """Issue 12 §8: a bad username, a bad NPI and differing passwords in one submit."""
+    form = new_user(
+        qtbot, dialog, "np ark", "Nina Park", {Role.NURSE}, npi="1234567890",
+        confirm=NURSE_PASSWORD + "x",
+    )  # fmt: skip
+    with qtbot.assertNotEmitted(form.saved):
+        form.accept()
+    assert [field for field, _ in form.errors.messages()] == [
+        "username", "npi", "password_confirm"
+    ]  # fmt: skip
+    assert "differ" in form.errors.message("password_confirm")
+    assert form.focusWidget() is form.username
+    assert "npark" not in {u.username for u in services.users.accounts()}

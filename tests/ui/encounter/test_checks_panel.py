@@ -21,6 +21,7 @@ from clinic_app.ui.encounter.checks_panel import (
     safety_site_numbers,
     summary_text,
 )
+from clinic_app.ui.encounter.finding_rows import group_text
 from clinic_app.ui.encounter.sites.text import limit_total, limits_html
 
 NO_CODES = CodingSummary((), (), (), coder_review=False)
@@ -234,3 +235,55 @@ def test_a_finding_with_a_target_goes_to_its_field(qtbot) -> None:
     assert plain.toolTip() == ""
     with qtbot.assertNotEmitted(plain.target_activated), qtbot.assertNotEmitted(plain.activated):
         qtbot.mouseClick(plain, Qt.MouseButton.LeftButton)
+
+
+def lung(number: int) -> Finding:
+    return Finding("site.pneumothorax", Severity.INFO, f"Lung at site {number}.", "ref", (number,))
+
+
+def test_info_notes_collapse_to_one_line_per_kind_warnings_stay_expanded(qtbot, panel):
+    since = Finding("interval.since_last", Severity.INFO, "21 days since the last session.", "x")
+    panel.set_assessment(assessment(OVER, BLEED, lung(1), lung(2), lung(3), since))
+    panel.show()
+    group = panel.groups[0]
+    assert len(panel.groups) == 1
+    assert group.header.text() == "INFO  Pneumothorax risk at the site: sites 1, 2, 3 (3)"
+    assert not group.expanded
+    assert [r.isVisible() for r in group.rows] == [False, False, False]
+    assert panel.rows[0].isVisible()  # the block
+    assert panel.rows[1].isVisible()  # the warning
+    lines = panel.text().splitlines()
+    assert lines[1:] == [
+        panel.rows[0].text(),
+        panel.rows[1].text(),
+        "INFO  Pneumothorax risk at the site: sites 1, 2, 3 (3)",
+        panel.rows[-1].text(),  # a kind with one note keeps its own row
+    ]
+    assert "Lung at site 2." not in panel.text()
+    assert "Lung at site 2." in group.header.toolTip()
+
+
+def test_an_expanded_kind_shows_each_note_clickable_and_stays_open(qtbot, panel):
+    panel.set_assessment(assessment(lung(1), lung(4)))
+    panel.show()
+    qtbot.mouseClick(panel.groups[0].header, Qt.MouseButton.LeftButton)
+    group = panel.groups[0]
+    assert group.expanded
+    qtbot.waitUntil(lambda: all(r.isVisible() for r in group.rows))
+    assert "Lung at site 4." in panel.text()
+    with qtbot.waitSignal(panel.site_activated) as clicked:
+        qtbot.mouseClick(group.rows[1], Qt.MouseButton.LeftButton)
+    assert clicked.args == [4]
+    panel.set_assessment(assessment(lung(1), lung(4), lung(5)))  # the checks ran again
+    assert panel.groups[0].expanded
+    assert panel.groups[0].header.text().endswith("sites 1, 4, 5 (3)")
+    qtbot.mouseClick(panel.groups[0].header, Qt.MouseButton.LeftButton)
+    panel.set_assessment(assessment(lung(1), lung(4)))
+    assert not panel.groups[0].expanded
+
+
+def test_the_count_is_of_sites_or_of_notes_without_sites():
+    both = Finding("site.pneumothorax", Severity.INFO, "Lung.", "ref", (1, 2))
+    assert group_text([both, lung(3)]) == "Pneumothorax risk at the site: sites 1, 2, 3 (3)"
+    plain = Finding("screening.keloid", Severity.INFO, "Keloid.", "ref")
+    assert group_text([plain, plain]).endswith(" (2)")

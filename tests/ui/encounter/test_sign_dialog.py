@@ -103,3 +103,49 @@ def test_signature_box_lists_the_overrides(qtbot):
     assert "• On an anticoagulant. → INR checked" in box.text()
     box.set_signature(line, ())
     assert "No warning was overridden." in box.text()
+
+
+PICKED = Finding(
+    "screening.anticoagulant",
+    Severity.WARNING,
+    "On an anticoagulant.",
+    "ref",
+    needs_reason=True,
+    picks=("INR checked and in range.", "Pressure held until dry."),
+)
+
+
+def test_a_standard_reason_is_picked_and_signed_as_its_text(qtbot):
+    dialog = make(qtbot, PICKED, NOTE)
+    combo = dialog.picks["screening.anticoagulant"]
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Standard reason…", "INR checked and in range.", "Pressure held until dry.",
+        "Other… (type below)",
+    ]  # fmt: skip
+    assert not dialog.sign_button.isEnabled()
+    combo.setCurrentIndex(2)
+    assert dialog.reasons["screening.anticoagulant"].text() == "Pressure held until dry."
+    assert dialog.sign_button.isEnabled()
+    dialog.sign_button.click()
+    assert dialog.calls == [{"screening.anticoagulant": "Pressure held until dry."}]
+
+
+def test_other_clears_a_pick_for_free_text(qtbot):
+    dialog = make(qtbot, PICKED)
+    combo, edit = dialog.picks["screening.anticoagulant"], dialog.reasons["screening.anticoagulant"]
+    combo.setCurrentIndex(1)
+    combo.setCurrentIndex(combo.count() - 1)
+    assert edit.text() == ""
+    assert not dialog.sign_button.isEnabled()
+    combo.setCurrentIndex(0)
+    edit.setText("Stopped two days ago on the cardiologist's advice")
+    combo.setCurrentIndex(combo.count() - 1)  # typed text is kept
+    assert edit.text() == "Stopped two days ago on the cardiologist's advice"
+    dialog.sign_button.click()
+    assert dialog.calls == [
+        {"screening.anticoagulant": "Stopped two days ago on the cardiologist's advice"}
+    ]
+
+
+def test_a_warning_without_standard_reasons_has_no_pick(qtbot):
+    assert make(qtbot, BLEED).picks == {}

@@ -313,3 +313,22 @@ def test_a_weight_is_stored_exactly_as_typed(qtbot, new_dialog, services):
     with qtbot.waitSignal(new_dialog.patient_saved) as saved:
         new_dialog.accept()
     assert str(services.patients.get(saved.args[0].id).weight_kg) == "72.46"
+
+
+def test_every_problem_is_shown_at_once_in_field_order(qtbot, new_dialog, services):
+    """Issue 12 §8: three problems, one submit, each under its field, nothing saved."""
+    fill(new_dialog, given_name="", date_of_birth="1968-13-45", weight_kg="900")
+    with qtbot.assertNotEmitted(new_dialog.patient_saved):
+        new_dialog.accept()
+    shown = new_dialog.errors.messages()
+    assert [field for field, _ in shown] == ["given_name", "date_of_birth", "weight_kg"]
+    assert "'1968-13-45' is not a date" in shown[1][1]
+    assert new_dialog.focusWidget() is new_dialog.given_name
+    assert services.patients.count() == 0
+
+
+def test_service_problems_come_in_field_order_too(qtbot, new_dialog, services):
+    fill(new_dialog, mrn="", family_name="", weight_kg="900")
+    new_dialog.accept()
+    assert [f for f, _ in new_dialog.errors.messages()] == ["mrn", "family_name", "weight_kg"]
+    assert services.patients.count() == 0
