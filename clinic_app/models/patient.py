@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from clinic_app.domain.enums import Language, Sex
@@ -42,6 +42,11 @@ class Patient(Base):
     )
     phone: Mapped[str] = mapped_column(String(40), default="")
     allergies: Mapped[str] = mapped_column(Text, default="")
+    # "No known drug allergies" as its own state (migration 0013): an empty ``allergies``
+    # with this False means nobody recorded them yet.
+    no_known_drug_allergies: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     anticoagulant: Mapped[bool] = mapped_column(Boolean, default=False)
     diabetes: Mapped[bool] = mapped_column(Boolean, default=False)
     pregnant_or_breastfeeding: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -148,6 +148,8 @@ class PatientInput:
     pregnant_or_breastfeeding: bool = False
     notes: str = ""
     payer: str = "none"
+    #: "No known drug allergies" recorded (issue 12): distinct from an empty, unrecorded list.
+    no_known_drug_allergies: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,7 @@ class PatientView:
     voided: bool
     version: int = 0
     payer: str = "none"
+    no_known_drug_allergies: bool = False
 
     @property
     def display_name(self) -> str:
@@ -194,6 +197,7 @@ class PatientView:
             pregnant_or_breastfeeding=self.pregnant_or_breastfeeding,
             notes=self.notes,
             payer=self.payer,
+            no_known_drug_allergies=self.no_known_drug_allergies,
         )
 
 
