@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from clinic_app.domain import clock
 from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
-from clinic_app.domain.enums import Language, Role
+from clinic_app.domain.enums import Language, Role, SkinPrep
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.domain.sign_in import IDLE_LOCK_MAX, IDLE_LOCK_MIN
 from clinic_app.models import ClinicProfile, Medication, MedicationLot, Patient, User, UserRole
@@ -59,6 +59,7 @@ def profile_view(p: ClinicProfile) -> ClinicProfileView:
         timezone=p.timezone or "",
         is_demo=p.is_demo,
         idle_lock_minutes=p.idle_lock_minutes,
+        default_skin_prep=_skin_prep(p.default_skin_prep),
         version=p.version,
     )
 
@@ -99,7 +100,24 @@ def _clean_profile(data: ClinicProfileData) -> dict[str, object]:
         "logo_png": f.check_logo(data.logo_png),
         "timezone": check_timezone(data.timezone),
         "idle_lock_minutes": data.idle_lock_minutes,
+        "default_skin_prep": _optional_value(
+            f.check_optional_enum(
+                "default_skin_prep", data.default_skin_prep, SkinPrep, label="Default skin prep"
+            )
+        ),
     }
+
+
+def _skin_prep(stored: str | None) -> SkinPrep | None:
+    """The stored default prep; a value this version does not know reads as none."""
+    try:
+        return None if stored is None else SkinPrep(stored)
+    except ValueError:
+        return None
+
+
+def _optional_value(prep: SkinPrep | None) -> str | None:
+    return None if prep is None else prep.value
 
 
 def check_timezone(name: str) -> str:

@@ -40,6 +40,8 @@ class ClinicProfileData:
     timezone: str = ""
     #: Minutes without keyboard or mouse input before every window locks (1 to 120).
     idle_lock_minutes: int = 10
+    #: The skin prep the encounter form starts with (None: the provider picks each time).
+    default_skin_prep: SkinPrep | None = SkinPrep.CHLORHEXIDINE
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,3 +529,17 @@ class AuditPerson:
 
     id: int
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartingDefaults:
+    """What a provider's new sites start with (issue 12 §4); None: the clinic's choice.
+
+    Attributes:
+        favourite: the code of an injection favourite (clinic_app.domain.favourites).
+        needle_gauge: the needle's gauge. needle_length_in: its length in inches.
+    """
+
+    favourite: str | None = None
+    needle_gauge: int | None = None
+    needle_length_in: Decimal | None = None
