@@ -53,7 +53,7 @@ def fill_complete_form(widget: EncounterForm) -> None:
         widget.icd10.textEdited.emit(widget.icd10.text())
     widget.consent.setChecked(True)
     widget.time_out.setChecked(True)
-    widget.skin_prep.setCurrentIndex(widget.skin_prep.findData(SkinPrep.CHLORHEXIDINE))
+    widget.skin_prep.choices[SkinPrep.CHLORHEXIDINE].trigger()
     widget.pain_before.setValue(COMPLETE_VALUES["pain_before"])
     widget.pain_after.setValue(COMPLETE_VALUES["pain_after"])
     widget.needle_intact.setCurrentIndex(widget.needle_intact.findData(True))
