@@ -56,6 +56,6 @@ def fill_complete_form(widget: EncounterForm) -> None:
     widget.skin_prep.choices[SkinPrep.CHLORHEXIDINE].trigger()
     widget.pain_before.setValue(COMPLETE_VALUES["pain_before"])
     widget.pain_after.setValue(COMPLETE_VALUES["pain_after"])
-    widget.needle_intact.setCurrentIndex(widget.needle_intact.findData(True))
+    widget.needle_intact.yes.click()
     widget.disposition.setText(COMPLETE_VALUES["disposition"])
     widget.disposition.textEdited.emit(widget.disposition.text())

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.enums import SkinPrep, Tolerance
-from clinic_app.domain.labels import FINDING_LABELS, NOT_RECORDED, TOLERANCE_LABELS
+from clinic_app.domain.labels import NOT_RECORDED, TOLERANCE_LABELS
 from clinic_app.domain.screening import ScreeningAnswer
 from clinic_app.domain.validation import PAIN_MIN
 from clinic_app.services.dto import EncounterInput, PatientView
@@ -44,13 +44,15 @@ from clinic_app.ui.encounter.pickers import (
     PICKERS_STYLE,
     AnswerPicker,
     PainPicker,
+    PresetRow,
     SkinPrepButton,
     check_button,
 )
 from clinic_app.ui.encounter.screening import ScreeningBox, screening_proposals
 
 COMPLICATION_PRESETS = ("None", "Vasovagal reaction", "Bleeding / hematoma")
-_NEEDLE_INTACT = tuple((FINDING_LABELS[v], v) for v in (None, True, False))
+#: One click fills the disposition with the words most visits end with.
+DISPOSITION_PRESETS = ("Home, stable", "Home with a companion; stable")
 
 
 class EncounterForm(QWidget):
@@ -124,10 +126,11 @@ class EncounterForm(QWidget):
         self.complications.setSizePolicy(
             QSizePolicy.Policy.Expanding, self.complications.sizePolicy().verticalPolicy()
         )
-        self.needle_intact = combo_box("Needle intact after removal", _NEEDLE_INTACT)
+        self.needle_intact = AnswerPicker("Needle intact after removal", NOT_RECORDED)
         self.disposition = QLineEdit()
         self.disposition.setAccessibleName("Disposition")
         self.disposition.setPlaceholderText("e.g. Home with a companion; stable")
+        self.disposition_presets = PresetRow(self.disposition, DISPOSITION_PRESETS)
         self.follow_up = text_box(
             "Follow-up plan (on the note only)", "e.g. home stretches; review response"
         )
@@ -147,7 +150,7 @@ class EncounterForm(QWidget):
         after_form.addRow("&Tolerance:", self.tolerance)
         after_form.addRow("&Complications:", self.complications)
         after_form.addRow("Needle intact after re&moval:", self.needle_intact)
-        after_form.addRow("&Disposition:", self.disposition)
+        after_form.addRow("&Disposition:", self.disposition_presets)
         after_form.addRow("P&lan (note only):", self.follow_up)
         payer = self._build_history_box()
         handout = self._build_handout_box()
@@ -226,8 +229,10 @@ class EncounterForm(QWidget):
         for part in (self.relief, self.follow_up_when, self.handout_note):
             part.changed.connect(self._on_edited)
         self.pain_after.valueChanged.connect(self._update_pain_after_reason)
-        for combo in (self.tolerance, self.needle_intact):
+        for combo in (self.tolerance,):
             combo.currentIndexChanged.connect(self._on_edited)
+        self.needle_intact.answered.connect(self._on_edited)
+        self.disposition_presets.chosen.connect(self._on_edited)
         self.complications.currentTextChanged.connect(self._on_edited)
         for check in (self.consent, self.time_out):
             check.toggled.connect(self._on_edited)
@@ -294,7 +299,7 @@ class EncounterForm(QWidget):
                 picker.setValue(PAIN_MIN - 1 if value is None else value)
             select_data(self.tolerance, form.tolerance)
             self.complications.setCurrentText(form.complications)
-            select_data(self.needle_intact, form.needle_intact)
+            self.needle_intact.set_answer(form.needle_intact)
             self.disposition.setText(form.disposition)
             self.follow_up.setPlainText(form.follow_up_plan)
             self.pain_after_reason.setText(form.pain_after_reason)
@@ -329,7 +334,7 @@ class EncounterForm(QWidget):
             tolerance=self._enum(self.tolerance, Tolerance),
             complications=self.complications.currentText().strip(),
             follow_up_plan=self.follow_up.toPlainText(),
-            needle_intact=self.needle_intact.currentData(),
+            needle_intact=self.needle_intact.answer(),
             disposition=self.disposition.text().strip(),
             # A reason stands only for a score not taken.
             pain_after_reason=""
@@ -372,9 +377,10 @@ class EncounterForm(QWidget):
             self.skin_prep,
             self.tolerance,
             self.complications,
-            self.needle_intact,
         ):
             other.setEnabled(not read_only)
+        self.needle_intact.setReadOnly(read_only)
+        self.disposition_presets.set_read_only(read_only)
         self.follow_up_when.set_read_only(read_only)
         self.handout_note.set_read_only(read_only)
         self._update_pain_after_reason()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QPushButton,
     QSizePolicy,
@@ -118,8 +119,9 @@ class AnswerPicker(_ButtonRow):
     advanced = Signal()
     _YES, _NO = 1, 0
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, empty_text: str = "Not asked") -> None:
         super().__init__(name)
+        self._empty_text = empty_text
         self.yes = _button("Yes", f"{name}: yes", "Yes (key Y)")
         self.no = _button("No", f"{name}: no", "No (key N)")
         self._add(self.yes, self._YES)
@@ -141,7 +143,7 @@ class AnswerPicker(_ButtonRow):
         """Show ``answer`` (no signal)."""
         self._answer = answer
         self._show_checked(None if answer is None else int(answer))
-        self.state.setText("Not asked" if answer is None else "")
+        self.state.setText(self._empty_text if answer is None else "")
         self.state.setVisible(answer is None)
 
     def _choose(self, answer: bool | None) -> None:
@@ -254,6 +256,42 @@ class PainPicker(_ButtonRow):
             self.setValue(self._value - 1)
         else:
             super().keyPressEvent(event)
+
+
+class PresetRow(QWidget):
+    """A text field with buttons that fill it with a common answer in one click.
+
+    Signals:
+        chosen(str): a preset was clicked (the field holds it now).
+    """
+
+    chosen = Signal(str)
+
+    def __init__(self, field: QLineEdit, presets: tuple[str, ...]) -> None:
+        super().__init__()
+        self.field = field
+        self.buttons: list[QPushButton] = []
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(field, 1)
+        for text in presets:
+            button = QPushButton(text)
+            button.setAccessibleName(f"Fill in: {text}")
+            button.setToolTip(f"Fill in “{text}”")
+            button.clicked.connect(lambda _c=False, t=text: self._on_clicked(t))
+            layout.addWidget(button)
+            self.buttons.append(button)
+        self.setFocusProxy(field)
+
+    def _on_clicked(self, text: str) -> None:
+        if self.field.isReadOnly():
+            return
+        self.field.setText(text)
+        self.chosen.emit(text)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for button in self.buttons:
+            button.setEnabled(not read_only)
 
 
 class SkinPrepButton(QToolButton):

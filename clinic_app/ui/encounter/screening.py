@@ -33,7 +33,7 @@ from clinic_app.services.dto import PatientView
 from clinic_app.ui.encounter.pickers import AnswerPicker
 
 ALL_NEGATIVE_TEXT = "All negative / reviewed"
-ALL_NEGATIVE_SHORTCUT = "Ctrl+Shift+N"
+ALL_NEGATIVE_SHORTCUT = "Ctrl+Alt+N"
 CONFIRM_TEXT = "Confirm from record"
 CARRIED_TEXT = "carried over from the record"
 

@@ -150,10 +150,10 @@ def test_every_field_is_named_for_screen_readers(form):
 
 def test_needle_intact_and_disposition(qtbot, form):
     form.set_form(FULL)
-    assert form.needle_intact.currentText() == "Yes"
+    assert form.needle_intact.answer() is True
     assert form.disposition.text() == "Home with a companion; stable"
     with qtbot.waitSignal(form.form_changed):
-        form.needle_intact.setCurrentIndex(form.needle_intact.findData(False))
+        qtbot.mouseClick(form.needle_intact.no, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(form.form_changed):
         form.disposition.clear()
         qtbot.keyClicks(form.disposition, " Home alone; stable ")
@@ -161,11 +161,11 @@ def test_needle_intact_and_disposition(qtbot, form):
     assert result.needle_intact is False
     assert result.disposition == "Home alone; stable"
     form.set_form(EncounterInput())
-    assert form.needle_intact.currentText() == NOT_RECORDED
+    assert form.needle_intact.state.text() == NOT_RECORDED
     assert form.form_input().needle_intact is None
     form.set_read_only(True)
-    assert not form.needle_intact.isEnabled()
+    assert not form.needle_intact.yes.isEnabled()
     assert form.disposition.isReadOnly()
     form.set_read_only(False)
-    assert form.needle_intact.isEnabled()
+    assert form.needle_intact.yes.isEnabled()
     assert not form.disposition.isReadOnly()

@@ -79,7 +79,7 @@ def test_all_negative_keeps_a_positive_from_the_record_and_says_so(qtbot, form):
     show_active(qtbot, form)
     form.screening["infection"][0].setFocus()
     qtbot.keyClick(
-        form, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        form, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
     )
     got = answers(form)
     assert got["anticoagulant"] is True
@@ -87,7 +87,7 @@ def test_all_negative_keeps_a_positive_from_the_record_and_says_so(qtbot, form):
     assert got["infection"] is False
     assert "Anticoagulant / antiplatelet: yes" in box.status.text()
     assert not row.carried.isVisibleTo(form)
-    assert ALL_NEGATIVE_SHORTCUT == "Ctrl+Shift+N"
+    assert ALL_NEGATIVE_SHORTCUT == "Ctrl+Alt+N"
 
 
 def test_all_negative_never_overwrites_an_answer_given(qtbot, form):
@@ -192,3 +192,16 @@ def test_pain_is_eleven_buttons_with_a_clear_not_recorded_state(qtbot, form):
     form.set_read_only(True)
     qtbot.mouseClick(picker.buttons[5], LEFT)
     assert form.form_input().pain_before == 0
+
+
+def test_needle_intact_and_disposition_in_one_click_each(qtbot, form):
+    form.set_form(EncounterInput())
+    with qtbot.waitSignal(form.form_changed):
+        qtbot.mouseClick(form.needle_intact.yes, LEFT)
+    with qtbot.waitSignal(form.form_changed):
+        qtbot.mouseClick(form.disposition_presets.buttons[0], LEFT)
+    result = form.form_input()
+    assert (result.needle_intact, result.disposition) == (True, "Home, stable")
+    form.set_read_only(True)
+    qtbot.mouseClick(form.disposition_presets.buttons[1], LEFT)
+    assert form.form_input().disposition == "Home, stable"
