@@ -17,7 +17,6 @@ benchmarks/bench_action_count.py (records the count).
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,7 +85,13 @@ class ActionCount:
         return self.clicks + self.keys
 
     def as_dict(self) -> dict[str, object]:
-        return {**dataclasses.asdict(self), "actions": self.actions}
+        return {
+            "clicks": self.clicks,
+            "keys": self.keys,
+            "free_text": self.free_text,
+            "actions": self.actions,
+            "by_step": dict(self.by_step),
+        }
 
 
 class ActionCounter:
