@@ -2,7 +2,7 @@
 
 from clinic_app.models.audit import AuditChainHead, AuditEvent, HandoutPrint
 from clinic_app.models.base import Base
-from clinic_app.models.clinic import ClinicProfile, User, UserRole
+from clinic_app.models.clinic import ClinicProfile, User, UserPreference, UserRole
 from clinic_app.models.emergency import EmergencyAccess
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
 from clinic_app.models.medication import Medication, MedicationLot
@@ -24,5 +24,6 @@ __all__ = [
     "PatientSearchToken",
     "SiteDose",
     "User",
+    "UserPreference",
     "UserRole",
 ]

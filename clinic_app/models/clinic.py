@@ -74,6 +74,10 @@ class ClinicProfile(Base):
     # Clinic choices on rules that allow it: {rule_id: {"severity": "warning", "reason": ...}}.
     rule_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The skin prep the encounter form starts with (a SkinPrep value; NULL = none chosen).
+    default_skin_prep: Mapped[str | None] = mapped_column(
+        String(32), default="chlorhexidine", server_default="chlorhexidine"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Optimistic lock (migration 0011): two administrators saving the settings at once
@@ -147,3 +151,18 @@ class UserRole(Base):
         ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"), primary_key=True)
+
+
+class UserPreference(Base):
+    """One user's own charting defaults (migration 0013), kept apart from the account.
+
+    ``charting`` holds ``{"favourite": code, "needle_gauge": int, "needle_length_in": str}``
+    (each optional): what new sites of this provider start with. A separate row, so saving
+    a default never moves the ``app_user`` version an administrator edits.
+    """
+
+    __tablename__ = "user_preference"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    charting: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

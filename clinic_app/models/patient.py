@@ -6,7 +6,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, event, inspect
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    false,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from clinic_app.domain.enums import Language, Sex
@@ -43,6 +54,11 @@ class Patient(Base):
     )
     phone: Mapped[str] = mapped_column(String(40), default="")
     allergies: Mapped[str] = mapped_column(Text, default="")
+    # "No known drug allergies" as its own state (migration 0013): an empty ``allergies``
+    # with this False means nobody recorded them yet.
+    no_known_drug_allergies: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     anticoagulant: Mapped[bool] = mapped_column(Boolean, default=False)
     diabetes: Mapped[bool] = mapped_column(Boolean, default=False)
     pregnant_or_breastfeeding: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
-from clinic_app.domain.enums import Language
+from clinic_app.domain.enums import Language, SkinPrep
 from clinic_app.domain.errors import FieldChecks, ValidationError
 from clinic_app.domain.sign_in import IDLE_LOCK_MAX, IDLE_LOCK_MIN
 from clinic_app.models import ClinicProfile
@@ -33,8 +33,21 @@ def profile_view(p: ClinicProfile) -> ClinicProfileView:
         timezone=p.timezone or "",
         is_demo=p.is_demo,
         idle_lock_minutes=p.idle_lock_minutes,
+        default_skin_prep=_skin_prep(p.default_skin_prep),
         version=p.version,
     )
+
+
+def _skin_prep(stored: str | None) -> SkinPrep | None:
+    """The stored default prep; a value this version does not know reads as none."""
+    try:
+        return None if stored is None else SkinPrep(stored)
+    except ValueError:
+        return None
+
+
+def _optional_value(prep: SkinPrep | None) -> str | None:
+    return None if prep is None else prep.value
 
 
 def _fever(value: Decimal | str | int | None) -> Decimal:
@@ -81,6 +94,14 @@ def clean_profile(data: ClinicProfileData) -> dict[str, object]:
         ),
         "fever_threshold_c": c.run(_fever, data.fever_threshold_c),
         "logo_png": c.run(f.check_logo, data.logo_png),
+        "default_skin_prep": c.run(
+            lambda prep: _optional_value(
+                f.check_optional_enum(
+                    "default_skin_prep", prep, SkinPrep, label="Default skin prep"
+                )
+            ),
+            data.default_skin_prep,
+        ),
     }
     for name, label, low, high in (
         ("activity_restriction_hours", "Activity restriction (hours)", 0, 336),

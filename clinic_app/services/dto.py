@@ -40,6 +40,8 @@ class ClinicProfileData:
     timezone: str = ""
     #: Minutes without keyboard or mouse input before every window locks (1 to 120).
     idle_lock_minutes: int = 10
+    #: The skin prep the encounter form starts with (None: the provider picks each time).
+    default_skin_prep: SkinPrep | None = SkinPrep.CHLORHEXIDINE
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,8 @@ class PatientInput:
     pregnant_or_breastfeeding: bool = False
     notes: str = ""
     payer: str = "none"
+    #: "No known drug allergies" recorded (issue 12): distinct from an empty, unrecorded list.
+    no_known_drug_allergies: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +191,7 @@ class PatientView:
     voided: bool
     version: int = 0
     payer: str = "none"
+    no_known_drug_allergies: bool = False
 
     @property
     def display_name(self) -> str:
@@ -211,6 +216,7 @@ class PatientView:
             pregnant_or_breastfeeding=self.pregnant_or_breastfeeding,
             notes=self.notes,
             payer=self.payer,
+            no_known_drug_allergies=self.no_known_drug_allergies,
         )
 
 
@@ -540,3 +546,17 @@ class AuditPerson:
 
     id: int
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartingDefaults:
+    """What a provider's new sites start with (issue 12 §4); None: the clinic's choice.
+
+    Attributes:
+        favourite: the code of an injection favourite (clinic_app.domain.favourites).
+        needle_gauge: the needle's gauge. needle_length_in: its length in inches.
+    """
+
+    favourite: str | None = None
+    needle_gauge: int | None = None
+    needle_length_in: Decimal | None = None

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clinic_app.domain.allergies import AllergyState, allergy_status
 from clinic_app.domain.enums import (
     Aspiration,
     DoseUnit,
@@ -233,7 +234,11 @@ def note_from_snapshot(
             else "Not documented"
         ),
         time_out="Performed" if form.get("time_out_done") else "Not documented",
-        allergies=allergies_text(str(patient.get("allergies", "")), screening),
+        allergies=allergies_text(
+            str(patient.get("allergies", "")),
+            screening,
+            no_known_drug_allergies=bool(patient.get("no_known_drug_allergies")),
+        ),
         anticoagulant=anticoagulant_text(bool(patient.get("anticoagulant")), screening),
         skin_prep=SKIN_PREP_LABELS[SkinPrep(skin_prep)] if skin_prep else NOT_RECORDED,
         sites=sites,
@@ -268,8 +273,11 @@ def note_from_snapshot(
     )
 
 
-def allergies_text(allergies: str, screening: Mapping[str, object]) -> str:
-    text = allergies.strip() or "No known allergies recorded"
+def allergies_text(
+    allergies: str, screening: Mapping[str, object], *, no_known_drug_allergies: bool = False
+) -> str:
+    status = allergy_status(allergies, no_known_drug_allergies)
+    text = "Not recorded" if status.state is AllergyState.NOT_RECORDED else status.text
     if answer_of(screening, "allergies_reviewed"):
         text += " (reviewed today)"
     return text

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from clinic_app.domain import clock
 from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
+from clinic_app.domain.allergies import means_no_known_allergies
 from clinic_app.domain.enums import Language, Sex
 from clinic_app.domain.errors import ConflictError, FieldChecks, ValidationError
 from clinic_app.domain.rules.data import default_rules
@@ -29,6 +30,7 @@ CLINICAL_FIELDS: dict[str, object] = {
     "weight_kg": None,
     "weight_measured_on": None,
     "allergies": "",
+    "no_known_drug_allergies": False,
     "anticoagulant": False,
     "diabetes": False,
     "pregnant_or_breastfeeding": False,
@@ -64,7 +66,24 @@ def patient_view(p: Patient) -> PatientView:
         voided=p.voided_at is not None,
         version=p.version,
         payer=p.payer,
+        no_known_drug_allergies=p.no_known_drug_allergies,
     )
+
+
+def _clean_allergies(data: PatientInput) -> dict[str, object]:
+    """The allergy list and NKDA: "None" / "NKDA" typed in the list is NKDA, not an allergy."""
+    text = v.clean_text("allergies", data.allergies, label="Allergies", multiline=True)
+    nkda = f.check_bool(
+        "no_known_drug_allergies", data.no_known_drug_allergies, label="No known drug allergies"
+    )
+    if means_no_known_allergies(text):
+        return {"allergies": "", "no_known_drug_allergies": True}
+    if nkda and text:
+        raise ValidationError(
+            "allergies",
+            "Allergies are listed and “No known drug allergies” is ticked: keep one of them.",
+        )
+    return {"allergies": text, "no_known_drug_allergies": nkda}
 
 
 def parse_date_query(text: str) -> date | None:
@@ -138,9 +157,7 @@ class PatientService(Service):
             ),
             "phone": c.run(v.clean_text, "phone", data.phone, label="Phone", max_length=40),
             "payer": c.run(self._payer, data.payer),
-            "allergies": c.run(
-                v.clean_text, "allergies", data.allergies, label="Allergies", multiline=True
-            ),
+            **(c.run(_clean_allergies, data) or {}),
             "anticoagulant": c.run(
                 f.check_bool, "anticoagulant", data.anticoagulant, label="Anticoagulant"
             ),

@@ -18,7 +18,8 @@ Format 1 (``"format": 1``), top-level keys:
   on a draft)
 - ``patient``: ``{"mrn", "given_name", "family_name", "date_of_birth", "sex", "weight_kg",
   "weight_measured_on", "allergies", "anticoagulant", "diabetes",
-  "pregnant_or_breastfeeding", "payer"}``
+  "pregnant_or_breastfeeding", "payer", "no_known_drug_allergies"}`` (the last since
+  issue 12; older snapshots lack it: read as False)
 - ``clinic``: ``{"name", "address", "phone", "timezone"}``
 - ``form``: every :class:`~clinic_app.services.dto.EncounterInput` field by name
 - ``sites``: ``[{"number", "muscle_code", "muscle_name", "side", "view", "point_x",
@@ -202,6 +203,7 @@ def build_snapshot(
             "diabetes": patient.diabetes,
             "pregnant_or_breastfeeding": patient.pregnant_or_breastfeeding,
             "payer": patient.payer,
+            "no_known_drug_allergies": patient.no_known_drug_allergies,
         },
         "clinic": {
             "name": clinic.name if clinic else "",

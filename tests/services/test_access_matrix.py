@@ -103,6 +103,8 @@ METHODS: dict[tuple[str, str], str] = {
     ("backups", "restore"): "backup.restore",
     ("audit", "export_key"): "audit.key_export",
     ("audit", "import_key"): "audit.key_import",
+    ("preferences", "charting_defaults"): "user.charting_defaults",
+    ("preferences", "set_charting_defaults"): "user.charting_defaults",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -148,6 +150,7 @@ def test_the_services_are_found() -> None:
         "clinic", "patients", "encounters", "checks", "notes", "documents", "audit", "users",
         "emergency",
         "backups",
+        "preferences",
         "demo",
     }  # fmt: skip
 

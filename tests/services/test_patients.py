@@ -239,3 +239,29 @@ def test_the_weight_day_comes_from_the_app_clock(services: Services, set_now) ->
     p = services.patients.create(person(weight_kg="70"))
     assert p.weight_measured_on == date(2031, 6, 1)
     assert p.date_of_birth < date(2031, 6, 1)
+
+
+def test_no_known_drug_allergies_is_its_own_state(services: Services) -> None:
+    """Issue 12 §4: NKDA is stored apart from "not recorded"; "None" typed is NKDA."""
+    unknown = services.patients.create(person(mrn="A1"), today=TODAY)
+    nkda = services.patients.create(person(mrn="A2", no_known_drug_allergies=True), today=TODAY)
+    typed = services.patients.create(person(mrn="A3", allergies=" None "), today=TODAY)
+    assert (unknown.allergies, unknown.no_known_drug_allergies) == ("", False)
+    assert (nkda.allergies, nkda.no_known_drug_allergies) == ("", True)
+    assert (typed.allergies, typed.no_known_drug_allergies) == ("", True)
+    listed = services.patients.update(
+        typed.id,
+        replace(typed.to_input(), allergies="Penicillin", no_known_drug_allergies=False),
+        today=TODAY,
+        expected_version=typed.version,
+    )
+    assert (listed.allergies, listed.no_known_drug_allergies) == ("Penicillin", False)
+
+
+def test_nkda_with_a_list_of_allergies_is_refused(services: Services) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.patients.create(
+            person(allergies="Latex", no_known_drug_allergies=True), today=TODAY
+        )
+    assert caught.value.field == "allergies"
+    assert services.patients.count() == 0

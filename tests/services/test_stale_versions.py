@@ -148,6 +148,10 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("backups", "restore"): Exempt(
         "replaces the whole database from a verified backup, keeping a safety copy"
     ),
+    ("preferences", "charting_defaults"): READ,
+    ("preferences", "set_charting_defaults"): Exempt(
+        "the user's own preference row; only they write it (last write wins)"
+    ),
 }
 
 

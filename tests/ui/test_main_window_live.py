@@ -48,7 +48,7 @@ def test_an_edit_and_a_newcomer_from_another_desk_show_with_the_selection_kept(
 ) -> None:
     maria = window.current_patient()
     assert maria is not None
-    assert window.panel.summary_text("allergies") == "None recorded"
+    assert window.panel.summary_text("allergies") == "Not recorded"
     other_desk.patients.update(
         maria.id,
         PatientInput(maria.mrn, "Maria", "Lopez", maria.date_of_birth, allergies="penicillin"),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage, QImageWriter, QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.labels import SKIN_PREP_LABELS
 from clinic_app.domain.sign_in import IDLE_LOCK_DEFAULT, IDLE_LOCK_MAX, IDLE_LOCK_MIN
 from clinic_app.services.dto import ClinicProfileData, ClinicProfileView
 from clinic_app.ui.admin.clinic_fields import ClinicBoxMixin, form_layout, form_row, spin_field
@@ -176,6 +178,18 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             self.errors.wrap("idle_lock_minutes", self.idle_lock_minutes),
             self.idle_lock_minutes,
         )
+        self.default_skin_prep = QComboBox()
+        self.default_skin_prep.setAccessibleName("Default skin prep")
+        self.default_skin_prep.setToolTip("What a new encounter's skin prep starts with")
+        self.default_skin_prep.addItem("None (chosen at each visit)", None)
+        for prep, label in SKIN_PREP_LABELS.items():
+            self.default_skin_prep.addItem(label, prep)
+        form_row(
+            form,
+            "Default skin &prep:",
+            self.errors.wrap("default_skin_prep", self.default_skin_prep),
+            self.default_skin_prep,
+        )
         return box
 
     def _add_documentation_checks(self, layout: QVBoxLayout) -> None:
@@ -197,6 +211,9 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         self.follow_up_weeks.setValue(p.follow_up_weeks)
         self.set_timezone(p.timezone)
         self.idle_lock_minutes.setValue(p.idle_lock_minutes)
+        self.default_skin_prep.setCurrentIndex(
+            max(self.default_skin_prep.findData(p.default_skin_prep), 0)
+        )
         self._logo_png = p.logo_png
         self._show_logo()
 
@@ -229,6 +246,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             self._logo_png,
             self.timezone_text(),
             self.idle_lock_minutes.value(),
+            self.default_skin_prep.currentData(),
         )
 
     def form_input(self) -> ClinicProfileData:
@@ -245,6 +263,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             logo_png=self._logo_png,
             timezone=self.timezone_text(),
             idle_lock_minutes=self.idle_lock_minutes.value(),
+            default_skin_prep=self.default_skin_prep.currentData(),
         )
 
     # ------------------------------------------------------------------ slots

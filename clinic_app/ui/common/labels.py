@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from clinic_app.domain.allergies import AllergyState, allergy_status
 from clinic_app.domain.clock import format_clinic_time, to_clinic_time
 from clinic_app.domain.labels import patient_alerts
 from clinic_app.services.dto import PatientView
@@ -36,3 +37,9 @@ def local_timestamp(moment: datetime, zone: str = "") -> str:
 def clinic_clock(moment: datetime, zone: str = "") -> str:
     """Just the clinic-local time of day, "14:05" (for lists of one day)."""
     return f"{to_clinic_time(moment, zone):%H:%M}"
+
+
+def allergy_line(patient: PatientView) -> str:
+    """The patient's allergies as lists show them: the list, NKDA, or "Not recorded"."""
+    status = allergy_status(patient.allergies, patient.no_known_drug_allergies)
+    return "Not recorded" if status.state is AllergyState.NOT_RECORDED else status.text

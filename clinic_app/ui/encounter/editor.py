@@ -113,6 +113,8 @@ class EncounterEditor(QMainWindow):
         repeat_visit, follow_up_weeks = self.session.form_hints()
         self.form.set_repeat_visit(repeat_visit)
         self.form.set_clinic_follow_up_weeks(follow_up_weeks)
+        self.form.set_record(patient, self.session.default_skin_prep())  # issue 12 §4
+        self.form.set_undo_stack(self.stack)
         self.addenda = Addenda(self.session, self)
         self.addenda_panel, self.addenda_scroll = self.addenda.panel, self.addenda.scroll
         self.sign_dialog: SignDialog | None = None

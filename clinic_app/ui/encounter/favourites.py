@@ -7,8 +7,10 @@ leaves out a favourite whose medicine the clinic has deactivated.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QActionGroup
@@ -16,11 +18,21 @@ from PySide6.QtWidgets import QComboBox, QLabel, QToolBar, QWidget
 
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Side, Technique
+from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.favourites import Favourite, Favourites
 from clinic_app.domain.quantities import format_quantity
-from clinic_app.services.dto import DoseInput, MedicationView, SiteDraft, SiteInput
+from clinic_app.services.dto import (
+    ChartingDefaults,
+    DoseInput,
+    MedicationView,
+    SiteDraft,
+    SiteInput,
+)
 from clinic_app.ui.common.chrome import make_action
 from clinic_app.ui.encounter.sites.text import NEEDLE_GAUGES, NEEDLE_LENGTHS_IN
+
+if TYPE_CHECKING:
+    from clinic_app.services.preferences import PreferenceService
 
 #: Volume a single medicine picked from the list starts with (mL); the provider edits it.
 DEFAULT_SINGLE_VOLUME_ML = Decimal("1")
@@ -116,13 +128,21 @@ class NewSiteControls(QObject):
         toggle_action: Ctrl+T switches between them.
         favourite_combo: the injection favourite new sites start with.
         gauge_combo, length_combo: the needle new sites start with.
+        make_default_action: keeps the favourite and needle as the signed-in provider's own
+            defaults (issue 12 §4); their next encounters start with them.
     """
 
     status_message = Signal(str)
 
-    def __init__(self, choices: MedicationChoices, window: QWidget) -> None:
+    def __init__(
+        self,
+        choices: MedicationChoices,
+        window: QWidget,
+        preferences: PreferenceService | None = None,
+    ) -> None:
         super().__init__(window)
         self._choices = choices
+        self._preferences = preferences
         group = QActionGroup(self)
         self.injection_action = make_action(
             window, "Injection", self.on_technique_chosen, None, "New sites are injections"
@@ -152,6 +172,15 @@ class NewSiteControls(QObject):
             [(format_quantity(x, "in"), x) for x in NEEDLE_LENGTHS_IN],
             choices.favourites.needle_length_in,
         )
+        self.make_default_action = make_action(
+            window,
+            "Make these my defaults",
+            self.on_make_default,
+            None,
+            "Your new sites start with this favourite and needle, in every encounter",
+        )
+        self.make_default_action.setVisible(preferences is not None)
+        self._load_my_defaults()
 
     def add_to(self, toolbar: QToolBar) -> None:
         label = QLabel("New sites: ")
@@ -159,6 +188,48 @@ class NewSiteControls(QObject):
         toolbar.insertWidget(toolbar.actions()[0], label)
         for combo in (self.favourite_combo, self.gauge_combo, self.length_combo):
             toolbar.addWidget(combo)
+        toolbar.addAction(self.make_default_action)
+
+    def my_defaults(self) -> ChartingDefaults:
+        """The choices shown now, as the provider's defaults."""
+        favourite = self.favourite_combo.favourite()
+        length = self.length_combo.currentData()
+        return ChartingDefaults(
+            favourite=favourite.code if favourite else None,
+            needle_gauge=self.gauge_combo.currentData(),
+            needle_length_in=None if length is None else Decimal(length),
+        )
+
+    def apply_defaults(self, defaults: ChartingDefaults) -> None:
+        """Start new sites with ``defaults``; a choice no longer offered is left as it is."""
+        if defaults.favourite is not None:
+            self.favourite_combo.select(defaults.favourite)
+        for combo, value in (
+            (self.gauge_combo, defaults.needle_gauge),
+            (self.length_combo, defaults.needle_length_in),
+        ):
+            index = next(
+                (i for i in range(1, combo.count()) if _same(combo.itemData(i), value)), -1
+            )
+            if value is not None and index > 0:
+                combo.setCurrentIndex(index)
+
+    def _load_my_defaults(self) -> None:
+        if self._preferences is None:
+            return
+        # A default that cannot be read leaves the clinic's favourites.
+        with contextlib.suppress(ClinicError):
+            self.apply_defaults(self._preferences.charting_defaults())
+
+    def on_make_default(self) -> None:
+        if self._preferences is None:
+            return
+        try:
+            self._preferences.set_charting_defaults(self.my_defaults())
+        except ClinicError as exc:
+            self.status_message.emit(f"Your defaults were not saved: {exc}")
+            return
+        self.status_message.emit("Saved: your new sites start with this favourite and needle.")
 
     def technique(self) -> Technique:
         if self.dry_needling_action.isChecked():
@@ -187,7 +258,12 @@ class NewSiteControls(QObject):
         return SiteDraft(site, self.doses() if technique is Technique.INJECTION else ())
 
     def set_enabled(self, enabled: bool) -> None:
-        for action in (self.injection_action, self.dry_needling_action, self.toggle_action):
+        for action in (
+            self.injection_action,
+            self.dry_needling_action,
+            self.toggle_action,
+            self.make_default_action,
+        ):
             action.setEnabled(enabled)
         for combo in (self.favourite_combo, self.gauge_combo, self.length_combo):
             combo.setEnabled(enabled)
@@ -216,3 +292,13 @@ def _choice_combo(name: str, items: Sequence[tuple[str, object]], current: objec
         next((i for i in range(combo.count()) if combo.itemData(i) == current), 0)
     )
     return combo
+
+
+def _same(item: object, value: object) -> bool:
+    """A combo's item equals a stored default (lengths compare as decimals)."""
+    if item is None or value is None:
+        return False
+    try:
+        return Decimal(str(item)) == Decimal(str(value))
+    except ArithmeticError:
+        return False

@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -27,38 +26,33 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.enums import SkinPrep, Tolerance
-from clinic_app.domain.labels import (
-    FINDING_LABELS,
-    NOT_RECORDED,
-    SCREENING_ANSWER_LABELS,
-    SKIN_PREP_LABELS,
-    TOLERANCE_LABELS,
-)
-from clinic_app.domain.rules import default_rules
+from clinic_app.domain.labels import NOT_RECORDED, TOLERANCE_LABELS
 from clinic_app.domain.screening import ScreeningAnswer
 from clinic_app.domain.validation import PAIN_MIN
-from clinic_app.services.dto import EncounterInput
+from clinic_app.services.dto import EncounterInput, PatientView
 from clinic_app.ui.encounter.checks_panel import ChecksPanel, CodesBox
 from clinic_app.ui.encounter.form_parts import (
     FollowUpRow,
     HandoutNoteTabs,
-    PainBox,
     ReliefRow,
     SignatureBox,
     combo_box,
     select_data,
     text_box,
 )
-
-#: Screening questions (tpi-reference.md §5, resources/rules/screening.toml), in their order;
-#: stored as {code: {"answer": bool|None, "note": str}}.
-SCREENING_ITEMS: tuple[tuple[str, str, str], ...] = tuple(
-    (q.code, q.label, q.help) for q in default_rules().questions
+from clinic_app.ui.encounter.pickers import (
+    PICKERS_STYLE,
+    AnswerPicker,
+    PainPicker,
+    PresetRow,
+    SkinPrepButton,
+    check_button,
 )
+from clinic_app.ui.encounter.screening import ScreeningBox, screening_proposals
+
 COMPLICATION_PRESETS = ("None", "Vasovagal reaction", "Bleeding / hematoma")
-#: Choices in the order offered: blank first, then yes, then no.
-_ANSWERS = tuple((SCREENING_ANSWER_LABELS[v], v) for v in (None, True, False))
-_NEEDLE_INTACT = tuple((FINDING_LABELS[v], v) for v in (None, True, False))
+#: One click fills the disposition with the words most visits end with.
+DISPOSITION_PRESETS = ("Home, stable", "Home with a companion; stable")
 
 
 class EncounterForm(QWidget):
@@ -84,6 +78,7 @@ class EncounterForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Encounter form")
+        self.setStyleSheet(PICKERS_STYLE)
         self._loading = False
         self._read_only = False
         self._repeat = False
@@ -96,42 +91,30 @@ class EncounterForm(QWidget):
         self.icd10 = QLineEdit()
         self.icd10.setAccessibleName("ICD-10 codes")
         self.icd10.setPlaceholderText("Comma-separated, e.g. M79.18, M54.2")
-        self.screening: dict[str, tuple[QComboBox, QLineEdit]] = {}
-        grid = QGridLayout()
-        grid.setColumnStretch(2, 1)
-        for row, (code, text, tip) in enumerate(SCREENING_ITEMS):
-            label = QLabel(text)
-            label.setToolTip(tip)
-            answer = combo_box(f"{text}: answer", _ANSWERS)
-            note = QLineEdit()
-            note.setAccessibleName(f"{text}: note")
-            note.setPlaceholderText("Note")
-            label.setBuddy(answer)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(answer, row, 1)
-            grid.addWidget(note, row, 2)
-            self.screening[code] = (answer, note)
-        self.consent = QCheckBox("Consent obtained (risks discussed)")
-        self.time_out = QCheckBox("Time-out done")
-        self.skin_prep = combo_box(
-            "Skin prep", [(NOT_RECORDED, None), *((t, v) for v, t in SKIN_PREP_LABELS.items())]
-        )
+        self.screening_box = ScreeningBox()
+        #: Per question code, its answer picker and its note (as before issue 12).
+        self.screening: dict[str, tuple[AnswerPicker, QLineEdit]] = {
+            code: (row.answer, row.note) for code, row in self.screening_box.rows.items()
+        }
+        self.consent = check_button("Consent obtained (risks discussed)")
+        self.time_out = check_button("Time-out done")
+        self.skin_prep = SkinPrepButton()
         before = QGroupBox("Before the first needle")
         before_form = QFormLayout(before)
         # Text fields take the width; pick lists keep their natural size.
         before_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         before_form.addRow("&Indication:", self.indication)
         before_form.addRow("ICD-&10:", self.icd10)
-        before_form.addRow(grid)
-        checks_row = QHBoxLayout()
+        before_form.addRow(self.screening_box)
+        checks_row = QHBoxLayout()  # one row of check buttons (issue 12 §4)
         checks_row.addWidget(self.consent)
         checks_row.addWidget(self.time_out)
+        checks_row.addWidget(self.skin_prep)
         checks_row.addStretch(1)
         before_form.addRow(checks_row)
-        before_form.addRow("Skin &prep:", self.skin_prep)
 
-        self.pain_before = PainBox("Pain before (0–10)")
-        self.pain_after = PainBox("Pain after (0–10)")
+        self.pain_before = PainPicker("Pain before (0–10)")
+        self.pain_after = PainPicker("Pain after (0–10)")
         self.tolerance = combo_box(
             "Tolerance", [(NOT_RECORDED, None), *((t, v) for v, t in TOLERANCE_LABELS.items())]
         )
@@ -143,10 +126,11 @@ class EncounterForm(QWidget):
         self.complications.setSizePolicy(
             QSizePolicy.Policy.Expanding, self.complications.sizePolicy().verticalPolicy()
         )
-        self.needle_intact = combo_box("Needle intact after removal", _NEEDLE_INTACT)
+        self.needle_intact = AnswerPicker("Needle intact after removal", NOT_RECORDED)
         self.disposition = QLineEdit()
         self.disposition.setAccessibleName("Disposition")
         self.disposition.setPlaceholderText("e.g. Home with a companion; stable")
+        self.disposition_presets = PresetRow(self.disposition, DISPOSITION_PRESETS)
         self.follow_up = text_box(
             "Follow-up plan (on the note only)", "e.g. home stretches; review response"
         )
@@ -156,19 +140,17 @@ class EncounterForm(QWidget):
         after = QGroupBox("Outcome")
         after_form = QFormLayout(after)
         after_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        pain_row = QHBoxLayout()
-        pain_row.addWidget(QLabel("Before:"))
-        pain_row.addWidget(self.pain_before)
-        pain_row.addSpacing(12)
-        pain_row.addWidget(QLabel("After:"))
-        pain_row.addWidget(self.pain_after)
-        pain_row.addStretch(1)
-        after_form.addRow("Pain (NRS):", pain_row)
+        before_label = QLabel("Pain &before (0–10):")
+        before_label.setBuddy(self.pain_before)
+        after_label = QLabel("Pain &after (0–10):")
+        after_label.setBuddy(self.pain_after)
+        after_form.addRow(before_label, self.pain_before)
+        after_form.addRow(after_label, self.pain_after)
         after_form.addRow("Not scored after, &because:", self.pain_after_reason)
         after_form.addRow("&Tolerance:", self.tolerance)
         after_form.addRow("&Complications:", self.complications)
         after_form.addRow("Needle intact after re&moval:", self.needle_intact)
-        after_form.addRow("&Disposition:", self.disposition)
+        after_form.addRow("&Disposition:", self.disposition_presets)
         after_form.addRow("P&lan (note only):", self.follow_up)
         payer = self._build_history_box()
         handout = self._build_handout_box()
@@ -242,16 +224,15 @@ class EncounterForm(QWidget):
             *(note for _a, note in self.screening.values()),
         ):
             edit.textEdited.connect(self._on_edited)
+        self.screening_box.changed.connect(self._on_edited)
+        self.skin_prep.prep_changed.connect(self._on_edited)
         for part in (self.relief, self.follow_up_when, self.handout_note):
             part.changed.connect(self._on_edited)
         self.pain_after.valueChanged.connect(self._update_pain_after_reason)
-        for combo in (
-            self.skin_prep,
-            self.tolerance,
-            self.needle_intact,
-            *(a for a, _n in self.screening.values()),
-        ):
+        for combo in (self.tolerance,):
             combo.currentIndexChanged.connect(self._on_edited)
+        self.needle_intact.answered.connect(self._on_edited)
+        self.disposition_presets.chosen.connect(self._on_edited)
         self.complications.currentTextChanged.connect(self._on_edited)
         for check in (self.consent, self.time_out):
             check.toggled.connect(self._on_edited)
@@ -273,6 +254,16 @@ class EncounterForm(QWidget):
         self._repeat = repeat
         self._history_form.setRowVisible(self.relief, repeat)
 
+    def set_undo_stack(self, stack: QUndoStack) -> None:
+        """Screening answers become undo commands on the editor's stack (Ctrl+Z)."""
+        self.screening_box.set_undo_stack(stack)
+
+    def set_record(self, patient: PatientView, skin_prep: SkinPrep | None) -> None:
+        """What the patient record answers (carried over, to confirm) and the clinic's
+        default skin prep; shown by the next :meth:`set_form`."""
+        self.screening_box.set_proposals(screening_proposals(patient))
+        self.skin_prep.set_default(skin_prep)
+
     def set_clinic_follow_up_weeks(self, weeks: int | None) -> None:
         """The clinic's follow-up interval, shown where no follow-up is chosen."""
         self.follow_up_when.set_clinic_weeks(weeks)
@@ -292,23 +283,23 @@ class EncounterForm(QWidget):
         try:
             self.indication.setPlainText(form.indication)
             self.icd10.setText(", ".join(form.icd10_codes))
-            known = {item[0] for item in SCREENING_ITEMS}
+            known = set(self.screening)
             self._extra_screening = {k: v for k, v in form.screening.items() if k not in known}
-            for code, (answer, note) in self.screening.items():
-                entry = ScreeningAnswer.parse(form.screening.get(code))
-                select_data(answer, entry.answer)
-                note.setText(entry.note)
+            self.screening_box.set_values(
+                {c: ScreeningAnswer.parse(form.screening.get(c)) for c in self.screening},
+                propose=not self._read_only,
+            )
             self.consent.setChecked(form.consent_obtained)
             self.time_out.setChecked(form.time_out_done)
-            select_data(self.skin_prep, form.skin_prep)
-            for spin, value in (
+            self.skin_prep.set_prep(form.skin_prep)
+            for picker, value in (
                 (self.pain_before, form.pain_before),
                 (self.pain_after, form.pain_after),
             ):
-                spin.setValue(PAIN_MIN - 1 if value is None else value)
+                picker.setValue(PAIN_MIN - 1 if value is None else value)
             select_data(self.tolerance, form.tolerance)
             self.complications.setCurrentText(form.complications)
-            select_data(self.needle_intact, form.needle_intact)
+            self.needle_intact.set_answer(form.needle_intact)
             self.disposition.setText(form.disposition)
             self.follow_up.setPlainText(form.follow_up_plan)
             self.pain_after_reason.setText(form.pain_after_reason)
@@ -326,8 +317,7 @@ class EncounterForm(QWidget):
     def form_input(self) -> EncounterInput:
         """What the form shows now."""
         screening: dict[str, Any] = dict(self._extra_screening)
-        for code, (answer, note) in self.screening.items():
-            entry = ScreeningAnswer(answer.currentData(), note.text().strip())
+        for code, entry in self.screening_box.values().items():
             if entry.recorded:
                 screening[code] = entry.to_json()
         codes = tuple(c.strip().upper() for c in self.icd10.text().split(",") if c.strip())
@@ -338,13 +328,13 @@ class EncounterForm(QWidget):
             screening=screening,
             consent_obtained=self.consent.isChecked(),
             time_out_done=self.time_out.isChecked(),
-            skin_prep=self._enum(self.skin_prep, SkinPrep),
+            skin_prep=self.skin_prep.prep(),
             pain_before=self._pain(self.pain_before),
             pain_after=self._pain(self.pain_after),
             tolerance=self._enum(self.tolerance, Tolerance),
             complications=self.complications.currentText().strip(),
             follow_up_plan=self.follow_up.toPlainText(),
-            needle_intact=self.needle_intact.currentData(),
+            needle_intact=self.needle_intact.answer(),
             disposition=self.disposition.text().strip(),
             # A reason stands only for a score not taken.
             pain_after_reason=""
@@ -368,11 +358,13 @@ class EncounterForm(QWidget):
             self.disposition,
             self.pain_after_reason,
             self.conservative_treatment,
-            *(note for _a, note in self.screening.values()),
         ]
         for widget in texts:
             widget.setReadOnly(read_only)
-        for spin in (self.pain_before, self.pain_after, self.relief.percent, self.relief.weeks):
+        self.screening_box.set_read_only(read_only)
+        for picker in (self.pain_before, self.pain_after):
+            picker.setReadOnly(read_only)
+        for spin in (self.relief.percent, self.relief.weeks):
             spin.setReadOnly(read_only)
             spin.setButtonSymbols(
                 QSpinBox.ButtonSymbols.NoButtons
@@ -385,17 +377,17 @@ class EncounterForm(QWidget):
             self.skin_prep,
             self.tolerance,
             self.complications,
-            self.needle_intact,
-            *(answer for answer, _n in self.screening.values()),
         ):
             other.setEnabled(not read_only)
+        self.needle_intact.setReadOnly(read_only)
+        self.disposition_presets.set_read_only(read_only)
         self.follow_up_when.set_read_only(read_only)
         self.handout_note.set_read_only(read_only)
         self._update_pain_after_reason()
 
     @staticmethod
-    def _pain(spin: QSpinBox) -> int | None:
-        return None if spin.value() < PAIN_MIN else spin.value()
+    def _pain(picker: PainPicker) -> int | None:
+        return picker.number()
 
     @staticmethod
     def _enum(combo: QComboBox, enum: type[Any]) -> Any:

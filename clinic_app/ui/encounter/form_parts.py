@@ -1,4 +1,4 @@
-"""Parts of the encounter form: small field helpers, the pain score, issue 8's fields
+"""Parts of the encounter form: small field helpers, issue 8's fields
 (relief, follow-up, the handout note) and the signature box of a signed encounter.
 
 Each part is a plain widget with ``set_value`` / ``value`` and a ``changed`` signal that fires
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.enums import Language
 from clinic_app.domain.labels import LANGUAGE_NAMES, NOT_RECORDED
-from clinic_app.domain.validation import PAIN_MAX, PAIN_MIN
 from clinic_app.ui.common.forms import DateField
 
 
@@ -237,24 +236,6 @@ def text_box(name: str, placeholder: str, lines: int = 2) -> QPlainTextEdit:
     box.setTabChangesFocus(True)
     box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
     return box
-
-
-class PainBox(QSpinBox):
-    """A 0–10 pain score that starts as "Not recorded" (one below the scale)."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.setAccessibleName(name)
-        # A pain score nobody asked is not a 0.
-        self.setRange(PAIN_MIN - 1, PAIN_MAX)
-        self.setSpecialValueText(NOT_RECORDED)
-        self.setValue(PAIN_MIN - 1)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # A digit typed over "Not recorded" replaces it instead of being appended (refused).
-        if self.value() < PAIN_MIN and event.text().isdigit():
-            self.lineEdit().clear()
-        super().keyPressEvent(event)
 
 
 def _plain_label(name: str) -> QLabel:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain import clock
+from clinic_app.domain.allergies import allergy_status
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import Side
 from clinic_app.domain.errors import ClinicError
@@ -95,13 +96,14 @@ class EncounterHeader(QWidget):
             f"Weight {weight}",
             "Date of birth, MRN and weight",
         )
-        allergies = patient.allergies.strip()
+        status = allergy_status(patient.allergies, patient.no_known_drug_allergies)
         self.allergies = _plain_label(
-            f"Allergies: {allergies}" if allergies else "Allergies: none recorded", "Allergies"
+            f"Allergies: {status.text}" if status.alert else status.text, "Allergies"
         )
         self.allergies.setObjectName("allergies")
         self.allergies.setWordWrap(False)
-        self.allergies.setProperty("none", not allergies)
+        # Red only for a real list: "None" or NKDA is not an allergy alert.
+        self.allergies.setProperty("none", not status.alert)
         flags = alerts_of(patient)
         self.alerts = _plain_label(" · ".join(flags), "Clinical alerts")
         self.alerts.setObjectName("alerts")

@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from clinic_app.domain import clock
 from clinic_app.domain.clock import clinic_day, to_clinic_time
-from clinic_app.domain.enums import EncounterStatus
+from clinic_app.domain.enums import EncounterStatus, SkinPrep
 from clinic_app.domain.errors import ClinicError, ConflictError, NotFoundError, ValidationError
 from clinic_app.services.dto import AddendumView, EncounterInput, EncounterView, SiteDraft
 from clinic_app.ui.common.jobs import JobQueue
@@ -169,6 +169,13 @@ class EncounterSession(QObject):
             profile = self._services.clinic.profile()
             weeks = profile.follow_up_weeks if profile else None
         return repeat, weeks
+
+    def default_skin_prep(self) -> SkinPrep | None:
+        """The clinic's default skin prep (issue 12); None when it cannot be read."""
+        with contextlib.suppress(ClinicError):
+            profile = self._services.clinic.profile()
+            return profile.default_skin_prep if profile else None
+        return None
 
     def user_name(self) -> str:
         """The name of the user signed in (who signs an addendum); raises ClinicError."""

@@ -66,7 +66,7 @@ class SitesPane(QObject):
         self.model.set_medications(stand_in_medications(session.view, {m.id for m in medications}))
         self.table = SiteTableView(self.model, self.choices, self.lots_for)
         self.body_map = make_body_map(self.chart, self.stack)
-        self.new_sites = NewSiteControls(self.choices, window)
+        self.new_sites = NewSiteControls(self.choices, window, services.preferences)
         self.totals_label = QLabel()
         self.totals_label.setAccessibleName("Totals")
         self.totals_label.setWordWrap(True)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.domain.access import may
+from clinic_app.domain.allergies import NKDA_TEXT, means_no_known_allergies
 from clinic_app.domain.enums import Language, Sex
 from clinic_app.domain.errors import ClinicError, ConflictError, ValidationError
 from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
@@ -143,8 +144,9 @@ class PatientDialog(QDialog):
         self.allergies = _text_box(
             "Allergies",
             "Drug, latex, adhesive or antiseptic "
-            "allergies and the reaction; leave blank if none known",
+            "allergies and the reaction; leave blank if not asked yet",
         )
+        allergy_field = self._build_nkda()
         self.anticoagulant = QCheckBox("Takes an anticoagulant or antiplatelet")
         self.diabetes = QCheckBox("Diabetes")
         self.pregnant = QCheckBox("Pregnant or breastfeeding")
@@ -170,22 +172,54 @@ class PatientDialog(QDialog):
             ("&Language:", self.preferred_language, self.preferred_language),
             ("&Phone:", e.wrap("phone", self.phone), self.phone),
             ("Payer &rules:", e.wrap("payer", self.payer), self.payer),
-            ("&Allergies:", e.wrap("allergies", self.allergies), self.allergies),
+            ("&Allergies:", e.wrap("allergies", self.allergies, shown=allergy_field), self.nkda),
             ("Health:", checks, self.anticoagulant),
             ("&Notes:", e.wrap("notes", self.notes), self.notes),
         ]
         # The weight is registered before the MRN; problems are listed in the rows' order.
         e.set_order(["mrn", "given_name", "family_name", "date_of_birth", "weight_kg"])
+        e.share("no_known_drug_allergies", self.nkda, "allergies")
         for caption, field, buddy in rows:
             label = QLabel(caption)
             label.setBuddy(buddy)
             form.addRow(label, field)
+
+    def _build_nkda(self) -> QWidget:
+        """ "No known drug allergies" as its own choice above the list (issue 12)."""
+        self.nkda = QCheckBox(f"{NKDA_TEXT} (NKDA)")
+        self.nkda.setAccessibleName(NKDA_TEXT)
+        self.nkda.setToolTip("Asked, and the patient knows of no drug allergy")
+        self.nkda_hint = QLabel()
+        self.nkda_hint.setAccessibleName("Allergy hint")
+        self.nkda_hint.setWordWrap(True)
+        self.nkda.toggled.connect(self.on_nkda_toggled)
+        self.allergies.textChanged.connect(self.on_allergies_changed)
+        field = QWidget()
+        column = QVBoxLayout(field)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.nkda)
+        column.addWidget(self.allergies)
+        column.addWidget(self.nkda_hint)
+        self.nkda_hint.hide()
+        return field
+
+    def on_nkda_toggled(self, checked: bool) -> None:
+        # NKDA and a list exclude each other: ticking NKDA empties and locks the list.
+        if checked:
+            self.allergies.clear()
+        self.allergies.setEnabled(not checked)
+
+    def on_allergies_changed(self) -> None:
+        typed_none = means_no_known_allergies(self.allergies.toPlainText())
+        self.nkda_hint.setText(f"Saved as “{NKDA_TEXT}”, not as an allergy." if typed_none else "")
+        self.nkda_hint.setVisible(typed_none)
 
     def clinical_fields(self) -> list[QWidget]:
         """The fields of clinical data (what ``patient.clinical`` guards)."""
         return [
             self.weight_kg,
             self.weight_measured_on,
+            self.nkda,
             self.allergies,
             self.anticoagulant,
             self.diabetes,
@@ -214,6 +248,7 @@ class PatientDialog(QDialog):
         )
         self.phone.setText(p.phone)
         self.allergies.setPlainText(p.allergies)
+        self.nkda.setChecked(p.no_known_drug_allergies)
         self.anticoagulant.setChecked(p.anticoagulant)
         self.diabetes.setChecked(p.diabetes)
         self.pregnant.setChecked(p.pregnant_or_breastfeeding)
@@ -254,6 +289,7 @@ class PatientDialog(QDialog):
             self.preferred_language.currentData(),
             self.phone.text(),
             self.allergies.toPlainText(),
+            self.nkda.isChecked(),
             self.anticoagulant.isChecked(),
             self.diabetes.isChecked(),
             self.pregnant.isChecked(),
@@ -282,6 +318,7 @@ class PatientDialog(QDialog):
             preferred_language=self.preferred_language.currentData(),
             phone=self.phone.text(),
             allergies=self.allergies.toPlainText(),
+            no_known_drug_allergies=self.nkda.isChecked(),
             anticoagulant=self.anticoagulant.isChecked(),
             diabetes=self.diabetes.isChecked(),
             pregnant_or_breastfeeding=self.pregnant.isChecked(),

@@ -23,7 +23,7 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.labels import LANGUAGE_LABELS, SEX_LABELS
 from clinic_app.domain.rules.data import default_rules
 from clinic_app.services.dto import EncounterSummary, PatientView
-from clinic_app.ui.common.labels import age_in_years, alerts_of
+from clinic_app.ui.common.labels import age_in_years, alerts_of, allergy_line
 from clinic_app.ui.common.refresh import ViewState
 from clinic_app.ui.patients.history_model import EncounterHistoryModel
 
@@ -194,7 +194,7 @@ class PatientPanel(QWidget):
             "phone": patient.phone or "—",
             "weight": weight,
             "payer": payer_label(patient.payer),
-            "allergies": patient.allergies or "None recorded",
+            "allergies": allergy_line(patient),
             "notes": patient.notes or "—",
         }
         for key, text in values.items():

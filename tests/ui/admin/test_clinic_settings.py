@@ -284,3 +284,15 @@ def test_non_admin_does_not_get_the_action(qtbot, services):
     assert not window.clinic_settings_action.isEnabled()
     window.clinic_settings_action.trigger()
     assert window.clinic_settings_dialog is None
+
+
+def test_the_default_skin_prep_is_a_clinic_setting(qtbot, dialog, profiled):
+    """Issue 12 §4: chlorhexidine unless the clinic chooses another (or none)."""
+    from clinic_app.domain.enums import SkinPrep
+
+    assert dialog.default_skin_prep.currentData() == SkinPrep.CHLORHEXIDINE
+    dialog.default_skin_prep.setCurrentIndex(dialog.default_skin_prep.findData(SkinPrep.ALCOHOL))
+    assert dialog.is_dirty()
+    with qtbot.wait_signal(dialog.profile_saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert profiled.clinic.profile().default_skin_prep is SkinPrep.ALCOHOL

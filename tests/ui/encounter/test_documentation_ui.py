@@ -384,7 +384,8 @@ def test_the_editor_signs_only_once_the_note_is_complete(qtbot, open_editor, ser
     assert "refused" in dialog.status.text()
     dialog.reject()
     fill_complete_form(editor.form)
-    editor.form.needle_intact.setCurrentIndex(0)  # lowered by the clinic: a reason will do
+    # A second click on "Yes" clears it (lowered by the clinic: a reason will do).
+    editor.form.needle_intact.yes.click()
     editor.model.setData(editor.model.index(0, Column.LOT), (visit.lot_id,), EDIT)
     qtbot.waitUntil(
         lambda: editor.form.checks.assessment is not None and editor.form.checks.assessment.can_sign

@@ -58,7 +58,7 @@ def test_user_edits_emit_form_changed(qtbot, form):
     with qtbot.waitSignal(form.form_changed):
         form.time_out.click()
     with qtbot.waitSignal(form.form_changed):
-        form.screening["infection"][0].setCurrentIndex(2)
+        qtbot.mouseClick(form.screening["infection"][0].no, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(form.form_changed):
         qtbot.keyClicks(form.screening["infection"][1], "none seen")
     with qtbot.waitSignal(form.form_changed):
@@ -81,11 +81,16 @@ def test_pain_outside_0_to_10_is_impossible(qtbot, form):
     form.pain_before.setValue(-5)
     assert form.form_input().pain_before is None
     qtbot.keyClicks(form.pain_after, "12")
-    assert form.form_input().pain_after == 1  # "12" is refused after the "1"
+    assert form.form_input().pain_after == 2  # each digit is a score: no 12
+    qtbot.keyClicks(form.pain_after, "10")
+    assert form.form_input().pain_after == 10  # "1" then "0" is ten
     assert form.pain_after.maximum() == 10
     form.pain_after.setValue(-1)
-    qtbot.keyClicks(form.pain_after, "4")  # typed over "Not recorded"
+    assert form.pain_after.text() == NOT_RECORDED
+    qtbot.keyClicks(form.pain_after, "4")
     assert form.form_input().pain_after == 4
+    qtbot.keyClick(form.pain_after, Qt.Key.Key_Delete)
+    assert form.form_input().pain_after is None
 
 
 def test_read_only(qtbot, form):
@@ -96,7 +101,9 @@ def test_read_only(qtbot, form):
     assert form.pain_before.isReadOnly()
     assert not form.skin_prep.isEnabled()
     assert not form.consent.isEnabled()
-    assert not form.screening["diabetes"][0].isEnabled()
+    assert form.screening["diabetes"][0].isReadOnly()
+    assert not form.screening["diabetes"][0].yes.isEnabled()
+    assert not form.screening_box.all_negative_button.isEnabled()
     assert form.screening["diabetes"][1].isReadOnly()
     with qtbot.assertNotEmitted(form.form_changed):
         qtbot.keyClicks(form.icd10, "X")
@@ -119,7 +126,7 @@ def test_screening_questions_come_from_the_rules_in_their_order(form):
     assert list(form.screening) == [q.code for q in questions]
     for q in questions:
         assert form.screening[q.code][0].accessibleName() == f"{q.label}: answer"
-    form.screening["acute_trauma"][0].setCurrentIndex(1)
+    form.screening["acute_trauma"][0].yes.click()
     form.screening["acute_trauma"][1].setText("fell last week")
     assert form.form_input().screening["acute_trauma"] == {
         "answer": True,
@@ -143,10 +150,10 @@ def test_every_field_is_named_for_screen_readers(form):
 
 def test_needle_intact_and_disposition(qtbot, form):
     form.set_form(FULL)
-    assert form.needle_intact.currentText() == "Yes"
+    assert form.needle_intact.answer() is True
     assert form.disposition.text() == "Home with a companion; stable"
     with qtbot.waitSignal(form.form_changed):
-        form.needle_intact.setCurrentIndex(form.needle_intact.findData(False))
+        qtbot.mouseClick(form.needle_intact.no, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(form.form_changed):
         form.disposition.clear()
         qtbot.keyClicks(form.disposition, " Home alone; stable ")
@@ -154,11 +161,11 @@ def test_needle_intact_and_disposition(qtbot, form):
     assert result.needle_intact is False
     assert result.disposition == "Home alone; stable"
     form.set_form(EncounterInput())
-    assert form.needle_intact.currentText() == NOT_RECORDED
+    assert form.needle_intact.state.text() == NOT_RECORDED
     assert form.form_input().needle_intact is None
     form.set_read_only(True)
-    assert not form.needle_intact.isEnabled()
+    assert not form.needle_intact.yes.isEnabled()
     assert form.disposition.isReadOnly()
     form.set_read_only(False)
-    assert form.needle_intact.isEnabled()
+    assert form.needle_intact.yes.isEnabled()
     assert not form.disposition.isReadOnly()
