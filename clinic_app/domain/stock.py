@@ -138,7 +138,9 @@ def default_lot(lots: Iterable[LotLevel], day: date) -> int | None:
 
 def stock_left(lots: Iterable[LotLevel], day: date) -> Decimal | None:
     """mL left in the usable lots whose quantity is known (``None``: none is tracked)."""
-    tracked = [lot.remaining_ml for lot in lots if usable(lot, day) and lot.remaining_ml is not None]
+    tracked = [
+        lot.remaining_ml for lot in lots if usable(lot, day) and lot.remaining_ml is not None
+    ]
     if not tracked:
         return None
     return sum((max(x, Decimal(0)) for x in tracked), Decimal(0))
@@ -164,6 +166,8 @@ def lot_status(lot: LotLevel, day: date) -> str:
 
 def medication_warnings(name: str, lots: Sequence[LotLevel], day: date) -> list[str]:
     """The warnings the Lots screen shows for one medication (low stock, expiring soon)."""
+    if default_lot(lots, day) is None:
+        return [f"{name}: no lot in date with stock left; receive a lot."]
     warnings = []
     left = stock_left(lots, day)
     if is_low(left):

@@ -138,6 +138,9 @@ def test_medication_warnings() -> None:
     assert stock.medication_warnings("Lido", [lot(1, 12, "40"), lot(2, 20, None)], TODAY) == [
         "Lido: 2 lots expire within 30 days (first on 2026-12-19)."
     ]
+    assert stock.medication_warnings("Lido", [lot(1, -1, "40"), lot(2, 20, "0")], TODAY) == [
+        "Lido: no lot in date with stock left; receive a lot."
+    ]
     assert stock.medication_warnings("Lido", [lot(1, 12, "4")], TODAY) == [
         "Lido: low stock, 4 mL left in date.",
         "Lido: a lot expires within 30 days (first on 2026-12-19).",

@@ -101,6 +101,14 @@ METHODS: dict[tuple[str, str], str] = {
     ("backups", "restore"): "backup.restore",
     ("audit", "export_key"): "audit.key_export",
     ("audit", "import_key"): "audit.key_import",
+    ("lots", "stock"): "lot.read",
+    ("lots", "lots_for_dose"): "lot.read",
+    ("lots", "receive"): "lot.receive",
+    ("lots", "update"): "lot.edit",
+    ("lots", "set_recalled"): "lot.edit",
+    ("lots", "adjust"): "lot.edit",
+    ("lots", "recall_search"): "lot.recall",
+    ("lots", "recall_csv"): "lot.recall",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -147,6 +155,7 @@ def test_the_services_are_found() -> None:
         "emergency",
         "backups",
         "demo",
+        "lots",
     }  # fmt: skip
 
 

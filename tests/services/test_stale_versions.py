@@ -146,6 +146,14 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("backups", "restore"): Exempt(
         "replaces the whole database from a verified backup, keeping a safety copy"
     ),
+    ("lots", "stock"): READ,
+    ("lots", "lots_for_dose"): READ,
+    ("lots", "receive"): NEW_ROW,
+    ("lots", "update"): Versioned(),
+    ("lots", "set_recalled"): Versioned(),
+    ("lots", "adjust"): Exempt("adds an adjustment row; the lot itself does not change"),
+    ("lots", "recall_search"): READ,
+    ("lots", "recall_csv"): READ,
 }
 
 
