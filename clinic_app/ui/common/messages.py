@@ -126,6 +126,20 @@ def confirm_deactivate_user(parent: QWidget | None, user_label: str) -> bool:
     )
 
 
+def confirm_lot_recall(parent: QWidget | None, lot_label: str) -> bool:
+    """Ask before marking a lot recalled; True only when the user chooses Yes."""
+    return _question(
+        "confirm_lot_recall",
+        parent,
+        "Mark lot recalled",
+        f"Mark {lot_label} recalled?\n\nIt is no longer offered for a dose. Doses already "
+        "charted keep it, and the recall search lists the patients who received it.",
+        Button.Yes | Button.Cancel,
+        Button.Cancel,
+        _is_yes,
+    )
+
+
 def confirm_restore(parent: QWidget | None, what: str) -> bool:
     """Ask before replacing the whole database with a backup; True only for Yes."""
     return _question(
