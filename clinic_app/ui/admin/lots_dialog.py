@@ -30,9 +30,9 @@ from clinic_app.domain.access import may
 from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.quantities import format_quantity
 from clinic_app.services.dto import LotStockView, MedicationView, StockReport
-from clinic_app.ui.admin.lot_dialog import LotDialog
 from clinic_app.ui.admin.lot_recall_dialog import RecallDialog
 from clinic_app.ui.common import messages
+from clinic_app.ui.common.lot_form import LotDialog
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices

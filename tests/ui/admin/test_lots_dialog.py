@@ -20,9 +20,9 @@ from clinic_app.services.dto import (
     SiteDraft,
     SiteInput,
 )
-from clinic_app.ui.admin.lot_dialog import LotDialog
 from clinic_app.ui.admin.lot_recall_dialog import RecallDialog
 from clinic_app.ui.admin.lots_dialog import COLUMNS, LotsDialog
+from clinic_app.ui.common.lot_form import LotDialog
 from clinic_app.ui.main_window import MainWindow
 from tests.factories import add_user, medication_ids, sign_in_as
 
