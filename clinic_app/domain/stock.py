@@ -27,6 +27,9 @@ MAX_RECEIVED_ML = Decimal("5000")
 #: The clinic's low-stock threshold per medication (mL left in usable lots): about two
 #: days of a busy TPI clinic at 1-2 mL per site and six sites per visit.
 LOW_STOCK_ML = Decimal("20")
+#: Products charted in much smaller volumes warn lower (a steroid is 0.25-1 mL per site,
+#: from 1 mL vials): by drug class (:class:`clinic_app.domain.formulary.DrugClass` values).
+LOW_STOCK_ML_BY_CLASS = {"corticosteroid": Decimal("5"), "botulinum_toxin": Decimal("2")}
 #: A lot expiring within this many days is flagged "expiring soon".
 EXPIRING_SOON = timedelta(days=30)
 #: How far back an expiry date may lie when a lot is received (a lot already expired is a
@@ -164,13 +167,20 @@ def lot_status(lot: LotLevel, day: date) -> str:
     return "In use"
 
 
-def medication_warnings(name: str, lots: Sequence[LotLevel], day: date) -> list[str]:
+def low_stock_threshold(drug_class: str) -> Decimal:
+    """Below how many mL left a medication of this class is low on stock."""
+    return LOW_STOCK_ML_BY_CLASS.get(drug_class, LOW_STOCK_ML)
+
+
+def medication_warnings(
+    name: str, lots: Sequence[LotLevel], day: date, threshold: Decimal = LOW_STOCK_ML
+) -> list[str]:
     """The warnings the Lots screen shows for one medication (low stock, expiring soon)."""
     if default_lot(lots, day) is None:
         return [f"{name}: no lot in date with stock left; receive a lot."]
     warnings = []
     left = stock_left(lots, day)
-    if is_low(left):
+    if is_low(left, threshold):
         assert left is not None
         warnings.append(f"{name}: low stock, {format_quantity(left, 'mL')} left in date.")
     soon = [lot for lot in lots if expiring_soon(lot, day) and has_stock(lot)]

@@ -139,12 +139,15 @@ def all_lots(session: Session, day: date, *, include_old: bool) -> list[Medicati
     return list(session.scalars(query))
 
 
-def warnings(views: Sequence[LotStockView], day: date) -> list[str]:
-    """Low-stock and expiring-soon warnings, one medication after another."""
+def warnings(session: Session, views: Sequence[LotStockView], day: date) -> list[str]:
+    """Low-stock and expiring-soon warnings, one medication after another (the low-stock
+    threshold by the medication's drug class)."""
+    classes = dict(session.execute(select(Medication.name, Medication.drug_class)).all())
     by_medication: dict[str, list[stock.LotLevel]] = defaultdict(list)
     for view in views:
         by_medication[view.medication_name].append(level_of(view))
     found = []
     for name, levels in by_medication.items():
-        found.extend(stock.medication_warnings(name, levels, day))
+        threshold = stock.low_stock_threshold(str(classes.get(name, "")))
+        found.extend(stock.medication_warnings(name, levels, day, threshold))
     return found

@@ -56,7 +56,7 @@ class LotService(Service):
             every = lot_stock.all_lots(session, day, include_old=True)
             views = lot_stock.stock_views(session, every, day)
             shown = [x for x in views if include_old or (not x.recalled and x.expires_on >= day)]
-            return StockReport(day, tuple(shown), tuple(lot_stock.warnings(views, day)))
+            return StockReport(day, tuple(shown), tuple(lot_stock.warnings(session, views, day)))
 
     def lots_for_dose(
         self, medication_id: int, *, encounter_id: int | None = None

@@ -152,3 +152,11 @@ def test_run_out_note() -> None:
     assert stock.run_out_note("A1", Decimal("0.5")) is None
     assert "used up" in (stock.run_out_note("A1", Decimal(0)) or "")
     assert "1.5 mL more charted" in (stock.run_out_note("A1", Decimal("-1.5")) or "")
+
+
+def test_a_steroid_warns_lower_than_an_anesthetic() -> None:
+    assert stock.low_stock_threshold("corticosteroid") == Decimal("5")
+    assert stock.low_stock_threshold("local_anesthetic") == stock.LOW_STOCK_ML
+    lots = [lot(1, 100, "8")]
+    assert stock.medication_warnings("Kenalog", lots, TODAY, Decimal("5")) == []
+    assert stock.medication_warnings("Lido", lots, TODAY) == ["Lido: low stock, 8 mL left in date."]

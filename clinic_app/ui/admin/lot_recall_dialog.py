@@ -107,7 +107,7 @@ class RecallDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Lot number", self.lot_number)
         form.addRow("&Medication", self.medication)
-        form.addRow("&Visits from", days)
+        form.addRow("Visits from", days)
 
         self.search_button = QPushButton("&Search")
         self.search_button.setDefault(True)
