@@ -59,7 +59,8 @@ class LotsDialog(QDialog):
         table: one row per lot (expired and recalled ones only with ``show_old``).
         warnings_label: low-stock and expiring-soon warnings (hidden when there are none).
         show_old: "Show expired and recalled lots".
-        receive_button, edit_button, recall_button, search_button: the commands.
+        receive_button, edit_button, recall_button, adjust_button, search_button: the
+            commands.
         form: the lot form or the recall search open over this window, if any.
     """
 
@@ -104,7 +105,11 @@ class LotsDialog(QDialog):
         self.edit_button.clicked.connect(self.on_edit)
         self.recall_button = QPushButton("Mark re&called")
         self.recall_button.clicked.connect(self.on_toggle_recall)
-        for button in (self.receive_button, self.edit_button, self.recall_button):
+        self.adjust_button = QPushButton("&Adjust stock…")
+        self.adjust_button.setToolTip("Wastage, a broken vial, or a count that differs")
+        self.adjust_button.clicked.connect(self.on_adjust)
+        keeping = (self.receive_button, self.edit_button, self.recall_button, self.adjust_button)
+        for button in keeping:
             button.setVisible(keeps)
         self.search_button = QPushButton("Recall &search…")
         self.search_button.clicked.connect(self.on_search)
@@ -112,12 +117,7 @@ class LotsDialog(QDialog):
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        for button in (
-            self.receive_button,
-            self.edit_button,
-            self.recall_button,
-            self.search_button,
-        ):
+        for button in (*keeping, self.search_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -199,6 +199,7 @@ class LotsDialog(QDialog):
         lot = self.selected()
         self.edit_button.setEnabled(lot is not None)
         self.recall_button.setEnabled(lot is not None)
+        self.adjust_button.setEnabled(lot is not None and lot.received_ml is not None)
         self.recall_button.setText("Undo re&call" if lot and lot.recalled else "Mark re&called")
 
     # ------------------------------------------------------------------ commands
@@ -244,6 +245,24 @@ class LotsDialog(QDialog):
         except ClinicError as exc:
             messages.show_error(self, "Could not change the lot", exc)
             self.refresh()
+            return
+        self.on_saved(changed)
+
+    def on_adjust(self) -> None:
+        lot = self.selected()
+        if lot is None:
+            return
+        label = f"{lot.medication_name} lot {lot.lot_number}"
+        quantity = messages.ask_stock_adjustment(self, label)
+        if quantity is None or not quantity.strip():
+            return
+        reason = messages.ask_stock_adjustment_reason(self, label)
+        if reason is None:
+            return
+        try:
+            changed = self._services.lots.adjust(lot.id, quantity, reason)
+        except ClinicError as exc:
+            messages.show_error(self, "Could not adjust the stock", exc)
             return
         self.on_saved(changed)
 

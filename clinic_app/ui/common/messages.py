@@ -259,6 +259,28 @@ def ask_lot_missing_reason(parent: QWidget | None, lot_of: str) -> str | None:
     )
 
 
+def ask_stock_adjustment(parent: QWidget | None, lot_label: str) -> str | None:
+    """Ask how many mL to take off a lot's stock (negative: found in a count); ``None`` on
+    cancel."""
+    return _text(
+        "ask_stock_adjustment",
+        parent,
+        "Adjust stock",
+        f"{lot_label}: how many mL to take off the stock? (wastage, a broken vial: e.g. 5; "
+        "more found in a count than on record: e.g. -2)",
+    )
+
+
+def ask_stock_adjustment_reason(parent: QWidget | None, lot_label: str) -> str | None:
+    """Ask why a lot's stock is adjusted; ``None`` on cancel."""
+    return _text(
+        "ask_stock_adjustment_reason",
+        parent,
+        "Adjust stock",
+        f"{lot_label}: why? (required; kept with the adjustment and in the audit trail)",
+    )
+
+
 def ask_rule_lowering_reason(parent: QWidget | None, check: str, typed: str = "") -> str | None:
     """Ask why the clinic lowers a documentation check to a warning; ``None`` on cancel.
 

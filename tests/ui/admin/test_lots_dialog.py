@@ -136,3 +136,23 @@ def test_the_menu_offers_lots_to_admins_and_nurses_only(qtbot, services) -> None
     sign_in_as(services, desk)
     window.refresh()
     assert not window.lots_action.isVisible()
+
+
+def test_wastage_is_recorded_with_its_reason(qtbot, services, prompts) -> None:
+    lido = medication_ids(services)["lidocaine_1"]
+    services.lots.receive(LotReceipt(lido, "W1", date.today() + timedelta(days=400), "50"))
+    d = LotsDialog(services)
+    qtbot.addWidget(d)
+    d.select_lot("W1")
+    prompts.answer("ask_stock_adjustment", "5")
+    prompts.answer("ask_stock_adjustment_reason", "Vial dropped")
+    with qtbot.waitSignal(d.lots_changed):
+        d.adjust_button.click()
+    assert cell(d, "W1", "Left") == "45 mL"
+    # A refusal (no reason) says why and changes nothing.
+    prompts.answer("ask_stock_adjustment", "1")
+    prompts.answer("ask_stock_adjustment_reason", "  ")
+    prompts.answer("show_error", None)
+    d.adjust_button.click()
+    assert cell(d, "W1", "Left") == "45 mL"
+    assert "Reason is required" in prompts.shown[-1].text
