@@ -37,6 +37,7 @@ from clinic_app.services.dto import (
 )
 from tests.conftest import Services
 from tests.factories import add_user, medication_ids, register_patient, set_up_clinic, sign_in_as
+from tests.services.test_access_roles import SCREENED
 
 DAY = date(2026, 12, 7)
 NOON = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
@@ -310,3 +311,23 @@ def test_a_csv_cell_is_never_a_formula() -> None:
     assert lot_recall._cell("@SUM") == "'@SUM"
     assert lot_recall._cell("P1") == "P1"
     assert lot_recall._cell(None) == ""
+
+
+def test_a_signed_visit_keeps_its_stock_taken_even_if_the_patient_is_voided(shelf: Shelf) -> None:
+    """The medicine was given: only a draft of a patient registered in error gives it back."""
+    s = shelf.s
+    patient = register_patient(s, "S1", "Sig", "Ned", today=DAY, weight_kg="72", allergies="")
+    visit = s.encounters.create(patient.id, shelf.admin_id)
+    sites = [
+        SiteDraft(
+            SiteInput("trapezius_upper", Side.RIGHT, View.POSTERIOR, 0.5, 0.3),
+            (DoseInput(shelf.lido, Decimal("2"), shelf.lot.id),),
+        )
+    ]
+    saved = s.encounters.save_draft(visit.id, visit.version, SCREENED, sites)
+    s.checks.sign(visit.id, saved.version, SCREENED, sites, {})
+    patient = s.patients.get(patient.id)
+    s.patients.void(patient.id, "Registered twice", expected_version=patient.version)
+    assert remaining(shelf) == Decimal("48")
+    (row,) = s.lots.recall_search(RecallQuery("AB123"))
+    assert (row.patient_mrn, row.status) == ("S1", "signed, patient voided")
