@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 from clinic_app.domain import stock
 from clinic_app.domain.access import may
 from clinic_app.domain.errors import ClinicError
+from clinic_app.domain.quantities import format_quantity
 from clinic_app.domain.stock import LotLevel
 from clinic_app.services.dto import DoseInput, LotStockView, LotView, SiteDraft
 from clinic_app.ui.common.lot_form import LotDialog
@@ -63,6 +64,7 @@ class LotHelper(QObject):
         self.form: LotDialog | None = None
         if isinstance(delegate, LotDelegate):
             delegate.can_add_lot = may(services.actor.granted, "lot.receive")
+            delegate.lot_label = self.lot_label
             delegate.add_lot_requested.connect(self.on_add_lot)
         for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
             signal.connect(self.check_run_out)
@@ -101,6 +103,15 @@ class LotHelper(QObject):
             )
             for lot in self.lots_of(medication_id)
         ]
+
+    def lot_label(self, lot: LotView) -> str:
+        """ "AB123 (exp 2027-06-30, 12 mL left)": the stock left after this visit's doses."""
+        text = f"{lot.lot_number} (exp {lot.expires_on.isoformat()}"
+        level = next((x for x in self.levels(lot.medication_id) if x.lot_id == lot.id), None)
+        if level is None or level.remaining_ml is None:
+            return text + ")"
+        left = max(level.remaining_ml, Decimal(0))
+        return f"{text}, {format_quantity(left, 'mL')} left)"
 
     # ------------------------------------------------------------------ default lot
     def with_default_lots(self, doses: Iterable[DoseInput]) -> tuple[DoseInput, ...]:

@@ -63,7 +63,11 @@ def open_editor(qtbot, services) -> Callable[[int], EncounterEditor]:
 
 
 def open_lot_list(qtbot, editor: EncounterEditor) -> QComboBox:
-    index = editor.model.index(0, Column.LOT)
+    return open_lot_list_of(qtbot, editor, 0)
+
+
+def open_lot_list_of(qtbot, editor: EncounterEditor, row: int) -> QComboBox:
+    index = editor.model.index(row, Column.LOT)
     editor.table.setCurrentIndex(index)
     editor.table.edit(index)
     qtbot.waitUntil(lambda: editor.table.state() == editor.table.State.EditingState)
@@ -139,6 +143,12 @@ def test_a_new_site_takes_the_first_lot_to_expire_with_stock(
     doses = editor.model.index(2, Column.MEDICATION).data(EDIT)
     assert doses[0].lot_id not in (soon.id, expired.id, recalled.id)
     assert editor.model.index(2, Column.LOT).data() == "LATE-1"
+    # The lot list says what is left after this visit's doses.
+    labels = items(open_lot_list_of(qtbot, editor, 2))
+    assert "SOON-1 (exp " in " ".join(labels)
+    assert any(t.startswith("SOON-1") and t.endswith(", 0 mL left)") for t in labels)
+    assert any(t.startswith("LATE-1") and t.endswith(", 49 mL left)") for t in labels)
+    editor.table.closePersistentEditor(editor.model.index(2, Column.LOT))
     # Undo gives SOON-1's stock back to the next new site.
     editor.stack.undo()
     editor.stack.undo()

@@ -214,6 +214,8 @@ class LotDelegate(_RowDelegate):
 
     add_lot_requested = Signal(int, int, int)
     can_add_lot = False
+    #: How a lot reads in the list (the lot helper adds the stock left), if not by default.
+    lot_label: Callable[[LotView], str] | None = None
 
     def __init__(
         self,
@@ -237,7 +239,10 @@ class LotDelegate(_RowDelegate):
         for combo, dose, name in zip(editor.combos, doses, names, strict=True):
             combo.addItem(f"{DASH} not recorded", None)
             for lot in self._lots_for(dose.medication_id):
-                combo.addItem(f"{lot.lot_number} (exp {lot.expires_on.isoformat()})", lot.id)
+                label = self.lot_label(lot) if self.lot_label else None
+                combo.addItem(
+                    label or f"{lot.lot_number} (exp {lot.expires_on.isoformat()})", lot.id
+                )
             if self.can_add_lot:
                 combo.addItem(ADD_LOT, _ADD)
             combo.addItem(ASK_LOT_REASON, _ASK)
