@@ -51,6 +51,13 @@ WORDS: Final[dict[str, str]] = {
     "demo.seed": "Filled the database with demo data",
     "audit.export": "Exported the audit trail",
     "audit.access_report": "Made the patient's access report",
+    "lot.receive": "Received a medication lot",
+    "lot.edit": "Corrected a medication lot",
+    "lot.recall_mark": "Marked a lot recalled",
+    "lot.recall_unmark": "Took back a lot's recall mark",
+    "lot.adjust": "Adjusted a lot's stock",
+    "lot.recall_search": "Searched who received a lot (recall)",
+    "lot.recall_export": "Exported who received a lot (recall)",
 }
 
 

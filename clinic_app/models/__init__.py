@@ -5,7 +5,7 @@ from clinic_app.models.base import Base
 from clinic_app.models.clinic import ClinicProfile, User, UserPreference, UserRole
 from clinic_app.models.emergency import EmergencyAccess
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
-from clinic_app.models.medication import Medication, MedicationLot
+from clinic_app.models.medication import LotAdjustment, Medication, MedicationLot
 from clinic_app.models.patient import Patient, PatientSearchToken
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Encounter",
     "HandoutPrint",
     "InjectionSite",
+    "LotAdjustment",
     "Medication",
     "MedicationLot",
     "Patient",

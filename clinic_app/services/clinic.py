@@ -272,7 +272,8 @@ class ClinicService(Service):
             return LotView(lot.id, medication_id, lot.lot_number, lot.expires_on)
 
     def usable_lots(self, medication_id: int, on: date | None = None) -> list[LotView]:
-        """Lots of a medication that have not expired on ``on`` (today by default)."""
+        """Lots of a medication that have not expired on ``on`` (today by default) and are
+        not recalled."""
         self._permit("medication.list")
         medication_id = f.check_id("medication_id", medication_id, label="Medication")
         day = f.check_date("on", on, label="Day") or clock.today()
@@ -282,6 +283,7 @@ class ClinicService(Service):
                 .where(
                     MedicationLot.medication_id == medication_id,
                     MedicationLot.expires_on >= day,
+                    MedicationLot.recalled.is_(False),  # issue 12 §5: never offered again
                 )
                 .order_by(MedicationLot.expires_on)
             )

@@ -17,6 +17,7 @@ from clinic_app.services.clinic import ClinicService
 from clinic_app.services.documents import DocumentService
 from clinic_app.services.emergency import EmergencyAccessService
 from clinic_app.services.encounters import EncounterService
+from clinic_app.services.lots import LotService
 from clinic_app.services.notes import NoteService
 from clinic_app.services.patients import PatientService
 from clinic_app.services.preferences import PreferenceService
@@ -43,6 +44,7 @@ class AppServices:
         users: the administrator's user accounts.
         backups: back up now, restore, the automatic daily backup.
         preferences: the signed-in user's own charting defaults.
+        lots: medication lots and stock, the lot recall search.
         close: releases the database connections (call once, when the app quits).
         changes: what other workstations commit (the screens' live refresh).
     """
@@ -59,6 +61,7 @@ class AppServices:
     emergency: EmergencyAccessService
     backups: BackupService
     preferences: PreferenceService
+    lots: LotService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -92,6 +95,7 @@ def build_services(
         emergency=EmergencyAccessService(sessions, actor, seal=seal),
         backups=BackupService(sessions, actor, seal=seal),
         preferences=PreferenceService(sessions, actor, seal=seal),
+        lots=LotService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

@@ -43,7 +43,7 @@ from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
 from clinic_app.services.demo_charting import Memory, PatientFacts, chart_visit, override_reason
 from clinic_app.services.demo_names import DEMO_PASSWORD, FRONT_DESK, POOLS, PROVIDERS, WEIGHTS
-from clinic_app.services.demo_stock import Stock, StockLot, lot_deliveries
+from clinic_app.services.demo_stock import Stock, StockLot, fill_shelf, lot_deliveries
 from clinic_app.services.demo_story import STOCKED, Slot, Story, make_story, schedule
 from clinic_app.services.dto import PatientInput, PatientView, UserView
 from clinic_app.services.encounters import EncounterService
@@ -199,6 +199,7 @@ class DemoSeeder(Service):
                 )
         self._visit_clock.at = self._now
         with self._tx() as session:
+            fill_shelf(session, rng, self._stock, self._day, self._actor.user_id)
             self._audit(session, "demo.seed", "clinic_profile", None)
         c = self._counts
         return DemoSummary(

@@ -3,6 +3,10 @@
 Every dose of a product the clinic stocks by lot names its lot (tpi-reference.md §6), so the
 demo keeps a realistic shelf: deliveries every few months, each in date for a year and a half
 or more, the first to expire used first. No lot is ever used past its expiry date.
+
+Once the visits are charted, each delivery gets its quantity (:func:`fill_shelf`): whole
+boxes of vials covering what the visits drew from it, plus a few vials still on the shelf for
+a lot in date, so the Lots screen shows a realistic stock (issue 12 §5).
 """
 
 from __future__ import annotations
@@ -10,9 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
 from random import Random
 
+from sqlalchemy.orm import Session
+
 from clinic_app.domain.formulary import FormularyEntry
+from clinic_app.models import MedicationLot
+from clinic_app.services.lot_stock import used_by_lot
 
 #: A lot this close to its expiry date is not opened for a patient.
 EXPIRY_MARGIN = timedelta(days=14)
@@ -61,3 +70,37 @@ class Stock:
         if not usable:
             raise LookupError(f"no lot of {code} in date on {day}")
         return min(usable, key=lambda lot: lot.expires).lot_id
+
+
+#: The vial a product is bought in (mL), by drug class; other classes by 5 mL.
+VIAL_ML = {"local_anesthetic": Decimal(10), "corticosteroid": Decimal(1)}
+#: Who the demo clinic buys from.
+SUPPLIERS = ("McKesson Medical-Surgical", "Henry Schein Medical", "Medline Industries")
+
+
+def delivered(rng: Random, used: Decimal, vial_ml: Decimal, *, in_date: bool) -> Decimal:
+    """What a delivery held, in whole vials: what the visits drew from it, plus 2-12 vials
+    still on the shelf for a lot in date (an expired one was used up or its rest discarded)."""
+    spare = vial_ml * rng.randint(2, 12) if in_date else Decimal(0)
+    vials = ((used + spare) / vial_ml).to_integral_value(rounding=ROUND_CEILING)
+    return vial_ml * max(vials, Decimal(1))
+
+
+def fill_shelf(
+    session: Session, rng: Random, stock: Stock, today: date, receiver_id: int | None
+) -> None:
+    """Give every demo lot its quantity, supplier, day received and receiver."""
+    by_id = {lot.lot_id: lot for lots in stock.lots.values() for lot in lots}
+    used = used_by_lot(session, by_id)
+    for code, lots in stock.lots.items():
+        vial = VIAL_ML.get(str(stock.entries[code].drug_class), Decimal(5))
+        supplier = rng.choice(SUPPLIERS)
+        for lot in lots:
+            row = session.get(MedicationLot, lot.lot_id)
+            if row is None:  # the seeder made every one; nothing to fill otherwise
+                continue
+            volume = sum(used.get(lot.lot_id, ()), Decimal(0))
+            row.quantity_ml = delivered(rng, volume, vial, in_date=lot.expires >= today)
+            row.supplier = supplier
+            row.received_on = lot.received
+            row.received_by_id = receiver_id

@@ -560,3 +560,88 @@ class ChartingDefaults:
     favourite: str | None = None
     needle_gauge: int | None = None
     needle_length_in: Decimal | None = None
+
+
+# ---------------------------------------------------------------- lots and stock (issue 12 §5)
+
+
+@dataclass(frozen=True, slots=True)
+class LotReceipt:
+    """A lot as received (or corrected): quantity in mL, typed as text or exact.
+
+    ``received_on`` ``None`` = today at the clinic.
+    """
+
+    medication_id: int
+    lot_number: str
+    expires_on: date | None
+    quantity_ml: Decimal | str
+    supplier: str = ""
+    received_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LotStockView:
+    """One lot with what is left of it (all quantities in mL).
+
+    Attributes:
+        received_ml: the quantity received; ``None`` for a lot added before stock was kept.
+        used_ml: charted with this lot, in visits that count (not a draft of a voided patient).
+        adjusted_ml: taken off (wastage) less found back (counts).
+        remaining_ml: received - used - adjusted; ``None`` when the lot is not tracked.
+        status: one line ("In use", "Expires in 12 days", "Recalled", ...).
+        version: the row's version when read (an edit passes it back).
+    """
+
+    id: int
+    medication_id: int
+    medication_name: str
+    lot_number: str
+    expires_on: date
+    received_ml: Decimal | None
+    used_ml: Decimal
+    adjusted_ml: Decimal
+    remaining_ml: Decimal | None
+    supplier: str
+    received_on: date | None
+    received_by: str
+    recalled: bool
+    status: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class StockReport:
+    """The Lots screen: every lot (by medication, then expiry) and the warnings to show."""
+
+    day: date
+    lots: tuple[LotStockView, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecallQuery:
+    """Who received a lot: by lot number (exact, any case), optionally one medication, between
+    two clinic days inclusive (``None`` = open-ended)."""
+
+    lot_number: str
+    medication_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecallRow:
+    """One visit in which a patient received the lot."""
+
+    encounter_id: int
+    performed_on: date
+    patient_mrn: str
+    patient_name: str
+    patient_phone: str
+    medication_name: str
+    lot_number: str
+    volume_ml: Decimal
+    sites: int
+    provider: str
+    status: str

@@ -56,7 +56,7 @@ def alembic_config(url: str | None = None) -> Config:
 
 @cache
 def newest_file_revision() -> str:
-    """The newest revision by the migration files' names (``0016_….py`` is "0016"), read
+    """The newest revision by the migration files' names (``0015_….py`` is "0015"), read
     without Alembic; a test proves it is Alembic's head."""
     found = [
         m.group(1)

@@ -23,6 +23,7 @@ class MainSlots(Protocol):
     def on_change_password(self) -> None: ...
     def on_users(self) -> None: ...
     def on_audit_trail(self) -> None: ...
+    def on_lots(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -44,6 +45,7 @@ class MainActions:
     about: QAction
     users: QAction
     audit_trail: QAction
+    lots: QAction
 
 
 def build_main_actions(
@@ -94,6 +96,9 @@ def build_main_actions(
     users = make_action(
         window, "&Users…", slots.on_users, None, "User accounts and roles (administrators)"
     )
+    lots = make_action(
+        window, "&Lots and stock…", slots.on_lots, None, "Receive lots, see stock, recall search"
+    )
     build_menus(
         window,
         [
@@ -105,6 +110,7 @@ def build_main_actions(
                     clinic_settings,
                     users,
                     audit_trail,
+                    lots,
                     change_password,
                     None,
                     refresh,
@@ -152,4 +158,5 @@ def build_main_actions(
         about=about,
         users=users,
         audit_trail=audit_trail,
+        lots=lots,
     )

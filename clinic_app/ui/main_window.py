@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         file_menu.insertActions(self.refresh_action, self.session_lock.actions())
         self.users_action = actions.users  # File → Users… (administrators)
         self.audit_trail_action = actions.audit_trail
+        self.lots_action = actions.lots  # File → Lots and stock… (administrators, nurses)
         self._build_central()
         self._build_status_bar()
         self._restoring = False
@@ -476,6 +477,10 @@ class MainWindow(QMainWindow):
 
     def on_change_password(self) -> None:
         self.admin.open_change_password()
+
+    def on_lots(self) -> None:
+        if self.lots_action.isEnabled():
+            self.admin.open_lots()
 
     def on_users(self) -> None:
         if self.users_action.isEnabled():

@@ -32,6 +32,7 @@ MAIN_COMMANDS: Final = {
     "back_up_action": "backup.create",
     "restore_action": "backup.restore",
     "backup_settings_action": "backup.create",
+    "lots_action": "lot.receive",
 }
 #: Commands that act on the selected patient (enabled only while one is selected).
 PATIENT_COMMANDS: Final = (

@@ -105,6 +105,14 @@ METHODS: dict[tuple[str, str], str] = {
     ("audit", "import_key"): "audit.key_import",
     ("preferences", "charting_defaults"): "user.charting_defaults",
     ("preferences", "set_charting_defaults"): "user.charting_defaults",
+    ("lots", "stock"): "lot.read",
+    ("lots", "lots_for_dose"): "lot.read",
+    ("lots", "receive"): "lot.receive",
+    ("lots", "update"): "lot.edit",
+    ("lots", "set_recalled"): "lot.edit",
+    ("lots", "adjust"): "lot.edit",
+    ("lots", "recall_search"): "lot.recall",
+    ("lots", "recall_csv"): "lot.recall",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -152,6 +160,7 @@ def test_the_services_are_found() -> None:
         "backups",
         "preferences",
         "demo",
+        "lots",
     }  # fmt: skip
 
 

@@ -30,8 +30,10 @@ from clinic_app.services.dto import (
     DoseInput,
     EncounterInput,
     EncounterView,
+    LotReceipt,
     PatientInput,
     PatientView,
+    RecallQuery,
     SiteDraft,
     SiteInput,
     UserChanges,
@@ -40,6 +42,8 @@ from tests.conftest import Services
 from tests.factories import medication_ids, register_patient, set_up_clinic
 
 TODAY = date(2026, 11, 23)
+#: An expiry date a new lot may have (ahead of the real clock's day).
+LOT_EXPIRY = date(2030, 6, 1)
 NEW = PatientInput("N1", "Lan", "Nguyễn", date(1970, 5, 17), weight_kg="68.2")
 
 
@@ -451,6 +455,50 @@ CORPUS: list[tuple[str, Callable[[Ctx], object], str, str]] = [
         lambda c: c.s.clinic.add_lot("lido", "L1", TODAY),
         "medication_id",
         "medication",
+    ),
+    # ---- lots and stock (issue 12 §5)
+    (
+        "lot quantity float",
+        lambda c: c.s.lots.receive(LotReceipt(c.lido, "L2", LOT_EXPIRY, 2.5)),
+        "quantity_ml",
+        "quantity",
+    ),
+    (
+        "lot expiry as text",
+        lambda c: c.s.lots.receive(LotReceipt(c.lido, "L2", "2027-06-01", "5")),
+        "expires_on",
+        "expiry",
+    ),
+    (
+        "lot number with a space",
+        lambda c: c.s.lots.receive(LotReceipt(c.lido, "L 2", LOT_EXPIRY, "5")),
+        "lot_number",
+        "lot number",
+    ),
+    ("lot receipt missing", lambda c: c.s.lots.receive(None), "receipt", "lot"),
+    (
+        "lot edit without version",
+        lambda c: c.s.lots.update(
+            1,
+            LotReceipt(c.lido, "L2", LOT_EXPIRY, "5"),
+            expected_version=None,
+        ),
+        "expected_version",
+        "version",
+    ),
+    ("lot adjustment float", lambda c: c.s.lots.adjust(1, 2.5, "spilt"), "quantity_ml", "quantity"),
+    ("recall lot empty", lambda c: c.s.lots.recall_search(RecallQuery(" ")), "lot_number", "lot"),
+    (
+        "recall medication text",
+        lambda c: c.s.lots.recall_search(RecallQuery("L1", "lido")),
+        "medication_id",
+        "medication",
+    ),
+    (
+        "recall end before start",
+        lambda c: c.s.lots.recall_csv(RecallQuery("L1", None, TODAY, TODAY - timedelta(days=1))),
+        "end",
+        "end day",
     ),
     (
         "rule id a list",

@@ -152,6 +152,14 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("preferences", "set_charting_defaults"): Exempt(
         "the user's own preference row; only they write it (last write wins)"
     ),
+    ("lots", "stock"): READ,
+    ("lots", "lots_for_dose"): READ,
+    ("lots", "receive"): NEW_ROW,
+    ("lots", "update"): Versioned(),
+    ("lots", "set_recalled"): Versioned(),
+    ("lots", "adjust"): Exempt("adds an adjustment row; the lot itself does not change"),
+    ("lots", "recall_search"): READ,
+    ("lots", "recall_csv"): READ,
 }
 
 

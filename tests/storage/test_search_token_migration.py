@@ -1,4 +1,4 @@
-"""Migration 0016: patients registered before it get their search tokens; down and up again
+"""Migration 0015: patients registered before it get their search tokens; down and up again
 on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -52,13 +52,13 @@ def _tokens(engine: Engine) -> set[tuple[int, str, str]]:
         return {(pid, kind, token) for pid, kind, token in rows}
 
 
-def test_0016_gives_existing_patients_their_tokens_and_goes_down_and_up(
+def test_0015_gives_existing_patients_their_tokens_and_goes_down_and_up(
     fresh_engine: Engine,
 ) -> None:
     migrate.run_migrations(fresh_engine, "0012")
     _add_patient(fresh_engine, 1, "A-1", "thi hoa", "nguyen")
     _add_patient(fresh_engine, 2, "B-2", "jose", "garcia lopez")
-    migrate.run_migrations(fresh_engine, "0016")
+    migrate.run_migrations(fresh_engine, "0015")
     assert _tokens(fresh_engine) == {
         (1, "n", "thi"),
         (1, "n", "hoa"),

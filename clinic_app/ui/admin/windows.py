@@ -12,6 +12,7 @@ from clinic_app.services.dto import ClinicProfileView
 from clinic_app.ui.admin.audit_dialog import AuditDialog
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
+from clinic_app.ui.admin.lots_dialog import LotsDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class AdminWindows(QObject):
     Attributes:
         clinic_settings_dialog: the clinic settings dialog while it is open, else ``None``.
         users_dialog: the Users window last opened, else ``None``.
+        lots_dialog: the Lots and stock window while it is open, else ``None``.
     """
 
     clinic_settings_saved = Signal(object)
@@ -40,6 +42,7 @@ class AdminWindows(QObject):
         self._parent = parent
         self.clinic_settings_dialog: ClinicSettingsDialog | None = None
         self.users_dialog: UsersDialog | None = None
+        self.lots_dialog: LotsDialog | None = None
 
     def open_clinic_settings(self) -> None:
         """Open the clinic settings, or bring the open one forward."""
@@ -67,6 +70,19 @@ class AdminWindows(QObject):
     def open_audit_trail(self) -> None:
         """Open the audit trail window."""
         self._open(AuditDialog(self._services, self._parent))
+
+    def open_lots(self) -> None:
+        """Open the Lots and stock window (one at a time)."""
+        if self.lots_dialog is not None:
+            self.lots_dialog.raise_()
+            self.lots_dialog.activateWindow()
+            return
+        self.lots_dialog = LotsDialog(self._services, self._parent)
+        self.lots_dialog.finished.connect(self.on_lots_finished)
+        self._open(self.lots_dialog)
+
+    def on_lots_finished(self, _result: int) -> None:
+        self.lots_dialog = None
 
     def open_change_password(self) -> None:
         """Let the signed-in user choose a new password."""

@@ -126,6 +126,20 @@ def confirm_deactivate_user(parent: QWidget | None, user_label: str) -> bool:
     )
 
 
+def confirm_lot_recall(parent: QWidget | None, lot_label: str) -> bool:
+    """Ask before marking a lot recalled; True only when the user chooses Yes."""
+    return _question(
+        "confirm_lot_recall",
+        parent,
+        "Mark lot recalled",
+        f"Mark {lot_label} recalled?\n\nIt is no longer offered for a dose. Doses already "
+        "charted keep it, and the recall search lists the patients who received it.",
+        Button.Yes | Button.Cancel,
+        Button.Cancel,
+        _is_yes,
+    )
+
+
 def confirm_restore(parent: QWidget | None, what: str) -> bool:
     """Ask before replacing the whole database with a backup; True only for Yes."""
     return _question(
@@ -242,6 +256,28 @@ def ask_lot_missing_reason(parent: QWidget | None, lot_of: str) -> str | None:
         "Lot not available",
         f"{lot_of}: why can no lot be recorded?\n(e.g. label unreadable, sample without a "
         "lot number) The reason goes into the procedure note.",
+    )
+
+
+def ask_stock_adjustment(parent: QWidget | None, lot_label: str) -> str | None:
+    """Ask how many mL to take off a lot's stock (negative: found in a count); ``None`` on
+    cancel."""
+    return _text(
+        "ask_stock_adjustment",
+        parent,
+        "Adjust stock",
+        f"{lot_label}: how many mL to take off the stock? (wastage, a broken vial: e.g. 5; "
+        "more found in a count than on record: e.g. -2)",
+    )
+
+
+def ask_stock_adjustment_reason(parent: QWidget | None, lot_label: str) -> str | None:
+    """Ask why a lot's stock is adjusted; ``None`` on cancel."""
+    return _text(
+        "ask_stock_adjustment_reason",
+        parent,
+        "Adjust stock",
+        f"{lot_label}: why? (required; kept with the adjustment and in the audit trail)",
     )
 
 

@@ -22,6 +22,7 @@ from clinic_app.ui.chart.commands import ChartUndoStack, RemoveSiteCommand
 from clinic_app.ui.chart.model import ChartModel
 from clinic_app.ui.encounter.checks_panel import safety_site_numbers
 from clinic_app.ui.encounter.favourites import MedicationChoices, NewSiteControls
+from clinic_app.ui.encounter.lot_helper import LotHelper
 from clinic_app.ui.encounter.parts import make_body_map
 from clinic_app.ui.encounter.session import EncounterSession
 from clinic_app.ui.encounter.sites.edits import drafts_of, stand_in_medications
@@ -75,8 +76,11 @@ class SitesPane(QObject):
         self.chart.site_added.connect(self.on_site_added)
         self.table.site_selected.connect(self.on_table_site_selected)
         self.body_map.marker_selected.connect(self.table.select_key)
-        self.body_map.set_site_factory(self.new_sites.make_site)
-        for source in (self.table, self.body_map, self.new_sites):
+        # Issue 12 §5: default lots, "Add a lot…" in the lot list, run-out notes.
+        delegate = self.table.itemDelegateForColumn(Column.LOT)
+        self.lot_helper = LotHelper(services, session, self.model, delegate, window)
+        self.body_map.set_site_factory(self.lot_helper.site_factory(self.new_sites.make_site))
+        for source in (self.table, self.body_map, self.new_sites, self.lot_helper):
             source.status_message.connect(self.status_message)
         for signal in (
             self.model.rowsInserted,
@@ -87,7 +91,7 @@ class SitesPane(QObject):
             signal.connect(self.update_totals)
 
     def _doses(self) -> tuple[DoseInput, ...]:
-        return self.new_sites.doses()
+        return self.lot_helper.with_default_lots(self.new_sites.doses())
 
     def load(self, encounter: EncounterView) -> None:
         """Show the encounter's sites, with an empty, clean undo history."""

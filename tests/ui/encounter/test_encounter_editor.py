@@ -697,6 +697,7 @@ def test_lot_and_needle_cells(qtbot, services, open_editor, chart):
         "—",
         "LD-2291",
         "LD-3000",
+        "Add",  # "Add a lot…" (the setup's administrator receives lots)
         "Lot",  # "Lot not available…"
     ]
     choose(lots, lots.itemText(2))

@@ -126,6 +126,7 @@ def test_an_administrator_without_a_clinical_role_sees_no_patients(qtbot, servic
         "back_up_action",
         "restore_action",
         "backup_settings_action",
+        "lots_action",  # the administrator keeps the lots (issue 12 §5)
     }
     with pytest.raises(PermissionDenied):
         services.patients.search("Roles")

@@ -11,7 +11,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -32,6 +39,9 @@ from clinic_app.ui.encounter.sites.text import NEEDLE_GAUGES, NEEDLE_LENGTHS_IN,
 #: The lot list's last item: asks why no lot can be recorded, and keeps the typed reason.
 ASK_LOT_REASON = "Lot not available…"
 _ASK = "\x00ask"  # item data of ASK_LOT_REASON (never a reason: reasons are typed text)
+#: Receives a new lot of the dose's medicine and selects it (roles that keep the shelf only).
+ADD_LOT = "Add a lot…"
+_ADD = "\x00add"
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -194,7 +204,18 @@ class LotDelegate(_RowDelegate):
     Choosing "Lot not available…" asks for the reason (``messages.ask_lot_missing_reason``);
     the reason is kept with the dose and shown as the list's choice. Cancelling the question
     puts the list back as it was.
+
+    With ``can_add_lot`` the list also offers "Add a lot…": the list goes back as it was and
+    ``add_lot_requested`` asks for the receive form (:mod:`clinic_app.ui.encounter.lot_helper`).
+
+    Signals:
+        add_lot_requested(int, int, int): site key, dose position, medication id.
     """
+
+    add_lot_requested = Signal(int, int, int)
+    can_add_lot = False
+    #: How a lot reads in the list (the lot helper adds the stock left), if not by default.
+    lot_label: Callable[[LotView], str] | None = None
 
     def __init__(
         self,
@@ -218,15 +239,31 @@ class LotDelegate(_RowDelegate):
         for combo, dose, name in zip(editor.combos, doses, names, strict=True):
             combo.addItem(f"{DASH} not recorded", None)
             for lot in self._lots_for(dose.medication_id):
-                combo.addItem(f"{lot.lot_number} (exp {lot.expires_on.isoformat()})", lot.id)
+                label = self.lot_label(lot) if self.lot_label else None
+                combo.addItem(
+                    label or f"{lot.lot_number} (exp {lot.expires_on.isoformat()})", lot.id
+                )
+            if self.can_add_lot:
+                combo.addItem(ADD_LOT, _ADD)
             combo.addItem(ASK_LOT_REASON, _ASK)
             combo.setProperty("lot_of", name)
+            combo.setProperty("medication_id", dose.medication_id)
+        editor.setProperty("site_key", self._model.key_at(index.row()))
         for combo in editor.combos:
             _fit_popup(combo)
             combo.activated.connect(lambda _i, e=editor, c=combo: self._on_chosen(e, c))
         return editor
 
     def _on_chosen(self, editor: _ComboRowEditor, combo: QComboBox) -> None:
+        if combo.currentData() == _ADD:
+            previous = combo.property("previous_index")
+            combo.setCurrentIndex(int(previous) if previous is not None else 0)
+            self.add_lot_requested.emit(
+                int(editor.property("site_key")),
+                editor.combos.index(combo),
+                int(combo.property("medication_id")),
+            )
+            return
         if combo.currentData() == _ASK:
             previous = combo.property("previous_index")
             reason = messages.ask_lot_missing_reason(editor, str(combo.property("lot_of")))

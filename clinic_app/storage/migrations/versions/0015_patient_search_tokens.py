@@ -1,7 +1,7 @@
 """patient search tokens: prefix search by index range on any backend
 
-Revision ID: 0016
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07 15:05:00
 
 Issue 13 §2: the search ORed ``lower(mrn) LIKE 'x%'`` with ``LIKE '% x%'`` on the name keys;
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0016'
-down_revision: str | None = '0013'  # MERGE: check down_revision
+revision: str = '0015'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
