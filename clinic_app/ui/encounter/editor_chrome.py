@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -24,6 +24,38 @@ from PySide6.QtWidgets import (
 from clinic_app.ui.chart.commands import ChartUndoStack
 from clinic_app.ui.common.chrome import build_menus, build_toolbar, make_action
 from clinic_app.ui.encounter.favourites import NewSiteControls
+
+#: What Undo and Redo say when the stack has nothing to take back or do again.
+NOTHING_TO = {True: "Nothing to undo", False: "Nothing to redo"}
+
+
+def stack_action(window: QMainWindow, stack: QUndoStack, text: str, *, undo: bool) -> QAction:
+    """Undo or Redo with a label that never changes (its button never moves or resizes).
+
+    ``QUndoStack.createUndoAction`` puts the last command's text in the label ("Undo Change
+    medication(s) of site 4"), which widened the button and pushed Sign sideways; here the
+    command's text goes to the tooltip and the status tip instead.
+    """
+    action = QAction(text, window)
+    action.setProperty("undo", undo)
+    action.setEnabled(stack.canUndo() if undo else stack.canRedo())
+    (stack.canUndoChanged if undo else stack.canRedoChanged).connect(action.setEnabled)
+    # The signal's text, not the stack's: the stack may be mid-destruction when it clears.
+    (stack.undoTextChanged if undo else stack.redoTextChanged).connect(
+        lambda text, a=action: describe_stack_action(a, text)
+    )
+    action.triggered.connect(stack.undo if undo else stack.redo)
+    return action
+
+
+def describe_stack_action(action: QAction, command: str) -> None:
+    """Tooltip and status tip name what Undo/Redo would do now ("Undo: Move site 3")."""
+    undo = bool(action.property("undo"))
+    verb = "Undo" if undo else "Redo"
+    tip = f"{verb}: {command}" if command else NOTHING_TO[undo]
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setStatusTip(tip)
+    action.setToolTip(f"{tip} ({keys})" if keys else tip)
 
 
 @dataclass(frozen=True)
@@ -56,16 +88,15 @@ class EditorActions(QObject):
         handlers: EditorHandlers,
     ) -> None:
         super().__init__(window)
-        self.undo_action = stack.createUndoAction(window, "&Undo")
+        self.undo_action = stack_action(window, stack, "&Undo", undo=True)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(window, "&Redo")
+        self.redo_action = stack_action(window, stack, "&Redo", undo=False)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action, tip in (
-            (self.undo_action, "Undo the last chart edit"),
-            (self.redo_action, "Redo"),
-        ):
-            action.setStatusTip(tip)
+        for action in (self.undo_action, self.redo_action):
             window.addAction(action)
+            describe_stack_action(
+                action, stack.undoText() if action is self.undo_action else stack.redoText()
+            )
         self.remove_site_action = make_action(
             window,
             "Remove site",

@@ -219,7 +219,9 @@ def test_delete_then_undo_and_redo_by_keyboard(qtbot, open_editor, chart):
     editor.table.select_key(editor.chart.at(0).key)
     qtbot.keyClick(editor.table, Qt.Key.Key_Delete)
     assert texts(editor, Column.SIDE) == ["Left"]
-    assert editor.undo_action.text() == "&Undo Remove trapezius upper R"
+    assert editor.undo_action.text() == "&Undo"  # fixed: the detail is in the tips
+    assert editor.undo_action.toolTip() == "Undo: Remove trapezius upper R (Ctrl+Z)"
+    assert editor.undo_action.statusTip() == "Undo: Remove trapezius upper R"
     qtbot.keyClick(editor.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert texts(editor, Column.SIDE) == ["Right", "Left"]
     shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
