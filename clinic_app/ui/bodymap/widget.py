@@ -9,7 +9,6 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from clinic_app.domain.catalog import Catalog, View, default_catalog
 from clinic_app.domain.enums import Language, Side
 from clinic_app.domain.referred import ReferredAreas, default_referred_areas
 from clinic_app.services.dto import SiteDraft, SiteInput
+from clinic_app.ui.bodymap.info_label import MuscleInfo
 from clinic_app.ui.bodymap.items import MarkerItem
 from clinic_app.ui.bodymap.picker import MusclePicker
 from clinic_app.ui.bodymap.scene import FigureScene, side_word
@@ -101,9 +101,7 @@ class BodyMapWidget(QWidget):
         focus_picker.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         focus_picker.triggered.connect(lambda: self.picker.edit.setFocus())
         self.addAction(focus_picker)
-        self.info = QLabel("Hover a muscle to see where it refers pain.")
-        self.info.setWordWrap(True)
-        self.info.setAccessibleName("Muscle information")
+        self.info = MuscleInfo("Hover a muscle to see where it refers pain.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._controls)
@@ -137,6 +135,10 @@ class BodyMapWidget(QWidget):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setAccessibleName(f"Show {view.label}")
+            # Wide enough for "Back (99)": a count appearing never shifts the next button.
+            action.setText(f"{SHORT_TITLES[view]} (99)")
+            button.setMinimumWidth(button.sizeHint().width())
+            action.setText(SHORT_TITLES[view])
             self.view_actions[view] = action
             self.view_buttons[view] = button
             self._controls.addWidget(button)
@@ -344,8 +346,8 @@ class BodyMapWidget(QWidget):
     def _describe(self, muscle: str, side: str) -> None:
         m = self._catalog.get(muscle)
         shading = " (shaded orange)" if self.overlay_button.isChecked() else ""
-        self.info.setText(
-            f"<b>{m.name}</b>, {side}. Referred pain: {m.referred_pain(Language.ENGLISH)}{shading}"
+        self.info.set_info(
+            f"{m.name}, {side}", f"Referred pain: {m.referred_pain(Language.ENGLISH)}{shading}"
         )
 
     def on_scene_selection_changed(self) -> None:

@@ -30,6 +30,7 @@ from clinic_app.ui.encounter.checks_panel import LiveChecks
 from clinic_app.ui.encounter.conflict import ConflictBar
 from clinic_app.ui.encounter.editor_chrome import EditorActions, EditorHandlers, build_panes
 from clinic_app.ui.encounter.form import EncounterForm
+from clinic_app.ui.encounter.notices import NoticeOverlay
 from clinic_app.ui.encounter.parts import (
     PARTS_STYLE,
     EncounterHeader,
@@ -176,10 +177,10 @@ class EncounterEditor(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.message_bar)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        # Over the form's bottom edge: a notice never pushes the map or the table down.
+        self.notices = NoticeOverlay(central, self.form_scroll, [self.banner, self.message_bar])
         (self.save_label,) = add_status_fields(self.statusBar(), ["Save state"])
 
     def _take(self, encounter: EncounterView) -> None:

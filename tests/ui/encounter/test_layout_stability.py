@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QWidget
 
-from clinic_app.domain.enums import TwitchResponse
+from clinic_app.domain.bodymap import FigureView
+from clinic_app.domain.catalog import default_catalog
+from clinic_app.domain.enums import Language, TwitchResponse
 from clinic_app.ui.bodymap.widget import BodyMapWidget
+from clinic_app.ui.encounter.editor import RETRY_TEXT as RETRY
 from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.encounter.sites.text import Column
 from tests.ui.encounter.ten_sites import ten_site_encounter
@@ -76,3 +79,85 @@ def test_toolbar_buttons_never_move_or_resize(qtbot, editor):
     assert editor.undo_action.text() == "&Undo"
     assert editor.undo_action.toolTip() == "Undo: Change medication(s) of site 5 (Ctrl+Z)"
     assert editor.redo_action.text() == "&Redo"
+
+
+def map_geometry(editor: EncounterEditor) -> tuple[object, ...]:
+    """Where the map's figure sits in the window, how big it is and how it is scaled."""
+    body_map = editor.body_map
+    assert isinstance(body_map, BodyMapWidget)
+    canvas = body_map.current_canvas
+    origin = canvas.mapTo(editor, QPoint(0, 0))
+    return (
+        QRect(body_map.geometry()),
+        QRect(origin, canvas.size()),
+        QRect(canvas.viewport().geometry()),
+        canvas.transform(),
+        canvas.horizontalScrollBar().value(),
+        canvas.verticalScrollBar().value(),
+    )
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (853, 533)])
+def test_the_map_never_moves_or_rescales_while_the_pointer_crosses_it(qtbot, editor, size):
+    editor.resize(*size)
+    relayout()
+    body_map = editor.body_map
+    assert isinstance(body_map, BodyMapWidget)
+    body_map.set_overlay(True)  # the longest texts: "… (shaded orange)"
+    hovered: set[str] = set()
+    for view in FigureView:
+        body_map.set_current_view(view)
+        relayout()
+        canvas = body_map.current_canvas
+        scene = body_map.scenes[view]
+        before = map_geometry(editor)
+        width, height = canvas.viewport().width(), canvas.viewport().height()
+        points = [
+            QPoint(width * (i + 0.5) // 14, height * (j + 0.5) // 24)
+            for j in range(24)
+            for i in range(14)
+        ]
+        figure = scene.figure
+        points += [
+            canvas.mapFromScene(QPointF(*figure.standard_point(region)))
+            for region in figure.regions
+        ]
+        for point in points:
+            qtbot.mouseMove(canvas.viewport(), point)
+            relayout()
+            if scene.hovered_region is not None:
+                hovered.add(scene.hovered_region.muscle_code)
+            assert map_geometry(editor) == before, (view, point, body_map.info.text())
+    assert len(hovered) >= 20
+    # Some texts are longer than a line under the map: a wrapping label would have grown.
+    info = body_map.info
+    longest = max(
+        (default_catalog().get(code).referred_pain(Language.ENGLISH) for code in hovered), key=len
+    )
+    assert info.fontMetrics().horizontalAdvance(longest) > info.width()
+
+
+def test_a_message_never_pushes_the_map_or_the_table(qtbot, editor):
+    body_map = editor.body_map
+    before = (map_geometry(editor), editor.table.mapTo(editor, QPoint(0, 0)), editor.table.size())
+    editor.message_bar.show_message(
+        "Not saved: the database is locked by another program.\n" + RETRY, "error"
+    )
+    editor.banner.show_message("Repeated from the last visit: check the highlighted sites.")
+    relayout()
+    assert editor.message_bar.isVisible()
+    assert editor.banner.isVisible()
+    after = (map_geometry(editor), editor.table.mapTo(editor, QPoint(0, 0)), editor.table.size())
+    assert after == before
+    # The bars lie over the bottom of the form, which keeps room to scroll every field above them.
+    panel = editor.notices.panel
+    form_bottom = editor.form_scroll.mapTo(editor, QPoint(0, editor.form_scroll.height()))
+    assert panel.mapTo(editor, QPoint(0, panel.height())).y() == form_bottom.y()
+    assert editor.form_scroll.viewportMargins().bottom() == panel.height() > 0
+    assert not panel.geometry().intersects(body_map.geometry())
+    editor.message_bar.hide()
+    editor.banner.hide()
+    relayout()
+    assert not panel.isVisible()
+    assert editor.form_scroll.viewportMargins().bottom() == 0
+    assert (map_geometry(editor), editor.table.mapTo(editor, QPoint(0, 0))) == before[:2]
