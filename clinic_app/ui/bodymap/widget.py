@@ -8,7 +8,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from clinic_app.ui.bodymap.scene import FigureScene, side_word
 from clinic_app.ui.bodymap.view import FigureCanvas
 from clinic_app.ui.chart.commands import AddSiteCommand, EditSiteCommand, RemoveSiteCommand
 from clinic_app.ui.chart.model import ChartModel
+from clinic_app.ui.common.flow_layout import FlowLayout
 
 SiteFactory = Callable[[str, Side, View, float, float], SiteDraft]
 SHORT_TITLES = {
@@ -116,7 +116,9 @@ class BodyMapWidget(QWidget):
 
     # ------------------------------------------------------------------ controls
     def _build_controls(self) -> None:
-        self._controls = QHBoxLayout()
+        # One row when the map is wide, more when it is narrow (a laptop at 150 % or 200 %):
+        # the buttons never force the window wider.
+        self._controls = FlowLayout(spacing=3)
         # QActions, not button shortcuts: a button's shortcut clicks after an animation
         # delay and is cleared whenever the button's text changes (the site counts do).
         self.view_buttons: dict[FigureView, QToolButton] = {}
@@ -142,7 +144,6 @@ class BodyMapWidget(QWidget):
             self.view_actions[view] = action
             self.view_buttons[view] = button
             self._controls.addWidget(button)
-        self._controls.addStretch(1)
         self.deep_button = self._toggle("Deep layer", "D", DEEP_HELP, self.set_deep_layer)
         self.overlay_button = self._toggle(
             "Referred pain",

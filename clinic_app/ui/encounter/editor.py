@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from clinic_app.domain.access import may
@@ -28,7 +28,14 @@ from clinic_app.ui.common.labels import local_timestamp
 from clinic_app.ui.encounter.addenda import ADD_ADDENDUM_TEXT, Addenda, AddendumDialog
 from clinic_app.ui.encounter.checks_panel import LiveChecks
 from clinic_app.ui.encounter.conflict import ConflictBar
-from clinic_app.ui.encounter.editor_chrome import EditorActions, EditorHandlers, build_panes
+from clinic_app.ui.encounter.editor_chrome import (
+    EditorActions,
+    EditorHandlers,
+    VerticalScroller,
+    build_panes,
+    share_height,
+    share_width,
+)
 from clinic_app.ui.encounter.form import EncounterForm
 from clinic_app.ui.encounter.notices import NoticeOverlay
 from clinic_app.ui.encounter.parts import (
@@ -95,6 +102,7 @@ class EncounterEditor(QMainWindow):
         self._patient_name = patient.display_name
         self._form_dirty = False
         self._handing_over = False
+        self._shown = False
         granted = services.actor.granted  # what the screen offers; the services decide
         self.may_chart = may(granted, "encounter.save")
         self.session = EncounterSession(services, encounter, self.snapshot, self)
@@ -171,17 +179,36 @@ class EncounterEditor(QMainWindow):
 
     def _build_layout(self) -> None:
         panes = build_panes(
-            self.body_map, self.table, self.totals_label, self.form, self.addenda_scroll
+            self.body_map,
+            [self.table, self.sites.details, self.totals_label],
+            self.form,
+            self.addenda_scroll,
         )
         self.splitter, self.form_scroll = panes.splitter, panes.form_scroll
+        self.checks_scroll, self.right = panes.checks_scroll, panes.right
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header)
         layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        # On a very small screen (200 % scaling) the window scrolls vertically, never sideways.
+        self.central_scroll = VerticalScroller(central, "Encounter")
+        self.setCentralWidget(self.central_scroll)
         # Over the form's bottom edge: a notice never pushes the map or the table down.
         self.notices = NoticeOverlay(central, self.form_scroll, [self.banner, self.message_bar])
         (self.save_label,) = add_status_fields(self.statusBar(), ["Save state"])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:  # once: later the splitter is where the user left it
+            self._shown = True
+            self.table.fit_to_contents()
+            share_width(self.splitter, self.table.natural_width())
+            # Lay the panes out at their new widths now: the site details wrap by width, and
+            # the table's pane is sized to the rows plus what sits under them.
+            for widget in (self.central_scroll.content, self.right.widget(0)):
+                widget.layout().activate()
+            around_table = self.right.widget(0).height() - self.table.height()
+            share_height(self.right, self.table.natural_height() + around_table)
 
     def _take(self, encounter: EncounterView) -> None:
         """Show what identifies the stored copy this window now stands for."""
@@ -392,7 +419,7 @@ class EncounterEditor(QMainWindow):
             self.sites.remove_selected()
 
     def on_apply_to_all(self) -> None:
-        self.table.apply_to_all()
+        self.sites.apply_to_all()
 
     def on_status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)

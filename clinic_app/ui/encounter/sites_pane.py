@@ -24,6 +24,7 @@ from clinic_app.ui.encounter.checks_panel import safety_site_numbers
 from clinic_app.ui.encounter.favourites import MedicationChoices, NewSiteControls
 from clinic_app.ui.encounter.parts import make_body_map
 from clinic_app.ui.encounter.session import EncounterSession
+from clinic_app.ui.encounter.sites.details import SiteDetails
 from clinic_app.ui.encounter.sites.edits import drafts_of, stand_in_medications
 from clinic_app.ui.encounter.sites.table_model import SiteTableModel, keys_for_numbers
 from clinic_app.ui.encounter.sites.table_view import SiteTableView
@@ -41,6 +42,7 @@ class SitesPane(QObject):
 
     Attributes:
         stack, chart, choices, model, table, body_map, new_sites, totals_label.
+        details: the current site's technique, needle, twitch, aspiration and findings.
         last_assessment: the live checks' last result (the totals use its limits).
     """
 
@@ -65,6 +67,8 @@ class SitesPane(QObject):
         )
         self.model.set_medications(stand_in_medications(session.view, {m.id for m in medications}))
         self.table = SiteTableView(self.model, self.choices, self.lots_for)
+        self.details = SiteDetails(self.model, self.table)
+        window.addAction(self.details.focus_action)
         self.body_map = make_body_map(self.chart, self.stack)
         self.new_sites = NewSiteControls(self.choices, window)
         self.totals_label = QLabel()
@@ -76,7 +80,7 @@ class SitesPane(QObject):
         self.table.site_selected.connect(self.on_table_site_selected)
         self.body_map.marker_selected.connect(self.table.select_key)
         self.body_map.set_site_factory(self.new_sites.make_site)
-        for source in (self.table, self.body_map, self.new_sites):
+        for source in (self.table, self.details, self.body_map, self.new_sites):
             source.status_message.connect(self.status_message)
         for signal in (
             self.model.rowsInserted,
@@ -152,6 +156,14 @@ class SitesPane(QObject):
             self.table.setCurrentIndex(index)
             self.table.scrollTo(index)
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def apply_to_all(self) -> bool:
+        """ "Apply to all sites" for the site detail that has the cursor, else the table's
+        current cell."""
+        column = self.details.current_column()
+        if column is not None:
+            return self.details.apply_to_all(column)
+        return self.table.apply_to_all()
 
     def remove_selected(self) -> None:
         key = self.table.current_key()
