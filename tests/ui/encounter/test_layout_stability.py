@@ -161,3 +161,32 @@ def test_a_message_never_pushes_the_map_or_the_table(qtbot, editor):
     assert not panel.isVisible()
     assert editor.form_scroll.viewportMargins().bottom() == 0
     assert (map_geometry(editor), editor.table.mapTo(editor, QPoint(0, 0))) == before[:2]
+
+
+def test_typing_icd10_codes_never_moves_the_form(qtbot, editor):
+    form = editor.form
+    scroll = editor.form_scroll
+    editor.live_checks.run_now()
+    relayout()
+    scroll.ensureWidgetVisible(form.icd10)
+    relayout()
+    form.icd10.setFocus()
+    watched = [form.icd10, *(answer for answer, _note in form.screening.values())]
+
+    def where() -> tuple[object, ...]:
+        return (
+            scroll.verticalScrollBar().value(),
+            *(w.mapTo(editor, QPoint(0, 0)) for w in watched),
+        )
+
+    before = where()
+    heights = {(form.checks.height(), form.codes.height())}
+    form.icd10.selectAll()
+    for key in "M54.2, M79.1, G44.209, M7":
+        qtbot.keyClicks(form.icd10, key)
+        editor.live_checks.run_now()  # what the debounce timer does after a pause in typing
+        relayout()
+        heights.add((form.checks.height(), form.codes.height()))
+        assert where() == before, (form.icd10.text(), heights)
+    assert form.icd10.text() == "M54.2, M79.1, G44.209, M7"
+    assert len(heights) > 1  # the checks and codes did grow and shrink meanwhile
