@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from clinic_app.domain.access import may
 from clinic_app.domain.rules import Assessment
@@ -33,8 +33,6 @@ from clinic_app.ui.encounter.editor_chrome import (
     EditorHandlers,
     VerticalScroller,
     build_panes,
-    share_height,
-    share_width,
 )
 from clinic_app.ui.encounter.form import EncounterForm
 from clinic_app.ui.encounter.notices import NoticeOverlay
@@ -181,34 +179,26 @@ class EncounterEditor(QMainWindow):
         panes = build_panes(
             self.body_map,
             [self.table, self.sites.details, self.totals_label],
+            [self.form.checks, self.form.codes],
             self.form,
             self.addenda_scroll,
         )
+        self.panes = panes
         self.splitter, self.form_scroll = panes.splitter, panes.form_scroll
         self.checks_scroll, self.right = panes.checks_scroll, panes.right
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.header)
-        layout.addWidget(self.splitter, 1)
-        # On a very small screen (200 % scaling) the window scrolls vertically, never sideways.
-        self.central_scroll = VerticalScroller(central, "Encounter")
+        self.central_scroll = VerticalScroller([self.header, panes.splitter], "Encounter")
         self.setCentralWidget(self.central_scroll)
         # Over the form's bottom edge: a notice never pushes the map or the table down.
-        self.notices = NoticeOverlay(central, self.form_scroll, [self.banner, self.message_bar])
+        self.notices = NoticeOverlay(
+            self.central_scroll.content, self.form_scroll, [self.banner, self.message_bar]
+        )
         (self.save_label,) = add_status_fields(self.statusBar(), ["Save state"])
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown:  # once: later the splitter is where the user left it
             self._shown = True
-            self.table.fit_to_contents()
-            share_width(self.splitter, self.table.natural_width())
-            # Lay the panes out at their new widths now: the site details wrap by width, and
-            # the table's pane is sized to the rows plus what sits under them.
-            for widget in (self.central_scroll.content, self.right.widget(0)):
-                widget.layout().activate()
-            around_table = self.right.widget(0).height() - self.table.height()
-            share_height(self.right, self.table.natural_height() + around_table)
+            self.panes.fit_to(self.table, self.central_scroll.content)
 
     def _take(self, encounter: EncounterView) -> None:
         """Show what identifies the stored copy this window now stands for."""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from clinic_app.ui.chart.commands import ChartUndoStack
 from clinic_app.ui.common.chrome import build_menus, build_toolbar, make_action
 from clinic_app.ui.encounter.favourites import NewSiteControls
-from clinic_app.ui.encounter.form import EncounterForm
+from clinic_app.ui.encounter.sites.table_view import SiteTableView
 
 #: What Undo and Redo say when the stack has nothing to take back or do again.
 NOTHING_TO = {True: "Nothing to undo", False: "Nothing to redo"}
@@ -178,13 +178,30 @@ class EditorPanes:
 
     Attributes:
         splitter: map | right-hand column. right: the right-hand column's splitter.
+        table_panel: the site table with the site details and the totals under it.
         form_scroll, checks_scroll: the form's and the checks' scroll areas.
     """
 
     splitter: QSplitter
     right: QSplitter
+    table_panel: QWidget
     form_scroll: QScrollArea
     checks_scroll: QScrollArea
+
+    def fit_to(self, table: SiteTableView, central: QWidget) -> None:
+        """Once, when the window first shows: the panes' sizes for its screen and sites."""
+        table.fit_to_contents()
+        share_width(self.splitter, table.natural_width())
+        # Lay the panes out at their new widths now: the site details wrap by width, and
+        # the table's pane is sized to the rows plus what sits under them.
+        for layout in (central.layout(), self.table_panel.layout()):
+            if layout is not None:
+                layout.activate()
+        share_height(
+            self.right,
+            table.natural_height() + self.table_panel.height() - table.height(),
+            self.table_panel.minimumSizeHint().height(),
+        )
 
 
 #: Below this height the central area scrolls vertically instead of squeezing the panes.
@@ -210,8 +227,12 @@ class VerticalScroller(QScrollArea):
     and would scroll at any window size.
     """
 
-    def __init__(self, content: QWidget, name: str) -> None:
+    def __init__(self, widgets: list[QWidget], name: str) -> None:
         super().__init__()
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        for position, widget in enumerate(widgets):  # the last one takes the spare height
+            layout.addWidget(widget, 1 if position == len(widgets) - 1 else 0)
         self.setAccessibleName(name)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -248,22 +269,24 @@ def share_width(splitter: QSplitter, table_width: int) -> None:
     splitter.setSizes([total - right, right])
 
 
-def share_height(right: QSplitter, table_panel_height: int) -> None:
+def share_height(right: QSplitter, table_panel_height: int, table_panel_minimum: int) -> None:
     """Give the table's pane what its rows need (at most 62 % of the column), then the
     checks a third of the rest and the form two thirds; a hidden addenda pane keeps 0."""
     sizes = right.sizes()
     total = sum(sizes[:3])
     if total <= 0:
         return
-    table = max(
-        min(table_panel_height, int(total * 0.62)), right.widget(0).minimumSizeHint().height()
-    )
+    table = max(min(table_panel_height, int(total * 0.62)), table_panel_minimum)
     rest = max(total - table, 0)
     right.setSizes([table, rest // 3, rest - rest // 3, *sizes[3:]])
 
 
 def build_panes(
-    body_map: QWidget, table_widgets: list[QWidget], form: EncounterForm, addenda: QWidget
+    body_map: QWidget,
+    table_widgets: list[QWidget],
+    checks_widgets: list[QWidget],
+    form: QWidget,
+    addenda: QWidget,
 ) -> EditorPanes:
     """Lay out the editor's panes.
 
@@ -275,8 +298,8 @@ def build_panes(
     checks = QWidget()
     checks_layout = QVBoxLayout(checks)
     checks_layout.setContentsMargins(0, 0, 0, 0)
-    checks_layout.addWidget(form.checks)  # taken out of the form's own layout
-    checks_layout.addWidget(form.codes)
+    for widget in checks_widgets:  # taken out of the form's own layout
+        checks_layout.addWidget(widget)
     checks_layout.addStretch(1)
     checks_scroll = scroll_area(checks, "Checks and codes")
     table_panel = QWidget()
@@ -298,4 +321,4 @@ def build_panes(
     splitter.setStretchFactor(1, 1)
     splitter.setSizes([1, 1])  # half each (each pane's minimum permitting)
     splitter.setMinimumHeight(MIN_CENTRAL_HEIGHT)
-    return EditorPanes(splitter, right, form_scroll, checks_scroll)
+    return EditorPanes(splitter, right, table_panel, form_scroll, checks_scroll)

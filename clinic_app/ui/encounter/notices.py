@@ -62,6 +62,7 @@ class NoticeOverlay(QObject):
             return
         width = anchor.width()
         layout = self.panel.layout()
+        assert layout is not None
         height = (
             layout.totalHeightForWidth(width)
             if layout.hasHeightForWidth()

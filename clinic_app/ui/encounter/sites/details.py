@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QContextMenuEvent, QResizeEvent
@@ -52,7 +53,7 @@ _EDIT = Qt.ItemDataRole.EditRole
 
 def _choices(column: Column) -> list[list[tuple[str, object]]]:
     """Each pick list of a field as (text, value) items (the needle has two lists)."""
-    labels: Mapping[object, str]
+    labels: Mapping[Any, str]
     if column == Column.NEEDLE:
         gauges = [(f"{DASH} G", None), *((f"{g} G", g) for g in NEEDLE_GAUGES)]
         lengths = [

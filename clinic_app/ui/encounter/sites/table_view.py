@@ -152,9 +152,9 @@ class SiteTableView(QTableView):
         if excess < 0 and Column.MEDICATION in widths:
             widths[Column.MEDICATION] -= excess
         header = self.horizontalHeader()
-        for column, width in widths.items():
-            if header.sectionSize(column) != width:
-                header.resizeSection(column, width)
+        for section, width in widths.items():
+            if header.sectionSize(section) != width:
+                header.resizeSection(section, width)
 
     def minimumSizeHint(self) -> QSize:
         """Wide enough for every shown column's header (and the unelided columns' content)."""
