@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QWidget
 
 from clinic_app.domain.bodymap import FigureView
 from clinic_app.domain.catalog import default_catalog
-from clinic_app.domain.enums import Language, TwitchResponse
+from clinic_app.domain.enums import Language, Side, TwitchResponse
 from clinic_app.ui.bodymap.widget import BodyMapWidget
 from clinic_app.ui.encounter.editor import RETRY_TEXT as RETRY
 from clinic_app.ui.encounter.editor import EncounterEditor
@@ -47,6 +47,11 @@ def toolbar_geometry(editor: EncounterEditor) -> dict[str, QRect]:
             if child.isVisible():
                 name = child.accessibleName() or type(child).__name__
                 found[f"{toolbar.objectName()}/{i}/{name}"] = QRect(child.geometry())
+    body_map = editor.body_map
+    assert isinstance(body_map, BodyMapWidget)
+    buttons = [*body_map.view_buttons.values(), body_map.deep_button, body_map.overlay_button]
+    for button in buttons:  # the map's own buttons: "Head L" becoming "Head L (1)" too
+        found[button.accessibleName()] = QRect(button.mapTo(editor, QPoint(0, 0)), button.size())
     return found
 
 
@@ -57,6 +62,8 @@ def relayout() -> None:
 
 
 def test_toolbar_buttons_never_move_or_resize(qtbot, editor):
+    body_map = editor.body_map
+    assert isinstance(body_map, BodyMapWidget)
     before = toolbar_geometry(editor)
     assert len(before) > 8
     model = editor.model
@@ -65,6 +72,8 @@ def test_toolbar_buttons_never_move_or_resize(qtbot, editor):
         lambda: model.setData(model.index(0, Column.TWITCH), TwitchResponse.REFERRED, EDIT),
         lambda: model.setData(model.index(4, Column.MEDICATION), medication, EDIT),
         lambda: model.setData(model.index(1, Column.VOLUME), "0.5 + 0.5", EDIT),
+        lambda: body_map.add_site("masseter", Side.LEFT),  # the first site on "Head L"
+        editor.undo_action.trigger,
         editor.undo_action.trigger,
         editor.undo_action.trigger,
         editor.redo_action.trigger,
