@@ -134,8 +134,8 @@ class SiteTableView(QTableView):
 
     def fit_widths(self) -> None:
         """Share the viewport's width: every column its content when it fits, else the
-        medication and muscle names and lot numbers give way (elided, whole in the tooltip)
-        down to their headers' width; room to spare goes to the medication column."""
+        medication and muscle names and lot numbers give way together (elided, whole in the
+        tooltip) down to their headers' width; room to spare goes to the medication column."""
         if not self._content_widths:
             return
         available = self.viewport().width()
@@ -143,12 +143,20 @@ class SiteTableView(QTableView):
                   for c, w in self._content_widths.items()}  # fmt: skip
         minimum = self._minimum_widths()
         excess = sum(widths.values()) - available
-        for column in ELIDED_COLUMNS:
-            if excess <= 0 or column not in widths:
-                continue
-            give = min(excess, widths[column] - minimum[column])
-            widths[column] -= give
-            excess -= give
+        slack = {c: widths[c] - minimum[c] for c in ELIDED_COLUMNS if c in widths}
+        total_slack = sum(slack.values())
+        if excess > 0 and total_slack > 0:
+            # Each elidable column gives way in proportion to what it could give: a lot
+            # number keeps its share instead of vanishing before a long muscle name shrinks.
+            share = min(excess, total_slack)
+            for column, room in slack.items():
+                give = min(room, share * room // total_slack)
+                widths[column] -= give
+                excess -= give
+            for column in slack:  # what rounding left over
+                give = max(min(excess, widths[column] - minimum[column]), 0)
+                widths[column] -= give
+                excess -= give
         if excess < 0 and Column.MEDICATION in widths:
             widths[Column.MEDICATION] -= excess
         header = self.horizontalHeader()
