@@ -225,10 +225,10 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     chart = editor.chart
     first = chart.at(0).key
     body_map.set_overlay(True)  # type: ignore[union-attr]
-    body_map.select_site(first)  # type: ignore[union-attr]
+    editor.table.select_key(first)  # the map and the site details follow
     save(editor, out / "editor-posterior-overlay.png", 1500, 940)
     body_map.set_overlay(False)  # type: ignore[union-attr]
-    body_map.select_site(None)  # type: ignore[union-attr]
+    editor.table.select_key(None)
     for view, name in (
         (FigureView.ANTERIOR, "editor-anterior.png"),
         (FigureView.LATERAL_RIGHT, "editor-lateral.png"),
