@@ -199,9 +199,26 @@ class EditorPanes:
                 layout.activate()
         share_height(
             self.right,
-            table.natural_height() + self.table_panel.height() - table.height(),
+            table.natural_height() + self._under_table(table),
             self.table_panel.minimumSizeHint().height(),
         )
+
+    def _under_table(self, table: QWidget) -> int:
+        """The height of what sits under the table (site details, totals) at this width:
+        asked of each widget, since a wrapped line shows in its height only later."""
+        layout = self.table_panel.layout()
+        if layout is None:
+            return 0
+        width = self.table_panel.width()
+        height = layout.spacing() * (layout.count() - 1)
+        for i in range(layout.count()):
+            item = layout.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is None or widget is table:
+                continue
+            wraps = widget.hasHeightForWidth()
+            height += widget.heightForWidth(width) if wraps else widget.sizeHint().height()
+        return height
 
 
 #: Below this height the central area scrolls vertically instead of squeezing the panes.

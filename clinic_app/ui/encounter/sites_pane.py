@@ -75,6 +75,10 @@ class SitesPane(QObject):
         self.totals_label.setAccessibleName("Totals")
         self.totals_label.setWordWrap(True)
         self.totals_label.setTextFormat(Qt.TextFormat.RichText)
+        # Two lines reserved: the totals gaining their limits (after the checks) must not
+        # push the site details up under the pointer.
+        self.totals_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.totals_label.setMinimumHeight(2 * self.totals_label.fontMetrics().lineSpacing())
         # After the table model's own slot (connected first), so the row exists.
         self.chart.site_added.connect(self.on_site_added)
         self.table.site_selected.connect(self.on_table_site_selected)

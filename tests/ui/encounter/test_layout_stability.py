@@ -199,3 +199,17 @@ def test_typing_icd10_codes_never_moves_the_form(qtbot, editor):
         assert where() == before, (form.icd10.text(), heights)
     assert form.icd10.text() == "M54.2, M79.1, G44.209, M7"
     assert len(heights) > 1  # the checks and codes did grow and shrink meanwhile
+
+
+def test_the_checks_coming_back_move_nothing_under_the_table(qtbot, editor):
+    details, totals = editor.sites.details, editor.totals_label
+    editor.table.select_key(editor.chart.at(0).key)
+    relayout()
+    before = (details.mapTo(editor, QPoint(0, 0)), editor.table.size(), map_geometry(editor))
+    text = totals.text()
+    editor.live_checks.run_now()  # the totals now name each drug's limit: a longer text
+    relayout()
+    assert totals.text() != text
+    assert "max" in totals.text()
+    after = (details.mapTo(editor, QPoint(0, 0)), editor.table.size(), map_geometry(editor))
+    assert after == before
