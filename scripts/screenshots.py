@@ -227,10 +227,10 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     chart = editor.chart
     first = chart.at(0).key
     body_map.set_overlay(True)  # type: ignore[union-attr]
-    body_map.select_site(first)  # type: ignore[union-attr]
+    editor.table.select_key(first)  # the map and the site details follow
     save(editor, out / "editor-posterior-overlay.png", 1500, 940)
     body_map.set_overlay(False)  # type: ignore[union-attr]
-    body_map.select_site(None)  # type: ignore[union-attr]
+    editor.table.select_key(None)
     for view, name in (
         (FigureView.ANTERIOR, "editor-anterior.png"),
         (FigureView.LATERAL_RIGHT, "editor-lateral.png"),
@@ -250,6 +250,67 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     dialog.close()
     editor.stack.setClean()
     close_editor(editor)
+
+
+#: The editor at the screen sizes of issue 12 §3: (file name, logical width, height, scale).
+#: A scaled shot runs in a subprocess with QT_SCALE_FACTOR (Qt's scale is fixed at start-up):
+#: a 1280x800 laptop at 150 % gives the window 853x533 logical pixels, drawn at 1280x800.
+EDITOR_SIZES = (
+    ("editor-1280x800.png", 1280, 800, 1.0),
+    ("editor-1366x768.png", 1366, 768, 1.0),
+    ("editor-1920x1080.png", 1920, 1080, 1.0),
+    ("editor-1280x800-150pct.png", 1280, 800, 1.5),
+    ("editor-1280x800-200pct.png", 1280, 800, 2.0),
+)
+
+
+def editor_size_shot(services: AppServices, path: Path, encounter_id: int, w: int, h: int) -> None:
+    """The editor at ``w`` x ``h`` logical pixels with the mix (site 2) selected."""
+    editor = EncounterEditor(services, encounter_id)
+    editor.resize(w, h)
+    editor.show()
+    QApplication.processEvents()
+    editor.table.select_key(editor.chart.at(1).key)
+    save(editor, path, w, h)
+    editor.stack.setClean()
+    close_editor(editor)
+
+
+def editor_size_shots(services: AppServices, out: Path, encounter_id: int, db_url: str) -> None:
+    for name, width, height, scale in EDITOR_SIZES:
+        if scale == 1.0:
+            editor_size_shot(services, out / name, encounter_id, width, height)
+            continue
+        env = dict(os.environ, QT_SCALE_FACTOR=str(scale))
+        logical = f"{round(width / scale)}x{round(height / scale)}"
+        subprocess.run(
+            [sys.executable, __file__, "--out", str(out), "--scaled-editor", name,
+             "--db", db_url, "--encounter", str(encounter_id), "--size", logical],
+            check=True, env=env,
+        )  # fmt: skip
+
+
+def scaled_editor_main(args: argparse.Namespace) -> int:
+    """In the subprocess: one editor shot under the QT_SCALE_FACTOR it was started with."""
+    start_app()
+    services = open_services(args.db)
+    services.clinic.authenticate(PROVIDERS[0][0], DEMO_PASSWORD)
+    width, height = (int(n) for n in args.size.split("x"))
+    editor_size_shot(services, args.out / args.scaled_editor, args.encounter, width, height)
+    services.close()
+    return 0
+
+
+def start_app() -> QApplication:
+    """The app as the pictures show it: the demo clinic's day and zone, the shipped fonts."""
+    # This computer's day (patients' ages, date pickers) is the demo clinic's, wherever it runs.
+    os.environ["TZ"] = DEMO_TIMEZONE
+    time.tzset()
+    clock.set_clock(clock.fixed_clock(SCREENSHOT_TIME))
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    install_fonts(app)  # as the app does at start-up: demo names in every script show
+    return app
 
 
 def pdf_first_page_png(pdf: bytes, path: Path, dpi: int = 80) -> None:
@@ -340,15 +401,15 @@ def backup_shots(services: AppServices, out: Path, folder: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--scaled-editor", help=argparse.SUPPRESS)  # the subprocess's shot
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--encounter", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--size", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    # This computer's day (patients' ages, date pickers) is the demo clinic's, wherever it runs.
-    os.environ["TZ"] = DEMO_TIMEZONE
-    time.tzset()
-    clock.set_clock(clock.fixed_clock(SCREENSHOT_TIME))
-    app = QApplication.instance() or QApplication(sys.argv)
-    if isinstance(app, QApplication):
-        install_fonts(app)  # as the app does at start-up: demo names in every script show
+    if args.scaled_editor:
+        return scaled_editor_main(args)
+    app = start_app()
     # A fixed folder, not a random one: the status bar shows the database's path.
     folder = Path(tempfile.gettempdir()) / "clinic_app-screenshots"
     shutil.rmtree(folder, ignore_errors=True)
@@ -363,7 +424,8 @@ def main() -> int:
         setup.close()
         fresh.close()
 
-        demo = open_services(demo_database(folder))
+        demo_url = demo_database(folder)
+        demo = open_services(demo_url)
         sign_in = SignInDialog(demo)  # a demo database lists its accounts
         save(sign_in, args.out / "sign-in-demo.png")
         sign_in.close()
@@ -381,6 +443,7 @@ def main() -> int:
         assert patient is not None
         showcase = showcase_encounter(demo, patient.id, user.id)
         editor_shots(demo, args.out, showcase)
+        editor_size_shots(demo, args.out, showcase, demo_url)
         sign_showcase(demo, showcase)
         handout_shots(demo, args.out, showcase)
         front_desk_shot(demo, args.out)

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -21,12 +19,14 @@ from clinic_app.domain.catalog import Catalog, View, default_catalog
 from clinic_app.domain.enums import Language, Side
 from clinic_app.domain.referred import ReferredAreas, default_referred_areas
 from clinic_app.services.dto import SiteDraft, SiteInput
+from clinic_app.ui.bodymap.info_label import MuscleInfo
 from clinic_app.ui.bodymap.items import MarkerItem
 from clinic_app.ui.bodymap.picker import MusclePicker
 from clinic_app.ui.bodymap.scene import FigureScene, side_word
 from clinic_app.ui.bodymap.view import FigureCanvas
 from clinic_app.ui.chart.commands import AddSiteCommand, EditSiteCommand, RemoveSiteCommand
 from clinic_app.ui.chart.model import ChartModel
+from clinic_app.ui.common.flow_layout import FlowLayout
 
 SiteFactory = Callable[[str, Side, View, float, float], SiteDraft]
 SHORT_TITLES = {
@@ -101,9 +101,7 @@ class BodyMapWidget(QWidget):
         focus_picker.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         focus_picker.triggered.connect(lambda: self.picker.edit.setFocus())
         self.addAction(focus_picker)
-        self.info = QLabel("Hover a muscle to see where it refers pain.")
-        self.info.setWordWrap(True)
-        self.info.setAccessibleName("Muscle information")
+        self.info = MuscleInfo("Hover a muscle to see where it refers pain.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._controls)
@@ -118,7 +116,9 @@ class BodyMapWidget(QWidget):
 
     # ------------------------------------------------------------------ controls
     def _build_controls(self) -> None:
-        self._controls = QHBoxLayout()
+        # One row when the map is wide, more when it is narrow (a laptop at 150 % or 200 %):
+        # the buttons never force the window wider.
+        self._controls = FlowLayout(spacing=3)
         # QActions, not button shortcuts: a button's shortcut clicks after an animation
         # delay and is cleared whenever the button's text changes (the site counts do).
         self.view_buttons: dict[FigureView, QToolButton] = {}
@@ -137,10 +137,13 @@ class BodyMapWidget(QWidget):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setAccessibleName(f"Show {view.label}")
+            # Wide enough for "Back (99)": a count appearing never shifts the next button.
+            action.setText(f"{SHORT_TITLES[view]} (99)")
+            button.setMinimumWidth(button.sizeHint().width())
+            action.setText(SHORT_TITLES[view])
             self.view_actions[view] = action
             self.view_buttons[view] = button
             self._controls.addWidget(button)
-        self._controls.addStretch(1)
         self.deep_button = self._toggle("Deep layer", "D", DEEP_HELP, self.set_deep_layer)
         self.overlay_button = self._toggle(
             "Referred pain",
@@ -344,8 +347,8 @@ class BodyMapWidget(QWidget):
     def _describe(self, muscle: str, side: str) -> None:
         m = self._catalog.get(muscle)
         shading = " (shaded orange)" if self.overlay_button.isChecked() else ""
-        self.info.setText(
-            f"<b>{m.name}</b>, {side}. Referred pain: {m.referred_pain(Language.ENGLISH)}{shading}"
+        self.info.set_info(
+            f"{m.name}, {side}", f"Referred pain: {m.referred_pain(Language.ENGLISH)}{shading}"
         )
 
     def on_scene_selection_changed(self) -> None:

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from clinic_app.domain.access import may
 from clinic_app.domain.rules import Assessment
@@ -28,8 +28,14 @@ from clinic_app.ui.common.labels import local_timestamp
 from clinic_app.ui.encounter.addenda import ADD_ADDENDUM_TEXT, Addenda, AddendumDialog
 from clinic_app.ui.encounter.checks_panel import LiveChecks
 from clinic_app.ui.encounter.conflict import ConflictBar
-from clinic_app.ui.encounter.editor_chrome import EditorActions, EditorHandlers, build_panes
+from clinic_app.ui.encounter.editor_chrome import (
+    EditorActions,
+    EditorHandlers,
+    VerticalScroller,
+    build_panes,
+)
 from clinic_app.ui.encounter.form import EncounterForm
+from clinic_app.ui.encounter.notices import NoticeOverlay
 from clinic_app.ui.encounter.parts import (
     PARTS_STYLE,
     EncounterHeader,
@@ -94,6 +100,7 @@ class EncounterEditor(QMainWindow):
         self._patient_name = patient.display_name
         self._form_dirty = False
         self._handing_over = False
+        self._shown = False
         granted = services.actor.granted  # what the screen offers; the services decide
         self.may_chart = may(granted, "encounter.save")
         self.session = EncounterSession(services, encounter, self.snapshot, self)
@@ -172,17 +179,28 @@ class EncounterEditor(QMainWindow):
 
     def _build_layout(self) -> None:
         panes = build_panes(
-            self.body_map, self.table, self.totals_label, self.form, self.addenda_scroll
+            self.body_map,
+            [self.table, self.sites.details, self.totals_label],
+            [self.form.checks, self.form.codes],
+            self.form,
+            self.addenda_scroll,
         )
+        self.panes = panes
         self.splitter, self.form_scroll = panes.splitter, panes.form_scroll
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.header)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.message_bar)
-        layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        self.checks_scroll, self.right = panes.checks_scroll, panes.right
+        self.central_scroll = VerticalScroller([self.header, panes.splitter], "Encounter")
+        self.setCentralWidget(self.central_scroll)
+        # Over the form's bottom edge: a notice never pushes the map or the table down.
+        self.notices = NoticeOverlay(
+            self.central_scroll.content, self.form_scroll, [self.banner, self.message_bar]
+        )
         (self.save_label,) = add_status_fields(self.statusBar(), ["Save state"])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:  # once: later the splitter is where the user left it
+            self._shown = True
+            self.panes.fit_to(self.table, self.central_scroll.content)
 
     def _take(self, encounter: EncounterView) -> None:
         """Show what identifies the stored copy this window now stands for."""
@@ -393,7 +411,7 @@ class EncounterEditor(QMainWindow):
             self.sites.remove_selected()
 
     def on_apply_to_all(self) -> None:
-        self.table.apply_to_all()
+        self.sites.apply_to_all()
 
     def on_status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QLabel,
+    QFrame,
     QMainWindow,
     QScrollArea,
     QSplitter,
@@ -24,6 +24,39 @@ from PySide6.QtWidgets import (
 from clinic_app.ui.chart.commands import ChartUndoStack
 from clinic_app.ui.common.chrome import build_menus, build_toolbar, make_action
 from clinic_app.ui.encounter.favourites import NewSiteControls
+from clinic_app.ui.encounter.sites.table_view import SiteTableView
+
+#: What Undo and Redo say when the stack has nothing to take back or do again.
+NOTHING_TO = {True: "Nothing to undo", False: "Nothing to redo"}
+
+
+def stack_action(window: QMainWindow, stack: QUndoStack, text: str, *, undo: bool) -> QAction:
+    """Undo or Redo with a label that never changes (its button never moves or resizes).
+
+    ``QUndoStack.createUndoAction`` puts the last command's text in the label ("Undo Change
+    medication(s) of site 4"), which widened the button and pushed Sign sideways; here the
+    command's text goes to the tooltip and the status tip instead.
+    """
+    action = QAction(text, window)
+    action.setProperty("undo", undo)
+    action.setEnabled(stack.canUndo() if undo else stack.canRedo())
+    (stack.canUndoChanged if undo else stack.canRedoChanged).connect(action.setEnabled)
+    # The signal's text, not the stack's: the stack may be mid-destruction when it clears.
+    (stack.undoTextChanged if undo else stack.redoTextChanged).connect(
+        lambda text, a=action: describe_stack_action(a, text)
+    )
+    action.triggered.connect(stack.undo if undo else stack.redo)
+    return action
+
+
+def describe_stack_action(action: QAction, command: str) -> None:
+    """Tooltip and status tip name what Undo/Redo would do now ("Undo: Move site 3")."""
+    undo = bool(action.property("undo"))
+    verb = "Undo" if undo else "Redo"
+    tip = f"{verb}: {command}" if command else NOTHING_TO[undo]
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setStatusTip(tip)
+    action.setToolTip(f"{tip} ({keys})" if keys else tip)
 
 
 @dataclass(frozen=True)
@@ -56,16 +89,15 @@ class EditorActions(QObject):
         handlers: EditorHandlers,
     ) -> None:
         super().__init__(window)
-        self.undo_action = stack.createUndoAction(window, "&Undo")
+        self.undo_action = stack_action(window, stack, "&Undo", undo=True)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(window, "&Redo")
+        self.redo_action = stack_action(window, stack, "&Redo", undo=False)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action, tip in (
-            (self.undo_action, "Undo the last chart edit"),
-            (self.redo_action, "Redo"),
-        ):
-            action.setStatusTip(tip)
+        for action in (self.undo_action, self.redo_action):
             window.addAction(action)
+            describe_stack_action(
+                action, stack.undoText() if action is self.undo_action else stack.redoText()
+            )
         self.remove_site_action = make_action(
             window,
             "Remove site",
@@ -142,35 +174,168 @@ class EditorActions(QObject):
 
 @dataclass(frozen=True)
 class EditorPanes:
-    """The map on the left; the site table, the form and the addenda on the right."""
+    """The map on the left; the site table, the checks, the form and the addenda on the right.
+
+    Attributes:
+        splitter: map | right-hand column. right: the right-hand column's splitter.
+        table_panel: the site table with the site details and the totals under it.
+        form_scroll, checks_scroll: the form's and the checks' scroll areas.
+    """
 
     splitter: QSplitter
+    right: QSplitter
+    table_panel: QWidget
     form_scroll: QScrollArea
+    checks_scroll: QScrollArea
+
+    def fit_to(self, table: SiteTableView, central: QWidget) -> None:
+        """Once, when the window first shows: the panes' sizes for its screen and sites."""
+        table.fit_to_contents()
+        share_width(self.splitter, table.natural_width())
+        # Lay the panes out at their new widths now: the site details wrap by width, and
+        # the table's pane is sized to the rows plus what sits under them.
+        for layout in (central.layout(), self.table_panel.layout()):
+            if layout is not None:
+                layout.activate()
+        share_height(
+            self.right,
+            table.natural_height() + self._under_table(table),
+            self.table_panel.minimumSizeHint().height(),
+        )
+
+    def _under_table(self, table: QWidget) -> int:
+        """The height of what sits under the table (site details, totals) at this width:
+        asked of each widget, since a wrapped line shows in its height only later."""
+        layout = self.table_panel.layout()
+        if layout is None:
+            return 0
+        width = self.table_panel.width()
+        height = layout.spacing() * (layout.count() - 1)
+        for i in range(layout.count()):
+            item = layout.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is None or widget is table:
+                continue
+            wraps = widget.hasHeightForWidth()
+            height += widget.heightForWidth(width) if wraps else widget.sizeHint().height()
+        return height
+
+
+#: Below this height the central area scrolls vertically instead of squeezing the panes.
+MIN_CENTRAL_HEIGHT = 540
+
+
+def scroll_area(widget: QWidget, name: str) -> QScrollArea:
+    """A scroll area that scrolls ``widget`` vertically only (it is never wider than it)."""
+    scroll = QScrollArea()
+    scroll.setAccessibleName(name)
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(widget)
+    return scroll
+
+
+class VerticalScroller(QScrollArea):
+    """Scrolls its content vertically when the window is shorter than the content's minimum
+    (and never sideways); otherwise the content simply fills it.
+
+    The content sits in a holder without a layout: a scroll area sizes a content with a
+    height-for-width layout (word-wrapped labels) at its preferred height, not its minimum,
+    and would scroll at any window size.
+    """
+
+    def __init__(self, widgets: list[QWidget], name: str) -> None:
+        super().__init__()
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        for position, widget in enumerate(widgets):  # the last one takes the spare height
+            layout.addWidget(widget, 1 if position == len(widgets) - 1 else 0)
+        self.setAccessibleName(name)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidgetResizable(True)
+        self.content = content
+        holder = _Holder(content)
+        self.setWidget(holder)
+
+
+class _Holder(QWidget):
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self._content = content
+        content.setParent(self)
+
+    def minimumSizeHint(self) -> QSize:
+        return self._content.minimumSizeHint()
+
+    def sizeHint(self) -> QSize:
+        return self._content.minimumSizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._content.setGeometry(self.rect())
+
+
+def share_width(splitter: QSplitter, table_width: int) -> None:
+    """Give the right-hand column the site table's natural width (within 45-55 % of the
+    window), the map the rest; the user may move the handle afterwards."""
+    total = sum(splitter.sizes())
+    if total <= 0:
+        return
+    right = min(max(table_width + 4, int(total * 0.45)), int(total * 0.55))
+    splitter.setSizes([total - right, right])
+
+
+def share_height(right: QSplitter, table_panel_height: int, table_panel_minimum: int) -> None:
+    """Give the table's pane what its rows need (at most 62 % of the column), then the
+    checks a third of the rest and the form two thirds; a hidden addenda pane keeps 0."""
+    sizes = right.sizes()
+    total = sum(sizes[:3])
+    if total <= 0:
+        return
+    table = max(min(table_panel_height, int(total * 0.62)), table_panel_minimum)
+    rest = max(total - table, 0)
+    right.setSizes([table, rest // 3, rest - rest // 3, *sizes[3:]])
 
 
 def build_panes(
-    body_map: QWidget, table: QWidget, totals: QLabel, form: QWidget, addenda: QWidget
+    body_map: QWidget,
+    table_widgets: list[QWidget],
+    checks_widgets: list[QWidget],
+    form: QWidget,
+    addenda: QWidget,
 ) -> EditorPanes:
-    form_scroll = QScrollArea()
-    form_scroll.setAccessibleName("Encounter form")
-    form_scroll.setWidgetResizable(True)
-    form_scroll.setWidget(form)
+    """Lay out the editor's panes.
+
+    The checks and the codes change on every edit, so they get a pane of their own: inside
+    the form's scroll area their growing and shrinking moved every field under the cursor
+    (typing an ICD-10 code re-ran the checks and the screening lists below jumped).
+    """
+    form_scroll = scroll_area(form, "Encounter form")
+    checks = QWidget()
+    checks_layout = QVBoxLayout(checks)
+    checks_layout.setContentsMargins(0, 0, 0, 0)
+    for widget in checks_widgets:  # taken out of the form's own layout
+        checks_layout.addWidget(widget)
+    checks_layout.addStretch(1)
+    checks_scroll = scroll_area(checks, "Checks and codes")
     table_panel = QWidget()
     table_layout = QVBoxLayout(table_panel)
     table_layout.setContentsMargins(0, 0, 0, 0)
-    table_layout.addWidget(table, 1)
-    table_layout.addWidget(totals)
+    table_layout.setSpacing(2)
+    for position, widget in enumerate(table_widgets):
+        table_layout.addWidget(widget, 1 if position == 0 else 0)
     right = QSplitter(Qt.Orientation.Vertical)
     right.setChildrenCollapsible(False)
-    right.addWidget(table_panel)
-    right.addWidget(form_scroll)
-    right.addWidget(addenda)
-    right.setSizes([260, 540, 160])
+    for pane in (table_panel, checks_scroll, form_scroll, addenda):
+        right.addWidget(pane)
+    right.setSizes([460, 130, 280, 150])  # shares of the height; the table most
     splitter = QSplitter(Qt.Orientation.Horizontal)
     splitter.setChildrenCollapsible(False)
     splitter.addWidget(body_map)
     splitter.addWidget(right)
-    splitter.setStretchFactor(0, 3)
-    splitter.setStretchFactor(1, 5)
-    splitter.setSizes([540, 900])
-    return EditorPanes(splitter, form_scroll)
+    splitter.setStretchFactor(0, 1)
+    splitter.setStretchFactor(1, 1)
+    splitter.setSizes([1, 1])  # half each (each pane's minimum permitting)
+    splitter.setMinimumHeight(MIN_CENTRAL_HEIGHT)
+    return EditorPanes(splitter, right, table_panel, form_scroll, checks_scroll)

@@ -25,6 +25,7 @@ from clinic_app.ui.encounter.favourites import MedicationChoices, NewSiteControl
 from clinic_app.ui.encounter.lot_helper import LotHelper
 from clinic_app.ui.encounter.parts import make_body_map
 from clinic_app.ui.encounter.session import EncounterSession
+from clinic_app.ui.encounter.sites.details import SiteDetails
 from clinic_app.ui.encounter.sites.edits import drafts_of, stand_in_medications
 from clinic_app.ui.encounter.sites.table_model import SiteTableModel, keys_for_numbers
 from clinic_app.ui.encounter.sites.table_view import SiteTableView
@@ -42,6 +43,7 @@ class SitesPane(QObject):
 
     Attributes:
         stack, chart, choices, model, table, body_map, new_sites, totals_label.
+        details: the current site's technique, needle, twitch, aspiration and findings.
         last_assessment: the live checks' last result (the totals use its limits).
     """
 
@@ -66,12 +68,18 @@ class SitesPane(QObject):
         )
         self.model.set_medications(stand_in_medications(session.view, {m.id for m in medications}))
         self.table = SiteTableView(self.model, self.choices, self.lots_for)
+        self.details = SiteDetails(self.model, self.table)
+        window.addAction(self.details.focus_action)
         self.body_map = make_body_map(self.chart, self.stack)
         self.new_sites = NewSiteControls(self.choices, window, services.preferences)
         self.totals_label = QLabel()
         self.totals_label.setAccessibleName("Totals")
         self.totals_label.setWordWrap(True)
         self.totals_label.setTextFormat(Qt.TextFormat.RichText)
+        # Two lines reserved: the totals gaining their limits (after the checks) must not
+        # push the site details up under the pointer.
+        self.totals_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.totals_label.setMinimumHeight(2 * self.totals_label.fontMetrics().lineSpacing())
         # After the table model's own slot (connected first), so the row exists.
         self.chart.site_added.connect(self.on_site_added)
         self.table.site_selected.connect(self.on_table_site_selected)
@@ -80,7 +88,7 @@ class SitesPane(QObject):
         delegate = self.table.itemDelegateForColumn(Column.LOT)
         self.lot_helper = LotHelper(services, session, self.model, delegate, window)
         self.body_map.set_site_factory(self.lot_helper.site_factory(self.new_sites.make_site))
-        for source in (self.table, self.body_map, self.new_sites, self.lot_helper):
+        for source in (self.table, self.details, self.body_map, self.new_sites, self.lot_helper):
             source.status_message.connect(self.status_message)
         for signal in (
             self.model.rowsInserted,
@@ -156,6 +164,14 @@ class SitesPane(QObject):
             self.table.setCurrentIndex(index)
             self.table.scrollTo(index)
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def apply_to_all(self) -> bool:
+        """ "Apply to all sites" for the site detail that has the cursor, else the table's
+        current cell."""
+        column = self.details.current_column()
+        if column is not None:
+            return self.details.apply_to_all(column)
+        return self.table.apply_to_all()
 
     def remove_selected(self) -> None:
         key = self.table.current_key()

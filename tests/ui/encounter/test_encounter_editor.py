@@ -219,7 +219,9 @@ def test_delete_then_undo_and_redo_by_keyboard(qtbot, open_editor, chart):
     editor.table.select_key(editor.chart.at(0).key)
     qtbot.keyClick(editor.table, Qt.Key.Key_Delete)
     assert texts(editor, Column.SIDE) == ["Left"]
-    assert editor.undo_action.text() == "&Undo Remove trapezius upper R"
+    assert editor.undo_action.text() == "&Undo"  # fixed: the detail is in the tips
+    assert editor.undo_action.toolTip() == "Undo: Remove trapezius upper R (Ctrl+Z)"
+    assert editor.undo_action.statusTip() == "Undo: Remove trapezius upper R"
     qtbot.keyClick(editor.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert texts(editor, Column.SIDE) == ["Right", "Left"]
     shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -270,16 +272,22 @@ def test_table_and_map_selection_follow_each_other(open_editor, chart):
 def test_apply_to_all_from_the_context_menu_is_one_undo(open_editor, chart):
     editor = open_editor(chart.encounter_id)
     table = editor.table
-    rect = table.visualRect(editor.model.index(0, Column.NEEDLE))
+    rect = table.visualRect(editor.model.index(0, Column.MEDICATION))
     menu = table.context_menu(rect.center())
     apply = menu.actions()[0]
+    assert apply.text() == "Apply medication(s) “Lidocaine 1%” to all sites"
+    assert "Remove site" in [a.text() for a in table.context_menu(QPoint(-5, -5)).actions()]
+    # The needle is in the site details (no longer a table column): same menu, same undo.
+    assert table.isColumnHidden(Column.NEEDLE)
+    details = editor.sites.details
+    assert details.row == 0  # the context menu made site 1 current
+    apply = details.context_menu(Column.NEEDLE).actions()[0]
     assert apply.text() == "Apply needle “25 G × 1.5 in” to all sites"
     apply.trigger()
     assert texts(editor, Column.NEEDLE) == ["25 G × 1.5 in"] * 2
     assert editor.stack.count() == 1
     editor.undo_action.trigger()
     assert texts(editor, Column.NEEDLE) == ["25 G × 1.5 in", "—"]
-    assert "Remove site" in [a.text() for a in table.context_menu(QPoint(-5, -5)).actions()]
 
 
 def test_closing_with_unsaved_edits_asks(qtbot, open_editor, services, chart, questions):
@@ -652,13 +660,22 @@ def test_medication_picker_offers_favourites_first(qtbot, open_editor, chart):
     assert texts(editor, Column.VOLUME)[0] == "1 mL"
 
 
+def detail_field(editor: EncounterEditor, row: int, column: Column) -> list[QComboBox]:
+    """The site-details pick lists of ``column`` for the site in ``row`` (made current)."""
+    editor.table.select_key(editor.model.key_at(row))
+    details = editor.sites.details
+    assert details.row == row
+    return details.fields[column]
+
+
 def test_pick_list_cells(qtbot, open_editor, chart):
     editor = open_editor(chart.encounter_id)
     editor.session.autosave_timer.setInterval(60_000)
-    combo = open_cell_editor(qtbot, editor, 0, Column.TWITCH)
+    (combo,) = detail_field(editor, 0, Column.TWITCH)
     assert combo.currentText() == "Not assessed"
     choose(combo, "Referred")
     assert texts(editor, Column.TWITCH)[0] == "Referred"
+    assert editor.undo_action.toolTip().startswith("Undo: Change twitch of site 1")
     combo = open_cell_editor(qtbot, editor, 0, Column.SIDE)
     choose(combo, "Left")
     assert texts(editor, Column.SIDE)[0] == "Left"
@@ -702,11 +719,11 @@ def test_lot_and_needle_cells(qtbot, services, open_editor, chart):
     ]
     choose(lots, lots.itemText(2))
     assert texts(editor, Column.LOT)[0] == "LD-3000"
-    row_editor = open_cell_editor(qtbot, editor, 1, Column.NEEDLE)
-    gauge, length = row_editor.findChildren(QComboBox)
+    gauge, length = detail_field(editor, 1, Column.NEEDLE)
     choose(gauge, "30 G")
     choose(length, "0.5 in")
     assert texts(editor, Column.NEEDLE)[1] == "30 G × 0.5 in"
+    assert editor.stack.count() == 3  # the lot, then gauge and length: one undo step each
 
 
 def test_a_medicine_no_longer_in_the_formulary_still_reads_right(
@@ -738,12 +755,28 @@ def test_keyboard_editing_and_apply_to_all_without_a_cell(qtbot, open_editor, ch
     with qtbot.waitSignal(table.status_message) as told:
         editor.apply_all_action.trigger()
     assert told.args[0].startswith("Choose a cell of a site first")
-    table.setCurrentIndex(editor.model.index(0, Column.TWITCH))
+    table.setCurrentIndex(editor.model.index(0, Column.VOLUME))
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert table.state() == table.State.EditingState
     with qtbot.waitSignal(table.status_message) as told:
         editor.apply_all_action.trigger()
-    assert told.args[0] == "Twitch of site 1 applied to 0 other site(s)."
+    assert told.args[0] == (
+        "Volume of site 1 applied to 0 other site(s). "
+        "1 site(s) with other medicines were left as they were."
+    )
+    # Ctrl+I takes the cursor to the site details; Apply to all then copies that field.
+    qtbot.keyClick(table, Qt.Key.Key_Escape)
+    with qtbot.waitActive(editor):
+        editor.activateWindow()
+    qtbot.keyClick(table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    (technique,) = editor.sites.details.fields[Column.TECHNIQUE]
+    assert technique.hasFocus()
+    qtbot.keyClick(technique, Qt.Key.Key_Tab)
+    gauge = editor.sites.details.fields[Column.NEEDLE][0]
+    assert gauge.hasFocus()
+    with qtbot.waitSignal(table.status_message) as told:
+        editor.apply_all_action.trigger()
+    assert told.args[0] == "Needle of site 1 applied to 1 other site(s)."
 
 
 def test_nothing_to_save_and_lots_that_cannot_load(

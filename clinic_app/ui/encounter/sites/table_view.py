@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from clinic_app.domain.labels import (
@@ -26,6 +26,14 @@ from clinic_app.ui.encounter.sites.delegates import (
 )
 from clinic_app.ui.encounter.sites.table_model import SiteKeyRole, SiteTableModel
 from clinic_app.ui.encounter.sites.text import FINDING_COLUMNS, HEADERS, Column
+
+#: Columns whose text may be elided (the whole text is in the cell's tooltip), in the order
+#: they give way when the table is narrow.
+ELIDED_COLUMNS = (Column.MEDICATION, Column.LOT, Column.MUSCLE)
+
+
+#: Rows the table always has room for (the window scrolls before the table gets shorter).
+MIN_ROWS_SHOWN = 5
 
 
 class SiteTableView(QTableView):
@@ -63,10 +71,16 @@ class SiteTableView(QTableView):
         # Sizes are fitted to the contents once per change, not continuously: the
         # ResizeToContents modes re-measure every cell on every layout pass, which made
         # opening a 60-site encounter several times slower. A mix lists one medicine per
-        # line, so only rows whose content changed are re-fitted.
+        # line, so only rows whose content changed are re-fitted. The widths then share the
+        # table's width (see fit_widths): never a horizontal scrollbar, never a cut header.
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there: a scrollbar appearing at the 11th site would narrow every column.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self._content_widths: dict[int, int] = {}
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -95,6 +109,86 @@ class SiteTableView(QTableView):
         """Fit columns and rows to what they show (once, after a batch of changes)."""
         self.resizeColumnsToContents()
         self.resizeRowsToContents()
+        header = self.horizontalHeader()
+        self._content_widths = {
+            c: header.sectionSize(c)
+            for c in range(self._model.columnCount())
+            if not self.isColumnHidden(c)
+        }
+        self.fit_widths()
+        self.updateGeometry()  # the minimum width may have changed
+
+    def fit_pending(self) -> bool:
+        """A fit to the contents is scheduled and has not run yet."""
+        return self._fit_timer.isActive()
+
+    def _minimum_widths(self) -> dict[int, int]:
+        """Each shown column's narrowest width: its header's text, or its content when the
+        column is not one that may elide (names and lot numbers)."""
+        header = self.horizontalHeader()
+        widths = {}
+        for column, content in self._content_widths.items():
+            title = header.sectionSizeHint(column)
+            widths[column] = title if column in ELIDED_COLUMNS else max(title, content)
+        return widths
+
+    def fit_widths(self) -> None:
+        """Share the viewport's width: every column its content when it fits, else the
+        medication and muscle names and lot numbers give way together (elided, whole in the
+        tooltip) down to their headers' width; room to spare goes to the medication column."""
+        if not self._content_widths:
+            return
+        available = self.viewport().width()
+        widths = {c: max(w, self.horizontalHeader().sectionSizeHint(c))
+                  for c, w in self._content_widths.items()}  # fmt: skip
+        minimum = self._minimum_widths()
+        excess = sum(widths.values()) - available
+        slack = {c: widths[c] - minimum[c] for c in ELIDED_COLUMNS if c in widths}
+        total_slack = sum(slack.values())
+        if excess > 0 and total_slack > 0:
+            # Each elidable column gives way in proportion to what it could give: a lot
+            # number keeps its share instead of vanishing before a long muscle name shrinks.
+            share = min(excess, total_slack)
+            for column, room in slack.items():
+                give = min(room, share * room // total_slack)
+                widths[column] -= give
+                excess -= give
+            for column in slack:  # what rounding left over
+                give = max(min(excess, widths[column] - minimum[column]), 0)
+                widths[column] -= give
+                excess -= give
+        if excess < 0 and Column.MEDICATION in widths:
+            widths[Column.MEDICATION] -= excess
+        header = self.horizontalHeader()
+        for section, width in widths.items():
+            if header.sectionSize(section) != width:
+                header.resizeSection(section, width)
+
+    def minimumSizeHint(self) -> QSize:
+        """Wide enough for every shown column's header (and the unelided columns' content)."""
+        frame = 2 * self.frameWidth()
+        width = (
+            sum(self._minimum_widths().values())
+            + frame
+            + self.verticalScrollBar().sizeHint().width()
+        )
+        rows = self.verticalHeader().defaultSectionSize() * MIN_ROWS_SHOWN
+        return QSize(width, self.horizontalHeader().sizeHint().height() + rows + frame)
+
+    def natural_height(self) -> int:
+        """The height that shows every row."""
+        rows = sum(self.rowHeight(r) for r in range(self._model.rowCount()))
+        return self.horizontalHeader().sizeHint().height() + rows + 2 * self.frameWidth()
+
+    def natural_width(self) -> int:
+        """The width at which no column is elided."""
+        header = self.horizontalHeader()
+        widths = (max(w, header.sectionSizeHint(c)) for c, w in self._content_widths.items())
+        return sum(widths) + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_widths()
 
     def on_rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_args: object) -> None:
         for row in range(top.row(), bottom.row() + 1):

@@ -209,6 +209,8 @@ class SiteFormatter:
                 elif d.lot_id is None and d.lot_missing_reason:
                     texts.append(f"Lot not available: {d.lot_missing_reason}")
             return "; ".join(texts) or None
+        if column == Column.MEDICATION and draft.doses:
+            return " + ".join(self._dose_part(d, column) for d in draft.doses)  # if elided
         if column == Column.DOSE and draft.doses:
             return "Concentration × volume, computed (never typed)."
         return None
