@@ -8,6 +8,7 @@ from typing import Protocol
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from clinic_app.ui.common import icons
 from clinic_app.ui.common.chrome import build_menus, build_toolbar, make_action
 
 
@@ -94,6 +95,14 @@ def build_main_actions(
     users = make_action(
         window, "&Users…", slots.on_users, None, "User accounts and roles (administrators)"
     )
+    for action, icon in (
+        (new_patient, "new_patient"), (edit_patient, "edit_patient"),
+        (void_patient, "void_patient"), (refresh, "refresh"), (find, "find"), (quit, "quit"),
+        (front_desk, "front_desk"), (clinic_settings, "clinic_settings"),
+        (change_password, "change_password"), (audit_trail, "audit_trail"), (about, "about"),
+        (users, "users"), (new_encounter, "new_encounter"), (repeat_visit, "repeat_visit"),
+    ):  # fmt: skip
+        icons.apply(action, icon)
     build_menus(
         window,
         [

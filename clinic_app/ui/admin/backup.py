@@ -23,7 +23,7 @@ from clinic_app.domain.backup_schedule import is_due, status
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services import backup_settings
 from clinic_app.services.backup import BackupSummary, RestoreSummary, suggested_name
-from clinic_app.ui.common import messages
+from clinic_app.ui.common import icons, messages
 from clinic_app.ui.common.chrome import make_action
 from clinic_app.ui.common.jobs import JobQueue
 
@@ -89,6 +89,9 @@ class BackupController(QObject):
             window, "Backup se&ttings…", self.on_settings, None,
             "This workstation's backup folder and how many daily backups to keep",
         )  # fmt: skip
+        icons.apply(self.back_up_action, "back_up")
+        icons.apply(self.restore_action, "restore")
+        icons.apply(self.settings_action, "backup_settings")
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Last backup")
         self.status_label.setContentsMargins(6, 0, 6, 0)

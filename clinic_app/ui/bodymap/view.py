@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
+    QNativeGestureEvent,
     QPainter,
     QResizeEvent,
     QShowEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPanGesture, QPinchGesture, QWidget
 
 from clinic_app.ui.bodymap.scene import FigureScene
+from clinic_app.ui.common.theme import FIGURE_CANVAS
 
 MIN_ZOOM, MAX_ZOOM = 0.5, 8.0
 STEP = 1.2
@@ -22,7 +24,11 @@ STEP = 1.2
 class FigureCanvas(QGraphicsView):
     """Wheel zooms around the pointer; +/− zoom, 0 fits; middle- or right-drag pans.
 
-    The left button is kept for charting, so panning never adds a site by accident.
+    On a touch screen a pinch zooms around the fingers and a two-finger drag pans (Qt's
+    gestures); on a macOS trackpad the pinch arrives as a native zoom gesture. Both keep to
+    the same zoom limits as the wheel. The left button (and one finger) is kept for
+    charting, so panning never adds a site by accident. The figure is drawn on a light
+    canvas in the dark theme too: it is an anatomical drawing.
     """
 
     def __init__(self, scene: FigureScene, parent: QWidget | None = None) -> None:
@@ -37,6 +43,10 @@ class FigureCanvas(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(f"Body map, {scene.figure.view.label}")
+        self.setBackgroundBrush(FIGURE_CANVAS)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+        self.viewport().grabGesture(Qt.GestureType.PanGesture)
         self._zoom = 1.0  # relative to "fit"
         self._pan_from: QPoint | None = None
 
@@ -55,6 +65,50 @@ class FigureCanvas(QGraphicsView):
         if target != self._zoom:
             self.scale(target / self._zoom, target / self._zoom)
             self._zoom = target
+
+    def zoom_at(self, factor: float, pos: QPointF) -> None:
+        """Zoom by ``factor`` (within the limits) keeping the scene point at ``pos`` still."""
+        anchor = self.mapToScene(pos.toPoint())
+        previous = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.zoom_by(factor)
+        self.setTransformationAnchor(previous)
+        self.pan_by(self.mapFromScene(anchor).toPointF() - pos)
+
+    def pan_by(self, delta: QPointF) -> None:
+        """Scroll the figure by ``delta`` viewport pixels (positive: towards its end)."""
+        for bar, step in (
+            (self.horizontalScrollBar(), delta.x()),
+            (self.verticalScrollBar(), delta.y()),
+        ):
+            bar.setValue(bar.value() + round(step))
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if isinstance(event, QGestureEvent):
+            return self._on_gesture(event)
+        if (
+            isinstance(event, QNativeGestureEvent)
+            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
+        ):
+            self.zoom_at(1.0 + event.value(), event.position())
+            event.accept()
+            return True
+        return super().viewportEvent(event)
+
+    def _on_gesture(self, event: QGestureEvent) -> bool:
+        pinch = event.gesture(Qt.GestureType.PinchGesture)
+        if isinstance(pinch, QPinchGesture):
+            if pinch.changeFlags() & QPinchGesture.ChangeFlag.ScaleFactorChanged:
+                centre = self.viewport().mapFromGlobal(pinch.centerPoint().toPoint())
+                self.zoom_at(pinch.scaleFactor(), QPointF(centre))
+            if pinch.changeFlags() & QPinchGesture.ChangeFlag.CenterPointChanged:
+                self.pan_by(pinch.lastCenterPoint() - pinch.centerPoint())
+            event.accept(pinch)
+        pan = event.gesture(Qt.GestureType.PanGesture)
+        if isinstance(pan, QPanGesture):
+            self.pan_by(-pan.delta())
+            event.accept(pan)
+        return True
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
