@@ -101,15 +101,17 @@ DARK: Final = Scheme(
 _STYLE = """
 QToolBar {{ spacing: 4px; padding: 3px 6px; border: none;
             border-bottom: 1px solid {border}; background: {window}; }}
-QToolBar QToolButton {{ padding: 3px 8px; border: 1px solid transparent; border-radius: 6px; }}
+QToolBar QToolButton {{ min-height: {min_button}px; padding: 3px 8px; border: 1px solid transparent;
+                        border-radius: 6px; }}
 QToolBar QToolButton:hover {{ background: {hover}; border-color: {border}; }}
 QToolBar QToolButton:checked {{ background: {checked}; border-color: {accent}; }}
 QToolBar QToolButton:pressed {{ background: {checked}; }}
 QToolBar QToolButton:disabled {{ color: {disabled_text}; }}
 QLineEdit, QPlainTextEdit, QTextEdit {{ border: 1px solid {border}; border-radius: 4px;
     background: {base}; padding: 2px 4px; }}
+QLineEdit {{ min-height: {min_field}px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border-color: {accent}; }}
-QAbstractSpinBox QLineEdit, QComboBox QLineEdit {{ border: none; padding: 0; }}
+QAbstractSpinBox QLineEdit, QComboBox QLineEdit {{ border: none; padding: 0; min-height: 0; }}
 QMenu::item:selected {{ background: {hover}; color: {window_text}; }}
 QTableView, QTreeView, QListView {{ gridline-color: {border}; }}
 QHeaderView::section {{ padding: 4px 6px; }}
@@ -119,7 +121,8 @@ QToolTip {{ color: {window_text}; background: {tooltip}; border: 1px solid {bord
 
 def stylesheet(scheme: Scheme) -> str:
     """The application style sheet for ``scheme``: toolbar, menus, tables, tooltips."""
-    return _STYLE.format(**vars(scheme))
+    # min-height is the content's: the padding and border come on top.
+    return _STYLE.format(min_button=MIN_HIT - 8, min_field=MIN_HIT - 6, **vars(scheme))
 
 
 def palette(scheme: Scheme) -> QPalette:
@@ -238,9 +241,10 @@ def apply_theme(app: QApplication, scheme: Scheme | None = None) -> Scheme:
 
     Safe to call more than once. Returns the scheme now in force.
     """
-    if not isinstance(app.style(), TouchStyle):
+    follower = _follower(app)
+    if follower is None:
+        follower = _SchemeFollower(app)
         app.setStyle(TouchStyle())
-    follower = _follower(app) or _SchemeFollower(app)
     follower.forced = scheme
     follower.apply(scheme or os_scheme())
     return follower.current
