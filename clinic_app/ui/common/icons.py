@@ -60,12 +60,9 @@ ICON_FILES: Final[dict[str, str]] = {
     "back_up": "database-backup",
     "restore": "archive-restore",
     "backup_settings": "folder-cog",
-    # front desk and body map
+    # front desk
     "print": "printer",
     "save_pdf": "file-down",
-    "zoom_in": "zoom-in",
-    "zoom_out": "zoom-out",
-    "fit": "scan",
 }
 
 #: Icon size on toolbars and buttons (logical pixels).

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QProxyStyle,
@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: Smallest height of a button, combo box, field or table row: a fingertip (touch screens at
-#: the point of care), about 8 mm at 96 dpi.
+#: Smallest height of a button, combo box or field: a fingertip (touch screens at the point
+#: of care), about 9 mm at 96 dpi.
 MIN_HIT: Final = 34
+#: Smallest height of a table row: still a fingertip, two pixels less so tables keep rows.
+MIN_ROW: Final = 32
 #: The body map's background in both schemes: the figure is a light drawing.
 FIGURE_CANVAS: Final = QColor("#f7f9fa")
 
@@ -51,6 +53,7 @@ class Scheme:
     accent: str
     link: str
     border: str
+    grid: str
     hover: str
     checked: str
     tooltip: str
@@ -72,6 +75,7 @@ LIGHT: Final = Scheme(
     accent="#0f766e",
     link="#0b5fa5",
     border="#c5d0d8",
+    grid="#e0e7ec",
     hover="#e0eff1",
     checked="#cde6ea",
     tooltip="#ffffff",
@@ -93,6 +97,7 @@ DARK: Final = Scheme(
     accent="#5cc8bb",
     link="#80c6f2",
     border="#3a4752",
+    grid="#2b353e",
     hover="#23404a",
     checked="#1f4d57",
     tooltip="#26303a",
@@ -113,7 +118,7 @@ QLineEdit {{ min-height: {min_field}px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border-color: {accent}; }}
 QAbstractSpinBox QLineEdit, QComboBox QLineEdit {{ border: none; padding: 0; min-height: 0; }}
 QMenu::item:selected {{ background: {hover}; color: {window_text}; }}
-QTableView, QTreeView, QListView {{ gridline-color: {border}; }}
+QTableView, QTreeView, QListView {{ gridline-color: {grid}; }}
 QHeaderView::section {{ padding: 4px 6px; }}
 QToolTip {{ color: {window_text}; background: {tooltip}; border: 1px solid {border}; }}
 """
@@ -164,16 +169,22 @@ def palette(scheme: Scheme) -> QPalette:
     return pal
 
 
+_GROWN: Final[dict[QStyle.ContentsType, int]] = {
+    QStyle.ContentsType.CT_PushButton: MIN_HIT,
+    QStyle.ContentsType.CT_ComboBox: MIN_HIT,
+    QStyle.ContentsType.CT_LineEdit: MIN_HIT,
+    QStyle.ContentsType.CT_SpinBox: MIN_HIT,
+    QStyle.ContentsType.CT_ToolButton: MIN_HIT,
+    QStyle.ContentsType.CT_ItemViewItem: MIN_ROW,
+}
+
+
 class TouchStyle(QProxyStyle):
     """Fusion with buttons, combo boxes, fields and table rows at least :data:`MIN_HIT` high."""
 
-    _GROWN = (
-        QStyle.ContentsType.CT_PushButton,
-        QStyle.ContentsType.CT_ComboBox,
-        QStyle.ContentsType.CT_LineEdit,
-        QStyle.ContentsType.CT_SpinBox,
-        QStyle.ContentsType.CT_ToolButton,
-        QStyle.ContentsType.CT_ItemViewItem,
+    _INDICATORS = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
     )
 
     def __init__(self) -> None:
@@ -187,9 +198,35 @@ class TouchStyle(QProxyStyle):
         widget: QWidget | None = None,
     ):  # type: ignore[no-untyped-def]
         result = super().sizeFromContents(kind, option, size, widget)
-        if kind in self._GROWN and result.height() < MIN_HIT:
-            result.setHeight(MIN_HIT)
+        least = _GROWN.get(kind, 0)
+        if result.height() < least:
+            result.setHeight(least)
         return result
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        dark_field = option.palette.color(QPalette.ColorRole.Base).lightness() < 128
+        if element in self._INDICATORS and dark_field and isinstance(painter, QPainter):
+            # Fusion outlines check boxes and radio buttons in a darker window colour, which
+            # vanishes on a dark window: a visible edge (3:1 against the field).
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.PlaceholderText), 1))
+            box = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
+            if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+                side = min(box.width(), box.height())
+                box = QRectF(box.center().x() - side / 2, box.center().y() - side / 2, side, side)
+                painter.drawEllipse(box)
+            else:
+                painter.drawRoundedRect(box, 2, 2)
+            painter.restore()
 
     def pixelMetric(
         self,
@@ -198,7 +235,7 @@ class TouchStyle(QProxyStyle):
         widget: QWidget | None = None,
     ) -> int:
         if metric == QStyle.PixelMetric.PM_HeaderDefaultSectionSizeVertical:
-            return MIN_HIT
+            return MIN_ROW
         if metric == QStyle.PixelMetric.PM_ToolBarIconSize:
             return 20
         return int(super().pixelMetric(metric, option, widget))

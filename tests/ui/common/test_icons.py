@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QIcon, QImage, QPalette
+from PySide6.QtWidgets import QMainWindow, QToolBar, QToolButton
 
 from clinic_app.domain.resource_files import resource
 from clinic_app.ui.common import icons
+from clinic_app.ui.encounter.editor import EncounterEditor
+from clinic_app.ui.main_window import MainWindow
 
 
 def painted_pixels(image: QImage) -> int:
@@ -69,3 +72,47 @@ def test_apply_sets_the_icon_and_refuses_an_unknown_name(qapp) -> None:
     assert not action.icon().isNull()
     with pytest.raises(KeyError):
         icons.apply(QAction("Nothing"), "no-such-icon")
+
+
+MAIN_WINDOW_COMMANDS = (
+    "new_patient_action", "edit_patient_action", "void_patient_action", "refresh_action",
+    "find_action", "quit_action", "front_desk_action", "clinic_settings_action",
+    "change_password_action", "about_action", "users_action", "audit_trail_action",
+    "new_encounter_action", "repeat_visit_action", "back_up_action", "restore_action",
+    "backup_settings_action",
+)  # fmt: skip
+EDITOR_COMMANDS = (
+    "undo_action", "redo_action", "remove_site_action", "apply_all_action", "save_action",
+    "sign_action", "addendum_action", "close_action",
+)  # fmt: skip
+
+
+def assert_toolbar_actions_have_icons(window: QMainWindow) -> int:
+    count = 0
+    for toolbar in window.findChildren(QToolBar):
+        for action in toolbar.actions():
+            if isinstance(toolbar.widgetForAction(action), QToolButton):
+                assert not action.icon().isNull(), action.text()
+                count += 1
+    return count
+
+
+def test_every_main_window_command_has_an_icon(qtbot, services) -> None:
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    for name in MAIN_WINDOW_COMMANDS:
+        assert not getattr(window, name).icon().isNull(), name
+    lock = window.session_lock
+    for action in (lock.lock_action, lock.sign_out_action):
+        assert not action.icon().isNull(), action.text()
+    assert assert_toolbar_actions_have_icons(window) >= 7
+
+
+def test_every_editor_command_has_an_icon(qtbot, services, admin, make_patient) -> None:
+    encounter = services.encounters.create(make_patient().id, admin.id)
+    editor = EncounterEditor(services, encounter.id)
+    qtbot.addWidget(editor)
+    actions = editor.editor_actions
+    for name in EDITOR_COMMANDS:
+        assert not getattr(actions, name).icon().isNull(), name
+    assert assert_toolbar_actions_have_icons(editor) >= 9  # with injection / dry needling

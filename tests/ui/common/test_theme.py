@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QPushButton, QStyleFactory, QToolBar, QToolButton
 
 from clinic_app.ui.common import theme
-from clinic_app.ui.common.theme import DARK, LIGHT, MIN_HIT, Scheme
+from clinic_app.ui.common.theme import DARK, LIGHT, MIN_HIT, MIN_ROW, Scheme
 from clinic_app.ui.main_window import MainWindow
 
 
@@ -141,4 +141,4 @@ def test_main_window_toolbar_buttons_are_touch_size_with_icon_and_text(
         assert button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
         assert not button.defaultAction().icon().isNull(), button.text()
     assert window.search_box.height() >= MIN_HIT
-    assert window.table.verticalHeader().defaultSectionSize() >= MIN_HIT
+    assert window.table.verticalHeader().defaultSectionSize() >= MIN_ROW
