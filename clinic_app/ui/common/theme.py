@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtCore import QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -57,6 +57,7 @@ class Scheme:
     hover: str
     checked: str
     tooltip: str
+    danger: str
 
 
 LIGHT: Final = Scheme(
@@ -79,6 +80,7 @@ LIGHT: Final = Scheme(
     hover="#e0eff1",
     checked="#cde6ea",
     tooltip="#ffffff",
+    danger="#b71c1c",
 )
 
 DARK: Final = Scheme(
@@ -101,6 +103,7 @@ DARK: Final = Scheme(
     hover="#23404a",
     checked="#1f4d57",
     tooltip="#26303a",
+    danger="#ff8a80",
 )
 
 _STYLE = """
@@ -120,6 +123,7 @@ QAbstractSpinBox QLineEdit, QComboBox QLineEdit {{ border: none; padding: 0; min
 QMenu::item:selected {{ background: {hover}; color: {window_text}; }}
 QTableView, QTreeView, QListView {{ gridline-color: {grid}; }}
 QHeaderView::section {{ padding: 4px 6px; }}
+QLabel[danger="true"] {{ color: {danger}; font-weight: bold; }}
 QToolTip {{ color: {window_text}; background: {tooltip}; border: 1px solid {border}; }}
 """
 
@@ -128,6 +132,13 @@ def stylesheet(scheme: Scheme) -> str:
     """The application style sheet for ``scheme``: toolbar, menus, tables, tooltips."""
     # min-height is the content's: the padding and border come on top.
     return _STYLE.format(min_button=MIN_HIT - 8, min_field=MIN_HIT - 6, **vars(scheme))
+
+
+def mark_danger(widget: QWidget, on: bool = True) -> None:
+    """Show ``widget``'s text as a warning: bold, in the scheme's readable red."""
+    widget.setProperty("danger", on)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def palette(scheme: Scheme) -> QPalette:
@@ -193,11 +204,11 @@ class TouchStyle(QProxyStyle):
     def sizeFromContents(
         self,
         kind: QStyle.ContentsType,
-        option: QStyleOption | None,
-        size,
+        option: QStyleOption,
+        size: QSize,
         widget: QWidget | None = None,
-    ):  # type: ignore[no-untyped-def]
-        result = super().sizeFromContents(kind, option, size, widget)
+    ) -> QSize:
+        result = super().sizeFromContents(kind, option, size, widget)  # type: ignore[arg-type]
         least = _GROWN.get(kind, 0)
         if result.height() < least:
             result.setHeight(least)

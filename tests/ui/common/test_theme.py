@@ -7,7 +7,14 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QPushButton, QStyleFactory, QToolBar, QToolButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPushButton,
+    QStyleFactory,
+    QToolBar,
+    QToolButton,
+)
 
 from clinic_app.ui.common import theme
 from clinic_app.ui.common.theme import DARK, LIGHT, MIN_HIT, MIN_ROW, Scheme
@@ -142,3 +149,33 @@ def test_main_window_toolbar_buttons_are_touch_size_with_icon_and_text(
         assert not button.defaultAction().icon().isNull(), button.text()
     assert window.search_box.height() >= MIN_HIT
     assert window.table.verticalHeader().defaultSectionSize() >= MIN_ROW
+
+
+@pytest.mark.parametrize("scheme", [LIGHT, DARK], ids=lambda s: s.name)
+def test_a_warning_label_is_readable_red_in_each_scheme(
+    qtbot, themed: QApplication, scheme: Scheme
+) -> None:
+    theme.apply_theme(themed, scheme)
+    label = QLabel("Last backup 3 days ago")
+    qtbot.addWidget(label)
+    theme.mark_danger(label)
+    label.ensurePolished()
+    shown = label.palette().color(QPalette.ColorRole.WindowText).name()
+    assert shown == scheme.danger
+    assert contrast(shown, scheme.window) >= 4.5
+    assert label.font().bold()
+    theme.mark_danger(label, False)
+    assert label.palette().color(QPalette.ColorRole.WindowText).name() == scheme.window_text
+
+
+def test_the_theme_switches_a_shown_window_live(qtbot, themed: QApplication, services) -> None:
+    theme.apply_theme(themed, LIGHT)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.table.palette().color(QPalette.ColorRole.Base).name() == LIGHT.base
+    theme.set_scheme(DARK)
+    assert window.table.palette().color(QPalette.ColorRole.Base).name() == DARK.base
+    image = window.table.viewport().grab().toImage()  # an empty list: only its background
+    assert image.pixelColor(image.width() // 2, image.height() // 2).name() == DARK.base
