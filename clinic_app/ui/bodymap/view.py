@@ -10,11 +10,13 @@ from PySide6.QtGui import (
     QPainter,
     QResizeEvent,
     QShowEvent,
+    QTouchEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPanGesture, QPinchGesture, QWidget
+from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
 
 from clinic_app.ui.bodymap.scene import FigureScene
+from clinic_app.ui.bodymap.touch import TouchToMouse
 from clinic_app.ui.common.theme import FIGURE_CANVAS
 
 MIN_ZOOM, MAX_ZOOM = 0.5, 8.0
@@ -25,10 +27,10 @@ class FigureCanvas(QGraphicsView):
     """Wheel zooms around the pointer; +/− zoom, 0 fits; middle- or right-drag pans.
 
     On a touch screen a pinch zooms around the fingers and a two-finger drag pans (Qt's
-    gestures); on a macOS trackpad the pinch arrives as a native zoom gesture. Both keep to
-    the same zoom limits as the wheel. The left button (and one finger) is kept for
-    charting, so panning never adds a site by accident. The figure is drawn on a light
-    canvas in the dark theme too: it is an anatomical drawing.
+    gestures); on a touchpad the pinch arrives as a native zoom gesture and a two-finger
+    drag as a phased pixel scroll, which pans. Every zoom keeps to the same limits. The left
+    button (and one finger) is kept for charting, so panning never adds a site by accident.
+    The figure is drawn on a light canvas in the dark theme too: it is an anatomical drawing.
     """
 
     def __init__(self, scene: FigureScene, parent: QWidget | None = None) -> None:
@@ -44,11 +46,11 @@ class FigureCanvas(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(f"Body map, {scene.figure.view.label}")
         self.setBackgroundBrush(FIGURE_CANVAS)
-        self.viewport().setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+        self._touch = TouchToMouse(self.viewport())
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
-        self.viewport().grabGesture(Qt.GestureType.PanGesture)
         self._zoom = 1.0  # relative to "fit"
         self._pan_from: QPoint | None = None
+        self._pinch_centre: QPointF | None = None  # global, as the pinch last put it
 
     @property
     def zoom(self) -> float:
@@ -68,12 +70,13 @@ class FigureCanvas(QGraphicsView):
 
     def zoom_at(self, factor: float, pos: QPointF) -> None:
         """Zoom by ``factor`` (within the limits) keeping the scene point at ``pos`` still."""
-        anchor = self.mapToScene(pos.toPoint())
+        zoom, anchor = self._zoom, self.mapToScene(pos.toPoint())
         previous = self.transformationAnchor()
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.zoom_by(factor)
         self.setTransformationAnchor(previous)
-        self.pan_by(self.mapFromScene(anchor).toPointF() - pos)
+        if self._zoom != zoom:  # (no pixel rounding creeps in while the scale stays)
+            self.pan_by(self.mapFromScene(anchor).toPointF() - pos)
 
     def pan_by(self, delta: QPointF) -> None:
         """Scroll the figure by ``delta`` viewport pixels (positive: towards its end)."""
@@ -86,6 +89,8 @@ class FigureCanvas(QGraphicsView):
     def viewportEvent(self, event: QEvent) -> bool:
         if isinstance(event, QGestureEvent):
             return self._on_gesture(event)
+        if isinstance(event, QTouchEvent):
+            return self._touch.handle(event)
         if (
             isinstance(event, QNativeGestureEvent)
             and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
@@ -98,16 +103,19 @@ class FigureCanvas(QGraphicsView):
     def _on_gesture(self, event: QGestureEvent) -> bool:
         pinch = event.gesture(Qt.GestureType.PinchGesture)
         if isinstance(pinch, QPinchGesture):
+            # The fingers' midpoint drags the figure (two-finger pan); measured from where this
+            # view last saw it, since Qt repeats the last step when the gesture finishes.
+            centre = pinch.centerPoint()
+            if pinch.state() == Qt.GestureState.GestureStarted or self._pinch_centre is None:
+                self._pinch_centre = pinch.lastCenterPoint()
+            self.pan_by(self._pinch_centre - centre)
+            self._pinch_centre = centre
+            if pinch.state() in (Qt.GestureState.GestureFinished, Qt.GestureState.GestureCanceled):
+                self._pinch_centre = None
             if pinch.changeFlags() & QPinchGesture.ChangeFlag.ScaleFactorChanged:
-                centre = self.viewport().mapFromGlobal(pinch.centerPoint().toPoint())
-                self.zoom_at(pinch.scaleFactor(), QPointF(centre))
-            if pinch.changeFlags() & QPinchGesture.ChangeFlag.CenterPointChanged:
-                self.pan_by(pinch.lastCenterPoint() - pinch.centerPoint())
+                at = self.viewport().mapFromGlobal(centre.toPoint())
+                self.zoom_at(pinch.scaleFactor(), QPointF(at))
             event.accept(pinch)
-        pan = event.gesture(Qt.GestureType.PanGesture)
-        if isinstance(pan, QPanGesture):
-            self.pan_by(-pan.delta())
-            event.accept(pan)
         return True
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -126,6 +134,12 @@ class FigureCanvas(QGraphicsView):
         self.setToolTip("")
 
     def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.phase() != Qt.ScrollPhase.NoScrollPhase and not event.pixelDelta().isNull():
+            # Two fingers on a touchpad (a scroll with phases, in pixels): pan, as on a
+            # touch screen; a pinch on the touchpad zooms (a native gesture).
+            self.pan_by(-QPointF(event.pixelDelta()))
+            event.accept()
+            return
         steps = event.angleDelta().y() / 120
         if steps:
             self.zoom_by(STEP**steps)

@@ -1,4 +1,8 @@
-"""Pinch to zoom and two-finger pan on the body map, within the map's zoom limits."""
+"""Pinch to zoom and two-finger pan on the body map, within the map's zoom limits.
+
+The gestures here are what Qt hands the view; tests/ui/bodymap/test_touch.py sends real touch
+sequences through Qt's own gesture recognition.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QNativeGestureEvent, QPointingDevice, QUndoStack
-from PySide6.QtWidgets import QApplication, QGestureEvent, QPanGesture, QPinchGesture
+from PySide6.QtGui import QNativeGestureEvent, QPointingDevice, QUndoStack, QWheelEvent
+from PySide6.QtWidgets import QApplication, QGestureEvent, QPinchGesture
 from pytestqt.qtbot import QtBot
 
 from clinic_app.domain.bodymap import FigureView
-from clinic_app.ui.bodymap.view import MAX_ZOOM, MIN_ZOOM, FigureCanvas
+from clinic_app.ui.bodymap.view import MAX_ZOOM, MIN_ZOOM, STEP, FigureCanvas
 from clinic_app.ui.bodymap.widget import BodyMapWidget
 from clinic_app.ui.chart.model import ChartModel
 from clinic_app.ui.common.theme import FIGURE_CANVAS
@@ -47,7 +51,7 @@ def native_zoom(canvas: FigureCanvas, value: float) -> None:
     assert event.isAccepted()
 
 
-def send_gesture(canvas: FigureCanvas, gesture: QPinchGesture | QPanGesture) -> None:
+def send_gesture(canvas: FigureCanvas, gesture: QPinchGesture) -> None:
     """A touch-screen gesture as Qt's gesture recogniser hands it to the viewport."""
     event = QGestureEvent([gesture])
     QApplication.sendEvent(canvas.viewport(), event)
@@ -99,21 +103,17 @@ def test_a_touch_pinch_zooms_around_the_fingers(canvas: FigureCanvas) -> None:
     assert canvas.zoom == pytest.approx(MIN_ZOOM)
 
 
-def test_two_fingers_pan_the_zoomed_figure(canvas: FigureCanvas) -> None:
+def test_the_fingers_midpoint_pans_the_zoomed_figure(canvas: FigureCanvas) -> None:
     native_zoom(canvas, 2.0)
     h, v = canvas.horizontalScrollBar(), canvas.verticalScrollBar()
     h.setValue((h.minimum() + h.maximum()) // 2)
     v.setValue((v.minimum() + v.maximum()) // 2)
     start = (h.value(), v.value())
-    pan = QPanGesture()
-    pan.setLastOffset(QPointF(0, 0))
-    pan.setOffset(QPointF(-30, -40))  # fingers move up and left: the figure follows them
-    assert pan.delta() == QPointF(-30, -40)
-    send_gesture(canvas, pan)
+    # Both fingers move 30 px left and 40 px up: the figure follows them.
+    send_gesture(canvas, pinch(canvas, 1.0, QPointF(270, 260), QPointF(300, 300)))
     assert (h.value(), v.value()) == (start[0] + 30, start[1] + 40)
-    # A pinch whose centre moves pans too.
-    send_gesture(canvas, pinch(canvas, 1.0, QPointF(100, 100), QPointF(110, 120)))
-    assert (h.value(), v.value()) == (start[0] + 40, start[1] + 60)
+    send_gesture(canvas, pinch(canvas, 1.0, QPointF(280, 250), QPointF(270, 260)))
+    assert (h.value(), v.value()) == (start[0] + 20, start[1] + 50)
     assert canvas.zoom == pytest.approx(3.0)
 
 
@@ -121,3 +121,33 @@ def test_other_viewport_events_still_reach_the_view(canvas: FigureCanvas) -> Non
     event = QEvent(QEvent.Type.Leave)
     QApplication.sendEvent(canvas.viewport(), event)
     assert canvas.zoom == pytest.approx(1.0)
+
+
+def wheel(canvas: FigureCanvas, pixels: QPointF, phase: Qt.ScrollPhase) -> None:
+    viewport = canvas.viewport()
+    centre = QPointF(viewport.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(viewport.mapToGlobal(centre)),
+        pixels.toPoint(),
+        (pixels * 4).toPoint(),  # angle delta: what a wheel-only consumer would read
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        phase,
+        False,
+    )
+    QApplication.sendEvent(viewport, event)
+    assert event.isAccepted()
+
+
+def test_two_fingers_on_a_touchpad_pan_and_a_mouse_wheel_zooms(canvas: FigureCanvas) -> None:
+    native_zoom(canvas, 2.0)
+    h, v = canvas.horizontalScrollBar(), canvas.verticalScrollBar()
+    h.setValue((h.minimum() + h.maximum()) // 2)
+    v.setValue((v.minimum() + v.maximum()) // 2)
+    start = (h.value(), v.value())
+    wheel(canvas, QPointF(-12, -20), Qt.ScrollPhase.ScrollUpdate)
+    assert (h.value(), v.value()) == (start[0] + 12, start[1] + 20)
+    assert canvas.zoom == pytest.approx(3.0)
+    wheel(canvas, QPointF(0, 30), Qt.ScrollPhase.NoScrollPhase)  # a mouse wheel notch
+    assert canvas.zoom == pytest.approx(3.0 * STEP)
