@@ -310,3 +310,16 @@ def current_scheme() -> Scheme | None:
     app = QApplication.instance()
     follower = _follower(app) if isinstance(app, QApplication) else None
     return follower.current if follower else None
+
+
+def remove_theme(app: QApplication) -> None:
+    """Undo :func:`apply_theme`: Qt's Fusion, its own palette, no style sheet (tests)."""
+    follower = _follower(app)
+    if follower is None:
+        return
+    app.styleHints().colorSchemeChanged.disconnect(follower.on_os_scheme_changed)
+    follower.setParent(None)
+    follower.deleteLater()
+    app.setStyleSheet("")
+    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setPalette(QPalette())

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QPushButton,
-    QStyleFactory,
     QToolBar,
     QToolButton,
 )
@@ -23,16 +22,14 @@ from clinic_app.ui.main_window import MainWindow
 
 @pytest.fixture
 def themed(qapp: QApplication) -> Iterator[QApplication]:
-    """The theme for one test; the application is as it was afterwards."""
-    palette, style = QPalette(qapp.palette()), qapp.style().name()
+    """The theme for one test; Qt's own look again afterwards."""
+    before = qapp.palette().color(QPalette.ColorRole.Window).name()
     yield qapp
-    follower = qapp.findChild(theme._SchemeFollower)
-    if follower is not None:
-        qapp.styleHints().colorSchemeChanged.disconnect(follower.on_os_scheme_changed)
-        follower.setParent(None)
-    qapp.setStyleSheet("")
-    qapp.setStyle(QStyleFactory.create(style))
-    qapp.setPalette(palette)
+    theme.remove_theme(qapp)
+    assert theme.current_scheme() is None
+    assert qapp.styleSheet() == ""
+    assert qapp.palette().color(QPalette.ColorRole.Window).name() == before
+    assert QPushButton("OK").sizeHint().height() < MIN_HIT
 
 
 def luminance(colour: QColor) -> float:
