@@ -107,9 +107,9 @@ DARK: Final = Scheme(
 )
 
 _STYLE = """
-QToolBar {{ spacing: 4px; padding: 3px 6px; border: none;
+QToolBar {{ spacing: 4px; padding: 1px 6px; border: none;
             border-bottom: 1px solid {border}; background: {window}; }}
-QToolBar QToolButton {{ min-height: {min_button}px; padding: 3px 8px; border: 1px solid transparent;
+QToolBar QToolButton {{ min-height: {min_button}px; padding: 3px 5px; border: 1px solid transparent;
                         border-radius: 6px; }}
 QToolBar QToolButton:hover {{ background: {hover}; border-color: {border}; }}
 QToolBar QToolButton:checked {{ background: {checked}; border-color: {accent}; }}

@@ -128,6 +128,7 @@ class EditorActions(QObject):
             self.save_action, self.sign_action, self.addendum_action,
         ])
         # fmt: on
+        window.addToolBarBreak()  # (theme) icons widen the buttons: new-site choices get a row
         self.new_sites_toolbar: QToolBar = build_toolbar(
             window, "New sites", [new.injection_action, new.dry_needling_action]
         )
