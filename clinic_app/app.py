@@ -189,6 +189,7 @@ def run_gui(url: str) -> int:
     from PySide6.QtWidgets import QApplication
 
     from clinic_app.ui.common.fonts import install_fonts
+    from clinic_app.ui.common.theme import apply_theme
     from clinic_app.ui.startup import create_main_window, run_startup
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -197,6 +198,7 @@ def run_gui(url: str) -> int:
     if isinstance(app, QApplication):
         # Every patient's name shows, whatever fonts this computer has.
         install_fonts(app)
+        apply_theme(app)  # the clinic palette, light or dark as the OS is; touch-size controls
     try:
         services = open_services(url)
     except ClinicError as exc:

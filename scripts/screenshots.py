@@ -53,6 +53,7 @@ from clinic_app.ui.admin.sign_in_dialog import SignInDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.common.fonts import install_fonts
 from clinic_app.ui.common.jobs import wait_all_idle
+from clinic_app.ui.common.theme import DARK, LIGHT, apply_theme, set_scheme
 from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.encounter.sign_dialog import SignDialog
 from clinic_app.ui.front_desk.window import FrontDeskWindow
@@ -240,6 +241,9 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     body_map.set_current_view(FigureView.POSTERIOR)  # type: ignore[union-attr]
     body_map.set_deep_layer(True)  # type: ignore[union-attr]
     save(editor, out / "editor-deep-layer.png", 1500, 940)
+    set_scheme(DARK)  # the figure stays a light drawing in the dark scheme
+    save(editor, out / "editor-dark.png", 1500, 940)
+    set_scheme(LIGHT)
     assessment = services.checks.assess_draft(
         editor.encounter_id, editor.form.form_input(), editor.chart.drafts()
     )
@@ -310,6 +314,7 @@ def start_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     install_fonts(app)  # as the app does at start-up: demo names in every script show
+    apply_theme(app, LIGHT)  # as at start-up, the light scheme whatever this computer's
     return app
 
 
@@ -433,6 +438,9 @@ def main() -> int:
         backup_shots(demo, args.out, folder)
         window = MainWindow(demo)
         save(window, args.out / "main-window-demo.png", 1280, 800)
+        set_scheme(DARK)  # the same window when the OS is in dark mode
+        save(window, args.out / "main-window-dark.png", 1280, 800)
+        set_scheme(LIGHT)
         window.search_box.setText("garc")
         window.run_search()
         window.table.selectRow(0)

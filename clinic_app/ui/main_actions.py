@@ -8,6 +8,7 @@ from typing import Protocol
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from clinic_app.ui.common import icons
 from clinic_app.ui.common.chrome import build_menus, build_toolbar, make_action
 
 
@@ -99,6 +100,15 @@ def build_main_actions(
     lots = make_action(
         window, "&Lots and stock…", slots.on_lots, None, "Receive lots, see stock, recall search"
     )
+    for action, icon in (
+        (new_patient, "new_patient"), (edit_patient, "edit_patient"),
+        (void_patient, "void_patient"), (refresh, "refresh"), (find, "find"), (quit, "quit"),
+        (front_desk, "front_desk"), (clinic_settings, "clinic_settings"),
+        (change_password, "change_password"), (audit_trail, "audit_trail"), (about, "about"),
+        (users, "users"), (new_encounter, "new_encounter"), (repeat_visit, "repeat_visit"),
+        (lots, "lots"),
+    ):  # fmt: skip
+        icons.apply(action, icon)
     build_menus(
         window,
         [

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine, text
 
 from clinic_app.domain.enums import Language, Sex
@@ -29,7 +30,7 @@ from clinic_app.services.container import AppServices, build_services
 from clinic_app.services.dto import PatientView, UserView
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
-from clinic_app.ui.common import jobs, messages, refresh
+from clinic_app.ui.common import jobs, messages, refresh, theme
 from tests.conftest import BACKENDS, all_tables
 from tests.factories import PASSWORD, register_patient, set_up_clinic
 from tests.ui.prompts import Prompts
@@ -157,4 +158,7 @@ def _stop_listeners() -> Iterator[None]:
     yield
     refresh.stop_all()
     jobs.shutdown_all()
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        theme.remove_theme(app)  # a test that started the app (app.run_gui) themed it
     gc.collect()

@@ -45,6 +45,8 @@ class AuditTableModel(RowsTableModel[AuditEntry]):
             return self._cells(entry)[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole and entry.emergency:
             return QBrush(EMERGENCY_FILL)
+        if role == Qt.ItemDataRole.ForegroundRole and entry.emergency:
+            return QBrush(QColor("black"))  # readable on the pale red with a dark palette too
         if role == Qt.ItemDataRole.ToolTipRole and entry.emergency:
             return (
                 f"Emergency access. Reason: {entry.reason}"

@@ -23,7 +23,7 @@ from clinic_app.domain.backup_schedule import is_due, status
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services import backup_settings
 from clinic_app.services.backup import BackupSummary, RestoreSummary, suggested_name
-from clinic_app.ui.common import messages
+from clinic_app.ui.common import icons, messages, theme
 from clinic_app.ui.common.chrome import make_action
 from clinic_app.ui.common.jobs import JobQueue
 
@@ -35,7 +35,6 @@ CHECK_MS = 60 * 60 * 1000
 #: The first check after start, once the window is up.
 FIRST_CHECK_MS = 2 * 60 * 1000
 FILE_FILTER = "clinic_app backups (*.clinic-backup);;All files (*)"
-_WARNING_STYLE = "QLabel { color: #b71c1c; font-weight: bold; }"
 
 
 class _Relay(QObject):
@@ -89,6 +88,9 @@ class BackupController(QObject):
             window, "Backup se&ttings…", self.on_settings, None,
             "This workstation's backup folder and how many daily backups to keep",
         )  # fmt: skip
+        icons.apply(self.back_up_action, "back_up")
+        icons.apply(self.restore_action, "restore")
+        icons.apply(self.settings_action, "backup_settings")
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Last backup")
         self.status_label.setContentsMargins(6, 0, 6, 0)
@@ -131,7 +133,7 @@ class BackupController(QObject):
             enabled=settings.automatic_for(self._services.is_sqlite),
         )
         self.status_label.setText(shown.text)
-        self.status_label.setStyleSheet(_WARNING_STYLE if shown.warning else "")
+        theme.mark_danger(self.status_label, shown.warning)
         self.status_label.setProperty("warning", shown.warning)
         where = settings.last_backup_file or "none yet"
         advice = "\nBack up now: File → Back up now… (administrators)" if shown.warning else ""
@@ -217,7 +219,7 @@ class BackupController(QObject):
         self._stop()
         self.refresh_status()
         self.status_label.setText(f"⚠ Automatic backup failed: {exc}")
-        self.status_label.setStyleSheet(_WARNING_STYLE)
+        theme.mark_danger(self.status_label)
         self.backup_failed.emit(str(exc))
 
     # ------------------------------------------------------------------ restoring

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
+    QNativeGestureEvent,
     QPainter,
     QResizeEvent,
     QShowEvent,
+    QTouchEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
 
 from clinic_app.ui.bodymap.scene import FigureScene
+from clinic_app.ui.bodymap.touch import TouchToMouse
+from clinic_app.ui.common.theme import FIGURE_CANVAS
 
 MIN_ZOOM, MAX_ZOOM = 0.5, 8.0
 STEP = 1.2
@@ -22,7 +26,11 @@ STEP = 1.2
 class FigureCanvas(QGraphicsView):
     """Wheel zooms around the pointer; +/− zoom, 0 fits; middle- or right-drag pans.
 
-    The left button is kept for charting, so panning never adds a site by accident.
+    On a touch screen a pinch zooms around the fingers and a two-finger drag pans (Qt's
+    gestures); on a touchpad the pinch arrives as a native zoom gesture and a two-finger
+    drag as a phased pixel scroll, which pans. Every zoom keeps to the same limits. The left
+    button (and one finger) is kept for charting, so panning never adds a site by accident.
+    The figure is drawn on a light canvas in the dark theme too: it is an anatomical drawing.
     """
 
     def __init__(self, scene: FigureScene, parent: QWidget | None = None) -> None:
@@ -37,8 +45,12 @@ class FigureCanvas(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(f"Body map, {scene.figure.view.label}")
+        self.setBackgroundBrush(FIGURE_CANVAS)
+        self._touch = TouchToMouse(self.viewport())
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self._zoom = 1.0  # relative to "fit"
         self._pan_from: QPoint | None = None
+        self._pinch_centre: QPointF | None = None  # global, as the pinch last put it
 
     @property
     def zoom(self) -> float:
@@ -56,6 +68,56 @@ class FigureCanvas(QGraphicsView):
             self.scale(target / self._zoom, target / self._zoom)
             self._zoom = target
 
+    def zoom_at(self, factor: float, pos: QPointF) -> None:
+        """Zoom by ``factor`` (within the limits) keeping the scene point at ``pos`` still."""
+        zoom, anchor = self._zoom, self.mapToScene(pos.toPoint())
+        previous = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.zoom_by(factor)
+        self.setTransformationAnchor(previous)
+        if self._zoom != zoom:  # (no pixel rounding creeps in while the scale stays)
+            self.pan_by(self.mapFromScene(anchor).toPointF() - pos)
+
+    def pan_by(self, delta: QPointF) -> None:
+        """Scroll the figure by ``delta`` viewport pixels (positive: towards its end)."""
+        for bar, step in (
+            (self.horizontalScrollBar(), delta.x()),
+            (self.verticalScrollBar(), delta.y()),
+        ):
+            bar.setValue(bar.value() + round(step))
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if isinstance(event, QGestureEvent):
+            return self._on_gesture(event)
+        if isinstance(event, QTouchEvent):
+            return self._touch.handle(event)
+        if (
+            isinstance(event, QNativeGestureEvent)
+            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
+        ):
+            self.zoom_at(1.0 + event.value(), event.position())
+            event.accept()
+            return True
+        return super().viewportEvent(event)
+
+    def _on_gesture(self, event: QGestureEvent) -> bool:
+        pinch = event.gesture(Qt.GestureType.PinchGesture)
+        if isinstance(pinch, QPinchGesture):
+            # The fingers' midpoint drags the figure (two-finger pan); measured from where this
+            # view last saw it, since Qt repeats the last step when the gesture finishes.
+            centre = pinch.centerPoint()
+            if pinch.state() == Qt.GestureState.GestureStarted or self._pinch_centre is None:
+                self._pinch_centre = pinch.lastCenterPoint()
+            self.pan_by(self._pinch_centre - centre)
+            self._pinch_centre = centre
+            if pinch.state() in (Qt.GestureState.GestureFinished, Qt.GestureState.GestureCanceled):
+                self._pinch_centre = None
+            if pinch.changeFlags() & QPinchGesture.ChangeFlag.ScaleFactorChanged:
+                at = self.viewport().mapFromGlobal(centre.toPoint())
+                self.zoom_at(pinch.scaleFactor(), QPointF(at))
+            event.accept(pinch)
+        return True
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._zoom == 1.0:
@@ -72,6 +134,12 @@ class FigureCanvas(QGraphicsView):
         self.setToolTip("")
 
     def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.phase() != Qt.ScrollPhase.NoScrollPhase and not event.pixelDelta().isNull():
+            # Two fingers on a touchpad (a scroll with phases, in pixels): pan, as on a
+            # touch screen; a pinch on the touchpad zooms (a native gesture).
+            self.pan_by(-QPointF(event.pixelDelta()))
+            event.accept()
+            return
         steps = event.angleDelta().y() / 120
         if steps:
             self.zoom_by(STEP**steps)

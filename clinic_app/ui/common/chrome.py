@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QMainWindow, QStatusBar, QToolBar, QWidget
+
+from clinic_app.ui.common.icons import TOOLBAR_ICON_SIZE
 
 #: A menu's title and its actions; ``None`` draws a separator.
 MenuSpec = tuple[str, Sequence[QAction | None]]
@@ -56,12 +58,13 @@ def build_menus(window: QMainWindow, menus: Sequence[MenuSpec]) -> None:
 
 
 def build_toolbar(window: QMainWindow, name: str, actions: Sequence[QAction]) -> QToolBar:
-    """A fixed, text-only toolbar whose buttons carry accessible names."""
+    """A fixed toolbar (icon and text beside it) whose buttons carry accessible names."""
     toolbar = QToolBar(name, window)
     toolbar.setObjectName(name.replace(" ", "_"))
     toolbar.setAccessibleName(name)
     toolbar.setMovable(False)
-    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    toolbar.setIconSize(QSize(TOOLBAR_ICON_SIZE, TOOLBAR_ICON_SIZE))
     for action in actions:
         toolbar.addAction(action)
         button = toolbar.widgetForAction(action)

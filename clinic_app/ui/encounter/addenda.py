@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.dto import AddendumView, EncounterView
+from clinic_app.ui.common import theme
 from clinic_app.ui.encounter.session import EncounterSession
 
 ADD_ADDENDUM_TEXT = "Add addendum…"
@@ -83,7 +84,7 @@ class AddendumDialog(QDialog):
         self.text_edit.textChanged.connect(self._update)
         layout.addWidget(self.text_edit, 1)
         self.status = _label("", "Addendum status")
-        self.status.setStyleSheet("QLabel { color: #b71c1c; font-weight: bold; }")
+        theme.mark_danger(self.status)
         self.status.hide()
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.ui.chart.commands import ChartUndoStack
+from clinic_app.ui.common import icons
 from clinic_app.ui.common.chrome import build_menus, build_toolbar, make_action
 from clinic_app.ui.encounter.favourites import NewSiteControls
 from clinic_app.ui.encounter.sites.table_view import SiteTableView
@@ -137,6 +138,14 @@ class EditorActions(QObject):
             "Add a signed correction to this signed encounter (the signed note stays as it was)",
         )
         self.addendum_action.setEnabled(False)  # only a signed encounter takes one
+        for action, icon in (
+            (self.undo_action, "undo"), (self.redo_action, "redo"), (self.save_action, "save"),
+            (self.remove_site_action, "remove_site"), (self.apply_all_action, "apply_to_all"),
+            (self.sign_action, "sign"), (self.addendum_action, "addendum"),
+            (self.close_action, "close"), (new_sites.injection_action, "injection"),
+            (new_sites.dry_needling_action, "dry_needling"),
+        ):  # fmt: skip
+            icons.apply(action, icon)
         self._new_sites = new = new_sites
         # fmt: off
         build_menus(window, [
@@ -151,6 +160,7 @@ class EditorActions(QObject):
             self.save_action, self.sign_action, self.addendum_action,
         ])
         # fmt: on
+        window.addToolBarBreak()  # (theme) icons widen the buttons: new-site choices get a row
         self.new_sites_toolbar: QToolBar = build_toolbar(
             window, "New sites", [new.injection_action, new.dry_needling_action]
         )

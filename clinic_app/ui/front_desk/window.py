@@ -35,7 +35,7 @@ from clinic_app.domain.enums import Language
 from clinic_app.domain.errors import ClinicError
 from clinic_app.services.changes import Topic
 from clinic_app.services.documents import ProcedureRow
-from clinic_app.ui.common import messages
+from clinic_app.ui.common import icons, messages
 from clinic_app.ui.common.jobs import JobQueue
 from clinic_app.ui.common.refresh import ChangeListener, LiveRefresh, ViewState
 from clinic_app.ui.front_desk.filters import DayFilters
@@ -163,6 +163,9 @@ class FrontDeskWindow(QMainWindow):
         self.print_button = QPushButton("&Print…")
         self.reprint_button = QPushButton("&Reprint")
         self.save_button = QPushButton("Save as P&DF…")
+        for button, icon in ((self.print_button, "print"), (self.reprint_button, "print"),
+                             (self.save_button, "save_pdf")):  # fmt: skip
+            button.setIcon(icons.icon(icon))
         self.status_label = QLabel()
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.language_combo.currentIndexChanged.connect(lambda _i: self._load_preview(keep=True))

@@ -28,6 +28,7 @@ from clinic_app.domain.errors import ClinicError, ValidationError
 from clinic_app.domain.sign_in import IDLE_LOCK_DEFAULT
 from clinic_app.services.dto import UserView
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
+from clinic_app.ui.common import icons
 from clinic_app.ui.common.chrome import make_action
 from clinic_app.ui.common.idle import IdleMonitor
 from clinic_app.ui.encounter.editor import EncounterEditor
@@ -102,6 +103,8 @@ class SessionLock(QObject):
         self.sign_out_action = make_action(
             window, "Sign &out", self.sign_out, None, "Lock, and let someone else sign in"
         )
+        icons.apply(self.lock_action, "lock")
+        icons.apply(self.sign_out_action, "sign_out")
         self.read_settings()
 
     @property

@@ -26,8 +26,8 @@ _STYLE = (
     FORM_STYLE
     + """
 QWidget#lockScreen { background: #263238; }
-QWidget#lockCard { background: white; border-radius: 8px; }
-QLabel#lockHeading { font-size: 20pt; font-weight: bold; color: #263238; }
+QWidget#lockCard { background: palette(window); border-radius: 8px; }
+QLabel#lockHeading { font-size: 20pt; font-weight: bold; color: palette(window-text); }
 """
 )
 
