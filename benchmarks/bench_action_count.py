@@ -3,8 +3,8 @@
 Runs the same script as tests/ui/test_action_count.py (tests/ui/visit_script.py) on a fresh
 SQLite database: real mouse and key events on the real windows, every one counted. Target
 (issue 12 §1): at most 25 clicks + keystrokes, and no free text for a routine repeat visit.
-Writes benchmarks/results/action_count.json and appends a line to results.md (``--no-record``
-only prints).
+With ``--record`` (or ``make bench RECORD=1``) writes benchmarks/results/action_count.json and
+appends a line to results.md; otherwise it only prints.
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_action_count
 """
 
@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
-from benchmarks.machine import describe_machine, record
+from benchmarks.machine import describe_machine, record, recording
 from clinic_app.app import open_services
 from clinic_app.domain import clock
 from clinic_app.storage.location import sqlite_url
@@ -51,8 +51,7 @@ def _activate(widget: QWidget) -> None:
     _wait_until(widget.isActiveWindow)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     windows: list[MainWindow] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -90,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(line)
     print(describe_machine())
-    if "--no-record" not in args:
+    if recording():
         RESULT.parent.mkdir(exist_ok=True)
         result = {
             "target_actions": target,
