@@ -156,10 +156,10 @@ def kind_title(rule: str) -> str:
 
 
 def group_text(findings: Sequence[Finding]) -> str:
-    """ "Pneumothorax risk at the site: sites 1, 2, 3 (3)": the count is of the sites named,
+    """ "Pneumothorax risk at the site: Sites 1, 2, 3 (3)": the count is of the sites named,
     or of the notes when they name none."""
     numbers = sorted({n for f in findings for n in f.sites})
-    where = f": {sites_text(numbers).lower()}" if numbers else ""
+    where = f": {sites_text(numbers)}" if numbers else ""
     return f"{kind_title(findings[0].rule)}{where} ({len(numbers) or len(findings)})"
 
 

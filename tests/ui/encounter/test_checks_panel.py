@@ -247,7 +247,7 @@ def test_info_notes_collapse_to_one_line_per_kind_warnings_stay_expanded(qtbot, 
     panel.show()
     group = panel.groups[0]
     assert len(panel.groups) == 1
-    assert group.header.text() == "INFO  Pneumothorax risk at the site: sites 1, 2, 3 (3)"
+    assert group.header.text() == "INFO  Pneumothorax risk at the site: Sites 1, 2, 3 (3)"
     assert not group.expanded
     assert [r.isVisible() for r in group.rows] == [False, False, False]
     assert panel.rows[0].isVisible()  # the block
@@ -256,7 +256,7 @@ def test_info_notes_collapse_to_one_line_per_kind_warnings_stay_expanded(qtbot, 
     assert lines[1:] == [
         panel.rows[0].text(),
         panel.rows[1].text(),
-        "INFO  Pneumothorax risk at the site: sites 1, 2, 3 (3)",
+        "INFO  Pneumothorax risk at the site: Sites 1, 2, 3 (3)",
         panel.rows[-1].text(),  # a kind with one note keeps its own row
     ]
     assert "Lung at site 2." not in panel.text()
@@ -276,7 +276,7 @@ def test_an_expanded_kind_shows_each_note_clickable_and_stays_open(qtbot, panel)
     assert clicked.args == [4]
     panel.set_assessment(assessment(lung(1), lung(4), lung(5)))  # the checks ran again
     assert panel.groups[0].expanded
-    assert panel.groups[0].header.text().endswith("sites 1, 4, 5 (3)")
+    assert panel.groups[0].header.text().endswith("Sites 1, 4, 5 (3)")
     qtbot.mouseClick(panel.groups[0].header, Qt.MouseButton.LeftButton)
     panel.set_assessment(assessment(lung(1), lung(4)))
     assert not panel.groups[0].expanded
@@ -284,6 +284,6 @@ def test_an_expanded_kind_shows_each_note_clickable_and_stays_open(qtbot, panel)
 
 def test_the_count_is_of_sites_or_of_notes_without_sites():
     both = Finding("site.pneumothorax", Severity.INFO, "Lung.", "ref", (1, 2))
-    assert group_text([both, lung(3)]) == "Pneumothorax risk at the site: sites 1, 2, 3 (3)"
+    assert group_text([both, lung(3)]) == "Pneumothorax risk at the site: Sites 1, 2, 3 (3)"
     plain = Finding("screening.keloid", Severity.INFO, "Keloid.", "ref")
     assert group_text([plain, plain]).endswith(" (2)")
