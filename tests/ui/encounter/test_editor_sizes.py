@@ -14,7 +14,6 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QMessageBox
 
 from clinic_app.ui.bodymap.widget import BodyMapWidget
-from clinic_app.ui.common import theme
 from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.encounter.sites.details import DETAIL_COLUMNS
 from clinic_app.ui.encounter.sites.text import Column
@@ -34,13 +33,6 @@ SIZES = {
     "1280x800 at 200%": (640, 400, False),
     "1920x1080 at 200%": (960, 540, False),
 }
-
-
-@pytest.fixture(autouse=True)
-def themed(qapp) -> None:
-    """As the app runs: the clinic theme's taller controls and rows (the UI conftest removes it
-    after the test)."""
-    theme.apply_theme(qapp, theme.LIGHT)
 
 
 @pytest.fixture
