@@ -248,6 +248,23 @@ def editor_shots(services: AppServices, out: Path, encounter_id: int) -> None:
     close_editor(editor)
 
 
+def editor_form_shot(services: AppServices, out: Path, patient_id: int, provider_id: int) -> None:
+    """Issue 12 §4: the form's screening, check buttons and pain pickers on a new draft."""
+    encounter = services.encounters.create(patient_id, provider_id)
+    editor = EncounterEditor(services, encounter.id)
+    editor.resize(1500, 940)
+    editor.show()
+    editor.form.pain_before.setValue(6)
+    editor.on_assessed(editor.live_checks.run_now())  # the checks' height, before scrolling
+    QApplication.processEvents()
+    box = editor.form.screening_box
+    top = box.mapTo(editor.form, box.rect().topLeft()).y()
+    editor.form_scroll.verticalScrollBar().setValue(top - 8)
+    save(editor, out / "editor-form.png", 1500, 940)
+    editor.stack.setClean()
+    close_editor(editor)
+
+
 def pdf_first_page_png(pdf: bytes, path: Path, dpi: int = 80) -> None:
     """The first page of ``pdf`` as a PNG, drawn by poppler's pdftoppm (as a printer would)."""
     if shutil.which("pdftoppm") is None:
@@ -374,6 +391,7 @@ def main() -> int:
         assert patient is not None
         showcase = showcase_encounter(demo, patient.id, user.id)
         editor_shots(demo, args.out, showcase)
+        editor_form_shot(demo, args.out, patient.id, user.id)
         sign_showcase(demo, showcase)
         handout_shots(demo, args.out, showcase)
         front_desk_shot(demo, args.out)
