@@ -276,6 +276,21 @@ def editor_size_shot(services: AppServices, path: Path, encounter_id: int, w: in
     QApplication.processEvents()
     editor.table.select_key(editor.chart.at(1).key)
     save(editor, path, w, h)
+
+
+def editor_form_shot(services: AppServices, out: Path, patient_id: int, provider_id: int) -> None:
+    """Issue 12 §4: the form's screening, check buttons and pain pickers on a new draft."""
+    encounter = services.encounters.create(patient_id, provider_id)
+    editor = EncounterEditor(services, encounter.id)
+    editor.resize(1500, 940)
+    editor.show()
+    editor.form.pain_before.setValue(6)
+    editor.on_assessed(editor.live_checks.run_now())  # the checks' height, before scrolling
+    QApplication.processEvents()
+    box = editor.form.screening_box
+    top = box.mapTo(editor.form, box.rect().topLeft()).y()
+    editor.form_scroll.verticalScrollBar().setValue(top - 8)
+    save(editor, out / "editor-form.png", 1500, 940)
     editor.stack.setClean()
     close_editor(editor)
 
@@ -452,6 +467,7 @@ def main() -> int:
         showcase = showcase_encounter(demo, patient.id, user.id)
         editor_shots(demo, args.out, showcase)
         editor_size_shots(demo, args.out, showcase, demo_url)
+        editor_form_shot(demo, args.out, patient.id, user.id)
         sign_showcase(demo, showcase)
         handout_shots(demo, args.out, showcase)
         front_desk_shot(demo, args.out)

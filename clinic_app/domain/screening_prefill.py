@@ -51,9 +51,9 @@ def record_proposals(
         names = (*question.also_from, RECORD_FLAGS.get(question.code, ""))
         raised = [name for name in names if flags.get(name)]
         if raised:
-            proposals[question.code] = Proposal(True, f"the record: {question.label.lower()}")
+            proposals[question.code] = Proposal(True, question.label.lower())
     if allergies.state is not AllergyState.NOT_RECORDED and any(
         q.code == ALLERGY_QUESTION for q in questions
     ):
-        proposals[ALLERGY_QUESTION] = Proposal(True, f"the record: {allergies.text}")
+        proposals[ALLERGY_QUESTION] = Proposal(True, allergies.text)
     return proposals

@@ -28,7 +28,8 @@ def test_set_flags_and_a_recorded_allergy_state_are_proposed() -> None:
     proposals = record_proposals(QUESTIONS, flags, allergy_status("", True))
     assert set(proposals) == {"anticoagulant", "diabetes", "allergies_reviewed"}
     assert proposals["anticoagulant"].answer is True
-    assert proposals["allergies_reviewed"] == Proposal(True, "the record: No known drug allergies")
+    assert proposals["allergies_reviewed"] == Proposal(True, "No known drug allergies")
+    assert proposals["anticoagulant"].because == "anticoagulant / antiplatelet"
 
 
 def test_an_empty_record_proposes_nothing() -> None:

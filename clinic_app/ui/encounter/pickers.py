@@ -30,7 +30,7 @@ PICKERS_STYLE = """
 QToolButton[picker="true"] { min-width: 26px; min-height: 26px; padding: 2px 6px; }
 QPushButton[picker="true"] { padding: 4px 10px; min-height: 26px; }
 QPushButton[picker="true"]:checked, QToolButton[picker="true"]:checked {
-    background: #1565c0; color: white; font-weight: 600;
+    background: #1565c0; color: white;
     border: 1px solid #0d47a1; border-radius: 3px; }
 QWidget[picker_focus="true"] { border-bottom: 2px solid #1565c0; }
 QLabel[carried="true"] { color: #8a5a00; font-style: italic; }
