@@ -61,6 +61,7 @@ ICON_FILES: Final[dict[str, str]] = {
     "restore": "archive-restore",
     "backup_settings": "folder-cog",
     "lots": "package",
+    "my_defaults": "bookmark-check",
     # front desk
     "print": "printer",
     "save_pdf": "file-down",

@@ -28,6 +28,7 @@ from clinic_app.services.dto import (
     SiteDraft,
     SiteInput,
 )
+from clinic_app.ui.common import icons
 from clinic_app.ui.common.chrome import make_action
 from clinic_app.ui.encounter.sites.text import NEEDLE_GAUGES, NEEDLE_LENGTHS_IN
 
@@ -179,6 +180,7 @@ class NewSiteControls(QObject):
             None,
             "Your new sites start with this favourite and needle, in every encounter",
         )
+        icons.apply(self.make_default_action, "my_defaults")
         self.make_default_action.setVisible(preferences is not None)
         self._load_my_defaults()
 
