@@ -291,7 +291,8 @@ def editor_form_shot(services: AppServices, out: Path, patient_id: int, provider
     top = box.mapTo(editor.form, box.rect().topLeft()).y()
     editor.form_scroll.verticalScrollBar().setValue(top - 8)
     save(editor, out / "editor-form.png", 1500, 940)
-    editor.stack.setClean()
+    editor.save_now()  # closing with an unsaved change would ask, and nobody answers here
+    wait_all_idle()
     close_editor(editor)
 
 
