@@ -84,6 +84,8 @@ bench: $(STAMP)
 	CLINIC_APP_BENCH_RECORD=$(RECORD) $(PY) -m benchmarks.bench_search --size $(SIZE)
 	CLINIC_APP_BENCH_RECORD=$(RECORD) $(PY) -m benchmarks.bench_checks
 	CLINIC_APP_BENCH_RECORD=$(RECORD) QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.bench_startup
+	CLINIC_APP_BENCH_RECORD=$(RECORD) QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.bench_memory
+	CLINIC_APP_BENCH_RECORD=$(RECORD) QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks.bench_action_count
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,99 @@
+"""The GUI's memory after opening ten encounters one after another (issue 13).
+
+Target: resident memory under 250 MB after ten 60-site encounters of the synthetic clinic
+have each been opened in the editor, painted and closed, in one process that started with the
+main window (as a provider's morning goes). Linux reads ``/proc/self/status`` (VmRSS).
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_memory [--record]
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.bench_search import sqlite_database
+from benchmarks.machine import describe_machine, record
+from benchmarks.synthetic import ADMIN_PASSWORD
+from clinic_app.app import open_services
+from clinic_app.domain.bodymap import Layer, default_bodymap
+from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
+from clinic_app.ui.encounter.editor import EncounterEditor
+from clinic_app.ui.main_window import MainWindow
+
+ENCOUNTERS = 10
+SITES = 60
+TARGET_MB = 250.0
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise SystemExit("VmRSS is not available on this system")
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    services = open_services(sqlite_database("small", rebuild=False))
+    try:
+        user = services.clinic.authenticate("bench", ADMIN_PASSWORD)
+        window = MainWindow(services)
+        window.show()
+        app.processEvents()
+        start = rss_mb()
+        figure = default_bodymap()[next(iter(default_bodymap().figures))]
+        regions = [r for r in figure.regions if r.layer is Layer.SUPERFICIAL]
+        lido = next(m.id for m in services.clinic.medications() if m.code == "lidocaine_1")
+        drafts = [
+            SiteDraft(
+                SiteInput(
+                    r.muscle_code,
+                    r.side,
+                    figure.view.catalog_view,
+                    *figure.normalise(*figure.standard_point(r)),
+                ),
+                (DoseInput(lido, Decimal("1")),),
+            )
+            for r in (regions[i % len(regions)] for i in range(SITES))
+        ]
+        ids = []
+        for number in range(ENCOUNTERS):
+            patient = services.patients.search(f"S{100 + number:07d}")[0]
+            draft = services.encounters.create(patient.id, user.id)
+            services.encounters.save_draft(draft.id, draft.version, EncounterInput(), drafts)
+            ids.append(draft.id)
+        for encounter_id in ids:
+            editor = EncounterEditor(services, encounter_id)
+            editor.resize(1440, 900)
+            editor.show()
+            app.processEvents()
+            editor.close()
+            editor.deleteLater()
+            app.processEvents()
+        gc.collect()
+        app.processEvents()
+        end = rss_mb()
+        window.close()
+    finally:
+        services.close()
+    verdict = "PASS" if end < TARGET_MB else "FAIL"
+    line = (
+        f"memory with the main window {start:.0f} MB; after opening {ENCOUNTERS} encounters of "
+        f"{SITES} sites one after another {end:.0f} MB (target < {TARGET_MB:.0f} MB: {verdict})"
+    )
+    print(line)
+    print(describe_machine())
+    record("gui-memory", line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
