@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.errors import ClinicError, StaleVersionError
 from clinic_app.domain.rules import DOCUMENTATION_RULES
 from clinic_app.services.dto import RuleSettings, RuleSettingView
-from clinic_app.ui.admin.rule_severity import RuleSeverityDialog
+from clinic_app.ui.admin.rule_severity import RuleSeverityDialog, RuleTreeBox
 from clinic_app.ui.common import messages
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ STALE_STATUS = "Not changed: the clinic settings were changed on another worksta
 KEPT_REASON = "Your reason is kept: choose “Lower to a warning…” again to use it."
 
 
-class DocumentationRulesBox(QGroupBox):
+class DocumentationRulesBox(RuleTreeBox):
     """Lists the completeness checks with their severity and the clinic's reason.
 
     Signals:
@@ -125,22 +124,6 @@ class DocumentationRulesBox(QGroupBox):
     def kept_reason(self, rule_id: str) -> str:
         """The reason typed for ``rule_id`` whose change was refused as stale ("" if none)."""
         return self._kept.get(rule_id, "")
-
-    def rows(self) -> list[RuleSettingView]:
-        return list(self._rows)
-
-    def select_rule(self, rule_id: str) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == rule_id:
-                self.tree.setCurrentItem(item)
-
-    def current_rule(self) -> RuleSettingView | None:
-        item = self.tree.currentItem()
-        if item is None:
-            return None
-        rule_id = item.data(0, Qt.ItemDataRole.UserRole)
-        return next((r for r in self._rows if r.rule_id == rule_id), None)
 
     # ------------------------------------------------------------------ slots
     def on_lower(self) -> None:

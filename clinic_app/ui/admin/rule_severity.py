@@ -55,7 +55,31 @@ def severity_text(row: RuleSettingView) -> str:
     return f"{word} (clinic; shipped: {SEVERITY_WORDS.get(row.shipped, row.shipped)})"
 
 
-class RuleSeverityBox(QGroupBox):
+class RuleTreeBox(QGroupBox):
+    """A box listing rules in ``tree`` (one item per rule, its id in the UserRole) over the
+    rows last read (``_rows``): what the clinic's rule screens share."""
+
+    tree: QTreeWidget
+    _rows: list[RuleSettingView]
+
+    def rows(self) -> list[RuleSettingView]:
+        return list(self._rows)
+
+    def select_rule(self, rule_id: str) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == rule_id:
+                self.tree.setCurrentItem(item)
+
+    def current_rule(self) -> RuleSettingView | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        rule_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((r for r in self._rows if r.rule_id == rule_id), None)
+
+
+class RuleSeverityBox(RuleTreeBox):
     """Lists every check: severity, the clinic's reason, how many standard reasons.
 
     Signals:
@@ -114,22 +138,6 @@ class RuleSeverityBox(QGroupBox):
             self.status.setText(f"Could not read the checks: {exc}")
             settings = RuleSettings(0, ())
         self._show(settings)
-
-    def rows(self) -> list[RuleSettingView]:
-        return list(self._rows)
-
-    def select_rule(self, rule_id: str) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == rule_id:
-                self.tree.setCurrentItem(item)
-
-    def current_rule(self) -> RuleSettingView | None:
-        item = self.tree.currentItem()
-        if item is None:
-            return None
-        rule_id = item.data(0, Qt.ItemDataRole.UserRole)
-        return next((r for r in self._rows if r.rule_id == rule_id), None)
 
     # ------------------------------------------------------------------ slots
     def on_change(self) -> None:
