@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QPushButton
 from sqlalchemy import Engine, text
 
 from clinic_app.domain.enums import Language, Sex
@@ -31,6 +32,7 @@ from clinic_app.services.dto import PatientView, UserView
 from clinic_app.storage.engine import make_engine, make_sessionmaker
 from clinic_app.storage.location import sqlite_url
 from clinic_app.ui.common import jobs, messages, refresh, theme
+from clinic_app.ui.common.theme import MIN_HIT
 from tests.conftest import BACKENDS, all_tables
 from tests.factories import PASSWORD, register_patient, set_up_clinic
 from tests.ui.prompts import Prompts
@@ -162,3 +164,15 @@ def _stop_listeners() -> Iterator[None]:
     if isinstance(app, QApplication):
         theme.remove_theme(app)  # a test that started the app (app.run_gui) themed it
     gc.collect()
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """The theme for one test; Qt's own look again afterwards."""
+    before = qapp.palette().color(QPalette.ColorRole.Window).name()
+    yield qapp
+    theme.remove_theme(qapp)
+    assert theme.current_scheme() is None
+    assert qapp.styleSheet() == ""
+    assert qapp.palette().color(QPalette.ColorRole.Window).name() == before
+    assert QPushButton("OK").sizeHint().height() < MIN_HIT

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from clinic_app.domain.access import may
@@ -29,6 +29,7 @@ from clinic_app.ui.encounter.addenda import ADD_ADDENDUM_TEXT, Addenda, Addendum
 from clinic_app.ui.encounter.checks_panel import LiveChecks
 from clinic_app.ui.encounter.conflict import ConflictBar
 from clinic_app.ui.encounter.editor_chrome import (
+    STACK_BELOW,
     EditorActions,
     EditorHandlers,
     VerticalScroller,
@@ -196,10 +197,19 @@ class EncounterEditor(QMainWindow):
         )
         (self.save_label,) = add_status_fields(self.statusBar(), ["Save state"])
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_width(event.size().width())
+
+    def _fit_width(self, width: int) -> None:
+        self.editor_actions.toolbar_fit.fit(width)
+        self.panes.set_stacked(width < STACK_BELOW)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown:  # once: later the splitter is where the user left it
             self._shown = True
+            self._fit_width(self.width())
             self.panes.fit_to(self.table, self.central_scroll.content)
 
     def _take(self, encounter: EncounterView) -> None:

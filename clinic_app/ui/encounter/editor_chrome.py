@@ -26,6 +26,7 @@ from clinic_app.ui.common import icons
 from clinic_app.ui.common.chrome import build_menus, build_toolbar, make_action
 from clinic_app.ui.encounter.favourites import NewSiteControls
 from clinic_app.ui.encounter.sites.table_view import SiteTableView
+from clinic_app.ui.encounter.toolbar_fit import ToolbarFit
 
 #: What Undo and Redo say when the stack has nothing to take back or do again.
 NOTHING_TO = {True: "Nothing to undo", False: "Nothing to redo"}
@@ -155,7 +156,7 @@ class EditorActions(QObject):
                        self.apply_all_action]),
             ("&New sites", [new.injection_action, new.dry_needling_action, new.toggle_action]),
         ])
-        build_toolbar(window, "Encounter actions", [
+        commands = build_toolbar(window, "Encounter actions", [
             self.undo_action, self.redo_action, self.remove_site_action, self.apply_all_action,
             self.save_action, self.sign_action, self.addendum_action,
         ])
@@ -165,6 +166,8 @@ class EditorActions(QObject):
             window, "New sites", [new.injection_action, new.dry_needling_action]
         )
         new.add_to(self.new_sites_toolbar)
+        #: One row or two, with or without the commands' names, by the window's width.
+        self.toolbar_fit = ToolbarFit(window, commands, self.new_sites_toolbar, [self.sign_action])
 
     def set_editable(self, editable: bool) -> None:
         """Turn every editing action on or off (Undo/Redo off too when locking)."""
@@ -198,10 +201,23 @@ class EditorPanes:
     form_scroll: QScrollArea
     checks_scroll: QScrollArea
 
+    def set_stacked(self, stacked: bool) -> None:
+        """Map above the table (a narrow window, which then scrolls vertically) or beside it."""
+        wanted = Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal
+        if self.splitter.orientation() is wanted:
+            return
+        self.splitter.setOrientation(wanted)
+        self.splitter.setMinimumHeight(
+            MIN_CENTRAL_HEIGHT + STACKED_MAP_HEIGHT if stacked else MIN_CENTRAL_HEIGHT
+        )
+        if stacked:
+            self.splitter.setSizes([STACKED_MAP_HEIGHT, MIN_CENTRAL_HEIGHT])
+
     def fit_to(self, table: SiteTableView, central: QWidget) -> None:
         """Once, when the window first shows: the panes' sizes for its screen and sites."""
         table.fit_to_contents()
-        share_width(self.splitter, table.natural_width())
+        if self.splitter.orientation() is Qt.Orientation.Horizontal:
+            share_width(self.splitter, table.natural_width())
         # Lay the panes out at their new widths now: the site details wrap by width, and
         # the table's pane is sized to the rows plus what sits under them.
         for layout in (central.layout(), self.table_panel.layout()):
@@ -233,6 +249,10 @@ class EditorPanes:
 
 #: Below this height the central area scrolls vertically instead of squeezing the panes.
 MIN_CENTRAL_HEIGHT = 540
+#: Narrower than this, the map sits above the table (side by side, neither would fit).
+STACK_BELOW = 760
+#: The map's height when it sits above the table.
+STACKED_MAP_HEIGHT = 440
 
 
 def scroll_area(widget: QWidget, name: str) -> QScrollArea:
@@ -297,13 +317,13 @@ def share_width(splitter: QSplitter, table_width: int) -> None:
 
 
 def share_height(right: QSplitter, table_panel_height: int, table_panel_minimum: int) -> None:
-    """Give the table's pane what its rows need (at most 62 % of the column), then the
+    """Give the table's pane what its rows need (at most 70 % of the column), then the
     checks a third of the rest and the form two thirds; a hidden addenda pane keeps 0."""
     sizes = right.sizes()
     total = sum(sizes[:3])
     if total <= 0:
         return
-    table = max(min(table_panel_height, int(total * 0.62)), table_panel_minimum)
+    table = max(min(table_panel_height, int(total * 0.70)), table_panel_minimum)
     rest = max(total - table, 0)
     right.setSizes([table, rest // 3, rest - rest // 3, *sizes[3:]])
 

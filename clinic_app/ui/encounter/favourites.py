@@ -88,6 +88,10 @@ class MedicationChoices:
         return injections[0] if injections else None
 
 
+#: Characters of a favourite's name the toolbar's combo box shows ("Lidocaine 1% 1 mL").
+FAVOURITE_CHARACTERS = 18
+
+
 class FavouriteCombo(QComboBox):
     """Picks the injection favourite new sites start with (the editor's toolbar)."""
 
@@ -95,10 +99,14 @@ class FavouriteCombo(QComboBox):
         super().__init__(parent)
         self.setAccessibleName("Favourite for new sites")
         self.setToolTip("What a new site on the body map starts with")
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # A fixed width (the list opens as wide as its longest favourite): the toolbar then
+        # fits one row beside the encounter's commands on a laptop.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(FAVOURITE_CHARACTERS)
         for favourite in choices.available(injections_only=True):
             self.addItem(favourite.label, favourite.code)
             self.setItemData(self.count() - 1, favourite.detail, Qt.ItemDataRole.ToolTipRole)
+        self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
         default = choices.default_new_site()
         if default is not None:
             self.setCurrentIndex(self.findData(default.code))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -18,18 +16,6 @@ from PySide6.QtWidgets import (
 from clinic_app.ui.common import theme
 from clinic_app.ui.common.theme import DARK, LIGHT, MIN_HIT, MIN_ROW, Scheme
 from clinic_app.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[QApplication]:
-    """The theme for one test; Qt's own look again afterwards."""
-    before = qapp.palette().color(QPalette.ColorRole.Window).name()
-    yield qapp
-    theme.remove_theme(qapp)
-    assert theme.current_scheme() is None
-    assert qapp.styleSheet() == ""
-    assert qapp.palette().color(QPalette.ColorRole.Window).name() == before
-    assert QPushButton("OK").sizeHint().height() < MIN_HIT
 
 
 def luminance(colour: QColor) -> float:
