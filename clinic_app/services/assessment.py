@@ -62,18 +62,24 @@ def _stocked_by_lot(session: Session) -> set[int]:
     return set(session.scalars(select(MedicationLot.medication_id).distinct()))
 
 
-def _lot_expiry(session: Session, lot_ids: set[int]) -> dict[int, date]:
+def _lots(session: Session, lot_ids: set[int]) -> dict[int, tuple[date, str, bool]]:
+    """Expiry, number and recall flag of each lot charted."""
     if not lot_ids:
         return {}
     rows_ = session.execute(
-        select(MedicationLot.id, MedicationLot.expires_on).where(MedicationLot.id.in_(lot_ids))
+        select(
+            MedicationLot.id,
+            MedicationLot.expires_on,
+            MedicationLot.lot_number,
+            MedicationLot.recalled,
+        ).where(MedicationLot.id.in_(lot_ids))
     )
-    return dict(rows_.all())
+    return {id_: (expires, number, bool(recalled)) for id_, expires, number, recalled in rows_}
 
 
 def _site_facts(session: Session, sites: Sequence[SiteDraft]) -> tuple[SiteFact, ...]:
     meds = _medications(session)
-    lots = _lot_expiry(session, {d.lot_id for s in sites for d in s.doses if d.lot_id})
+    lots = _lots(session, {d.lot_id for s in sites for d in s.doses if d.lot_id})
     stocked = _stocked_by_lot(session)
     facts = []
     for number, draft in enumerate(sites, 1):
@@ -83,12 +89,15 @@ def _site_facts(session: Session, sites: Sequence[SiteDraft]) -> tuple[SiteFact,
         doses = []
         for d in draft.doses:
             med = meds.get(d.medication_id)
+            lot = lots.get(d.lot_id) if d.lot_id else None
             volume = v.parse_decimal("volume_ml", d.volume_ml, label="Volume")
             doses.append(
                 DoseFact(
                     medication_code=med.code if med else f"#{d.medication_id}",
                     volume_ml=volume if volume is not None else Decimal(0),
-                    lot_expires_on=lots.get(d.lot_id) if d.lot_id else None,
+                    lot_expires_on=lot[0] if lot else None,
+                    lot_number=lot[1] if lot else "",
+                    lot_recalled=lot[2] if lot else False,
                     has_lots=d.medication_id in stocked,
                     lot_recorded=d.lot_id is not None,
                     lot_missing_reason=d.lot_missing_reason,

@@ -178,6 +178,23 @@ def test_expired_and_recalled_lots_are_not_offered(shelf: Shelf) -> None:
     assert "Lidocaine" not in " ".join(s.lots.stock().warnings)
 
 
+def test_a_draft_charted_from_a_lot_recalled_since_cannot_be_signed(shelf: Shelf) -> None:
+    s = shelf.s
+    visit = chart(shelf, "RC1", ["1", "2"])
+    sites = [x.to_draft() for x in visit.sites]
+
+    def recall_findings() -> list[str]:
+        found = s.checks.assess_draft(visit.id, visit.form, sites).findings
+        return [x.message for x in found if x.rule == "site.lot_recalled"]
+
+    assert recall_findings() == []
+    s.lots.set_recalled(shelf.lot.id, True, expected_version=shelf.lot.version)
+    assert recall_findings() == [
+        "Lidocaine 1% lot AB123 has been recalled (sites 1 and 2); choose another lot."
+    ]
+    assert not s.checks.assess_saved(visit.id).can_sign
+
+
 def test_warnings_name_low_stock_and_lots_expiring_soon(shelf: Shelf) -> None:
     s = shelf.s
     s.lots.receive(LotReceipt(shelf.lido, "SOON1", date(2026, 12, 27), "5"))

@@ -75,6 +75,10 @@ class DoseFact:
     medication_code: str
     volume_ml: Decimal
     lot_expires_on: date | None = None
+    #: The lot's number, when one is recorded (for the messages).
+    lot_number: str = ""
+    #: The clinic has marked the recorded lot recalled.
+    lot_recalled: bool = False
     #: The product is stocked by lot (the clinic keeps lots of it): a lot must be recorded.
     has_lots: bool = False
     lot_recorded: bool = False

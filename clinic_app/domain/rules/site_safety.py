@@ -96,6 +96,22 @@ def _expired_lots(ctx: Context) -> list[Finding]:
     return findings
 
 
+def _recalled_lots(ctx: Context) -> list[Finding]:
+    """A dose from a lot the clinic has marked recalled blocks signing (one finding per lot)."""
+    recalled: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for site in ctx.sites:
+        for dose in site.doses:
+            if dose.lot_recalled:
+                recalled[dose.medication_code, dose.lot_number].append(site.number)
+    findings = []
+    for (code, number), numbers in recalled.items():
+        entry = ctx.formulary.get(code)
+        name = entry.name if entry is not None else code
+        text = f"{name} lot {number} has been recalled ({sites_text(numbers)}); choose another lot."
+        findings.append(ctx.book.finding("site.lot_recalled", text, numbers))
+    return findings
+
+
 def _technique_vs_doses(ctx: Context) -> list[Finding]:
     """An injection site needs a drug on record; a dry-needling site should have none.
 
@@ -121,6 +137,7 @@ def check(ctx: Context) -> list[Finding]:
     return [
         *_unknown_muscles(ctx),
         *_expired_lots(ctx),
+        *_recalled_lots(ctx),
         *_both_sides(ctx),
         *_technique_vs_doses(ctx),
         *_danger(ctx),

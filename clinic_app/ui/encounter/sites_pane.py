@@ -88,6 +88,7 @@ class SitesPane(QObject):
         delegate = self.table.itemDelegateForColumn(Column.LOT)
         self.lot_helper = LotHelper(services, session, self.model, delegate, window)
         self.body_map.set_site_factory(self.lot_helper.site_factory(self.new_sites.make_site))
+        self.model.default_lots = self.lot_helper.with_default_lots
         for source in (self.table, self.details, self.body_map, self.new_sites, self.lot_helper):
             source.status_message.connect(self.status_message)
         for signal in (

@@ -60,7 +60,7 @@ def test_shipped_severities() -> None:
         *sorted(DOCUMENTATION_RULES),
         "dose.anesthetic_max", "dose.invalid_volume", "dose.unknown_medication",
         "icd10.invalid", "icd10.not_billable", "screening.allergy", "screening.infection",
-        "site.lot_expired", "site.unknown_muscle",
+        "site.lot_expired", "site.lot_recalled", "site.unknown_muscle",
     ]  # fmt: skip
     infos = sorted(rule for rule, value in severity.items() if value == "info")
     assert infos == [

@@ -113,6 +113,26 @@ def test_expired_lot_message_groups_sites() -> None:
     ]
 
 
+def test_a_recalled_lot_blocks_once_per_lot() -> None:
+    bad = dataclasses.replace(dose("lidocaine_1"), lot_number="L-9", lot_recalled=True)
+    other = dataclasses.replace(dose("mystery"), lot_number="M-1", lot_recalled=True)
+    fine = dataclasses.replace(dose("lidocaine_1"), lot_number="L-10")
+    result = run(
+        encounter(
+            site(1, "deltoid", L, INJ, bad),
+            site(2, "deltoid", R, INJ, bad, other),
+            site(3, "trapezius_upper", R, INJ, fine),
+        )
+    )
+    found = [(f.message, f.sites) for f in result.findings if f.rule == "site.lot_recalled"]
+    assert found == [
+        ("Lidocaine 1% lot L-9 has been recalled (sites 1 and 2); choose another lot.", (1, 2)),
+        ("mystery lot M-1 has been recalled (site 2); choose another lot.", (2,)),
+    ]
+    assert not result.can_sign
+    assert "site.lot_recalled" not in rules(run(encounter(site(1, "deltoid", L, INJ, fine))))
+
+
 def test_unknown_muscle_blocks() -> None:
     result = run(encounter(site(1, "left_pinky", L), site(2, "left_pinky", R), site(3)))
     finding = only(result, "site.unknown_muscle")

@@ -154,3 +154,28 @@ def test_a_new_site_takes_the_first_lot_to_expire_with_stock(
     editor.stack.undo()
     editor.sites.body_map.add_site("gluteus_medius", Side.LEFT)
     assert editor.model.index(1, Column.MEDICATION).data(EDIT)[0].lot_id == soon.id
+
+
+def test_a_medicine_changed_on_a_site_takes_its_default_lot(
+    qtbot, open_editor, draft_id, services, lido
+) -> None:
+    today = clock.today()
+    codes = {m.code: m.id for m in services.clinic.medications()}
+    bupi = codes["bupivacaine_0_25"]
+    lot = services.lots.receive(LotReceipt(bupi, "BUPI-7", today + timedelta(days=90), "20"))
+    editor = open_editor(draft_id)
+    cell = editor.model.index(0, Column.MEDICATION)
+    assert editor.model.setData(cell, (DoseInput(bupi, Decimal("1")),), EDIT)
+    doses = cell.data(EDIT)
+    assert [(d.medication_id, d.lot_id) for d in doses] == [(bupi, lot.id)]
+    assert editor.model.index(0, Column.LOT).data() == "BUPI-7"
+    # A medicine the site already had keeps its lot as it was (here: none chosen).
+    both = (DoseInput(lido, Decimal("1")), DoseInput(bupi, Decimal("1")))
+    editor.stack.undo()
+    assert editor.model.setData(cell, both, EDIT)
+    assert [(d.medication_id, d.lot_id) for d in cell.data(EDIT)] == [
+        (lido, None),
+        (bupi, lot.id),
+    ]
+    editor.stack.undo()
+    assert [(d.medication_id, d.lot_id) for d in cell.data(EDIT)] == [(lido, None)]

@@ -85,6 +85,8 @@ class SiteTableModel(QAbstractTableModel):
         self._chart = chart
         self._stack = stack
         self._injection_defaults = injection_defaults
+        #: Fills in the lot of a medicine newly put on a site (the lot helper's default lot).
+        self.default_lots: Callable[[Iterable[DoseInput]], tuple[DoseInput, ...]] | None = None
         self.formatter = SiteFormatter(catalog)
         self.formatter.add_medications(medications)
         self._highlighted: set[int] = set()
@@ -231,10 +233,23 @@ class SiteTableModel(QAbstractTableModel):
         except ValidationError as exc:
             self.edit_refused.emit(exc.message)
             return False
+        if column is Column.MEDICATION:
+            new = self._with_default_lots(old, new)
         if new != old:
             text = f"Change {HEADERS[column].lower()} of site {row + 1}"
             self._stack.push(EditSiteCommand(self._chart, key, new, text))
         return True
+
+    def _with_default_lots(self, old: SiteDraft, new: SiteDraft) -> SiteDraft:
+        """A medicine new on the site takes the default lot (one the site had keeps its own)."""
+        if self.default_lots is None:
+            return new
+        before = {dose.medication_id for dose in old.doses}
+        doses = tuple(
+            dose if dose.medication_id in before else self.default_lots((dose,))[0]
+            for dose in new.doses
+        )
+        return new if doses == new.doses else SiteDraft(new.site, doses)
 
     # ------------------------------------------------------------------ apply to all
     def can_apply_to_all(self, column: int) -> bool:
