@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain.catalog import Catalog, Muscle
 from clinic_app.domain.enums import Side
+from clinic_app.ui.common import theme
 
 
 class MusclePicker(QWidget):
@@ -56,15 +57,20 @@ class MusclePicker(QWidget):
         self.add_button.clicked.connect(self.choose)
         self.add_button.setAutoDefault(False)
         self.edit.returnPressed.connect(self.choose)
-        self.feedback = QLabel()
+        # Inside the field's right end, over nothing the user needs: a message there never
+        # pushes the side choice or "Add site" sideways under the pointer (issue 12 §2).
+        self.feedback = QLabel(self.edit)
         self.feedback.setAccessibleName("Muscle search result")
+        self.feedback.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.feedback.hide()
+        theme.mark_danger(self.feedback)
+        self.edit.textEdited.connect(lambda _text: self._say(""))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.left)
         layout.addWidget(self.right)
         layout.addWidget(self.add_button)
-        layout.addWidget(self.feedback)
 
     @property
     def side(self) -> Side:
@@ -85,8 +91,24 @@ class MusclePicker(QWidget):
         muscle = self.match()
         if muscle is None:
             text = self.edit.text().strip()
-            self.feedback.setText(f"No muscle matches “{text}”." if text else "Type a name.")
+            self._say(f"No muscle matches “{text}”." if text else "Type a name.")
             return
-        self.feedback.setText("")
+        self._say("")
         self.edit.clear()
         self.muscle_chosen.emit(muscle.code, self.side.value)
+
+    def _say(self, text: str) -> None:
+        """Show ``text`` at the right end of the search field (nothing moves)."""
+        self.feedback.setText(text)
+        self.edit.setToolTip(text)
+        if not text:
+            self.feedback.hide()
+            self.edit.setTextMargins(0, 0, 0, 0)
+            return
+        self.feedback.adjustSize()
+        room = self.edit.height() - self.feedback.height()
+        right = self.edit.width() - self.feedback.width() - self.edit.height()  # clear button
+        self.feedback.move(max(right, 0), max(room // 2, 0))
+        self.edit.setTextMargins(0, 0, self.feedback.width() + 4, 0)
+        self.feedback.show()
+        self.feedback.raise_()

@@ -205,10 +205,18 @@ def test_keyboard_picker_adds_at_the_standard_point(
     hit = figure.hit_test(*figure.denormalise(site.point_x, site.point_y))
     assert hit is not None
     assert hit.muscle_code == "levator_scapulae"
-    qtbot.keyClicks(widget.picker.edit, "zzzz")
-    qtbot.keyClick(widget.picker.edit, Qt.Key.Key_Return)
-    assert "No muscle" in widget.picker.feedback.text()
+    picker = widget.picker
+    button, side = picker.add_button.geometry(), picker.left.geometry()
+    qtbot.keyClicks(picker.edit, "zzzz")
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+    assert "No muscle" in picker.feedback.text()
     assert len(model) == 1
+    # The message sits inside the field: the side choice and Add site stay where they were.
+    assert picker.feedback.isVisibleTo(picker)
+    assert picker.edit.rect().contains(picker.feedback.geometry())
+    assert (picker.add_button.geometry(), picker.left.geometry()) == (button, side)
+    qtbot.keyClick(picker.edit, Qt.Key.Key_Backspace)  # typing again takes it away
+    assert not picker.feedback.isVisibleTo(picker)
 
 
 def test_deep_layer_decides_what_a_click_charts(
