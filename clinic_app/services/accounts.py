@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
@@ -250,14 +251,19 @@ def password_context(username: str, display_name: str, clinic_name: str) -> dict
     return {"username": username, "user's name": display_name, "clinic's name": clinic_name}
 
 
-def clean_user(data: NewUser, *, clinic_name: str) -> dict[str, object]:
+def clean_user(
+    data: NewUser, *, clinic_name: str, taken: Callable[[str], bool] | None = None
+) -> dict[str, object]:
     """A new account's column values; the password checked against the rules and hashed.
 
     Every field at fault is reported at once (InvalidFieldsError), in the order of the user form;
-    ``data.password_confirm``, when given, must repeat the password.
+    ``data.password_confirm``, when given, must repeat the password; ``taken`` tells whether
+    a username is in use already (reported with the other problems).
     """
     c = FieldChecks()
     username = c.run(v.clean_username, data.username)
+    if username is not None and taken is not None and taken(username):
+        c.add("username", f"Username {username} is taken.")
     display_name = c.run(v.clean_name, "display_name", data.display_name, label="Full name")
     credentials = c.run(
         v.clean_text, "credentials", data.credentials, label="Credentials", max_length=40

@@ -109,6 +109,13 @@ def _token_range(kind: str, prefix: str) -> Select[int]:
     return query.where(PatientSearchToken.token >= prefix, PatientSearchToken.token < upper)
 
 
+def _mrn_used(session: Session, mrn: str, patient_id: int | None) -> bool:
+    query = select(Patient.id).where(Patient.mrn_key == v.mrn_key(mrn))
+    if patient_id is not None:
+        query = query.where(Patient.id != patient_id)
+    return session.scalar(query) is not None
+
+
 def _mrn_taken(mrn: str) -> ConflictError:
     return ConflictError(
         f"MRN {mrn} already belongs to another patient (MRNs are compared without regard "
@@ -120,13 +127,19 @@ def _mrn_taken(mrn: str) -> ConflictError:
 class PatientService(Service):
     """Use cases of the patient list and the patient form."""
 
-    def _clean(self, data: PatientInput, today: date) -> dict[str, object]:
+    def _clean(
+        self, data: PatientInput, today: date, patient_id: int | None = None
+    ) -> dict[str, object]:
         """The row's values; every field at fault is reported at once (InvalidFieldsError), in the
-        order of the patient form."""
+        order of the patient form, a taken MRN with the others (alone, it is the
+        ConflictError of :func:`_mrn_taken`)."""
         if not isinstance(data, PatientInput):
             raise ValidationError("patient", "The patient form's values are missing.")
         c = FieldChecks()
         mrn = c.run(v.clean_mrn, data.mrn)
+        taken = mrn is not None and self._mrn_in_use(mrn, patient_id)
+        if taken:
+            c.add("mrn", str(_mrn_taken(str(mrn))))
         given = c.run(v.clean_name, "given_name", data.given_name, label="Given name")
         family = c.run(v.clean_name, "family_name", data.family_name, label="Family name")
         birth = c.run(f.check_date, "date_of_birth", data.date_of_birth, label="Date of birth")
@@ -172,6 +185,8 @@ class PatientService(Service):
                 v.clean_text, "notes", data.notes, label="Notes", multiline=True, max_length=20000
             ),
         }
+        if taken and len(c.errors) == 1:
+            raise _mrn_taken(str(mrn))
         c.done()
         values["given_key"] = v.search_key(str(given))
         values["family_key"] = v.search_key(str(family))
@@ -190,11 +205,14 @@ class PatientService(Service):
         return payer
 
     def _check_mrn_free(self, session: Session, mrn: str, patient_id: int | None) -> None:
-        query = select(Patient.id).where(Patient.mrn_key == v.mrn_key(mrn))
-        if patient_id is not None:
-            query = query.where(Patient.id != patient_id)
-        if session.scalar(query) is not None:
+        if _mrn_used(session, mrn, patient_id):
             raise _mrn_taken(mrn)
+
+    def _mrn_in_use(self, mrn: str, patient_id: int | None) -> bool:
+        """Whether another patient has ``mrn`` now (a read of its own, so the form hears of
+        it with its other problems; the write checks again, in its transaction)."""
+        with self._tx() as session:
+            return _mrn_used(session, mrn, patient_id)
 
     @staticmethod
     def _flush_mrn(session: Session, mrn: str) -> None:
@@ -228,14 +246,17 @@ class PatientService(Service):
             self._audit(session, "patient.create", "patient", patient.id, patient.id)
             return patient_view(patient)
 
-    def check(self, data: PatientInput, today: date | None = None) -> None:
-        """Check the form's values without saving: raises what ``create`` would refuse.
+    def check(
+        self, data: PatientInput, today: date | None = None, patient_id: int | None = None
+    ) -> None:
+        """Check the form's values without saving: raises what ``create`` (or ``update`` of
+        ``patient_id``) would refuse, a taken MRN included.
 
         For a form that found problems of its own (a date that is not a date) and shows them
-        together with the service's, in one go. Reads and writes nothing.
+        together with the service's, in one go. Writes nothing.
         """
         self._permit("patient.read")
-        self._clean(data, today or clock.today())
+        self._clean(data, today or clock.today(), patient_id)
 
     def update(
         self,
@@ -257,7 +278,7 @@ class PatientService(Service):
         self._permit("patient.update")
         patient_id = f.check_id("patient_id", patient_id, label="Patient")
         version = f.check_id("expected_version", expected_version, label="The form's version")
-        values = self._clean(data, today or clock.today())
+        values = self._clean(data, today or clock.today(), patient_id)
         may_chart = self._may(CLINICAL)
         with self._tx() as session:
             patient = rows.load_patient(session, patient_id)

@@ -23,7 +23,7 @@ from clinic_app.domain import fields as f
 from clinic_app.domain import passwords
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from clinic_app.domain.errors import ConflictError, NotFoundError
 from clinic_app.models import User, UserRole
 from clinic_app.services import rows
 from clinic_app.services.accounts import (
@@ -128,9 +128,12 @@ class UserService(Service):
         """
         self._permit("user.create")
         with self._tx() as session:
-            values = clean_user(data, clinic_name=_clinic_name(session))
-            if session.scalar(select(User.id).where(User.username == values["username"])):
-                raise ValidationError("username", f"Username {values['username']} is taken.")
+            values = clean_user(
+                data,
+                clinic_name=_clinic_name(session),
+                taken=lambda name: session.scalar(select(User.id).where(User.username == name))
+                is not None,
+            )
             # The administrator chose (and knows) this password: the user replaces it with
             # one only they know at first sign-in, as after a reset.
             user = User(**values, must_change_password=True)

@@ -344,7 +344,9 @@ class PatientDialog(QDialog):
         try:
             data = self.form_input(problems)
             if problems:  # the form's own; the service checks the rest, nothing is saved
-                self._services.patients.check(data)
+                self._services.patients.check(
+                    data, patient_id=None if self._original is None else self._original.id
+                )
                 self.errors.show_all(problems)
                 return
             if self._original is None:
