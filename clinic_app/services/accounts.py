@@ -171,20 +171,31 @@ def _record_sign_in(user: User, values: dict[str, object]) -> None:
 
 
 def replace_password(
-    user: User, current: str, new: str, clinic_name: str, now: datetime
+    user: User,
+    current: str,
+    new: str,
+    clinic_name: str,
+    now: datetime,
+    confirm: str | None = None,
 ) -> str | None:
     """Give ``user`` the password ``new`` if ``current`` is right; else what to tell them.
 
-    Raises :class:`ValidationError` on ``new_password`` when the new one breaks a rule (then
-    nothing is counted). A wrong current password counts like a wrong sign-in.
+    Raises :class:`ValidationError` (several at once as InvalidFieldsError, in the form's
+    order) when the current one is blank, the new one breaks a rule or ``confirm``, when
+    given, differs from it; then nothing is counted. A wrong current password counts like a
+    wrong sign-in.
     """
     context = password_context(user.username, user.display_name, clinic_name)
-    try:
-        new_form = passwords.check_new_password(new, context)
-    except ValidationError as exc:
-        raise ValidationError("new_password", exc.message) from None
-    if new_form == passwords.normalize(current):
-        raise ValidationError("new_password", "The new password must differ from the current one.")
+    c = FieldChecks()
+    if not current:
+        c.add("current_password", "Type your current password.")
+    new_form = c.run(_as_field, "new_password", passwords.check_new_password, new, context)
+    if new_form is not None and new_form == passwords.normalize(current):
+        c.add("new_password", "The new password must differ from the current one.")
+    if confirm is not None and confirm != new:
+        c.add("confirm_password", "The two new passwords differ; type it again.")
+    c.done()
+    assert new_form is not None  # done() raised otherwise
     verified = verify_password(user.password_hash, current)
     outcome = policy.after_attempt(
         user.failed_attempts, user.locked_until, now, password_ok=verified.matches
@@ -249,6 +260,14 @@ def check_roles(roles: frozenset[Role]) -> frozenset[Role]:
 def password_context(username: str, display_name: str, clinic_name: str) -> dict[str, str]:
     """The words a user's password must not be, by what they are (for the message)."""
     return {"username": username, "user's name": display_name, "clinic's name": clinic_name}
+
+
+def _as_field(field: str, check: Callable[..., str], *args: object) -> str:
+    """``check(*args)``, its ValidationError told on ``field``."""
+    try:
+        return check(*args)
+    except ValidationError as exc:
+        raise ValidationError(field, exc.message) from None
 
 
 def clean_user(

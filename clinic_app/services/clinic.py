@@ -170,8 +170,9 @@ class ClinicService(Service):
         self._actor.sign_in(view.id, view.roles if view.active else frozenset())
         return view
 
-    def change_own_password(self, current: str, new: str) -> UserView:
-        """The signed-in user replaces their password; the current one is required.
+    def change_own_password(self, current: str, new: str, confirm: str | None = None) -> UserView:
+        """The signed-in user replaces their password; the current one is required; ``confirm``,
+        when given, must repeat the new one (every problem is told at once).
 
         The new one follows :func:`clinic_app.domain.passwords.check_new_password` (not the
         username, the user's or the clinic's name) and must differ from the current one. A
@@ -189,7 +190,9 @@ class ClinicService(Service):
             if user is None or not user.active:
                 raise ConflictError("This account is no longer active.")
             clinic = rows.clinic_profile(session)
-            refusal = replace_password(user, current, new, clinic.name if clinic else "", now)
+            refusal = replace_password(
+                user, current, new, clinic.name if clinic else "", now, confirm
+            )
             if refusal is None:
                 self._audit(session, "user.password_change", "user", user.id)
                 view = user_view(user)

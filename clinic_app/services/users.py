@@ -23,7 +23,7 @@ from clinic_app.domain import fields as f
 from clinic_app.domain import passwords
 from clinic_app.domain import validation as v
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import ConflictError, NotFoundError
+from clinic_app.domain.errors import ConflictError, FieldChecks, NotFoundError
 from clinic_app.models import User, UserRole
 from clinic_app.services import rows
 from clinic_app.services.accounts import (
@@ -131,8 +131,9 @@ class UserService(Service):
             values = clean_user(
                 data,
                 clinic_name=_clinic_name(session),
-                taken=lambda name: session.scalar(select(User.id).where(User.username == name))
-                is not None,
+                taken=lambda name: (
+                    session.scalar(select(User.id).where(User.username == name)) is not None
+                ),
             )
             # The administrator chose (and knows) this password: the user replaces it with
             # one only they know at first sign-in, as after a reset.
@@ -177,8 +178,16 @@ class UserService(Service):
             self._actor.sign_in(view.id, view.roles)
         return view
 
-    def reset_password(self, user_id: int, temporary: str, *, expected_version: int) -> UserView:
-        """Give an account a temporary password, which it must replace at next sign-in.
+    def reset_password(
+        self,
+        user_id: int,
+        temporary: str,
+        *,
+        expected_version: int,
+        confirm: str | None = None,
+    ) -> UserView:
+        """Give an account a temporary password, which it must replace at next sign-in;
+        ``confirm``, when given, must repeat it (both problems are told at once).
 
         The temporary password follows the same rules as any new password (never the
         user's name or username, nor the clinic's name). The waits after wrong passwords are
@@ -190,7 +199,12 @@ class UserService(Service):
         with self._tx() as session:
             user = _load_user(session, user_id, version)
             context = password_context(user.username, user.display_name, _clinic_name(session))
-            password = passwords.check_new_password(temporary, context)
+            c = FieldChecks()
+            password = c.run(passwords.check_new_password, temporary, context)
+            if confirm is not None and confirm != temporary:
+                c.add("confirm_password", "The two passwords differ; type it again.")
+            c.done()
+            assert password is not None  # done() raised otherwise
             user.password_hash = hash_password(password)
             user.must_change_password = True
             user.failed_attempts, user.locked_until = 0, None

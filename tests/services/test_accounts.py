@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.enums import Role
-from clinic_app.domain.errors import PermissionDenied, ValidationError
+from clinic_app.domain.errors import InvalidFieldsError, PermissionDenied, ValidationError
 from clinic_app.domain.sign_in import WRONG
 from clinic_app.models import AuditEvent, User
 from clinic_app.services import accounts
@@ -232,6 +232,20 @@ def test_the_new_password_follows_the_rules(
         clinic.clinic.change_own_password(PASSWORD, new)
     assert caught.value.field == "new_password"
     assert row(db, "nnurse").failed_attempts == 0
+
+
+def test_a_password_change_tells_every_problem_and_counts_none_of_them(
+    clinic: Services, db: sessionmaker[Session]
+) -> None:
+    clinic.clinic.authenticate("nnurse", PASSWORD)
+    start = len(audit(db))
+    with pytest.raises(InvalidFieldsError) as caught:
+        clinic.clinic.change_own_password("", "too short", "too shirt")
+    assert [e.field for e in caught.value.errors] == [
+        "current_password", "new_password", "confirm_password"
+    ]  # fmt: skip
+    assert row(db, "nnurse").failed_attempts == 0  # a blank one is not a wrong one
+    assert audit(db)[start:] == []
 
 
 def test_a_wrong_current_password_counts_as_a_wrong_sign_in(

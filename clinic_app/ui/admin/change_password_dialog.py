@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain.errors import ClinicError, ValidationError
+from clinic_app.domain.errors import ClinicError, InvalidFieldsError, ValidationError
 from clinic_app.domain.passwords import MIN_PASSWORD_LENGTH
 from clinic_app.services.dto import UserView
 from clinic_app.ui.common import messages
@@ -109,18 +109,18 @@ class ChangePasswordDialog(QDialog):
     def accept(self) -> None:
         """Change the password; stays open with the field marked when refused."""
         self.errors.clear()
-        if self.new.text() != self.confirm.text():
-            self.confirm.clear()
-            self.errors.show("confirm_password", "The two new passwords differ; type it again.")
-            return
         try:
             user: UserView = self._services.clinic.change_own_password(
-                self.current.text(), self.new.text()
+                self.current.text(), self.new.text(), self.confirm.text()
             )
         except ValidationError as exc:
-            if exc.field == "current_password":
+            each = exc.errors if isinstance(exc, InvalidFieldsError) else (exc,)
+            fields = {e.field for e in each}
+            if "current_password" in fields:
                 self.current.clear()  # never keep a rejected password around
-            self.errors.show(exc.field, exc.message)
+            if "confirm_password" in fields:
+                self.confirm.clear()
+            self.errors.show_exception(exc)
             return
         except ClinicError as exc:
             self.errors.show_exception(exc)

@@ -261,13 +261,12 @@ class ResetPasswordDialog(QDialog):
 
     def accept(self) -> None:
         self.errors.clear()
-        if self.password.text() != self.confirm.text():
-            self.confirm.clear()
-            self.errors.show("confirm_password", "The two passwords differ; type it again.")
-            return
         try:
             user = self._services.users.reset_password(
-                self._user.id, self.password.text(), expected_version=self._user.version
+                self._user.id,
+                self.password.text(),
+                expected_version=self._user.version,
+                confirm=self.confirm.text(),
             )
         except StaleVersionError as exc:
             _show_stale(self, self.errors, exc)

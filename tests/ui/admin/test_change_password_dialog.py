@@ -77,6 +77,21 @@ def test_a_new_password_against_the_rules_is_marked(qtbot, dialog, admin_passwor
     assert dialog.current.text() == admin_password
 
 
+def test_every_problem_is_marked_in_one_submit(qtbot, dialog):
+    fill(dialog, "", "too short", "too shirt")
+    with qtbot.assertNotEmitted(dialog.finished):
+        dialog.accept()
+    assert dialog.errors.invalid_fields() == [
+        "current_password",
+        "new_password",
+        "confirm_password",
+    ]
+    assert "Type your current password" in dialog.errors.message("current_password")
+    assert "at least 15 characters" in dialog.errors.message("new_password")
+    assert "differ" in dialog.errors.message("confirm_password")
+    assert dialog.confirm.text() == ""
+
+
 def test_the_required_form_says_why(qtbot, services):
     d = ChangePasswordDialog(services, required=True)
     qtbot.addWidget(d)

@@ -281,6 +281,23 @@ def test_an_edit_of_an_account_changed_meanwhile_is_refused_and_the_list_reloads
     assert (stored.display_name, stored.credentials) == ("Nina Park-Lee", "RN")
 
 
+def test_a_reset_marks_a_weak_and_a_differing_password_at_once(qtbot, dialog, services) -> None:
+    add_user(services, "npark", "Nina Park", Role.NURSE, "RN")
+    dialog.refresh()
+    dialog.select_user("npark")
+    dialog.reset_button.click()
+    reset = dialog.form
+    assert isinstance(reset, ResetPasswordDialog)
+    reset.password.setText("too short")
+    reset.confirm.setText("too shirt")
+    with qtbot.assert_not_emitted(reset.password_reset):
+        reset.accept()
+    assert reset.errors.invalid_fields() == ["password", "confirm_password"]
+    assert "at least 15 characters" in reset.errors.message("password")
+    assert "differ" in reset.errors.message("confirm_password")
+    assert cell(dialog, "npark", "Must change password") == ""  # not reset
+
+
 def test_a_password_reset_of_an_account_changed_meanwhile_is_refused(
     qtbot, dialog, services
 ) -> None:
