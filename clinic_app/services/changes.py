@@ -29,6 +29,7 @@ class Topic(StrEnum):
     PRINTS = "prints"
     USERS = "users"
     CLINIC = "clinic"
+    LOTS = "lots"
 
 
 ALL_TOPICS: Final = frozenset(Topic)
@@ -46,6 +47,8 @@ TABLE_TOPICS: Final[dict[str, Topic]] = {
     "app_user": Topic.USERS,
     "user_role": Topic.USERS,
     "clinic_profile": Topic.CLINIC,
+    "medication_lot": Topic.LOTS,
+    "lot_adjustment": Topic.LOTS,
 }
 
 _PENDING = "clinic_app.changed_topics"

@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restoring = False
         self.changes = ChangeListener(services.changes, self)
+        self.admin.changes = self.changes
         self.live = LiveRefresh(
             self.changes,
             (Topic.PATIENTS, Topic.ENCOUNTERS),

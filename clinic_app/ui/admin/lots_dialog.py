@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
 from clinic_app.domain.access import may
 from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.quantities import format_quantity
+from clinic_app.services.changes import Topic
 from clinic_app.services.dto import LotStockView, MedicationView, StockReport
 from clinic_app.ui.admin.lot_recall_dialog import RecallDialog
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.lot_form import LotDialog
+from clinic_app.ui.common.refresh import ChangeListener, LiveRefresh
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -66,7 +68,12 @@ class LotsDialog(QDialog):
 
     lots_changed = Signal()
 
-    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: AppServices,
+        parent: QWidget | None = None,
+        changes: ChangeListener | None = None,
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._lots: list[LotStockView] = []
@@ -129,6 +136,20 @@ class LotsDialog(QDialog):
         layout.addLayout(buttons)
         self._load_medications()
         self.refresh()
+        # Lots received elsewhere and doses charted anywhere (stock left) show without a
+        # reopen; never while a form is open over the list.
+        self.live = (
+            None
+            if changes is None
+            else LiveRefresh(
+                changes,
+                (Topic.LOTS, Topic.ENCOUNTERS),
+                lambda _topics: self.refresh(self._selected_id()),
+                visible=self.isVisible,
+                busy=lambda: self.form is not None,
+                parent=self,
+            )
+        )
 
     # ------------------------------------------------------------------ the list
     def _load_medications(self) -> None:

@@ -14,6 +14,7 @@ from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
 from clinic_app.ui.admin.lots_dialog import LotsDialog
 from clinic_app.ui.admin.users_dialog import UsersDialog
+from clinic_app.ui.common.refresh import ChangeListener
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
@@ -43,6 +44,8 @@ class AdminWindows(QObject):
         self.clinic_settings_dialog: ClinicSettingsDialog | None = None
         self.users_dialog: UsersDialog | None = None
         self.lots_dialog: LotsDialog | None = None
+        #: The app's change listener (set by the main window): the Lots window follows it.
+        self.changes: ChangeListener | None = None
 
     def open_clinic_settings(self) -> None:
         """Open the clinic settings, or bring the open one forward."""
@@ -77,7 +80,7 @@ class AdminWindows(QObject):
             self.lots_dialog.raise_()
             self.lots_dialog.activateWindow()
             return
-        self.lots_dialog = LotsDialog(self._services, self._parent)
+        self.lots_dialog = LotsDialog(self._services, self._parent, self.changes)
         self.lots_dialog.finished.connect(self.on_lots_finished)
         self._open(self.lots_dialog)
 

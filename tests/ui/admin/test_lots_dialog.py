@@ -17,12 +17,14 @@ from clinic_app.services.dto import (
     DoseInput,
     EncounterInput,
     LotReceipt,
+    PatientInput,
     SiteDraft,
     SiteInput,
 )
 from clinic_app.ui.admin.lot_recall_dialog import RecallDialog
 from clinic_app.ui.admin.lots_dialog import COLUMNS, LotsDialog
 from clinic_app.ui.common.lot_form import LotDialog
+from clinic_app.ui.common.refresh import ChangeListener
 from clinic_app.ui.main_window import MainWindow
 from tests.factories import add_user, medication_ids, sign_in_as
 
@@ -156,3 +158,34 @@ def test_wastage_is_recorded_with_its_reason(qtbot, services, prompts) -> None:
     d.adjust_button.click()
     assert cell(d, "W1", "Left") == "45 mL"
     assert "Reason is required" in prompts.shown[-1].text
+
+
+def test_a_lot_received_and_a_dose_charted_elsewhere_show_by_themselves(
+    qtbot, services, other_desk, admin
+) -> None:
+    lido = medication_ids(services)["lidocaine_1"]
+    first = services.lots.receive(
+        LotReceipt(lido, "OLD-1", date.today() + timedelta(days=200), "20")
+    )
+    listener = ChangeListener(services.changes)
+    with qtbot.waitSignal(listener.watching, timeout=5000):
+        listener.start()
+    d = LotsDialog(services, None, listener)
+    qtbot.addWidget(d)
+    d.show()
+    d.select_lot("OLD-1")
+    assert d.live is not None
+    other_desk.lots.receive(LotReceipt(lido, "NEW-2", date.today() + timedelta(days=300), "30"))
+    qtbot.waitUntil(lambda: "NEW-2" in [x.lot_number for x in d.lots], timeout=5000)
+    assert d.selected() is not None
+    assert d.selected().lot_number == "OLD-1"  # the selection stays where it was
+    # Another desk charts 2 mL of OLD-1: the stock left follows.
+    patient = other_desk.patients.create(PatientInput("LV-1", "Lia", "Vos", date(1980, 1, 1)))
+    visit = other_desk.encounters.create(patient.id, admin.id)
+    site = SiteDraft(
+        SiteInput("trapezius_upper", Side.RIGHT, View.POSTERIOR, 0.5, 0.3),
+        (DoseInput(lido, Decimal("2"), first.id),),
+    )
+    other_desk.encounters.save_draft(visit.id, visit.version, EncounterInput(), [site])
+    qtbot.waitUntil(lambda: cell(d, "OLD-1", "Left") == "18 mL", timeout=5000)
+    listener.stop()
