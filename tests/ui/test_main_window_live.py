@@ -18,7 +18,10 @@ from tests.services.test_changes import sign_a_visit
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise)\(\)"
 )
-PROMISE_MS = 2000
+#: How long a test waits for another desk's change to show. The 2 s promise itself is a
+#: speed target, measured and recorded by benchmarks/bench_live_refresh.py, not here (a
+#: loaded CI machine would fail a wall-clock assertion for no fault of the code).
+APPEARS_MS = 10_000
 
 
 @pytest.fixture
@@ -55,10 +58,10 @@ def test_an_edit_and_a_newcomer_from_another_desk_show_with_the_selection_kept(
         expected_version=maria.version,
     )
     qtbot.waitUntil(
-        lambda: window.panel.summary_text("allergies") == "penicillin", timeout=PROMISE_MS
+        lambda: window.panel.summary_text("allergies") == "penicillin", timeout=APPEARS_MS
     )
     register_patient(other_desk, "FIRST-1", "Aaron", "Able", date(1960, 1, 1))
-    qtbot.waitUntil(lambda: len(listed(window)) == 4, timeout=PROMISE_MS)
+    qtbot.waitUntil(lambda: len(listed(window)) == 4, timeout=APPEARS_MS)
     assert listed(window)[0] == "Able, Aaron"  # sorted above the selected row...
     assert window.current_patient_id() == maria.id  # ...which stays selected
     assert window.count_label.text() == "4 patients"
@@ -72,7 +75,7 @@ def test_a_visit_signed_elsewhere_appears_in_the_open_history(
     assert maria is not None
     assert window.panel.history_is_empty()
     sign_a_visit(other_desk, maria)
-    qtbot.waitUntil(lambda: window.panel.history_model.rowCount() == 1, timeout=PROMISE_MS)
+    qtbot.waitUntil(lambda: window.panel.history_model.rowCount() == 1, timeout=APPEARS_MS)
     assert window.panel.history_model.index(0, 2).data() == "Signed"
     assert window.current_patient_id() == maria.id
 
@@ -83,7 +86,7 @@ def test_a_patient_voided_elsewhere_leaves_nothing_selected_never_another_patien
     maria = window.current_patient()
     assert maria is not None
     other_desk.patients.void(maria.id, "Registered twice", expected_version=maria.version)
-    qtbot.waitUntil(lambda: len(listed(window)) == 2, timeout=PROMISE_MS)
+    qtbot.waitUntil(lambda: len(listed(window)) == 2, timeout=APPEARS_MS)
     assert window.current_patient_id() is None
     assert window.panel.patient is None
     assert not window.edit_patient_action.isEnabled()
@@ -99,7 +102,7 @@ def test_no_reload_while_a_search_is_being_typed(
     window.search_box.setText("Lo")
     register_patient(other_desk, "LO-2", "Lou", "Lopez", date(1961, 1, 1))
     with qtbot.assertNotEmitted(window.live_reloaded):
-        qtbot.waitUntil(lambda: bool(window.live.pending), timeout=PROMISE_MS)
+        qtbot.waitUntil(lambda: bool(window.live.pending), timeout=APPEARS_MS)
     assert len(listed(window)) == 3  # unchanged while typing
     with qtbot.waitSignal(window.search_finished):
         window.search_timer.start(0)  # the pause after the last keystroke
@@ -113,7 +116,7 @@ def test_nothing_is_read_while_locked_and_the_list_comes_back_fresh(
 ) -> None:
     window.session_lock.lock()
     register_patient(other_desk, "LOCK-1", "Lee", "Locked", date(1962, 1, 1))
-    qtbot.waitUntil(lambda: bool(window.live.pending), timeout=PROMISE_MS)
+    qtbot.waitUntil(lambda: bool(window.live.pending), timeout=APPEARS_MS)
     assert listed(window) == []  # the lock emptied the list and keeps it empty
     assert window.session_lock.unlock(admin_password)
     assert "Locked, Lee" in listed(window)
