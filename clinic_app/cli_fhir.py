@@ -44,7 +44,9 @@ def add_command(
         metavar="DATE",
         help="every encounter signed on or after DATE (YYYY-MM-DD, the clinic's day)",
     )
-    export.add_argument("--out", type=Path, required=True, metavar="FILE.json", help="file to write")
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.json", help="the file to write"
+    )
     export.add_argument("--db", metavar="URL", dest="action_db", help="as the global --db")
     sign_in_arguments(export)
 

@@ -21,12 +21,9 @@ def full_url(key: str) -> str:
     return f"urn:uuid:{resource_id(key)}"
 
 
-def reference(key: str, display: str = "") -> dict[str, str]:
+def reference(key: str) -> dict[str, str]:
     """A FHIR Reference to the resource named ``key`` within the Bundle."""
-    found = {"reference": full_url(key)}
-    if display:
-        found["display"] = display
-    return found
+    return {"reference": full_url(key)}
 
 
 def number(text: object) -> int | float:

@@ -173,7 +173,7 @@ def note_document(
     provider = snapshot.get("provider") or {}
     signed_at = str(snapshot.get("signed_at") or snapshot.get("performed_at"))
     digest = hashlib.sha1(pdf, usedforsecurity=False).digest()  # R4 names SHA-1
-    return {
+    document: dict[str, Any] = {
         "resourceType": "DocumentReference",
         "id": resource_id(f"{encounter_key(encounter_id)}/note"),
         "status": "current",
@@ -182,7 +182,6 @@ def note_document(
         "subject": reference(patient_key(patient_id)),
         "date": signed_at,
         "author": [reference(practitioner_key(provider.get("id")))],
-        "authenticator": reference(practitioner_key(signer.get("id"))),
         "description": "Signed procedure note (trigger point injection / dry needling)",
         "content": [
             {
@@ -198,3 +197,6 @@ def note_document(
         ],
         "context": {"encounter": [reference(encounter_key(encounter_id))]},
     }
+    if signer:
+        document["authenticator"] = reference(practitioner_key(signer.get("id")))
+    return document
