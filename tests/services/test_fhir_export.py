@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.models import AuditEvent
-from clinic_app.services.dto import EncounterInput
+from clinic_app.services.dto import AuditQuery, EncounterInput
 from tests.conftest import Services
 from tests.factories import register_patient
 from tests.fhir_checks import check_bundle, resources_of
@@ -40,6 +40,10 @@ def test_a_signed_encounter_exports_valid_resources_and_is_audited(
     assert kinds["MedicationAdministration"] == 2
     assert kinds["Observation"] == 2
     assert exports(db) == [("encounter", s.encounter_id, s.patient_id)]
+    page = services.audit.report(AuditQuery(patient_id=s.patient_id, action="fhir.export"))
+    assert [e.what for e in page.entries] == [
+        "Exported a signed visit to FHIR (for the main record)"
+    ]
     patient = resources_of(export.bundle, "Patient")[0]
     assert patient["identifier"][0]["value"] == "N-7"
     assert patient["name"][0]["family"] == "Nguyễn"
