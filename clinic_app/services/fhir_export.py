@@ -46,7 +46,7 @@ class FhirExport:
     patients: int
 
     def json_bytes(self) -> bytes:
-        """The Bundle as UTF-8 JSON (indented, keys in the order FHIR lists them)."""
+        """The Bundle as UTF-8 JSON, indented (what the file holds)."""
         return (json.dumps(self.bundle, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
