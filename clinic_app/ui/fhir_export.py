@@ -30,12 +30,17 @@ TITLE = "Export to FHIR"
 
 
 def write_replacing(out: Path, content: bytes) -> None:
-    """Write beside ``out`` then rename over it: a reader never sees half a file."""
+    """Write beside ``out`` then rename over it: a reader never sees half a file, and a
+    failure leaves ``out`` as it was. The file gets the usual permissions (as if created
+    plainly), not the owner-only ones of a temporary file."""
     fd, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
+        mask = os.umask(0)
+        os.umask(mask)
+        temp.chmod(0o666 & ~mask)
         os.replace(temp, out)
     except OSError:
         temp.unlink(missing_ok=True)

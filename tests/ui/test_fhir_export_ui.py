@@ -112,3 +112,39 @@ def test_the_command_needs_a_selection_and_a_role_that_may_export(window, servic
     assert not window.export_fhir_action.isVisible()
     window.on_export_fhir()  # a stale shortcut does nothing
     assert window.fhir_exporter is None
+
+
+def test_the_file_is_replaced_whole_or_left_as_it_was(tmp_path):
+    from clinic_app.ui.fhir_export import write_replacing
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    out = folder / "chart.json"
+    out.write_bytes(b"old")
+    write_replacing(out, b"new")
+    assert out.read_bytes() == b"new"
+    assert out.stat().st_mode & 0o644 == 0o644
+    (folder / "folder.json").mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_replacing(folder / "folder.json", b"new")
+    assert sorted(p.name for p in folder.iterdir()) == ["chart.json", "folder.json"]
+
+
+def test_a_file_that_cannot_be_written_is_a_clear_warning(
+    qtbot, window, services, admin, make_patient, prompts, tmp_path
+):
+    patient = make_patient(weight_kg="70", weight_measured_on=date.today())
+    sign_a_visit(services, patient.id, admin.id)
+    window.refresh()
+    window.select_patient(patient.id)
+    folder = tmp_path / "exports"
+    (folder / "taken.json").mkdir(parents=True)
+    prompts.answer("ask_save_file", str(folder / "taken.json"))
+    prompts.answer("warn")
+    window.export_fhir_action.trigger()
+    assert window.fhir_exporter is not None
+    with qtbot.waitSignal(window.fhir_exporter.failed, timeout=30_000) as failed:
+        pass
+    assert failed.args[0].startswith("The file could not be written")
+    assert prompts.shown[1].title == "Could not save the file"
+    assert [p.name for p in folder.iterdir()] == ["taken.json"]  # no temporary file left
