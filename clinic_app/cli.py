@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from clinic_app import __version__, cli_backup
+from clinic_app import __version__, cli_backup, cli_fhir
 from clinic_app.cli_audit import add_key_commands, export_key, import_key
 from clinic_app.cli_sign_in import (
     Credentials,
@@ -135,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     add_key_commands(audit_sub)
 
     cli_backup.add_commands(sub)
+    cli_fhir.add_command(sub, record_id)
 
     db = sub.add_parser("db", help="database schema: upgrade or show the current revision")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -321,6 +322,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_backup.run_backup(url, args)
         if args.command == "restore":
             return cli_backup.run_restore(url, args)
+        if args.command == "export-fhir":
+            return cli_fhir.run_export(
+                url, args, check_out=_check_out_path, write=_write_atomically
+            )
         if args.command == "note":
             who = read_credentials(args.user, password_stdin=args.password_stdin)
             return _note(url, args.encounter_id, args.out, who)

@@ -58,6 +58,7 @@ WORDS: Final[dict[str, str]] = {
     "lot.adjust": "Adjusted a lot's stock",
     "lot.recall_search": "Searched who received a lot (recall)",
     "lot.recall_export": "Exported who received a lot (recall)",
+    "fhir.export": "Exported a signed visit to FHIR (for the main record)",
 }
 
 

@@ -17,6 +17,7 @@ from clinic_app.services.clinic import ClinicService
 from clinic_app.services.documents import DocumentService
 from clinic_app.services.emergency import EmergencyAccessService
 from clinic_app.services.encounters import EncounterService
+from clinic_app.services.fhir_export import FhirExportService
 from clinic_app.services.lots import LotService
 from clinic_app.services.notes import NoteService
 from clinic_app.services.patients import PatientService
@@ -45,6 +46,7 @@ class AppServices:
         backups: back up now, restore, the automatic daily backup.
         preferences: the signed-in user's own charting defaults.
         lots: medication lots and stock, the lot recall search.
+        fhir: the FHIR R4 export of signed encounters.
         close: releases the database connections (call once, when the app quits).
         changes: what other workstations commit (the screens' live refresh).
     """
@@ -62,6 +64,7 @@ class AppServices:
     backups: BackupService
     preferences: PreferenceService
     lots: LotService
+    fhir: FhirExportService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -96,6 +99,7 @@ def build_services(
         backups=BackupService(sessions, actor, seal=seal),
         preferences=PreferenceService(sessions, actor, seal=seal),
         lots=LotService(sessions, actor, seal=seal),
+        fhir=FhirExportService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

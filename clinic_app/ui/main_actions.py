@@ -25,6 +25,7 @@ class MainSlots(Protocol):
     def on_users(self) -> None: ...
     def on_audit_trail(self) -> None: ...
     def on_lots(self) -> None: ...
+    def on_export_fhir(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -47,6 +48,7 @@ class MainActions:
     users: QAction
     audit_trail: QAction
     lots: QAction
+    export_fhir: QAction
 
 
 def build_main_actions(
@@ -100,13 +102,20 @@ def build_main_actions(
     lots = make_action(
         window, "&Lots and stock…", slots.on_lots, None, "Receive lots, see stock, recall search"
     )
+    export_fhir = make_action(
+        window,
+        "E&xport to FHIR…",
+        slots.on_export_fhir,
+        None,
+        "Save the selected patient's signed visits as a FHIR R4 file for the main record",
+    )
     for action, icon in (
         (new_patient, "new_patient"), (edit_patient, "edit_patient"),
         (void_patient, "void_patient"), (refresh, "refresh"), (find, "find"), (quit, "quit"),
         (front_desk, "front_desk"), (clinic_settings, "clinic_settings"),
         (change_password, "change_password"), (audit_trail, "audit_trail"), (about, "about"),
         (users, "users"), (new_encounter, "new_encounter"), (repeat_visit, "repeat_visit"),
-        (lots, "lots"),
+        (lots, "lots"), (export_fhir, "export_fhir"),
     ):  # fmt: skip
         icons.apply(action, icon)
     build_menus(
@@ -136,6 +145,8 @@ def build_main_actions(
                     edit_patient,
                     None,
                     void_patient,
+                    None,
+                    export_fhir,
                 ],
             ),
             ("En&counter", [new_encounter, repeat_visit]),
@@ -169,4 +180,5 @@ def build_main_actions(
         users=users,
         audit_trail=audit_trail,
         lots=lots,
+        export_fhir=export_fhir,
     )

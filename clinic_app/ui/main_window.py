@@ -44,6 +44,7 @@ from clinic_app.ui.role_view import NO_PATIENTS_TEXT, PATIENT_COMMANDS, show_com
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
+    from clinic_app.ui.fhir_export import FhirExporter
 
 DEMO_BANNER_TEXT = "DEMO DATABASE — synthetic patients, not for clinical use"
 #: Pause after the last keystroke before searching, so typing a name runs one query.
@@ -146,6 +147,8 @@ class MainWindow(QMainWindow):
         self.users_action = actions.users  # File → Users… (administrators)
         self.audit_trail_action = actions.audit_trail
         self.lots_action = actions.lots  # File → Lots and stock… (administrators, nurses)
+        self.export_fhir_action = actions.export_fhir  # Patient → Export to FHIR…
+        self.fhir_exporter: FhirExporter | None = None
         self._build_central()
         self._build_status_bar()
         self._restoring = False
@@ -482,6 +485,16 @@ class MainWindow(QMainWindow):
     def on_lots(self) -> None:
         if self.lots_action.isEnabled():
             self.admin.open_lots()
+
+    def on_export_fhir(self) -> None:
+        patient = self.current_patient()
+        if patient is None or not self.export_fhir_action.isEnabled():
+            return
+        if self.fhir_exporter is None:
+            from clinic_app.ui.fhir_export import FhirExporter  # on first use only
+
+            self.fhir_exporter = FhirExporter(self._services, self)
+        self.fhir_exporter.export_patient(patient)
 
     def on_users(self) -> None:
         if self.users_action.isEnabled():

@@ -70,6 +70,9 @@ METHODS: dict[tuple[str, str], str] = {
     ("checks", "sign"): "encounter.sign",
     ("notes", "note_data"): "encounter.note",
     ("notes", "render_note"): "encounter.note",
+    ("fhir", "export_encounter"): "fhir.export",
+    ("fhir", "export_patient"): "fhir.export",
+    ("fhir", "export_since"): "fhir.export",
     ("documents", "handout_data"): "handout.read",
     ("documents", "render_handout"): "handout.read",
     ("documents", "handout_info"): "handout.read",
@@ -161,6 +164,7 @@ def test_the_services_are_found() -> None:
         "preferences",
         "demo",
         "lots",
+        "fhir",
     }  # fmt: skip
 
 

@@ -62,6 +62,7 @@ ICON_FILES: Final[dict[str, str]] = {
     "backup_settings": "folder-cog",
     "lots": "package",
     "my_defaults": "bookmark-check",
+    "export_fhir": "file-down",
     # front desk
     "print": "printer",
     "save_pdf": "file-down",
