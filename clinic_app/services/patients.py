@@ -120,7 +120,8 @@ def _mrn_taken(mrn: str) -> ConflictError:
 class PatientService(Service):
     """Use cases of the patient list and the patient form."""
 
-    def _clean(self, data: PatientInput, today: date) -> dict[str, object]:
+    @staticmethod
+    def _clean(data: PatientInput, today: date) -> dict[str, object]:
         """The row's values; every field at fault is reported at once (InvalidFieldsError), in the
         order of the patient form."""
         if not isinstance(data, PatientInput):
@@ -156,7 +157,7 @@ class PatientService(Service):
                 label="Language",
             ),
             "phone": c.run(v.clean_text, "phone", data.phone, label="Phone", max_length=40),
-            "payer": c.run(self._payer, data.payer),
+            "payer": c.run(PatientService._payer, data.payer),
             **(c.run(_clean_allergies, data) or {}),
             "anticoagulant": c.run(
                 f.check_bool, "anticoagulant", data.anticoagulant, label="Anticoagulant"
@@ -350,3 +351,9 @@ class PatientService(Service):
             return mrn
         name = and_(*[Patient.id.in_(_token_range("n", t[:100])) for t in tokens])
         return or_(mrn, name)
+
+
+def clean_patient(data: PatientInput, today: date) -> dict[str, object]:
+    """The patient form's checks (what ``PatientService.create`` refuses), for the patient
+    import: the row's values, or every field at fault at once (InvalidFieldsError)."""
+    return PatientService._clean(data, today)

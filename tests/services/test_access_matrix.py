@@ -113,6 +113,8 @@ METHODS: dict[tuple[str, str], str] = {
     ("lots", "adjust"): "lot.edit",
     ("lots", "recall_search"): "lot.recall",
     ("lots", "recall_csv"): "lot.recall",
+    ("patient_import", "preview"): "patient.import",
+    ("patient_import", "commit"): "patient.import",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -161,6 +163,7 @@ def test_the_services_are_found() -> None:
         "preferences",
         "demo",
         "lots",
+        "patient_import",
     }  # fmt: skip
 
 
