@@ -81,10 +81,10 @@ def parse_fhir(data: bytes) -> FhirPatients:
     ignored: Counter[str] = Counter()
     for number, entry in enumerate(_list(document.get("entry")), start=1):
         resource = entry.get("resource") if isinstance(entry, dict) else None
-        kind = resource.get("resourceType") if isinstance(resource, dict) else None
-        if kind == "Patient":
+        if isinstance(resource, dict) and resource.get("resourceType") == "Patient":
             rows.append(patient_row(number, resource))
         else:
+            kind = resource.get("resourceType") if isinstance(resource, dict) else None
             ignored[kind if isinstance(kind, str) else "(no resource)"] += 1
     return FhirPatients(tuple(rows), dict(sorted(ignored.items())))
 

@@ -161,7 +161,9 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("lots", "recall_search"): READ,
     ("lots", "recall_csv"): READ,
     ("patient_import", "preview"): READ,
-    ("patient_import", "commit"): Exempt("registers new patients; duplicates are skipped, never merged"),
+    ("patient_import", "commit"): Exempt(
+        "registers new patients; duplicates are skipped, never merged"
+    ),
 }
 
 
