@@ -25,6 +25,7 @@ class MainSlots(Protocol):
     def on_users(self) -> None: ...
     def on_audit_trail(self) -> None: ...
     def on_lots(self) -> None: ...
+    def on_import_patients(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -47,6 +48,7 @@ class MainActions:
     users: QAction
     audit_trail: QAction
     lots: QAction
+    import_patients: QAction
 
 
 def build_main_actions(
@@ -100,13 +102,20 @@ def build_main_actions(
     lots = make_action(
         window, "&Lots and stock…", slots.on_lots, None, "Receive lots, see stock, recall search"
     )
+    import_patients = make_action(
+        window,
+        "&Import patients…",
+        slots.on_import_patients,
+        None,
+        "Register patients from a FHIR file or a CSV export of another system",
+    )
     for action, icon in (
         (new_patient, "new_patient"), (edit_patient, "edit_patient"),
         (void_patient, "void_patient"), (refresh, "refresh"), (find, "find"), (quit, "quit"),
         (front_desk, "front_desk"), (clinic_settings, "clinic_settings"),
         (change_password, "change_password"), (audit_trail, "audit_trail"), (about, "about"),
         (users, "users"), (new_encounter, "new_encounter"), (repeat_visit, "repeat_visit"),
-        (lots, "lots"),
+        (lots, "lots"), (import_patients, "import_patients"),
     ):  # fmt: skip
         icons.apply(action, icon)
     build_menus(
@@ -134,6 +143,7 @@ def build_main_actions(
                     find,
                     new_patient,
                     edit_patient,
+                    import_patients,
                     None,
                     void_patient,
                 ],
@@ -169,4 +179,5 @@ def build_main_actions(
         users=users,
         audit_trail=audit_trail,
         lots=lots,
+        import_patients=import_patients,
     )

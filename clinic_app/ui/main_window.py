@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.users_action = actions.users  # File → Users… (administrators)
         self.audit_trail_action = actions.audit_trail
         self.lots_action = actions.lots  # File → Lots and stock… (administrators, nurses)
+        self.import_patients_action = actions.import_patients  # Patient → Import patients…
         self._build_central()
         self._build_status_bar()
         self._restoring = False
@@ -481,6 +482,16 @@ class MainWindow(QMainWindow):
     def on_lots(self) -> None:
         if self.lots_action.isEnabled():
             self.admin.open_lots()
+
+    def on_import_patients(self) -> None:
+        """Open the patient import (front desk, administrators); the list reloads after it."""
+        from clinic_app.ui.patients.import_dialog import PatientImportDialog  # only when used
+
+        if self.import_patients_action.isEnabled():
+            dialog = PatientImportDialog(self._services, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.imported.connect(lambda _count: self.refresh())
+            dialog.open()
 
     def on_users(self) -> None:
         if self.users_action.isEnabled():

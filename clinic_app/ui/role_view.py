@@ -33,6 +33,7 @@ MAIN_COMMANDS: Final = {
     "restore_action": "backup.restore",
     "backup_settings_action": "backup.create",
     "lots_action": "lot.receive",
+    "import_patients_action": "patient.import",
 }
 #: Commands that act on the selected patient (enabled only while one is selected).
 PATIENT_COMMANDS: Final = (
