@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self.users_action = actions.users  # File → Users… (administrators)
         self.audit_trail_action = actions.audit_trail
         self.lots_action = actions.lots  # File → Lots and stock… (administrators, nurses)
-        self.import_patients_action = actions.import_patients  # Patient → Import patients…
+        self.import_patients_action = actions.import_patients  # File → Import patients…
         self._build_central()
         self._build_status_bar()
         self._restoring = False
