@@ -4,7 +4,16 @@ how its dates are written (issue 14 §3)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from clinic_app.domain.patient_import import FIELD_LABELS, REQUIRED_FIELDS
 from clinic_app.domain.patient_import_csv import (
@@ -22,6 +31,8 @@ NOT_IN_FILE = "(not in the file)"
 CHOOSE_ORDER = "Choose how the file writes dates…"
 #: Sample values shown beside a column's name.
 SAMPLES = 2
+#: Records of the file shown under the mapping, to check it against.
+FIRST_ROWS = 5
 
 
 class ColumnMappingPage(QWidget):
@@ -34,6 +45,8 @@ class ColumnMappingPage(QWidget):
         combos: our field -> its combo box (item data: the column name, ``None`` for none).
         date_order_combo: how the file writes its dates.
         problem_label: what is missing before the preview can be made.
+        unused_label: the file's columns no field is read from.
+        sample_table: the file's first records, as they are.
     """
 
     changed = Signal()
@@ -62,12 +75,20 @@ class ColumnMappingPage(QWidget):
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
         theme.mark_danger(self.problem_label)
+        self.unused_label = QLabel()
+        self.unused_label.setWordWrap(True)
+        self.sample_table = QTableWidget()
+        self.sample_table.setAccessibleName("First rows of the file")
+        self.sample_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sample_table.verticalHeader().hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.problem_label)
-        layout.addStretch(1)
+        layout.addWidget(self.unused_label)
+        layout.addWidget(QLabel(f"The file's first {FIRST_ROWS} rows:"))
+        layout.addWidget(self.sample_table, 1)
 
     def set_table(self, table: CsvTable) -> None:
         """Offer ``table``'s columns, each with sample values, and pre-fill the suggestion."""
@@ -82,8 +103,20 @@ class ColumnMappingPage(QWidget):
             chosen = suggested.get(field)
             combo.setCurrentIndex(combo.findData(chosen) if chosen else 0)
             combo.blockSignals(False)
+        self._show_samples(table)
         self._offer_date_orders()
         self.on_choice_changed()
+
+    def _show_samples(self, table: CsvTable) -> None:
+        records = table.records[:FIRST_ROWS]
+        self.sample_table.clear()
+        self.sample_table.setColumnCount(len(table.columns) + 1)
+        self.sample_table.setHorizontalHeaderLabels(["Line", *table.columns])
+        self.sample_table.setRowCount(len(records))
+        for row, (line, cells) in enumerate(records):
+            for column, text in enumerate((str(line), *cells)):
+                self.sample_table.setItem(row, column, QTableWidgetItem(text))
+        self.sample_table.resizeColumnsToContents()
 
     @staticmethod
     def _with_samples(table: CsvTable, column: str) -> str:
@@ -142,6 +175,11 @@ class ColumnMappingPage(QWidget):
         if self.sender() is self.combos["date_of_birth"]:
             self._offer_date_orders()
         problems = self.problems()
+        columns = self._table.columns if self._table is not None else ()
+        unused = [c for c in columns if c not in self.mapping().values()]
+        self.unused_label.setText(
+            f"Not imported: {', '.join(unused)}." if unused else "Every column is imported."
+        )
         self.problem_label.setText(
             ("Before the preview: " + "; ".join(problems) + ".") if problems else ""
         )
