@@ -310,7 +310,8 @@ class PatientImportDialog(QDialog):
         if isinstance(exc, ClinicError):
             messages.show_error(self, TITLE, exc)
             return
-        log.error("Patient import failed", exc_info=exc)
+        # The type only: a message could quote a row of the file (patient data).
+        log.error("Patient import failed: %s", type(exc).__name__)
         messages.warn(
             self, TITLE, f"The import failed ({type(exc).__name__}); nothing was imported."
         )

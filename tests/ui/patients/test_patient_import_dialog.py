@@ -259,3 +259,21 @@ def test_the_menu_offers_the_import_to_the_front_desk_not_the_nurse(qtbot, servi
     window2 = MainWindow(services)
     qtbot.addWidget(window2)
     assert not window2.import_patients_action.isVisible()
+
+
+def test_an_unexpected_failure_is_told_without_the_file_s_content(
+    qtbot, dialog, services, prompts, tmp_path, monkeypatch, caplog
+) -> None:
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("row PM-1 Quixotic")
+
+    monkeypatch.setattr(services.patient_import, "preview", boom)
+    path = tmp_path / "patients.json"
+    path.write_text(json.dumps(fhir_bundle()), encoding="utf-8")
+    prompts.answer("ask_open_file", str(path))
+    prompts.answer("warn")
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prompts.names() == ["ask_open_file", "warn"])
+    assert prompts.shown[-1].text == "The import failed (RuntimeError); nothing was imported."
+    assert "Quixotic" not in caplog.text
+    assert dialog.pages.currentIndex() == dialog.CHOOSE
