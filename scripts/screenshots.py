@@ -23,6 +23,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from fhir_screenshots import fhir_export_shot
+from import_screenshots import import_shots
 from lots_screenshots import lots_shots
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -478,6 +479,7 @@ def main() -> int:
         audit_shot(demo, args.out, patient.id, showcase)
         lots_shots(demo, args.out)  # the Lots screen and a lot recall search (issue 12 §5)
         fhir_export_shot(demo, args.out)  # Patient → Export to FHIR… (issue 14 §3)
+        import_shots(demo, args.out, folder)  # the patient import's mapping and preview (14 §3)
         demo.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -20,6 +20,7 @@ from clinic_app.services.encounters import EncounterService
 from clinic_app.services.fhir_export import FhirExportService
 from clinic_app.services.lots import LotService
 from clinic_app.services.notes import NoteService
+from clinic_app.services.patient_import import PatientImportService
 from clinic_app.services.patients import PatientService
 from clinic_app.services.preferences import PreferenceService
 from clinic_app.services.users import UserService
@@ -47,6 +48,7 @@ class AppServices:
         preferences: the signed-in user's own charting defaults.
         lots: medication lots and stock, the lot recall search.
         fhir: the FHIR R4 export of signed encounters.
+        patient_import: patients imported from another system's file (issue 14 §3).
         close: releases the database connections (call once, when the app quits).
         changes: what other workstations commit (the screens' live refresh).
     """
@@ -65,6 +67,7 @@ class AppServices:
     preferences: PreferenceService
     lots: LotService
     fhir: FhirExportService
+    patient_import: PatientImportService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -100,6 +103,7 @@ def build_services(
         preferences=PreferenceService(sessions, actor, seal=seal),
         lots=LotService(sessions, actor, seal=seal),
         fhir=FhirExportService(sessions, actor, seal=seal),
+        patient_import=PatientImportService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

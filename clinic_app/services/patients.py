@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -130,14 +131,20 @@ class PatientService(Service):
     def _clean(
         self, data: PatientInput, today: date, patient_id: int | None = None
     ) -> dict[str, object]:
+        return clean_patient(data, today, lambda mrn: self._mrn_in_use(mrn, patient_id))
+
+    @staticmethod
+    def _clean_values(
+        data: PatientInput, today: date, mrn_taken: Callable[[str], bool] | None = None
+    ) -> dict[str, object]:
         """The row's values; every field at fault is reported at once (InvalidFieldsError), in the
-        order of the patient form, a taken MRN with the others (alone, it is the
-        ConflictError of :func:`_mrn_taken`)."""
+        order of the patient form, a taken MRN (``mrn_taken``) with the others (alone, it is
+        the ConflictError of :func:`_mrn_taken`)."""
         if not isinstance(data, PatientInput):
             raise ValidationError("patient", "The patient form's values are missing.")
         c = FieldChecks()
         mrn = c.run(v.clean_mrn, data.mrn)
-        taken = mrn is not None and self._mrn_in_use(mrn, patient_id)
+        taken = mrn is not None and mrn_taken is not None and mrn_taken(mrn)
         if taken:
             c.add("mrn", str(_mrn_taken(str(mrn))))
         given = c.run(v.clean_name, "given_name", data.given_name, label="Given name")
@@ -169,7 +176,7 @@ class PatientService(Service):
                 label="Language",
             ),
             "phone": c.run(v.clean_text, "phone", data.phone, label="Phone", max_length=40),
-            "payer": c.run(self._payer, data.payer),
+            "payer": c.run(PatientService._payer, data.payer),
             **(c.run(_clean_allergies, data) or {}),
             "anticoagulant": c.run(
                 f.check_bool, "anticoagulant", data.anticoagulant, label="Anticoagulant"
@@ -371,3 +378,12 @@ class PatientService(Service):
             return mrn
         name = and_(*[Patient.id.in_(_token_range("n", t[:100])) for t in tokens])
         return or_(mrn, name)
+
+
+def clean_patient(
+    data: PatientInput, today: date, mrn_taken: Callable[[str], bool] | None = None
+) -> dict[str, object]:
+    """The patient form's checks (what ``PatientService.create`` refuses), also for the patient
+    import (which reports duplicate MRNs itself): the row's values, or every field at fault at
+    once (InvalidFieldsError)."""
+    return PatientService._clean_values(data, today, mrn_taken)

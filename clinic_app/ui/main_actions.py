@@ -26,6 +26,7 @@ class MainSlots(Protocol):
     def on_audit_trail(self) -> None: ...
     def on_lots(self) -> None: ...
     def on_export_fhir(self) -> None: ...
+    def on_import_patients(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -49,6 +50,7 @@ class MainActions:
     audit_trail: QAction
     lots: QAction
     export_fhir: QAction
+    import_patients: QAction
 
 
 def build_main_actions(
@@ -109,13 +111,20 @@ def build_main_actions(
         None,
         "Save the selected patient's signed visits as a FHIR R4 file for the main record",
     )
+    import_patients = make_action(
+        window,
+        "&Import patients…",
+        slots.on_import_patients,
+        None,
+        "Register patients from a FHIR file or a CSV export of another system",
+    )
     for action, icon in (
         (new_patient, "new_patient"), (edit_patient, "edit_patient"),
         (void_patient, "void_patient"), (refresh, "refresh"), (find, "find"), (quit, "quit"),
         (front_desk, "front_desk"), (clinic_settings, "clinic_settings"),
         (change_password, "change_password"), (audit_trail, "audit_trail"), (about, "about"),
         (users, "users"), (new_encounter, "new_encounter"), (repeat_visit, "repeat_visit"),
-        (lots, "lots"), (export_fhir, "export_fhir"),
+        (lots, "lots"), (export_fhir, "export_fhir"), (import_patients, "import_patients"),
     ):  # fmt: skip
         icons.apply(action, icon)
     build_menus(
@@ -130,6 +139,7 @@ def build_main_actions(
                     users,
                     audit_trail,
                     lots,
+                    import_patients,
                     change_password,
                     None,
                     refresh,
@@ -181,4 +191,5 @@ def build_main_actions(
         audit_trail=audit_trail,
         lots=lots,
         export_fhir=export_fhir,
+        import_patients=import_patients,
     )

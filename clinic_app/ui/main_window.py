@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.lots_action = actions.lots  # File → Lots and stock… (administrators, nurses)
         self.export_fhir_action = actions.export_fhir  # Patient → Export to FHIR…
         self.fhir_exporter: FhirExporter | None = None
+        self.import_patients_action = actions.import_patients  # File → Import patients…
         self._build_central()
         self._build_status_bar()
         self._restoring = False
@@ -495,6 +496,16 @@ class MainWindow(QMainWindow):
 
             self.fhir_exporter = FhirExporter(self._services, self)
         self.fhir_exporter.export_patient(patient)
+
+    def on_import_patients(self) -> None:
+        """Open the patient import (front desk, administrators); the list reloads after it."""
+        from clinic_app.ui.patients.import_dialog import PatientImportDialog  # only when used
+
+        if self.import_patients_action.isEnabled():
+            dialog = PatientImportDialog(self._services, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.imported.connect(lambda _count: self.refresh())
+            dialog.open()
 
     def on_users(self) -> None:
         if self.users_action.isEnabled():

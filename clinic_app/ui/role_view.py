@@ -34,6 +34,7 @@ MAIN_COMMANDS: Final = {
     "backup_settings_action": "backup.create",
     "lots_action": "lot.receive",
     "export_fhir_action": "fhir.export",
+    "import_patients_action": "patient.import",
 }
 #: Commands that act on the selected patient (enabled only while one is selected).
 PATIENT_COMMANDS: Final = (

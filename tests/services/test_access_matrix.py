@@ -116,6 +116,8 @@ METHODS: dict[tuple[str, str], str] = {
     ("lots", "adjust"): "lot.edit",
     ("lots", "recall_search"): "lot.recall",
     ("lots", "recall_csv"): "lot.recall",
+    ("patient_import", "preview"): "patient.import",
+    ("patient_import", "commit"): "patient.import",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -165,6 +167,7 @@ def test_the_services_are_found() -> None:
         "demo",
         "lots",
         "fhir",
+        "patient_import",
     }  # fmt: skip
 
 

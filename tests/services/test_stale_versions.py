@@ -163,6 +163,10 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("lots", "adjust"): Exempt("adds an adjustment row; the lot itself does not change"),
     ("lots", "recall_search"): READ,
     ("lots", "recall_csv"): READ,
+    ("patient_import", "preview"): READ,
+    ("patient_import", "commit"): Exempt(
+        "registers new patients; duplicates are skipped, never merged"
+    ),
 }
 
 

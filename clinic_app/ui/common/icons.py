@@ -61,6 +61,7 @@ ICON_FILES: Final[dict[str, str]] = {
     "restore": "archive-restore",
     "backup_settings": "folder-cog",
     "lots": "package",
+    "import_patients": "import",
     "my_defaults": "bookmark-check",
     "export_fhir": "file-down",
     # front desk

@@ -392,3 +392,17 @@ def ask_printer(parent: QWidget | None, title: str, printer: QPrinter) -> QPrint
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     return _ask(Prompt("ask_printer", title, printer.printerName()), show)
+
+
+def confirm_patient_import(parent: QWidget | None, what: str) -> bool:
+    """Ask before registering the patients of an imported file; True only for Yes."""
+    return _question(
+        "confirm_patient_import",
+        parent,
+        "Import patients?",
+        f"{what}\n\nThey are registered all at once, or not at all if anything fails. "
+        "Duplicates and invalid rows are not imported.",
+        Button.Yes | Button.Cancel,
+        Button.Cancel,
+        _is_yes,
+    )

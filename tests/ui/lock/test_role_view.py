@@ -127,6 +127,7 @@ def test_an_administrator_without_a_clinical_role_sees_no_patients(qtbot, servic
         "restore_action",
         "backup_settings_action",
         "lots_action",  # the administrator keeps the lots (issue 12 §5)
+        "import_patients_action",  # and imports patients from a file (issue 14 §3)
     }
     with pytest.raises(PermissionDenied):
         services.patients.search("Roles")
