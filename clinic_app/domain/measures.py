@@ -134,11 +134,8 @@ def score(measure: Measure, answers: Sequence[int | None]) -> MeasureResult:
             f"{len(answers)} answers were given.",
         )
     for number, (section, answer) in enumerate(zip(sections, answers, strict=True), start=1):
-        ok = answer is None or (
-            isinstance(answer, int)
-            and not isinstance(answer, bool)
-            and 0 <= answer <= MAX_ITEM_SCORE
-        )
+        in_range = isinstance(answer, int) and 0 <= answer <= MAX_ITEM_SCORE
+        ok = answer is None or (in_range and not isinstance(answer, bool))
         if not ok:
             raise ValidationError(
                 section.code,
@@ -160,10 +157,8 @@ def score(measure: Measure, answers: Sequence[int | None]) -> MeasureResult:
         )
     total = sum(given)
     percent = total * 100 / (MAX_ITEM_SCORE * len(given))
-    if measure.band_scale is BandScale.POINTS:
-        value = percent * measure.max_total / 100
-    else:
-        value = percent
+    points = measure.band_scale is BandScale.POINTS
+    value = percent * measure.max_total / 100 if points else percent
     return MeasureResult(total, len(given), percent, band_of(measure, value))
 
 
