@@ -46,6 +46,7 @@ TABLE_TOPICS: Final[dict[str, Topic]] = {
     "app_user": Topic.USERS,
     "user_role": Topic.USERS,
     "clinic_profile": Topic.CLINIC,
+    "measure_response": Topic.ENCOUNTERS,
 }
 
 _PENDING = "clinic_app.changed_topics"

@@ -113,6 +113,10 @@ METHODS: dict[tuple[str, str], str] = {
     ("lots", "adjust"): "lot.edit",
     ("lots", "recall_search"): "lot.recall",
     ("lots", "recall_csv"): "lot.recall",
+    ("measures", "record"): "measure.record",
+    ("measures", "history"): "measure.read",
+    ("measures", "for_encounter"): "measure.read",
+    ("measures", "scores_for_patient"): "measure.read",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -161,6 +165,7 @@ def test_the_services_are_found() -> None:
         "preferences",
         "demo",
         "lots",
+        "measures",
     }  # fmt: skip
 
 

@@ -160,6 +160,10 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("lots", "adjust"): Exempt("adds an adjustment row; the lot itself does not change"),
     ("lots", "recall_search"): READ,
     ("lots", "recall_csv"): READ,
+    ("measures", "record"): NEW_ROW,
+    ("measures", "history"): READ,
+    ("measures", "for_encounter"): READ,
+    ("measures", "scores_for_patient"): READ,
 }
 
 
