@@ -25,6 +25,7 @@ class MainSlots(Protocol):
     def on_users(self) -> None: ...
     def on_audit_trail(self) -> None: ...
     def on_lots(self) -> None: ...
+    def on_outcome_measure(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -47,6 +48,7 @@ class MainActions:
     users: QAction
     audit_trail: QAction
     lots: QAction
+    outcome_measure: QAction
 
 
 def build_main_actions(
@@ -100,6 +102,13 @@ def build_main_actions(
     lots = make_action(
         window, "&Lots and stock…", slots.on_lots, None, "Receive lots, see stock, recall search"
     )
+    outcome_measure = make_action(
+        window,
+        "Outcome &questionnaire…",
+        slots.on_outcome_measure,
+        None,
+        "Record the selected patient's NDI or ODI questionnaire",
+    )
     for action, icon in (
         (new_patient, "new_patient"), (edit_patient, "edit_patient"),
         (void_patient, "void_patient"), (refresh, "refresh"), (find, "find"), (quit, "quit"),
@@ -136,6 +145,8 @@ def build_main_actions(
                     edit_patient,
                     None,
                     void_patient,
+                    None,
+                    outcome_measure,
                 ],
             ),
             ("En&counter", [new_encounter, repeat_visit]),
@@ -169,4 +180,5 @@ def build_main_actions(
         users=users,
         audit_trail=audit_trail,
         lots=lots,
+        outcome_measure=outcome_measure,
     )

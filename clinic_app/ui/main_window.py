@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.users_action = actions.users  # File → Users… (administrators)
         self.audit_trail_action = actions.audit_trail
         self.lots_action = actions.lots  # File → Lots and stock… (administrators, nurses)
+        self.outcome_measure_action = actions.outcome_measure  # Patient → Outcome questionnaire…
         self._build_central()
         self._build_status_bar()
         self._restoring = False
@@ -481,6 +482,18 @@ class MainWindow(QMainWindow):
     def on_lots(self) -> None:
         if self.lots_action.isEnabled():
             self.admin.open_lots()
+
+    def on_outcome_measure(self) -> None:
+        """Patient → Outcome questionnaire…: record an NDI or ODI for the selected patient."""
+        from clinic_app.ui.measures.dialog import open_measure_dialog
+        from clinic_app.ui.measures.target import for_patient
+
+        patient = self.current_patient()
+        if patient is not None and self.outcome_measure_action.isEnabled():
+            try:
+                open_measure_dialog(self._services, for_patient(self._services, patient), self)
+            except ClinicError as exc:
+                show_error(self, "Could not open the questionnaire", exc)
 
     def on_users(self) -> None:
         if self.users_action.isEnabled():
