@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QRadioButton,
@@ -44,26 +45,51 @@ LANGUAGE_NAMES = {Language.ENGLISH: "English", Language.SPANISH: "Español"}
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(6)}
 
 
+class AnswerLabel(QLabel):
+    """An answer's text beside its radio button: wraps, and a click on it chooses the answer.
+
+    Signals:
+        clicked(): the text was clicked.
+    """
+
+    clicked = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clicked.emit()
+        super().mousePressEvent(event)
+
+
 class SectionBox(QGroupBox):
-    """One section: its title and its answers as exclusive radio buttons (ids 0-5)."""
+    """One section: its title and its answers as exclusive radio buttons (ids 0-5), each
+    with its text in a wrapping label beside it (a radio button's own text never wraps)."""
 
     def __init__(self, number: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.number = number
         self.group = QButtonGroup(self)
         self.buttons: list[QRadioButton] = []
-        layout = QVBoxLayout(self)
-        layout.setSpacing(2)
+        self.labels: list[AnswerLabel] = []
+        layout = QGridLayout(self)
+        layout.setVerticalSpacing(3)
+        layout.setColumnStretch(1, 1)
         for value in range(6):
-            button = QRadioButton(self)
+            button = QRadioButton(str(value), self)
+            label = AnswerLabel(self)
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.clicked.connect(button.click)
             self.group.addButton(button, value)
             self.buttons.append(button)
-            layout.addWidget(button)
+            self.labels.append(label)
+            layout.addWidget(button, value, 0, Qt.AlignmentFlag.AlignTop)
+            layout.addWidget(label, value, 1)
 
     def set_texts(self, title: str, options: list[str]) -> None:
         self.setTitle(f"{self.number}. {title}")
-        for value, (button, text) in enumerate(zip(self.buttons, options, strict=True)):
-            button.setText(f"{value}  {text}")
+        for value, (button, label, text) in enumerate(
+            zip(self.buttons, self.labels, options, strict=True)
+        ):
+            label.setText(text)
             button.setAccessibleName(f"Section {self.number}, answer {value}: {text}")
 
     def answer(self) -> int | None:
@@ -154,6 +180,7 @@ class MeasureDialog(QDialog):
         self._body_layout = QVBoxLayout(self._body)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self._body)
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)

@@ -59,7 +59,11 @@ def test_the_ndi_is_built_from_its_data_file(dialog: MeasureDialog) -> None:
     assert all(len(box.buttons) == 6 for box in dialog.sections)
     first = dialog.sections[0]
     assert first.title() == "1. How strong your neck pain is right now"
-    assert first.buttons[0].text() == "0  I have no pain at the moment."
+    assert first.buttons[0].text() == "0"
+    assert first.labels[0].text() == "I have no pain at the moment."
+    assert first.buttons[0].accessibleName() == (
+        "Section 1, answer 0: I have no pain at the moment."
+    )
     assert dialog.score_label.text() == "No answers yet."
     assert not dialog.save_button.isEnabled()
     assert "Vernon" in dialog.source_label.text()
@@ -98,6 +102,8 @@ def test_too_many_unanswered_sections_cannot_be_saved(qtbot: QtBot, dialog: Meas
     click(qtbot, dialog.sections[9].buttons[3])
     assert dialog.save_button.isEnabled()
     assert dialog.answers()[9] == 3
+    qtbot.mouseClick(dialog.sections[9].labels[5], Qt.MouseButton.LeftButton)  # the text
+    assert dialog.answers()[9] == 5
 
 
 def test_closing_with_answers_asks_first(
@@ -149,7 +155,7 @@ def test_the_questions_switch_to_spanish_keeping_the_answers(
     type_answers(qtbot, dialog, [1])
     dialog.language_combo.setCurrentIndex(dialog.language_combo.findData(Language.SPANISH))
     assert dialog.sections[0].title() == "1. Qué tan fuerte es su dolor de cuello ahora"
-    assert dialog.sections[0].buttons[1].text() == "1  El dolor es muy leve en este momento."
+    assert dialog.sections[0].labels[1].text() == "El dolor es muy leve en este momento."
     assert dialog.answers()[0] == 1
 
 
