@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -59,6 +60,31 @@ def measures_shots(services: AppServices, out: Path, patient_id: int, encounter_
         services.measures.record(MeasureEntry(code, answers, today, encounter_id=encounter_id))
 
 
+def note_page_png(pdf: bytes, path: Path) -> None:
+    """The page of the signed note that holds "Outcome measures", by poppler (pdftotext finds
+    the page, pdftoppm draws it)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "note.pdf"
+        source.write_bytes(pdf)
+        for page in range(1, 20):
+            pages = ["-f", str(page), "-l", str(page)]
+            found = subprocess.run(
+                ["pdftotext", *pages, source, "-"], capture_output=True, text=True, check=False
+            )
+            if found.returncode != 0:
+                raise SystemExit("the note has no 'Outcome measures' section")
+            if "Outcome measures" in found.stdout:
+                stem = Path(tmp) / "page"
+                subprocess.run(
+                    ["pdftoppm", "-png", "-r", "70", *pages, "-singlefile", source, stem],
+                    check=True,
+                )
+                shutil.copyfile(stem.with_suffix(".png"), path)
+                print(f"wrote {path}")
+                return
+    raise SystemExit("the note has no 'Outcome measures' section")
+
+
 def main() -> int:
     import screenshots as shots  # the main script's demo and clock, when run alone
 
@@ -89,9 +115,7 @@ def main() -> int:
         showcase = shots.showcase_encounter(demo, patient.id, user.id)
         measures_shots(demo, args.out, patient.id, showcase)
         shots.sign_showcase(demo, showcase)
-        pdf = demo.notes.render_note(showcase)
-        (folder / "note.pdf").write_bytes(pdf)
-        shots.pdf_first_page_png(pdf, args.out / "procedure-note-measures.png", dpi=70)
+        note_page_png(demo.notes.render_note(showcase), args.out / "procedure-note-measures.png")
         demo.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
