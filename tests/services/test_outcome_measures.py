@@ -13,11 +13,17 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from clinic_app.domain.enums import Role
+from clinic_app.domain.enums import Role, Side
 from clinic_app.domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from clinic_app.models import AuditEvent, MeasureResponse
 from clinic_app.services.base import SIGNED_FROZEN_TEXT
-from clinic_app.services.dto import MeasureEntry, MeasureScore, PatientView, SiteDraft
+from clinic_app.services.dto import (
+    DoseInput,
+    MeasureEntry,
+    MeasureScore,
+    PatientView,
+    SiteDraft,
+)
 from clinic_app.services.outcome_measures import SIGNED_VISIT
 from tests.conftest import Services
 from tests.factories import PASSWORD, add_user, register_patient, set_up_clinic, sign_in_as
@@ -175,11 +181,8 @@ def test_admin_and_signed_out_may_not_record(clinic: tuple[Services, PatientView
 
 
 def sign(services: Services, encounter_id: int) -> None:
-    """Chart two sites and sign (as the clinic's first user, an administrator-provider)."""
+    """Chart one site and sign (as the clinic's first user, an administrator-provider)."""
     meds = {m.code: m.id for m in services.clinic.medications()}
-    from clinic_app.domain.enums import Side
-    from clinic_app.services.dto import DoseInput
-
     sites = [
         SiteDraft(
             _site("trapezius_upper", Side.RIGHT, taut_band=True),
