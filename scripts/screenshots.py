@@ -25,6 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from fhir_screenshots import fhir_export_shot
 from import_screenshots import import_shots
 from lots_screenshots import lots_shots
+from measures_screenshots import measures_shots
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -471,6 +472,7 @@ def main() -> int:
         editor_shots(demo, args.out, showcase)
         editor_size_shots(demo, args.out, showcase, demo_url)
         editor_form_shot(demo, args.out, patient.id, user.id)
+        measures_shots(demo, args.out, patient.id, showcase)  # NDI, ODI: on the signed note
         sign_showcase(demo, showcase)
         handout_shots(demo, args.out, showcase)
         front_desk_shot(demo, args.out)

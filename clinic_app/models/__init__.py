@@ -5,6 +5,7 @@ from clinic_app.models.base import Base
 from clinic_app.models.clinic import ClinicProfile, User, UserPreference, UserRole
 from clinic_app.models.emergency import EmergencyAccess
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
+from clinic_app.models.measures import MeasureResponse
 from clinic_app.models.medication import LotAdjustment, Medication, MedicationLot
 from clinic_app.models.patient import Patient, PatientSearchToken
 
@@ -19,6 +20,7 @@ __all__ = [
     "HandoutPrint",
     "InjectionSite",
     "LotAdjustment",
+    "MeasureResponse",
     "Medication",
     "MedicationLot",
     "Patient",

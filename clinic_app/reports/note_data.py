@@ -75,6 +75,18 @@ class NoteTotal:
 
 
 @dataclass(frozen=True)
+class NoteMeasure:
+    """One outcome questionnaire of the visit, worded: "Neck Disability Index (NDI)",
+    "18/50", "36%", "Moderate disability", the day it was taken."""
+
+    name: str
+    score: str
+    percent: str
+    band: str
+    taken_on: str
+
+
+@dataclass(frozen=True)
 class NoteAddendum:
     author: str
     written_at: datetime
@@ -118,6 +130,7 @@ class NoteData:
         muscle_count: distinct muscle-and-side pairs treated.
         seal: the signed content's seal; None for a draft or a note signed before seals.
         handout_prints: the aftercare handout's print log (added after signing, live).
+        measures: the visit's outcome questionnaires (NDI, ODI), part of the signed content.
     """
 
     clinic_name: str
@@ -163,6 +176,7 @@ class NoteData:
     totals: tuple[NoteTotal, ...] = ()
     handout_prints: tuple[NotePrint, ...] = ()
     seal: NoteSeal | None = None
+    measures: tuple[NoteMeasure, ...] = ()
 
     @property
     def signed(self) -> bool:
@@ -187,6 +201,7 @@ __all__ = [
     "NoteData",
     "NoteDose",
     "NoteFinding",
+    "NoteMeasure",
     "NotePrint",
     "NoteSeal",
     "NoteSite",

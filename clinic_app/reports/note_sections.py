@@ -57,6 +57,15 @@ DOSE_COLUMNS = (
     ("Dose", 0.1),
     ("Lot / expiry", 0.38),
 )
+#: The outcome questionnaires' table (printed only when the visit has any).
+MEASURES_HEADING = "Outcome measures"
+MEASURE_COLUMNS = (
+    ("Questionnaire", 0.38),
+    ("Taken on", 0.14),
+    ("Score", 0.1),
+    ("Percent", 0.1),
+    ("Band", 0.28),
+)
 TOTAL_COLUMNS = (
     ("Drug", 0.3),
     ("Total given", 0.2),
@@ -94,6 +103,7 @@ class NoteSections(BaseRenderer[NoteData]):
             self._pre_procedure,
             self._sites,
             self._outcome,
+            self._measures,
             self._checks,
             self._coding,
             self._signature,
@@ -230,6 +240,14 @@ class NoteSections(BaseRenderer[NoteData]):
             ],
         )
 
+    def _measures(self) -> list[Flowable]:
+        """The visit's outcome questionnaires (NDI, ODI): none, no section."""
+        if not self.data.measures:
+            return []
+        rows = [(m.name, m.taken_on, m.score, m.percent, m.band) for m in self.data.measures]
+        heading = self._para(MEASURES_HEADING, "Heading")
+        return [KeepTogether([heading, self._grid(MEASURE_COLUMNS, rows)])]
+
     def _checks(self) -> list[Flowable]:
         d = self.data
         reasons = dict(d.overrides)
@@ -365,6 +383,7 @@ class NoteSections(BaseRenderer[NoteData]):
             *(c.description for c in (*d.cpt, *d.hcpcs)),
             *(x for a in d.addenda for x in (a.author, a.text)),
             *(p.printed_by for p in d.handout_prints),
+            *(x for m in d.measures for x in (m.name, m.band)),
         ]
         for s in d.sites:
             texts += [s.muscle, s.needle]
@@ -375,6 +394,8 @@ class NoteSections(BaseRenderer[NoteData]):
 __all__ = [
     "ALTERED",
     "DOSE_COLUMNS",
+    "MEASURES_HEADING",
+    "MEASURE_COLUMNS",
     "SECTIONS",
     "SITE_COLUMNS",
     "TOTAL_COLUMNS",

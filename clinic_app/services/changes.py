@@ -49,6 +49,7 @@ TABLE_TOPICS: Final[dict[str, Topic]] = {
     "clinic_profile": Topic.CLINIC,
     "medication_lot": Topic.LOTS,
     "lot_adjustment": Topic.LOTS,
+    "measure_response": Topic.ENCOUNTERS,
 }
 
 _PENDING = "clinic_app.changed_topics"

@@ -20,6 +20,7 @@ from clinic_app.services.encounters import EncounterService
 from clinic_app.services.fhir_export import FhirExportService
 from clinic_app.services.lots import LotService
 from clinic_app.services.notes import NoteService
+from clinic_app.services.outcome_measures import OutcomeMeasureService
 from clinic_app.services.patient_import import PatientImportService
 from clinic_app.services.patients import PatientService
 from clinic_app.services.preferences import PreferenceService
@@ -49,6 +50,7 @@ class AppServices:
         lots: medication lots and stock, the lot recall search.
         fhir: the FHIR R4 export of signed encounters.
         patient_import: patients imported from another system's file (issue 14 §3).
+        measures: the patients' outcome questionnaires (NDI, ODI).
         close: releases the database connections (call once, when the app quits).
         changes: what other workstations commit (the screens' live refresh).
     """
@@ -68,6 +70,7 @@ class AppServices:
     lots: LotService
     fhir: FhirExportService
     patient_import: PatientImportService
+    measures: OutcomeMeasureService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -104,6 +107,7 @@ def build_services(
         lots=LotService(sessions, actor, seal=seal),
         fhir=FhirExportService(sessions, actor, seal=seal),
         patient_import=PatientImportService(sessions, actor, seal=seal),
+        measures=OutcomeMeasureService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

@@ -645,3 +645,68 @@ class RecallRow:
     sites: int
     provider: str
     status: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureEntry:
+    """A completed outcome questionnaire as the questionnaire dialog hands it in.
+
+    Attributes:
+        measure: the measure's code ("ndi", "odi"; :mod:`clinic_app.domain.measure_files`).
+        answers: one score (0-5) per section in questionnaire order, ``None`` = unanswered.
+        taken_on: the day the patient filled it in (the clinic's day; not in the future).
+        patient_id: whose it is; may be left out when ``encounter_id`` is given.
+        encounter_id: the visit it belongs to (a draft: a signed visit takes no new one).
+    """
+
+    measure: str
+    answers: tuple[int | None, ...]
+    taken_on: date
+    patient_id: int | None = None
+    encounter_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureResponseView:
+    """One recorded questionnaire with its score.
+
+    Attributes:
+        label: the measure's short name ("NDI"); ``name`` its full name.
+        percent: total / (5 × answered) × 100, not rounded.
+        max_total: 5 × the number of sections answered (the total's "out of").
+        entered_by: "Ana Ruiz, MD" ("?" when the account is gone).
+    """
+
+    id: int
+    patient_id: int
+    encounter_id: int | None
+    taken_on: date
+    measure: str
+    label: str
+    name: str
+    version: str
+    answers: tuple[int | None, ...]
+    answered: int
+    total: int
+    max_total: int
+    percent: float
+    band: str
+    entered_by: str
+    entered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureScore:
+    """One scored questionnaire for a chart over time (the Progress view).
+
+    Attributes:
+        measure: the code ("ndi"); ``label`` the short name to show ("NDI").
+        percent: 0-100, not rounded.
+    """
+
+    taken_on: date
+    measure: str
+    label: str
+    total: int
+    percent: float
+    band: str

@@ -44,6 +44,7 @@ from clinic_app.domain.labels import (
     capital,
     needle_text,
 )
+from clinic_app.domain.measures import percent_text
 from clinic_app.domain.quantities import format_quantity, plain_decimal
 from clinic_app.domain.screening import answer_of
 from clinic_app.models import Addendum, Encounter, HandoutPrint, User
@@ -270,6 +271,21 @@ def note_from_snapshot(
         seal=seal,
         addenda=addenda,
         handout_prints=prints,
+        measures=tuple(measure_row(m) for m in snap.get("measures", ())),
+    )
+
+
+def measure_row(measure: Mapping[str, Any]) -> report.NoteMeasure:
+    """One snapshot questionnaire worded for the note."""
+    label = " ".join(str(measure.get(k, "")) for k in ("label", "version")).strip()
+    name = str(measure.get("name", "")) or "?"
+    title = f"{name} ({label})" if label else name
+    return report.NoteMeasure(
+        name=title,
+        score=f"{measure.get('total', '?')}/{measure.get('max_total', '?')}",
+        percent=percent_text(float(measure.get("percent", 0))),
+        band=str(measure.get("band", "")),
+        taken_on=str(measure.get("taken_on", "")),
     )
 
 

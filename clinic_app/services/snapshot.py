@@ -33,6 +33,9 @@ Format 1 (``"format": 1``), top-level keys:
 - ``totals``: ``[{"generic", "label", "total", "unit", "limit"}]``
 - ``codes``: ``{"cpt": [{"code", "units", "description"}], "hcpcs": [...], "icd10": [...],
   "coder_review"}``
+- ``measures`` (since issue 14; older snapshots lack it: none): the visit's outcome
+  questionnaires, the latest of each measure: ``[{"measure", "label", "name", "version",
+  "taken_on", "total", "max_total", "percent", "band"}]``
 
 Decimals are strings ("0.5"), dates and times ISO 8601; enums are their stored values.
 """
@@ -56,6 +59,7 @@ from clinic_app.domain.quantities import plain_decimal
 from clinic_app.domain.rules import Assessment
 from clinic_app.models import ClinicProfile, Encounter, Medication, MedicationLot, Patient, User
 from clinic_app.services.dto import EncounterView, SiteView
+from clinic_app.services.outcome_measures import encounter_measures
 
 #: The snapshot layout; a reader of another format prints the stored document as it is.
 FORMAT: Final = 1
@@ -249,6 +253,7 @@ def build_snapshot(
             "icd10": list(coding.icd10),
             "coder_review": coding.coder_review,
         },
+        "measures": encounter_measures(session, e.id),
     }
 
 

@@ -27,6 +27,7 @@ class MainSlots(Protocol):
     def on_lots(self) -> None: ...
     def on_export_fhir(self) -> None: ...
     def on_import_patients(self) -> None: ...
+    def on_outcome_measure(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -51,6 +52,7 @@ class MainActions:
     lots: QAction
     export_fhir: QAction
     import_patients: QAction
+    outcome_measure: QAction
 
 
 def build_main_actions(
@@ -118,6 +120,13 @@ def build_main_actions(
         None,
         "Register patients from a FHIR file or a CSV export of another system",
     )
+    outcome_measure = make_action(
+        window,
+        "Outcome &questionnaire…",
+        slots.on_outcome_measure,
+        None,
+        "Record the selected patient's NDI or ODI questionnaire",
+    )
     for action, icon in (
         (new_patient, "new_patient"), (edit_patient, "edit_patient"),
         (void_patient, "void_patient"), (refresh, "refresh"), (find, "find"), (quit, "quit"),
@@ -157,6 +166,7 @@ def build_main_actions(
                     void_patient,
                     None,
                     export_fhir,
+                    outcome_measure,
                 ],
             ),
             ("En&counter", [new_encounter, repeat_visit]),
@@ -192,4 +202,5 @@ def build_main_actions(
         lots=lots,
         export_fhir=export_fhir,
         import_patients=import_patients,
+        outcome_measure=outcome_measure,
     )

@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.export_fhir_action = actions.export_fhir  # Patient → Export to FHIR…
         self.fhir_exporter: FhirExporter | None = None
         self.import_patients_action = actions.import_patients  # File → Import patients…
+        self.outcome_measure_action = actions.outcome_measure  # Patient → Outcome questionnaire…
         self._build_central()
         self._build_status_bar()
         self._restoring = False
@@ -506,6 +507,18 @@ class MainWindow(QMainWindow):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.imported.connect(lambda _count: self.refresh())
             dialog.open()
+
+    def on_outcome_measure(self) -> None:
+        """Patient → Outcome questionnaire…: record an NDI or ODI for the selected patient."""
+        from clinic_app.ui.measures.dialog import open_measure_dialog
+        from clinic_app.ui.measures.target import for_patient
+
+        patient = self.current_patient()
+        if patient is not None and self.outcome_measure_action.isEnabled():
+            try:
+                open_measure_dialog(self._services, for_patient(self._services, patient), self)
+            except ClinicError as exc:
+                show_error(self, "Could not open the questionnaire", exc)
 
     def on_users(self) -> None:
         if self.users_action.isEnabled():

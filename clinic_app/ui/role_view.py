@@ -35,6 +35,7 @@ MAIN_COMMANDS: Final = {
     "lots_action": "lot.receive",
     "export_fhir_action": "fhir.export",
     "import_patients_action": "patient.import",
+    "outcome_measure_action": "measure.record",
 }
 #: Commands that act on the selected patient (enabled only while one is selected).
 PATIENT_COMMANDS: Final = (
@@ -43,6 +44,7 @@ PATIENT_COMMANDS: Final = (
     "new_encounter_action",
     "repeat_visit_action",
     "export_fhir_action",
+    "outcome_measure_action",
 )
 #: What the patient list says to a user whose roles do not include patient records.
 NO_PATIENTS_TEXT = (

@@ -118,6 +118,10 @@ METHODS: dict[tuple[str, str], str] = {
     ("lots", "recall_csv"): "lot.recall",
     ("patient_import", "preview"): "patient.import",
     ("patient_import", "commit"): "patient.import",
+    ("measures", "record"): "measure.record",
+    ("measures", "history"): "measure.read",
+    ("measures", "for_encounter"): "measure.read",
+    ("measures", "scores_for_patient"): "measure.read",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -168,6 +172,7 @@ def test_the_services_are_found() -> None:
         "lots",
         "fhir",
         "patient_import",
+        "measures",
     }  # fmt: skip
 
 

@@ -167,6 +167,10 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("patient_import", "commit"): Exempt(
         "registers new patients; duplicates are skipped, never merged"
     ),
+    ("measures", "record"): NEW_ROW,
+    ("measures", "history"): READ,
+    ("measures", "for_encounter"): READ,
+    ("measures", "scores_for_patient"): READ,
 }
 
 

@@ -173,6 +173,8 @@ class FrontDeskWindow(QMainWindow):
         self.print_button.clicked.connect(self.print_selected)
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.save_button.clicked.connect(self.save_selected)
+        self.measure_button = QPushButton("Outcome &questionnaire…")  # NDI / ODI for the visit
+        self.measure_button.clicked.connect(self.record_measure)
         actions = QHBoxLayout()
         language_label = QLabel("Lan&guage:")
         language_label.setBuddy(self.language_combo)
@@ -182,6 +184,7 @@ class FrontDeskWindow(QMainWindow):
         actions.addStretch(1)
         for button in (self.print_button, self.reprint_button, self.save_button):
             actions.addWidget(button)
+        actions.insertWidget(0, self.measure_button)
         self.preview = self.handout.view
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -358,6 +361,23 @@ class FrontDeskWindow(QMainWindow):
         self.reprint_button.setToolTip(reprint_tip(printer, printed_before))
         self.language_combo.setEnabled(self._encounter_id is not None)
         self.large_print_check.setEnabled(self._encounter_id is not None)
+        row = self._selected_row()
+        may_record = may(self._services.actor.granted, "measure.record")
+        self.measure_button.setEnabled(row is not None and not row.signed and may_record)
+
+    def _selected_row(self) -> ProcedureRow | None:
+        return next((r for r in self.model.rows() if r.encounter_id == self._encounter_id), None)
+
+    def record_measure(self) -> None:
+        """Record an outcome questionnaire (NDI, ODI) for the selected, unsigned visit."""
+        from clinic_app.ui.measures.dialog import open_measure_dialog
+        from clinic_app.ui.measures.target import for_procedure
+
+        row = self._selected_row()
+        if row is not None and self.measure_button.isEnabled():
+            self.measure_dialog = open_measure_dialog(
+                self._services, for_procedure(self._services, row), self
+            )
 
     # ------------------------------------------------------------------ printing
     def _shown_handout(self) -> ShownHandout | None:

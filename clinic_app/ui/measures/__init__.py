@@ -1,0 +1,1 @@
+"""The outcome questionnaire dialog (NDI, ODI) and whose questionnaire it records."""
