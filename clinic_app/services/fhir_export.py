@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationErr
 from clinic_app.domain.fhir.bundle import CptCode, SignedEncounter, build_bundle
 from clinic_app.domain.fhir.codes import default_codes
 from clinic_app.domain.fhir.people import PatientFacts
+from clinic_app.domain.fhir.visit import MeasureScore
 from clinic_app.domain.rules import default_rules
 from clinic_app.models import Encounter, Patient
 from clinic_app.reports.note_data import NoteSeal
@@ -168,7 +170,12 @@ class FhirExportService(Service):
             addenda=NoteService._addenda(session, e.id),
             prints=NoteService._prints(session, e.id),
         )
-        return SignedEncounter(e.id, e.patient_id, snap, render_note(data))
+        # Outcome questionnaires taken at the visit are part of its seal (snapshot "measures").
+        measures = tuple(
+            MeasureScore(str(m["measure"]), Decimal(str(m["percent"])), str(m["taken_on"]))
+            for m in snap.get("measures") or ()
+        )
+        return SignedEncounter(e.id, e.patient_id, snap, render_note(data), measures=measures)
 
 
 def _facts(p: Patient) -> PatientFacts:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.models import AuditEvent
-from clinic_app.services.dto import AuditQuery, EncounterInput
+from clinic_app.services.dto import AuditQuery, EncounterInput, MeasureEntry
 from tests.conftest import Services
 from tests.factories import register_patient
 from tests.fhir_checks import check_bundle, resources_of
@@ -58,6 +58,31 @@ def test_a_signed_encounter_exports_valid_resources_and_is_audited(
     )
     assert "Nguyễn" in text_of(pdf)
     assert "Signed" in text_of(pdf)
+
+
+def test_an_outcome_questionnaire_taken_at_the_visit_is_exported_as_an_observation(
+    services: Services, db: sessionmaker[Session]
+) -> None:
+    ndi = (2, 2, 2, 2, 2, 2, 2, 2, 1, 1)  # 18 of 50: 36 %
+
+    def record_ndi(encounter_id: int) -> None:
+        services.measures.record(
+            MeasureEntry("ndi", ndi, date(2025, 3, 4), encounter_id=encounter_id)
+        )
+
+    s = sign_visit(services, db, before_signing=record_ndi)
+    export = services.fhir.export_encounter(s.encounter_id)
+    kinds = check_bundle(export.bundle)
+    assert kinds["Observation"] == 3  # pain before, pain after, the NDI
+    surveys = [
+        o
+        for o in resources_of(export.bundle, "Observation")
+        if o.get("valueQuantity", {}).get("unit") == "%"  # pain scores are integers
+    ]
+    assert len(surveys) == 1
+    assert surveys[0]["valueQuantity"]["value"] == 36
+    assert surveys[0]["valueQuantity"]["unit"] == "%"
+    assert surveys[0]["effectiveDateTime"] == "2025-03-04"
 
 
 def test_a_second_export_gives_the_same_resources_and_a_second_audit_row(

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -95,8 +96,13 @@ def _site(code: str, side: Side, **findings: Any) -> SiteInput:
     )
 
 
-def sign_visit(services: Services, db: sessionmaker[Session]) -> Signed:
-    """A two-site visit on 2025-03-04 for a patient weighing 80 kg (measured 2025-03-01)."""
+def sign_visit(
+    services: Services,
+    db: sessionmaker[Session],
+    before_signing: Callable[[int], object] | None = None,
+) -> Signed:
+    """A two-site visit on 2025-03-04 for a patient weighing 80 kg (measured 2025-03-01);
+    ``before_signing(encounter_id)`` runs on the saved draft just before it is signed."""
     admin = set_up_clinic(
         services,
         ClinicProfileData(
@@ -136,6 +142,8 @@ def sign_visit(services: Services, db: sessionmaker[Session]) -> Signed:
         patient.id, admin.id, performed_at=datetime(2025, 3, 4, 15, 30, tzinfo=UTC)
     )
     saved = services.encounters.save_draft(enc.id, enc.version, FORM, sites)
+    if before_signing is not None:
+        before_signing(enc.id)
     needed = services.checks.assess_saved(enc.id).reasons_needed
     assert needed, "the anticoagulant warning should need a reason"
     services.checks.sign(enc.id, saved.version, FORM, sites, {f.rule: REASON for f in needed})
