@@ -21,6 +21,7 @@ from clinic_app.services.lots import LotService
 from clinic_app.services.notes import NoteService
 from clinic_app.services.patients import PatientService
 from clinic_app.services.preferences import PreferenceService
+from clinic_app.services.progress import ProgressService
 from clinic_app.services.users import UserService
 
 
@@ -45,6 +46,7 @@ class AppServices:
         backups: back up now, restore, the automatic daily backup.
         preferences: the signed-in user's own charting defaults.
         lots: medication lots and stock, the lot recall search.
+        progress: a patient's series of visits (the Progress view) and its report.
         close: releases the database connections (call once, when the app quits).
         changes: what other workstations commit (the screens' live refresh).
     """
@@ -62,6 +64,7 @@ class AppServices:
     backups: BackupService
     preferences: PreferenceService
     lots: LotService
+    progress: ProgressService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -96,6 +99,7 @@ def build_services(
         backups=BackupService(sessions, actor, seal=seal),
         preferences=PreferenceService(sessions, actor, seal=seal),
         lots=LotService(sessions, actor, seal=seal),
+        progress=ProgressService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from clinic_app.domain.catalog import View
+from clinic_app.domain.progress import Progress
 from clinic_app.domain.enums import (
     Aspiration,
     DoseUnit,
@@ -645,3 +646,34 @@ class RecallRow:
     sites: int
     provider: str
     status: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureScore:
+    """One scored outcome questionnaire (NDI, ODI) as the Progress view and reports show it."""
+
+    taken_on: date
+    measure: str
+    label: str
+    total: int
+    percent: float
+    band: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressView:
+    """A patient's series of signed visits (issue 14 §1), as the Progress view shows it.
+
+    Attributes:
+        progress: the series (points oldest first, per muscle and side, the payer's count).
+        muscle_names: the catalog's name of each muscle code in ``progress.muscles``.
+        measures: outcome questionnaire scores, oldest first (empty when none are kept).
+    """
+
+    patient_id: int
+    patient_name: str
+    patient_mrn: str
+    date_of_birth: date
+    progress: Progress
+    muscle_names: dict[str, str] = field(default_factory=dict)
+    measures: tuple[MeasureScore, ...] = ()
