@@ -17,6 +17,15 @@ from clinic_app.domain.progress import (
     progress_of,
     series_count,
 )
+from clinic_app.domain.progress_text import (
+    change_text,
+    number,
+    pain_text,
+    relief_text,
+    score,
+    series_text,
+    summary,
+)
 from clinic_app.domain.rules import default_rules
 
 L, R = Side.LEFT, Side.RIGHT
@@ -156,3 +165,65 @@ def test_an_unknown_payer_falls_back_to_no_payer_rules() -> None:
 def test_a_window_without_a_maximum_is_no_limit() -> None:
     count = SeriesCount("X", "src", DAY, 9, 365, None)
     assert (count.limited, count.over, count.remaining) == (False, False, None)
+
+
+# ---------------------------------------------------------------- the series in words
+
+
+def test_summary_in_words() -> None:
+    progress = progress_of(
+        [visit(0, 8, 4), visit(50, 6, 3, (60, 5)), visit(100, 3, 1, (70, None))],
+        "medicare",
+        PAYERS,
+        DAY + timedelta(days=100),
+    )
+    assert dict(summary(progress)) == {
+        "Period": "2026-03-02 to 2026-06-10 (3 signed visits)",
+        "Pain before treatment": "8/10 on 2026-03-02 → 3/10 on 2026-06-10 (change −5)",
+        "Relief after a visit": "65% on average (2 visits reported), lasting 5 weeks on average",
+        "Sessions": "3 sessions in the last 365 days; Medicare covers at most 3: 0 left.",
+    }
+
+
+def test_summary_of_a_single_or_empty_series() -> None:
+    one = progress_of([visit(0, 7, None, (None, 4))], "acme", PAYERS, DAY)
+    assert dict(summary(one)) == {
+        "Period": "2026-03-02 (1 signed visit)",
+        "Pain before treatment": "7/10 on 2026-03-02 (one scored visit)",
+        "Relief after a visit": "none reported yet",
+        "Sessions": "1 session so far; No payer rules (the patient's payer profile is not "
+        "defined): no session limit.",
+    }
+    none = progress_of([], "none", PAYERS, DAY)
+    assert dict(summary(none))["Period"] == "no signed visits yet"
+    assert pain_text(none) == "not scored"
+    assert series_text(none.series) == "0 sessions so far; No payer rules: no session limit."
+
+
+def test_relief_and_limit_wording() -> None:
+    progress = progress_of(
+        [visit(d) for d in (0, 10, 20, 30)] + [visit(40, 7, 3, (None, 1))],
+        "medicare",
+        PAYERS,
+        DAY + timedelta(days=40),
+    )
+    assert relief_text(progress) == "lasting 1 week on average"
+    assert series_text(progress.series) == (
+        "5 sessions in the last 365 days; Medicare covers at most 3: over the limit by 2."
+    )
+    only_percent = progress_of([visit(0), visit(9, relief=(40, None))], "none", PAYERS, DAY)
+    assert relief_text(only_percent) == "40% on average (1 visit reported)"
+    single = SeriesCount("Acme", "src", DAY, 1, 7, 2)
+    assert series_text(single) == "1 session in the last 7 days (1 week); Acme covers at most 2: 1 left."
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(None, "—"), (0, "0"), (2.5, "−2.5"), (-1.0, "+1"), (3.0, "−3")]
+)
+def test_change_text(value: float | None, text: str) -> None:
+    assert change_text(value) == text
+
+
+def test_scores() -> None:
+    assert (score(None), score(4)) == ("not scored", "4/10")
+    assert (number(2.25), number(4.0)) == ("2.2", "4")
