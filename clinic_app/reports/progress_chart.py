@@ -70,9 +70,7 @@ def _labelled(points: tuple[VisitPoint, ...]) -> list[VisitPoint]:
     return [points[round(i * step)] for i in range(MAX_DATE_LABELS)]
 
 
-def _series(
-    drawing: Drawing, frame: Frame, points: tuple[VisitPoint, ...], before: bool
-) -> None:
+def _series(drawing: Drawing, frame: Frame, points: tuple[VisitPoint, ...], before: bool) -> None:
     colour = BEFORE if before else AFTER
     known = [
         (frame.x(p.performed_on), frame.y(value))
@@ -114,7 +112,11 @@ def progress_drawing(progress: Progress, width: float, height: float) -> Drawing
     for p in _labelled(points):
         drawing.add(_text(frame.x(p.performed_on), frame.bottom - 11, p.performed_on.isoformat()))
     # The legend, top left inside the plot.
-    legend = (("Pain before", BEFORE), ("Pain after", AFTER), ("Relief reported next visit", RELIEF))
+    legend = (
+        ("Pain before", BEFORE),
+        ("Pain after", AFTER),
+        ("Relief reported next visit", RELIEF),
+    )
     x = frame.left + 6
     for label, colour in legend:
         drawing.add(Rect(x, frame.top + 10, 8, 6, fillColor=colour, strokeColor=None))

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from clinic_app.domain.catalog import View
-from clinic_app.domain.progress import Progress
 from clinic_app.domain.enums import (
     Aspiration,
     DoseUnit,
@@ -22,6 +21,7 @@ from clinic_app.domain.enums import (
     Tolerance,
     TwitchResponse,
 )
+from clinic_app.domain.progress import Progress
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ ORM graphs, so a long history stays one round trip per table.
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -138,7 +139,12 @@ class ProgressService(Service):
     def _report_data(self, session: Session, patient_id: int) -> ProgressReportData:
         view = self._view(session, patient_id)
         clinic = session.execute(
-            select(ClinicProfile.name, ClinicProfile.address, ClinicProfile.phone, ClinicProfile.timezone)
+            select(
+                ClinicProfile.name,
+                ClinicProfile.address,
+                ClinicProfile.phone,
+                ClinicProfile.timezone,
+            )
             .order_by(ClinicProfile.id)
             .limit(1)
         ).one_or_none()
@@ -156,4 +162,3 @@ class ProgressService(Service):
             muscle_names=view.muscle_names,
             measures=report_measures(view.measures),
         )
-

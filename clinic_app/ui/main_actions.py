@@ -25,6 +25,7 @@ class MainSlots(Protocol):
     def on_users(self) -> None: ...
     def on_audit_trail(self) -> None: ...
     def on_lots(self) -> None: ...
+    def on_progress(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -47,6 +48,7 @@ class MainActions:
     users: QAction
     audit_trail: QAction
     lots: QAction
+    progress: QAction
 
 
 def build_main_actions(
@@ -100,6 +102,13 @@ def build_main_actions(
     lots = make_action(
         window, "&Lots and stock…", slots.on_lots, None, "Receive lots, see stock, recall search"
     )
+    progress = make_action(
+        window,
+        "&Progress…",
+        slots.on_progress,
+        "Ctrl+Shift+P",
+        "The selected patient's pain and relief over the series of visits",
+    )
     for action, icon in (
         (new_patient, "new_patient"), (edit_patient, "edit_patient"),
         (void_patient, "void_patient"), (refresh, "refresh"), (find, "find"), (quit, "quit"),
@@ -134,6 +143,7 @@ def build_main_actions(
                     find,
                     new_patient,
                     edit_patient,
+                    progress,
                     None,
                     void_patient,
                 ],
@@ -169,4 +179,5 @@ def build_main_actions(
         users=users,
         audit_trail=audit_trail,
         lots=lots,
+        progress=progress,
     )

@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.users_action = actions.users  # File → Users… (administrators)
         self.audit_trail_action = actions.audit_trail
         self.lots_action = actions.lots  # File → Lots and stock… (administrators, nurses)
+        self.progress_action = actions.progress  # Patient → Progress… (providers, nurses)
         self._build_central()
         self._build_status_bar()
         self._restoring = False
@@ -481,6 +482,14 @@ class MainWindow(QMainWindow):
     def on_lots(self) -> None:
         if self.lots_action.isEnabled():
             self.admin.open_lots()
+
+    def on_progress(self) -> None:
+        """The selected patient's Progress view (QtCharts is imported on first use)."""
+        patient_id = self.current_patient_id()
+        if patient_id is not None and self.progress_action.isEnabled():
+            from clinic_app.ui.progress.window import open_progress
+
+            open_progress(self._services.progress, patient_id, self)
 
     def on_users(self) -> None:
         if self.users_action.isEnabled():

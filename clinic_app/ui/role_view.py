@@ -33,6 +33,7 @@ MAIN_COMMANDS: Final = {
     "restore_action": "backup.restore",
     "backup_settings_action": "backup.create",
     "lots_action": "lot.receive",
+    "progress_action": "progress.read",
 }
 #: Commands that act on the selected patient (enabled only while one is selected).
 PATIENT_COMMANDS: Final = (
@@ -40,6 +41,7 @@ PATIENT_COMMANDS: Final = (
     "void_patient_action",
     "new_encounter_action",
     "repeat_visit_action",
+    "progress_action",
 )
 #: What the patient list says to a user whose roles do not include patient records.
 NO_PATIENTS_TEXT = (

@@ -77,7 +77,9 @@ def test_the_last_visit_has_no_relief_yet() -> None:
 @pytest.mark.parametrize(
     ("before", "after", "change"), [(7, 3, 4), (3, 5, -2), (None, 3, None), (7, None, None)]
 )
-def test_change_needs_both_scores(before: int | None, after: int | None, change: int | None) -> None:
+def test_change_needs_both_scores(
+    before: int | None, after: int | None, change: int | None
+) -> None:
     point = VisitPoint(1, DAY, before, after, None, None)
     assert point.change == change
 
@@ -214,7 +216,10 @@ def test_relief_and_limit_wording() -> None:
     only_percent = progress_of([visit(0), visit(9, relief=(40, None))], "none", PAYERS, DAY)
     assert relief_text(only_percent) == "40% on average (1 visit reported)"
     single = SeriesCount("Acme", "src", DAY, 1, 7, 2)
-    assert series_text(single) == "1 session in the last 7 days (1 week); Acme covers at most 2: 1 left."
+    assert (
+        series_text(single)
+        == "1 session in the last 7 days (1 week); Acme covers at most 2: 1 left."
+    )
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,10 @@ def data(progress: Progress | None = None, **changes: object) -> ProgressReportD
         date_of_birth=date(1961, 7, 14),
         made_on=TODAY,
         progress=progress,
-        muscle_names={"trapezius_upper": "Trapezius, upper", "levator_scapulae": "Levator scapulae"},
+        muscle_names={
+            "trapezius_upper": "Trapezius, upper",
+            "levator_scapulae": "Levator scapulae",
+        },
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 

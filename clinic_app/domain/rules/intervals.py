@@ -15,6 +15,7 @@ earlier visit recorded (``PriorSession.reported_relief_*``) describes the sessio
 from __future__ import annotations
 
 from datetime import date
+
 from clinic_app.domain.enums import Side
 from clinic_app.domain.rules._text import (
     days_text,
