@@ -48,8 +48,8 @@ def pain_text(progress: Progress) -> str:
     if first is last:
         return f"{start} (one scored visit)"
     end = f"{score(last.pain_before)} on {last.performed_on.isoformat()}"
-    assert first.pain_before is not None and last.pain_before is not None
-    return f"{start} → {end} (change {change_text(first.pain_before - last.pain_before)})"
+    drop = (first.pain_before or 0) - (last.pain_before or 0)  # both scored (first_scored)
+    return f"{start} → {end} (change {change_text(drop)})"
 
 
 def relief_text(progress: Progress) -> str:

@@ -122,11 +122,15 @@ def test_first_and_last_scores_and_average_relief() -> None:
         PAYERS,
         DAY + timedelta(days=80),
     )
-    assert progress.first is not None and progress.first.performed_on == DAY
-    assert progress.last is not None and progress.last.number == 5
+    assert progress.first is not None
+    assert progress.first.performed_on == DAY
+    assert progress.last is not None
+    assert progress.last.number == 5
     first, last = progress.first_scored(), progress.last_scored()
-    assert first is not None and (first.number, first.pain_before) == (2, 8)
-    assert last is not None and (last.number, last.pain_before) == (4, 4)
+    assert first is not None
+    assert (first.number, first.pain_before) == (2, 8)
+    assert last is not None
+    assert (last.number, last.pain_before) == (4, 4)
     assert progress.average_relief_percent == 60.0  # (50 + 70) / 2
     assert progress.average_relief_weeks == 3.5  # (2 + 5) / 2
 

@@ -9,7 +9,7 @@ plain values and return a :class:`QChart`; nothing here reads the database.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date
 
 from PySide6.QtCharts import QChart, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QDateTime, QMargins, Qt
@@ -31,7 +31,7 @@ _PAD_MS = 12 * 3600 * 1000
 
 def msecs(day: date) -> float:
     """A clinic day as the chart's x value (noon, so a day's point sits mid-day)."""
-    return float(QDateTime(datetime.combine(day, time(12))).toMSecsSinceEpoch())
+    return float(QDateTime(day.year, day.month, day.day, 12, 0, 0).toMSecsSinceEpoch())
 
 
 def _line(name: str, colour: QColor, *, dashed: bool = False) -> QLineSeries:
