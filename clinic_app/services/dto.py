@@ -43,6 +43,8 @@ class ClinicProfileData:
     idle_lock_minutes: int = 10
     #: The skin prep the encounter form starts with (None: the provider picks each time).
     default_skin_prep: SkinPrep | None = SkinPrep.CHLORHEXIDINE
+    #: The handout prints the patient's pain at the first visit and today (issue 14 §1).
+    handout_progress: bool = False
 
 
 @dataclass(frozen=True, slots=True)

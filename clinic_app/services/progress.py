@@ -16,6 +16,7 @@ from clinic_app.domain import fields as f
 from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import EncounterStatus, Side
 from clinic_app.domain.errors import NotFoundError
+from clinic_app.domain.handout import PainThenNow
 from clinic_app.domain.progress import Progress, VisitFacts, progress_of
 from clinic_app.domain.rules import default_rules
 from clinic_app.models import ClinicProfile, Encounter, InjectionSite, Patient
@@ -60,6 +61,31 @@ def _visits(session: Session, patient_id: int, zone: str) -> list[VisitFacts]:
         )
         for row in found
     ]
+
+
+def pain_then_now(session: Session, encounter: Encounter, zone: str) -> PainThenNow | None:
+    """The handout's "your progress" line for ``encounter``: pain before treatment at the
+    patient's first signed visit and at this one (both before treatment, so today's number
+    is not the numbing medicine's). None when either was not scored, or this is the first."""
+    if encounter.pain_before is None:
+        return None
+    first = session.execute(
+        select(Encounter.performed_at, Encounter.pain_before)
+        .where(
+            Encounter.patient_id == encounter.patient_id,
+            Encounter.status == _SIGNED,
+            Encounter.id != encounter.id,
+            Encounter.performed_at < encounter.performed_at,
+            Encounter.pain_before.is_not(None),
+        )
+        .order_by(Encounter.performed_at, Encounter.id)
+        .limit(1)
+    ).one_or_none()
+    if first is None:
+        return None
+    return PainThenNow(
+        clinic_day(first.performed_at, zone), first.pain_before, encounter.pain_before
+    )
 
 
 def _measures(session: Session, patient_id: int) -> tuple[MeasureScore, ...]:

@@ -6,18 +6,30 @@ import dataclasses
 import io
 from datetime import date, timedelta
 
+import pytest
 from pypdf import PdfReader
 from reportlab.graphics.shapes import Circle, PolyLine, Rect
 
-from clinic_app.domain.enums import Side
+from clinic_app.domain.enums import Language, Side
+from clinic_app.domain.handout import PainThenNow
 from clinic_app.domain.progress import Progress, VisitFacts, progress_of
 from clinic_app.domain.rules import default_rules
+from clinic_app.reports.handout import render_handout
 from clinic_app.reports.progress_chart import progress_drawing
 from clinic_app.reports.progress_report import (
     MAX_MUSCLE_ROWS,
     ProgressReportData,
     ReportMeasure,
     render_progress_report,
+)
+from clinic_app.services.demo_names import POOLS
+from tests.reports.factories import low_back_dry_needling
+from tests.reports.test_scripts import (
+    assert_every_glyph_in_its_font,
+    assert_fonts_embedded_subsets,
+    assert_reads_back,
+    name_pairs,
+    read,
 )
 
 DAY = date(2026, 1, 5)
@@ -61,13 +73,13 @@ def data(progress: Progress | None = None, **changes: object) -> ProgressReportD
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
-def text_of(pdf: bytes) -> tuple[int, str]:
+def pages_text(pdf: bytes) -> tuple[int, str]:
     reader = PdfReader(io.BytesIO(pdf))
     return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
 
 
 def test_the_report_says_the_series_effect_on_one_page() -> None:
-    pages, text = text_of(render_progress_report(data()))
+    pages, text = pages_text(render_progress_report(data()))
     assert pages == 1
     for expected in (
         "J&C <Pain> Clinic",
@@ -93,7 +105,7 @@ def test_measures_print_when_present() -> None:
         ReportMeasure(DAY, "Neck Disability Index", 24, 48.0, "moderate"),
         ReportMeasure(DAY + timedelta(days=42), "Neck Disability Index", 14, 28.0, "mild"),
     )
-    pages, text = text_of(render_progress_report(data(measures=measures)))
+    pages, text = pages_text(render_progress_report(data(measures=measures)))
     assert pages == 1
     assert "Outcome questionnaires" in text
     assert "Neck Disability Index" in text
@@ -102,13 +114,13 @@ def test_measures_print_when_present() -> None:
 
 
 def test_many_muscles_still_one_page() -> None:
-    pages, text = text_of(render_progress_report(data(series(count=12, muscles=30))))
+    pages, text = pages_text(render_progress_report(data(series(count=12, muscles=30))))
     assert pages == 1
     assert f"and {30 - MAX_MUSCLE_ROWS} more muscles" in text
 
 
 def test_an_empty_series() -> None:
-    pages, text = text_of(render_progress_report(data(series(count=0))))
+    pages, text = pages_text(render_progress_report(data(series(count=0))))
     assert pages == 1
     assert "no signed visits yet" in text
     assert "Muscles treated" not in text
@@ -125,3 +137,32 @@ def test_the_chart_draws_both_lines_and_the_relief_bars() -> None:
     # Pain falls: the first "before" point sits higher than the last.
     before = lines[0].points
     assert before[1] > before[-1]
+
+
+@pytest.mark.parametrize("pool", sorted(POOLS))
+def test_every_demo_name_prints_in_the_progress_report(pool: str) -> None:
+    for given, family in name_pairs(pool):
+        name = f"{given} {family}"
+        pdf = render_progress_report(data(patient_name=name, clinic_name=f"{family} Clinic"))
+        text, runs = read(pdf)
+        assert_reads_back(text, name, pool)
+        assert_every_glyph_in_its_font(runs)
+    assert_fonts_embedded_subsets(pdf)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (Language.ENGLISH, "Your pain: 8/10 at your first visit on January 5, 2026, 3/10 today."),
+        (
+            Language.SPANISH,
+            "Su dolor: 8/10 en su primera consulta, el 5 de enero de 2026; 3/10 hoy.",
+        ),
+    ],
+)
+def test_the_handout_prints_the_progress_line(language: Language, line: str) -> None:
+    handout = dataclasses.replace(
+        low_back_dry_needling(), language=language, progress=PainThenNow(DAY, 8, 3)
+    )
+    text = " ".join(read(render_handout(handout))[0].split())
+    assert line in text

@@ -3,6 +3,7 @@ payer's count, the audited report."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import EncounterStatus, Role, Side, Technique
-from clinic_app.domain.errors import NotFoundError, PermissionDenied
+from clinic_app.domain.errors import NotFoundError, PermissionDenied, ValidationError
+from clinic_app.domain.handout import PainThenNow
 from clinic_app.models import AuditEvent, Encounter, InjectionSite
 from clinic_app.services.progress import ProgressService
 from tests.conftest import Services
@@ -176,3 +178,65 @@ def test_the_report_is_one_page_and_audited(
             )
         )
     assert audited == 2
+
+
+# ---------------------------------------------------------------- the handout's progress line
+
+
+def visit_ids(db: sessionmaker[Session], patient_id: int) -> list[int]:
+    with db() as session:
+        return list(
+            session.scalars(
+                select(Encounter.id)
+                .where(Encounter.patient_id == patient_id)
+                .order_by(Encounter.performed_at)
+            )
+        )
+
+
+def test_the_handout_progress_setting_is_off_by_default_and_kept(
+    services: Services, series: int
+) -> None:
+    profile = services.clinic.profile()
+    assert profile is not None
+    assert profile.handout_progress is False
+    saved = services.clinic.update_profile(
+        dataclasses.replace(profile, handout_progress=True), expected_version=profile.version
+    )
+    assert saved.handout_progress is True
+    again = services.clinic.profile()
+    assert again is not None
+    assert again.handout_progress is True
+    # The rules' settings still read the same JSON without noticing the key.
+    assert all(not r.changed for r in services.clinic.rule_settings().rules)
+    off = services.clinic.update_profile(
+        dataclasses.replace(again, handout_progress=False), expected_version=again.version
+    )
+    assert off.handout_progress is False
+
+
+def test_the_setting_must_be_yes_or_no(services: Services, series: int) -> None:
+    profile = services.clinic.profile()
+    assert profile is not None
+    with pytest.raises(ValidationError, match="must be yes or no"):
+        services.clinic.update_profile(
+            dataclasses.replace(profile, handout_progress="yes"),  # type: ignore[arg-type]
+            expected_version=profile.version,
+        )
+
+
+def test_the_handout_says_pain_then_and_now_when_the_clinic_wants_it(
+    services: Services, db: sessionmaker[Session], series: int
+) -> None:
+    first, second, draft, last = visit_ids(db, series)
+    assert services.documents.handout_data(last).progress is None  # off by default
+    profile = services.clinic.profile()
+    assert profile is not None
+    services.clinic.update_profile(
+        dataclasses.replace(profile, handout_progress=True), expected_version=profile.version
+    )
+    # Pain before treatment, first signed visit and this one.
+    assert services.documents.handout_data(last).progress == PainThenNow(date(2026, 1, 5), 8, 3)
+    assert services.documents.handout_data(draft).progress == PainThenNow(date(2026, 1, 5), 8, 5)
+    assert services.documents.handout_data(first).progress is None  # nothing before it
+    assert services.documents.handout_data(second).progress is not None
