@@ -23,6 +23,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from lots_screenshots import lots_shots
+from progress_screenshots import progress_shots
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -476,6 +477,7 @@ def main() -> int:
         users_shots(demo, args.out)  # the first provider is the demo's administrator too
         audit_shot(demo, args.out, patient.id, showcase)
         lots_shots(demo, args.out)  # the Lots screen and a lot recall search (issue 12 §5)
+        progress_shots(demo, args.out)  # the Progress view and its report (issue 14 §1)
         demo.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -48,8 +48,16 @@ def pain_text(progress: Progress) -> str:
     if first is last:
         return f"{start} (one scored visit)"
     end = f"{score(last.pain_before)} on {last.performed_on.isoformat()}"
-    drop = (first.pain_before or 0) - (last.pain_before or 0)  # both scored (first_scored)
-    return f"{start} → {end} (change {change_text(drop)})"
+    rise = (last.pain_before or 0) - (first.pain_before or 0)  # both scored (first_scored)
+    return f"{start} → {end} ({points_text(rise)})"
+
+
+def points_text(rise: int) -> str:
+    """ "down 5 points", "up 1 point", "no change" (pain on the 0-10 scale)."""
+    if rise == 0:
+        return "no change"
+    size = abs(rise)
+    return f"{'up' if rise > 0 else 'down'} {size} point{'' if size == 1 else 's'}"
 
 
 def relief_text(progress: Progress) -> str:

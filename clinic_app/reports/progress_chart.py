@@ -7,6 +7,7 @@ Dates are placed by day, so a long gap between visits shows as one.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
@@ -20,8 +21,9 @@ AFTER = colors.HexColor("#1f5fa8")
 RELIEF = colors.HexColor("#cfe8d4")
 GRID = colors.HexColor("#d9d9d9")
 TEXT = colors.HexColor("#333333")
-#: Most date labels under the axis (more would overlap; the points are all drawn).
-MAX_DATE_LABELS = 8
+#: Least distance between two date labels under the axis, in points (the points are all
+#: drawn; only their dates are thinned out).
+LABEL_SPACING = 46.0
 
 
 class Frame:
@@ -62,12 +64,25 @@ def _axes(drawing: Drawing, frame: Frame) -> None:
     drawing.add(_text(frame.right + 4, frame.top + 12, "Relief", anchor="start"))
 
 
-def _labelled(points: tuple[VisitPoint, ...]) -> list[VisitPoint]:
-    """The points whose date is printed: all when few, else evenly spread, last included."""
-    if len(points) <= MAX_DATE_LABELS:
-        return list(points)
-    step = (len(points) - 1) / (MAX_DATE_LABELS - 1)
-    return [points[round(i * step)] for i in range(MAX_DATE_LABELS)]
+def _labelled(frame: Frame, points: tuple[VisitPoint, ...]) -> list[VisitPoint]:
+    """The points whose date is printed: the first and the last, and between them each one
+    far enough from its neighbours' labels (a date is about 40 points wide at this size)."""
+    first, last = points[0], points[-1]
+    chosen = [first]
+    end = frame.x(last.performed_on)
+    for p in points[1:]:
+        x = frame.x(p.performed_on)
+        room = x - frame.x(chosen[-1].performed_on) >= LABEL_SPACING
+        if room and (p is last or end - x >= LABEL_SPACING):
+            chosen.append(p)
+    return chosen
+
+
+def _bar_width(frame: Frame, points: tuple[VisitPoint, ...]) -> float:
+    """Wide enough to see, narrow enough that two visits close together keep apart."""
+    xs = [frame.x(p.performed_on) for p in points]
+    gaps = [b - a for a, b in itertools.pairwise(xs) if b > a]
+    return max(2.0, min([12.0, *(g * 0.7 for g in gaps)]))
 
 
 def _series(drawing: Drawing, frame: Frame, points: tuple[VisitPoint, ...], before: bool) -> None:
@@ -93,7 +108,7 @@ def progress_drawing(progress: Progress, width: float, height: float) -> Drawing
         return drawing
     frame = Frame(width, height, points[0].performed_on, points[-1].performed_on)
     _axes(drawing, frame)
-    bar = min(14.0, (frame.right - frame.left) / max(len(points), 1) * 0.5)
+    bar = _bar_width(frame, points)
     for p in points:
         if p.relief_percent is not None:
             x = frame.x(p.performed_on)
@@ -109,7 +124,7 @@ def progress_drawing(progress: Progress, width: float, height: float) -> Drawing
             )
     _series(drawing, frame, points, before=True)
     _series(drawing, frame, points, before=False)
-    for p in _labelled(points):
+    for p in _labelled(frame, points):
         drawing.add(_text(frame.x(p.performed_on), frame.bottom - 11, p.performed_on.isoformat()))
     # The legend, top left inside the plot.
     legend = (

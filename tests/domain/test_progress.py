@@ -21,6 +21,7 @@ from clinic_app.domain.progress_text import (
     change_text,
     number,
     pain_text,
+    points_text,
     relief_text,
     score,
     series_text,
@@ -185,7 +186,7 @@ def test_summary_in_words() -> None:
     )
     assert dict(summary(progress)) == {
         "Period": "2026-03-02 to 2026-06-10 (3 signed visits)",
-        "Pain before treatment": "8/10 on 2026-03-02 → 3/10 on 2026-06-10 (change −5)",
+        "Pain before treatment": "8/10 on 2026-03-02 → 3/10 on 2026-06-10 (down 5 points)",
         "Relief after a visit": "65% on average (2 visits reported), lasting 5 weeks on average",
         "Sessions": "3 sessions in the last 365 days; Medicare covers at most 3: 0 left.",
     }
@@ -236,3 +237,11 @@ def test_change_text(value: float | None, text: str) -> None:
 def test_scores() -> None:
     assert (score(None), score(4)) == ("not scored", "4/10")
     assert (number(2.25), number(4.0)) == ("2.2", "4")
+
+
+@pytest.mark.parametrize(
+    ("rise", "text"),
+    [(0, "no change"), (1, "up 1 point"), (-1, "down 1 point"), (-5, "down 5 points")],
+)
+def test_points_text(rise: int, text: str) -> None:
+    assert points_text(rise) == text

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
-from reportlab.graphics.shapes import Circle, PolyLine, Rect
+from reportlab.graphics.shapes import Circle, PolyLine, Rect, String
 
 from clinic_app.domain.enums import Language, Side
 from clinic_app.domain.handout import PainThenNow
 from clinic_app.domain.progress import Progress, VisitFacts, progress_of
 from clinic_app.domain.rules import default_rules
 from clinic_app.reports.handout import render_handout
-from clinic_app.reports.progress_chart import progress_drawing
+from clinic_app.reports.progress_chart import LABEL_SPACING, progress_drawing
 from clinic_app.reports.progress_report import (
     MAX_MUSCLE_ROWS,
     ProgressReportData,
@@ -166,3 +167,18 @@ def test_the_handout_prints_the_progress_line(language: Language, line: str) -> 
     )
     text = " ".join(read(render_handout(handout))[0].split())
     assert line in text
+
+
+def test_close_visits_keep_their_dates_apart() -> None:
+    visits = [VisitFacts(DAY + timedelta(days=d), 7, 3, 50, 2) for d in (0, 3, 6, 9, 200, 203, 400)]
+    progress = progress_of(visits, "none", default_rules().payers, TODAY)
+    drawing = progress_drawing(progress, 500, 180)
+    labels = [s for s in drawing.contents if isinstance(s, String) and s.text.startswith("202")]
+    xs = [s.x for s in labels]
+    assert labels[0].text == "2026-01-05"
+    assert labels[-1].text == (DAY + timedelta(days=400)).isoformat()
+    assert all(b - a >= LABEL_SPACING for a, b in itertools.pairwise(xs))
+    assert len(labels) < len(visits)
+    bars = [s for s in drawing.contents if isinstance(s, Rect) and s.y == 30.0]
+    # Bars three days apart do not overlap.
+    assert all(b.x >= a.x + a.width for a, b in itertools.pairwise(bars))
