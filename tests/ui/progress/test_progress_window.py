@@ -204,3 +204,27 @@ def test_the_patient_menu_opens_the_selected_patients_progress(
     ]
     assert [p.relief_percent for p in progress.points] == [50, None]
     opened[0].close()
+
+
+def test_a_patient_without_signed_visits(shown):
+    empty = progress_of([], "none", default_rules().payers, DAY)
+    view = ProgressView(7, "Ana Lee", "N-7", date(1980, 1, 1), empty)
+    window, _ = shown(view)
+    chart = window.chart_view.chart()
+    assert chart.title() == "No signed visits yet"
+    assert all(s.count() == 0 for s in chart.series())
+    assert window.muscles.rowCount() == 0
+    assert window.summary_labels["Period"].text() == "no signed visits yet"
+
+
+def test_an_error_loading_the_series_is_shown_not_raised(qtbot, prompts):
+    from clinic_app.domain.errors import NotFoundError
+    from clinic_app.ui.progress.window import open_progress
+
+    class Missing:
+        def progress(self, patient_id: int) -> ProgressView:
+            raise NotFoundError(f"Patient {patient_id} does not exist.")
+
+    prompts.answer("show_error")
+    assert open_progress(Missing(), 99) is None  # type: ignore[arg-type]
+    assert prompts.shown[0].text == "Patient 99 does not exist."
