@@ -89,8 +89,11 @@ def pain_then_now(session: Session, encounter: Encounter, zone: str) -> PainThen
 
 
 def _measures(session: Session, patient_id: int) -> tuple[MeasureScore, ...]:
-    """Outcome questionnaire scores (none are stored by this module: the measures' own
-    service fills them where it is wired in)."""
+    """The patient's outcome questionnaire scores (NDI, ODI), oldest first.
+
+    None yet: the questionnaires' scores come from their own module when it is merged.
+    """
+    # MERGE: read the patient's scored measures here (column queries), oldest first.
     del session, patient_id
     return ()
 
