@@ -111,6 +111,7 @@ class LineStyle(StrEnum):
     TEXT = "text"
     STRONG = "strong"  # a warning or the one fact to remember: bold
     BULLET = "bullet"
+    PARAGRAPH = "paragraph"  # plain text that does not run on with the lines around it
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,4 +257,4 @@ def _progress(data: HandoutData, t: HandoutTexts) -> list[Line]:
         return []
     key = f"block.{Block.FOLLOW_UP.value}.progress"
     text = t.format(key, first=p.first_pain, date=t.date(p.first_visit), today=p.today_pain)
-    return [Line(text)]
+    return [Line(text, LineStyle.PARAGRAPH)]

@@ -312,8 +312,9 @@ def test_the_neck_visit_keeps_the_911_lung_box() -> None:
 def test_the_progress_line_in_the_patients_language(language: Language, line: str) -> None:
     then_now = PainThenNow(date(2026, 1, 12), 7, 3)
     follow_up = sections(data(site("deltoid"), language=language, progress=then_now))
-    lines = [x.text for x in follow_up[Block.FOLLOW_UP].lines]
-    assert lines[-1] == line  # after the next visit and how to change it
+    last = follow_up[Block.FOLLOW_UP].lines[-1]
+    assert last.text == line  # after the next visit and how to change it
+    assert last.style is LineStyle.PARAGRAPH  # not run on with "To change it, call us"
 
 
 def test_no_progress_line_unless_given() -> None:
