@@ -26,6 +26,7 @@ from fhir_screenshots import fhir_export_shot
 from import_screenshots import import_shots
 from lots_screenshots import lots_shots
 from measures_screenshots import measures_shots
+from progress_screenshots import progress_shots
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -482,6 +483,7 @@ def main() -> int:
         lots_shots(demo, args.out)  # the Lots screen and a lot recall search (issue 12 §5)
         fhir_export_shot(demo, args.out)  # Patient → Export to FHIR… (issue 14 §3)
         import_shots(demo, args.out, folder)  # the patient import's mapping and preview (14 §3)
+        progress_shots(demo, args.out)  # the Progress view and its report (issue 14 §1)
         demo.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

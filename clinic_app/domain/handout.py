@@ -95,6 +95,16 @@ def _default_soak() -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class PainThenNow:
+    """The "your progress" line (issue 14 §1): pain before treatment at the first signed visit
+    of the series and at this visit, printed when the clinic turns it on."""
+
+    first_visit: date
+    first_pain: int
+    today_pain: int
+
+
+@dataclass(frozen=True, slots=True)
 class HandoutData:
     """Everything one handout prints; user text is raw here and escaped by the renderer.
 
@@ -138,6 +148,8 @@ class HandoutData:
     no_soak_hours: int = field(default_factory=_default_soak)
     #: The clinic's logo as PNG bytes (from the clinic profile), printed in the page header.
     logo_png: bytes | None = None
+    #: Pain at the first visit and today, when the clinic prints it (None: no line).
+    progress: PainThenNow | None = None
 
     @property
     def patient_name(self) -> str:

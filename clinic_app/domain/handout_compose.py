@@ -111,6 +111,7 @@ class LineStyle(StrEnum):
     TEXT = "text"
     STRONG = "strong"  # a warning or the one fact to remember: bold
     BULLET = "bullet"
+    PARAGRAPH = "paragraph"  # plain text that does not run on with the lines around it
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +221,7 @@ def compose(data: HandoutData, catalog: Catalog) -> tuple[Section, ...]:
         elif block is Block.FOLLOW_UP:
             body += _follow_up(data, t)
             body += lines(f"{key}.lines")
+            body += _progress(data, t)
         else:
             body += lines(f"{key}.lines")
         if f"{key}.bullets" in t.values:
@@ -246,3 +248,13 @@ def _follow_up(data: HandoutData, t: HandoutTexts) -> list[Line]:
     out = [Line(first, LineStyle.STRONG)]
     out += [Line(clean(part)) for part in data.note().split("\n\n") if part.strip()]
     return out
+
+
+def _progress(data: HandoutData, t: HandoutTexts) -> list[Line]:
+    """The "your progress" line: pain at the first visit and today (when the clinic prints it)."""
+    p = data.progress
+    if p is None:
+        return []
+    key = f"block.{Block.FOLLOW_UP.value}.progress"
+    text = t.format(key, first=p.first_pain, date=t.date(p.first_visit), today=p.today_pain)
+    return [Line(text, LineStyle.PARAGRAPH)]

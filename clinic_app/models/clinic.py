@@ -86,6 +86,27 @@ class ClinicProfile(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - read once by SQLAlchemy
 
+    @property
+    def handout_progress(self) -> bool:
+        """Whether the handout prints the patient's pain at the first visit and today.
+
+        A clinic setting kept in the profile's JSON (``rule_overrides``, key
+        :data:`HANDOUT_PROGRESS_KEY`) rather than a column of its own: no migration, and the
+        rules' readers look up rule ids only, so the key is invisible to them. Off unless set.
+        """
+        return (self.rule_overrides or {}).get(HANDOUT_PROGRESS_KEY) is True
+
+    @handout_progress.setter
+    def handout_progress(self, on: bool) -> None:
+        stored = {k: v for k, v in (self.rule_overrides or {}).items() if k != HANDOUT_PROGRESS_KEY}
+        if on:
+            stored[HANDOUT_PROGRESS_KEY] = True
+        self.rule_overrides = stored  # a new dict: JSON columns track assignment
+
+
+#: The clinic profile JSON's key of the "your progress" handout line (issue 14 §1).
+HANDOUT_PROGRESS_KEY = "handout.show_progress"
+
 
 class User(Base):
     """Someone who signs in, holding one or more roles: provider, nurse, front desk, admin.

@@ -34,6 +34,7 @@ def profile_view(p: ClinicProfile) -> ClinicProfileView:
         is_demo=p.is_demo,
         idle_lock_minutes=p.idle_lock_minutes,
         default_skin_prep=_skin_prep(p.default_skin_prep),
+        handout_progress=p.handout_progress,
         version=p.version,
     )
 
@@ -101,6 +102,12 @@ def clean_profile(data: ClinicProfileData) -> dict[str, object]:
                 )
             ),
             data.default_skin_prep,
+        ),
+        "handout_progress": c.run(
+            f.check_bool,
+            "handout_progress",
+            data.handout_progress,
+            label="Show the patient's progress on the handout",
         ),
     }
     for name, label, low, high in (

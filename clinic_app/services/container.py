@@ -24,6 +24,7 @@ from clinic_app.services.outcome_measures import OutcomeMeasureService
 from clinic_app.services.patient_import import PatientImportService
 from clinic_app.services.patients import PatientService
 from clinic_app.services.preferences import PreferenceService
+from clinic_app.services.progress import ProgressService
 from clinic_app.services.users import UserService
 
 
@@ -51,6 +52,7 @@ class AppServices:
         fhir: the FHIR R4 export of signed encounters.
         patient_import: patients imported from another system's file (issue 14 §3).
         measures: the patients' outcome questionnaires (NDI, ODI).
+        progress: a patient's series of visits (the Progress view) and its report.
         close: releases the database connections (call once, when the app quits).
         changes: what other workstations commit (the screens' live refresh).
     """
@@ -71,6 +73,7 @@ class AppServices:
     fhir: FhirExportService
     patient_import: PatientImportService
     measures: OutcomeMeasureService
+    progress: ProgressService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -108,6 +111,7 @@ def build_services(
         fhir=FhirExportService(sessions, actor, seal=seal),
         patient_import=PatientImportService(sessions, actor, seal=seal),
         measures=OutcomeMeasureService(sessions, actor, seal=seal),
+        progress=ProgressService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

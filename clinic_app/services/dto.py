@@ -21,6 +21,7 @@ from clinic_app.domain.enums import (
     Tolerance,
     TwitchResponse,
 )
+from clinic_app.domain.progress import Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,8 @@ class ClinicProfileData:
     idle_lock_minutes: int = 10
     #: The skin prep the encounter form starts with (None: the provider picks each time).
     default_skin_prep: SkinPrep | None = SkinPrep.CHLORHEXIDINE
+    #: The handout prints the patient's pain at the first visit and today (issue 14 §1).
+    handout_progress: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -710,3 +713,22 @@ class MeasureScore:
     total: int
     percent: float
     band: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressView:
+    """A patient's series of signed visits (issue 14 §1), as the Progress view shows it.
+
+    Attributes:
+        progress: the series (points oldest first, per muscle and side, the payer's count).
+        muscle_names: the catalog's name of each muscle code in ``progress.muscles``.
+        measures: outcome questionnaire scores, oldest first (empty when none are kept).
+    """
+
+    patient_id: int
+    patient_name: str
+    patient_mrn: str
+    date_of_birth: date
+    progress: Progress
+    muscle_names: dict[str, str] = field(default_factory=dict)
+    measures: tuple[MeasureScore, ...] = ()

@@ -18,6 +18,7 @@ from clinic_app.domain.handout import GivenDose, HandoutData, HandoutSite, Medic
 from clinic_app.domain.screening import answer_of
 from clinic_app.models import Encounter, Medication, Patient, User
 from clinic_app.services import rows
+from clinic_app.services.progress import pain_then_now
 
 
 def provider_label(user: User | None) -> str:
@@ -121,4 +122,7 @@ def handout_of(
         doses=_given_doses(encounter, meds),
         clinic_address=clinic.address,
         logo_png=clinic.logo_png,
+        progress=pain_then_now(session, encounter, clinic.timezone)
+        if clinic.handout_progress
+        else None,
     )

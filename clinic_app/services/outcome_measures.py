@@ -83,6 +83,14 @@ def latest_of_each(responses: Sequence[MeasureResponseView]) -> list[MeasureResp
     return sorted(latest.values(), key=lambda r: r.measure)
 
 
+def patient_scores(session: Session, patient_id: int) -> tuple[MeasureScore, ...]:
+    """Every scored questionnaire of the patient, oldest first (the Progress view's series)."""
+    found = _responses(session, MeasureResponse.patient_id == patient_id)
+    return tuple(
+        MeasureScore(r.taken_on, r.measure, r.label, r.total, r.percent, r.band) for r in found
+    )
+
+
 def encounter_measures(session: Session, encounter_id: int) -> list[dict[str, Any]]:
     """The visit's questionnaires (the latest of each measure) as the note's snapshot holds
     them: plain JSON values (see :mod:`clinic_app.services.snapshot`)."""
@@ -185,7 +193,4 @@ class OutcomeMeasureService(Service):
         patient_id = fields.check_id("patient_id", patient_id, label="Patient")
         with self._tx() as session:
             rows.load_patient(session, patient_id)
-            found = _responses(session, MeasureResponse.patient_id == patient_id)
-        return [
-            MeasureScore(r.taken_on, r.measure, r.label, r.total, r.percent, r.band) for r in found
-        ]
+            return list(patient_scores(session, patient_id))

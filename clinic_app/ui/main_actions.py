@@ -28,6 +28,7 @@ class MainSlots(Protocol):
     def on_export_fhir(self) -> None: ...
     def on_import_patients(self) -> None: ...
     def on_outcome_measure(self) -> None: ...
+    def on_progress(self) -> None: ...
     def on_about(self) -> None: ...
     def refresh(self) -> None: ...
     def close(self) -> bool: ...
@@ -53,6 +54,7 @@ class MainActions:
     export_fhir: QAction
     import_patients: QAction
     outcome_measure: QAction
+    progress: QAction
 
 
 def build_main_actions(
@@ -127,6 +129,13 @@ def build_main_actions(
         None,
         "Record the selected patient's NDI or ODI questionnaire",
     )
+    progress = make_action(
+        window,
+        "&Progress…",
+        slots.on_progress,
+        "Ctrl+Shift+P",
+        "The selected patient's pain and relief over the series of visits",
+    )
     for action, icon in (
         (new_patient, "new_patient"), (edit_patient, "edit_patient"),
         (void_patient, "void_patient"), (refresh, "refresh"), (find, "find"), (quit, "quit"),
@@ -162,6 +171,7 @@ def build_main_actions(
                     find,
                     new_patient,
                     edit_patient,
+                    progress,
                     None,
                     void_patient,
                     None,
@@ -203,4 +213,5 @@ def build_main_actions(
         export_fhir=export_fhir,
         import_patients=import_patients,
         outcome_measure=outcome_measure,
+        progress=progress,
     )

@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         self.fhir_exporter: FhirExporter | None = None
         self.import_patients_action = actions.import_patients  # File → Import patients…
         self.outcome_measure_action = actions.outcome_measure  # Patient → Outcome questionnaire…
+        self.progress_action = actions.progress  # Patient → Progress… (providers, nurses)
         self._build_central()
         self._build_status_bar()
         self._restoring = False
@@ -519,6 +520,14 @@ class MainWindow(QMainWindow):
                 open_measure_dialog(self._services, for_patient(self._services, patient), self)
             except ClinicError as exc:
                 show_error(self, "Could not open the questionnaire", exc)
+
+    def on_progress(self) -> None:
+        """The selected patient's Progress view (QtCharts is imported on first use)."""
+        patient_id = self.current_patient_id()
+        if patient_id is not None and self.progress_action.isEnabled():
+            from clinic_app.ui.progress.window import open_progress
+
+            open_progress(self._services.progress, patient_id, self)
 
     def on_users(self) -> None:
         if self.users_action.isEnabled():

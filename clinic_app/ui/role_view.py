@@ -36,6 +36,7 @@ MAIN_COMMANDS: Final = {
     "export_fhir_action": "fhir.export",
     "import_patients_action": "patient.import",
     "outcome_measure_action": "measure.record",
+    "progress_action": "progress.read",
 }
 #: Commands that act on the selected patient (enabled only while one is selected).
 PATIENT_COMMANDS: Final = (
@@ -45,6 +46,7 @@ PATIENT_COMMANDS: Final = (
     "repeat_visit_action",
     "export_fhir_action",
     "outcome_measure_action",
+    "progress_action",
 )
 #: What the patient list says to a user whose roles do not include patient records.
 NO_PATIENTS_TEXT = (

@@ -11,7 +11,14 @@ import pytest
 from clinic_app.domain.catalog import View, default_catalog
 from clinic_app.domain.enums import Language, Side, Technique
 from clinic_app.domain.formulary import DrugClass
-from clinic_app.domain.handout import Block, GivenDose, HandoutData, HandoutSite, Medicine
+from clinic_app.domain.handout import (
+    Block,
+    GivenDose,
+    HandoutData,
+    HandoutSite,
+    Medicine,
+    PainThenNow,
+)
 from clinic_app.domain.handout_compose import LineStyle, Section, compose, join_words
 from clinic_app.domain.handout_settings import default_settings
 from clinic_app.domain.handout_texts import default_texts
@@ -290,3 +297,26 @@ def test_the_neck_visit_keeps_the_911_lung_box() -> None:
     """Issue 12: trapezius + levator no longer warn at signing; the handout still warns."""
     both = data(site("trapezius_upper", INJ, LIDO), site("levator_scapulae", DN, side=Side.LEFT))
     assert "collapsed lung" in text_of(sections(both)[Block.EMERGENCY])
+
+
+# ---------------------------------------------------------------- your progress (issue 14 §1)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (EN, "Your pain: 7/10 at your first visit on January 12, 2026, 3/10 today."),
+        (ES, "Su dolor: 7/10 en su primera consulta, el 12 de enero de 2026; 3/10 hoy."),
+    ],
+)
+def test_the_progress_line_in_the_patients_language(language: Language, line: str) -> None:
+    then_now = PainThenNow(date(2026, 1, 12), 7, 3)
+    follow_up = sections(data(site("deltoid"), language=language, progress=then_now))
+    last = follow_up[Block.FOLLOW_UP].lines[-1]
+    assert last.text == line  # after the next visit and how to change it
+    assert last.style is LineStyle.PARAGRAPH  # not run on with "To change it, call us"
+
+
+def test_no_progress_line_unless_given() -> None:
+    follow_up = sections(data(site("deltoid")))[Block.FOLLOW_UP]
+    assert not any("Your pain" in x.text for x in follow_up.lines)

@@ -331,6 +331,8 @@ def test_english_body_text_is_at_or_below_grade_8() -> None:
                     glucose_mg=300,
                     glucose_mmol="16.7",
                     weeks=3,
+                    first=7,
+                    today=3,
                 )
                 sentences += [s for s in re.split(r"(?<=[.!?])\s+", filled) if s.strip()]
     grade = flesch_kincaid_grade(sentences)

@@ -64,6 +64,9 @@ METHODS: dict[tuple[str, str], str] = {
     ("encounters", "discard_abandoned_drafts"): "encounter.discard_abandoned",
     ("encounters", "add_addendum"): "encounter.addendum",
     ("encounters", "history"): "encounter.history",
+    ("progress", "progress"): "progress.read",
+    ("progress", "report_data"): "progress.report",
+    ("progress", "render_report"): "progress.report",
     ("encounters", "count"): "encounter.count",
     ("checks", "assess_draft"): "encounter.assess",
     ("checks", "assess_saved"): "encounter.assess",
@@ -173,6 +176,7 @@ def test_the_services_are_found() -> None:
         "fhir",
         "patient_import",
         "measures",
+        "progress",
     }  # fmt: skip
 
 

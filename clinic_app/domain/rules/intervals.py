@@ -14,6 +14,8 @@ earlier visit recorded (``PriorSession.reported_relief_*``) describes the sessio
 
 from __future__ import annotations
 
+from datetime import date
+
 from clinic_app.domain.enums import Side
 from clinic_app.domain.rules._text import (
     days_text,
@@ -72,11 +74,19 @@ def _same_site(ctx: Context, profile: PayerProfile) -> list[Finding]:
     return findings
 
 
+def within_window(performed_on: date, reference: date, window_days: int) -> bool:
+    """Whether a session on ``performed_on`` counts in the rolling window ending at
+    ``reference``: fewer than ``window_days`` days before it (the session-count rule's
+    reading of "N sessions in 365 days", also used by the Progress view's series count)."""
+    return 0 <= (reference - performed_on).days < window_days
+
+
 def _sessions(ctx: Context, profile: PayerProfile) -> list[Finding]:
     window, maximum = profile.session_window_days, profile.max_sessions_in_window
     if window is None or maximum is None:
         return []
-    earlier = [s for s in ctx.history if ctx.days_ago(s) < window]
+    on = ctx.encounter.performed_on
+    earlier = [s for s in ctx.history if within_window(s.performed_on, on, window)]
     if len(earlier) + 1 <= maximum:
         return []
     dates = join_and([s.performed_on.isoformat() for s in reversed(earlier)])

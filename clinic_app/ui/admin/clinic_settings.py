@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage, QImageWriter, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -156,6 +157,12 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             self.choose_logo_button,
         )
         self._show_logo()
+        self.handout_progress = QCheckBox("Show the patient's &progress on the handout")
+        self.handout_progress.setToolTip(
+            "One line on the handout, in the patient's language: their pain at the first "
+            "visit and today"
+        )
+        form.addRow("", self.handout_progress)
         return box
 
     def _lock_box(self) -> QGroupBox:
@@ -216,6 +223,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
         )
         self._logo_png = p.logo_png
         self._show_logo()
+        self.handout_progress.setChecked(p.handout_progress)
 
     # ------------------------------------------------------------------ state
     @property
@@ -247,6 +255,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             self.timezone_text(),
             self.idle_lock_minutes.value(),
             self.default_skin_prep.currentData(),
+            self.handout_progress.isChecked(),
         )
 
     def form_input(self) -> ClinicProfileData:
@@ -264,6 +273,7 @@ class ClinicSettingsDialog(ClinicBoxMixin, QDialog):
             timezone=self.timezone_text(),
             idle_lock_minutes=self.idle_lock_minutes.value(),
             default_skin_prep=self.default_skin_prep.currentData(),
+            handout_progress=self.handout_progress.isChecked(),
         )
 
     # ------------------------------------------------------------------ slots

@@ -296,3 +296,16 @@ def test_the_default_skin_prep_is_a_clinic_setting(qtbot, dialog, profiled):
     with qtbot.wait_signal(dialog.profile_saved):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert profiled.clinic.profile().default_skin_prep is SkinPrep.ALCOHOL
+
+
+def test_the_handout_progress_line_is_a_clinic_setting_off_by_default(qtbot, dialog, profiled):
+    """Issue 14 §1: the clinic turns the handout's "your progress" line on."""
+    assert not dialog.handout_progress.isChecked()
+    dialog.handout_progress.setChecked(True)
+    assert dialog.is_dirty()
+    with qtbot.wait_signal(dialog.profile_saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert profiled.clinic.profile().handout_progress is True
+    again = ClinicSettingsDialog(profiled)
+    qtbot.addWidget(again)
+    assert again.handout_progress.isChecked()
