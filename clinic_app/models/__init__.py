@@ -7,6 +7,7 @@ from clinic_app.models.emergency import EmergencyAccess
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
 from clinic_app.models.medication import LotAdjustment, Medication, MedicationLot
 from clinic_app.models.patient import Patient, PatientSearchToken
+from clinic_app.models.patient_count import PatientCount
 
 __all__ = [
     "Addendum",
@@ -22,6 +23,7 @@ __all__ = [
     "Medication",
     "MedicationLot",
     "Patient",
+    "PatientCount",
     "PatientSearchToken",
     "SiteDose",
     "User",
