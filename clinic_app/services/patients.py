@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -70,6 +72,23 @@ def patient_view(p: Patient) -> PatientView:
     )
 
 
+#: The columns of a :class:`PatientView`, in the order of its fields (``voided`` is read from
+#: ``voided_at``): the list reads these rows, not ORM objects (making 200 tracked objects was
+#: most of a search's time).
+VIEW_COLUMNS = tuple(
+    getattr(Patient, "voided_at" if field.name == "voided" else field.name)
+    for field in fields(PatientView)
+)
+_VOIDED = [field.name for field in fields(PatientView)].index("voided")
+
+
+def row_view(row: Row[Any]) -> PatientView:
+    """The view of a row of :data:`VIEW_COLUMNS`."""
+    values: list[Any] = list(row)
+    values[_VOIDED] = values[_VOIDED] is not None
+    return PatientView(*values)
+
+
 def _clean_allergies(data: PatientInput) -> dict[str, object]:
     """The allergy list and NKDA: "None" / "NKDA" typed in the list is NKDA, not an allergy."""
     text = v.clean_text("allergies", data.allergies, label="Allergies", multiline=True)
@@ -107,6 +126,43 @@ def _token_range(kind: str, prefix: str) -> Select[int]:
         return query.where(PatientSearchToken.token >= "")
     upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
     return query.where(PatientSearchToken.token >= prefix, PatientSearchToken.token < upper)
+
+
+def _prefixes(raw: str) -> list[tuple[str, str]]:
+    """The token ranges a search text asks for: the MRN key, then each folded name word."""
+    words = [t[:100] for t in v.search_key(raw.replace(",", " ")).split() if t]
+    return [("m", v.mrn_key(raw)), *(("n", word) for word in words)]
+
+
+def first_matches(session: Session, raw: str, limit: int, *, include_voided: bool) -> list[int]:
+    """The ids of the first ``limit`` patients matching any prefix of ``raw`` (the MRN or a
+    name word), in the order of the matching word, then id: each range is read in index
+    order and stops as soon as it holds ``limit`` patients, so the cost does not grow with
+    the clinic. A patient with two matching words (or voided ones) takes another batch."""
+    found: dict[int, tuple[str, int]] = {}
+    for kind, prefix in _prefixes(raw):
+        seen: set[int] = set()
+        after: tuple[str, int] | None = None
+        while len(seen) < limit:
+            query = _token_range(kind, prefix).add_columns(PatientSearchToken.token)
+            if not include_voided:
+                query = query.join(Patient, Patient.id == PatientSearchToken.patient_id).where(
+                    Patient.voided_at.is_(None)
+                )
+            if after is not None:
+                query = query.where(
+                    tuple_(PatientSearchToken.token, PatientSearchToken.patient_id) > after
+                )
+            order = (PatientSearchToken.token, PatientSearchToken.patient_id)
+            batch = session.execute(query.order_by(*order).limit(limit)).all()
+            for patient_id, token in batch:
+                seen.add(patient_id)
+                key = (token, patient_id)
+                found[patient_id] = min(found.get(patient_id, key), key)
+            if len(batch) < limit:
+                break
+            after = (batch[-1][1], batch[-1][0])
+    return sorted(found, key=found.__getitem__)[:limit]
 
 
 def _mrn_taken(mrn: str) -> ConflictError:
@@ -333,14 +389,20 @@ class PatientService(Service):
         raw = v.clean_search(text)
         limit = f.check_int("limit", limit, label="Rows shown", low=1, high=MAX_SEARCH_ROWS)
         include_voided = f.check_bool("include_voided", include_voided, label="Include voided")
-        query = select(Patient)
+        query = select(*VIEW_COLUMNS)
         if not include_voided:
             query = query.where(Patient.voided_at.is_(None))
-        if raw:
-            query = query.where(self._match(raw))
         query = query.order_by(Patient.family_key, Patient.given_key, Patient.id).limit(limit)
         with self._tx() as session:
-            return [patient_view(p) for p in session.scalars(query)]
+            if len(raw) == 1:
+                # One letter matches a tenth of the clinic: sorting all of them by name to
+                # show 200 took 30 ms at 100,000 patients. The page is the first matches in
+                # the order of their matching word instead, read off the token index.
+                ids = first_matches(session, raw, limit, include_voided=include_voided)
+                query = query.where(Patient.id.in_(ids))
+            elif raw:
+                query = query.where(self._match(raw))
+            return [row_view(row) for row in session.execute(query)]
 
     @staticmethod
     def _match(raw: str) -> ColumnElement[bool]:
@@ -349,9 +411,14 @@ class PatientService(Service):
             return Patient.date_of_birth == born
         # Each typed word must start a word of the given or family name; or the whole text
         # starts the MRN. Both are token ranges on an index (no scan of the patient table).
-        mrn = Patient.id.in_(_token_range("m", v.mrn_key(raw)))
-        tokens = [t for t in v.search_key(raw.replace(",", " ")).split() if t]
-        if not tokens:
-            return mrn
-        name = and_(*[Patient.id.in_(_token_range("n", t[:100])) for t in tokens])
-        return or_(mrn, name)
+        # One IN over a UNION, not an OR of two INs: PostgreSQL cannot estimate an OR of
+        # subqueries and walked every patient in name order to test each (120 ms at 100k).
+        (_, mrn_key), *words = _prefixes(raw)
+        hits = _token_range("m", mrn_key)
+        if words:
+            (_, first), *others = words
+            name = _token_range("n", first)
+            for _, word in others:
+                name = name.where(PatientSearchToken.patient_id.in_(_token_range("n", word)))
+            return Patient.id.in_(union(hits, name))
+        return Patient.id.in_(hits)
