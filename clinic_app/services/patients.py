@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import fields
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_, union
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,11 +15,12 @@ from clinic_app.domain.allergies import means_no_known_allergies
 from clinic_app.domain.enums import Language, Sex
 from clinic_app.domain.errors import ConflictError, FieldChecks, ValidationError
 from clinic_app.domain.rules.data import default_rules
-from clinic_app.models import Patient, PatientCount, PatientSearchToken
+from clinic_app.models import Patient, PatientCount
 from clinic_app.models.base import utcnow
 from clinic_app.services import rows
 from clinic_app.services.base import Service
 from clinic_app.services.dto import PatientInput, PatientView
+from clinic_app.services.patient_search import VIEW_COLUMNS, first_matches, match, row_view
 
 #: The permission a change of the patient's clinical fields needs, besides patient.update.
 CLINICAL = "patient.clinical"
@@ -44,8 +42,6 @@ STALE_FORM = (
 )
 #: Most rows one search returns.
 MAX_SEARCH_ROWS = 1000
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def patient_view(p: Patient) -> PatientView:
@@ -72,23 +68,6 @@ def patient_view(p: Patient) -> PatientView:
     )
 
 
-#: The columns of a :class:`PatientView`, in the order of its fields (``voided`` is read from
-#: ``voided_at``): the list reads these rows, not ORM objects (making 200 tracked objects was
-#: most of a search's time).
-VIEW_COLUMNS = tuple(
-    getattr(Patient, "voided_at" if field.name == "voided" else field.name)
-    for field in fields(PatientView)
-)
-_VOIDED = [field.name for field in fields(PatientView)].index("voided")
-
-
-def row_view(row: Row[Any]) -> PatientView:
-    """The view of a row of :data:`VIEW_COLUMNS`."""
-    values: list[Any] = list(row)
-    values[_VOIDED] = values[_VOIDED] is not None
-    return PatientView(*values)
-
-
 def _clean_allergies(data: PatientInput) -> dict[str, object]:
     """The allergy list and NKDA: "None" / "NKDA" typed in the list is NKDA, not an allergy."""
     text = v.clean_text("allergies", data.allergies, label="Allergies", multiline=True)
@@ -103,66 +82,6 @@ def _clean_allergies(data: PatientInput) -> dict[str, object]:
             "Allergies are listed and “No known drug allergies” is ticked: keep one of them.",
         )
     return {"allergies": text, "no_known_drug_allergies": nkda}
-
-
-def parse_date_query(text: str) -> date | None:
-    """A date typed in the search box: 1980-03-14 or 3/14/1980 (US order)."""
-    try:
-        if _ISO_DATE.match(text):
-            return date.fromisoformat(text)
-        m = _US_DATE.match(text)
-        if m:
-            return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-    except ValueError:
-        return None
-    return None
-
-
-def _token_range(kind: str, prefix: str) -> Select[int]:
-    """The patients with a search token of ``kind`` starting with ``prefix``: the index range
-    ``[prefix, prefix with its last character incremented)``, byte-wise on every backend."""
-    query = select(PatientSearchToken.patient_id).where(PatientSearchToken.kind == kind)
-    if not prefix:
-        return query.where(PatientSearchToken.token >= "")
-    upper = prefix[:-1] + chr(min(ord(prefix[-1]) + 1, 0x10FFFF))
-    return query.where(PatientSearchToken.token >= prefix, PatientSearchToken.token < upper)
-
-
-def _prefixes(raw: str) -> list[tuple[str, str]]:
-    """The token ranges a search text asks for: the MRN key, then each folded name word."""
-    words = [t[:100] for t in v.search_key(raw.replace(",", " ")).split() if t]
-    return [("m", v.mrn_key(raw)), *(("n", word) for word in words)]
-
-
-def first_matches(session: Session, raw: str, limit: int, *, include_voided: bool) -> list[int]:
-    """The ids of the first ``limit`` patients matching any prefix of ``raw`` (the MRN or a
-    name word), in the order of the matching word, then id: each range is read in index
-    order and stops as soon as it holds ``limit`` patients, so the cost does not grow with
-    the clinic. A patient with two matching words (or voided ones) takes another batch."""
-    found: dict[int, tuple[str, int]] = {}
-    for kind, prefix in _prefixes(raw):
-        seen: set[int] = set()
-        after: tuple[str, int] | None = None
-        while len(seen) < limit:
-            query = _token_range(kind, prefix).add_columns(PatientSearchToken.token)
-            if not include_voided:
-                query = query.join(Patient, Patient.id == PatientSearchToken.patient_id).where(
-                    Patient.voided_at.is_(None)
-                )
-            if after is not None:
-                query = query.where(
-                    tuple_(PatientSearchToken.token, PatientSearchToken.patient_id) > after
-                )
-            order = (PatientSearchToken.token, PatientSearchToken.patient_id)
-            batch = session.execute(query.order_by(*order).limit(limit)).all()
-            for patient_id, token in batch:
-                seen.add(patient_id)
-                key = (token, patient_id)
-                found[patient_id] = min(found.get(patient_id, key), key)
-            if len(batch) < limit:
-                break
-            after = (batch[-1][1], batch[-1][0])
-    return sorted(found, key=found.__getitem__)[:limit]
 
 
 def _mrn_taken(mrn: str) -> ConflictError:
@@ -401,24 +320,5 @@ class PatientService(Service):
                 ids = first_matches(session, raw, limit, include_voided=include_voided)
                 query = query.where(Patient.id.in_(ids))
             elif raw:
-                query = query.where(self._match(raw))
+                query = query.where(match(raw))
             return [row_view(row) for row in session.execute(query)]
-
-    @staticmethod
-    def _match(raw: str) -> ColumnElement[bool]:
-        born = parse_date_query(raw)
-        if born is not None:
-            return Patient.date_of_birth == born
-        # Each typed word must start a word of the given or family name; or the whole text
-        # starts the MRN. Both are token ranges on an index (no scan of the patient table).
-        # One IN over a UNION, not an OR of two INs: PostgreSQL cannot estimate an OR of
-        # subqueries and walked every patient in name order to test each (120 ms at 100k).
-        (_, mrn_key), *words = _prefixes(raw)
-        hits = _token_range("m", mrn_key)
-        if words:
-            (_, first), *others = words
-            name = _token_range("n", first)
-            for _, word in others:
-                name = name.where(PatientSearchToken.patient_id.in_(_token_range("n", word)))
-            return Patient.id.in_(union(hits, name))
-        return Patient.id.in_(hits)
