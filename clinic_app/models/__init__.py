@@ -8,6 +8,7 @@ from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, Site
 from clinic_app.models.measures import MeasureResponse
 from clinic_app.models.medication import LotAdjustment, Medication, MedicationLot
 from clinic_app.models.patient import Patient, PatientSearchToken
+from clinic_app.models.patient_count import PatientCount
 
 __all__ = [
     "Addendum",
@@ -24,6 +25,7 @@ __all__ = [
     "Medication",
     "MedicationLot",
     "Patient",
+    "PatientCount",
     "PatientSearchToken",
     "SiteDose",
     "User",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from clinic_app.domain import validation as v
 from clinic_app.domain.catalog import Catalog
+from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Side
 from clinic_app.domain.rules import (
     Assessment,
@@ -29,7 +30,14 @@ from clinic_app.domain.rules import (
     assess,
 )
 from clinic_app.domain.screening import parse_screening
-from clinic_app.models import Encounter, InjectionSite, Medication, MedicationLot, SiteDose
+from clinic_app.models import (
+    ClinicProfile,
+    Encounter,
+    InjectionSite,
+    Medication,
+    MedicationLot,
+    SiteDose,
+)
 from clinic_app.services import rows
 from clinic_app.services.dto import EncounterInput, SiteDraft
 from clinic_app.services.rule_settings import clinic_choices
@@ -107,9 +115,10 @@ def _site_facts(session: Session, sites: Sequence[SiteDraft]) -> tuple[SiteFact,
     return tuple(facts)
 
 
-def _history(session: Session, e: Encounter) -> tuple[PriorSession, ...]:
+def _history(session: Session, e: Encounter, zone: str) -> tuple[PriorSession, ...]:
     """The patient's earlier sessions as three column queries: no ORM objects, no formulary
-    load (a steroid's factor comes with its dose row), however long the history is."""
+    load (a steroid's factor comes with its dose row), however long the history is. Each is
+    dated by the clinic's calendar (``zone``), as the rules' windows count days there."""
     earlier = (
         Encounter.patient_id == e.patient_id,
         Encounter.id != e.id,
@@ -149,7 +158,7 @@ def _history(session: Session, e: Encounter) -> tuple[PriorSession, ...]:
     )
     return tuple(
         PriorSession(
-            performed_on=visit.performed_at.astimezone().date(),
+            performed_on=clinic_day(visit.performed_at, zone),
             sites=frozenset(sites[visit.id]),
             steroid_tri_equivalent_mg=steroid.get(visit.id, Decimal(0)),
             pain_before=visit.pain_before,
@@ -161,8 +170,7 @@ def _history(session: Session, e: Encounter) -> tuple[PriorSession, ...]:
     )
 
 
-def _policy(session: Session) -> ClinicPolicy:
-    clinic = rows.clinic_profile(session)
+def _policy(clinic: ClinicProfile | None) -> ClinicPolicy:
     if clinic is None:
         return ClinicPolicy()
     severities, picks = clinic_choices(clinic.rule_overrides)
@@ -182,9 +190,13 @@ def assess_content(
 ) -> Assessment:
     """The checks for ``form`` and ``sites`` charted in encounter ``e`` (saved or not)."""
     patient = rows.load_patient(session, e.patient_id)
+    clinic = rows.clinic_profile(session)
+    # The clinic's day, not this computer's: a workstation set to another zone must not
+    # move a late-evening visit to the next day (and out of a rule's window).
+    zone = clinic.timezone if clinic is not None else ""
     answers = _answers(form.screening)
     fact = EncounterFact(
-        performed_on=e.performed_at.astimezone().date(),
+        performed_on=clinic_day(e.performed_at, zone),
         sites=_site_facts(session, sites),
         screening=answers,
         icd10_codes=tuple(form.icd10_codes),
@@ -204,4 +216,4 @@ def assess_content(
         pregnant_or_breastfeeding=patient.pregnant_or_breastfeeding,
         payer=patient.payer,
     )
-    return assess(fact, facts, _history(session, e), _policy(session), catalog=catalog)
+    return assess(fact, facts, _history(session, e, zone), _policy(clinic), catalog=catalog)

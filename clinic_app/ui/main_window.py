@@ -24,8 +24,6 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.services.changes import Topic
 from clinic_app.services.dto import ClinicProfileView, PatientView
 from clinic_app.ui.admin.backup import BackupController
-from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
-from clinic_app.ui.admin.users_dialog import UsersDialog
 from clinic_app.ui.admin.windows import AdminWindows
 from clinic_app.ui.common import messages
 from clinic_app.ui.common.chrome import add_status_fields
@@ -33,7 +31,6 @@ from clinic_app.ui.common.emergency import open_chart
 from clinic_app.ui.common.messages import ask_void_reason, show_error
 from clinic_app.ui.common.refresh import ChangeListener, LiveRefresh
 from clinic_app.ui.encounter.windows import EncounterWindows
-from clinic_app.ui.front_desk.window import FrontDeskWindow
 from clinic_app.ui.lock.controller import SessionLock
 from clinic_app.ui.main_actions import build_main_actions
 from clinic_app.ui.patients.dialog import PatientDialog
@@ -44,7 +41,13 @@ from clinic_app.ui.role_view import NO_PATIENTS_TEXT, PATIENT_COMMANDS, show_com
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
+    from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
+    from clinic_app.ui.admin.users_dialog import UsersDialog
     from clinic_app.ui.fhir_export import FhirExporter
+    from clinic_app.ui.front_desk.window import FrontDeskWindow
+
+# The editor, the front desk and the administration dialogs are imported on first use, so
+# that the sign-in dialog paints soon after start (issue 13; tests/ui/test_startup_imports.py).
 
 DEMO_BANNER_TEXT = "DEMO DATABASE — synthetic patients, not for clinical use"
 #: Pause after the last keystroke before searching, so typing a name runs one query.
@@ -450,6 +453,8 @@ class MainWindow(QMainWindow):
     def on_front_desk(self) -> None:
         """Open (or bring forward, refreshed) the front-desk window."""
         if self._front_desk is None:
+            from clinic_app.ui.front_desk.window import FrontDeskWindow
+
             self._front_desk = FrontDeskWindow(self._services, changes=self.changes)
         else:
             self._front_desk.refresh()

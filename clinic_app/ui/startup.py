@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QDialog, QWidget
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.admin.setup_dialog import SetupDialog
 from clinic_app.ui.admin.sign_in_dialog import SignInDialog
-from clinic_app.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
+    from clinic_app.ui.main_window import MainWindow
 
 
 def run_startup(services: AppServices, parent: QWidget | None = None) -> bool:
@@ -47,5 +47,8 @@ def _run(dialog: QDialog) -> bool:
 
 
 def create_main_window(services: AppServices) -> MainWindow:
-    """The main window for the signed-in user (not shown yet)."""
+    """The main window for the signed-in user (not shown yet); its module is imported only
+    now, after the sign-in dialog (issue 13)."""
+    from clinic_app.ui.main_window import MainWindow
+
     return MainWindow(services)

@@ -9,15 +9,16 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from clinic_app.services.dto import ClinicProfileView
-from clinic_app.ui.admin.audit_dialog import AuditDialog
 from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
-from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
-from clinic_app.ui.admin.lots_dialog import LotsDialog
-from clinic_app.ui.admin.users_dialog import UsersDialog
-from clinic_app.ui.common.refresh import ChangeListener
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
+    from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
+    from clinic_app.ui.admin.lots_dialog import LotsDialog
+    from clinic_app.ui.admin.users_dialog import UsersDialog
+    from clinic_app.ui.common.refresh import ChangeListener
+
+# Each dialog's module is imported when it first opens (issue 13: start-up).
 
 
 class AdminWindows(QObject):
@@ -53,6 +54,8 @@ class AdminWindows(QObject):
             self.clinic_settings_dialog.raise_()
             self.clinic_settings_dialog.activateWindow()
             return
+        from clinic_app.ui.admin.clinic_settings import ClinicSettingsDialog
+
         dialog = ClinicSettingsDialog(self._services, self._parent)
         dialog.profile_saved.connect(self.on_clinic_settings_saved)
         dialog.finished.connect(self.on_clinic_settings_finished)
@@ -67,11 +70,15 @@ class AdminWindows(QObject):
 
     def open_users(self) -> None:
         """Open the Users window."""
+        from clinic_app.ui.admin.users_dialog import UsersDialog
+
         self.users_dialog = UsersDialog(self._services, self._parent)
         self._open(self.users_dialog)
 
     def open_audit_trail(self) -> None:
         """Open the audit trail window."""
+        from clinic_app.ui.admin.audit_dialog import AuditDialog
+
         self._open(AuditDialog(self._services, self._parent))
 
     def open_lots(self) -> None:
@@ -80,6 +87,8 @@ class AdminWindows(QObject):
             self.lots_dialog.raise_()
             self.lots_dialog.activateWindow()
             return
+        from clinic_app.ui.admin.lots_dialog import LotsDialog
+
         self.lots_dialog = LotsDialog(self._services, self._parent, self.changes)
         self.lots_dialog.finished.connect(self.on_lots_finished)
         self._open(self.lots_dialog)

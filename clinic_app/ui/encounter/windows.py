@@ -12,10 +12,18 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.ui.common.chrome import make_action
 from clinic_app.ui.common.emergency import open_chart
 from clinic_app.ui.common.messages import ask_choice, show_error
-from clinic_app.ui.encounter.editor import EncounterEditor
 
 if TYPE_CHECKING:
     from clinic_app.services.container import AppServices
+    from clinic_app.ui.encounter.editor import EncounterEditor
+
+
+def _editor_class() -> type[EncounterEditor]:
+    """The editor, imported when the first encounter opens: its body map, tables and checks
+    would otherwise delay the sign-in dialog (issue 13)."""
+    from clinic_app.ui.encounter.editor import EncounterEditor
+
+    return EncounterEditor
 
 
 class EncounterWindows(QObject):
@@ -85,12 +93,13 @@ class EncounterWindows(QObject):
             existing.activateWindow()
             return existing
         services, window = self._services, self._window
+        editor_class = _editor_class()
         try:
             editor = open_chart(
                 window,
                 services,
                 self._current_patient(),
-                lambda: EncounterEditor(services, encounter_id, window),
+                lambda: editor_class(services, encounter_id, window),
             )
         except ClinicError as exc:
             show_error(self._window, "Could not open the encounter", exc)
@@ -116,7 +125,7 @@ class EncounterWindows(QObject):
         if provider_id is None:
             return None
         try:
-            editor = EncounterEditor.repeat_last_visit(
+            editor = _editor_class().repeat_last_visit(
                 self._services, patient_id, provider_id, self._window
             )
         except ClinicError as exc:

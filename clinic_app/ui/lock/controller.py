@@ -31,7 +31,6 @@ from clinic_app.ui.admin.change_password_dialog import ChangePasswordDialog
 from clinic_app.ui.common import icons
 from clinic_app.ui.common.chrome import make_action
 from clinic_app.ui.common.idle import IdleMonitor
-from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.lock.screen import LOCKED_TITLE, LockScreen
 from clinic_app.ui.patients.dialog import PatientDialog
 
@@ -289,6 +288,8 @@ class SessionLock(QObject):
 
     def _take_back(self, user: UserView) -> None:
         """``user``'s work set aside at an earlier hand-over comes back with their windows."""
+        from clinic_app.ui.encounter.editor import EncounterEditor  # loaded on first use
+
         for widget, title in self._kept.pop(user.id, []):
             if isinstance(widget, EncounterEditor):
                 self._main.encounters.take_back(widget)
