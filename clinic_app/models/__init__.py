@@ -6,6 +6,7 @@ from clinic_app.models.clinic import ClinicProfile, User, UserPreference, UserRo
 from clinic_app.models.emergency import EmergencyAccess
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
 from clinic_app.models.medication import LotAdjustment, Medication, MedicationLot
+from clinic_app.models.pain_drawing import PainDrawing
 from clinic_app.models.patient import Patient, PatientSearchToken
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "LotAdjustment",
     "Medication",
     "MedicationLot",
+    "PainDrawing",
     "Patient",
     "PatientSearchToken",
     "SiteDose",

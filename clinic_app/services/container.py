@@ -19,6 +19,7 @@ from clinic_app.services.emergency import EmergencyAccessService
 from clinic_app.services.encounters import EncounterService
 from clinic_app.services.lots import LotService
 from clinic_app.services.notes import NoteService
+from clinic_app.services.pain_drawing import PainDrawingService
 from clinic_app.services.patients import PatientService
 from clinic_app.services.preferences import PreferenceService
 from clinic_app.services.users import UserService
@@ -45,6 +46,7 @@ class AppServices:
         backups: back up now, restore, the automatic daily backup.
         preferences: the signed-in user's own charting defaults.
         lots: medication lots and stock, the lot recall search.
+        pain_drawings: an encounter's pain drawing and the muscles it suggests.
         close: releases the database connections (call once, when the app quits).
         changes: what other workstations commit (the screens' live refresh).
     """
@@ -62,6 +64,7 @@ class AppServices:
     backups: BackupService
     preferences: PreferenceService
     lots: LotService
+    pain_drawings: PainDrawingService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -96,6 +99,7 @@ def build_services(
         backups=BackupService(sessions, actor, seal=seal),
         preferences=PreferenceService(sessions, actor, seal=seal),
         lots=LotService(sessions, actor, seal=seal),
+        pain_drawings=PainDrawingService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

@@ -33,6 +33,9 @@ Format 1 (``"format": 1``), top-level keys:
 - ``totals``: ``[{"generic", "label", "total", "unit", "limit"}]``
 - ``codes``: ``{"cpt": [{"code", "units", "description"}], "hcpcs": [...], "icd10": [...],
   "coder_review"}``
+- ``pain_drawing`` (since issue 14, only when the visit has shading): the drawing's compact
+  text (:meth:`clinic_app.domain.pain_drawing.PainDrawing.encode`); older snapshots and visits
+  without a drawing lack it.
 
 Decimals are strings ("0.5"), dates and times ISO 8601; enums are their stored values.
 """
@@ -56,6 +59,7 @@ from clinic_app.domain.quantities import plain_decimal
 from clinic_app.domain.rules import Assessment
 from clinic_app.models import ClinicProfile, Encounter, Medication, MedicationLot, Patient, User
 from clinic_app.services.dto import EncounterView, SiteView
+from clinic_app.services.pain_drawing import stored_drawing
 
 #: The snapshot layout; a reader of another format prints the stored document as it is.
 FORMAT: Final = 1
@@ -183,6 +187,8 @@ def build_snapshot(
     )
     signer = session.get(User, e.signed_by_id) if e.signed_by_id is not None else None
     coding = assessment.coding
+    drawing = stored_drawing(session, e.id)
+    extra: dict[str, Any] = {} if drawing.is_empty else {"pain_drawing": drawing.encode()}
     return {
         "format": FORMAT,
         "encounter_id": e.id,
@@ -249,6 +255,7 @@ def build_snapshot(
             "icd10": list(coding.icd10),
             "coder_review": coding.coder_review,
         },
+        **extra,
     }
 
 

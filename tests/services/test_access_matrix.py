@@ -113,6 +113,9 @@ METHODS: dict[tuple[str, str], str] = {
     ("lots", "adjust"): "lot.edit",
     ("lots", "recall_search"): "lot.recall",
     ("lots", "recall_csv"): "lot.recall",
+    ("pain_drawings", "get"): "pain_drawing.read",
+    ("pain_drawings", "save"): "pain_drawing.save",
+    ("pain_drawings", "suggestions"): "pain_drawing.read",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -121,7 +124,7 @@ INNER_ACTIONS = {"patient.clinical"}
 CALLERS = [*(role.value for role in Role), "signed_out", "command_line"]
 #: Statements that touch patient data.
 PATIENT_TABLES = re.compile(
-    r"\b(patient|encounter|injection_site|site_dose|encounter_addendum|handout_print)\b",
+    r"\b(patient|encounter|injection_site|site_dose|encounter_addendum|handout_print|pain_drawing)\b",
     re.IGNORECASE,
 )
 MISSING_ID = 999_999
@@ -161,6 +164,7 @@ def test_the_services_are_found() -> None:
         "preferences",
         "demo",
         "lots",
+        "pain_drawings",
     }  # fmt: skip
 
 

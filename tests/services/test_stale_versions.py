@@ -160,6 +160,9 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("lots", "adjust"): Exempt("adds an adjustment row; the lot itself does not change"),
     ("lots", "recall_search"): READ,
     ("lots", "recall_csv"): READ,
+    ("pain_drawings", "get"): READ,
+    ("pain_drawings", "save"): Versioned(),
+    ("pain_drawings", "suggestions"): READ,
 }
 
 
