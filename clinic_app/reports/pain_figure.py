@@ -24,7 +24,7 @@ from clinic_app.reports.figure_windows import GAP, PANEL_HEIGHT
 from clinic_app.reports.note_data import NotePainDrawing
 
 #: The shading, as on screen (``clinic_app.ui.bodymap.drawing.PAIN_FILL``).
-PAIN_RGBA = (214, 24, 24, 110)
+PAIN_RGBA = (190, 0, 60, 120)
 _MARK_FILL = (40, 40, 40)
 _MARK_RADIUS = 11
 LABELS = {

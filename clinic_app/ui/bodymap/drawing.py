@@ -15,7 +15,15 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QUndoCommand, QUndoStack
+from PySide6.QtGui import (
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from clinic_app.domain.bodymap import FigureView
@@ -30,8 +38,10 @@ from clinic_app.domain.pain_drawing import (
 from clinic_app.ui.bodymap.items import Z_DEEP, Z_OVERLAY
 from clinic_app.ui.bodymap.view import FigureCanvas
 
-#: The shading: red enough to read on skin and on the muscles, light enough to see through.
-PAIN_FILL = QColor(214, 24, 24, 105)
+#: The shading: a deep crimson that reads on skin and on the red muscles alike, with a darker
+#: edge round each shaded patch; translucent, so the anatomy shows through.
+PAIN_FILL = QColor(190, 0, 60, 120)
+PAIN_EDGE = QColor(120, 0, 40, 230)
 #: Above the muscles, under the referred-pain overlay and the markers.
 Z_DRAWING = (Z_DEEP + Z_OVERLAY) / 2
 #: The brush's radius in figure pixels (a fingertip on a full-body figure at fit).
@@ -113,7 +123,7 @@ class DrawingLayer(QGraphicsItem):
             column = local[start] % columns
             path.addRect(QRectF(column * CELL, row * CELL, (end - start + 1) * CELL, CELL))
             start = end + 1
-        self._path = path
+        self._path = path.simplified()  # one outline per patch, not one per cell
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -123,6 +133,9 @@ class DrawingLayer(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         painter.fillPath(self._path, PAIN_FILL)
+        pen = QPen(PAIN_EDGE, 1.5)
+        pen.setCosmetic(True)
+        painter.strokePath(self._path, pen)
 
 
 class PainBrush(QObject):

@@ -184,8 +184,12 @@ class PainDrawingPanel(QObject):
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
         self.suggestions = SuggestionList()
-        row = self.suggestions.fontMetrics().height() + 6
-        self.suggestions.setFixedHeight(row * DEFAULT_LIMIT + 6)
+        self.suggestions.addItem("—")  # the style's row height, measured once: a fixed box
+        row = self.suggestions.sizeHintForRow(0)
+        self.suggestions.clear()
+        frame = 2 * self.suggestions.frameWidth()
+        self.suggestions.setFixedHeight(row * DEFAULT_LIMIT + frame)
+        self.suggestions.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.suggestions.previewed.connect(self.preview)
         self.suggestions.chosen.connect(self.chart)
         for widget in (self.title, self.hint, self.suggestions):
