@@ -4,6 +4,7 @@ drawing is saved with the visit, and a suggestion charts a site on its muscle.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -11,6 +12,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from clinic_app.domain import clock
 from clinic_app.domain.bodymap import FigureView
 from clinic_app.domain.enums import Side
 from clinic_app.domain.pain_drawing import PainDrawing, cell_at
@@ -161,3 +163,28 @@ def test_a_suggestion_previews_its_zones_and_a_click_charts_it(
     panel.suggestions.setFocus()
     qtbot.keyClick(panel.suggestions, Qt.Key.Key_Return)
     assert (editor.chart.at(0).site.muscle_code, editor.chart.at(0).site.side.value) == second
+
+
+def test_a_read_only_visit_shows_its_drawing_and_refuses_strokes(
+    qtbot: QtBot, services, admin: UserView, make_patient
+) -> None:
+    patient = make_patient(family_name="Ortiz", given_name="Ana")
+    past = clock.now() - timedelta(days=3)
+    draft = services.encounters.create(patient.id, admin.id, performed_at=past)
+    pattern = default_pattern_index().pattern("trapezius_upper", Side.RIGHT)
+    services.pain_drawings.save(draft.id, pattern, expected_version=0)
+    window = EncounterEditor(services, draft.id)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.read_only  # a past draft opens locked
+    panel, body_map = parts(window)
+    assert panel.drawing == pattern
+    assert panel.brush.layers[VIEW].cells == pattern.in_view(VIEW)
+    panel.set_mode(True)
+    assert panel.suggestions.item(0).text().startswith("Trapezius (upper), right")
+    with qtbot.waitSignal(body_map.status_message) as said:
+        drag(body_map, [(100, 100), (120, 120)])
+    assert "read-only" in said.args[0]
+    assert panel.drawing == pattern
+    assert window.stack.count() == 0
