@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from clinic_app.domain import fields as f
-from clinic_app.domain.errors import ValidationError
+from clinic_app.domain.enums import EncounterStatus
+from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.domain.pain_drawing import PainDrawing, PainDrawingError
 from clinic_app.domain.pain_drawing_rank import DEFAULT_LIMIT, Suggestion, suggest
+from clinic_app.models import Encounter
 from clinic_app.models import PainDrawing as PainDrawingRow
 from clinic_app.services import rows
 from clinic_app.services.base import Service
@@ -57,6 +59,17 @@ def stored_drawing(session: Session, encounter_id: int) -> PainDrawing:
         return PainDrawing()
 
 
+def _encounter(session: Session, encounter_id: int, *, for_edit: bool = False) -> Encounter:
+    """The encounter row alone (its sites are not needed here); ``for_edit`` refuses a signed
+    one, with the editor's words."""
+    e = session.get(Encounter, encounter_id)
+    if e is None:
+        raise NotFoundError(f"No encounter with id {encounter_id}.")
+    if for_edit and e.status != EncounterStatus.DRAFT:
+        raise ConflictError(rows.SIGNED_READ_ONLY)
+    return e
+
+
 def _view(session: Session, encounter_id: int) -> PainDrawingView:
     row = session.get(PainDrawingRow, encounter_id)
     version = row.version if row is not None else 0
@@ -71,7 +84,7 @@ class PainDrawingService(Service):
         self._permit("pain_drawing.read", encounter_id=encounter_id)
         encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
         with self._tx() as session:
-            rows.load_encounter(session, encounter_id)
+            _encounter(session, encounter_id)
             return _view(session, encounter_id)
 
     def save(
@@ -92,7 +105,7 @@ class PainDrawingService(Service):
         if not isinstance(drawing, PainDrawing):
             raise ValidationError("drawing", "The pain drawing is missing its cells.")
         with self._tx() as session:
-            e = rows.load_encounter(session, encounter_id, for_edit=True)
+            e = _encounter(session, encounter_id, for_edit=True)
             row = session.get(PainDrawingRow, encounter_id, with_for_update=True)
             found = row.version if row is not None else 0
             rows.check_version(found, version, STALE_DRAWING)
@@ -110,7 +123,7 @@ class PainDrawingService(Service):
         encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
         limit = f.check_int("limit", limit, label="Number of suggestions", low=1, high=MAX_LIMIT)
         with self._tx() as session:
-            rows.load_encounter(session, encounter_id)
+            _encounter(session, encounter_id)
             drawing = stored_drawing(session, encounter_id)
         return suggest(drawing, limit, index=None)
 

@@ -237,7 +237,8 @@ class PainDrawingPanel(QObject):
         return self._map.add_site(muscle, Side(side))
 
     def _refresh_suggestions(self) -> None:
-        ranked = suggest(self.model.drawing, DEFAULT_LIMIT)
+        drawing = self.model.drawing  # (nothing drawn: the patterns need not be rasterised)
+        ranked = [] if drawing.is_empty else suggest(drawing, DEFAULT_LIMIT)
         self.suggestions.set_suggestions(ranked, self._catalog)
         self.title.setText(
             "<b>Suggested muscles</b>"
