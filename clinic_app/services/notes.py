@@ -19,8 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinic_app.domain.allergies import AllergyState, allergy_status
-from clinic_app.domain.bodymap import FigureView
-from clinic_app.domain.catalog import View
 from clinic_app.domain.enums import (
     Aspiration,
     DoseUnit,
@@ -54,6 +52,7 @@ from clinic_app.services import rows
 from clinic_app.services.assessment import assess_content
 from clinic_app.services.base import Service
 from clinic_app.services.encounter_views import encounter_view
+from clinic_app.services.pain_drawing import pain_drawing_of
 from clinic_app.services.rows import user_label
 from clinic_app.services.snapshot import build_snapshot, seal_matches
 
@@ -185,28 +184,6 @@ def _code(line: Mapping[str, Any]) -> report.NoteCode:
     return report.NoteCode(
         str(line.get("code", "")), int(line.get("units", 0)), str(line.get("description", ""))
     )
-
-
-def pain_drawing_of(snap: Mapping[str, Any]) -> report.NotePainDrawing | None:
-    """The snapshot's pain drawing with the sites to mark on it (None when nothing is drawn)."""
-    cells = snap.get("pain_drawing")
-    if not cells or not isinstance(cells, str):
-        return None
-    marks = []
-    for site in snap.get("sites", ()):
-        side, view = site.get("side"), site.get("view")
-        if side not in SIDE_LABELS or view not in {v.value for v in View}:
-            continue
-        figure = FigureView.for_site(View(view), Side(side))
-        marks.append(
-            report.NotePainMark(
-                int(site.get("number", 0)),
-                figure.value,
-                float(site.get("point_x", 0.0)),
-                float(site.get("point_y", 0.0)),
-            )
-        )
-    return report.NotePainDrawing(cells, tuple(marks))
 
 
 def note_from_snapshot(

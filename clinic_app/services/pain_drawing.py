@@ -10,17 +10,22 @@ triggers of migration 0017 refuse any client. The signed snapshot carries the dr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from clinic_app.domain import fields as f
-from clinic_app.domain.enums import EncounterStatus
+from clinic_app.domain.bodymap import FigureView
+from clinic_app.domain.catalog import View
+from clinic_app.domain.enums import EncounterStatus, Side
 from clinic_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from clinic_app.domain.pain_drawing import PainDrawing, PainDrawingError
 from clinic_app.domain.pain_drawing_rank import DEFAULT_LIMIT, Suggestion, suggest
 from clinic_app.models import Encounter
 from clinic_app.models import PainDrawing as PainDrawingRow
+from clinic_app.reports.note_data import NotePainDrawing, NotePainMark
 from clinic_app.services import rows
 from clinic_app.services.base import Service
 
@@ -29,6 +34,8 @@ STALE_DRAWING = (
     "The pain drawing was changed on another workstation since you opened this visit; "
     "reopen it to see the changes. Your shading was not saved."
 )
+_SIDES = frozenset(side.value for side in Side)
+_VIEWS = frozenset(view.value for view in View)
 #: Most suggestions one call returns.
 MAX_LIMIT = 50
 
@@ -74,6 +81,28 @@ def _view(session: Session, encounter_id: int) -> PainDrawingView:
     row = session.get(PainDrawingRow, encounter_id)
     version = row.version if row is not None else 0
     return PainDrawingView(encounter_id, stored_drawing(session, encounter_id), version)
+
+
+def pain_drawing_of(snap: Mapping[str, Any]) -> NotePainDrawing | None:
+    """The snapshot's pain drawing with the sites to mark on it (None when nothing is drawn)."""
+    cells = snap.get("pain_drawing")
+    if not cells or not isinstance(cells, str):
+        return None
+    marks = []
+    for site in snap.get("sites", ()):
+        side, view = site.get("side"), site.get("view")
+        if side not in _SIDES or view not in _VIEWS:
+            continue
+        figure = FigureView.for_site(View(view), Side(side))
+        marks.append(
+            NotePainMark(
+                int(site.get("number", 0)),
+                figure.value,
+                float(site.get("point_x", 0.0)),
+                float(site.get("point_y", 0.0)),
+            )
+        )
+    return NotePainDrawing(cells, tuple(marks))
 
 
 class PainDrawingService(Service):
@@ -128,4 +157,10 @@ class PainDrawingService(Service):
         return suggest(drawing, limit, index=None)
 
 
-__all__ = ["STALE_DRAWING", "PainDrawingService", "PainDrawingView", "stored_drawing"]
+__all__ = [
+    "STALE_DRAWING",
+    "PainDrawingService",
+    "PainDrawingView",
+    "pain_drawing_of",
+    "stored_drawing",
+]
