@@ -423,6 +423,40 @@ def backup_shots(services: AppServices, out: Path, folder: Path) -> None:
     services.backups.back_up(folder / "clinic-20261123T120000Z.clinic-backup")
 
 
+#: A patient's shading for the pain-drawing shot: strokes as a finger would draw them, on the
+#: back (the left shoulder blade, down the back of the arm) and the front of the left shoulder.
+PAIN_STROKES = (
+    (FigureView.POSTERIOR, (205, 235), (195, 285)),
+    (FigureView.POSTERIOR, (160, 250), (140, 330)),
+    (FigureView.ANTERIOR, (350, 215), (355, 262)),
+)
+
+
+def pain_drawing_shot(services: AppServices, out: Path, patient_id: int, provider_id: int) -> None:
+    """Issue 14 §2: a new draft in pain-drawing mode, the first suggestion's zones previewed."""
+    from clinic_app.domain.pain_drawing import PainDrawing, cells_in_disc
+    from clinic_app.ui.bodymap.drawing import BRUSH_RADIUS
+
+    encounter = services.encounters.create(patient_id, provider_id)
+    editor = EncounterEditor(services, encounter.id)
+    editor.resize(1500, 940)
+    editor.show()
+    panel = editor.pain_drawing
+    assert panel is not None
+    cells: set[int] = set()
+    for view, (x0, y0), (x1, y1) in PAIN_STROKES:
+        for step in range(11):
+            t = step / 10
+            cells |= cells_in_disc(view, x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, BRUSH_RADIUS)
+    panel.set_mode(True)
+    panel.model.set_drawing(PainDrawing(frozenset(cells)))  # saved, as a stroke is
+    panel.suggestions.setCurrentRow(0)  # its zones shade in orange
+    editor.body_map.set_current_view(FigureView.POSTERIOR)  # type: ignore[union-attr]
+    save(editor, out / "editor-pain-drawing.png", 1500, 940)
+    wait_all_idle()
+    close_editor(editor)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -474,6 +508,7 @@ def main() -> int:
         editor_size_shots(demo, args.out, showcase, demo_url)
         editor_form_shot(demo, args.out, patient.id, user.id)
         measures_shots(demo, args.out, patient.id, showcase)  # NDI, ODI: on the signed note
+        pain_drawing_shot(demo, args.out, patient.id, user.id)
         sign_showcase(demo, showcase)
         handout_shots(demo, args.out, showcase)
         front_desk_shot(demo, args.out)

@@ -7,6 +7,7 @@ from clinic_app.models.emergency import EmergencyAccess
 from clinic_app.models.encounter import Addendum, Encounter, InjectionSite, SiteDose
 from clinic_app.models.measures import MeasureResponse
 from clinic_app.models.medication import LotAdjustment, Medication, MedicationLot
+from clinic_app.models.pain_drawing import PainDrawing
 from clinic_app.models.patient import Patient, PatientSearchToken
 from clinic_app.models.patient_count import PatientCount
 
@@ -24,6 +25,7 @@ __all__ = [
     "MeasureResponse",
     "Medication",
     "MedicationLot",
+    "PainDrawing",
     "Patient",
     "PatientCount",
     "PatientSearchToken",

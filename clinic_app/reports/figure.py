@@ -322,6 +322,11 @@ def _draw_panel(
     return panel
 
 
+def plain_panel(figure: Figure) -> Image.Image:
+    """A copy of the whole figure drawn plain (nothing treated, no marks) at panel height."""
+    return _geometry(figure).plain.copy()
+
+
 def body_figure_image(
     data: HandoutData, bodymap: BodyMap | None = None, *, scale: float | None = None
 ) -> Image.Image | None:
@@ -366,4 +371,5 @@ __all__ = [
     "figure_aspect",
     "figure_panels",
     "marker_scale",
+    "plain_panel",
 ]

@@ -117,6 +117,34 @@ class NoteSeal:
 
 
 @dataclass(frozen=True)
+class NotePainMark:
+    """A site as the pain figure marks it: its number on its figure, at its point.
+
+    Attributes:
+        view: the figure (a :class:`~clinic_app.domain.bodymap.FigureView` value).
+        x, y: the point in 0..1 of the figure's width and height.
+    """
+
+    number: int
+    view: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class NotePainDrawing:
+    """The visit's pain drawing as printed beside the sites.
+
+    Attributes:
+        cells: the drawing's compact text (:class:`~clinic_app.domain.pain_drawing.PainDrawing`).
+        marks: the sites, numbered as in the site table.
+    """
+
+    cells: str
+    marks: tuple[NotePainMark, ...] = ()
+
+
+@dataclass(frozen=True)
 class NoteData:
     """Everything the procedure note prints, as plain values.
 
@@ -177,6 +205,7 @@ class NoteData:
     handout_prints: tuple[NotePrint, ...] = ()
     seal: NoteSeal | None = None
     measures: tuple[NoteMeasure, ...] = ()
+    pain_drawing: NotePainDrawing | None = None
 
     @property
     def signed(self) -> bool:
@@ -202,6 +231,8 @@ __all__ = [
     "NoteDose",
     "NoteFinding",
     "NoteMeasure",
+    "NotePainDrawing",
+    "NotePainMark",
     "NotePrint",
     "NoteSeal",
     "NoteSite",

@@ -17,6 +17,7 @@ from clinic_app.domain.clock import clinic_day, format_clinic_time
 from clinic_app.domain.labels import NOT_RECORDED
 from clinic_app.reports.base import BaseRenderer
 from clinic_app.reports.note_data import NoteData
+from clinic_app.reports.pain_figure import pain_drawing_story
 from clinic_app.reports.tables import grid_table, label_value_table
 
 #: Printed instead of the seal when the stored content no longer matches it.
@@ -170,13 +171,17 @@ class NoteSections(BaseRenderer[NoteData]):
 
     def _sites(self) -> list[Flowable]:
         heading = self._para("Sites", "Heading")
+        pain = self.data.pain_drawing
         if not self.data.sites:
-            return [heading, self._para("No sites charted.")]
+            drawn = pain_drawing_story(pain, self._content_width(), self._para) if pain else []
+            return [heading, self._para("No sites charted."), *drawn]
         story: list[Flowable] = [KeepTogether([heading, self._site_table()])]
         if any(s.doses for s in self.data.sites):
             story += [Spacer(1, 6), self._dose_table()]
         if self.data.totals:
             story += [Spacer(1, 6), self._totals_table()]
+        if pain is not None:
+            story += pain_drawing_story(pain, self._content_width(), self._para)
         return story
 
     def _site_table(self) -> Table:

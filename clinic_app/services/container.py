@@ -21,6 +21,7 @@ from clinic_app.services.fhir_export import FhirExportService
 from clinic_app.services.lots import LotService
 from clinic_app.services.notes import NoteService
 from clinic_app.services.outcome_measures import OutcomeMeasureService
+from clinic_app.services.pain_drawing import PainDrawingService
 from clinic_app.services.patient_import import PatientImportService
 from clinic_app.services.patients import PatientService
 from clinic_app.services.preferences import PreferenceService
@@ -53,6 +54,7 @@ class AppServices:
         patient_import: patients imported from another system's file (issue 14 §3).
         measures: the patients' outcome questionnaires (NDI, ODI).
         progress: a patient's series of visits (the Progress view) and its report.
+        pain_drawings: an encounter's pain drawing and the muscles it suggests.
         close: releases the database connections (call once, when the app quits).
         changes: what other workstations commit (the screens' live refresh).
     """
@@ -74,6 +76,7 @@ class AppServices:
     patient_import: PatientImportService
     measures: OutcomeMeasureService
     progress: ProgressService
+    pain_drawings: PainDrawingService
     database_label: str
     is_sqlite: bool
     close: Callable[[], None] = _nothing
@@ -112,6 +115,7 @@ def build_services(
         patient_import=PatientImportService(sessions, actor, seal=seal),
         measures=OutcomeMeasureService(sessions, actor, seal=seal),
         progress=ProgressService(sessions, actor, seal=seal),
+        pain_drawings=PainDrawingService(sessions, actor, seal=seal),
         database_label=database_label,
         is_sqlite=is_sqlite,
         close=close,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import object_session, selectinload
 
 from clinic_app.domain import fields as f
 from clinic_app.domain import validation as v
@@ -33,6 +33,7 @@ from clinic_app.services.dto import (
 )
 from clinic_app.services.encounter_form import form_of
 from clinic_app.services.encounter_views import addendum_view, encounter_view, muscle_name
+from clinic_app.services.pain_drawing import stored_drawing
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +62,14 @@ def clean_after_crash(encounters: EncounterService) -> int:
 
 
 def _untouched(e: Encounter) -> bool:
-    """A draft with nothing charted: no site, no form entry, no addendum."""
+    """A draft with nothing charted: no site, no form entry, no addendum, no pain drawing."""
+    session = object_session(e)
     return (
         e.status == EncounterStatus.DRAFT
         and not e.sites
         and form_of(e) == EncounterInput()
         and not e.addenda
+        and (session is None or stored_drawing(session, e.id).is_empty)
     )
 
 

@@ -53,6 +53,7 @@ from clinic_app.services import rows
 from clinic_app.services.assessment import assess_content
 from clinic_app.services.base import Service
 from clinic_app.services.encounter_views import encounter_view
+from clinic_app.services.pain_drawing import pain_drawing_of
 from clinic_app.services.rows import user_label
 from clinic_app.services.snapshot import build_snapshot, seal_matches
 
@@ -272,6 +273,7 @@ def note_from_snapshot(
         addenda=addenda,
         handout_prints=prints,
         measures=tuple(measure_row(m) for m in snap.get("measures", ())),
+        pain_drawing=pain_drawing_of(snap),
     )
 
 

@@ -36,6 +36,9 @@ Format 1 (``"format": 1``), top-level keys:
 - ``measures`` (since issue 14; older snapshots lack it: none): the visit's outcome
   questionnaires, the latest of each measure: ``[{"measure", "label", "name", "version",
   "taken_on", "total", "max_total", "percent", "band"}]``
+- ``pain_drawing`` (since issue 14, only when the visit has shading): the drawing's compact
+  text (:meth:`clinic_app.domain.pain_drawing.PainDrawing.encode`); older snapshots and visits
+  without a drawing lack it.
 
 Decimals are strings ("0.5"), dates and times ISO 8601; enums are their stored values.
 """
@@ -60,6 +63,7 @@ from clinic_app.domain.rules import Assessment
 from clinic_app.models import ClinicProfile, Encounter, Medication, MedicationLot, Patient, User
 from clinic_app.services.dto import EncounterView, SiteView
 from clinic_app.services.outcome_measures import encounter_measures
+from clinic_app.services.pain_drawing import stored_drawing
 
 #: The snapshot layout; a reader of another format prints the stored document as it is.
 FORMAT: Final = 1
@@ -187,6 +191,8 @@ def build_snapshot(
     )
     signer = session.get(User, e.signed_by_id) if e.signed_by_id is not None else None
     coding = assessment.coding
+    drawing = stored_drawing(session, e.id)
+    extra: dict[str, Any] = {} if drawing.is_empty else {"pain_drawing": drawing.encode()}
     return {
         "format": FORMAT,
         "encounter_id": e.id,
@@ -254,6 +260,7 @@ def build_snapshot(
             "coder_review": coding.coder_review,
         },
         "measures": encounter_measures(session, e.id),
+        **extra,
     }
 
 

@@ -125,6 +125,9 @@ METHODS: dict[tuple[str, str], str] = {
     ("measures", "history"): "measure.read",
     ("measures", "for_encounter"): "measure.read",
     ("measures", "scores_for_patient"): "measure.read",
+    ("pain_drawings", "get"): "pain_drawing.read",
+    ("pain_drawings", "save"): "pain_drawing.save",
+    ("pain_drawings", "suggestions"): "pain_drawing.read",
 }
 #: Actions asked about inside a method, after its first check (a front-desk edit that would
 #: change a clinical field).
@@ -133,7 +136,7 @@ INNER_ACTIONS = {"patient.clinical"}
 CALLERS = [*(role.value for role in Role), "signed_out", "command_line"]
 #: Statements that touch patient data.
 PATIENT_TABLES = re.compile(
-    r"\b(patient|encounter|injection_site|site_dose|encounter_addendum|handout_print)\b",
+    r"\b(patient|encounter|injection_site|site_dose|encounter_addendum|handout_print|pain_drawing)\b",
     re.IGNORECASE,
 )
 MISSING_ID = 999_999
@@ -177,6 +180,7 @@ def test_the_services_are_found() -> None:
         "patient_import",
         "measures",
         "progress",
+        "pain_drawings",
     }  # fmt: skip
 
 

@@ -174,6 +174,9 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ("measures", "history"): READ,
     ("measures", "for_encounter"): READ,
     ("measures", "scores_for_patient"): READ,
+    ("pain_drawings", "get"): READ,
+    ("pain_drawings", "save"): Versioned(),
+    ("pain_drawings", "suggestions"): READ,
 }
 
 

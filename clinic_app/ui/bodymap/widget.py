@@ -208,6 +208,10 @@ class BodyMapWidget(QWidget):
         self.stack_widget.setCurrentWidget(self.canvases[view])
         self.view_actions[view].setChecked(True)
 
+    def add_tool(self, widget: QWidget) -> None:
+        """Add a control (a mode another module provides) at the end of the map's button row."""
+        self._controls.addWidget(widget)
+
     def set_site_factory(self, factory: SiteFactory) -> None:
         """How a click builds a new site (the editor's current technique, needle, doses)."""
         self._factory = factory

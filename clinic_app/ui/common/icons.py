@@ -40,6 +40,7 @@ ICON_FILES: Final[dict[str, str]] = {
     "close": "x",
     "injection": "syringe",
     "dry_needling": "diamond",
+    "pain_drawing": "paintbrush",
     # main window
     "new_patient": "user-round-plus",
     "edit_patient": "user-round-pen",

@@ -37,6 +37,7 @@ from clinic_app.ui.encounter.editor_chrome import (
 )
 from clinic_app.ui.encounter.form import EncounterForm
 from clinic_app.ui.encounter.notices import NoticeOverlay
+from clinic_app.ui.encounter.pain_drawing import attach_pain_drawing
 from clinic_app.ui.encounter.parts import (
     PARTS_STYLE,
     EncounterHeader,
@@ -117,6 +118,7 @@ class EncounterEditor(QMainWindow):
         self.stack, self.chart, self.model = sites.stack, sites.chart, sites.model
         self.table, self.body_map, self.new_sites = sites.table, sites.body_map, sites.new_sites
         self.totals_label = sites.totals_label
+        self.pain_drawing = attach_pain_drawing(services, self.session, self.body_map, self.stack)
         self.form = EncounterForm()
         repeat_visit, follow_up_weeks = self.session.form_hints()
         self.form.set_repeat_visit(repeat_visit)
@@ -249,6 +251,8 @@ class EncounterEditor(QMainWindow):
         self.live_checks.failed.connect(self.form.checks.set_error)
         self.live_checks.failed.connect(lambda _message: self.sites.set_assessment(None))
         self.model.edit_refused.connect(self.on_edit_refused)
+        if self.pain_drawing is not None:
+            self.pain_drawing.save_failed.connect(self.on_save_failed)
         for signal in (
             self.model.rowsInserted,
             self.model.rowsRemoved,
@@ -260,6 +264,8 @@ class EncounterEditor(QMainWindow):
     def _set_editable(self, editable: bool) -> None:
         self.read_only = not editable
         self.sites.set_editable(editable)
+        if self.pain_drawing is not None:
+            self.pain_drawing.set_editable(editable)
         self.form.set_read_only(not editable)
         self.editor_actions.set_editable(editable)
 
