@@ -143,6 +143,7 @@ def build_main_actions(
         (change_password, "change_password"), (audit_trail, "audit_trail"), (about, "about"),
         (users, "users"), (new_encounter, "new_encounter"), (repeat_visit, "repeat_visit"),
         (lots, "lots"), (export_fhir, "export_fhir"), (import_patients, "import_patients"),
+        (progress, "progress"), (outcome_measure, "outcome_measure"),
     ):  # fmt: skip
         icons.apply(action, icon)
     build_menus(

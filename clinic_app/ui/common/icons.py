@@ -65,6 +65,8 @@ ICON_FILES: Final[dict[str, str]] = {
     "import_patients": "import",
     "my_defaults": "bookmark-check",
     "export_fhir": "file-down",
+    "progress": "chart-line",
+    "outcome_measure": "clipboard-list",
     # front desk
     "print": "printer",
     "save_pdf": "file-down",
