@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Spacer
 
 from clinic_app.reports.access_data import AccessLine, AccessReportData
-from clinic_app.reports.base import BOLD, REGULAR, BaseRenderer
+from clinic_app.reports.base import BOLD, BaseRenderer, table_report_styles
 from clinic_app.reports.tables import grid_table
 
 #: The note's smallest type; the report prints nothing smaller.
@@ -35,17 +35,8 @@ class AccessReportRenderer(BaseRenderer[AccessReportData]):
     cell_size = MIN_FONT_SIZE
 
     def _get_stylesheet(self) -> StyleSheet1:
-        size = self.body_size
-        sheet = StyleSheet1()
-        body = ParagraphStyle(
-            "Body", fontName=REGULAR, fontSize=size, leading=size * 1.3, spaceAfter=3
-        )
-        sheet.add(body)
-        cell = self.cell_size
-        sheet.add(
-            ParagraphStyle("Cell", parent=body, fontSize=cell, leading=cell * 1.2, spaceAfter=0)
-        )
-        sheet.add(ParagraphStyle("CellBold", parent=sheet["Cell"], fontName=BOLD))
+        sheet = table_report_styles(self.body_size, self.cell_size)
+        body = sheet["Body"]
         sheet.add(ParagraphStyle("Title", parent=body, fontName=BOLD, fontSize=15, leading=19))
         return sheet
 

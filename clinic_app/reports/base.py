@@ -22,7 +22,7 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.styles import StyleSheet1
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
@@ -103,6 +103,23 @@ def body_frame(pagesize: tuple[float, float], margin: float, top: float, bottom:
 
 
 DataT = TypeVar("DataT")
+
+
+def table_report_styles(body_size: float, cell_size: float) -> StyleSheet1:
+    """The body and table-cell styles the one-page table reports share (access, progress):
+    ``Body``, ``Cell`` and ``CellBold``; each report adds its own headings."""
+    sheet = StyleSheet1()
+    body = ParagraphStyle(
+        "Body", fontName=REGULAR, fontSize=body_size, leading=body_size * 1.3, spaceAfter=3
+    )
+    sheet.add(body)
+    sheet.add(
+        ParagraphStyle(
+            "Cell", parent=body, fontSize=cell_size, leading=cell_size * 1.2, spaceAfter=0
+        )
+    )
+    sheet.add(ParagraphStyle("CellBold", parent=sheet["Cell"], fontName=BOLD))
+    return sheet
 
 
 class Built(NamedTuple):

@@ -16,7 +16,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Spacer
 
 from clinic_app.domain.labels import SIDE_LABELS
 from clinic_app.domain.progress_text import change_text, number, summary
-from clinic_app.reports.base import BOLD, REGULAR, BaseRenderer
+from clinic_app.reports.base import BOLD, BaseRenderer, table_report_styles
 from clinic_app.reports.progress_chart import progress_drawing
 from clinic_app.reports.progress_data import ProgressReportData, ReportMeasure
 from clinic_app.reports.tables import grid_table, label_value_table
@@ -48,17 +48,8 @@ class ProgressReportRenderer(BaseRenderer[ProgressReportData]):
     cell_size = MIN_FONT_SIZE
 
     def _get_stylesheet(self) -> StyleSheet1:
-        size = self.body_size
-        sheet = StyleSheet1()
-        body = ParagraphStyle(
-            "Body", fontName=REGULAR, fontSize=size, leading=size * 1.3, spaceAfter=3
-        )
-        sheet.add(body)
-        cell = self.cell_size
-        sheet.add(
-            ParagraphStyle("Cell", parent=body, fontSize=cell, leading=cell * 1.2, spaceAfter=0)
-        )
-        sheet.add(ParagraphStyle("CellBold", parent=sheet["Cell"], fontName=BOLD))
+        sheet = table_report_styles(self.body_size, self.cell_size)
+        body = sheet["Body"]
         sheet.add(ParagraphStyle("Label", parent=body, fontName=BOLD, spaceAfter=1))
         sheet.add(ParagraphStyle("Value", parent=body, spaceAfter=1))
         sheet.add(ParagraphStyle("Title", parent=body, fontName=BOLD, fontSize=15, leading=19))
