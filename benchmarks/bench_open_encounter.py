@@ -24,6 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.bench_search import RESULTS as SEARCH_RESULTS
@@ -32,6 +33,7 @@ from benchmarks.machine import describe_machine, record, recording
 from clinic_app.app import open_services
 from clinic_app.domain.bodymap import Layer, default_bodymap
 from clinic_app.domain.enums import Role
+from clinic_app.services.container import AppServices
 from clinic_app.services.dto import (
     ClinicProfileData,
     DoseInput,
@@ -51,6 +53,46 @@ TARGET_P95_MS = 150.0
 RESULTS = SEARCH_RESULTS.with_name("open_encounter.json")
 
 
+def sixty_site_drafts(services: AppServices, count: int = SITES) -> list[SiteDraft]:
+    """``count`` sites of 1 ml lidocaine 1 %, spread over the first figure's superficial muscles."""
+    lido = next(m.id for m in services.clinic.medications() if m.code == "lidocaine_1")
+    figure = default_bodymap()[next(iter(default_bodymap().figures))]
+    regions = [r for r in figure.regions if r.layer is Layer.SUPERFICIAL]
+    drafts = []
+    for i in range(count):
+        region = regions[i % len(regions)]
+        nx, ny = figure.normalise(*figure.standard_point(region))
+        drafts.append(
+            SiteDraft(
+                SiteInput(region.muscle_code, region.side, figure.view.catalog_view, nx, ny),
+                (DoseInput(lido, Decimal("1")),),
+            )
+        )
+    return drafts
+
+
+def time_opens(
+    app: QCoreApplication, services: AppServices, encounter_id: int, runs: int, warmup: int = WARMUP
+) -> list[float]:
+    """Milliseconds from ``EncounterEditor(...)`` until its window has painted once, per run
+    after ``warmup`` opens; each window is closed and deleted before the next."""
+    samples = []
+    for run in range(warmup + runs):
+        start = time.perf_counter()
+        editor = EncounterEditor(services, encounter_id)
+        editor.resize(1440, 900)
+        editor.show()
+        app.processEvents()  # deferred work (table fitting) counts too
+        editor.repaint()
+        if run >= warmup:
+            samples.append((time.perf_counter() - start) * 1000)
+        assert len(editor.chart) == SITES
+        editor.close()
+        editor.deleteLater()
+        app.processEvents()
+    return samples
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=RUNS)
@@ -64,35 +106,11 @@ def main() -> int:
             NewUser("bench", "Bench User", "bench user password", frozenset({Role.ADMIN}), "MD"),
         )
         patient = services.patients.create(PatientInput("B1", "Bea", "Bench", date(1970, 1, 1)))
-        lido = next(m.id for m in services.clinic.medications() if m.code == "lidocaine_1")
-        figure = default_bodymap()[next(iter(default_bodymap().figures))]
-        regions = [r for r in figure.regions if r.layer is Layer.SUPERFICIAL]
-        drafts = []
-        for i in range(SITES):
-            region = regions[i % len(regions)]
-            nx, ny = figure.normalise(*figure.standard_point(region))
-            drafts.append(
-                SiteDraft(
-                    SiteInput(region.muscle_code, region.side, figure.view.catalog_view, nx, ny),
-                    (DoseInput(lido, Decimal("1")),),
-                )
-            )
         encounter = services.encounters.create(patient.id, admin.id)
-        services.encounters.save_draft(encounter.id, encounter.version, EncounterInput(), drafts)
-        samples = []
-        for run in range(WARMUP + runs):
-            start = time.perf_counter()
-            editor = EncounterEditor(services, encounter.id)
-            editor.resize(1440, 900)
-            editor.show()
-            app.processEvents()  # deferred work (table fitting) counts too
-            editor.repaint()
-            if run >= WARMUP:
-                samples.append((time.perf_counter() - start) * 1000)
-            assert len(editor.chart) == SITES
-            editor.close()
-            editor.deleteLater()
-            app.processEvents()
+        services.encounters.save_draft(
+            encounter.id, encounter.version, EncounterInput(), sixty_site_drafts(services)
+        )
+        samples = time_opens(app, services, encounter.id, runs)
         services.close()
     median = statistics.median(samples)
     p95 = percentile(samples, 0.95)

@@ -8,8 +8,9 @@ views), after a warm-up, 30 times.
 
 The databases come from :mod:`benchmarks.synthetic` (seeded, so every run searches the same
 rows) and are kept under ``build/bench/`` between runs; ``--rebuild`` makes them again.
-PostgreSQL is measured too with ``--pg URL`` (an empty database it may fill; its schema is
-dropped and made again) or ``CLINIC_APP_BENCH_PG_URL``.
+PostgreSQL is measured too with ``--pg URL`` (a database it may fill; its schema is dropped
+and made again unless it already holds the synthetic clinic of that size, or ``--rebuild``)
+or ``CLINIC_APP_BENCH_PG_URL``.
 
 Run: .venv/bin/python -m benchmarks.bench_search [--size small|medium|clinic ...]
      [--record] [--rebuild] [--pg URL]
@@ -27,9 +28,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 from benchmarks.machine import describe_machine, record, recording
-from benchmarks.synthetic import ADMIN_PASSWORD, SIZES, Built, build
+from benchmarks.synthetic import ADMIN_PASSWORD, SIZES, SYNTHETIC_NAME, Built, build
 from clinic_app.app import open_services
+from clinic_app.models import ClinicProfile, PatientCount
 from clinic_app.storage.location import sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +98,11 @@ def measure(url: str, patients: int) -> dict[str, Any]:
 
 
 def sqlite_database(size: str, rebuild: bool) -> str:
+    return sqlite_url(sqlite_path(size, rebuild))
+
+
+def sqlite_path(size: str, rebuild: bool) -> Path:
+    """The cached synthetic clinic of this size under build/bench/, built when missing."""
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"synthetic-{size}.sqlite3"
     if rebuild or not path.exists():
@@ -104,20 +113,39 @@ def sqlite_database(size: str, rebuild: bool) -> str:
         ):
             leftover.unlink(missing_ok=True)
         _report(build(sqlite_url(path), SIZES[size], progress=_progress))
-    return sqlite_url(path)
+    return path
 
 
-def postgres_database(url: str, size: str) -> str:
+def postgres_database(url: str, size: str, *, rebuild: bool = True) -> str:
+    """Fill the PostgreSQL database at ``url`` with the synthetic clinic of this size; its
+    schema is dropped first. With ``rebuild=False`` a database that already holds a synthetic
+    clinic of this size (built by an earlier run) is kept as it is."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    try:
+        if not rebuild and _holds_synthetic(engine, SIZES[size]):
+            print(f"  kept the synthetic clinic of {SIZES[size]:,} patients already there")
+            return url
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
     made = build(url, SIZES[size], progress=_progress)
     print(f"  built {made.patients:,} patients, {made.encounters:,} visits in {made.seconds:.0f} s")
     return url
+
+
+def _holds_synthetic(engine: Engine, patients: int) -> bool:
+    from sqlalchemy import inspect, select
+
+    if not inspect(engine).has_table("patient_count"):
+        return False
+    with engine.connect() as conn:
+        name = conn.scalar(select(ClinicProfile.name))
+        count = conn.scalar(select(PatientCount.active))
+    return name == SYNTHETIC_NAME and count == patients
 
 
 def _report(made: Built) -> None:
@@ -140,7 +168,9 @@ def main() -> int:
     for size in sizes:
         backends = [("sqlite", lambda s=size: sqlite_database(s, args.rebuild))]
         if args.pg:
-            backends.append(("postgresql", lambda s=size: postgres_database(args.pg, s)))
+            backends.append(
+                ("postgresql", lambda s=size: postgres_database(args.pg, s, rebuild=args.rebuild))
+            )
         for backend, make in backends:
             print(f"{size} ({SIZES[size]:,} patients), {backend}:")
             figures = measure(make(), SIZES[size])

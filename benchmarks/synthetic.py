@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Table, insert, select
+from sqlalchemy import Engine, Table, insert, select, text
 
 from clinic_app.app import open_services
 from clinic_app.domain.bodymap import Layer, default_bodymap
@@ -52,6 +52,7 @@ VISITS_PER_PATIENT = 10
 SITES_PER_VISIT = (1, 6)  # uniform: 3.5 on average
 BATCH = 20_000
 ADMIN_PASSWORD = "synthetic clinic password"
+SYNTHETIC_NAME = "Synthetic clinic"
 EPOCH = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
 
 
@@ -85,6 +86,21 @@ def _names(rng: random.Random) -> tuple[str, str, Language]:
     return given, family, language
 
 
+def _advance_sequences(engine: Engine, tables: list[Table]) -> None:
+    """PostgreSQL: move each table's id sequence past the ids written here by hand, so the
+    app's own inserts (a new visit in a benchmark) get fresh ids. SQLite needs nothing."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        for table in tables:
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT MAX(id) FROM {table.name}))"
+                )
+            )
+
+
 def build(
     url: str,
     patients: int,
@@ -99,7 +115,7 @@ def build(
     services = open_services(url)  # migrations and the first-run set-up, as the app does
     try:
         _, admin = services.clinic.initialize(
-            ClinicProfileData(name="Synthetic clinic", timezone="America/Chicago"),
+            ClinicProfileData(name=SYNTHETIC_NAME, timezone="America/Chicago"),
             NewUser("bench", "Bench Provider", ADMIN_PASSWORD, frozenset({Role.ADMIN}), "MD"),
         )
     finally:
@@ -267,4 +283,5 @@ def _fill(
             flush()
     if chunk:
         flush()
+    _advance_sequences(engine, [patient_table, encounter_table, site_table])
     return Built(patients, counts["encounters"], counts["sites"], time.perf_counter() - start)

@@ -341,6 +341,11 @@ def body_figure_image(
         _draw_panel(bodymap[view], [s for s in data.sites if view_of(s) is view], scale, window)
         for view, window in panel_windows(data, bodymap).items()
     ]
+    return side_by_side(panels)
+
+
+def side_by_side(panels: Sequence[Image.Image]) -> Image.Image | None:
+    """The panels left to right on one white sheet, :data:`GAP` apart; None without panels."""
     if not panels:
         return None
     width = sum(p.width for p in panels) + GAP * (len(panels) - 1)
@@ -372,4 +377,5 @@ __all__ = [
     "figure_panels",
     "marker_scale",
     "plain_panel",
+    "side_by_side",
 ]

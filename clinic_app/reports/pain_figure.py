@@ -19,8 +19,8 @@ from reportlab.platypus import Image as RLImage
 from clinic_app.domain.bodymap import BodyMap, FigureView, default_bodymap
 from clinic_app.domain.fonts import BOLD_FONT, font_path
 from clinic_app.domain.pain_drawing import PainDrawing, PainDrawingError, cell_rect
-from clinic_app.reports.figure import plain_panel
-from clinic_app.reports.figure_windows import GAP, PANEL_HEIGHT
+from clinic_app.reports.figure import plain_panel, side_by_side
+from clinic_app.reports.figure_windows import PANEL_HEIGHT
 from clinic_app.reports.note_data import NotePainDrawing
 
 #: The shading, as on screen (``clinic_app.ui.bodymap.drawing.PAIN_FILL``).
@@ -85,16 +85,7 @@ def pain_figure_image(data: NotePainDrawing, bodymap: BodyMap | None = None) -> 
     """The shaded figures side by side, or None when nothing is shaded."""
     bodymap = bodymap or default_bodymap()
     drawing = drawing_of(data)
-    panels = [_panel(view, data, drawing, bodymap) for view in pain_views(data)]
-    if not panels:
-        return None
-    width = sum(p.width for p in panels) + GAP * (len(panels) - 1)
-    sheet = Image.new("RGB", (width, PANEL_HEIGHT), "white")
-    x = 0
-    for panel in panels:
-        sheet.paste(panel, (x, 0))
-        x += panel.width + GAP
-    return sheet
+    return side_by_side([_panel(view, data, drawing, bodymap) for view in pain_views(data)])
 
 
 def pain_figure_png(data: NotePainDrawing, bodymap: BodyMap | None = None) -> bytes | None:

@@ -273,6 +273,26 @@ class EncounterService(Service):
                 )
             return result
 
+    def has_earlier_visit(self, encounter_id: int) -> bool:
+        """Whether the patient of this encounter had a visit before it (a repeat visit: the
+        editor asks about relief since then). One EXISTS, not the whole history."""
+        self._permit("encounter.history", encounter_id=encounter_id)
+        encounter_id = f.check_id("encounter_id", encounter_id, label="Encounter")
+        with self._tx() as session:
+            this = session.execute(
+                select(Encounter.patient_id, Encounter.performed_at).where(
+                    Encounter.id == encounter_id
+                )
+            ).first()
+            if this is None:
+                raise NotFoundError(f"No encounter with id {encounter_id}.")
+            earlier = select(Encounter.id).where(
+                Encounter.patient_id == this.patient_id,
+                Encounter.performed_at < this.performed_at,
+                Encounter.id != encounter_id,
+            )
+            return bool(session.scalar(select(earlier.exists())))
+
     def count(self) -> int:
         self._permit("encounter.count")
         with self._tx() as session:

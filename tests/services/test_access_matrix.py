@@ -64,6 +64,7 @@ METHODS: dict[tuple[str, str], str] = {
     ("encounters", "discard_abandoned_drafts"): "encounter.discard_abandoned",
     ("encounters", "add_addendum"): "encounter.addendum",
     ("encounters", "history"): "encounter.history",
+    ("encounters", "has_earlier_visit"): "encounter.history",
     ("progress", "progress"): "progress.read",
     ("progress", "report_data"): "progress.report",
     ("progress", "render_report"): "progress.report",

@@ -268,6 +268,20 @@ def test_history_newest_first(chart: Chart) -> None:
     assert history[0].provider_name == "Ana Ruiz"
 
 
+def test_has_earlier_visit_looks_only_before_this_visit(chart: Chart) -> None:
+    later = chart.s.encounters.create(
+        chart.patient_id, chart.provider_id, datetime(2026, 2, 5, 15, tzinfo=UTC)
+    )
+    assert chart.s.encounters.has_earlier_visit(later.id) is False  # its own row does not count
+    earlier = chart.s.encounters.create(
+        chart.patient_id, chart.provider_id, datetime(2026, 1, 5, 15, tzinfo=UTC)
+    )
+    assert chart.s.encounters.has_earlier_visit(later.id) is True
+    assert chart.s.encounters.has_earlier_visit(earlier.id) is False  # a later one does not
+    with pytest.raises(NotFoundError):
+        chart.s.encounters.has_earlier_visit(999_999)
+
+
 def test_encounter_needs_active_patient_and_provider(chart: Chart) -> None:
     with pytest.raises(NotFoundError):
         chart.s.encounters.create(999_999, chart.provider_id)

@@ -274,6 +274,12 @@ CORPUS: list[tuple[str, Callable[[Ctx], object], str, str]] = [
     ),
     ("history negative id", lambda c: c.s.encounters.history(-1), "patient_id", "patient"),
     (
+        "earlier visit negative id",
+        lambda c: c.s.encounters.has_earlier_visit(-1),
+        "encounter_id",
+        "encounter",
+    ),
+    (
         "repeat today text",
         lambda c: c.s.encounters.repeat_last_visit(c.patient.id, c.provider_id, "today"),
         "today",

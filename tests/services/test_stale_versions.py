@@ -111,6 +111,7 @@ CLASSIFIED: dict[tuple[str, str], Versioned | Exempt] = {
     ),
     ("encounters", "add_addendum"): Exempt("appends an addendum to a signed, frozen note"),
     ("encounters", "history"): READ,
+    ("encounters", "has_earlier_visit"): READ,
     ("progress", "progress"): READ,
     ("progress", "report_data"): READ,
     ("progress", "render_report"): READ,

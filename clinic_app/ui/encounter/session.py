@@ -161,11 +161,7 @@ class EncounterSession(QObject):
         """
         repeat, weeks = False, None
         with contextlib.suppress(ClinicError):
-            view = self.view
-            repeat = any(
-                visit.id != view.id and visit.performed_at < view.performed_at
-                for visit in self._services.encounters.history(view.patient_id)
-            )
+            repeat = self._services.encounters.has_earlier_visit(self.view.id)
             profile = self._services.clinic.profile()
             weeks = profile.follow_up_weeks if profile else None
         return repeat, weeks

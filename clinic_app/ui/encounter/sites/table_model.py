@@ -53,6 +53,19 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 _COLUMNS = tuple(Column)  # index → Column without building an enum per call
+_NUMERIC = frozenset({Column.NUMBER, Column.VOLUME, Column.DOSE})
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+#: the roles :meth:`SiteTableModel.data` answers; every other role is None.
+_ROLES = frozenset({
+    _DISPLAY, _EDIT, _ACCESSIBLE, _BACKGROUND, _FOREGROUND, _TOOLTIP, _ALIGNMENT,
+    SiteKeyRole, HighlightRole, DraftRole,
+})  # fmt: skip
 
 
 class SiteTableModel(QAbstractTableModel):
@@ -191,15 +204,28 @@ class SiteTableModel(QAbstractTableModel):
         return self._text_cache[cache_key]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Measuring the table asks every cell for a dozen roles; the ones this model has no
+        # answer for (font, decoration, check state, size hint...) return straight away, and
+        # the rest compare plain ints, not Qt enums.
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
-        key, draft = self._rows[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        key, draft = self._rows[row]
         column = _COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(index.row(), draft, column, "\n")
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._text(index.row(), draft, column, " + ")
-        if role == Qt.ItemDataRole.EditRole:
+        if role == _DISPLAY:
+            return self._text(row, draft, column, "\n")
+        if role == _ALIGNMENT:
+            return _RIGHT if column in _NUMERIC else _LEFT
+        if role == _BACKGROUND:
+            return HIGHLIGHT_COLOUR if key in self._highlighted else None
+        if role == _FOREGROUND:  # readable on amber with a dark palette too
+            return QColor("black") if key in self._highlighted else None
+        if role == _ACCESSIBLE:
+            return self._text(row, draft, column, " + ")
+        if role == _EDIT:
             return edit_value(draft, column)
         if role == SiteKeyRole:
             return key
@@ -207,18 +233,8 @@ class SiteTableModel(QAbstractTableModel):
             return key in self._highlighted
         if role == DraftRole:
             return draft
-        if role == Qt.ItemDataRole.BackgroundRole and key in self._highlighted:
-            return HIGHLIGHT_COLOUR
-        if role == Qt.ItemDataRole.ForegroundRole and key in self._highlighted:
-            return QColor("black")  # readable on amber with a dark palette too
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                HIGHLIGHT_TIP if key in self._highlighted else self.formatter.tooltip(draft, column)
-            )
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            numeric = column in (Column.NUMBER, Column.VOLUME, Column.DOSE)
-            return _RIGHT if numeric else _LEFT
-        return None
+        # the tooltip
+        return HIGHLIGHT_TIP if key in self._highlighted else self.formatter.tooltip(draft, column)
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Turn an edit into an undo command on the shared stack (never a direct write)."""

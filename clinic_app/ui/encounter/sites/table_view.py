@@ -84,9 +84,12 @@ class SiteTableView(QTableView):
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
-        self._fit_timer.timeout.connect(self.fit_to_contents)
-        model.modelReset.connect(self._fit_timer.start)
-        model.rowsInserted.connect(self._fit_timer.start)
+        self._fit_timer.timeout.connect(self._fit_later)
+        # Whether the columns were measured since the rows last changed: measuring 60 rows
+        # is most of what opening a visit costs, and it is not done twice for one change.
+        self._measured = False
+        model.modelReset.connect(self._contents_changed)
+        model.rowsInserted.connect(self._contents_changed)
         model.dataChanged.connect(self.on_rows_changed)
         header.moveSection(header.visualIndex(Column.NUMBER), 0)  # the marker's number first
         self._delegates = {
@@ -117,6 +120,21 @@ class SiteTableView(QTableView):
         }
         self.fit_widths()
         self.updateGeometry()  # the minimum width may have changed
+        self._measured = True
+
+    def _contents_changed(self, *_args: object) -> None:
+        self._measured = False
+        self._fit_timer.start()
+
+    def _fit_later(self) -> None:
+        """The scheduled fit: measure the rows again only when they changed since they were
+        last measured (the window's first show measures them itself); share the width anew
+        either way, as the layout may have moved since."""
+        if self._measured:
+            self.fit_widths()
+            self.updateGeometry()
+        else:
+            self.fit_to_contents()
 
     def fit_pending(self) -> bool:
         """A fit to the contents is scheduled and has not run yet."""
@@ -193,7 +211,7 @@ class SiteTableView(QTableView):
     def on_rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_args: object) -> None:
         for row in range(top.row(), bottom.row() + 1):
             self.resizeRowToContents(row)
-        self._fit_timer.start()
+        self._contents_changed()
 
     # ------------------------------------------------------------------ selection
     def current_key(self) -> int | None:
