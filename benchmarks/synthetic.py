@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Table, insert, select, text
+from sqlalchemy import Connection, Engine, Table, insert, select, text
 
 from clinic_app.app import open_services
 from clinic_app.domain.bodymap import Layer, default_bodymap
@@ -86,19 +86,18 @@ def _names(rng: random.Random) -> tuple[str, str, Language]:
     return given, family, language
 
 
-def _advance_sequences(engine: Engine, tables: list[Table]) -> None:
+def advance_sequences(conn: Connection, tables: list[Table]) -> None:
     """PostgreSQL: move each table's id sequence past the ids written here by hand, so the
     app's own inserts (a new visit in a benchmark) get fresh ids. SQLite needs nothing."""
-    if engine.dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql":
         return
-    with engine.begin() as conn:
-        for table in tables:
-            conn.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"(SELECT MAX(id) FROM {table.name}))"
-                )
+    for table in tables:
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"(SELECT MAX(id) FROM {table.name}))"
             )
+        )
 
 
 def build(
@@ -283,5 +282,6 @@ def _fill(
             flush()
     if chunk:
         flush()
-    _advance_sequences(engine, [patient_table, encounter_table, site_table])
+    with engine.begin() as conn:
+        advance_sequences(conn, [patient_table, encounter_table, site_table])
     return Built(patients, counts["encounters"], counts["sites"], time.perf_counter() - start)

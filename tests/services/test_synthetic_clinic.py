@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, insert, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
-from benchmarks.synthetic import ADMIN_PASSWORD, build
+from benchmarks.synthetic import ADMIN_PASSWORD, advance_sequences, build
 from clinic_app.app import open_services
+from clinic_app.domain.enums import Language
 from clinic_app.models import Patient
 from clinic_app.models.patient import wanted_tokens
 from clinic_app.storage.engine import make_engine
@@ -72,3 +75,31 @@ def test_its_patients_are_found_by_the_app_as_they_are_stored(tmp_path: Path) ->
         assert some.id in {p.id for p in services.patients.search(some.family_name[:3])}
     finally:
         services.close()
+
+
+def test_rows_written_with_their_ids_leave_room_for_the_apps_own(
+    db: sessionmaker[Session],
+) -> None:
+    """The bulk writer sets ids by hand; on PostgreSQL the sequence is moved past them, or
+    the app's next insert (a benchmark's new visit) would collide with a written row."""
+    table: Table = Patient.__table__  # type: ignore[assignment]
+    now = datetime.now(UTC)
+    row = {
+        "mrn_key": "",
+        "given_name": "Written",
+        "family_name": "By Hand",
+        "given_key": "written",
+        "family_key": "by hand",
+        "date_of_birth": date(1970, 1, 1),
+        "preferred_language": Language.ENGLISH,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
+    with db() as session, session.begin():
+        conn = session.connection()
+        conn.execute(insert(table), [{**row, "id": 500, "mrn": "W500", "mrn_key": "w500"}])
+        advance_sequences(conn, [table])
+        made = conn.execute(insert(table), [{**row, "mrn": "W501", "mrn_key": "w501"}])
+        (new_id,) = made.inserted_primary_key or (None,)
+    assert new_id == 501
