@@ -166,11 +166,17 @@ def main() -> int:
                 "open_median_ms": opening["median_ms"],
                 "open_p95_ms": opening["p95_ms"],
                 "open_earlier_visits": opening["earlier_visits"],
+                "search_queries": search["queries"],
             }
             results.setdefault(size, {})[backend] = figures
             rows.append((size, backend, figures))
             line = _line(backend, figures)
             print("  " + line, flush=True)
+            for kind, q in search["queries"].items():
+                print(
+                    f"    search {kind:14} {q['text']!r:14} {q['rows']:4} rows  median "
+                    f"{q['median_ms']:6.2f} ms  p95 {q['p95_ms']:6.2f} ms"
+                )
             record("growth", line)
     print()
     print(_table(rows))

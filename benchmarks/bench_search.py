@@ -28,12 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
 from benchmarks.machine import describe_machine, record, recording
-from benchmarks.synthetic import ADMIN_PASSWORD, SIZES, SYNTHETIC_NAME, Built, build
+from benchmarks.synthetic import ADMIN_PASSWORD, SIZES, Built, build, postgres_clinic
 from clinic_app.app import open_services
-from clinic_app.models import ClinicProfile, PatientCount
 from clinic_app.storage.location import sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,35 +114,9 @@ def sqlite_path(size: str, rebuild: bool) -> Path:
 
 
 def postgres_database(url: str, size: str, *, rebuild: bool = True) -> str:
-    """Fill the PostgreSQL database at ``url`` with the synthetic clinic of this size; its
-    schema is dropped first. With ``rebuild=False`` a database that already holds a synthetic
-    clinic of this size (built by an earlier run) is kept as it is."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    try:
-        if not rebuild and _holds_synthetic(engine, SIZES[size]):
-            print(f"  kept the synthetic clinic of {SIZES[size]:,} patients already there")
-            return url
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        engine.dispose()
-    made = build(url, SIZES[size], progress=_progress)
-    print(f"  built {made.patients:,} patients, {made.encounters:,} visits in {made.seconds:.0f} s")
-    return url
-
-
-def _holds_synthetic(engine: Engine, patients: int) -> bool:
-    from sqlalchemy import inspect, select
-
-    if not inspect(engine).has_table("patient_count"):
-        return False
-    with engine.connect() as conn:
-        name = conn.scalar(select(ClinicProfile.name))
-        count = conn.scalar(select(PatientCount.active))
-    return name == SYNTHETIC_NAME and count == patients
+    """The PostgreSQL database at ``url`` holding the synthetic clinic of this size (see
+    :func:`benchmarks.synthetic.postgres_clinic`)."""
+    return postgres_clinic(url, SIZES[size], rebuild=rebuild, progress=_progress)
 
 
 def _report(made: Built) -> None:

@@ -164,19 +164,29 @@ class SiteFormatter:
                 dry = site.technique is Technique.DRY_NEEDLING
                 return "None (dry needling)" if dry else "Choose…"
             return separator.join(self._dose_part(d, column) for d in draft.doses)
-        texts = {
-            Column.NUMBER: str(row + 1),
-            Column.MUSCLE: self.muscle_name(site.muscle_code),
-            Column.SIDE: SIDE_LABELS[site.side] if site.side else DASH,
-            Column.TECHNIQUE: TECHNIQUE_LABELS[site.technique],
-            Column.NEEDLE: needle_text(site.needle_gauge, site.needle_length_in, blank=DASH),
-            Column.TWITCH: TWITCH_LABELS[site.twitch_response],
-            Column.ASPIRATION: ASPIRATION_LABELS[site.aspiration],
-            Column.TAUT_BAND: _finding_text(site.taut_band),
-            Column.JUMP_SIGN: _finding_text(site.jump_sign),
-            Column.REFERRED_PAIN: _finding_text(site.referred_pain_reproduced),
+        # Only the column asked for is worked out: a table of 60 sites asks for every cell.
+        if column == Column.NUMBER:
+            return str(row + 1)
+        if column == Column.MUSCLE:
+            return self.muscle_name(site.muscle_code)
+        if column == Column.SIDE:
+            return SIDE_LABELS[site.side] if site.side else DASH
+        if column == Column.TECHNIQUE:
+            return TECHNIQUE_LABELS[site.technique]
+        if column == Column.NEEDLE:
+            return needle_text(site.needle_gauge, site.needle_length_in, blank=DASH)
+        if column == Column.TWITCH:
+            return TWITCH_LABELS[site.twitch_response]
+        if column == Column.ASPIRATION:
+            return ASPIRATION_LABELS[site.aspiration]
+        findings = {
+            Column.TAUT_BAND: site.taut_band,
+            Column.JUMP_SIGN: site.jump_sign,
+            Column.REFERRED_PAIN: site.referred_pain_reproduced,
         }
-        return texts[column]
+        if column in findings:
+            return _finding_text(findings[column])
+        raise KeyError(column)
 
     def _dose_part(self, dose: DoseInput, column: Column) -> str:
         if column == Column.MEDICATION:
