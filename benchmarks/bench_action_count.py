@@ -10,7 +10,6 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_action_count
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -23,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
-from benchmarks.machine import describe_machine, record, recording
+from benchmarks.machine import describe_machine, record, recording, save_figures
 from clinic_app.app import open_services
 from clinic_app.domain import clock
 from clinic_app.storage.location import sqlite_url
@@ -32,7 +31,6 @@ from clinic_app.ui.main_window import MainWindow
 from tests.factories import set_up_clinic
 from tests.ui import visit_script as script
 
-RESULT = Path(__file__).resolve().parent / "results" / "action_count.json"
 BILATERAL = "site.bilateral_chest_wall"
 
 
@@ -90,7 +88,6 @@ def main() -> int:
     print(line)
     print(describe_machine())
     if recording():
-        RESULT.parent.mkdir(exist_ok=True)
         result = {
             "target_actions": target,
             "first_visit": {**first.count.as_dict(), "lot_actions": first.lot_actions,
@@ -98,9 +95,8 @@ def main() -> int:
             "repeat_visit": {**repeat.count.as_dict(), "lot_actions": repeat.lot_actions,
                              "reasons": repeat.reasons},
             "pending": pending,
-            "machine": describe_machine(),
         }  # fmt: skip
-        RESULT.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        save_figures("action_count", result)
         record("action-count", line)
     return 0
 

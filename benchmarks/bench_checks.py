@@ -20,9 +20,10 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bench_search import CACHE, percentile
-from benchmarks.machine import describe_machine, record
+from benchmarks.machine import describe_machine, record, save_figures
 from benchmarks.synthetic import ADMIN_PASSWORD, build, postgres_clinic
 from clinic_app.app import open_services
 from clinic_app.services.dto import EncounterInput
@@ -77,6 +78,7 @@ def main() -> int:
         backends["postgresql"] = lambda: postgres_clinic(
             args.pg, PATIENTS, VISITS, rebuild=args.rebuild
         )
+    figures: dict[str, Any] = {"runs": RUNS, "target_p95_ms": TARGET_P95_MS}
     for backend, url in backends.items():
         samples, sites, earlier = measure(url())
         median, p95 = statistics.median(samples), percentile(samples, 0.95)
@@ -88,7 +90,14 @@ def main() -> int:
         )
         print(line)
         record("checks", line)
+        figures[backend] = {
+            "sites": sites,
+            "earlier_visits": earlier,
+            "median_ms": round(median, 2),
+            "p95_ms": round(p95, 2),
+        }
     print(describe_machine())
+    save_figures("checks", figures)
     return 0
 
 

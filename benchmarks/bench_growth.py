@@ -27,7 +27,6 @@ recording.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -47,14 +46,13 @@ from benchmarks.bench_open_encounter import TARGET_P95_MS as OPEN_TARGET_MS
 from benchmarks.bench_search import TARGET_P95_MS as SEARCH_TARGET_MS
 from benchmarks.bench_search import measure as measure_search
 from benchmarks.bench_search import percentile, postgres_database, sqlite_path
-from benchmarks.machine import describe_machine, record, recording
+from benchmarks.machine import describe_machine, record, save_figures
 from benchmarks.synthetic import ADMIN_PASSWORD, SIZES
 from clinic_app.app import open_services
 from clinic_app.models import Encounter, InjectionSite
 from clinic_app.services.dto import EncounterInput
 from clinic_app.storage.location import sqlite_url
 
-RESULTS = Path(__file__).resolve().parent / "results" / "growth.json"
 ORDER = ["small", "medium", "clinic"]
 OPEN_RUNS = 15
 
@@ -136,7 +134,7 @@ def main() -> int:
     parser.add_argument("--pg", default=os.environ.get("CLINIC_APP_BENCH_PG_URL", ""))
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
-    results: dict[str, Any] = {"machine": describe_machine(), "sites_opened": SITES}
+    results: dict[str, Any] = {"sites_opened": SITES}
     rows: list[tuple[str, str, dict[str, Any]]] = []
     for size in _sizes(args):
         patients = SIZES[size]
@@ -181,10 +179,7 @@ def main() -> int:
     print()
     print(_table(rows))
     print(describe_machine())
-    if recording():
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(RESULTS.parents[2])}")
+    save_figures("growth", results)
     return 0
 
 

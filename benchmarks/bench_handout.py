@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from benchmarks.machine import describe_machine, record
+from benchmarks.machine import describe_machine, record, save_figures
 from clinic_app.domain.enums import Language
 from clinic_app.reports.handout import render_handout
 from tests.reports.factories import low_back_dry_needling, neck_steroid_diabetic
@@ -75,6 +75,23 @@ def main() -> int:
     print(describe_machine())
     record("handout-single", single)
     record("handout-batch", batch)
+    save_figures(
+        "handout",
+        {
+            "single": {
+                "runs": SINGLE_RUNS,
+                "median_ms": round(median, 1),
+                "p95_ms": round(p95, 1),
+                "first_in_process_ms": round(first_ms, 1),
+                "target_median_ms": SINGLE_TARGET_MS,
+            },
+            "batch": {
+                "handouts": BATCH,
+                "seconds": round(batch_s, 2),
+                "target_s": BATCH_TARGET_S,
+            },
+        },
+    )
     return 0
 
 

@@ -12,19 +12,18 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.bench_open_encounter import sixty_site_drafts
 from benchmarks.bench_search import sqlite_database
-from benchmarks.machine import describe_machine, record
+from benchmarks.machine import describe_machine, record, save_figures
 from benchmarks.synthetic import ADMIN_PASSWORD
 from clinic_app.app import open_services
-from clinic_app.domain.bodymap import Layer, default_bodymap
-from clinic_app.services.dto import DoseInput, EncounterInput, SiteDraft, SiteInput
+from clinic_app.services.dto import EncounterInput
 from clinic_app.ui.encounter.editor import EncounterEditor
 from clinic_app.ui.main_window import MainWindow
 
@@ -49,21 +48,7 @@ def main() -> int:
         window.show()
         app.processEvents()
         start = rss_mb()
-        figure = default_bodymap()[next(iter(default_bodymap().figures))]
-        regions = [r for r in figure.regions if r.layer is Layer.SUPERFICIAL]
-        lido = next(m.id for m in services.clinic.medications() if m.code == "lidocaine_1")
-        drafts = [
-            SiteDraft(
-                SiteInput(
-                    r.muscle_code,
-                    r.side,
-                    figure.view.catalog_view,
-                    *figure.normalise(*figure.standard_point(r)),
-                ),
-                (DoseInput(lido, Decimal("1")),),
-            )
-            for r in (regions[i % len(regions)] for i in range(SITES))
-        ]
+        drafts = sixty_site_drafts(services, SITES)
         ids = []
         for number in range(ENCOUNTERS):
             patient = services.patients.search(f"S{100 + number:07d}")[0]
@@ -92,6 +77,16 @@ def main() -> int:
     print(line)
     print(describe_machine())
     record("gui-memory", line)
+    save_figures(
+        "memory",
+        {
+            "encounters": ENCOUNTERS,
+            "sites": SITES,
+            "main_window_mb": round(start),
+            "after_encounters_mb": round(end),
+            "target_mb": TARGET_MB,
+        },
+    )
     return 0
 
 

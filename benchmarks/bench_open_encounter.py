@@ -12,7 +12,6 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_open_encount
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -27,9 +26,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from benchmarks.bench_search import RESULTS as SEARCH_RESULTS
 from benchmarks.bench_search import percentile
-from benchmarks.machine import describe_machine, record, recording
+from benchmarks.machine import describe_machine, record, recording, save_figures
 from clinic_app.app import open_services
 from clinic_app.domain.bodymap import Layer, default_bodymap
 from clinic_app.domain.enums import Role
@@ -50,7 +48,6 @@ SITES = 60
 RUNS = 25
 WARMUP = 3
 TARGET_P95_MS = 150.0
-RESULTS = SEARCH_RESULTS.with_name("open_encounter.json")
 
 
 def sixty_site_drafts(services: AppServices, count: int = SITES) -> list[SiteDraft]:
@@ -125,7 +122,6 @@ def main() -> int:
     if recording():
         record("open-encounter", line)
         figures = {
-            "machine": describe_machine(),
             "sites": SITES,
             "warmup": WARMUP,
             "runs": runs,
@@ -134,8 +130,7 @@ def main() -> int:
             "max_ms": round(max(samples), 1),
             "target_p95_ms": TARGET_P95_MS,
         }
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        save_figures("open_encounter", figures)
     return 0
 
 

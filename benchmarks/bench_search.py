@@ -21,21 +21,19 @@ backend to benchmarks/results.md, with --record.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.machine import describe_machine, record, recording
+from benchmarks.machine import describe_machine, record, recording, save_figures
 from benchmarks.synthetic import ADMIN_PASSWORD, SIZES, Built, build, postgres_clinic
 from clinic_app.app import open_services
 from clinic_app.storage.location import sqlite_url
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "build" / "bench"
-RESULTS = Path(__file__).resolve().parent / "results" / "search.json"
 TARGET_P95_MS = 20.0
 RUNS = 30
 WARMUP = 3
@@ -135,7 +133,7 @@ def main() -> int:
     parser.add_argument("--pg", default=os.environ.get("CLINIC_APP_BENCH_PG_URL", ""))
     args = parser.parse_args()
     sizes = args.size or ["small"]
-    results: dict[str, Any] = {"machine": describe_machine(), "target_p95_ms": TARGET_P95_MS}
+    results: dict[str, Any] = {"target_p95_ms": TARGET_P95_MS}
     for size in sizes:
         backends = [("sqlite", lambda s=size: sqlite_database(s, args.rebuild))]
         if args.pg:
@@ -163,10 +161,7 @@ def main() -> int:
             if recording():
                 record("patient-search", line)
     print(describe_machine())
-    if recording():
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+    save_figures("search", results)
     return 0
 
 

@@ -21,7 +21,6 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_startup [--r
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -29,12 +28,10 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.bench_search import RESULTS as SEARCH_RESULTS
 from benchmarks.bench_search import percentile, sqlite_database
-from benchmarks.machine import describe_machine, record, recording
+from benchmarks.machine import describe_machine, record, recording, save_figures
 from benchmarks.synthetic import ADMIN_PASSWORD
 
-RESULTS = SEARCH_RESULTS.with_name("startup.json")
 TARGETS = {"sign-in": 4.0, "main": 6.0}
 KINDS = ("bare", "sign-in", "main")
 
@@ -122,7 +119,7 @@ def main() -> int:
     for _ in range(args.runs):
         for kind in KINDS:  # alternated, so load changes hit every kind alike
             samples[kind].append(run_once(kind, url))
-    figures: dict[str, Any] = {"machine": describe_machine(), "runs": args.runs}
+    figures: dict[str, Any] = {"runs": args.runs}
     bare = statistics.median(samples["bare"])
     for kind in KINDS:
         figures[kind] = {
@@ -145,8 +142,7 @@ def main() -> int:
     if recording():
         for line in lines:
             record("start-up", line)
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        save_figures("startup", figures)
     return 0
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
+#: One JSON file per benchmark, the figures of its last recorded run (:func:`save_figures`).
+FIGURES = Path(__file__).resolve().parent / "results"
 
 
 def describe_machine() -> str:
@@ -41,3 +45,16 @@ def record(name: str, line: str) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     with RESULTS.open("a", encoding="utf-8") as out:
         out.write(f"- {stamp} · **{name}** · {line} · {describe_machine()}\n")
+
+
+def save_figures(name: str, figures: dict[str, Any]) -> Path | None:
+    """Write ``results/<name>.json``: this run's figures with the machine they ran on (only
+    when :func:`recording`; otherwise nothing is written and None is returned)."""
+    if not recording():
+        return None
+    path = FIGURES / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"machine": describe_machine(), **figures}
+    path.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(FIGURES.parent.parent)}")
+    return path
