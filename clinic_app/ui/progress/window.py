@@ -30,6 +30,7 @@ from clinic_app.domain.errors import ClinicError
 from clinic_app.domain.progress_text import summary
 from clinic_app.services.dto import ProgressView
 from clinic_app.ui.common import icons, messages
+from clinic_app.ui.common.jobs import JobQueue
 from clinic_app.ui.common.print_support import PrintError, print_pdf
 from clinic_app.ui.progress.chart import RENDER_HINT, measures_chart, pain_chart
 from clinic_app.ui.progress.muscles_model import MuscleTableModel, muscle_rows
@@ -130,7 +131,13 @@ class ProgressWindow(QDialog):
         self.save_button.clicked.connect(self.on_save_report)
         self.print_button.clicked.connect(self.on_print_report)
         buttons.rejected.connect(self.close)
+        self.status = QLabel()
+        self.status.setAccessibleName("Report status")
+        layout.addWidget(self.status)
         layout.addWidget(buttons)
+        # The report is made on a worker thread (the window keeps painting); a slow one says so.
+        self.jobs = JobQueue("progress report", self)
+        self.jobs.progress_changed.connect(self.status.setText)
 
     # ------------------------------------------------------------ exporting
 
@@ -151,11 +158,30 @@ class ProgressWindow(QDialog):
         return True
 
     def _report(self) -> bytes | None:
+        """The report's PDF, made on the worker; None (the error shown) when it failed."""
+        service, patient_id = self._service, self.view.patient_id
+        commands = (self.export_button, self.save_button, self.print_button)
+        for button in commands:  # one report at a time
+            button.setEnabled(False)
         try:
-            return self._service.render_report(self.view.patient_id)
+            pdf: bytes = self.jobs.call(
+                lambda: service.render_report(patient_id), progress="Making the progress report…"
+            )
+            return pdf
         except ClinicError as exc:
             messages.show_error(self, "Progress report not made", exc)
             return None
+        finally:
+            for button in commands:
+                button.setEnabled(True)
+            self.status.clear()
+
+    def done(self, result: int) -> None:
+        """Close (Escape, Close, the title bar): a report being made is finished first, as
+        its audit row is written with it; then the worker stops."""
+        self.jobs.wait_idle()
+        self.jobs.shutdown()
+        super().done(result)
 
     def on_save_report(self) -> bool:
         path = messages.ask_save_file(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -62,9 +63,11 @@ class FakeProgress:
     def __init__(self, view: ProgressView) -> None:
         self.view = view
         self.rendered: list[int] = []
+        self.threads: list[threading.Thread] = []
 
     def render_report(self, patient_id: int) -> bytes:
         self.rendered.append(patient_id)
+        self.threads.append(threading.current_thread())
         v = self.view
         return render_progress_report(
             ProgressReportData(
@@ -173,6 +176,18 @@ def test_save_report_writes_the_pdf(shown, prompts, tmp_path, qtbot):
     reader = PdfReader(io.BytesIO(target.read_bytes()))
     assert len(reader.pages) == 1
     assert "Ana Lee" in reader.pages[0].extract_text()
+
+
+def test_the_report_is_made_off_the_gui_thread(shown, prompts, tmp_path, qtbot):
+    window, service = shown(make_view())
+    prompts.answer("ask_save_file", str(tmp_path / "report.pdf"))
+    with qtbot.waitSignal(window.report_saved):
+        window.save_button.click()
+    assert len(service.threads) == 1
+    assert service.threads[0] is not threading.main_thread()  # the window kept painting
+    assert window.save_button.isEnabled()
+    assert window.print_button.isEnabled()
+    assert window.status.text() == ""
 
 
 def test_print_cancelled_renders_nothing(shown, prompts):
