@@ -162,7 +162,8 @@ def _seed_demo(url: str, patients: int, seed: int) -> int:
     print(
         f"Demo clinic written to {describe_url(url)}: {summary.providers} providers, "
         f"{summary.patients} patients, {summary.encounters} encounters, "
-        f"{summary.sites} injection sites."
+        f"{summary.sites} injection sites, {summary.questionnaires} questionnaires, "
+        f"{summary.pain_drawings} pain drawings."
     )
     reasons = ", ".join(f"{rule} {count}" for rule, count in summary.overrides)
     print(

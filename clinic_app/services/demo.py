@@ -35,19 +35,29 @@ from clinic_app.domain.clock import clinic_day
 from clinic_app.domain.enums import Language, Role, Sex
 from clinic_app.domain.errors import ConflictError, ValidationError
 from clinic_app.domain.formulary import default_formulary
+from clinic_app.domain.pain_drawing_rank import default_pattern_index
 from clinic_app.models import ClinicProfile, Medication, User
 from clinic_app.models.base import utcnow
 from clinic_app.services.accounts import check_npi, hash_password, user_view
 from clinic_app.services.base import Actor, Service
 from clinic_app.services.checks import ChecksService
 from clinic_app.services.clinic import ClinicService
-from clinic_app.services.demo_charting import Memory, PatientFacts, chart_visit, override_reason
+from clinic_app.services.demo_charting import (
+    Charted,
+    Memory,
+    PatientFacts,
+    chart_visit,
+    override_reason,
+)
 from clinic_app.services.demo_names import DEMO_PASSWORD, FRONT_DESK, POOLS, PROVIDERS, WEIGHTS
+from clinic_app.services.demo_outcomes import answers, drawing_for, wants_questionnaire
 from clinic_app.services.demo_stock import Stock, StockLot, fill_shelf, lot_deliveries
 from clinic_app.services.demo_story import STOCKED, Slot, Story, make_story, schedule
-from clinic_app.services.dto import PatientInput, PatientView, UserView
+from clinic_app.services.dto import MeasureEntry, PatientInput, PatientView, UserView
 from clinic_app.services.encounters import EncounterService
 from clinic_app.services.formulary import seed_formulary
+from clinic_app.services.outcome_measures import OutcomeMeasureService
+from clinic_app.services.pain_drawing import PainDrawingService
 from clinic_app.services.patients import PatientService
 
 DEMO_TIMEZONE = "America/Chicago"
@@ -68,6 +78,8 @@ class DemoSummary:
         overridden: signed visits that needed at least one typed reason.
         overrides: (rule id, number of signed visits that overrode it), most frequent first.
         unworded: overrides typed with the generic fallback (a rule the demo has no words for).
+        questionnaires: NDI / ODI questionnaires recorded with visits.
+        pain_drawings: visits with a pain drawing (the first of each series).
     """
 
     providers: int
@@ -78,6 +90,8 @@ class DemoSummary:
     overridden: int = 0
     overrides: tuple[tuple[str, int], ...] = ()
     unworded: int = 0
+    questionnaires: int = 0
+    pain_drawings: int = 0
 
 
 class _VisitClock:
@@ -188,6 +202,12 @@ class DemoSeeder(Service):
         self._patients = PatientService(self._sessions, self._actor, clock=then, seal=seal)
         self._encounters = EncounterService(self._sessions, self._actor, clock=then, seal=seal)
         self._checks = ChecksService(self._sessions, self._actor, clock=then, seal=seal)
+        self._measures = OutcomeMeasureService(self._sessions, self._actor, clock=then, seal=seal)
+        self._drawings = PainDrawingService(self._sessions, self._actor, clock=then, seal=seal)
+        # Questionnaires and pain drawings draw from their own generator: the patients,
+        # visits and lots stay what they are without them.
+        self._outcome_rng = random.Random(seed + 1)
+        self._patterns = default_pattern_index()
         self._counts: Counter[str] = Counter()
         self._overrides: Counter[str] = Counter()
         for number in range(1, patients + 1):
@@ -211,6 +231,8 @@ class DemoSeeder(Service):
             overridden=c["overridden"],
             overrides=tuple(self._overrides.most_common()),
             unworded=c["unworded"],
+            questionnaires=c["questionnaires"],
+            pain_drawings=c["pain_drawings"],
         )
 
     # ------------------------------------------------------------------ the clinic
@@ -371,6 +393,7 @@ class DemoSeeder(Service):
         self._actor.sign_in(provider.id, provider.roles)
         view = self._encounters.create(patient.id, provider.id, performed_at=performed)
         view = self._encounters.save_draft(view.id, view.version, charted.form, charted.sites)
+        self._outcomes(story, slot, view.id, charted)
         self._counts["encounters"] += 1
         self._counts["sites"] += len(charted.sites)
         if slot.day == self._day and rng.random() < 0.5:
@@ -393,6 +416,29 @@ class DemoSeeder(Service):
         self._checks.sign(view.id, view.version, charted.form, charted.sites, reasons)
         self._counts["signed"] += 1
         self._counts["overridden"] += bool(reasons)
+
+    def _outcomes(self, story: Story, slot: Slot, encounter_id: int, charted: Charted) -> None:
+        """What the patient fills in at this visit: a questionnaire (the first of a series and
+        about a third of the others), and at the first of a series a pain drawing."""
+        rng = self._outcome_rng
+        measure = wants_questionnaire(
+            rng, story.pattern.region, first_of_series=slot.first_of_series
+        )
+        if measure is not None:
+            self._measures.record(
+                MeasureEntry(
+                    measure,
+                    answers(rng, charted.form.pain_before),
+                    slot.day,
+                    encounter_id=encounter_id,
+                )
+            )
+            self._counts["questionnaires"] += 1
+        if slot.first_of_series:
+            drawing = drawing_for(charted.sites, self._patterns)
+            if not drawing.is_empty:
+                self._drawings.save(encounter_id, drawing, expected_version=0)
+                self._counts["pain_drawings"] += 1
 
 
 def seed_demo(sessions: sessionmaker[Session], **kwargs: object) -> DemoSummary:

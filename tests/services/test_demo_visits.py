@@ -271,3 +271,33 @@ def test_demo_audit_rows_carry_the_time_of_what_they_describe(demo: Demo) -> Non
         assert first - timedelta(hours=12) < registered[patient_id] <= first
     report = demo.services.audit.verify()
     assert report.ok, report.message
+
+
+def test_demo_patients_fill_in_questionnaires_and_pain_drawings(demo: Demo) -> None:
+    """The NDI or ODI at the first visit of a series and at some repeats, with scores that
+    follow the visit's pain; a pain drawing at the first visit of a series, shading the
+    zones of muscles charted that day, so its suggestions include one of them."""
+    services, summary = demo.services, demo.summary
+    assert summary.questionnaires > 0
+    assert summary.pain_drawings > 0
+    questionnaires = drawings = 0
+    for patient in services.patients.search(""):
+        scores = services.measures.scores_for_patient(patient.id)
+        questionnaires += len(scores)
+        assert {s.measure for s in scores} <= {"ndi", "odi"}
+        assert len({s.measure for s in scores}) <= 1  # one presentation, one questionnaire
+        for row in services.encounters.history(patient.id):
+            for response in services.measures.for_encounter(row.id):
+                visit = services.encounters.get(row.id)
+                assert response.taken_on == visit.performed_at.astimezone(
+                    ZoneInfo(DEMO_TIMEZONE)
+                ).date()
+            drawing = services.pain_drawings.get(row.id)
+            if drawing.drawing.is_empty:
+                continue
+            drawings += 1
+            charted = {s.muscle_code for s in services.encounters.get(row.id).sites}
+            suggested = {s.muscle_code for s in services.pain_drawings.suggestions(row.id)}
+            assert charted & suggested, (row.id, charted, suggested)
+    assert questionnaires == summary.questionnaires
+    assert drawings == summary.pain_drawings
