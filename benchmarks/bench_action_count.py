@@ -22,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
+from benchmarks import use_bench_home
 from benchmarks.machine import describe_machine, record, recording, save_figures
 from clinic_app.app import open_services
 from clinic_app.domain import clock
@@ -50,6 +51,7 @@ def _activate(widget: QWidget) -> None:
 
 
 def main() -> int:
+    use_bench_home()
     app = QApplication.instance() or QApplication(sys.argv)
     windows: list[MainWindow] = []
     with tempfile.TemporaryDirectory() as tmp:

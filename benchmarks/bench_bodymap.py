@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication
 
+from benchmarks import use_bench_home
 from benchmarks.machine import describe_machine, record, save_figures
 from clinic_app.domain.bodymap import FigureView, Layer, default_bodymap
 from clinic_app.ui.bodymap.widget import BodyMapWidget
@@ -29,6 +30,7 @@ SAMPLES = 200
 
 
 def main() -> int:
+    use_bench_home()
     app = QApplication.instance() or QApplication(sys.argv)
     bodymap = default_bodymap()
     figure = bodymap[FigureView.POSTERIOR]

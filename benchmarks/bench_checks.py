@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks import use_bench_home
 from benchmarks.bench_search import CACHE, percentile
 from benchmarks.machine import describe_machine, record, save_figures
 from benchmarks.synthetic import ADMIN_PASSWORD, build, postgres_clinic
@@ -62,6 +63,7 @@ def measure(url: str) -> tuple[list[float], int, int]:
 
 
 def main() -> int:
+    use_bench_home()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", action="store_true", help="write the results")
     parser.add_argument("--rebuild", action="store_true", help="make the database again")

@@ -41,6 +41,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import create_engine, func, select, text
 
+from benchmarks import use_bench_home
 from benchmarks.bench_open_encounter import SITES, sixty_site_drafts, time_opens
 from benchmarks.bench_open_encounter import TARGET_P95_MS as OPEN_TARGET_MS
 from benchmarks.bench_search import TARGET_P95_MS as SEARCH_TARGET_MS
@@ -125,6 +126,7 @@ def _sizes(args: argparse.Namespace) -> list[str]:
 
 
 def main() -> int:
+    use_bench_home()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", choices=ORDER, help="repeatable")
     parser.add_argument("--upto", choices=ORDER, default="clinic", help="every size up to this")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from benchmarks import use_bench_home
 from benchmarks.machine import describe_machine, record, save_figures
 from clinic_app.domain.enums import Language
 from clinic_app.reports.handout import render_handout
@@ -29,6 +30,7 @@ def _pages(pdf: bytes) -> int:
 
 
 def main() -> int:
+    use_bench_home()
     data = neck_steroid_diabetic(Language.ENGLISH)
 
     start = time.perf_counter()

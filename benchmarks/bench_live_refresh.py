@@ -25,6 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
+from benchmarks import use_bench_home
 from benchmarks.machine import record
 from clinic_app.app import open_services
 from clinic_app.domain.enums import Role
@@ -107,6 +108,7 @@ def summary(samples: list[float]) -> str:
 
 
 def main() -> int:
+    use_bench_home()
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", help="URL of an EMPTY PostgreSQL database to measure too")
     parser.add_argument("--record", action="store_true", help="write into results.md")

@@ -18,6 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
+from benchmarks import use_bench_home
 from benchmarks.bench_open_encounter import sixty_site_drafts
 from benchmarks.bench_search import sqlite_database
 from benchmarks.machine import describe_machine, record, save_figures
@@ -40,6 +41,7 @@ def rss_mb() -> float:
 
 
 def main() -> int:
+    use_bench_home()
     app = QApplication.instance() or QApplication(sys.argv)
     services = open_services(sqlite_database("small", rebuild=False))
     try:

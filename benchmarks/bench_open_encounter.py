@@ -26,6 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from benchmarks import use_bench_home
 from benchmarks.bench_search import percentile
 from benchmarks.machine import describe_machine, record, recording, save_figures
 from clinic_app.app import open_services
@@ -91,6 +92,7 @@ def time_opens(
 
 
 def main() -> int:
+    use_bench_home()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--record", action="store_true", help="write the results")

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import use_bench_home
 from benchmarks.machine import describe_machine, record, recording, save_figures
 from benchmarks.synthetic import ADMIN_PASSWORD, SIZES, Built, build, postgres_clinic
 from clinic_app.app import open_services
@@ -126,6 +127,7 @@ def _progress(text: str) -> None:
 
 
 def main() -> int:
+    use_bench_home()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", choices=sorted(SIZES), help="repeatable")
     parser.add_argument("--record", action="store_true", help="write the results")

@@ -28,6 +28,7 @@ import sys
 import time
 from typing import Any
 
+from benchmarks import use_bench_home
 from benchmarks.bench_search import percentile, sqlite_database
 from benchmarks.machine import describe_machine, record, recording, save_figures
 from benchmarks.synthetic import ADMIN_PASSWORD
@@ -104,6 +105,7 @@ def run_once(kind: str, url: str) -> float:
 
 
 def main() -> int:
+    use_bench_home()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--db", default="")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from clinic_app.app import open_services
 from clinic_app.domain.enums import Language
 from clinic_app.models import Patient
 from clinic_app.models.patient import wanted_tokens
+from clinic_app.services.audit_key import KEY_ENV
 from clinic_app.storage.engine import make_engine
 from clinic_app.storage.location import sqlite_url
 
@@ -103,3 +107,29 @@ def test_rows_written_with_their_ids_leave_room_for_the_apps_own(
         made = conn.execute(insert(table), [{**row, "mrn": "W501", "mrn_key": "w501"}])
         (new_id,) = made.inserted_primary_key or (None,)
     assert new_id == 501
+
+
+def test_importing_the_benchmarks_leaves_the_environment_alone() -> None:
+    """Only a benchmark's own run moves the app's folders and key to build/bench/home: the
+    tests import the builder, and an audit key set for the whole test run would break the
+    tests of the key (found by CI)."""
+    code = (
+        "import os, sys\n"
+        "before = dict(os.environ)\n"
+        "import benchmarks, benchmarks.synthetic, benchmarks.bench_growth\n"
+        "sys.exit(0 if dict(os.environ) == before else 3)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    moved = ("CLINIC_APP_CONFIG_DIR", "CLINIC_APP_DATA_DIR", "CLINIC_APP_LOG_DIR", KEY_ENV)
+    assert "build" not in os.environ.get(KEY_ENV, "")  # not this test run either
+    env = {k: v for k, v in os.environ.items() if k not in moved}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env={**env, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
