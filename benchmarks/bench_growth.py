@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -45,8 +44,8 @@ from benchmarks import use_bench_home
 from benchmarks.bench_open_encounter import SITES, sixty_site_drafts, time_opens
 from benchmarks.bench_open_encounter import TARGET_P95_MS as OPEN_TARGET_MS
 from benchmarks.bench_search import TARGET_P95_MS as SEARCH_TARGET_MS
+from benchmarks.bench_search import copy_sqlite, percentile, postgres_database, sqlite_path
 from benchmarks.bench_search import measure as measure_search
-from benchmarks.bench_search import percentile, postgres_database, sqlite_path
 from benchmarks.machine import describe_machine, record, save_figures
 from benchmarks.synthetic import ADMIN_PASSWORD, SIZES
 from clinic_app.app import open_services
@@ -56,17 +55,6 @@ from clinic_app.storage.location import sqlite_url
 
 ORDER = ["small", "medium", "clinic"]
 OPEN_RUNS = 15
-
-
-def _copy_sqlite(source: Path, folder: Path) -> Path:
-    """The database file and its write-ahead log, if any, copied into ``folder``."""
-    target = folder / source.name
-    shutil.copyfile(source, target)
-    for suffix in ("-wal", "-shm"):
-        extra = source.with_name(source.name + suffix)
-        if extra.exists():
-            shutil.copyfile(extra, target.with_name(target.name + suffix))
-    return target
 
 
 def _sqlite_bytes(path: Path) -> int:
@@ -147,7 +135,7 @@ def main() -> int:
                 if backend == "sqlite":
                     cached = sqlite_path(size, args.rebuild)
                     stored = _sqlite_bytes(cached)
-                    url = sqlite_url(_copy_sqlite(cached, Path(tmp)))
+                    url = sqlite_url(copy_sqlite(cached, Path(tmp)))
                 else:
                     url = postgres_database(args.pg, size, rebuild=args.rebuild)
                     stored = _pg_bytes(url)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -110,6 +111,17 @@ def sqlite_path(size: str, rebuild: bool) -> Path:
             leftover.unlink(missing_ok=True)
         _report(build(sqlite_url(path), SIZES[size], progress=_progress))
     return path
+
+
+def copy_sqlite(source: Path, folder: Path) -> Path:
+    """The database file and its write-ahead log, if any, copied into ``folder``."""
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    for suffix in ("-wal", "-shm"):
+        extra = source.with_name(source.name + suffix)
+        if extra.exists():
+            shutil.copyfile(extra, target.with_name(target.name + suffix))
+    return target
 
 
 def postgres_database(url: str, size: str, *, rebuild: bool = True) -> str:
