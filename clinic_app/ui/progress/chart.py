@@ -113,13 +113,17 @@ def pain_chart(progress: Progress) -> QChart:
     return chart
 
 
-def measures_chart(measures: Sequence[MeasureScore]) -> QChart:
-    """Each questionnaire's percent score over time (one line per measure)."""
+def measures_chart(measures: Sequence[MeasureScore], visit_days: Sequence[date] = ()) -> QChart:
+    """Each questionnaire's percent score over time (one line per measure). Its dates span
+    ``visit_days`` too, so it lines up under the pain chart; the legend sits at the right,
+    leaving the height to the plot."""
     chart = _chart("Outcome questionnaires (percent of the maximum score)")
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
     by_measure: dict[str, list[MeasureScore]] = {}
     for score in sorted(measures, key=lambda m: m.taken_on):
         by_measure.setdefault(score.measure, []).append(score)
-    dates = _dates_axis([m.taken_on for m in measures])
+    dates = _dates_axis([m.taken_on for m in measures] + list(visit_days))
+    dates.setLabelsAngle(0)  # level: the shorter chart has no height for slanted dates
     percent = _value_axis("Score (%)", 100, 6, "%d%%")
     chart.addAxis(dates, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(percent, Qt.AlignmentFlag.AlignLeft)

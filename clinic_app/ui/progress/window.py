@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from clinic_app.services.progress import ProgressService
 
 CHART_HEIGHT = 300
+MEASURES_HEIGHT = CHART_HEIGHT * 2 // 3
 
 
 def file_stem(view: ProgressView) -> str:
@@ -101,9 +102,10 @@ class ProgressWindow(QDialog):
 
         self.measures_view: QChartView | None = None
         if view.measures:
-            self.measures_view = QChartView(measures_chart(view.measures))
+            visit_days = [p.performed_on for p in view.progress.points]
+            self.measures_view = QChartView(measures_chart(view.measures, visit_days))
             self.measures_view.setRenderHint(RENDER_HINT)
-            self.measures_view.setMinimumHeight(CHART_HEIGHT * 2 // 3)
+            self.measures_view.setMinimumHeight(MEASURES_HEIGHT)
             self.measures_view.setAccessibleName("Outcome questionnaires chart")
             layout.addWidget(self.measures_view, 2)
 
@@ -119,7 +121,7 @@ class ProgressWindow(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 1)  # it scrolls: the charts take the height first
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.export_button = QPushButton("Export chart as PNG…")
