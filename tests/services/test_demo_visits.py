@@ -289,9 +289,10 @@ def test_demo_patients_fill_in_questionnaires_and_pain_drawings(demo: Demo) -> N
         for row in services.encounters.history(patient.id):
             for response in services.measures.for_encounter(row.id):
                 visit = services.encounters.get(row.id)
-                assert response.taken_on == visit.performed_at.astimezone(
-                    ZoneInfo(DEMO_TIMEZONE)
-                ).date()
+                assert (
+                    response.taken_on
+                    == visit.performed_at.astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
+                )
             drawing = services.pain_drawings.get(row.id)
             if drawing.drawing.is_empty:
                 continue
