@@ -19,13 +19,12 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from benchmarks import use_bench_home
 from benchmarks.bench_search import CACHE, percentile
 from benchmarks.machine import describe_machine, record, save_figures
-from benchmarks.synthetic import ADMIN_PASSWORD, build, postgres_clinic
+from benchmarks.synthetic import ADMIN_PASSWORD, postgres_clinic, sqlite_clinic
 from clinic_app.app import open_services
 from clinic_app.services.dto import EncounterInput
 from clinic_app.storage.location import sqlite_url
@@ -69,12 +68,9 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="make the database again")
     parser.add_argument("--pg", default=os.environ.get("CLINIC_APP_BENCH_PG_URL", ""))
     args = parser.parse_args()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"synthetic-{PATIENTS}x{VISITS}.sqlite3"
-    if args.rebuild or not path.exists():
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
-        build(sqlite_url(path), PATIENTS, visits_per_patient=VISITS)
+    path = sqlite_clinic(
+        CACHE / f"synthetic-{PATIENTS}x{VISITS}.sqlite3", PATIENTS, VISITS, rebuild=args.rebuild
+    )
     backends: dict[str, Callable[[], str]] = {"sqlite": lambda: sqlite_url(path)}
     if args.pg:
         backends["postgresql"] = lambda: postgres_clinic(

@@ -30,7 +30,7 @@ from typing import Any
 
 from benchmarks import use_bench_home
 from benchmarks.machine import describe_machine, record, recording, save_figures
-from benchmarks.synthetic import ADMIN_PASSWORD, SIZES, Built, build, postgres_clinic
+from benchmarks.synthetic import ADMIN_PASSWORD, SIZES, postgres_clinic, sqlite_clinic
 from clinic_app.app import open_services
 from clinic_app.storage.location import sqlite_url
 
@@ -100,17 +100,8 @@ def sqlite_database(size: str, rebuild: bool) -> str:
 
 def sqlite_path(size: str, rebuild: bool) -> Path:
     """The cached synthetic clinic of this size under build/bench/, built when missing."""
-    CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"synthetic-{size}.sqlite3"
-    if rebuild or not path.exists():
-        for leftover in (
-            path,
-            path.with_name(path.name + "-wal"),
-            path.with_name(path.name + "-shm"),
-        ):
-            leftover.unlink(missing_ok=True)
-        _report(build(sqlite_url(path), SIZES[size], progress=_progress))
-    return path
+    return sqlite_clinic(path, SIZES[size], rebuild=rebuild, progress=_progress)
 
 
 def copy_sqlite(source: Path, folder: Path) -> Path:
@@ -128,10 +119,6 @@ def postgres_database(url: str, size: str, *, rebuild: bool = True) -> str:
     """The PostgreSQL database at ``url`` holding the synthetic clinic of this size (see
     :func:`benchmarks.synthetic.postgres_clinic`)."""
     return postgres_clinic(url, SIZES[size], rebuild=rebuild, progress=_progress)
-
-
-def _report(made: Built) -> None:
-    print(f"  built {made.patients:,} patients, {made.encounters:,} visits in {made.seconds:.0f} s")
 
 
 def _progress(text: str) -> None:

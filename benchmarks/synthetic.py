@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text
@@ -47,6 +48,7 @@ from clinic_app.models import (
 from clinic_app.services.demo_names import POOLS
 from clinic_app.services.dto import ClinicProfileData, NewUser
 from clinic_app.storage.engine import make_engine
+from clinic_app.storage.location import sqlite_url
 
 #: patients per size name (``make bench SIZE=...``).
 SIZES = {"small": 1_000, "medium": 10_000, "clinic": 100_000}
@@ -113,9 +115,35 @@ def postgres_clinic(
             conn.execute(text("CREATE SCHEMA public"))
     finally:
         engine.dispose()
-    made = build(url, patients, visits_per_patient=visits_per_patient, progress=progress)
-    print(f"  built {made.patients:,} patients, {made.encounters:,} visits in {made.seconds:.0f} s")
+    _report(build(url, patients, visits_per_patient=visits_per_patient, progress=progress))
     return url
+
+
+def sqlite_clinic(
+    path: Path,
+    patients: int,
+    visits_per_patient: int = VISITS_PER_PATIENT,
+    *,
+    rebuild: bool = False,
+    progress: Callable[[str], None] = lambda _text: None,
+) -> Path:
+    """The SQLite file at ``path`` holding this synthetic clinic, built (over whatever was
+    there) when it is missing or ``rebuild`` is asked for; kept between runs otherwise."""
+    if rebuild or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (
+            path,
+            path.with_name(f"{path.name}-wal"),
+            path.with_name(f"{path.name}-shm"),
+        ):
+            leftover.unlink(missing_ok=True)
+        url = sqlite_url(path)
+        _report(build(url, patients, visits_per_patient=visits_per_patient, progress=progress))
+    return path
+
+
+def _report(made: Built) -> None:
+    print(f"  built {made.patients:,} patients, {made.encounters:,} visits in {made.seconds:.0f} s")
 
 
 def _holds(engine: Engine, patients: int, visits_per_patient: int) -> bool:
